@@ -1,0 +1,60 @@
+/**
+ * Turns a Verification into what API Gateway expects from a REQUEST authorizer: an Allow policy with
+ * the handlers' context, a Deny policy with the error context, or the `Unauthorized` error that API
+ * Gateway maps to its UNAUTHORIZED (401) gateway response.
+ */
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { allowContext, denyContext } from '../core/auth-context.js';
+import { ROUTES } from '../core/routes.js';
+import type { Scope } from '../core/scopes.js';
+import type { Verification } from '../core/verify-key.js';
+
+export class UnauthorizedError extends Error {
+  constructor() {
+    // API Gateway recognises exactly this message.
+    super('Unauthorized');
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export interface PolicyOptions {
+  /**
+   * When the authorizer result is cached, the policy must cover every route the key may call,
+   * because the cached policy is reused for other routes.
+   */
+  readonly coverAllRoutes: boolean;
+}
+
+export function toAuthorizerResult(
+  verification: Verification,
+  methodArn: string,
+  options: PolicyOptions,
+): APIGatewayAuthorizerResult {
+  if (!verification.ok && verification.code === 'invalid_api_key') throw new UnauthorizedError();
+  const principalId = verification.key.keyId;
+  if (!verification.ok) {
+    const requiredScope = verification.code === 'insufficient_scope' ? verification.requiredScope : undefined;
+    return { principalId, policyDocument: policy('Deny', [methodArn]), context: denyContext(verification.code, requiredScope) };
+  }
+  const resources = options.coverAllRoutes ? routeArns(methodArn, verification.scopes) : [methodArn];
+  return {
+    principalId,
+    policyDocument: policy('Allow', resources),
+    context: allowContext(verification.key, verification.scopes),
+  };
+}
+
+/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` for every route the scopes allow. */
+export function routeArns(methodArn: string, scopes: readonly Scope[]): string[] {
+  const [apiPart, stage] = methodArn.split('/');
+  return ROUTES.filter((route) => scopes.includes(route.scope)).map(
+    (route) => `${apiPart}/${stage}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
+  );
+}
+
+function policy(effect: 'Allow' | 'Deny', resources: string[]): APIGatewayAuthorizerResult['policyDocument'] {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: resources }],
+  };
+}

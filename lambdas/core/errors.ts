@@ -1,0 +1,128 @@
+/**
+ * The one error module: every error body a client can see (DESIGN.md §4) is rendered here, by the
+ * authorizer (for API Gateway's gateway responses), the handlers and the local gateway alike.
+ */
+import type { Scope } from './scopes.js';
+
+export const ERROR_CODES = [
+  'invalid_api_key',
+  'key_revoked',
+  'key_expired',
+  'ip_not_allowed',
+  'insufficient_scope',
+  'authorizer_unavailable',
+  'not_found',
+  'validation_error',
+  'payload_too_large',
+  'rate_limited',
+  'bad_request',
+  'idempotency_conflict',
+  'idempotency_in_progress',
+  'email_rejected',
+  'upstream_unavailable',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'validation_error':
+    case 'bad_request':
+      return 400;
+    case 'invalid_api_key':
+      return 401;
+    case 'key_revoked':
+    case 'key_expired':
+    case 'ip_not_allowed':
+    case 'insufficient_scope':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'idempotency_conflict':
+    case 'idempotency_in_progress':
+      return 409;
+    case 'payload_too_large':
+      return 413;
+    case 'email_rejected':
+      return 422;
+    case 'rate_limited':
+      return 429;
+    case 'internal_error':
+      return 500;
+    case 'authorizer_unavailable':
+    case 'upstream_unavailable':
+      return 503;
+  }
+}
+
+export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
+  invalid_api_key: 'Missing or invalid API key.',
+  key_revoked: 'This API key has been revoked.',
+  key_expired: 'This API key has expired.',
+  ip_not_allowed: 'Access denied. Your IP address is not allowed.',
+  insufficient_scope: 'Your API key does not have the required permissions for this action.',
+  authorizer_unavailable: 'Authorization is temporarily unavailable.',
+  not_found: 'Not found.',
+  validation_error: 'The request is invalid.',
+  payload_too_large: 'The request body is larger than 10 MB.',
+  rate_limited: 'Too many requests. Slow down and retry.',
+  bad_request: 'The request could not be processed.',
+  idempotency_conflict: 'This Idempotency-Key was already used with a different request.',
+  idempotency_in_progress: 'A request with this Idempotency-Key is still in progress. Retry shortly.',
+  email_rejected: 'The email was rejected by the sending service.',
+  upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
+  internal_error: 'Internal server error.',
+};
+
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface ErrorBody {
+  readonly message: string;
+  readonly error_code: ErrorCode;
+  readonly required_scope?: Scope;
+  readonly errors?: readonly FieldError[];
+}
+
+export interface ApiErrorDetails {
+  readonly message?: string;
+  readonly requiredScope?: Scope;
+  readonly errors?: readonly FieldError[];
+}
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly requiredScope: Scope | undefined;
+  readonly errors: readonly FieldError[] | undefined;
+
+  constructor(code: ErrorCode, details: ApiErrorDetails = {}) {
+    super(details.message ?? DEFAULT_MESSAGES[code]);
+    this.name = 'ApiError';
+    this.code = code;
+    this.requiredScope = details.requiredScope;
+    this.errors = details.errors;
+  }
+
+  get status(): number {
+    return statusOf(this.code);
+  }
+}
+
+export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): ErrorBody {
+  return {
+    message: details.message ?? DEFAULT_MESSAGES[code],
+    error_code: code,
+    ...(details.requiredScope ? { required_scope: details.requiredScope } : {}),
+    ...(details.errors ? { errors: details.errors } : {}),
+  };
+}
+
+/** Anything that is not an ApiError becomes a generic 500: internals never reach a client. */
+export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: errorBody(error.code, error) };
+  }
+  return { status: 500, body: errorBody('internal_error') };
+}

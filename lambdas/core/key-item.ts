@@ -1,0 +1,120 @@
+/**
+ * The ApiKeys item (DESIGN.md §3) ↔ KeyRecord. Reading is forgiving where an operator's hand edit in
+ * the DynamoDB console is harmless (case, spaces, unknown scopes, SS vs L) and fails closed where it
+ * is not (an invalid IP entry denies the key, an unreadable expiry counts as expired).
+ */
+import { type AllowList, parseAllowList, splitAllowListEntries } from './ip-allowlist.js';
+import { isPermission, KEY_TYPES, type KeyType, normaliseScopes, type Permission, type Scope } from './scopes.js';
+
+export interface KeyRecord {
+  readonly keyId: string;
+  readonly keyHash: string;
+  readonly name: string;
+  readonly type: KeyType;
+  readonly teamId: string;
+  readonly projectId: string;
+  readonly permission: Permission;
+  /** The item's own scope list (used when permission is `custom`), normalised. */
+  readonly scopes: readonly Scope[];
+  readonly allowedIps: AllowList;
+  /** Undefined: any of the project's domains. */
+  readonly allowedDomains: readonly string[] | undefined;
+  /** `'invalid'` when the attribute is present but unreadable: treated as expired. */
+  readonly expiresAt: Date | 'invalid' | undefined;
+  readonly revokedAt: string | undefined;
+  readonly createdAt: string | undefined;
+  readonly updatedAt: string | undefined;
+  readonly lastUsedAt: string | undefined;
+}
+
+export type KeyItemReading =
+  | { readonly ok: true; readonly record: KeyRecord; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+const REQUIRED_STRINGS = ['keyId', 'keyHash', 'teamId', 'projectId'] as const;
+
+export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemReading {
+  const problems = REQUIRED_STRINGS.filter((name) => typeof item[name] !== 'string' || item[name] === '').map(
+    (name) => `${name} is missing or not a string`,
+  );
+  const type = readKeyType(item.type);
+  if (type === undefined) problems.push('type is not general or billing');
+  if (problems.length > 0 || type === undefined) return { ok: false, problems };
+
+  const warnings: string[] = [];
+  const permission = readPermission(item.permission, warnings);
+  const rawScopes = readStringList(item.scopes);
+  if (rawScopes === undefined) warnings.push('scopes is not a string set or list; treated as empty');
+  const { scopes, unknown } = normaliseScopes(type, rawScopes ?? []);
+  if (unknown.length > 0) warnings.push(`ignored unknown scopes: ${unknown.join(', ')}`);
+
+  const allowedIps = readAllowedIps(item.allowedIps);
+  if (!allowedIps.ok) warnings.push(`invalid allowedIps entries (key denied): ${allowedIps.invalidEntries.join(', ')}`);
+  const expiresAt = readTimestamp(item.expiresAt);
+  if (expiresAt === 'invalid') warnings.push('expiresAt is not an ISO 8601 timestamp (key treated as expired)');
+
+  return {
+    ok: true,
+    warnings,
+    record: {
+      keyId: item.keyId as string,
+      keyHash: item.keyHash as string,
+      teamId: item.teamId as string,
+      projectId: item.projectId as string,
+      name: typeof item.name === 'string' ? item.name : '',
+      type,
+      permission,
+      scopes,
+      allowedIps,
+      allowedDomains: readStringList(item.allowedDomains)?.map((domain) => domain.trim().toLowerCase()),
+      expiresAt,
+      revokedAt: item.revokedAt === undefined || item.revokedAt === null ? undefined : String(item.revokedAt),
+      createdAt: optionalString(item.createdAt),
+      updatedAt: optionalString(item.updatedAt),
+      lastUsedAt: optionalString(item.lastUsedAt),
+    },
+  };
+}
+
+function readKeyType(value: unknown): KeyType | undefined {
+  if (value === undefined) return 'general';
+  if (typeof value !== 'string') return undefined;
+  const type = value.trim().toLowerCase();
+  return (KEY_TYPES as readonly string[]).includes(type) ? (type as KeyType) : undefined;
+}
+
+function readPermission(value: unknown, warnings: string[]): Permission {
+  if (value === undefined) return 'custom';
+  const permission = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  if (isPermission(permission)) return permission;
+  warnings.push(`unknown permission ${JSON.stringify(value)}; treated as custom`);
+  return 'custom';
+}
+
+/** A string set (lib-dynamodb gives a Set), a list of strings, or a single string. */
+export function readStringList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  if (typeof value === 'string') return [value];
+  if (value instanceof Set || Array.isArray(value)) {
+    const entries = [...value];
+    return entries.every((entry) => typeof entry === 'string') ? entries : undefined;
+  }
+  return undefined;
+}
+
+function readAllowedIps(value: unknown): AllowList {
+  const entries = readStringList(value);
+  if (entries === undefined) return { ok: false, invalidEntries: [String(value)] };
+  return parseAllowList(splitAllowListEntries(entries));
+}
+
+function readTimestamp(value: unknown): Date | 'invalid' | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return 'invalid';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? 'invalid' : date;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

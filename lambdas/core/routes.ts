@@ -1,0 +1,87 @@
+/**
+ * The route table: the single source of truth for the API's surface. The CDK stack builds API
+ * Gateway from it, the authorizer checks against it, handlers re-check its scope, the local gateway
+ * dispatches with it and the README's endpoint table is generated from it.
+ */
+import type { Scope } from './scopes.js';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** One Lambda per service (DESIGN.md §1). */
+export const SERVICES = ['sending', 'account'] as const;
+export type Service = (typeof SERVICES)[number];
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway resource path, with `{name}` path parameters. */
+  readonly path: string;
+  readonly scope: Scope;
+  readonly service: Service;
+  readonly summary: string;
+}
+
+export const ROUTES: readonly Route[] = [
+  { method: 'POST', path: '/v1/emails', scope: 'emails:send', service: 'sending', summary: 'Send an email' },
+  { method: 'GET', path: '/v1/emails', scope: 'emails:read', service: 'sending', summary: 'List sent emails, newest first' },
+  { method: 'GET', path: '/v1/emails/{id}', scope: 'emails:read', service: 'sending', summary: 'Retrieve one sent email' },
+  { method: 'GET', path: '/v1/projects', scope: 'projects:read', service: 'account', summary: "List the key's team's projects" },
+];
+
+export function routeKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
+
+const routesByKey = new Map(ROUTES.map((route) => [routeKey(route.method, route.path), route]));
+
+/** Finds a route by API Gateway's `httpMethod` and `resource` (the template path, not the URL). */
+export function findRoute(method: string, resourcePath: string): Route | undefined {
+  return routesByKey.get(routeKey(method, resourcePath));
+}
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+/** Matches a concrete URL path against the table, as API Gateway does; used by the local gateway. */
+export function matchRoute(routes: readonly Route[], method: string, urlPath: string): RouteMatch | undefined {
+  const segments = splitPath(urlPath);
+  if (segments === undefined) return undefined;
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase()) continue;
+    const pathParameters = matchSegments(splitPath(route.path) ?? [], segments);
+    if (pathParameters) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function splitPath(path: string): string[] | undefined {
+  const trimmed = path.replace(/\/+$/, '');
+  if (!trimmed.startsWith('/')) return undefined;
+  return trimmed.split('/').slice(1);
+}
+
+function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
+  if (template.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of template.entries()) {
+    const value = actual[index] ?? '';
+    const param = /^\{(\w+)\}$/.exec(part);
+    if (param?.[1]) {
+      if (value === '') return undefined;
+      params[param[1]] = safeDecode(value);
+    } else if (part !== value) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

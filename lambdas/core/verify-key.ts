@@ -1,0 +1,75 @@
+/**
+ * The authorizer's decision (DESIGN.md §4), as a pure function with its key lookup injected:
+ * early returns in a fixed order, returning a discriminated union. The adapter that turns this into
+ * an IAM policy lives with the authorizer handler.
+ */
+import { bearerToken, type KeyEnvironment, keyHashMatches, parseApiKey } from './api-key.js';
+import { isIpAllowed } from './ip-allowlist.js';
+import { type KeyRecord, readKeyItem } from './key-item.js';
+import type { Route } from './routes.js';
+import { effectiveScopes, type Scope } from './scopes.js';
+
+export interface VerifyRequest {
+  /** The raw `Authorization` header value. */
+  readonly authorization: string | undefined;
+  /** API Gateway's `requestContext.identity.sourceIp` — never a client-supplied header. */
+  readonly sourceIp: string;
+  /** The route being called, or undefined when the route table does not know it. */
+  readonly route: Route | undefined;
+}
+
+export interface VerifyDependencies {
+  readonly environment: KeyEnvironment;
+  /** Strongly consistent lookup by key id; undefined when absent. Errors propagate (fail closed). */
+  readonly getKeyItem: (keyId: string) => Promise<Readonly<Record<string, unknown>> | undefined>;
+  readonly now: () => Date;
+  /** Told about hand-edited items that were read leniently or failed closed. Never given secrets. */
+  readonly onItemWarning?: (keyId: string, message: string) => void;
+}
+
+export type DenyCode = 'invalid_api_key' | 'key_revoked' | 'key_expired' | 'ip_not_allowed' | 'insufficient_scope';
+
+export type Verification =
+  | { readonly ok: false; readonly code: 'invalid_api_key'; readonly keyId: string | undefined; readonly reason: string }
+  | { readonly ok: false; readonly code: 'key_revoked' | 'key_expired' | 'ip_not_allowed'; readonly key: KeyRecord }
+  | { readonly ok: false; readonly code: 'insufficient_scope'; readonly key: KeyRecord; readonly requiredScope: Scope | undefined }
+  | { readonly ok: true; readonly key: KeyRecord; readonly scopes: readonly Scope[] };
+
+export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies): Promise<Verification> {
+  const presented = bearerToken(request.authorization);
+  if (presented === undefined) return invalid(undefined, 'missing or malformed Authorization header');
+  const parsed = parseApiKey(presented, deps.environment);
+  if (!parsed) return invalid(undefined, 'malformed key or bad checksum');
+
+  const item = await deps.getKeyItem(parsed.keyId);
+  if (!item) return invalid(parsed.keyId, 'unknown key id');
+  const reading = readKeyItem(item);
+  if (!reading.ok) {
+    for (const problem of reading.problems) deps.onItemWarning?.(parsed.keyId, problem);
+    return invalid(parsed.keyId, 'malformed key item');
+  }
+  for (const warning of reading.warnings) deps.onItemWarning?.(parsed.keyId, warning);
+  const key = reading.record;
+  if (key.keyId !== parsed.keyId || !keyHashMatches(presented, key.keyHash)) {
+    return invalid(parsed.keyId, 'secret does not match');
+  }
+
+  if (key.revokedAt !== undefined) return { ok: false, code: 'key_revoked', key };
+  if (key.expiresAt === 'invalid' || (key.expiresAt && key.expiresAt.getTime() <= deps.now().getTime())) {
+    return { ok: false, code: 'key_expired', key };
+  }
+  if (!key.allowedIps.ok || !isIpAllowed(key.allowedIps.ranges, request.sourceIp)) {
+    return { ok: false, code: 'ip_not_allowed', key };
+  }
+
+  const scopes = effectiveScopes(key.type, key.permission, key.scopes);
+  const requiredScope = request.route?.scope;
+  if (requiredScope === undefined || !scopes.includes(requiredScope)) {
+    return { ok: false, code: 'insufficient_scope', key, requiredScope };
+  }
+  return { ok: true, key, scopes };
+}
+
+function invalid(keyId: string | undefined, reason: string): Verification {
+  return { ok: false, code: 'invalid_api_key', keyId, reason };
+}

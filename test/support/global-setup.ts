@@ -1,0 +1,27 @@
+/**
+ * Starts the real stand-ins once for the whole run: DynamoDB Local (in memory) and the local SES,
+ * each on a free port so a running `npm start` is never disturbed. Test files create their own
+ * uniquely named tables, so no test depends on another's data or order.
+ */
+import type { TestProject } from 'vitest/node';
+import { startDynamoDbLocal, startSesLocal } from '../../local/services.js';
+import { freePort } from './ports.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+    sesEndpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const [dynamo, ses] = await Promise.all([
+    freePort().then((port) => startDynamoDbLocal({ port })),
+    freePort().then((port) => startSesLocal({ port })),
+  ]);
+  project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('sesEndpoint', ses.endpoint);
+  return async () => {
+    await Promise.all([dynamo.stop(), ses.stop()]);
+  };
+}

@@ -1,0 +1,45 @@
+/** Clients and fresh tables on the run's DynamoDB Local and local SES. */
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { inject } from 'vitest';
+import { dynamoClient, sesClient } from '../../local/services.js';
+import { ensureTables, type TableNames } from '../../local/tables.js';
+
+export interface TestAws {
+  readonly dynamo: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
+  readonly ses: SESv2Client;
+  readonly sesEndpoint: string;
+  readonly tables: TableNames;
+}
+
+/** Creates a uniquely named ApiKeys and Data table pair for one test file. */
+export async function createTestAws(): Promise<TestAws> {
+  const dynamo = dynamoClient(inject('dynamoEndpoint'));
+  const suffix = randomBytes(4).toString('hex');
+  const tables = { apiKeys: `ApiKeys-${suffix}`, data: `Data-${suffix}` };
+  await ensureTables(dynamo, tables);
+  return {
+    dynamo,
+    documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    ses: sesClient(inject('sesEndpoint')),
+    sesEndpoint: inject('sesEndpoint'),
+    tables,
+  };
+}
+
+export interface StoredEmail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
+}
+
+/** What the local SES has received (its `GET /store`). */
+export async function sentEmails(sesEndpoint: string): Promise<StoredEmail[]> {
+  const response = await fetch(`${sesEndpoint}/store`);
+  const store = (await response.json()) as { emails: StoredEmail[] };
+  return store.emails;
+}
