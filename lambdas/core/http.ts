@@ -4,7 +4,8 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
-import { type AuthContext, readAuthContext, requireScope } from './auth-context.js';
+import type { AuthContext } from './auth-context.js';
+import { readAuthContext, requireScope } from './read-auth-context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { findRoute, ROUTES, type Route, routeKey, type Service } from './routes.js';
 

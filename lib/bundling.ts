@@ -1,0 +1,22 @@
+/**
+ * How every Lambda is bundled, in one place: the CDK constructs pass these to NodejsFunction and the
+ * benchmark passes the same to esbuild, so the sizes and import times it reports are the deployed ones.
+ */
+export const LAMBDA_BUNDLING = {
+  /** CommonJS: an ESM bundle of the AWS SDK fails with "Dynamic require of node:https is not supported". */
+  format: 'cjs',
+  platform: 'node',
+  target: 'node22',
+  minify: true,
+  sourcemap: true,
+  /** The SDK is bundled (pinned, tree-shaken) rather than taken from the runtime. */
+  bundleAwsSdk: true,
+} as const;
+
+/** Entry points, one per Lambda (DESIGN.md §1). */
+export const LAMBDA_ENTRIES = {
+  authorizer: 'lambdas/authorizer/handler.ts',
+  sending: 'lambdas/sending/handler.ts',
+  account: 'lambdas/account/handler.ts',
+} as const;
+export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -1,0 +1,141 @@
+/** Event factories shaped like what API Gateway (REST, v1 payload) sends. */
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import type { AuthContext } from '../../lambdas/core/auth-context.js';
+import { allowContext } from '../../lambdas/core/auth-context.js';
+import type { KeyRecord } from '../../lambdas/core/key-item.js';
+import { effectiveScopes } from '../../lambdas/core/scopes.js';
+
+export const TEST_METHOD_ARN_BASE = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
+
+export interface AuthorizerEventInput {
+  readonly method?: string;
+  readonly resource?: string;
+  readonly path?: string;
+  readonly authorization?: string;
+  readonly sourceIp?: string;
+  readonly headers?: Record<string, string>;
+}
+
+export function authorizerEvent(input: AuthorizerEventInput = {}): APIGatewayRequestAuthorizerEvent {
+  const method = input.method ?? 'POST';
+  const resource = input.resource ?? '/v1/emails';
+  const headers: Record<string, string> = { ...input.headers };
+  if (input.authorization !== undefined) headers.Authorization = input.authorization;
+  return {
+    type: 'REQUEST',
+    methodArn: `${TEST_METHOD_ARN_BASE}/${method}${input.path ?? resource}`,
+    resource,
+    path: input.path ?? resource,
+    httpMethod: method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    pathParameters: {},
+    queryStringParameters: {},
+    multiValueQueryStringParameters: {},
+    stageVariables: {},
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abcdef1234',
+      httpMethod: method,
+      path: `/prod${input.path ?? resource}`,
+      protocol: 'HTTP/1.1',
+      requestId: 'test-request',
+      requestTimeEpoch: 0,
+      resourceId: 'res123',
+      resourcePath: resource,
+      stage: 'prod',
+      authorizer: undefined,
+      identity: identity(input.sourceIp ?? '203.0.113.10'),
+    },
+  } as APIGatewayRequestAuthorizerEvent;
+}
+
+export interface ProxyEventInput {
+  readonly method?: string;
+  readonly resource?: string;
+  readonly path?: string;
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Record<string, string>;
+  readonly query?: Record<string, string>;
+  readonly pathParameters?: Record<string, string>;
+  /** The authorizer context; build one with `authContextFor`. */
+  readonly authorizer?: Record<string, string>;
+}
+
+export function proxyEvent(input: ProxyEventInput = {}): APIGatewayProxyEvent {
+  const method = input.method ?? 'GET';
+  const resource = input.resource ?? '/v1/emails';
+  const body = input.rawBody ?? (input.body === undefined ? null : JSON.stringify(input.body));
+  return {
+    resource,
+    path: input.path ?? resource,
+    httpMethod: method,
+    headers: { 'content-type': 'application/json', ...input.headers },
+    multiValueHeaders: {},
+    queryStringParameters: input.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: input.pathParameters ?? null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abcdef1234',
+      httpMethod: method,
+      path: `/prod${input.path ?? resource}`,
+      protocol: 'HTTP/1.1',
+      requestId: 'test-request',
+      requestTimeEpoch: 0,
+      resourceId: 'res123',
+      resourcePath: resource,
+      stage: 'prod',
+      authorizer: input.authorizer ?? null,
+      identity: identity('203.0.113.10'),
+    },
+  } as APIGatewayProxyEvent;
+}
+
+/** The authorizer context an Allow would carry for a key with these properties. */
+export function authContextFor(key: Partial<KeyRecord> & Pick<KeyRecord, 'projectId'>): Record<string, string> {
+  const record = {
+    keyId: 'AAAAAAAAAAAA',
+    keyHash: '0'.repeat(64),
+    name: 'test',
+    type: 'general',
+    teamId: 'team_test',
+    permission: 'full_access',
+    scopes: [],
+    allowedIps: { ok: true, ranges: [] },
+    allowedDomains: undefined,
+    expiresAt: undefined,
+    revokedAt: undefined,
+    createdAt: undefined,
+    updatedAt: undefined,
+    lastUsedAt: undefined,
+    ...key,
+  } satisfies KeyRecord;
+  return allowContext(record, effectiveScopes(record.type, record.permission, record.scopes));
+}
+
+export type { AuthContext };
+
+function identity(sourceIp: string) {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent: 'vitest',
+    userArn: null,
+  };
+}
