@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   'key_expired',
   'ip_not_allowed',
   'insufficient_scope',
+  'domain_not_allowed',
   'authorizer_unavailable',
   'not_found',
   'validation_error',
@@ -35,6 +36,7 @@ export function statusOf(code: ErrorCode): number {
     case 'key_expired':
     case 'ip_not_allowed':
     case 'insufficient_scope':
+    case 'domain_not_allowed':
       return 403;
     case 'not_found':
       return 404;
@@ -61,6 +63,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   key_expired: 'This API key has expired.',
   ip_not_allowed: 'Access denied. Your IP address is not allowed.',
   insufficient_scope: 'Your API key does not have the required permissions for this action.',
+  domain_not_allowed: 'This API key may not send from this domain.',
   authorizer_unavailable: 'Authorization is temporarily unavailable.',
   not_found: 'Not found.',
   validation_error: 'The request is invalid.',

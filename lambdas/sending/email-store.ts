@@ -1,0 +1,146 @@
+/** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ApiError } from '../core/errors.js';
+import { isIdOf } from '../core/ids.js';
+import { projectPartition } from '../core/tables.js';
+
+export const EMAIL_ID_PREFIX = 'em';
+export type EmailStatus = 'queued' | 'sent' | 'failed';
+
+export interface EmailRecord {
+  readonly id: string;
+  readonly projectId: string;
+  readonly keyId: string;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly bcc: readonly string[];
+  readonly replyTo: readonly string[];
+  readonly subject: string;
+  readonly tags: readonly { name: string; value: string }[];
+  readonly status: EmailStatus;
+  readonly sesMessageId?: string;
+  readonly failureReason?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface EmailStore {
+  readonly documents: DynamoDBDocumentClient;
+  readonly dataTable: string;
+}
+
+const sortKey = (id: string) => `EMAIL#${id}`;
+
+export async function putEmail(store: EmailStore, email: EmailRecord): Promise<void> {
+  await store.documents.send(
+    new PutCommand({
+      TableName: store.dataTable,
+      Item: { pk: projectPartition(email.projectId), sk: sortKey(email.id), ...email },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function markEmail(
+  store: EmailStore,
+  email: Pick<EmailRecord, 'projectId' | 'id'>,
+  change: { status: EmailStatus; sesMessageId?: string; failureReason?: string; at: string },
+): Promise<void> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':status': change.status, ':at': change.at };
+  const sets = ['#status = :status', 'updatedAt = :at'];
+  if (change.sesMessageId) {
+    sets.push('sesMessageId = :messageId');
+    values[':messageId'] = change.sesMessageId;
+  }
+  if (change.failureReason) {
+    sets.push('failureReason = :reason');
+    values[':reason'] = change.failureReason;
+  }
+  await store.documents.send(
+    new UpdateCommand({
+      TableName: store.dataTable,
+      Key: { pk: projectPartition(email.projectId), sk: sortKey(email.id) },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** A missing email and another project's email are the same 404. */
+export async function getEmail(store: EmailStore, projectId: string, id: string): Promise<EmailRecord> {
+  if (!isIdOf(EMAIL_ID_PREFIX, id)) throw new ApiError('not_found', { message: 'Email not found.' });
+  const { Item } = await store.documents.send(
+    new GetCommand({ TableName: store.dataTable, Key: { pk: projectPartition(projectId), sk: sortKey(id) } }),
+  );
+  if (!Item) throw new ApiError('not_found', { message: 'Email not found.' });
+  return toRecord(Item);
+}
+
+export interface EmailPage {
+  readonly emails: EmailRecord[];
+  readonly nextCursor: string | undefined;
+}
+
+/** Newest first (ids sort by creation time). The cursor names an email id, never a partition. */
+export async function listEmails(
+  store: EmailStore,
+  projectId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<EmailPage> {
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
+  const pk = projectPartition(projectId);
+  const result = await store.documents.send(
+    new QueryCommand({
+      TableName: store.dataTable,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'EMAIL#' },
+      ScanIndexForward: false,
+      Limit: page.limit + 1,
+      ...(after ? { ExclusiveStartKey: { pk, sk: sortKey(after) } } : {}),
+    }),
+  );
+  const items = (result.Items ?? []).map(toRecord);
+  const emails = items.slice(0, page.limit);
+  const last = emails.at(-1);
+  return { emails, nextCursor: items.length > page.limit && last ? encodeCursor(last.id) : undefined };
+}
+
+export function encodeCursor(emailId: string): string {
+  return Buffer.from(emailId, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!isIdOf(EMAIL_ID_PREFIX, id)) {
+    throw new ApiError('validation_error', { errors: [{ path: 'cursor', message: 'Invalid cursor' }] });
+  }
+  return id;
+}
+
+function toRecord(item: Record<string, unknown>): EmailRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as unknown as EmailRecord;
+}
+
+/** The JSON shape the API returns. */
+export function emailJson(email: EmailRecord) {
+  return {
+    object: 'email',
+    id: email.id,
+    from: email.from,
+    to: email.to,
+    cc: email.cc,
+    bcc: email.bcc,
+    reply_to: email.replyTo,
+    subject: email.subject,
+    tags: email.tags,
+    status: email.status,
+    ses_message_id: email.sesMessageId ?? null,
+    failure_reason: email.failureReason ?? null,
+    created_at: email.createdAt,
+    updated_at: email.updatedAt,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Sending an email: check the key's sending domains, claim the Idempotency-Key, record the email,
+ * send it through SES, then record the outcome. Nothing is lost: the record exists before SES is
+ * called, and a failed send is marked `failed` and frees the idempotency key.
+ */
+import type { AuthContext } from '../core/auth-context.js';
+import { ApiError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { addressOf, type SendEmailInput } from './email-schema.js';
+import { EMAIL_ID_PREFIX, type EmailRecord, type EmailStore, markEmail, putEmail } from './email-store.js';
+import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
+import type { SendFunction } from './ses-sender.js';
+
+export interface SendingDependencies extends EmailStore, IdempotencyStore {
+  readonly send: SendFunction;
+}
+
+export interface SendResult {
+  readonly id: string;
+  /** True when an earlier request with the same Idempotency-Key already sent this email. */
+  readonly replayed: boolean;
+}
+
+export async function sendEmail(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  input: SendEmailInput,
+  idempotencyKey?: string,
+): Promise<SendResult> {
+  assertDomainAllowed(auth, input.from);
+  const now = deps.now();
+  const id = newId(EMAIL_ID_PREFIX, now);
+  const request: Claim | undefined = idempotencyKey
+    ? { projectId: auth.projectId, idempotencyKey, requestHash: requestHashOf(input), emailId: id }
+    : undefined;
+  if (request) {
+    const claimed = await claim(deps, request);
+    if (!claimed.claimed) return { id: claimed.emailId, replayed: true };
+  }
+
+  const record: EmailRecord = {
+    id,
+    projectId: auth.projectId,
+    keyId: auth.keyId,
+    from: input.from,
+    to: input.to,
+    cc: input.cc ?? [],
+    bcc: input.bcc ?? [],
+    replyTo: input.reply_to ?? [],
+    subject: input.subject,
+    tags: input.tags ?? [],
+    status: 'queued',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  try {
+    await putEmail(deps, record);
+    const sesMessageId = await deps.send({ ...record, html: input.html, text: input.text, headers: input.headers ?? {} });
+    await markEmail(deps, record, { status: 'sent', sesMessageId, at: deps.now().toISOString() });
+  } catch (error) {
+    await markFailed(deps, record, error);
+    if (request) await release(deps, request).catch(() => undefined);
+    throw error;
+  }
+  if (request) await complete(deps, request);
+  return { id, replayed: false };
+}
+
+function assertDomainAllowed(auth: AuthContext, from: string): void {
+  if (auth.allowedDomains === undefined) return;
+  const domain = addressOf(from)?.split('@')[1]?.toLowerCase();
+  if (!domain || !auth.allowedDomains.includes(domain)) throw new ApiError('domain_not_allowed');
+}
+
+async function markFailed(deps: SendingDependencies, record: EmailRecord, error: unknown): Promise<void> {
+  const failureReason = error instanceof ApiError ? error.code : 'internal_error';
+  await markEmail(deps, record, { status: 'failed', failureReason, at: deps.now().toISOString() }).catch(() => undefined);
+}

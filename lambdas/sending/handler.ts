@@ -1,0 +1,24 @@
+/** The sending service: email now; SMS and WhatsApp join in later issues. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { requireEnv } from '../core/env.js';
+import { createServiceHandler } from '../core/http.js';
+import { sendingRoutes } from './routes.js';
+import { sesSender } from './ses-sender.js';
+
+const logger = new Logger({ serviceName: 'scopegate-sending' });
+const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const ses = new SESv2Client({});
+
+export const handler = createServiceHandler(
+  'sending',
+  sendingRoutes({
+    documents,
+    dataTable: requireEnv('DATA_TABLE'),
+    now: () => new Date(),
+    send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+  }),
+  logger,
+);

@@ -1,0 +1,102 @@
+/**
+ * `Idempotency-Key` for sends, as a conditional write in the project's own partition (so keys of two
+ * projects never collide and no partition is shared across tenants). A claim is held while the email
+ * is sent; a retry with the same key and body gets the first email's id, with another body a 409.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { ApiError } from '../core/errors.js';
+import { projectPartition } from '../core/tables.js';
+
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/** How long an unfinished claim blocks retries before it may be taken over (a crashed send). */
+export const IN_PROGRESS_LOCK_SECONDS = 60;
+
+export interface IdempotencyStore {
+  readonly documents: DynamoDBDocumentClient;
+  readonly dataTable: string;
+  readonly now: () => Date;
+}
+
+export interface Claim {
+  readonly projectId: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+  readonly emailId: string;
+}
+
+export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly emailId: string };
+
+const sortKey = (idempotencyKey: string) => `IDEMPOTENCY#${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+
+export async function claim(store: IdempotencyStore, request: Claim): Promise<ClaimResult> {
+  const key = { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) };
+  const nowSeconds = Math.floor(store.now().getTime() / 1000);
+  try {
+    await store.documents.send(
+      new PutCommand({
+        TableName: store.dataTable,
+        Item: {
+          ...key,
+          requestHash: request.requestHash,
+          emailId: request.emailId,
+          status: 'in_progress',
+          lockedUntil: nowSeconds + IN_PROGRESS_LOCK_SECONDS,
+          ttl: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now OR (#status = :inProgress AND lockedUntil < :now)',
+        ExpressionAttributeNames: { '#ttl': 'ttl', '#status': 'status' },
+        ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
+      }),
+    );
+    return { claimed: true };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  const { Item } = await store.documents.send(new GetCommand({ TableName: store.dataTable, Key: key, ConsistentRead: true }));
+  if (!Item) throw new ApiError('idempotency_in_progress');
+  if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
+  if (Item.status !== 'completed') throw new ApiError('idempotency_in_progress');
+  return { claimed: false, emailId: String(Item.emailId) };
+}
+
+export async function complete(store: IdempotencyStore, request: Claim): Promise<void> {
+  await store.documents.send(
+    new UpdateCommand({
+      TableName: store.dataTable,
+      Key: { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) },
+      UpdateExpression: 'SET #status = :completed REMOVE lockedUntil',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':completed': 'completed' },
+    }),
+  );
+}
+
+/** Gives the key back after a failed send, so the client can retry with the same key. */
+export async function release(store: IdempotencyStore, request: Claim): Promise<void> {
+  await store.documents.send(
+    new DeleteCommand({
+      TableName: store.dataTable,
+      Key: { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) },
+      ConditionExpression: 'emailId = :emailId',
+      ExpressionAttributeValues: { ':emailId': request.emailId },
+    }),
+  );
+}
+
+/** A stable hash of the validated request, independent of JSON key order. */
+export function requestHashOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, entry]) => entry !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, entry]) => `${JSON.stringify(name)}:${canonicalJson(entry)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,60 @@
+/**
+ * Wires the real authorizer and service handlers to local clients — the same factories the Lambda
+ * entry points (lambdas/<service>/handler.ts) call, with local endpoints instead of env-configured ones.
+ */
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { accountRoutes } from '../lambdas/account/routes.js';
+import { createAuthorizer, type AuthorizerLog } from '../lambdas/authorizer/authorizer.js';
+import { keyItemReader } from '../lambdas/authorizer/key-store.js';
+import type { KeyEnvironment } from '../lambdas/core/api-key.js';
+import { createServiceHandler } from '../lambdas/core/http.js';
+import { sendingRoutes } from '../lambdas/sending/routes.js';
+import { sesSender } from '../lambdas/sending/ses-sender.js';
+import type { GatewayOptions } from './gateway.js';
+import type { TableNames } from './tables.js';
+
+export interface LocalHandlerDependencies {
+  readonly documents: DynamoDBDocumentClient;
+  readonly ses: SESv2Client;
+  readonly tables: TableNames;
+  readonly environment: KeyEnvironment;
+  readonly log: AuthorizerLog;
+  readonly now?: () => Date;
+}
+
+export function localHandlers(deps: LocalHandlerDependencies): Pick<GatewayOptions, 'authorizer' | 'services'> {
+  const now = deps.now ?? (() => new Date());
+  const dataTable = deps.tables.data;
+  return {
+    authorizer: createAuthorizer({
+      environment: deps.environment,
+      getKeyItem: keyItemReader(deps.documents, deps.tables.apiKeys),
+      log: deps.log,
+      now,
+    }),
+    services: {
+      sending: createServiceHandler(
+        'sending',
+        sendingRoutes({ documents: deps.documents, dataTable, now, send: sesSender(deps.ses) }),
+        deps.log,
+      ),
+      account: createServiceHandler('account', accountRoutes({ documents: deps.documents, dataTable }), deps.log),
+    },
+  };
+}
+
+/** A logger for local runs: warnings and errors as one line each, decisions only when asked for. */
+export function consoleLog(options: { verbose: boolean }): AuthorizerLog {
+  const line = (level: string, message: string, extra: Record<string, unknown>[]) =>
+    `${level} ${message}${extra.length > 0 ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}`;
+  return {
+    info: (message, ...extra) => {
+      if (options.verbose) console.log(line('info', message, extra));
+    },
+    warn: (message, ...extra) => console.warn(line('warn', message, extra)),
+    error: (message, ...extra) => console.error(line('error', message, extra)),
+  };
+}
+
+export const silentLog: AuthorizerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };

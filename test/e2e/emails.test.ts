@@ -1,0 +1,153 @@
+/** Sending, listing and reading emails over HTTP through the local gateway, with the local SES. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PAYLOAD_BYTES } from '../../local/gateway.js';
+import { call } from '../support/http-client.js';
+import { sentEmails } from '../support/local-aws.js';
+import { OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
+
+let stack: TestStack;
+let key: string;
+beforeAll(async () => {
+  stack = await startTestStack();
+  key = (await stack.putKey({ permission: 'full_access' })).key.key;
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+const email = (overrides: Record<string, unknown> = {}) => ({
+  from: 'Scopegate <hello@example.com>',
+  to: `to-${unique()}@example.com`,
+  subject: `Subject ${unique()}`,
+  text: 'Hello',
+  ...overrides,
+});
+const send = (body: unknown, headers: Record<string, string> = {}, withKey = key) =>
+  call(stack.url, { method: 'POST', path: '/v1/emails', key: withKey, body, headers });
+
+describe('POST /v1/emails', () => {
+  it('sends through SES, answers the id and records the email as sent', async () => {
+    // Arrange
+    const body = email({ cc: ['cc@example.com'], html: '<p>Hello</p>', tags: [{ name: 'kind', value: 'welcome' }] });
+    // Act
+    const response = await send(body);
+    // Assert
+    expect(response.status).toBe(200);
+    const id = String(response.json.id);
+    expect(id).toMatch(/^em_[0-9A-Za-z]{22}$/);
+    const delivered = (await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === body.subject);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]?.destination.to).toEqual([body.to]);
+    expect(delivered[0]?.destination.cc).toEqual(['cc@example.com']);
+    const stored = await call(stack.url, { path: `/v1/emails/${id}`, key });
+    expect(stored.status).toBe(200);
+    expect(stored.json).toMatchObject({ id, status: 'sent', to: [body.to], subject: body.subject, tags: body.tags });
+    expect(stored.json.ses_message_id).toBe(delivered[0]?.messageId);
+  });
+
+  it('sends once for a retried request with the same Idempotency-Key and body', async () => {
+    const body = email();
+    const headers = { 'Idempotency-Key': `retry-${unique()}` };
+    const first = await send(body, headers);
+    const second = await send(body, headers);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.json.id).toBe(first.json.id);
+    expect((await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === body.subject)).toHaveLength(1);
+  });
+
+  it('answers 409 for the same Idempotency-Key with another body, and sends nothing', async () => {
+    const headers = { 'Idempotency-Key': `conflict-${unique()}` };
+    await send(email(), headers);
+    const other = email();
+    const response = await send(other, headers);
+    expect(response.status).toBe(409);
+    expect(response.json.error_code).toBe('idempotency_conflict');
+    expect((await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === other.subject)).toHaveLength(0);
+  });
+
+  it('keeps Idempotency-Keys of two projects apart', async () => {
+    const otherKey = (await stack.putKey({ projectId: OTHER_PROJECT })).key.key;
+    const headers = { 'Idempotency-Key': `shared-${unique()}` };
+    const body = email();
+    const mine = await send(body, headers);
+    const theirs = await send(body, headers, otherKey);
+    expect(theirs.status).toBe(200);
+    expect(theirs.json.id).not.toBe(mine.json.id);
+  });
+
+  it.each([
+    ['no recipient', { to: undefined }, 'to'],
+    ['an invalid address', { to: 'not-an-address' }, 'to'],
+    ['neither html nor text', { text: undefined }, 'html'],
+    ['an unknown field', { attachments: [] }, ''],
+    ['a subject with a line break', { subject: 'a\r\nBcc: victim@example.com' }, 'subject'],
+    ['a reserved header', { headers: { Bcc: 'victim@example.com' } }, 'headers'],
+    ['more than 50 recipients', { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`) }, 'to'],
+  ])('answers 400 validation_error for %s', async (_case, overrides, path) => {
+    const response = await send(email(overrides));
+    expect(response.status).toBe(400);
+    expect(response.json.error_code).toBe('validation_error');
+    expect(response.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const response = await call(stack.url, { method: 'POST', path: '/v1/emails', key, rawBody: '{"from":' });
+    expect(response.status).toBe(400);
+    expect(response.json.error_code).toBe('validation_error');
+  });
+
+  it('answers 413 payload_too_large above API Gateway’s 10 MB limit', async () => {
+    const response = await send(email({ text: 'x'.repeat(MAX_PAYLOAD_BYTES) }));
+    expect(response.status).toBe(413);
+    expect(response.json).toEqual({ message: 'The request body is larger than 10 MB.', error_code: 'payload_too_large' });
+  });
+
+  it('answers 403 domain_not_allowed when the key may not send from the domain', async () => {
+    const restricted = (await stack.putKey({ allowedDomains: new Set(['allowed.example']) })).key.key;
+    const denied = await send(email({ from: 'a@example.com' }), {}, restricted);
+    const allowed = await send(email({ from: 'A <a@ALLOWED.example>' }), {}, restricted);
+    expect(denied.status).toBe(403);
+    expect(denied.json.error_code).toBe('domain_not_allowed');
+    expect(allowed.status).toBe(200);
+  });
+});
+
+describe('GET /v1/emails', () => {
+  it('lists the project’s emails newest first, page by page with a cursor', async () => {
+    // Arrange: a project of its own so other tests' emails don't interleave.
+    const own = (await stack.putKey({ projectId: `proj_list_${unique()}` })).key.key;
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index++) ids.push(String((await send(email(), {}, own)).json.id));
+    // Act
+    const first = await call(stack.url, { path: '/v1/emails?limit=2', key: own });
+    const second = await call(stack.url, { path: `/v1/emails?limit=2&cursor=${first.json.next_cursor}`, key: own });
+    const third = await call(stack.url, { path: `/v1/emails?limit=2&cursor=${second.json.next_cursor}`, key: own });
+    // Assert
+    const pageIds = (page: typeof first) => (page.json.data as { id: string }[]).map((item) => item.id);
+    expect([...pageIds(first), ...pageIds(second), ...pageIds(third)]).toEqual([...ids].reverse());
+    expect(first.json.has_more).toBe(true);
+    expect(third.json.has_more).toBe(false);
+    expect(third.json.next_cursor).toBeNull();
+  });
+
+  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['cursor=not-a-cursor']])('answers 400 for %s', async (query) => {
+    const response = await call(stack.url, { path: `/v1/emails?${query}`, key });
+    expect(response.status).toBe(400);
+    expect(response.json.error_code).toBe('validation_error');
+  });
+});
+
+describe('GET /v1/emails/{id}', () => {
+  it('answers 404 for another project’s email, exactly like a missing one', async () => {
+    const otherKey = (await stack.putKey({ projectId: OTHER_PROJECT })).key.key;
+    const theirs = String((await send(email(), {}, otherKey)).json.id);
+    const foreign = await call(stack.url, { path: `/v1/emails/${theirs}`, key });
+    const missing = await call(stack.url, { path: '/v1/emails/em_0000000000000000000000', key });
+    const garbage = await call(stack.url, { path: '/v1/emails/..%2F..%2Fx', key });
+    expect(foreign.status).toBe(404);
+    expect(foreign.json).toEqual(missing.json);
+    expect(garbage.status).toBe(404);
+  });
+});

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { call } from '../support/http-client.js';
+import { startTestStack, TEST_TEAM, type TestStack } from '../support/local-stack.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+it("GET /v1/projects lists the key's team's projects and no other team's", async () => {
+  const { key } = await stack.putKey({ permission: 'custom', scopes: ['projects:read'] });
+  const response = await call(stack.url, { path: '/v1/projects', key: key.key });
+  expect(response.status).toBe(200);
+  const projects = response.json.data as { id: string; team_id: string }[];
+  expect(projects.map((project) => project.id).sort()).toEqual(['proj_e2e', 'proj_other']);
+  expect(projects.every((project) => project.team_id === TEST_TEAM)).toBe(true);
+});

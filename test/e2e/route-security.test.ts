@@ -1,0 +1,132 @@
+/**
+ * The shared security table (Unkey's runSharedRoleTests): every route in the route table is called
+ * over HTTP through the local gateway with every kind of bad key, and must answer DESIGN.md §4's body.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
+import { ROUTES } from '../../lambdas/core/routes.js';
+import { GENERAL_SCOPES, type Scope } from '../../lambdas/core/scopes.js';
+import { call } from '../support/http-client.js';
+import { startTestStack, type TestStack } from '../support/local-stack.js';
+
+const INVALID = { message: 'Missing or invalid API key.', error_code: 'invalid_api_key' };
+const REVOKED = { message: 'This API key has been revoked.', error_code: 'key_revoked' };
+const EXPIRED = { message: 'This API key has expired.', error_code: 'key_expired' };
+const IP_DENIED = { message: 'Access denied. Your IP address is not allowed.', error_code: 'ip_not_allowed' };
+const insufficient = (scope: Scope) => ({
+  message: 'Your API key does not have the required permissions for this action.',
+  error_code: 'insufficient_scope',
+  required_scope: scope,
+});
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** A concrete URL for a route template. */
+const urlOf = (path: string) => path.replace(/\{[^}]+\}/g, 'em_0000000000000000000000');
+
+describe.each(ROUTES)('$method $path', (route) => {
+  const request = (key: string | undefined, extra: { localAddress?: string; headers?: Record<string, string> } = {}) =>
+    call(stack.url, { method: route.method, path: urlOf(route.path), ...(key === undefined ? {} : { key }), ...extra });
+
+  it('answers 401 without an Authorization header', async () => {
+    const response = await request(undefined);
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual(INVALID);
+    expect(response.headers['content-type']).toBe('application/json');
+  });
+
+  it.each([
+    ['a malformed key', 'not-a-key'],
+    ['a key of the wrong shape', 'sk_test_short'],
+    ['a key with a bad checksum', (() => {
+      const { key } = generateApiKey('test');
+      return `${key.slice(0, -6)}${key.slice(-6) === '000000' ? '000001' : '000000'}`;
+    })()],
+    ['a live key on the local (test) stack', generateApiKey('live').key],
+    ['an unknown key', generateApiKey('test').key],
+  ])('answers 401 for %s', async (_case, key) => {
+    const response = await request(key);
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual(INVALID);
+  });
+
+  it('answers 401 for a known key id with the wrong secret', async () => {
+    const { key } = await stack.putKey();
+    const body = `${key.prefix}${'x'.repeat(32)}`;
+    const response = await request(`${body}${checksumOf(body)}`);
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual(INVALID);
+  });
+
+  it('answers 403 key_revoked for a revoked key', async () => {
+    const { key } = await stack.putKey({ revokedAt: new Date().toISOString() });
+    const response = await request(key.key);
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual(REVOKED);
+  });
+
+  it('answers 403 key_expired for an expired key', async () => {
+    const { key } = await stack.putKey({ expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const response = await request(key.key);
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual(EXPIRED);
+  });
+
+  it('answers 403 ip_not_allowed from an address outside the allow-list', async () => {
+    const { key } = await stack.putKey({ allowedIps: '127.0.0.2, 198.51.100.0/24' });
+    const response = await request(key.key, { localAddress: '127.0.0.3' });
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual(IP_DENIED);
+  });
+
+  it('ignores X-Forwarded-For and X-Real-IP when checking the source IP', async () => {
+    const { key } = await stack.putKey({ allowedIps: '127.0.0.2' });
+    const response = await request(key.key, {
+      localAddress: '127.0.0.3',
+      headers: { 'x-forwarded-for': '127.0.0.2', 'x-real-ip': '127.0.0.2' },
+    });
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual(IP_DENIED);
+  });
+
+  it(`answers 403 insufficient_scope naming ${route.scope} for a key without it`, async () => {
+    const others = (Object.keys(GENERAL_SCOPES) as Scope[]).filter((scope) => scope !== route.scope);
+    const { key } = await stack.putKey({ permission: 'custom', scopes: new Set(others) });
+    const response = await request(key.key);
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual(insufficient(route.scope));
+  });
+
+  it('answers 403 for a custom key with an empty scope list (empty never means everything)', async () => {
+    const { key } = await stack.putKey({ permission: 'custom', scopes: [] });
+    const response = await request(key.key);
+    expect(response.status).toBe(403);
+    expect(response.json).toEqual(insufficient(route.scope));
+  });
+
+  it('lets a key holding exactly this scope past the authorizer', async () => {
+    const { key } = await stack.putKey({ permission: 'custom', scopes: [route.scope] });
+    const response = await request(key.key, { localAddress: '127.0.0.2' });
+    expect([401, 403]).not.toContain(response.status);
+  });
+});
+
+describe('unknown routes', () => {
+  it.each([
+    ['GET', '/v1/nothing'],
+    ['DELETE', '/v1/emails'],
+    ['GET', '/'],
+    ['POST', '/v1/emails/em_0000000000000000000000'],
+  ])('%s %s answers 404 not_found whatever the key', async (method, path) => {
+    const { key } = await stack.putKey();
+    const response = await call(stack.url, { method, path, key: key.key });
+    expect(response.status).toBe(404);
+    expect(response.json).toEqual({ message: 'Not found.', error_code: 'not_found' });
+  });
+});

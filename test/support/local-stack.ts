@@ -1,0 +1,48 @@
+/**
+ * The local stack for end-to-end tests: the real local gateway (local/gateway.ts) with the real
+ * authorizer and handlers, on a free port, over this file's own DynamoDB Local tables and the run's
+ * local SES. Tests talk to it over HTTP only.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createProject } from '../../lambdas/account/projects.js';
+import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
+import { type RunningGateway, startGateway } from '../../local/gateway.js';
+import { localHandlers, silentLog } from '../../local/handlers.js';
+import { createTestAws, type TestAws } from './local-aws.js';
+import { testKey } from './keys.js';
+
+export interface TestStack {
+  readonly url: string;
+  readonly aws: TestAws;
+  readonly gateway: RunningGateway;
+  /** Stores a `sk_test_` key in ApiKeys with these item attributes and returns it. */
+  putKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; item: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+export const TEST_TEAM = 'team_e2e';
+export const TEST_PROJECT = 'proj_e2e';
+export const OTHER_PROJECT = 'proj_other';
+
+export async function startTestStack(): Promise<TestStack> {
+  const aws = await createTestAws();
+  const store = { documents: aws.documents, dataTable: aws.tables.data };
+  await createProject(store, { id: TEST_PROJECT, teamId: TEST_TEAM, name: 'e2e' });
+  await createProject(store, { id: OTHER_PROJECT, teamId: TEST_TEAM, name: 'other' });
+  await createProject(store, { id: 'proj_foreign', teamId: 'team_foreign', name: 'foreign' });
+  const gateway = await startGateway(
+    localHandlers({ documents: aws.documents, ses: aws.ses, tables: aws.tables, environment: 'test', log: silentLog }),
+    { host: '127.0.0.1', port: 0 },
+  );
+  return {
+    url: gateway.url,
+    aws,
+    gateway,
+    putKey: async (item = {}) => {
+      const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
+      await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
+      return created;
+    },
+    close: () => gateway.close(),
+  };
+}
