@@ -1,0 +1,24 @@
+/** `npm start`: runs the whole API locally on DynamoDB Local and a local SES. Ctrl-C stops everything. */
+import { localStackOptions, startLocalStack } from '../local/stack.js';
+import { welcomeText } from '../local/welcome.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+try {
+  const options = localStackOptions();
+  const stack = await startLocalStack(options);
+  console.log(welcomeText({ ...stack, dataDir: options.dataDir }));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the API, the local SES and DynamoDB Local…`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  console.error(`scopegate: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

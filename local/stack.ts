@@ -1,0 +1,113 @@
+/**
+ * `npm start`: DynamoDB Local, the local SES and the local API gateway, wired like the deployed stack.
+ * On first start it creates team `local`, project `default` and a full-access key, printed once.
+ */
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createKey } from '../lambdas/account/keys.js';
+import { createProject, getProject } from '../lambdas/account/projects.js';
+import { LOCAL } from './config.js';
+import { type RunningGateway, startGateway } from './gateway.js';
+import { consoleLog, localHandlers } from './handlers.js';
+import { type DynamoDbLocal, type SesLocal, sesClient, startDynamoDbLocal, startSesLocal } from './services.js';
+import { ensureTables } from './tables.js';
+
+export interface LocalStackOptions {
+  readonly host: string;
+  readonly apiPort: number;
+  readonly dynamoPort: number;
+  readonly sesPort: number;
+  readonly dataDir: string;
+  readonly verbose: boolean;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly dynamoEndpoint: string;
+  readonly sesEndpoint: string;
+  /** The key created on first start; undefined on later starts (it is never stored). */
+  readonly firstKey: string | undefined;
+  stop(): Promise<void>;
+}
+
+export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalStackOptions {
+  const port = (name: string, fallback: number) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new Error(`${name} must be a port number`);
+    return parsed;
+  };
+  return {
+    host: LOCAL.host,
+    apiPort: port('SCOPEGATE_API_PORT', LOCAL.apiPort),
+    dynamoPort: port('SCOPEGATE_DYNAMODB_PORT', LOCAL.dynamoPort),
+    sesPort: port('SCOPEGATE_SES_PORT', LOCAL.sesPort),
+    dataDir: resolve(env.SCOPEGATE_DATA_DIR || LOCAL.dataDir),
+    verbose: env.SCOPEGATE_VERBOSE === '1',
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  for (const [what, port] of [
+    ['the API', options.apiPort],
+    ['DynamoDB Local', options.dynamoPort],
+    ['the local SES', options.sesPort],
+  ] as const) {
+    await assertPortFree(options.host, port, what);
+  }
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+  };
+  try {
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal({ port: options.dynamoPort, dataDir: options.dataDir });
+    started.push(dynamo);
+    const ses: SesLocal = await startSesLocal({ port: options.sesPort });
+    started.push(ses);
+    await ensureTables(dynamo.client, LOCAL.tables);
+    const documents = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const firstKey = await seed(documents);
+    const gateway: RunningGateway = await startGateway(
+      {
+        ...localHandlers({
+          documents,
+          ses: sesClient(ses.endpoint),
+          tables: LOCAL.tables,
+          environment: LOCAL.keyEnvironment,
+          log: consoleLog({ verbose: options.verbose }),
+        }),
+        onError: (message, error) => console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
+      },
+      { host: options.host, port: options.apiPort },
+    );
+    started.push({ stop: () => gateway.close() });
+    return { apiUrl: gateway.url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, firstKey, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Creates team `local`, project `default` and its first key, once; returns the key when it did. */
+async function seed(documents: DynamoDBDocumentClient): Promise<string | undefined> {
+  const store = { documents, dataTable: LOCAL.tables.data };
+  if (await getProject(store, LOCAL.projectId)) return undefined;
+  await createProject(store, { id: LOCAL.projectId, teamId: LOCAL.teamId, name: 'default' });
+  const created = await createKey(
+    { documents, apiKeysTable: LOCAL.tables.apiKeys, dataTable: LOCAL.tables.data, environment: LOCAL.keyEnvironment },
+    { name: 'local full access', projectId: LOCAL.projectId, permission: 'full_access' },
+  );
+  return created.key;
+}
+
+function assertPortFree(host: string, port: number, what: string): Promise<void> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', () =>
+      reject(new Error(`Port ${port} (${what}) is already in use. Is another \`npm start\` running? Stop it, or set SCOPEGATE_*_PORT.`)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolvePort()));
+  });
+}

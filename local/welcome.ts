@@ -1,0 +1,43 @@
+/** What `npm start` prints: where everything runs, the first key (once) and a curl to paste. */
+export function welcomeText(stack: {
+  apiUrl: string;
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  dataDir: string;
+  firstKey: string | undefined;
+}): string {
+  const lines = [
+    'scopegate local stack is running',
+    '',
+    `  API        ${stack.apiUrl}`,
+    `  DynamoDB   ${stack.dynamoEndpoint}   (data in ${stack.dataDir})`,
+    `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent shows up there)`,
+    '',
+  ];
+  const key = stack.firstKey ?? '<your key>';
+  if (stack.firstKey) {
+    lines.push(
+      'Created team "local", project "default" and a full-access API key. It is shown only this once:',
+      '',
+      `  ${stack.firstKey}`,
+      '',
+    );
+  } else {
+    lines.push(
+      'Your first key was printed when the stack first started (keys are stored only as hashes).',
+      'Create another with:  npx scopegate keys create --name "my key"',
+      '',
+    );
+  }
+  lines.push(
+    'Send an email:',
+    '',
+    `  curl -s ${stack.apiUrl}/v1/emails \\`,
+    `    -H "Authorization: Bearer ${key}" \\`,
+    '    -H "Content-Type: application/json" \\',
+    `    -d '{"from":"you@example.com","to":"friend@example.com","subject":"Hello from scopegate","text":"It works."}'`,
+    '',
+    'Press Ctrl-C to stop everything.',
+  );
+  return lines.join('\n');
+}
