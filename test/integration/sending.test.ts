@@ -1,0 +1,158 @@
+/**
+ * The sending service against DynamoDB Local, with SES faults injected by aws-sdk-client-mock (the
+ * local SES accepts everything, so rejections and throttles have no local stand-in).
+ */
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServiceHandler } from '../../lambdas/core/http.js';
+import { sendingRoutes } from '../../lambdas/sending/routes.js';
+import { sesSender } from '../../lambdas/sending/ses-sender.js';
+import { authContextFor, proxyEvent } from '../support/events.js';
+import { createTestAws, type TestAws } from '../support/local-aws.js';
+import { silentLog } from '../../local/handlers.js';
+
+const sesMock = mockClient(SESv2Client);
+let aws: TestAws;
+let clock = new Date('2026-11-23T12:00:00Z');
+
+beforeAll(async () => {
+  aws = await createTestAws();
+});
+afterEach(() => {
+  sesMock.reset();
+});
+
+function handler() {
+  return createServiceHandler(
+    'sending',
+    sendingRoutes({ documents: aws.documents, dataTable: aws.tables.data, now: () => clock, send: sesSender(new SESv2Client({})) }),
+    silentLog,
+  );
+}
+
+let projectCounter = 0;
+const newProject = () => `proj_sending_${++projectCounter}_${Date.now()}`;
+const sendEvent = (projectId: string, headers: Record<string, string> = {}, subject = 'Hello') =>
+  proxyEvent({
+    method: 'POST',
+    resource: '/v1/emails',
+    body: { from: 'a@example.com', to: 'b@example.com', subject, text: 'x' },
+    headers,
+    authorizer: authContextFor({ projectId }),
+  });
+
+const sesError = (name: string, message = `${name} from SES`) => Object.assign(new Error(message), { name });
+
+async function storedEmail(projectId: string, id: string) {
+  const { Item } = await aws.documents.send(
+    new GetCommand({ TableName: aws.tables.data, Key: { pk: `PROJECT#${projectId}`, sk: `EMAIL#${id}` } }),
+  );
+  return Item;
+}
+
+describe('SES failures', () => {
+  it.each([
+    ['MessageRejected', 422, 'email_rejected'],
+    ['MailFromDomainNotVerifiedException', 422, 'email_rejected'],
+    ['TooManyRequestsException', 429, 'rate_limited'],
+    ['InternalFailure', 503, 'upstream_unavailable'],
+  ])('%s answers %i %s and leaves the email recorded as failed', async (name, status, code) => {
+    sesMock.on(SendEmailCommand).rejects(sesError(name));
+    const projectId = newProject();
+    const response = await handler()(sendEvent(projectId));
+    expect(response.statusCode).toBe(status);
+    const body = JSON.parse(response.body);
+    expect(body.error_code).toBe(code);
+    expect(body.message).not.toMatch(/stack|at .*\.ts/);
+    const list = await handler()(proxyEvent({ method: 'GET', resource: '/v1/emails', authorizer: authContextFor({ projectId }) }));
+    expect(JSON.parse(list.body).data).toEqual([expect.objectContaining({ status: 'failed', failure_reason: code })]);
+  });
+
+  it('frees the Idempotency-Key after a failed send, so the retry sends', async () => {
+    // Arrange
+    const projectId = newProject();
+    const headers = { 'Idempotency-Key': 'after-failure' };
+    sesMock.on(SendEmailCommand).rejectsOnce(sesError('TooManyRequestsException')).resolves({ MessageId: 'ses-1' });
+    // Act
+    const failed = await handler()(sendEvent(projectId, headers));
+    const retried = await handler()(sendEvent(projectId, headers));
+    // Assert
+    expect(failed.statusCode).toBe(429);
+    expect(retried.statusCode).toBe(200);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(2);
+    const id = JSON.parse(retried.body).id as string;
+    expect(await storedEmail(projectId, id)).toMatchObject({ status: 'sent', sesMessageId: 'ses-1' });
+  });
+
+  it("passes SES's rejection reason on to the caller", async () => {
+    sesMock.on(SendEmailCommand).rejects(sesError('MessageRejected', 'Email address is not verified.'));
+    const response = await handler()(sendEvent(newProject()));
+    expect(JSON.parse(response.body).message).toBe('The email was rejected by SES. Email address is not verified.');
+  });
+});
+
+describe('Idempotency-Key under concurrency', () => {
+  it('sends exactly once when the same request races itself', async () => {
+    const projectId = newProject();
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-race' });
+    const headers = { 'Idempotency-Key': 'race' };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => handler()(sendEvent(projectId, headers))));
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    const ids = new Set(responses.filter((r) => r.statusCode === 200).map((r) => JSON.parse(r.body).id));
+    expect(ids.size).toBe(1);
+    for (const response of responses.filter((r) => r.statusCode !== 200)) {
+      expect(response.statusCode).toBe(409);
+      expect(JSON.parse(response.body).error_code).toBe('idempotency_in_progress');
+    }
+  });
+
+  it('lets a retry take over a claim left unfinished for longer than the lock (a crashed send)', async () => {
+    // Arrange: a claim that never completes, because SES never answers.
+    const projectId = newProject();
+    const headers = { 'Idempotency-Key': 'crashed' };
+    sesMock.on(SendEmailCommand).callsFake(() => new Promise(() => undefined));
+    void handler()(sendEvent(projectId, headers));
+    await expect.poll(() => sesMock.commandCalls(SendEmailCommand).length).toBe(1);
+    const blocked = await handler()(sendEvent(projectId, headers));
+    // Act: two minutes later, the lock has lapsed.
+    sesMock.reset();
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-after' });
+    clock = new Date(clock.getTime() + 120_000);
+    const retried = await handler()(sendEvent(projectId, headers));
+    // Assert
+    expect(blocked.statusCode).toBe(409);
+    expect(retried.statusCode).toBe(200);
+  });
+});
+
+describe('defence in depth', () => {
+  it('refuses a send whose authorizer context lacks emails:send, even if API Gateway let it through', async () => {
+    const response = await handler()(
+      proxyEvent({
+        method: 'POST',
+        resource: '/v1/emails',
+        body: {},
+        authorizer: authContextFor({ projectId: newProject(), permission: 'custom', scopes: ['emails:read'] }),
+      }),
+    );
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body)).toMatchObject({ error_code: 'insufficient_scope', required_scope: 'emails:send' });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('refuses a body that names a project: the project comes only from the authorizer', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-tenancy' });
+    const projectId = newProject();
+    const event = proxyEvent({
+      method: 'POST',
+      resource: '/v1/emails',
+      body: { from: 'a@example.com', to: 'b@example.com', subject: 's', text: 'x', project_id: 'proj_victim' },
+      authorizer: authContextFor({ projectId }),
+    });
+    const response = await handler()(event);
+    expect(response.statusCode).toBe(400);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+});
