@@ -1,0 +1,136 @@
+/**
+ * The REST API, built from the route table: one resource path and method per route, each behind the
+ * API key authorizer and proxied to its service's Lambda, and one gateway response per row of
+ * GATEWAY_RESPONSES so that API Gateway's own errors have the same bodies as the handlers'.
+ */
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../lambdas/core/gateway-responses.js';
+import { ROUTES, type Route, type Service } from '../lambdas/core/routes.js';
+
+export interface ApiProps {
+  /** Attached to every method: no route is reachable without a valid key. */
+  readonly authorizer: apigateway.IAuthorizer;
+  /** The Lambda behind each service of the route table. */
+  readonly services: Readonly<Record<Service, lambda.IFunction>>;
+  /** @default ROUTES */
+  readonly routes?: readonly Route[];
+  /** @default 'prod' */
+  readonly stageName?: string;
+  /**
+   * Steady-state requests per second for the whole stage.
+   * @default 100
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Requests API Gateway may take in a burst above the rate.
+   * @default 200
+   */
+  readonly throttlingBurstLimit?: number;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/** One JSON object per request. Never the Authorization header: it holds the secret key. */
+const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: apigateway.AccessLogField.contextRequestId(),
+    requestTime: apigateway.AccessLogField.contextRequestTime(),
+    ip: apigateway.AccessLogField.contextIdentitySourceIp(),
+    userAgent: apigateway.AccessLogField.contextIdentityUserAgent(),
+    method: apigateway.AccessLogField.contextHttpMethod(),
+    resourcePath: apigateway.AccessLogField.contextResourcePath(),
+    path: apigateway.AccessLogField.contextPath(),
+    status: apigateway.AccessLogField.contextStatus(),
+    responseLength: apigateway.AccessLogField.contextResponseLength(),
+    responseLatency: apigateway.AccessLogField.contextResponseLatency(),
+    errorType: apigateway.AccessLogField.contextErrorResponseType(),
+    principalId: apigateway.AccessLogField.contextAuthorizerPrincipalId(),
+    projectId: apigateway.AccessLogField.contextAuthorizer('projectId'),
+    denyCode: apigateway.AccessLogField.contextAuthorizer('errorCode'),
+    authorizerError: apigateway.AccessLogField.contextAuthorizerError(),
+    authorizerStatus: apigateway.AccessLogField.contextAuthorizerStatus(),
+    authorizerLatency: apigateway.AccessLogField.contextAuthorizerLatency(),
+    integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
+  }),
+);
+
+export class Api extends Construct {
+  public readonly restApi: apigateway.RestApi;
+  public readonly accessLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const routes = props.routes ?? ROUTES;
+    const stageName = props.stageName ?? 'prod';
+    const rate = props.throttlingRateLimit ?? 100;
+    const burst = props.throttlingBurstLimit ?? 200;
+    validate(routes, stageName, rate, burst);
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.restApi = new apigateway.RestApi(this, 'RestApi', {
+      description: 'scopegate messaging API: every method behind the API key authorizer',
+      endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
+      // Execution logging would need the account-wide API Gateway CloudWatch role; access logs suffice.
+      cloudWatchRole: false,
+      deployOptions: {
+        stageName,
+        accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: ACCESS_LOG_FORMAT,
+        tracingEnabled: true,
+        throttlingRateLimit: rate,
+        throttlingBurstLimit: burst,
+      },
+    });
+
+    // One proxy integration per service, shared by its routes; allowTestInvoke off keeps one invoke
+    // permission per method instead of two.
+    const integrations = new Map<Service, apigateway.LambdaIntegration>();
+    for (const route of routes) {
+      const integration =
+        integrations.get(route.service) ??
+        new apigateway.LambdaIntegration(props.services[route.service], { allowTestInvoke: false });
+      integrations.set(route.service, integration);
+      this.restApi.root.resourceForPath(route.path).addMethod(route.method, integration, {
+        authorizer: props.authorizer,
+        authorizationType: apigateway.AuthorizationType.CUSTOM,
+      });
+    }
+
+    for (const spec of GATEWAY_RESPONSES) {
+      this.restApi.addGatewayResponse(spec.type, {
+        type: apigateway.ResponseType.of(spec.type),
+        statusCode: spec.status === undefined ? undefined : String(spec.status),
+        responseHeaders: { 'Content-Type': "'application/json'" },
+        templates: { 'application/json': gatewayResponseTemplate(spec) },
+      });
+    }
+  }
+
+  /** The stage's invoke URL, ending in `/`. */
+  public get url(): string {
+    return this.restApi.url;
+  }
+}
+
+function validate(routes: readonly Route[], stageName: string, rate: number, burst: number): void {
+  if (routes.length === 0) {
+    throw new Error('Api: the route table is empty; API Gateway needs at least one method');
+  }
+  const keys = routes.map(({ method, path }) => `${method} ${path}`);
+  const duplicate = keys.find((key, index) => keys.indexOf(key) !== index);
+  if (duplicate) throw new Error(`Api: route ${duplicate} appears twice in the route table`);
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(stageName)) {
+    throw new Error(`Api: stageName may hold only letters, digits, '-' and '_', got '${stageName}'`);
+  }
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new Error(`Api: throttlingRateLimit must be a positive number of requests per second, got ${rate}`);
+  }
+  if (!Number.isInteger(burst) || burst < 1) {
+    throw new Error(`Api: throttlingBurstLimit must be a positive whole number of requests, got ${burst}`);
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Reads the CDK app's settings from context (`cdk deploy -c authorizerCacheTtlSeconds=300`) or the
+ * environment, and refuses bad values before anything is synthesised.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { Node } from 'constructs';
+import { MAX_AUTHORIZER_CACHE_TTL_SECONDS } from './authorizer.js';
+
+export interface AppConfig {
+  readonly stackName: string;
+  readonly authorizerCacheTtl: Duration;
+}
+
+/**
+ * `stackName`: context `stackName`, else SCOPEGATE_STACK_NAME, else `Scopegate`.
+ * `authorizerCacheTtl`: context `authorizerCacheTtlSeconds`, else 0.
+ */
+export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const stackName = String(node.tryGetContext('stackName') ?? env.SCOPEGATE_STACK_NAME ?? 'Scopegate');
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
+    throw new Error(
+      `stackName must start with a letter and hold only letters, digits and hyphens, got '${stackName}'`,
+    );
+  }
+  return {
+    stackName,
+    authorizerCacheTtl: Duration.seconds(cacheTtlSeconds(node.tryGetContext('authorizerCacheTtlSeconds'))),
+  };
+}
+
+/** Context values from the command line are strings; from cdk.json they may be numbers. */
+function cacheTtlSeconds(value: unknown): number {
+  if (value === undefined) return 0;
+  const seconds =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : Number.NaN;
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_AUTHORIZER_CACHE_TTL_SECONDS) {
+    throw new Error(
+      `Context authorizerCacheTtlSeconds must be a whole number from 0 to ${MAX_AUTHORIZER_CACHE_TTL_SECONDS}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return seconds;
+}

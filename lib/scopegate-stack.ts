@@ -1,0 +1,94 @@
+/**
+ * The whole deployment: tables, authorizer, service Lambdas and the API, wired together. Each concern
+ * lives in its own construct; this file only connects them and names the outputs the CLI reads.
+ */
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { Api } from './api.js';
+import { KeyAuthorizer } from './authorizer.js';
+import { KeyStore } from './key-store.js';
+import { Services } from './services.js';
+
+export interface ScopegateStackProps extends StackProps {
+  /**
+   * API Gateway's authorizer result cache. Whatever it is, it is the revocation delay: a revoked key
+   * or a removed scope keeps working for up to this long. At most one hour.
+   * @default Duration.seconds(0) - off: permission changes take effect on the next request
+   */
+  readonly authorizerCacheTtl?: Duration;
+  /** @default 100 requests per second */
+  readonly throttlingRateLimit?: number;
+  /** @default 200 requests */
+  readonly throttlingBurstLimit?: number;
+  /** Retention of every log group (Lambdas and API access logs). @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class ScopegateStack extends Stack {
+  public readonly keyStore: KeyStore;
+  public readonly keyAuthorizer: KeyAuthorizer;
+  public readonly services: Services;
+  public readonly api: Api;
+
+  constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
+    super(scope, id, props);
+    const { logRetention } = props;
+    this.keyStore = new KeyStore(this, 'KeyStore');
+    this.keyAuthorizer = new KeyAuthorizer(this, 'KeyAuthorizer', {
+      apiKeysTable: this.keyStore.apiKeys,
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(0),
+      logRetention,
+    });
+    this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
+    this.api = new Api(this, 'Api', {
+      authorizer: this.keyAuthorizer.authorizer,
+      services: {
+        sending: this.services.functions.sending.function,
+        account: this.services.functions.account.function,
+      },
+      throttlingRateLimit: props.throttlingRateLimit,
+      throttlingBurstLimit: props.throttlingBurstLimit,
+      accessLogRetention: logRetention,
+    });
+
+    // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
+    new CfnOutput(this, 'ApiKeysTableName', { value: this.keyStore.apiKeys.tableName });
+    new CfnOutput(this, 'DataTableName', { value: this.keyStore.data.tableName });
+
+    this.acknowledgeNagFindings();
+  }
+
+  /** cdk-nag (AwsSolutions) findings accepted by design, each with the reason it does not apply. */
+  private acknowledgeNagFindings(): void {
+    const api = this.api.restApi;
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Requests are validated in the Lambdas with zod schemas, which answer the 400 bodies of DESIGN.md §4.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'No WAF web ACL by default (it has a monthly cost): every method needs a valid API key and the stage is throttled.',
+      },
+      {
+        id: 'AwsSolutions-APIG6',
+        reason:
+          'Execution logging needs the account-wide API Gateway CloudWatch role, a shared setting this stack must not take over; structured access logs cover every request and authorizer error.',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Callers are authenticated by scoped API keys through a Lambda REQUEST authorizer, not Cognito users.',
+      },
+    );
+    Validations.of(this.services.functions.sending.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
+      reason:
+        'Sending identities (the projects\u2019 domains) are verified after deployment; the pattern is limited to this account and region.',
+    });
+  }
+}

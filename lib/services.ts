@@ -1,0 +1,75 @@
+/**
+ * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
+ * routes need: sending reads and writes the Data table and sends through SES; account only reads.
+ */
+import { Stack } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import { Construct } from 'constructs';
+import type { Service } from '../lambdas/core/routes.js';
+import { ScopegateFunction } from './scopegate-function.js';
+
+export interface ServicesProps {
+  readonly dataTable: ITable;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class Services extends Construct {
+  /** Keyed by SERVICES, so a service added to the route table without a function fails to compile. */
+  public readonly functions: Readonly<Record<Service, ScopegateFunction>>;
+  /** Every email is sent through it: reputation metrics and event destinations hang off it. */
+  public readonly configurationSet: ses.ConfigurationSet;
+  /** ses:SendEmail / ses:SendRawEmail, on this account and region's identities and the configuration set. */
+  public readonly sesSendStatement: iam.PolicyStatement;
+
+  constructor(scope: Construct, id: string, props: ServicesProps) {
+    super(scope, id);
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+
+    const sending = new ScopegateFunction(this, 'Sending', {
+      name: 'sending',
+      description: 'scopegate sending service: emails (SES v2)',
+      logRetention: props.logRetention,
+      environment: { SES_CONFIGURATION_SET: this.configurationSet.configurationSetName },
+    });
+    sending.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    this.sesSendStatement = sesSendStatement(this, this.configurationSet);
+    sending.role.addToPrincipalPolicy(this.sesSendStatement);
+
+    const account = new ScopegateFunction(this, 'Account', {
+      name: 'account',
+      description: 'scopegate account service: projects',
+      logRetention: props.logRetention,
+    });
+    account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
+
+    this.functions = { sending, account };
+  }
+}
+
+/**
+ * SES authorises a send against both the sending identity and the configuration set. Identities are
+ * the project's sending domains, verified after deployment, so they can only be named by pattern; the
+ * pattern is confined to this account and region.
+ */
+function sesSendStatement(scope: Construct, configurationSet: ses.IConfigurationSet): iam.PolicyStatement {
+  const stack = Stack.of(scope);
+  return new iam.PolicyStatement({
+    actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+    resources: [
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+      stack.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      }),
+    ],
+  });
+}

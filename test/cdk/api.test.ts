@@ -1,0 +1,178 @@
+/** The REST API: exactly the route table, every method behind the key authorizer, DESIGN.md §4 bodies. */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../../lambdas/core/gateway-responses.js';
+import { ROUTES, routeKey } from '../../lambdas/core/routes.js';
+import { logicalIdOf, methodRoutes, resourcesOfType, type Synthesized, synthesize } from './template.js';
+
+let synthesized: Synthesized;
+beforeAll(() => {
+  synthesized = synthesize();
+});
+
+describe('routes', () => {
+  it('creates exactly one method per route of the route table, and nothing else', () => {
+    const routes = methodRoutes(synthesized.template).map(({ route }) => route);
+
+    expect(routes.toSorted()).toEqual(ROUTES.map((route) => routeKey(route.method, route.path)).toSorted());
+  });
+
+  it('puts every method behind the API key authorizer', () => {
+    const authorizers = resourcesOfType(synthesized.template, 'AWS::ApiGateway::Authorizer');
+    const [authorizerId, ...others] = Object.keys(authorizers);
+
+    expect(others).toEqual([]);
+    expect(authorizers[authorizerId ?? '']?.Properties.Type).toBe('REQUEST');
+    for (const { route, method } of methodRoutes(synthesized.template)) {
+      expect({ route, type: method.Properties.AuthorizationType }).toEqual({ route, type: 'CUSTOM' });
+      expect({ route, authorizer: method.Properties.AuthorizerId }).toEqual({
+        route,
+        authorizer: { Ref: authorizerId },
+      });
+    }
+  });
+
+  it("proxies every route to its own service's Lambda", () => {
+    const functions = synthesized.stack.services.functions;
+    for (const { route, method } of methodRoutes(synthesized.template)) {
+      const service = ROUTES.find(
+        (candidate) => routeKey(candidate.method, candidate.path) === route,
+      )?.service;
+      const integration = method.Properties.Integration as { Type: string; Uri: unknown };
+
+      expect(service).toBeDefined();
+      expect(integration.Type).toBe('AWS_PROXY');
+      const uri = JSON.stringify(integration.Uri);
+      for (const [name, fn] of Object.entries(functions)) {
+        expect({ route, name, targeted: uri.includes(logicalIdOf(fn.function)) }).toEqual({
+          route,
+          name,
+          targeted: name === service,
+        });
+      }
+    }
+  });
+
+  it('lets only this API invoke the Lambdas', () => {
+    const restApiId = logicalIdOf(synthesized.stack.api.restApi);
+    const permissions = Object.values(resourcesOfType(synthesized.template, 'AWS::Lambda::Permission'));
+
+    expect(permissions.length).toBeGreaterThan(0);
+    for (const permission of permissions) {
+      expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
+      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(JSON.stringify({ Ref: restApiId }));
+    }
+  });
+
+  it('is a regional REST API without API Gateway API keys', () => {
+    const [restApi] = Object.values(resourcesOfType(synthesized.template, 'AWS::ApiGateway::RestApi'));
+
+    expect(restApi?.Properties.EndpointConfiguration).toEqual({ Types: ['REGIONAL'] });
+    expect(restApi?.Properties.ApiKeySourceType).toBeUndefined();
+    for (const { method } of methodRoutes(synthesized.template))
+      expect(method.Properties.ApiKeyRequired).not.toBe(true);
+  });
+});
+
+describe('gateway responses', () => {
+  it('has one gateway response per GATEWAY_RESPONSES row', () => {
+    const types = Object.values(
+      resourcesOfType(synthesized.template, 'AWS::ApiGateway::GatewayResponse'),
+    ).map((response) => response.Properties.ResponseType);
+
+    expect(types.toSorted()).toEqual(GATEWAY_RESPONSES.map((spec) => spec.type).toSorted());
+  });
+
+  it.each(GATEWAY_RESPONSES)('renders $type with its status and JSON template', (spec) => {
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: spec.type,
+      StatusCode: spec.status === undefined ? Match.absent() : String(spec.status),
+      ResponseTemplates: { 'application/json': gatewayResponseTemplate(spec) },
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'" },
+    });
+  });
+
+  it.each([
+    [
+      'UNAUTHORIZED',
+      '401',
+      JSON.stringify({ message: 'Missing or invalid API key.', error_code: 'invalid_api_key' }),
+    ],
+    ['ACCESS_DENIED', '403', '$context.authorizer.errorBody'],
+    [
+      'AUTHORIZER_FAILURE',
+      '503',
+      JSON.stringify({
+        message: 'Authorization is temporarily unavailable.',
+        error_code: 'authorizer_unavailable',
+      }),
+    ],
+    [
+      'MISSING_AUTHENTICATION_TOKEN',
+      '404',
+      JSON.stringify({ message: 'Not found.', error_code: 'not_found' }),
+    ],
+  ])('answers %s with %s and the DESIGN.md §4 body', (type, status, template) => {
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: status,
+      ResponseTemplates: { 'application/json': template },
+    });
+  });
+});
+
+describe('stage', () => {
+  it('writes a JSON access log line per request to a log group with retention', () => {
+    const [stage] = Object.values(resourcesOfType(synthesized.template, 'AWS::ApiGateway::Stage'));
+    const setting = stage?.Properties.AccessLogSetting as { DestinationArn: unknown; Format: string };
+    const format = JSON.parse(setting.Format) as Record<string, string>;
+
+    expect(setting.DestinationArn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(synthesized.stack.api.accessLogGroup), 'Arn'],
+    });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      method: '$context.httpMethod',
+      resourcePath: '$context.resourcePath',
+      status: '$context.status',
+      authorizerError: '$context.authorizer.error',
+      principalId: '$context.authorizer.principalId',
+    });
+    expect(setting.Format).not.toMatch(/Authorization|header/i);
+    synthesized.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('throttles every method by default and enables X-Ray tracing', () => {
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      MethodSettings: [
+        { HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      ],
+    });
+  });
+
+  it('takes the throttling limits from the stack props', () => {
+    const custom = synthesize({ throttlingRateLimit: 25, throttlingBurstLimit: 50 });
+
+    custom.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [{ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 }],
+    });
+  });
+});
+
+describe('outputs', () => {
+  it.each(['ApiUrl', 'ApiKeysTableName', 'DataTableName'])(
+    'exports %s under exactly that OutputKey',
+    (key) => {
+      expect(Object.keys(synthesized.template.findOutputs(key))).toEqual([key]);
+    },
+  );
+
+  it('points the table outputs at the two tables', () => {
+    const { keyStore } = synthesized.stack;
+
+    synthesized.template.hasOutput('ApiKeysTableName', { Value: { Ref: logicalIdOf(keyStore.apiKeys) } });
+    synthesized.template.hasOutput('DataTableName', { Value: { Ref: logicalIdOf(keyStore.data) } });
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The CDK app's settings and the constructs' prop validation: bad values are refused with a message
+ * that names them, before anything is deployed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Api } from '../../lib/api.js';
+import { readAppConfig } from '../../lib/app-config.js';
+import { KeyStore } from '../../lib/key-store.js';
+import { ScopegateFunction } from '../../lib/scopegate-function.js';
+import { ScopegateStack } from '../../lib/scopegate-stack.js';
+import { NO_BUNDLING_CONTEXT, testApp } from './template.js';
+
+const appWith = (context: Record<string, unknown> = {}): App => testApp({ context });
+
+describe('readAppConfig', () => {
+  it('defaults to the stack Scopegate with the authorizer cache off', () => {
+    const config = readAppConfig(appWith().node, {});
+
+    expect(config.stackName).toBe('Scopegate');
+    expect(config.authorizerCacheTtl.toSeconds()).toBe(0);
+  });
+
+  it('takes the stack name from context, then SCOPEGATE_STACK_NAME', () => {
+    expect(
+      readAppConfig(appWith({ stackName: 'FromContext' }).node, { SCOPEGATE_STACK_NAME: 'FromEnv' })
+        .stackName,
+    ).toBe('FromContext');
+    expect(readAppConfig(appWith().node, { SCOPEGATE_STACK_NAME: 'FromEnv' }).stackName).toBe('FromEnv');
+  });
+
+  it.each([
+    ['300', 300],
+    [300, 300],
+    ['0', 0],
+    ['3600', 3600],
+  ])('reads authorizerCacheTtlSeconds %j as %d seconds', (value, seconds) => {
+    expect(
+      readAppConfig(appWith({ authorizerCacheTtlSeconds: value }).node, {}).authorizerCacheTtl.toSeconds(),
+    ).toBe(seconds);
+  });
+
+  it.each(['-1', '3601', '1.5', 'five', '', true])('refuses authorizerCacheTtlSeconds %j', (value) => {
+    expect(() => readAppConfig(appWith({ authorizerCacheTtlSeconds: value }).node, {})).toThrow(
+      /authorizerCacheTtlSeconds must be a whole number from 0 to 3600/,
+    );
+  });
+
+  it('refuses a stack name CloudFormation would refuse', () => {
+    expect(() => readAppConfig(appWith({ stackName: 'my_stack' }).node, {})).toThrow(/stackName/);
+  });
+});
+
+describe('bin/app.ts', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'scopegate-cdk-'));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('synthesises the Scopegate stack with cdk-nag and the cache TTL from context', () => {
+    execFileSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        // aws-cdk-lib's own CloudFormation schema check: seconds of work that `cdk synth` does anyway.
+        CDK_VALIDATION: 'false',
+        CDK_CONTEXT_JSON: JSON.stringify({ ...NO_BUNDLING_CONTEXT, authorizerCacheTtlSeconds: '60' }),
+      },
+      stdio: 'pipe',
+    });
+    const template = JSON.parse(readFileSync(join(outdir, 'Scopegate.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const authorizer = Object.values(template.Resources).find(
+      ({ Type }) => Type === 'AWS::ApiGateway::Authorizer',
+    );
+
+    expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(60);
+  });
+});
+
+describe('construct props validation', () => {
+  it('refuses throttling limits that are not positive', () => {
+    expect(() => new ScopegateStack(appWith(), 'X', { throttlingRateLimit: 0 })).toThrow(
+      /throttlingRateLimit/,
+    );
+    expect(() => new ScopegateStack(appWith(), 'Y', { throttlingBurstLimit: 2.5 })).toThrow(
+      /throttlingBurstLimit/,
+    );
+  });
+
+  it('refuses an empty or duplicated route table and a bad stage name', () => {
+    const stack = new Stack(appWith(), 'X');
+    const services = { sending: stubFunction(stack), account: stubFunction(stack) };
+    const authorizer = { authorizerId: 'stub' };
+    const route = {
+      method: 'GET',
+      path: '/v1/projects',
+      scope: 'projects:read',
+      service: 'account',
+      summary: '',
+    } as const;
+
+    expect(() => new Api(stack, 'Empty', { authorizer, services, routes: [] })).toThrow(
+      /route table is empty/,
+    );
+    expect(() => new Api(stack, 'Twice', { authorizer, services, routes: [route, route] })).toThrow(
+      /appears twice/,
+    );
+    expect(() => new Api(stack, 'Staged', { authorizer, services, stageName: 'prod/v1' })).toThrow(
+      /stageName/,
+    );
+  });
+
+  it.each([
+    [{ memorySize: 64 }, /memorySize must be a whole number of MB between 128 and 10240/],
+    [{ memorySize: 300.5 }, /memorySize/],
+  ])('refuses Lambda props %j', (props, message) => {
+    expect(
+      () => new ScopegateFunction(new Stack(appWith(), 'X'), 'Fn', { name: 'account', ...props }),
+    ).toThrow(message);
+  });
+
+  it('refuses a Lambda timeout over 15 minutes', () => {
+    expect(
+      () =>
+        new ScopegateFunction(new Stack(appWith(), 'X'), 'Fn', {
+          name: 'account',
+          timeout: Duration.minutes(16),
+        }),
+    ).toThrow(/timeout must be between 1 and 900 seconds/);
+  });
+
+  it('refuses a table binding whose env var is not UPPER_SNAKE_CASE', () => {
+    const stack = new Stack(appWith(), 'X');
+    const fn = new ScopegateFunction(stack, 'Fn', { name: 'account' });
+    const table = new dynamodb.Table(stack, 'T', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    });
+
+    expect(() => fn.bindTable({ table, access: 'read', envVar: 'data-table' })).toThrow(/UPPER_SNAKE_CASE/);
+  });
+
+  it('refuses to destroy tables that are protected from deletion', () => {
+    expect(
+      () => new KeyStore(new Stack(appWith(), 'X'), 'Keys', { removalPolicy: RemovalPolicy.DESTROY }),
+    ).toThrow(/deletionProtection/);
+  });
+});
+
+function stubFunction(stack: Stack) {
+  return new ScopegateFunction(stack, `Stub${stack.node.children.length}`, { name: 'account' }).function;
+}

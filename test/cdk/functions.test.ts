@@ -1,0 +1,154 @@
+/** The service Lambdas: least-privilege grants, and the house settings every function shares. */
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LAMBDA_ENTRIES } from '../../lib/bundling.js';
+import { TABLE_ACTIONS } from '../../lib/scopegate-function.js';
+import {
+  actionsOf,
+  arnOf,
+  logicalIdOf,
+  type PolicyStatement,
+  propertiesOf,
+  resourcesOf,
+  resourcesOfType,
+  roleStatements,
+  type Synthesized,
+  synthesize,
+} from './template.js';
+
+let synthesized: Synthesized;
+beforeAll(() => {
+  synthesized = synthesize();
+});
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchWriteItem',
+];
+
+const statementsOf = (service: 'sending' | 'account'): PolicyStatement[] =>
+  roleStatements(synthesized.template, logicalIdOf(synthesized.stack.services.functions[service].role));
+
+const functionProperties = (fn: IConstruct): Record<string, unknown> =>
+  propertiesOf(synthesized.template, 'AWS::Lambda::Function', fn);
+
+describe('least privilege', () => {
+  it('grants no wildcard action and no wildcard-only resource to any role', () => {
+    const roles = Object.keys(resourcesOfType(synthesized.template, 'AWS::IAM::Role'));
+    const statements = roles.flatMap((role) => roleStatements(synthesized.template, role));
+
+    expect(statements.length).toBeGreaterThan(0);
+    expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
+    expect(statements.flatMap(resourcesOf)).not.toContain('*');
+    expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
+  });
+
+  it('attaches no managed policy to any role', () => {
+    for (const role of Object.values(resourcesOfType(synthesized.template, 'AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('lets sending read and write the Data table with exact actions, on the table only', () => {
+    const dynamo = statementsOf('sending').filter((statement) =>
+      actionsOf(statement)[0]?.startsWith('dynamodb:'),
+    );
+
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        Action: [...TABLE_ACTIONS.readwrite],
+        Resource: [arnOf(logicalIdOf(synthesized.stack.keyStore.data))],
+      },
+    ]);
+    expect(TABLE_ACTIONS.readwrite.toSorted()).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:ConditionCheckItem',
+      ].toSorted(),
+    );
+  });
+
+  it('lets sending send through SES only from this account and region, with the configuration set', () => {
+    const ses = statementsOf('sending').filter((statement) =>
+      actionsOf(statement).some((a) => a.startsWith('ses:')),
+    );
+    const resources = JSON.stringify(ses.flatMap(resourcesOf));
+
+    expect(ses.flatMap(actionsOf).toSorted()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(resources).toContain('{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/*"');
+    expect(resources).toContain(
+      `":configuration-set/",${JSON.stringify({ Ref: logicalIdOf(synthesized.stack.services.configurationSet) })}`,
+    );
+  });
+
+  it('lets account read the Data table and nothing more: no write, no SES, no ApiKeys', () => {
+    const statements = statementsOf('account');
+    const actions = statements.flatMap(actionsOf);
+
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).toSorted()).toEqual(
+      [...TABLE_ACTIONS.read].toSorted(),
+    );
+    expect(actions.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
+  });
+});
+
+describe('house Lambda settings', () => {
+  const allFunctions = () => [
+    ['authorizer', synthesized.stack.keyAuthorizer.handler] as const,
+    ...Object.entries(synthesized.stack.services.functions),
+  ];
+
+  it('creates one function per LAMBDA_ENTRIES entry', () => {
+    expect(Object.keys(resourcesOfType(synthesized.template, 'AWS::Lambda::Function'))).toHaveLength(
+      Object.keys(LAMBDA_ENTRIES).length,
+    );
+  });
+
+  it('runs every function on the newest Node.js runtime, on arm64, with source maps', () => {
+    for (const [name, fn] of allFunctions()) {
+      const properties = functionProperties(fn.function);
+      expect({ name, ...properties }).toMatchObject({
+        name,
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+    }
+  });
+
+  it('logs every function to its own log group, kept one month', () => {
+    const logGroups = resourcesOfType(synthesized.template, 'AWS::Logs::LogGroup');
+    for (const [name, fn] of allFunctions()) {
+      const logGroupId = logicalIdOf(fn.logGroup);
+      expect({ name, config: functionProperties(fn.function).LoggingConfig }).toEqual({
+        name,
+        config: { LogGroup: { Ref: logGroupId } },
+      });
+      expect(logGroups[logGroupId]?.Properties.RetentionInDays).toBe(30);
+    }
+  });
+
+  it('hands sending the Data table and the SES configuration set, and account the Data table', () => {
+    const { functions, configurationSet } = synthesized.stack.services;
+    const data = { Ref: logicalIdOf(synthesized.stack.keyStore.data) };
+
+    expect(functionProperties(functions.sending.function).Environment).toMatchObject({
+      Variables: { DATA_TABLE: data, SES_CONFIGURATION_SET: { Ref: logicalIdOf(configurationSet) } },
+    });
+    expect(functionProperties(functions.account.function).Environment).toMatchObject({
+      Variables: { DATA_TABLE: data },
+    });
+  });
+});
