@@ -7,7 +7,9 @@ import { ROUTES } from '../lambdas/core/routes.js';
 import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/core/scopes.js';
 
 export function endpointTable(): string {
-  const rows = ROUTES.map((route) => `| \`${route.method}\` | \`${route.path}\` | \`${route.scope}\` | ${route.summary} |`);
+  const rows = ROUTES.map(
+    (route) => `| \`${route.method}\` | \`${route.path}\` | \`${route.scope}\` | ${route.summary} |`,
+  );
   return ['| method | path | required scope | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -24,7 +26,11 @@ export function errorTable(): string {
   return ['| status | error_code | message |', '|---|---|---|', ...rows].join('\n');
 }
 
-export const GENERATED_SECTIONS = { endpoints: endpointTable, scopes: scopeTable, errors: errorTable } as const;
+export const GENERATED_SECTIONS = {
+  endpoints: endpointTable,
+  scopes: scopeTable,
+  errors: errorTable,
+} as const;
 
 /** Replaces every `<!-- generated:NAME -->…<!-- /generated:NAME -->` block with fresh content. */
 export function regenerate(markdown: string): string {
@@ -32,7 +38,10 @@ export function regenerate(markdown: string): string {
   for (const [name, render] of Object.entries(GENERATED_SECTIONS)) {
     const pattern = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
     if (!pattern.test(result)) throw new Error(`README is missing the generated:${name} block`);
-    result = result.replace(pattern, (_match, open: string, close: string) => `${open}\n${render()}\n${close}`);
+    result = result.replace(
+      pattern,
+      (_match, open: string, close: string) => `${open}\n${render()}\n${close}`,
+    );
   }
   return result;
 }

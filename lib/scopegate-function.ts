@@ -107,6 +107,7 @@ export class ScopegateFunction extends Construct {
         target: LAMBDA_BUNDLING.target,
         minify: LAMBDA_BUNDLING.minify,
         sourceMap: LAMBDA_BUNDLING.sourcemap,
+        sourcesContent: LAMBDA_BUNDLING.sourcesContent,
         bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSdk,
         logLevel: LogLevel.WARNING,
         // esbuild is a devDependency: bundle locally, never in Docker (no internet to pull an image).

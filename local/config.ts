@@ -14,3 +14,7 @@ export const LOCAL = {
 export const LOCAL_DYNAMODB_ENDPOINT = `http://${LOCAL.host}:${LOCAL.dynamoPort}`;
 export const LOCAL_SES_ENDPOINT = `http://${LOCAL.host}:${LOCAL.sesPort}`;
 export const LOCAL_API_URL = `http://${LOCAL.host}:${LOCAL.apiPort}`;
+
+/** Fixed, non-secret credentials: the emulators accept any, and the region keeps their data apart. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_REGION = 'us-east-1';

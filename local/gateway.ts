@@ -11,7 +11,11 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import { type GatewayResponseType, gatewayResponse, gatewayResponseTemplate } from '../lambdas/core/gateway-responses.js';
+import {
+  type GatewayResponseType,
+  gatewayResponse,
+  gatewayResponseTemplate,
+} from '../lambdas/core/gateway-responses.js';
 import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/core/routes.js';
 import { policyAllows } from './policy-evaluator.js';
 
@@ -20,7 +24,9 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const STAGE = 'local';
 const ARN_BASE = `arn:aws:execute-api:local:000000000000:scopegate/${STAGE}`;
 
-export type AuthorizerFunction = (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+export type AuthorizerFunction = (
+  event: APIGatewayRequestAuthorizerEvent,
+) => Promise<APIGatewayAuthorizerResult>;
 export type ProxyFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 export interface GatewayOptions {
@@ -35,7 +41,10 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-export async function startGateway(options: GatewayOptions, listen: { host: string; port: number }): Promise<RunningGateway> {
+export async function startGateway(
+  options: GatewayOptions,
+  listen: { host: string; port: number },
+): Promise<RunningGateway> {
   const server = createServer((request, response) => {
     handle(options, request, response).catch((error: unknown) => {
       options.onError?.('gateway failure', error);
@@ -55,7 +64,11 @@ export async function startGateway(options: GatewayOptions, listen: { host: stri
   };
 }
 
-async function handle(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  options: GatewayOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://gateway');
   const method = (request.method ?? 'GET').toUpperCase();
   const match = matchRoute(ROUTES, method, url.pathname);
@@ -80,7 +93,8 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
       requestContext: { ...common.requestContext, authorizer: undefined },
     });
   } catch (error) {
-    if (error instanceof Error && error.message === 'Unauthorized') return send(response, gatewayResult('UNAUTHORIZED'));
+    if (error instanceof Error && error.message === 'Unauthorized')
+      return send(response, gatewayResult('UNAUTHORIZED'));
     options.onError?.('authorizer failed', error);
     return send(response, gatewayResult('AUTHORIZER_FAILURE'));
   }
@@ -107,7 +121,13 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
   }
 }
 
-function requestShape(request: IncomingMessage, url: URL, match: RouteMatch, sourceIp: string, requestId: string) {
+function requestShape(
+  request: IncomingMessage,
+  url: URL,
+  match: RouteMatch,
+  sourceIp: string,
+  requestId: string,
+) {
   const query = [...url.searchParams.keys()];
   const method = match.route.method;
   return {
@@ -119,7 +139,9 @@ function requestShape(request: IncomingMessage, url: URL, match: RouteMatch, sou
     pathParameters: Object.keys(match.pathParameters).length > 0 ? { ...match.pathParameters } : null,
     queryStringParameters: query.length > 0 ? Object.fromEntries(url.searchParams.entries()) : null,
     multiValueQueryStringParameters:
-      query.length > 0 ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name)])) : null,
+      query.length > 0
+        ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name)]))
+        : null,
     stageVariables: null,
     requestContext: {
       accountId: '000000000000',
@@ -214,8 +236,10 @@ function accessDenied(errorBody: unknown): APIGatewayProxyResult {
 function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   if (response.headersSent) return;
   const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name.toLowerCase()] = values.map(String);
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name.toLowerCase()] = values.map(String);
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
   response.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
   response.end(body);

@@ -5,7 +5,7 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountRoutes } from '../lambdas/account/routes.js';
-import { createAuthorizer, type AuthorizerLog } from '../lambdas/authorizer/authorizer.js';
+import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler } from '../lambdas/core/http.js';
@@ -23,7 +23,9 @@ export interface LocalHandlerDependencies {
   readonly now?: () => Date;
 }
 
-export function localHandlers(deps: LocalHandlerDependencies): Pick<GatewayOptions, 'authorizer' | 'services'> {
+export function localHandlers(
+  deps: LocalHandlerDependencies,
+): Pick<GatewayOptions, 'authorizer' | 'services'> {
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   return {
@@ -39,7 +41,11 @@ export function localHandlers(deps: LocalHandlerDependencies): Pick<GatewayOptio
         sendingRoutes({ documents: deps.documents, dataTable, now, send: sesSender(deps.ses) }),
         deps.log,
       ),
-      account: createServiceHandler('account', accountRoutes({ documents: deps.documents, dataTable }), deps.log),
+      account: createServiceHandler(
+        'account',
+        accountRoutes({ documents: deps.documents, dataTable }),
+        deps.log,
+      ),
     },
   };
 }
@@ -57,4 +63,8 @@ export function consoleLog(options: { verbose: boolean }): AuthorizerLog {
   };
 }
 
-export const silentLog: AuthorizerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLog: AuthorizerLog = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};

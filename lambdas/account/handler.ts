@@ -1,7 +1,8 @@
 /** The account service: projects (and, in later issues, API keys). */
+
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler } from '../core/http.js';
 import { accountRoutes } from './routes.js';
@@ -9,4 +10,8 @@ import { accountRoutes } from './routes.js';
 const logger = new Logger({ serviceName: 'scopegate-account' });
 const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-export const handler = createServiceHandler('account', accountRoutes({ documents, dataTable: requireEnv('DATA_TABLE') }), logger);
+export const handler = createServiceHandler(
+  'account',
+  accountRoutes({ documents, dataTable: requireEnv('DATA_TABLE') }),
+  logger,
+);

@@ -3,7 +3,12 @@
  * project (`PROJECT#<id>` / `PROJECT`) for lookups by id, and under the team (`TEAM#<id>` /
  * `PROJECT#<id>`) so a team's projects are one Query.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
 import { projectPartition, teamPartition } from '../core/tables.js';
 
@@ -34,7 +39,12 @@ export async function createProject(
   input: { name: string; teamId: string; id?: string },
 ): Promise<Project> {
   const createdAt = (store.now?.() ?? new Date()).toISOString();
-  const project: Project = { id: input.id ?? newId('proj'), teamId: input.teamId, name: input.name, createdAt };
+  const project: Project = {
+    id: input.id ?? newId('proj'),
+    teamId: input.teamId,
+    name: input.name,
+    createdAt,
+  };
   if (!PROJECT_ID_PATTERN.test(project.id) || !PROJECT_ID_PATTERN.test(project.teamId)) {
     throw new RangeError('Project and team ids may only contain letters, digits, _ and -');
   }
@@ -60,7 +70,8 @@ export async function createProject(
       }),
     );
   } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledException') throw new ProjectExistsError(project.id);
+    if (error instanceof Error && error.name === 'TransactionCanceledException')
+      throw new ProjectExistsError(project.id);
     throw error;
   }
   return project;
@@ -68,7 +79,11 @@ export async function createProject(
 
 export async function getProject(store: ProjectStore, projectId: string): Promise<Project | undefined> {
   const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.dataTable, Key: { pk: projectPartition(projectId), sk: 'PROJECT' }, ConsistentRead: true }),
+    new GetCommand({
+      TableName: store.dataTable,
+      Key: { pk: projectPartition(projectId), sk: 'PROJECT' },
+      ConsistentRead: true,
+    }),
   );
   return Item ? toProject(Item) : undefined;
 }

@@ -4,7 +4,7 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { KeyEnvironment } from '../core/api-key.js';
-import { describeError } from '../core/http.js';
+import { describeError } from '../core/errors.js';
 import { findRoute } from '../core/routes.js';
 import { type Verification, verifyKey } from '../core/verify-key.js';
 import { toAuthorizerResult, UnauthorizedError } from './policy.js';
@@ -44,31 +44,49 @@ export function createAuthorizer(options: AuthorizerOptions) {
           environment: options.environment,
           getKeyItem: options.getKeyItem,
           now: options.now ?? (() => new Date()),
-          onItemWarning: (keyId, message) => log.warn('key item read leniently or failed closed', { keyId, message }),
+          onItemWarning: (keyId, message) =>
+            log.warn('key item read leniently or failed closed', { keyId, message }),
         },
       );
     } catch (error) {
       // Fail closed: a store error, timeout or throttle never allows.
-      log.error('key lookup failed', { error: describeError(error), route: `${event.httpMethod} ${event.resource}` });
+      log.error('key lookup failed', {
+        error: describeError(error),
+        route: `${event.httpMethod} ${event.resource}`,
+      });
       throw new AuthorizerUnavailableError();
     }
     log.info('authorization decided', {
-      keyId: verification.ok ? verification.key.keyId : 'keyId' in verification ? verification.keyId : verification.key.keyId,
+      keyId: verification.ok
+        ? verification.key.keyId
+        : 'keyId' in verification
+          ? verification.keyId
+          : verification.key.keyId,
       decision: verification.ok ? 'allow' : 'deny',
       reason: verification.ok ? 'ok' : verification.code,
       ...(!verification.ok && 'reason' in verification ? { detail: verification.reason } : {}),
       route: `${event.httpMethod} ${event.resource}`,
       sourceIp: event.requestContext.identity.sourceIp,
     });
-    return toAuthorizerResult(verification, event.methodArn, { coverAllRoutes: options.coverAllRoutes ?? false });
+    return toAuthorizerResult(verification, event.methodArn, {
+      coverAllRoutes: options.coverAllRoutes ?? false,
+    });
   };
 }
 
-/** Header lookup, case-insensitive. Two Authorization headers are ambiguous and count as none. */
+/**
+ * Header lookup, case-insensitive. Two Authorization headers are ambiguous and count as none, also
+ * when they differ only in the case of their names (`Authorization` and `authorization`).
+ */
 function singleHeader(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
-  const multi = Object.entries(event.multiValueHeaders ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
-  if (multi && multi.length > 1) return undefined;
-  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+  const named = <T>(headers: Record<string, T> | null | undefined): T[] =>
+    Object.entries(headers ?? {})
+      .filter(([key]) => key.toLowerCase() === name)
+      .map(([, value]) => value);
+  const multi = named(event.multiValueHeaders).flatMap((values) => values ?? []);
+  const single = named(event.headers).filter((value): value is string => value !== undefined);
+  if (multi.length > 1 || single.length > 1) return undefined;
+  return single[0];
 }
 
 export { UnauthorizedError };

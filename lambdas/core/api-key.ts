@@ -43,7 +43,10 @@ export function checksumOf(body: string): string {
 }
 
 /** Generates a new key; `keyId` may be fixed when rotating the secret of an existing key. */
-export function generateApiKey(environment: KeyEnvironment, keyId: string = randomBase62(KEY_ID_LENGTH)): GeneratedApiKey {
+export function generateApiKey(
+  environment: KeyEnvironment,
+  keyId: string = randomBase62(KEY_ID_LENGTH),
+): GeneratedApiKey {
   if (!isKeyId(keyId)) throw new RangeError('keyId must be 12 base62 characters');
   const body = `${keyPrefix(environment, keyId)}${randomBase62(SECRET_LENGTH)}`;
   const key = `${body}${checksumOf(body)}`;

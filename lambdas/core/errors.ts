@@ -129,3 +129,10 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
   }
   return { status: 500, body: errorBody('internal_error') };
 }
+
+/** Error name and message only: never a request body, key or hash. */
+export function describeError(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'unknown', message: String(error) };
+}

@@ -25,7 +25,11 @@ export interface GatewayResponseSpec {
   readonly body: ErrorCode | 'authorizer-context';
 }
 
-const fixed = (type: GatewayResponseType, code: ErrorCode): GatewayResponseSpec => ({ type, status: statusOf(code), body: code });
+const fixed = (type: GatewayResponseType, code: ErrorCode): GatewayResponseSpec => ({
+  type,
+  status: statusOf(code),
+  body: code,
+});
 
 export const GATEWAY_RESPONSES: readonly GatewayResponseSpec[] = [
   fixed('UNAUTHORIZED', 'invalid_api_key'),
@@ -42,7 +46,9 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseSpec[] = [
 
 /** The template API Gateway substitutes into: `$context.authorizer.errorBody` or a fixed JSON body. */
 export function gatewayResponseTemplate(spec: GatewayResponseSpec): string {
-  return spec.body === 'authorizer-context' ? '$context.authorizer.errorBody' : JSON.stringify(errorBody(spec.body));
+  return spec.body === 'authorizer-context'
+    ? '$context.authorizer.errorBody'
+    : JSON.stringify(errorBody(spec.body));
 }
 
 export function gatewayResponse(type: GatewayResponseType): GatewayResponseSpec {

@@ -5,8 +5,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
 import type { AuthContext } from './auth-context.js';
+import { ApiError, describeError, toErrorResponse } from './errors.js';
 import { readAuthContext, requireScope } from './read-auth-context.js';
-import { ApiError, toErrorResponse } from './errors.js';
 import { findRoute, ROUTES, type Route, routeKey, type Service } from './routes.js';
 
 export interface ApiRequest {
@@ -38,13 +38,17 @@ export function createServiceHandler(
   handlers: Readonly<Record<string, RouteHandler>>,
   log: Log,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
-  const missing = ROUTES.filter((route) => route.service === service && !handlers[routeKey(route.method, route.path)]);
-  if (missing.length > 0) throw new Error(`No handler for ${missing.map((r) => routeKey(r.method, r.path)).join(', ')}`);
+  const missing = ROUTES.filter(
+    (route) => route.service === service && !handlers[routeKey(route.method, route.path)],
+  );
+  if (missing.length > 0)
+    throw new Error(`No handler for ${missing.map((r) => routeKey(r.method, r.path)).join(', ')}`);
 
   return async (event) => {
     try {
       const route = findRoute(event.httpMethod, event.resource);
-      const handler = route && route.service === service ? handlers[routeKey(route.method, route.path)] : undefined;
+      const handler =
+        route && route.service === service ? handlers[routeKey(route.method, route.path)] : undefined;
       if (!route || !handler) throw new ApiError('not_found');
       const auth = readAuthContext(event.requestContext.authorizer);
       requireScope(auth, route.scope);
@@ -60,7 +64,11 @@ export function createServiceHandler(
       return jsonResult(response.status, response.body);
     } catch (error) {
       const { status, body } = toErrorResponse(error);
-      if (status >= 500) log.error('request failed', { error: describeError(error), requestId: event.requestContext.requestId });
+      if (status >= 500)
+        log.error('request failed', {
+          error: describeError(error),
+          requestId: event.requestContext.requestId,
+        });
       return jsonResult(status, body);
     }
   };
@@ -76,7 +84,10 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.infe
   if (result.success) return result.data;
   throw new ApiError('validation_error', {
     message: 'The request is invalid.',
-    errors: result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    errors: result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.message,
+    })),
   });
 }
 
@@ -93,11 +104,8 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-function lowerCaseKeys(headers: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+function lowerCaseKeys(
+  headers: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-}
-
-/** Error name and message only: never a request body, key or hash. */
-export function describeError(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
 }

@@ -4,7 +4,14 @@
  * is not (an invalid IP entry denies the key, an unreadable expiry counts as expired).
  */
 import { type AllowList, parseAllowList, splitAllowListEntries } from './ip-allowlist.js';
-import { isPermission, KEY_TYPES, type KeyType, normaliseScopes, type Permission, type Scope } from './scopes.js';
+import {
+  isPermission,
+  KEY_TYPES,
+  type KeyType,
+  normaliseScopes,
+  type Permission,
+  type Scope,
+} from './scopes.js';
 
 export interface KeyRecord {
   readonly keyId: string;
@@ -49,9 +56,12 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
   if (unknown.length > 0) warnings.push(`ignored unknown scopes: ${unknown.join(', ')}`);
 
   const allowedIps = readAllowedIps(item.allowedIps);
-  if (!allowedIps.ok) warnings.push(`invalid allowedIps entries (key denied): ${allowedIps.invalidEntries.join(', ')}`);
+  if (!allowedIps.ok)
+    warnings.push(`invalid allowedIps entries (key denied): ${allowedIps.invalidEntries.join(', ')}`);
   const expiresAt = readTimestamp(item.expiresAt);
-  if (expiresAt === 'invalid') warnings.push('expiresAt is not an ISO 8601 timestamp (key treated as expired)');
+  if (expiresAt === 'invalid')
+    warnings.push('expiresAt is not an ISO 8601 timestamp (key treated as expired)');
+  const allowedDomains = readAllowedDomains(item.allowedDomains, warnings);
 
   return {
     ok: true,
@@ -66,9 +76,10 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
       permission,
       scopes,
       allowedIps,
-      allowedDomains: readStringList(item.allowedDomains)?.map((domain) => domain.trim().toLowerCase()),
+      allowedDomains,
       expiresAt,
-      revokedAt: item.revokedAt === undefined || item.revokedAt === null ? undefined : String(item.revokedAt),
+      // Present means revoked, whatever the value (a console NULL or empty string included).
+      revokedAt: item.revokedAt === undefined ? undefined : String(item.revokedAt),
       createdAt: optionalString(item.createdAt),
       updatedAt: optionalString(item.updatedAt),
       lastUsedAt: optionalString(item.lastUsedAt),
@@ -108,11 +119,28 @@ function readAllowedIps(value: unknown): AllowList {
   return parseAllowList(splitAllowListEntries(entries));
 }
 
+/** Absent (or NULL): any of the project's domains. Unreadable: no domain at all (fail closed). */
+function readAllowedDomains(value: unknown, warnings: string[]): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const entries = readStringList(value);
+  if (entries === undefined) {
+    warnings.push('allowedDomains is not a string set or list (key may send from no domain)');
+    return [];
+  }
+  // Like allowedIps, a console user may type one comma-separated string.
+  return splitAllowListEntries(entries).map((domain) => domain.toLowerCase());
+}
+
 function readTimestamp(value: unknown): Date | 'invalid' | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return 'invalid';
+  if (typeof value !== 'string') return 'invalid';
+  const day = /^(\d{4})-(\d{2})-(\d{2})T/.exec(value);
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? 'invalid' : date;
+  if (!day || Number.isNaN(date.getTime())) return 'invalid';
+  // Date rolls 2025-02-30 over into March; an impossible calendar day is unreadable, not a later expiry.
+  const [year, month, dayOfMonth] = day.slice(1).map(Number);
+  const calendar = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, dayOfMonth ?? 0));
+  return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === dayOfMonth ? date : 'invalid';
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -25,7 +25,8 @@ export function readAuthContext(raw: unknown): AuthContext {
   return {
     ...rest,
     scopes: scopes.split(' ').filter((scope) => scope !== '') as Scope[],
-    allowedDomains: allowedDomains === '*' ? undefined : allowedDomains.split(',').filter((domain) => domain !== ''),
+    allowedDomains:
+      allowedDomains === '*' ? undefined : allowedDomains.split(',').filter((domain) => domain !== ''),
   };
 }
 

@@ -23,9 +23,27 @@ export interface Route {
 
 export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/emails', scope: 'emails:send', service: 'sending', summary: 'Send an email' },
-  { method: 'GET', path: '/v1/emails', scope: 'emails:read', service: 'sending', summary: 'List sent emails, newest first' },
-  { method: 'GET', path: '/v1/emails/{id}', scope: 'emails:read', service: 'sending', summary: 'Retrieve one sent email' },
-  { method: 'GET', path: '/v1/projects', scope: 'projects:read', service: 'account', summary: "List the key's team's projects" },
+  {
+    method: 'GET',
+    path: '/v1/emails',
+    scope: 'emails:read',
+    service: 'sending',
+    summary: 'List sent emails, newest first',
+  },
+  {
+    method: 'GET',
+    path: '/v1/emails/{id}',
+    scope: 'emails:read',
+    service: 'sending',
+    summary: 'Retrieve one sent email',
+  },
+  {
+    method: 'GET',
+    path: '/v1/projects',
+    scope: 'projects:read',
+    service: 'account',
+    summary: "List the key's team's projects",
+  },
 ];
 
 export function routeKey(method: string, path: string): string {
@@ -45,7 +63,11 @@ export interface RouteMatch {
 }
 
 /** Matches a concrete URL path against the table, as API Gateway does; used by the local gateway. */
-export function matchRoute(routes: readonly Route[], method: string, urlPath: string): RouteMatch | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  urlPath: string,
+): RouteMatch | undefined {
   const segments = splitPath(urlPath);
   if (segments === undefined) return undefined;
   for (const route of routes) {
@@ -62,7 +84,10 @@ function splitPath(path: string): string[] | undefined {
   return trimmed.split('/').slice(1);
 }
 
-function matchSegments(template: readonly string[], actual: readonly string[]): Record<string, string> | undefined {
+function matchSegments(
+  template: readonly string[],
+  actual: readonly string[],
+): Record<string, string> | undefined {
   if (template.length !== actual.length) return undefined;
   const params: Record<string, string> = {};
   for (const [index, part] of template.entries()) {

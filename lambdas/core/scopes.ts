@@ -67,7 +67,11 @@ export function isPermission(value: string): value is Permission {
  * The scopes a key actually holds. A `custom` key holds exactly its listed scopes that are valid for
  * its type — an empty list holds nothing (never "everything").
  */
-export function effectiveScopes(type: KeyType, permission: Permission, customScopes: readonly Scope[]): Scope[] {
+export function effectiveScopes(
+  type: KeyType,
+  permission: Permission,
+  customScopes: readonly Scope[],
+): Scope[] {
   if (permission === 'custom') {
     return [...new Set(customScopes.filter((scope) => isScopeOf(type, scope)))];
   }
@@ -75,7 +79,10 @@ export function effectiveScopes(type: KeyType, permission: Permission, customSco
 }
 
 /** Splits raw scope entries into valid scopes (trimmed, lower-cased) and the ignored rest. */
-export function normaliseScopes(type: KeyType, raw: readonly string[]): { scopes: Scope[]; unknown: string[] } {
+export function normaliseScopes(
+  type: KeyType,
+  raw: readonly string[],
+): { scopes: Scope[]; unknown: string[] } {
   const scopes = new Set<Scope>();
   const unknown: string[] = [];
   for (const entry of raw) {

@@ -27,12 +27,31 @@ export interface VerifyDependencies {
   readonly onItemWarning?: (keyId: string, message: string) => void;
 }
 
-export type DenyCode = 'invalid_api_key' | 'key_revoked' | 'key_expired' | 'ip_not_allowed' | 'insufficient_scope';
+export type DenyCode =
+  | 'invalid_api_key'
+  | 'key_revoked'
+  | 'key_expired'
+  | 'ip_not_allowed'
+  | 'insufficient_scope';
 
 export type Verification =
-  | { readonly ok: false; readonly code: 'invalid_api_key'; readonly keyId: string | undefined; readonly reason: string }
-  | { readonly ok: false; readonly code: 'key_revoked' | 'key_expired' | 'ip_not_allowed'; readonly key: KeyRecord }
-  | { readonly ok: false; readonly code: 'insufficient_scope'; readonly key: KeyRecord; readonly requiredScope: Scope | undefined }
+  | {
+      readonly ok: false;
+      readonly code: 'invalid_api_key';
+      readonly keyId: string | undefined;
+      readonly reason: string;
+    }
+  | {
+      readonly ok: false;
+      readonly code: 'key_revoked' | 'key_expired' | 'ip_not_allowed';
+      readonly key: KeyRecord;
+    }
+  | {
+      readonly ok: false;
+      readonly code: 'insufficient_scope';
+      readonly key: KeyRecord;
+      readonly requiredScope: Scope | undefined;
+    }
   | { readonly ok: true; readonly key: KeyRecord; readonly scopes: readonly Scope[] };
 
 export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies): Promise<Verification> {

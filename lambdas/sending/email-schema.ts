@@ -2,7 +2,17 @@
 import { z } from 'zod';
 
 const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
-const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'subject', 'content-type', 'mime-version', 'return-path']);
+const RESERVED_HEADERS = new Set([
+  'from',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'content-type',
+  'mime-version',
+  'return-path',
+]);
 
 const plainAddress = z.email({ message: 'Must be an email address' });
 
@@ -11,7 +21,9 @@ export const mailbox = z
   .string()
   .trim()
   .max(320)
-  .refine((value) => addressOf(value) !== undefined, { message: 'Must be an email address or "Name <address>"' });
+  .refine((value) => addressOf(value) !== undefined, {
+    message: 'Must be an email address or "Name <address>"',
+  });
 
 export function addressOf(value: string): string | undefined {
   const named = /^(?:"[^"\r\n]*"|[^<>"\r\n]*)\s*<([^<>\s]+)>$/.exec(value.trim());
@@ -32,20 +44,30 @@ export const sendEmailSchema = z
     cc: mailboxList.optional(),
     bcc: mailboxList.optional(),
     reply_to: mailboxList.optional(),
-    subject: z.string().min(1).max(998).refine((value) => !/[\r\n]/.test(value), 'Must not contain line breaks'),
+    subject: z
+      .string()
+      .min(1)
+      .max(998)
+      .refine((value) => !/[\r\n]/.test(value), 'Must not contain line breaks'),
     html: z.string().min(1).optional(),
     text: z.string().min(1).optional(),
     headers: z
       .record(
         z.string().regex(/^[!-9;-~]{1,100}$/, 'Must be a valid header name'),
-        z.string().max(2000).refine((value) => !/[\r\n]/.test(value), 'Must not contain line breaks'),
+        z
+          .string()
+          .max(2000)
+          .refine((value) => !/[\r\n]/.test(value), 'Must not contain line breaks'),
       )
       .refine((headers) => Object.keys(headers).length <= 50, 'At most 50 headers')
       .refine((headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())), {
         message: 'Use the from, to, cc, bcc, reply_to and subject fields instead of these headers',
       })
       .optional(),
-    tags: z.array(z.object({ name: tagPart, value: tagPart }).strict()).max(50).optional(),
+    tags: z
+      .array(z.object({ name: tagPart, value: tagPart }).strict())
+      .max(50)
+      .optional(),
   })
   .strict()
   .superRefine((email, context) => {
@@ -54,7 +76,11 @@ export const sendEmailSchema = z
     }
     const recipients = email.to.length + (email.cc?.length ?? 0) + (email.bcc?.length ?? 0);
     if (recipients > MAX_RECIPIENTS) {
-      context.addIssue({ code: 'custom', path: ['to'], message: `At most ${MAX_RECIPIENTS} recipients in to, cc and bcc together` });
+      context.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `At most ${MAX_RECIPIENTS} recipients in to, cc and bcc together`,
+      });
     }
   });
 

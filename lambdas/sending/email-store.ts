@@ -1,5 +1,11 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
 import { projectPartition } from '../core/tables.js';

@@ -55,7 +55,12 @@ export async function sendEmail(
   };
   try {
     await putEmail(deps, record);
-    const sesMessageId = await deps.send({ ...record, html: input.html, text: input.text, headers: input.headers ?? {} });
+    const sesMessageId = await deps.send({
+      ...record,
+      html: input.html,
+      text: input.text,
+      headers: input.headers ?? {},
+    });
     await markEmail(deps, record, { status: 'sent', sesMessageId, at: deps.now().toISOString() });
   } catch (error) {
     await markFailed(deps, record, error);
@@ -74,5 +79,7 @@ function assertDomainAllowed(auth: AuthContext, from: string): void {
 
 async function markFailed(deps: SendingDependencies, record: EmailRecord, error: unknown): Promise<void> {
   const failureReason = error instanceof ApiError ? error.code : 'internal_error';
-  await markEmail(deps, record, { status: 'failed', failureReason, at: deps.now().toISOString() }).catch(() => undefined);
+  await markEmail(deps, record, { status: 'failed', failureReason, at: deps.now().toISOString() }).catch(
+    () => undefined,
+  );
 }

@@ -3,9 +3,16 @@
  * projects never collide and no partition is shared across tenants). A claim is held while the email
  * is sent; a retry with the same key and body gets the first email's id, with another body a 409.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
 import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors.js';
 import { projectPartition } from '../core/tables.js';
 
@@ -28,7 +35,8 @@ export interface Claim {
 
 export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly emailId: string };
 
-const sortKey = (idempotencyKey: string) => `IDEMPOTENCY#${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+const sortKey = (idempotencyKey: string) =>
+  `IDEMPOTENCY#${createHash('sha256').update(idempotencyKey).digest('hex')}`;
 
 export async function claim(store: IdempotencyStore, request: Claim): Promise<ClaimResult> {
   const key = { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) };
@@ -45,7 +53,8 @@ export async function claim(store: IdempotencyStore, request: Claim): Promise<Cl
           lockedUntil: nowSeconds + IN_PROGRESS_LOCK_SECONDS,
           ttl: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
         },
-        ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now OR (#status = :inProgress AND lockedUntil < :now)',
+        ConditionExpression:
+          'attribute_not_exists(pk) OR #ttl < :now OR (#status = :inProgress AND lockedUntil < :now)',
         ExpressionAttributeNames: { '#ttl': 'ttl', '#status': 'status' },
         ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
       }),
@@ -54,7 +63,9 @@ export async function claim(store: IdempotencyStore, request: Claim): Promise<Cl
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
-  const { Item } = await store.documents.send(new GetCommand({ TableName: store.dataTable, Key: key, ConsistentRead: true }));
+  const { Item } = await store.documents.send(
+    new GetCommand({ TableName: store.dataTable, Key: key, ConsistentRead: true }),
+  );
   if (!Item) throw new ApiError('idempotency_in_progress');
   if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
   if (Item.status !== 'completed') throw new ApiError('idempotency_in_progress');

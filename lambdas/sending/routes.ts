@@ -18,7 +18,12 @@ export function sendingRoutes(deps: SendingDependencies): Record<string, RouteHa
       const { emails, nextCursor } = await listEmails(deps, auth.projectId, page);
       return {
         status: 200,
-        body: { object: 'list', data: emails.map(emailJson), has_more: nextCursor !== undefined, next_cursor: nextCursor ?? null },
+        body: {
+          object: 'list',
+          data: emails.map(emailJson),
+          has_more: nextCursor !== undefined,
+          next_cursor: nextCursor ?? null,
+        },
       };
     },
     [routeKey('GET', '/v1/emails/{id}')]: async ({ auth, pathParameters }) => {

@@ -1,5 +1,5 @@
 /** The one SES call: SES v2 SendEmail, with SES's errors mapped to API errors. */
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ApiError } from '../core/errors.js';
 
 export interface OutgoingEmail {
@@ -34,7 +34,11 @@ export function sesSender(client: SESv2Client, configurationSetName?: string): S
       const result = await client.send(
         new SendEmailCommand({
           FromEmailAddress: email.from,
-          Destination: { ToAddresses: [...email.to], CcAddresses: [...email.cc], BccAddresses: [...email.bcc] },
+          Destination: {
+            ToAddresses: [...email.to],
+            CcAddresses: [...email.cc],
+            BccAddresses: [...email.bcc],
+          },
           ReplyToAddresses: [...email.replyTo],
           Content: {
             Simple: {
@@ -48,7 +52,9 @@ export function sesSender(client: SESv2Client, configurationSetName?: string): S
                 : {}),
             },
           },
-          ...(email.tags.length > 0 ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) } : {}),
+          ...(email.tags.length > 0
+            ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) }
+            : {}),
           ...(configurationSetName ? { ConfigurationSetName: configurationSetName } : {}),
         }),
       );

@@ -43,6 +43,18 @@ describe('Lambda bundles', () => {
     expect(existsSync(join(directory, 'index.js.map'))).toBe(true);
   });
 
+  it('the authorizer carries neither zod nor the SES client (its cold start stays near a bare GetItem)', () => {
+    const [, fn] = functions().find(([candidate]) => candidate === 'authorizer') ?? [];
+    if (!fn) throw new Error('No authorizer function');
+    const map = JSON.parse(readFileSync(join(bundleDirectory(fn), 'index.js.map'), 'utf8')) as {
+      sources: string[];
+    };
+    expect(map.sources.some((source) => source.includes('lib-dynamodb'))).toBe(true);
+    expect(
+      map.sources.filter((source) => /node_modules\/(zod|@aws-sdk\/client-sesv2)\//.test(source)),
+    ).toEqual([]);
+  });
+
   it.each(['authorizer', 'sending', 'account'])('%s loads in Node and exports a handler function', (name) => {
     const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
     if (!fn) throw new Error(`No ${name} function`);

@@ -3,14 +3,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { call } from '../support/http-client.js';
 import { createTestAws } from '../support/local-aws.js';
 import { freePort } from '../support/ports.js';
 
-const UNAVAILABLE = { message: 'Authorization is temporarily unavailable.', error_code: 'authorizer_unavailable' };
+const UNAVAILABLE = {
+  message: 'Authorization is temporarily unavailable.',
+  error_code: 'authorizer_unavailable',
+};
 const gateways: RunningGateway[] = [];
 let unreachable: RunningGateway;
 let missingTable: RunningGateway;
@@ -19,11 +22,22 @@ beforeAll(async () => {
   const aws = await createTestAws();
   const deadEndpoint = `http://127.0.0.1:${await freePort()}`;
   const dead = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: deadEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }),
+    new DynamoDBClient({
+      endpoint: deadEndpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      maxAttempts: 1,
+    }),
   );
   const start = (documents: DynamoDBDocumentClient, apiKeys: string) =>
     startGateway(
-      localHandlers({ documents, ses: aws.ses, tables: { ...aws.tables, apiKeys }, environment: 'test', log: silentLog }),
+      localHandlers({
+        documents,
+        ses: aws.ses,
+        tables: { ...aws.tables, apiKeys },
+        environment: 'test',
+        log: silentLog,
+      }),
       { host: '127.0.0.1', port: 0 },
     );
   unreachable = await start(dead, aws.tables.apiKeys);

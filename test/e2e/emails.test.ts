@@ -29,14 +29,20 @@ const send = (body: unknown, headers: Record<string, string> = {}, withKey = key
 describe('POST /v1/emails', () => {
   it('sends through SES, answers the id and records the email as sent', async () => {
     // Arrange
-    const body = email({ cc: ['cc@example.com'], html: '<p>Hello</p>', tags: [{ name: 'kind', value: 'welcome' }] });
+    const body = email({
+      cc: ['cc@example.com'],
+      html: '<p>Hello</p>',
+      tags: [{ name: 'kind', value: 'welcome' }],
+    });
     // Act
     const response = await send(body);
     // Assert
     expect(response.status).toBe(200);
     const id = String(response.json.id);
     expect(id).toMatch(/^em_[0-9A-Za-z]{22}$/);
-    const delivered = (await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === body.subject);
+    const delivered = (await sentEmails(stack.aws.sesEndpoint)).filter(
+      (sent) => sent.subject === body.subject,
+    );
     expect(delivered).toHaveLength(1);
     expect(delivered[0]?.destination.to).toEqual([body.to]);
     expect(delivered[0]?.destination.cc).toEqual(['cc@example.com']);
@@ -55,7 +61,9 @@ describe('POST /v1/emails', () => {
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.json.id).toBe(first.json.id);
-    expect((await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === body.subject)).toHaveLength(1);
+    expect(
+      (await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === body.subject),
+    ).toHaveLength(1);
   });
 
   it('answers 409 for the same Idempotency-Key with another body, and sends nothing', async () => {
@@ -65,7 +73,9 @@ describe('POST /v1/emails', () => {
     const response = await send(other, headers);
     expect(response.status).toBe(409);
     expect(response.json.error_code).toBe('idempotency_conflict');
-    expect((await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === other.subject)).toHaveLength(0);
+    expect(
+      (await sentEmails(stack.aws.sesEndpoint)).filter((sent) => sent.subject === other.subject),
+    ).toHaveLength(0);
   });
 
   it('keeps Idempotency-Keys of two projects apart', async () => {
@@ -102,7 +112,10 @@ describe('POST /v1/emails', () => {
   it('answers 413 payload_too_large above API Gateway’s 10 MB limit', async () => {
     const response = await send(email({ text: 'x'.repeat(MAX_PAYLOAD_BYTES) }));
     expect(response.status).toBe(413);
-    expect(response.json).toEqual({ message: 'The request body is larger than 10 MB.', error_code: 'payload_too_large' });
+    expect(response.json).toEqual({
+      message: 'The request body is larger than 10 MB.',
+      error_code: 'payload_too_large',
+    });
   });
 
   it('answers 403 domain_not_allowed when the key may not send from the domain', async () => {
@@ -123,8 +136,14 @@ describe('GET /v1/emails', () => {
     for (let index = 0; index < 5; index++) ids.push(String((await send(email(), {}, own)).json.id));
     // Act
     const first = await call(stack.url, { path: '/v1/emails?limit=2', key: own });
-    const second = await call(stack.url, { path: `/v1/emails?limit=2&cursor=${first.json.next_cursor}`, key: own });
-    const third = await call(stack.url, { path: `/v1/emails?limit=2&cursor=${second.json.next_cursor}`, key: own });
+    const second = await call(stack.url, {
+      path: `/v1/emails?limit=2&cursor=${first.json.next_cursor}`,
+      key: own,
+    });
+    const third = await call(stack.url, {
+      path: `/v1/emails?limit=2&cursor=${second.json.next_cursor}`,
+      key: own,
+    });
     // Assert
     const pageIds = (page: typeof first) => (page.json.data as { id: string }[]).map((item) => item.id);
     expect([...pageIds(first), ...pageIds(second), ...pageIds(third)]).toEqual([...ids].reverse());
@@ -133,11 +152,14 @@ describe('GET /v1/emails', () => {
     expect(third.json.next_cursor).toBeNull();
   });
 
-  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['cursor=not-a-cursor']])('answers 400 for %s', async (query) => {
-    const response = await call(stack.url, { path: `/v1/emails?${query}`, key });
-    expect(response.status).toBe(400);
-    expect(response.json.error_code).toBe('validation_error');
-  });
+  it.each([['limit=0'], ['limit=101'], ['limit=abc'], ['cursor=not-a-cursor']])(
+    'answers 400 for %s',
+    async (query) => {
+      const response = await call(stack.url, { path: `/v1/emails?${query}`, key });
+      expect(response.status).toBe(400);
+      expect(response.json.error_code).toBe('validation_error');
+    },
+  );
 });
 
 describe('GET /v1/emails/{id}', () => {

@@ -15,7 +15,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function edit(keyId: string, update: string, values: Record<string, unknown> = {}, names?: Record<string, string>) {
+async function edit(
+  keyId: string,
+  update: string,
+  values: Record<string, unknown> = {},
+  names?: Record<string, string>,
+) {
   await stack.aws.documents.send(
     new UpdateCommand({
       TableName: stack.aws.tables.apiKeys,
@@ -27,7 +32,8 @@ async function edit(keyId: string, update: string, values: Record<string, unknow
   );
 }
 
-const listEmails = (key: string, localAddress = '127.0.0.1') => call(stack.url, { path: '/v1/emails', key, localAddress });
+const listEmails = (key: string, localAddress = '127.0.0.1') =>
+  call(stack.url, { path: '/v1/emails', key, localAddress });
 
 describe('hand edits of an ApiKeys item', () => {
   it('revoking and un-revoking take effect on the next request', async () => {
@@ -41,10 +47,15 @@ describe('hand edits of an ApiKeys item', () => {
 
   it('narrowing scopes to a string set with console-style spacing and case takes effect at once', async () => {
     const { key } = await stack.putKey();
-    await edit(key.keyId, 'SET #permission = :custom, scopes = :scopes', {
-      ':custom': 'custom',
-      ':scopes': new Set([' EMAILS:READ ', 'not-a-scope']),
-    }, { '#permission': 'permission' });
+    await edit(
+      key.keyId,
+      'SET #permission = :custom, scopes = :scopes',
+      {
+        ':custom': 'custom',
+        ':scopes': new Set([' EMAILS:READ ', 'not-a-scope']),
+      },
+      { '#permission': 'permission' },
+    );
     expect((await listEmails(key.key)).status).toBe(200);
     const send = await call(stack.url, { method: 'POST', path: '/v1/emails', key: key.key, body: {} });
     expect(send.status).toBe(403);
@@ -86,7 +97,9 @@ describe('hand edits of an ApiKeys item', () => {
 
   it('deleting the item makes the key unknown (401)', async () => {
     const { key } = await stack.putKey();
-    await stack.aws.documents.send(new DeleteCommand({ TableName: stack.aws.tables.apiKeys, Key: { keyId: key.keyId } }));
+    await stack.aws.documents.send(
+      new DeleteCommand({ TableName: stack.aws.tables.apiKeys, Key: { keyId: key.keyId } }),
+    );
     const response = await listEmails(key.key);
     expect(response.status).toBe(401);
     expect(response.json.error_code).toBe('invalid_api_key');

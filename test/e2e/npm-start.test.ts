@@ -30,7 +30,10 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Starts bin/local.ts and resolves with everything it printed once it says it is ready. */
 function start(): Promise<{ child: ChildProcess; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -40,7 +43,9 @@ function start(): Promise<{ child: ChildProcess; output: string }> {
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('exit', (code) => reject(new Error(`bin/local.ts exited with ${code} before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`bin/local.ts exited with ${code} before it was ready:\n${output}`)),
+    );
   });
 }
 
@@ -51,7 +56,8 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe('npm start', () => {
+// Each start boots Java (DynamoDB Local); under a full parallel run on two cores that takes a while.
+describe('npm start', { timeout: 120_000 }, () => {
   it('prints a key once and a working curl; after Ctrl-C and a restart the data and the key remain', async () => {
     // First start: a key and a curl that sends an email which shows up in the local SES.
     const first = await start();

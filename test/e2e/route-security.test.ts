@@ -31,8 +31,16 @@ afterAll(async () => {
 const urlOf = (path: string) => path.replace(/\{[^}]+\}/g, 'em_0000000000000000000000');
 
 describe.each(ROUTES)('$method $path', (route) => {
-  const request = (key: string | undefined, extra: { localAddress?: string; headers?: Record<string, string> } = {}) =>
-    call(stack.url, { method: route.method, path: urlOf(route.path), ...(key === undefined ? {} : { key }), ...extra });
+  const request = (
+    key: string | undefined,
+    extra: { localAddress?: string; headers?: Record<string, string> } = {},
+  ) =>
+    call(stack.url, {
+      method: route.method,
+      path: urlOf(route.path),
+      ...(key === undefined ? {} : { key }),
+      ...extra,
+    });
 
   it('answers 401 without an Authorization header', async () => {
     const response = await request(undefined);
@@ -44,10 +52,13 @@ describe.each(ROUTES)('$method $path', (route) => {
   it.each([
     ['a malformed key', 'not-a-key'],
     ['a key of the wrong shape', 'sk_test_short'],
-    ['a key with a bad checksum', (() => {
-      const { key } = generateApiKey('test');
-      return `${key.slice(0, -6)}${key.slice(-6) === '000000' ? '000001' : '000000'}`;
-    })()],
+    [
+      'a key with a bad checksum',
+      (() => {
+        const { key } = generateApiKey('test');
+        return `${key.slice(0, -6)}${key.slice(-6) === '000000' ? '000001' : '000000'}`;
+      })(),
+    ],
     ['a live key on the local (test) stack', generateApiKey('live').key],
     ['an unknown key', generateApiKey('test').key],
   ])('answers 401 for %s', async (_case, key) => {

@@ -2,16 +2,16 @@
  * The sending service against DynamoDB Local, with SES faults injected by aws-sdk-client-mock (the
  * local SES accepts everything, so rejections and throttles have no local stand-in).
  */
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
 import { sendingRoutes } from '../../lambdas/sending/routes.js';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
+import { silentLog } from '../../local/handlers.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
-import { silentLog } from '../../local/handlers.js';
 
 const sesMock = mockClient(SESv2Client);
 let aws: TestAws;
@@ -27,7 +27,12 @@ afterEach(() => {
 function handler() {
   return createServiceHandler(
     'sending',
-    sendingRoutes({ documents: aws.documents, dataTable: aws.tables.data, now: () => clock, send: sesSender(new SESv2Client({})) }),
+    sendingRoutes({
+      documents: aws.documents,
+      dataTable: aws.tables.data,
+      now: () => clock,
+      send: sesSender(new SESv2Client({})),
+    }),
     silentLog,
   );
 }
@@ -66,15 +71,22 @@ describe('SES failures', () => {
     const body = JSON.parse(response.body);
     expect(body.error_code).toBe(code);
     expect(body.message).not.toMatch(/stack|at .*\.ts/);
-    const list = await handler()(proxyEvent({ method: 'GET', resource: '/v1/emails', authorizer: authContextFor({ projectId }) }));
-    expect(JSON.parse(list.body).data).toEqual([expect.objectContaining({ status: 'failed', failure_reason: code })]);
+    const list = await handler()(
+      proxyEvent({ method: 'GET', resource: '/v1/emails', authorizer: authContextFor({ projectId }) }),
+    );
+    expect(JSON.parse(list.body).data).toEqual([
+      expect.objectContaining({ status: 'failed', failure_reason: code }),
+    ]);
   });
 
   it('frees the Idempotency-Key after a failed send, so the retry sends', async () => {
     // Arrange
     const projectId = newProject();
     const headers = { 'Idempotency-Key': 'after-failure' };
-    sesMock.on(SendEmailCommand).rejectsOnce(sesError('TooManyRequestsException')).resolves({ MessageId: 'ses-1' });
+    sesMock
+      .on(SendEmailCommand)
+      .rejectsOnce(sesError('TooManyRequestsException'))
+      .resolves({ MessageId: 'ses-1' });
     // Act
     const failed = await handler()(sendEvent(projectId, headers));
     const retried = await handler()(sendEvent(projectId, headers));
@@ -89,7 +101,9 @@ describe('SES failures', () => {
   it("passes SES's rejection reason on to the caller", async () => {
     sesMock.on(SendEmailCommand).rejects(sesError('MessageRejected', 'Email address is not verified.'));
     const response = await handler()(sendEvent(newProject()));
-    expect(JSON.parse(response.body).message).toBe('The email was rejected by SES. Email address is not verified.');
+    expect(JSON.parse(response.body).message).toBe(
+      'The email was rejected by SES. Email address is not verified.',
+    );
   });
 });
 
@@ -98,7 +112,9 @@ describe('Idempotency-Key under concurrency', () => {
     const projectId = newProject();
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-race' });
     const headers = { 'Idempotency-Key': 'race' };
-    const responses = await Promise.all(Array.from({ length: 5 }, () => handler()(sendEvent(projectId, headers))));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => handler()(sendEvent(projectId, headers))),
+    );
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
     const ids = new Set(responses.filter((r) => r.statusCode === 200).map((r) => JSON.parse(r.body).id));
     expect(ids.size).toBe(1);
@@ -134,11 +150,18 @@ describe('defence in depth', () => {
         method: 'POST',
         resource: '/v1/emails',
         body: {},
-        authorizer: authContextFor({ projectId: newProject(), permission: 'custom', scopes: ['emails:read'] }),
+        authorizer: authContextFor({
+          projectId: newProject(),
+          permission: 'custom',
+          scopes: ['emails:read'],
+        }),
       }),
     );
     expect(response.statusCode).toBe(403);
-    expect(JSON.parse(response.body)).toMatchObject({ error_code: 'insufficient_scope', required_scope: 'emails:send' });
+    expect(JSON.parse(response.body)).toMatchObject({
+      error_code: 'insufficient_scope',
+      required_scope: 'emails:send',
+    });
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
@@ -148,7 +171,13 @@ describe('defence in depth', () => {
     const event = proxyEvent({
       method: 'POST',
       resource: '/v1/emails',
-      body: { from: 'a@example.com', to: 'b@example.com', subject: 's', text: 'x', project_id: 'proj_victim' },
+      body: {
+        from: 'a@example.com',
+        to: 'b@example.com',
+        subject: 's',
+        text: 'x',
+        project_id: 'proj_victim',
+      },
       authorizer: authContextFor({ projectId }),
     });
     const response = await handler()(event);

@@ -14,6 +14,11 @@ export interface AuthorizerEventInput {
   readonly authorization?: string;
   readonly sourceIp?: string;
   readonly headers?: Record<string, string>;
+  /**
+   * Headers as sent, repeats included (e.g. two `Authorization` lines). `headers` then holds the last
+   * value of each name, as API Gateway does.
+   */
+  readonly multiValueHeaders?: Record<string, string[]>;
 }
 
 export function authorizerEvent(input: AuthorizerEventInput = {}): APIGatewayRequestAuthorizerEvent {
@@ -21,6 +26,14 @@ export function authorizerEvent(input: AuthorizerEventInput = {}): APIGatewayReq
   const resource = input.resource ?? '/v1/emails';
   const headers: Record<string, string> = { ...input.headers };
   if (input.authorization !== undefined) headers.Authorization = input.authorization;
+  for (const [name, values] of Object.entries(input.multiValueHeaders ?? {})) {
+    const last = values.at(-1);
+    if (last !== undefined) headers[name] = last;
+  }
+  const multiValueHeaders = {
+    ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    ...input.multiValueHeaders,
+  };
   return {
     type: 'REQUEST',
     methodArn: `${TEST_METHOD_ARN_BASE}/${method}${input.path ?? resource}`,
@@ -28,7 +41,7 @@ export function authorizerEvent(input: AuthorizerEventInput = {}): APIGatewayReq
     path: input.path ?? resource,
     httpMethod: method,
     headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    multiValueHeaders,
     pathParameters: {},
     queryStringParameters: {},
     multiValueQueryStringParameters: {},
@@ -97,7 +110,9 @@ export function proxyEvent(input: ProxyEventInput = {}): APIGatewayProxyEvent {
 }
 
 /** The authorizer context an Allow would carry for a key with these properties. */
-export function authContextFor(key: Partial<KeyRecord> & Pick<KeyRecord, 'projectId'>): Record<string, string> {
+export function authContextFor(
+  key: Partial<KeyRecord> & Pick<KeyRecord, 'projectId'>,
+): Record<string, string> {
   const record = {
     keyId: 'AAAAAAAAAAAA',
     keyHash: '0'.repeat(64),

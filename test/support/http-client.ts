@@ -23,7 +23,11 @@ export interface CallResult {
 export function call(baseUrl: string, options: CallOptions): Promise<CallResult> {
   const url = new URL(options.path, baseUrl);
   const payload =
-    options.rawBody !== undefined ? options.rawBody : options.body === undefined ? undefined : JSON.stringify(options.body);
+    options.rawBody !== undefined
+      ? options.rawBody
+      : options.body === undefined
+        ? undefined
+        : JSON.stringify(options.body);
   const headers: Record<string, string> = { ...options.headers };
   if (options.key !== undefined) headers.authorization = `Bearer ${options.key}`;
   if (payload !== undefined) {
@@ -33,7 +37,11 @@ export function call(baseUrl: string, options: CallOptions): Promise<CallResult>
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
-      { method: options.method ?? 'GET', headers, ...(options.localAddress ? { localAddress: options.localAddress } : {}) },
+      {
+        method: options.method ?? 'GET',
+        headers,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

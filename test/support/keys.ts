@@ -1,5 +1,5 @@
 /** Builds real keys and their ApiKeys items for tests. */
-import { generateApiKey, type GeneratedApiKey } from '../../lambdas/core/api-key.js';
+import { type GeneratedApiKey, generateApiKey } from '../../lambdas/core/api-key.js';
 
 export interface TestKey {
   readonly key: GeneratedApiKey;
@@ -7,7 +7,10 @@ export interface TestKey {
   readonly item: Record<string, unknown>;
 }
 
-export function testKey(overrides: Record<string, unknown> = {}, environment: 'live' | 'test' = 'live'): TestKey {
+export function testKey(
+  overrides: Record<string, unknown> = {},
+  environment: 'live' | 'test' = 'live',
+): TestKey {
   const key = generateApiKey(environment);
   const now = new Date().toISOString();
   const item: Record<string, unknown> = {

@@ -1,8 +1,8 @@
 /** Clients and fresh tables on the run's DynamoDB Local and local SES. */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { dynamoClient, sesClient } from '../../local/services.js';
 import { ensureTables, type TableNames } from '../../local/tables.js';

@@ -8,8 +8,8 @@ import { createProject } from '../../lambdas/account/projects.js';
 import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
-import { createTestAws, type TestAws } from './local-aws.js';
 import { testKey } from './keys.js';
+import { createTestAws, type TestAws } from './local-aws.js';
 
 export interface TestStack {
   readonly url: string;
@@ -31,7 +31,13 @@ export async function startTestStack(): Promise<TestStack> {
   await createProject(store, { id: OTHER_PROJECT, teamId: TEST_TEAM, name: 'other' });
   await createProject(store, { id: 'proj_foreign', teamId: 'team_foreign', name: 'foreign' });
   const gateway = await startGateway(
-    localHandlers({ documents: aws.documents, ses: aws.ses, tables: aws.tables, environment: 'test', log: silentLog }),
+    localHandlers({
+      documents: aws.documents,
+      ses: aws.ses,
+      tables: aws.tables,
+      environment: 'test',
+      log: silentLog,
+    }),
     { host: '127.0.0.1', port: 0 },
   );
   return {

@@ -1,0 +1,206 @@
+/**
+ * Bundles every Lambda exactly as the CDK stack does (LAMBDA_BUNDLING, AWS SDK bundled), plus a
+ * baseline that only does one DynamoDB GetCommand, then times a cold `require()` of each bundle in
+ * fresh node processes, interleaved so machine noise hits every bundle equally.
+ */
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from '../lib/bundling.js';
+import { round } from './stats.js';
+
+export const BASELINE = 'baseline';
+const BASELINE_ENTRY = 'bench/baseline-entry.ts';
+
+export interface PackageShare {
+  /** npm package name, or the source folder for our own code. */
+  readonly name: string;
+  readonly bytes: number;
+}
+
+export interface BundleBuild {
+  readonly name: string;
+  readonly entry: string;
+  readonly outfile: string;
+  readonly bytes: number;
+  readonly packages: readonly PackageShare[];
+  readonly metafile: Metafile;
+}
+
+/**
+ * What the child process measures around require(): wall time (hrtime), and the CPU time the process
+ * spent, which other work on the machine inflates far less than wall time.
+ */
+const IMPORT_SCRIPT = `
+const cpu = process.cpuUsage();
+const start = process.hrtime.bigint();
+const mod = require(process.argv[1]);
+const ns = process.hrtime.bigint() - start;
+const { user, system } = process.cpuUsage(cpu);
+if (typeof mod.handler !== 'function') { console.error('no handler export'); process.exit(2); }
+process.stdout.write(JSON.stringify({ ms: Number(ns) / 1e6, cpuMs: (user + system) / 1000 }));
+`;
+
+/** A Lambda-like environment, built from scratch so no loader (tsx) or NODE_OPTIONS leaks in. */
+const CHILD_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  API_KEYS_TABLE: 'ApiKeys',
+  DATA_TABLE: 'Data',
+  KEY_ENVIRONMENT: 'live',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+export async function buildBundles(root: string, outDir: string): Promise<BundleBuild[]> {
+  const entries: [string, string][] = [[BASELINE, BASELINE_ENTRY], ...Object.entries(LAMBDA_ENTRIES)];
+  const builds: BundleBuild[] = [];
+  for (const [name, entry] of entries) {
+    const outfile = join(outDir, name, 'index.js');
+    const { metafile } = await build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: LAMBDA_BUNDLING.format,
+      platform: LAMBDA_BUNDLING.platform,
+      target: LAMBDA_BUNDLING.target,
+      minify: LAMBDA_BUNDLING.minify,
+      // Written to index.js.map; the size reported is index.js alone.
+      sourcemap: LAMBDA_BUNDLING.sourcemap,
+      sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+      // bundleAwsSdk: nothing is external except Node's built-ins (implied by platform node).
+      external: [],
+      metafile: true,
+      logLevel: 'warning',
+    });
+    builds.push({
+      name,
+      entry,
+      outfile,
+      bytes: statSync(outfile).size,
+      packages: packageShares(metafile),
+      metafile,
+    });
+  }
+  return builds;
+}
+
+export interface ImportTimes {
+  /** Wall ms of `node` as the brief measures it: no flags. */
+  readonly plain: number[];
+  /** CPU ms (user + system, all threads) of the same processes. */
+  readonly plainCpu: number[];
+  /** Wall ms of `node --enable-source-maps`, as lib/scopegate-function.ts deploys it (NODE_OPTIONS). */
+  readonly sourceMaps: number[];
+}
+
+/**
+ * Cold-require times per bundle over `rounds` interleaved rounds (after one discarded round that
+ * only warms the OS file cache): baseline, authorizer, sending, account, baseline, …, each once
+ * plain and once with source maps enabled.
+ */
+export function measureImports(builds: readonly BundleBuild[], rounds: number): Map<string, ImportTimes> {
+  const times = new Map<string, ImportTimes>(
+    builds.map((bundle) => [bundle.name, { plain: [], plainCpu: [], sourceMaps: [] }]),
+  );
+  for (let round = -1; round < rounds; round++) {
+    for (const bundle of builds) {
+      const plain = importOnce(bundle, []);
+      const sourceMaps = importOnce(bundle, ['--enable-source-maps']);
+      const bundleTimes = times.get(bundle.name);
+      if (round < 0 || !bundleTimes) continue;
+      bundleTimes.plain.push(plain.ms);
+      bundleTimes.plainCpu.push(plain.cpuMs);
+      bundleTimes.sourceMaps.push(sourceMaps.ms);
+    }
+  }
+  return times;
+}
+
+function importOnce(bundle: BundleBuild, flags: readonly string[]): { ms: number; cpuMs: number } {
+  const output = execFileSync(process.execPath, [...flags, '-e', IMPORT_SCRIPT, bundle.outfile], {
+    env: CHILD_ENV,
+    encoding: 'utf8',
+    timeout: 30_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const parsed: unknown = JSON.parse(output);
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !('ms' in parsed && typeof parsed.ms === 'number') ||
+    !('cpuMs' in parsed && typeof parsed.cpuMs === 'number')
+  ) {
+    throw new Error(`${bundle.name}: the import child printed ${output}`);
+  }
+  return { ms: parsed.ms, cpuMs: parsed.cpuMs };
+}
+
+/** Bytes in the minified output per npm package (or per source folder), largest first. */
+export function packageShares(metafile: Metafile): PackageShare[] {
+  const shares = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const name = packageOf(path);
+      shares.set(name, (shares.get(name) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...shares].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+export interface ExtraPackage {
+  readonly name: string;
+  readonly bytes: number;
+  readonly baselineBytes: number;
+  /** The shortest import chain from the entry point into the package. */
+  readonly via: readonly string[];
+}
+
+/** Packages (and our own folders) that a bundle carries beyond the baseline, largest first. */
+export function extraOverBaseline(
+  bundle: BundleBuild,
+  baseline: BundleBuild,
+  minBytes = 1024,
+): ExtraPackage[] {
+  const baselineBytes = new Map(baseline.packages.map((share) => [share.name, share.bytes]));
+  return bundle.packages
+    .map((share) => ({ ...share, baselineBytes: baselineBytes.get(share.name) ?? 0 }))
+    .filter((share) => share.bytes - share.baselineBytes >= minBytes)
+    .map((share) => ({ ...share, via: importChain(bundle.metafile, bundle.entry, share.name) }));
+}
+
+function packageOf(path: string): string {
+  const match = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+  if (match?.[1]) return match[1];
+  const parts = path.split('/');
+  return parts.length > 2 ? parts.slice(0, -1).join('/') : path;
+}
+
+/** Breadth-first search over the metafile's import graph; the chain is shown file by file in our code. */
+function importChain(metafile: Metafile, entry: string, target: string): string[] {
+  const previous = new Map<string, string | undefined>([[entry, undefined]]);
+  const queue = [entry];
+  for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+    if (packageOf(path) === target) return chainTo(previous, path);
+    for (const imported of metafile.inputs[path]?.imports ?? []) {
+      if (imported.external || previous.has(imported.path)) continue;
+      previous.set(imported.path, path);
+      queue.push(imported.path);
+    }
+  }
+  return [];
+}
+
+function chainTo(previous: Map<string, string | undefined>, last: string): string[] {
+  const chain: string[] = [];
+  for (let path: string | undefined = last; path !== undefined; path = previous.get(path)) {
+    const step = path.includes('node_modules/') ? packageOf(path) : path;
+    if (chain[0] !== step) chain.unshift(step);
+  }
+  return chain;
+}
+
+export function kb(bytes: number): number {
+  return round(bytes / 1024, 1);
+}

@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: the authorizer's decision time, its refusal of malformed keys without DynamoDB,
+ * its latency against DynamoDB Local, and every Lambda's bundle size and cold import time, in one
+ * run. Prints tables and writes bench/results.json. Exits 0 whether targets pass or miss; only an
+ * error (a bundle that does not build, DynamoDB Local that does not start) fails the run.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildBundles, measureImports } from './bundles.js';
+import { measureDecision, measureMalformed } from './decision.js';
+import { measureDynamoLocal } from './dynamo-local.js';
+import { printResults } from './report.js';
+import { assembleResults } from './results.js';
+import { round } from './stats.js';
+
+const SETTINGS = {
+  decision: { iterations: 20_000, warmup: 5_000 },
+  malformed: { perKind: 300, passes: 5 },
+  dynamoLocal: { requests: 500, warmup: 100 },
+  importRounds: 15,
+} as const;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
+
+async function main(): Promise<void> {
+  // The in-process SDK clients (DynamoDB Local) would otherwise warn about Node 20 on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const loadBefore = round(loadavg()[0] ?? 0);
+  const outDir = mkdtempSync(join(tmpdir(), 'scopegate-bench-'));
+  try {
+    // Bundling first: a Lambda that does not build fails the run before the slow parts.
+    step('bundling the baseline and every Lambda with LAMBDA_BUNDLING');
+    const builds = await buildBundles(root, outDir);
+    step(`authorizer decision in process (${SETTINGS.decision.iterations} iterations each)`);
+    const decision = await measureDecision(SETTINGS.decision);
+    const malformed = await measureMalformed(SETTINGS.malformed);
+    step(`authorizer against DynamoDB Local (${SETTINGS.dynamoLocal.requests} requests)`);
+    const dynamoLocal = await measureDynamoLocal(SETTINGS.dynamoLocal);
+    step(
+      `cold imports (${SETTINGS.importRounds} interleaved rounds of ${builds.length} bundles × 2 node processes)`,
+    );
+    const importTimes = measureImports(builds, SETTINGS.importRounds);
+
+    const results = assembleResults({
+      settings: SETTINGS,
+      loadBefore,
+      decision,
+      malformed,
+      dynamoLocal,
+      builds,
+      importTimes,
+    });
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    printResults(results);
+    console.log(`\nwrote ${resultsFile}`);
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+function step(message: string): void {
+  console.log(`… ${message}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

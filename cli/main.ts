@@ -1,0 +1,56 @@
+/**
+ * `scopegate`: the CLI's core, runnable in-process (`runCli`) so tests drive it without a child
+ * process. It never prints a key's hash, and prints the key itself only from `keys create`.
+ */
+import { type CommandLine, parseCommandLine } from './args.js';
+import { dispatch } from './dispatch.js';
+import { type FailureHints, toFailure } from './failure.js';
+import { createOutput, type Writer } from './output.js';
+import { type Env, resolveTarget, type Target } from './target.js';
+
+export interface CliIo {
+  readonly stdout: Writer;
+  readonly stderr: Writer;
+  readonly env: Env;
+}
+
+const BEFORE_TARGET: FailureHints = {
+  unreachable: 'cannot reach AWS (check the network and --region)',
+  missingTables: 'the scopegate tables do not exist',
+};
+
+/** Runs one command line; resolves to the exit code (0 done, 1 failed, 2 invalid command or input). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let output = createOutput(io, argv.includes('--json'));
+  let target: Target | undefined;
+  try {
+    const line: CommandLine = parseCommandLine(argv);
+    output = createOutput(io, line.json);
+    const next = dispatch(line);
+    if ('help' in next) {
+      io.stdout.write(`${next.help}\n`);
+      return 0;
+    }
+    target = await resolveTarget(line, io.env);
+    await next.command.run({ args: next.args, values: line.values, target, output });
+    return 0;
+  } catch (error) {
+    const failure = toFailure(error, target?.hints ?? BEFORE_TARGET);
+    if (failure.code === 'internal_error' && io.env.SCOPEGATE_DEBUG && error instanceof Error) {
+      io.stderr.write(`${error.stack ?? error.message}\n`);
+    }
+    output.failure(failure);
+    return failure.exitCode;
+  } finally {
+    target?.close();
+  }
+}
+
+/** The process entry point used by bin/scopegate.mjs. */
+export async function main(): Promise<void> {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Where the CLI works: the local stack by default (DynamoDB Local, `sk_test_` keys, project
+ * `default` of team `local`), or a deployed stack named with `--stack`, whose table names come from
+ * its CloudFormation outputs (`sk_live_` keys, default AWS credential chain, no default project).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { KeyStore } from '../lambdas/account/keys.js';
+import { LOCAL, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_ENDPOINT, LOCAL_REGION } from '../local/config.js';
+import type { CommandLine } from './args.js';
+import { CliFailure, type FailureHints, usageError } from './failure.js';
+
+export interface Target {
+  /** e.g. `local stack (DynamoDB Local at http://127.0.0.1:8000)`. */
+  readonly label: string;
+  readonly store: KeyStore;
+  readonly defaultProjectId: string | undefined;
+  readonly defaultTeamId: string | undefined;
+  readonly hints: FailureHints;
+  close(): void;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Outputs the CDK stack must export (at stack level, so the OutputKey is exactly this). */
+export const STACK_OUTPUTS = { apiKeys: 'ApiKeysTableName', data: 'DataTableName' } as const;
+
+export async function resolveTarget(line: CommandLine, env: Env): Promise<Target> {
+  const stack = line.values.stack;
+  const region = line.values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (stack === undefined) {
+    if (line.values.region !== undefined) throw usageError('--region only applies with --stack');
+    return localTarget(env);
+  }
+  if (stack.trim() === '') throw usageError('--stack needs a stack name');
+  if (region === undefined || region.trim() === '')
+    throw usageError('--stack needs --region (or AWS_REGION)');
+  return stackTarget(stack, region);
+}
+
+/** SCOPEGATE_DYNAMODB_ENDPOINT, SCOPEGATE_API_KEYS_TABLE and SCOPEGATE_DATA_TABLE override the defaults. */
+export function localTarget(env: Env): Target {
+  const endpoint = env.SCOPEGATE_DYNAMODB_ENDPOINT || LOCAL_DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    // A stopped local stack should fail in well under a second, not after the SDK's retries.
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
+  });
+  return {
+    label: `local stack (DynamoDB Local at ${endpoint})`,
+    store: {
+      documents: DynamoDBDocumentClient.from(client),
+      apiKeysTable: env.SCOPEGATE_API_KEYS_TABLE || LOCAL.tables.apiKeys,
+      dataTable: env.SCOPEGATE_DATA_TABLE || LOCAL.tables.data,
+      environment: LOCAL.keyEnvironment,
+    },
+    defaultProjectId: LOCAL.projectId,
+    defaultTeamId: LOCAL.teamId,
+    hints: {
+      unreachable: `cannot reach DynamoDB Local at ${endpoint}: run \`npm start\` first`,
+      missingTables: `no ApiKeys/Data tables in DynamoDB Local at ${endpoint}: run \`npm start\` first (it creates them)`,
+    },
+    close: () => client.destroy(),
+  };
+}
+
+async function stackTarget(stackName: string, region: string): Promise<Target> {
+  const tables = await stackTables(stackName, region);
+  const client = new DynamoDBClient({ region });
+  return {
+    label: `stack ${stackName} in ${region}`,
+    store: {
+      documents: DynamoDBDocumentClient.from(client),
+      apiKeysTable: tables.apiKeys,
+      dataTable: tables.data,
+      environment: 'live',
+    },
+    defaultProjectId: undefined,
+    defaultTeamId: undefined,
+    hints: {
+      unreachable: `cannot reach DynamoDB in ${region}`,
+      missingTables: `the tables of stack ${stackName} (${tables.apiKeys}, ${tables.data}) do not exist in ${region}`,
+    },
+    close: () => client.destroy(),
+  };
+}
+
+/** Table names from the stack's outputs. Loaded lazily: the local path never needs CloudFormation. */
+export async function stackTables(
+  stackName: string,
+  region: string,
+): Promise<{ apiKeys: string; data: string }> {
+  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
+  const cloudFormation = new CloudFormationClient({ region });
+  try {
+    const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const outputs = new Map(
+      (Stacks?.[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]),
+    );
+    const apiKeys = outputs.get(STACK_OUTPUTS.apiKeys);
+    const data = outputs.get(STACK_OUTPUTS.data);
+    if (!apiKeys || !data) {
+      const missing = Object.values(STACK_OUTPUTS).filter((key) => !outputs.get(key));
+      throw new CliFailure(
+        'not_found',
+        `stack ${stackName} in ${region} has no ${missing.join(' or ')} output: is it a scopegate stack?`,
+      );
+    }
+    return { apiKeys, data };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) {
+      throw new CliFailure('not_found', `no stack named ${stackName} in ${region}`);
+    }
+    throw error;
+  } finally {
+    cloudFormation.destroy();
+  }
+}

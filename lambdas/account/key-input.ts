@@ -1,0 +1,258 @@
+/**
+ * Validation of the settable fields of an API key (DESIGN.md §2, §3), shared by the CLI and the
+ * `/v1/api-keys` routes. Pure: no AWS, no clock of its own. Every problem is collected, so a caller
+ * sees all of them at once, each with the API field it concerns.
+ */
+import type { FieldError } from '../core/errors.js';
+import { formatRange, parseAllowList } from '../core/ip-allowlist.js';
+import {
+  GENERAL_SCOPES,
+  type GeneralScope,
+  isPermission,
+  isScopeOf,
+  PERMISSIONS,
+  type Permission,
+} from '../core/scopes.js';
+
+/** Raw values as a caller gives them: a comma-separated string or a list for the list fields. */
+export interface KeyFieldsInput {
+  readonly name?: string;
+  readonly permission?: string;
+  readonly scopes?: string | readonly string[];
+  readonly allowedIps?: string | readonly string[];
+  readonly allowedDomains?: string | readonly string[] | null;
+  /** ISO 8601; `null`, `''` or `'never'` mean no expiry (and clear it on update). */
+  readonly expiresAt?: string | null;
+}
+
+/** A new key's validated settings, ready to store. */
+export interface KeySettings {
+  readonly name: string;
+  readonly permission: Permission;
+  /** Stored only for `custom`; empty for the presets. */
+  readonly scopes: readonly GeneralScope[];
+  /** Canonical entries; empty means any IP. */
+  readonly allowedIps: readonly string[];
+  /** Undefined means any of the project's domains. */
+  readonly allowedDomains: readonly string[] | undefined;
+  readonly expiresAt: string | undefined;
+}
+
+/** What an update sets; absent fields are left alone, `null` removes the attribute. */
+export interface KeyChanges {
+  readonly name?: string;
+  readonly permission?: Permission;
+  readonly scopes?: readonly GeneralScope[];
+  readonly allowedIps?: readonly string[];
+  readonly allowedDomains?: readonly string[] | null;
+  readonly expiresAt?: string | null;
+}
+
+export type Validated<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errors: FieldError[] };
+
+/** Thrown by the key service when the input is invalid; `errors` name the API fields. */
+export class KeyInputError extends Error {
+  readonly errors: readonly FieldError[];
+
+  constructor(errors: readonly FieldError[]) {
+    super(errors.map((error) => `${error.path}: ${error.message}`).join('; '));
+    this.name = 'KeyInputError';
+    this.errors = errors;
+  }
+}
+
+export const NAME_MAX_LENGTH = 100;
+export const VALID_SCOPES_TEXT = Object.keys(GENERAL_SCOPES).join(', ');
+const NO_EXPIRY = new Set(['', 'never']);
+
+export function validateNewKey(input: KeyFieldsInput, now: Date): Validated<KeySettings> {
+  const errors: FieldError[] = [];
+  const name =
+    input.name === undefined
+      ? fail(errors, 'name', 'is required')
+      : check(errors, 'name', parseName(input.name));
+  const access = check(errors, 'scopes', resolveAccess(input, { permission: 'full_access', scopes: [] }));
+  const allowedIps =
+    input.allowedIps === undefined ? [] : check(errors, 'allowed_ips', parseAllowedIps(input.allowedIps));
+  const allowedDomains = check(errors, 'allowed_domains', parseAllowedDomains(input.allowedDomains ?? null));
+  const expiresAt = check(errors, 'expires_at', parseExpiresAt(input.expiresAt ?? null, now));
+  if (errors.length > 0 || name === undefined || access === undefined || allowedIps === undefined) {
+    return { ok: false, errors };
+  }
+  return {
+    ok: true,
+    value: {
+      name,
+      ...access,
+      allowedIps,
+      allowedDomains: allowedDomains ?? undefined,
+      expiresAt: expiresAt ?? undefined,
+    },
+  };
+}
+
+/** `current` is the key's stored access, needed because permission and scopes are checked together. */
+export function validateKeyChanges(
+  input: KeyFieldsInput,
+  current: { readonly permission: Permission; readonly scopes: readonly GeneralScope[] },
+  now: Date,
+): Validated<KeyChanges> {
+  const errors: FieldError[] = [];
+  const changes: { -readonly [K in keyof KeyChanges]: KeyChanges[K] } = {};
+  if (input.name !== undefined) changes.name = check(errors, 'name', parseName(input.name));
+  if (input.permission !== undefined || input.scopes !== undefined) {
+    const access = check(errors, 'scopes', resolveAccess(input, current));
+    if (access) Object.assign(changes, access);
+  }
+  if (input.allowedIps !== undefined) {
+    changes.allowedIps = check(errors, 'allowed_ips', parseAllowedIps(input.allowedIps));
+  }
+  if (input.allowedDomains !== undefined) {
+    changes.allowedDomains = check(errors, 'allowed_domains', parseAllowedDomains(input.allowedDomains));
+  }
+  if (input.expiresAt !== undefined) {
+    changes.expiresAt = check(errors, 'expires_at', parseExpiresAt(input.expiresAt, now));
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: changes };
+}
+
+/** One field's parse: its value, or what is wrong with it. */
+export type FieldResult<T> = { readonly value: T } | { readonly error: string };
+type Parsed<T> = FieldResult<T> | { readonly errors: readonly FieldError[] };
+
+export function parseName(raw: string): FieldResult<string> {
+  const name = raw.trim();
+  if (name === '') return { error: 'must not be empty' };
+  if (name.length > NAME_MAX_LENGTH) return { error: `must be at most ${NAME_MAX_LENGTH} characters` };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (/[\u0000-\u001f\u007f]/.test(name)) return { error: 'must not contain control characters' };
+  return { value: name };
+}
+
+/**
+ * Permission and scopes decide together. Scopes without a permission mean `custom` (for parity with
+ * a restricted key); no permission and no scopes keep `fallback` (`full_access` for a new key, as in
+ * Resend). A preset never carries scopes, and a custom key needs at least one (an empty list is not
+ * "everything").
+ */
+export function resolveAccess(
+  input: Pick<KeyFieldsInput, 'permission' | 'scopes'>,
+  fallback: { readonly permission: Permission; readonly scopes: readonly GeneralScope[] },
+): Parsed<{ permission: Permission; scopes: GeneralScope[] }> {
+  const errors: FieldError[] = [];
+  const permissionText = input.permission?.trim().toLowerCase();
+  if (permissionText !== undefined && !isPermission(permissionText)) {
+    errors.push({ path: 'permission', message: `must be one of ${PERMISSIONS.join(', ')}` });
+  }
+  const scopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
+  if (scopes && 'error' in scopes) errors.push({ path: 'scopes', message: scopes.error });
+  if (errors.length > 0) return { errors };
+
+  const given = scopes && 'value' in scopes ? scopes.value : undefined;
+  const permission: Permission =
+    permissionText !== undefined && isPermission(permissionText)
+      ? permissionText
+      : given !== undefined && given.length > 0
+        ? 'custom'
+        : fallback.permission;
+  if (permission !== 'custom') {
+    if (given !== undefined && given.length > 0) {
+      return { error: `can only be set with permission custom (this key's permission is ${permission})` };
+    }
+    return { value: { permission, scopes: [] } };
+  }
+  const custom = given ?? [...fallback.scopes];
+  if (custom.length === 0)
+    return { error: `a custom key needs at least one scope; valid scopes: ${VALID_SCOPES_TEXT}` };
+  return { value: { permission, scopes: custom } };
+}
+
+/** Trimmed, lower-cased, de-duplicated, in the canonical order; any unknown entry is an error. */
+export function parseScopes(raw: string | readonly string[]): FieldResult<GeneralScope[]> {
+  const entries = splitList(raw).map((entry) => entry.toLowerCase());
+  const unknown = entries.filter((entry) => !isScopeOf('general', entry));
+  if (unknown.length > 0) {
+    const label = unknown.length === 1 ? 'unknown scope' : 'unknown scopes';
+    return {
+      error: `${label} ${unknown.map((entry) => `"${entry}"`).join(', ')}; valid scopes: ${VALID_SCOPES_TEXT}`,
+    };
+  }
+  const wanted = new Set(entries);
+  return { value: (Object.keys(GENERAL_SCOPES) as GeneralScope[]).filter((scope) => wanted.has(scope)) };
+}
+
+/** Strict IP and CIDR parsing (the authorizer's own parser); one bad entry is an error naming it. */
+export function parseAllowedIps(raw: string | readonly string[]): FieldResult<string[]> {
+  const list = parseAllowList(typeof raw === 'string' ? raw : [...raw]);
+  if (!list.ok) {
+    const label =
+      list.invalidEntries.length === 1
+        ? 'invalid IP address or CIDR range'
+        : 'invalid IP addresses or CIDR ranges';
+    return { error: `${label} ${list.invalidEntries.map((entry) => `"${entry}"`).join(', ')}` };
+  }
+  return { value: [...new Set(list.ranges.map(formatRange))] };
+}
+
+const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/** Host names, lower-cased, trailing dot dropped; an empty value means "any domain" (`null`). */
+export function parseAllowedDomains(raw: string | readonly string[] | null): FieldResult<string[] | null> {
+  if (raw === null) return { value: null };
+  const domains = splitList(raw).map((entry) => entry.toLowerCase().replace(/\.$/, ''));
+  const invalid = domains.filter((domain) => !DOMAIN_PATTERN.test(domain));
+  if (invalid.length > 0)
+    return { error: `invalid domain ${invalid.map((entry) => `"${entry}"`).join(', ')}` };
+  return { value: domains.length === 0 ? null : [...new Set(domains)] };
+}
+
+const ISO_8601 =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
+
+/**
+ * An ISO 8601 instant in the future, stored in `toISOString()` form (what the authorizer reads). A
+ * date alone means midnight UTC; a date-time needs `Z` or an offset, so a local clock cannot shift it.
+ */
+export function parseExpiresAt(raw: string | null, now: Date): FieldResult<string | null> {
+  if (raw === null || NO_EXPIRY.has(raw.trim().toLowerCase())) return { value: null };
+  const text = raw.trim();
+  const match = ISO_8601.exec(text);
+  if (!match)
+    return {
+      error: `"${text}" is not an ISO 8601 date or date-time with a time zone (e.g. 2030-01-31T12:00:00Z)`,
+    };
+  const [, year, month, day, hour = '0', minute = '0', second = '0'] = match;
+  const fields = [year, month, day, hour, minute, second].map(Number);
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = fields;
+  const calendar = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  if (calendar.getUTCMonth() !== mo - 1 || calendar.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) {
+    return { error: `"${text}" is not a valid date` };
+  }
+  const instant = new Date(match[4] === undefined ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(instant.getTime())) return { error: `"${text}" is not a valid date` };
+  if (instant.getTime() <= now.getTime())
+    return { error: `must be in the future (got ${instant.toISOString()})` };
+  return { value: instant.toISOString() };
+}
+
+function splitList(raw: string | readonly string[]): string[] {
+  const values = typeof raw === 'string' ? [raw] : raw;
+  return values
+    .flatMap((value) => value.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+function check<T>(errors: FieldError[], path: string, parsed: Parsed<T>): T | undefined {
+  if ('value' in parsed) return parsed.value;
+  if ('errors' in parsed) errors.push(...parsed.errors);
+  else errors.push({ path, message: parsed.error });
+  return undefined;
+}
+
+function fail(errors: FieldError[], path: string, message: string): undefined {
+  errors.push({ path, message });
+  return undefined;
+}

@@ -1,0 +1,151 @@
+/** `--stack NAME --region REGION`: table names from the stack's CloudFormation outputs. */
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCommandLine } from '../../cli/args.js';
+import { CliFailure } from '../../cli/failure.js';
+import { runCli } from '../../cli/main.js';
+import { resolveTarget } from '../../cli/target.js';
+
+const cloudFormation = mockClient(CloudFormationClient);
+afterEach(() => cloudFormation.reset());
+
+function stackWith(outputs: Record<string, string>) {
+  cloudFormation.on(DescribeStacksCommand, { StackName: 'Scopegate' }).resolves({
+    Stacks: [
+      {
+        StackName: 'Scopegate',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE',
+        Outputs: Object.entries(outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
+}
+
+async function target(argv: string[], env: Record<string, string> = {}) {
+  return resolveTarget(parseCommandLine(argv), env);
+}
+
+describe('resolveTarget', () => {
+  it("reads the tables from the stack's outputs and makes live keys, with no default project", async () => {
+    stackWith({
+      ApiKeysTableName: 'Scopegate-ApiKeys-1',
+      DataTableName: 'Scopegate-Data-1',
+      ApiUrl: 'https://x',
+    });
+
+    const resolved = await target(['keys', 'list', '--stack', 'Scopegate', '--region', 'eu-west-1']);
+
+    expect(resolved.store).toMatchObject({
+      apiKeysTable: 'Scopegate-ApiKeys-1',
+      dataTable: 'Scopegate-Data-1',
+      environment: 'live',
+    });
+    expect(resolved.defaultProjectId).toBeUndefined();
+    expect(resolved.label).toBe('stack Scopegate in eu-west-1');
+    expect(await resolved.store.documents.config.region()).toBe('eu-west-1');
+    resolved.close();
+  });
+
+  it('takes the region from AWS_REGION when --region is absent', async () => {
+    stackWith({ ApiKeysTableName: 'K', DataTableName: 'D' });
+    const resolved = await target(['--stack', 'Scopegate'], { AWS_REGION: 'us-west-2' });
+    expect(resolved.label).toBe('stack Scopegate in us-west-2');
+    resolved.close();
+  });
+
+  it('ignores the SCOPEGATE_* overrides, which are for the local stack', async () => {
+    stackWith({ ApiKeysTableName: 'K', DataTableName: 'D' });
+    const resolved = await target(['--stack', 'Scopegate', '--region', 'eu-west-1'], {
+      SCOPEGATE_API_KEYS_TABLE: 'Local',
+    });
+    expect(resolved.store.apiKeysTable).toBe('K');
+    resolved.close();
+  });
+
+  it('refuses a stack without the outputs, naming them', async () => {
+    stackWith({ DataTableName: 'D' });
+    const error = await target(['--stack', 'Scopegate', '--region', 'eu-west-1']).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(CliFailure);
+    expect(error).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/no ApiKeysTableName output/),
+    });
+  });
+
+  it('uses the local stack without --stack', async () => {
+    const resolved = await target(['keys', 'list'], {});
+    expect(resolved.store).toMatchObject({ apiKeysTable: 'ApiKeys', dataTable: 'Data', environment: 'test' });
+    expect(resolved.defaultProjectId).toBe('default');
+    expect(resolved.defaultTeamId).toBe('local');
+    expect(resolved.label).toBe('local stack (DynamoDB Local at http://127.0.0.1:8000)');
+    expect(cloudFormation.calls()).toHaveLength(0);
+    resolved.close();
+  });
+});
+
+describe('scopegate --stack', () => {
+  async function cli(argv: readonly string[]) {
+    let stderr = '';
+    const code = await runCli(argv, {
+      stdout: { write: () => true },
+      stderr: { write: (chunk: string) => (stderr += chunk) },
+      env: {},
+    });
+    return { code, stderr };
+  }
+
+  it('exits 2 for a stack that does not exist', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('Stack with id Nope does not exist'), { name: 'ValidationError' }));
+    expect(await cli(['keys', 'list', '--stack', 'Nope', '--region', 'eu-west-1', '--project', 'p'])).toEqual(
+      {
+        code: 2,
+        stderr: 'scopegate: no stack named Nope in eu-west-1\n',
+      },
+    );
+  });
+
+  it('exits 1 without credentials', async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
+    const run = await cli(['keys', 'list', '--stack', 'Scopegate', '--region', 'eu-west-1', '--json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stderr)).toMatchObject({
+      error: { code: 'unavailable', message: expect.stringMatching(/credentials/) },
+    });
+  });
+
+  it.each([
+    [['keys', 'list', '--stack', 'Scopegate'], /--stack needs --region/],
+    [['keys', 'list', '--stack', '', '--region', 'eu-west-1'], /--stack needs a stack name/],
+  ])('exits 2 for %j', async (argv, message) => {
+    const run = await cli(argv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('requires --project and --team on a deployed stack', async () => {
+    stackWith({ ApiKeysTableName: 'K', DataTableName: 'D' });
+    const keys = await cli([
+      'keys',
+      'create',
+      '--name',
+      'x',
+      '--stack',
+      'Scopegate',
+      '--region',
+      'eu-west-1',
+    ]);
+    const projects = await cli(['projects', 'list', '--stack', 'Scopegate', '--region', 'eu-west-1']);
+    expect(keys).toEqual({ code: 2, stderr: 'scopegate: --project is required with --stack\n' });
+    expect(projects).toEqual({ code: 2, stderr: 'scopegate: --team is required with --stack\n' });
+  });
+});

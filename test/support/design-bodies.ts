@@ -1,0 +1,21 @@
+/**
+ * DESIGN.md §4's error bodies, copied verbatim as strings: the tests compare what the code renders
+ * with the contract's text, not with the code's own constants.
+ */
+export const DESIGN_BODIES = {
+  invalid_api_key: '{"message":"Missing or invalid API key.","error_code":"invalid_api_key"}',
+  key_revoked: '{"message":"This API key has been revoked.","error_code":"key_revoked"}',
+  key_expired: '{"message":"This API key has expired.","error_code":"key_expired"}',
+  ip_not_allowed:
+    '{"message":"Access denied. Your IP address is not allowed.","error_code":"ip_not_allowed"}',
+  insufficient_scope_templates_write:
+    '{"message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope","required_scope":"templates:write"}',
+  authorizer_unavailable:
+    '{"message":"Authorization is temporarily unavailable.","error_code":"authorizer_unavailable"}',
+  not_found: '{"message":"Not found.","error_code":"not_found"}',
+} as const;
+
+/** The insufficient_scope body for any required scope, built from DESIGN.md's templates:write row. */
+export function designInsufficientScopeBody(requiredScope: string): unknown {
+  return { ...JSON.parse(DESIGN_BODIES.insufficient_scope_templates_write), required_scope: requiredScope };
+}
