@@ -12,8 +12,7 @@ import { commandHelp, generalHelp } from './help.js';
 export const COMMANDS: readonly Command[] = [...keyCommands, ...projectCommands];
 
 export type Dispatch =
-  | { readonly help: string }
-  | { readonly command: Command; readonly args: readonly string[] };
+  { readonly help: string } | { readonly command: Command; readonly args: readonly string[] };
 
 export function dispatch(line: CommandLine): Dispatch {
   const asksHelp = line.help || line.words[0] === 'help';

@@ -96,7 +96,9 @@ async function waitUntilReady(
       return;
     } catch (error) {
       if (Date.now() > deadline)
-        throw new Error(`DynamoDB Local did not start: ${String(error)}\n${output.join('')}`);
+        throw new Error(`DynamoDB Local did not start: ${String(error)}\n${output.join('')}`, {
+          cause: error,
+        });
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
     }
   }

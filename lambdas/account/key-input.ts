@@ -49,8 +49,7 @@ export interface KeyChanges {
 }
 
 export type Validated<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: FieldError[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: FieldError[] };
 
 /** Thrown by the key service when the input is invalid; `errors` name the API fields. */
 export class KeyInputError extends Error {
@@ -126,7 +125,7 @@ export function parseName(raw: string): FieldResult<string> {
   const name = raw.trim();
   if (name === '') return { error: 'must not be empty' };
   if (name.length > NAME_MAX_LENGTH) return { error: `must be at most ${NAME_MAX_LENGTH} characters` };
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
   if (/[\u0000-\u001f\u007f]/.test(name)) return { error: 'must not contain control characters' };
   return { value: name };
 }

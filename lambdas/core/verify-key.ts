@@ -28,11 +28,7 @@ export interface VerifyDependencies {
 }
 
 export type DenyCode =
-  | 'invalid_api_key'
-  | 'key_revoked'
-  | 'key_expired'
-  | 'ip_not_allowed'
-  | 'insufficient_scope';
+  'invalid_api_key' | 'key_revoked' | 'key_expired' | 'ip_not_allowed' | 'insufficient_scope';
 
 export type Verification =
   | {

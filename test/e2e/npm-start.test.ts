@@ -61,7 +61,7 @@ describe('npm start', { timeout: 120_000 }, () => {
   it('prints a key once and a working curl; after Ctrl-C and a restart the data and the key remain', async () => {
     // First start: a key and a curl that sends an email which shows up in the local SES.
     const first = await start();
-    let firstKey = '';
+    let firstKey: string | undefined;
     try {
       firstKey = /sk_test_[0-9A-Za-z]{50}/.exec(first.output)?.[0] ?? '';
       expect(firstKey).not.toBe('');

@@ -13,7 +13,7 @@ export function testKey(
 ): TestKey {
   const key = generateApiKey(environment);
   const now = new Date().toISOString();
-  const item: Record<string, unknown> = {
+  const fields: Record<string, unknown> = {
     keyId: key.keyId,
     keyHash: key.keyHash,
     name: 'test key',
@@ -25,7 +25,8 @@ export function testKey(
     updatedAt: now,
     ...overrides,
   };
-  for (const [name, value] of Object.entries(item)) if (value === undefined) delete item[name];
+  // An override of `undefined` removes the attribute (e.g. `{ permission: undefined }` → absent).
+  const item = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   return { key, item };
 }
 

@@ -17,9 +17,11 @@ import {
 } from '../../lambdas/core/api-key.js';
 import { BASE62_ALPHABET, encodeBase62 } from '../../lambdas/core/base62.js';
 
+import type * as Crypto from 'node:crypto';
+
 // Call-through spy, so the test can see that the hash comparison is the constant-time one.
 vi.mock('node:crypto', async (importOriginal) => {
-  const original = await importOriginal<typeof import('node:crypto')>();
+  const original = await importOriginal<typeof Crypto>();
   return { ...original, timingSafeEqual: vi.fn(original.timingSafeEqual) };
 });
 
