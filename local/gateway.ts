@@ -18,6 +18,7 @@ import {
 } from '../lambdas/core/gateway-responses.js';
 import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/core/routes.js';
 import { policyAllows } from './policy-evaluator.js';
+import { requestContext } from './request-context.js';
 
 /** API Gateway's maximum payload size. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -143,36 +144,18 @@ function requestShape(
         ? Object.fromEntries(query.map((name) => [name, url.searchParams.getAll(name)]))
         : null,
     stageVariables: null,
-    requestContext: {
+    requestContext: requestContext({
+      method,
+      resourcePath: match.route.path,
+      path: url.pathname,
+      stage: STAGE,
+      requestId,
+      sourceIp,
+      userAgent: request.headers['user-agent'] ?? null,
       accountId: '000000000000',
       apiId: 'scopegate',
-      authorizer: null,
-      httpMethod: method,
-      path: `/${STAGE}${url.pathname}`,
       protocol: `HTTP/${request.httpVersion}`,
-      requestId,
-      requestTimeEpoch: Date.now(),
-      resourceId: 'local',
-      resourcePath: match.route.path,
-      stage: STAGE,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp,
-        user: null,
-        userAgent: request.headers['user-agent'] ?? null,
-        userArn: null,
-      },
-    },
+    }),
   };
 }
 

@@ -9,21 +9,15 @@ import {
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
 import { projectPartition } from '../core/tables.js';
+import type { EmailEnvelope } from './envelope.js';
 
 export const EMAIL_ID_PREFIX = 'em';
 export type EmailStatus = 'queued' | 'sent' | 'failed';
 
-export interface EmailRecord {
+export interface EmailRecord extends EmailEnvelope {
   readonly id: string;
   readonly projectId: string;
   readonly keyId: string;
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly cc: readonly string[];
-  readonly bcc: readonly string[];
-  readonly replyTo: readonly string[];
-  readonly subject: string;
-  readonly tags: readonly { name: string; value: string }[];
   readonly status: EmailStatus;
   readonly sesMessageId?: string;
   readonly failureReason?: string;

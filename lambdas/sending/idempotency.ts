@@ -37,9 +37,13 @@ export type ClaimResult = { readonly claimed: true } | { readonly claimed: false
 
 const sortKey = (idempotencyKey: string) =>
   `IDEMPOTENCY#${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+const keyOf = (request: Pick<Claim, 'projectId' | 'idempotencyKey'>) => ({
+  pk: projectPartition(request.projectId),
+  sk: sortKey(request.idempotencyKey),
+});
 
 export async function claim(store: IdempotencyStore, request: Claim): Promise<ClaimResult> {
-  const key = { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) };
+  const key = keyOf(request);
   const nowSeconds = Math.floor(store.now().getTime() / 1000);
   try {
     await store.documents.send(
@@ -76,7 +80,7 @@ export async function complete(store: IdempotencyStore, request: Claim): Promise
   await store.documents.send(
     new UpdateCommand({
       TableName: store.dataTable,
-      Key: { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) },
+      Key: keyOf(request),
       UpdateExpression: 'SET #status = :completed REMOVE lockedUntil',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':completed': 'completed' },
@@ -89,7 +93,7 @@ export async function release(store: IdempotencyStore, request: Claim): Promise<
   await store.documents.send(
     new DeleteCommand({
       TableName: store.dataTable,
-      Key: { pk: projectPartition(request.projectId), sk: sortKey(request.idempotencyKey) },
+      Key: keyOf(request),
       ConditionExpression: 'emailId = :emailId',
       ExpressionAttributeValues: { ':emailId': request.emailId },
     }),

@@ -1,18 +1,12 @@
 /** The one SES call: SES v2 SendEmail, with SES's errors mapped to API errors. */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ApiError } from '../core/errors.js';
+import type { EmailEnvelope } from './envelope.js';
 
-export interface OutgoingEmail {
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly cc: readonly string[];
-  readonly bcc: readonly string[];
-  readonly replyTo: readonly string[];
-  readonly subject: string;
+export interface OutgoingEmail extends EmailEnvelope {
   readonly html?: string | undefined;
   readonly text?: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
-  readonly tags: readonly { name: string; value: string }[];
 }
 
 export type SendFunction = (email: OutgoingEmail) => Promise<string>;

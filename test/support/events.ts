@@ -4,6 +4,7 @@ import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import { allowContext } from '../../lambdas/core/auth-context.js';
 import type { KeyRecord } from '../../lambdas/core/key-item.js';
 import { effectiveScopes } from '../../lambdas/core/scopes.js';
+import { requestContext } from '../../local/request-context.js';
 
 export const TEST_METHOD_ARN_BASE = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
 
@@ -46,20 +47,12 @@ export function authorizerEvent(input: AuthorizerEventInput = {}): APIGatewayReq
     queryStringParameters: {},
     multiValueQueryStringParameters: {},
     stageVariables: {},
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'abcdef1234',
-      httpMethod: method,
-      path: `/prod${input.path ?? resource}`,
-      protocol: 'HTTP/1.1',
-      requestId: 'test-request',
-      requestTimeEpoch: 0,
-      resourceId: 'res123',
-      resourcePath: resource,
-      stage: 'prod',
-      authorizer: undefined,
-      identity: identity(input.sourceIp ?? '203.0.113.10'),
-    },
+    requestContext: testRequestContext(
+      method,
+      resource,
+      input.path ?? resource,
+      input.sourceIp ?? '203.0.113.10',
+    ),
   } as APIGatewayRequestAuthorizerEvent;
 }
 
@@ -93,18 +86,8 @@ export function proxyEvent(input: ProxyEventInput = {}): APIGatewayProxyEvent {
     body,
     isBase64Encoded: false,
     requestContext: {
-      accountId: '123456789012',
-      apiId: 'abcdef1234',
-      httpMethod: method,
-      path: `/prod${input.path ?? resource}`,
-      protocol: 'HTTP/1.1',
-      requestId: 'test-request',
-      requestTimeEpoch: 0,
-      resourceId: 'res123',
-      resourcePath: resource,
-      stage: 'prod',
+      ...testRequestContext(method, resource, input.path ?? resource, '203.0.113.10'),
       authorizer: input.authorizer ?? null,
-      identity: identity('203.0.113.10'),
     },
   } as APIGatewayProxyEvent;
 }
@@ -135,22 +118,16 @@ export function authContextFor(
 
 export type { AuthContext };
 
-function identity(sourceIp: string) {
-  return {
-    accessKey: null,
-    accountId: null,
-    apiKey: null,
-    apiKeyId: null,
-    caller: null,
-    clientCert: null,
-    cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null,
-    cognitoIdentityId: null,
-    cognitoIdentityPoolId: null,
-    principalOrgId: null,
+function testRequestContext(method: string, resourcePath: string, path: string, sourceIp: string) {
+  return requestContext({
+    method,
+    resourcePath,
+    path,
+    stage: 'prod',
+    requestId: 'test-request',
     sourceIp,
-    user: null,
     userAgent: 'vitest',
-    userArn: null,
-  };
+    accountId: '123456789012',
+    apiId: 'abcdef1234',
+  });
 }
