@@ -17,6 +17,7 @@ import {
   gatewayResponseTemplate,
 } from '../lambdas/core/gateway-responses.js';
 import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/core/routes.js';
+import { multiValueHeaders, readBody, send, singleValueHeaders } from './node-http.js';
 import { policyAllows } from './policy-evaluator.js';
 import { requestContext } from './request-context.js';
 
@@ -73,7 +74,7 @@ async function handle(
   const url = new URL(request.url ?? '/', 'http://gateway');
   const method = (request.method ?? 'GET').toUpperCase();
   const match = matchRoute(ROUTES, method, url.pathname);
-  const body = await readBody(request);
+  const body = await readBody(request, MAX_PAYLOAD_BYTES);
   if (body === 'too-large') return send(response, gatewayResult('REQUEST_TOO_LARGE'));
   if (!match) return send(response, gatewayResult('MISSING_AUTHENTICATION_TOKEN'));
 
@@ -159,45 +160,6 @@ function requestShape(
   };
 }
 
-/** Reads the body, refusing more than API Gateway's 10 MB without buffering it all. */
-async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > MAX_PAYLOAD_BYTES) {
-    request.resume();
-    return 'too-large';
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) {
-      request.resume();
-      return 'too-large';
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function singleValueHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(multiValueHeaders(request))) {
-    const last = values.at(-1);
-    if (last !== undefined) headers[name] = last;
-  }
-  return headers;
-}
-
-function multiValueHeaders(request: IncomingMessage): Record<string, string[]> {
-  const headers: Record<string, string[]> = {};
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    const name = (request.rawHeaders[index] ?? '').toLowerCase();
-    const value = request.rawHeaders[index + 1] ?? '';
-    headers[name] = [...(headers[name] ?? []), value];
-  }
-  return headers;
-}
-
 function gatewayResult(type: GatewayResponseType, statusOverride?: number): APIGatewayProxyResult {
   const spec = gatewayResponse(type);
   return {
@@ -214,16 +176,4 @@ function accessDenied(errorBody: unknown): APIGatewayProxyResult {
     headers: { 'content-type': 'application/json' },
     body: typeof errorBody === 'string' ? errorBody : '',
   };
-}
-
-function send(response: ServerResponse, result: APIGatewayProxyResult): void {
-  if (response.headersSent) return;
-  const headers: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {}))
-    headers[name.toLowerCase()] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
-    headers[name.toLowerCase()] = values.map(String);
-  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
-  response.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
-  response.end(body);
 }
