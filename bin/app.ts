@@ -5,7 +5,7 @@ import { readAppConfig } from '../lib/app-config.js';
 import { ScopegateStack } from '../lib/scopegate-stack.js';
 
 const app = new App();
-const { stackName, authorizerCacheTtl } = readAppConfig(app.node);
-new ScopegateStack(app, stackName, { authorizerCacheTtl });
+const { stackName, ...props } = readAppConfig(app.node);
+new ScopegateStack(app, stackName, props);
 // cdk-nag v3 runs as a policy validation plugin: an unacknowledged finding fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -3,6 +3,7 @@
  * API key authorizer and proxied to its service's Lambda, and one gateway response per row of
  * GATEWAY_RESPONSES so that API Gateway's own errors have the same bodies as the handlers'.
  */
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -31,6 +32,13 @@ export interface ApiProps {
   readonly throttlingBurstLimit?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * API Gateway refuses access logging in a region until the account-wide setting names a CloudWatch
+   * role. When true the stack creates that role and sets it (kept when the stack is deleted, since
+   * other APIs may rely on it); set false where the account already has one.
+   * @default true
+   */
+  readonly manageCloudWatchRole?: boolean;
 }
 
 /** One JSON object per request. Never the Authorization header: it holds the secret key. */
@@ -75,8 +83,10 @@ export class Api extends Construct {
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
       description: 'scopegate messaging API: every method behind the API key authorizer',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
-      // Execution logging would need the account-wide API Gateway CloudWatch role; access logs suffice.
-      cloudWatchRole: false,
+      // Access logging needs the account-wide API Gateway CloudWatch role (a fresh account has none).
+      ...(props.manageCloudWatchRole === false
+        ? { cloudWatchRole: false }
+        : { cloudWatchRole: true, cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }),
       deployOptions: {
         stageName,
         accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup),

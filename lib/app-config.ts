@@ -9,11 +9,13 @@ import { MAX_AUTHORIZER_CACHE_TTL_SECONDS } from './authorizer.js';
 export interface AppConfig {
   readonly stackName: string;
   readonly authorizerCacheTtl: Duration;
+  readonly manageApiGatewayCloudWatchRole: boolean;
 }
 
 /**
  * `stackName`: context `stackName`, else SCOPEGATE_STACK_NAME, else `Scopegate`.
  * `authorizerCacheTtl`: context `authorizerCacheTtlSeconds`, else 0.
+ * `manageApiGatewayCloudWatchRole`: context `apiGatewayCloudWatchRole` (`true`/`false`), else true.
  */
 export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stackName = String(node.tryGetContext('stackName') ?? env.SCOPEGATE_STACK_NAME ?? 'Scopegate');
@@ -25,6 +27,11 @@ export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env):
   return {
     stackName,
     authorizerCacheTtl: Duration.seconds(cacheTtlSeconds(node.tryGetContext('authorizerCacheTtlSeconds'))),
+    manageApiGatewayCloudWatchRole: booleanContext(
+      node.tryGetContext('apiGatewayCloudWatchRole'),
+      'apiGatewayCloudWatchRole',
+      true,
+    ),
   };
 }
 
@@ -43,4 +50,11 @@ function cacheTtlSeconds(value: unknown): number {
     );
   }
   return seconds;
+}
+
+function booleanContext(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`Context ${name} must be true or false, got ${JSON.stringify(value)}`);
 }

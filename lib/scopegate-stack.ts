@@ -23,6 +23,12 @@ export interface ScopegateStackProps extends StackProps {
   readonly throttlingBurstLimit?: number;
   /** Retention of every log group (Lambdas and API access logs). @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Create and set the account-wide API Gateway CloudWatch role that access logging needs. Set false
+   * where the account already has one (`cdk deploy -c apiGatewayCloudWatchRole=false`).
+   * @default true
+   */
+  readonly manageApiGatewayCloudWatchRole?: boolean;
 }
 
 export class ScopegateStack extends Stack {
@@ -50,6 +56,7 @@ export class ScopegateStack extends Stack {
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
       accessLogRetention: logRetention,
+      manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
     });
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
@@ -77,7 +84,12 @@ export class ScopegateStack extends Stack {
       {
         id: 'AwsSolutions-APIG6',
         reason:
-          'Execution logging needs the account-wide API Gateway CloudWatch role, a shared setting this stack must not take over; structured access logs cover every request and authorizer error.',
+          'Execution logs are off: at INFO they carry request details; the structured access logs record every request and authorizer outcome without the Authorization header.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-wide API Gateway logging role uses the AWS-managed policy made for it (CloudWatch Logs writes only); access logging cannot work without that role.',
       },
       {
         id: 'AwsSolutions-COG4',

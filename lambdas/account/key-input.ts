@@ -153,8 +153,8 @@ export function resolveAccess(
   const permission: Permission =
     permissionText !== undefined && isPermission(permissionText)
       ? permissionText
-      : given !== undefined && given.length > 0
-        ? 'custom'
+      : given !== undefined
+        ? 'custom' // any --scopes, even an empty one ("$SCOPES" unset), asks for a restricted key
         : fallback.permission;
   if (permission !== 'custom') {
     if (given !== undefined && given.length > 0) {

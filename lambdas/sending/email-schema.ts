@@ -2,32 +2,50 @@
 import { z } from 'zod';
 
 const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
+/** Headers SES or the envelope owns: set them through their own fields, or not at all. */
 const RESERVED_HEADERS = new Set([
   'from',
+  'sender',
   'to',
   'cc',
   'bcc',
   'reply-to',
   'subject',
+  'date',
+  'message-id',
   'content-type',
+  'content-transfer-encoding',
   'mime-version',
   'return-path',
+  'dkim-signature',
 ]);
+const MAX_MAILBOX_LENGTH = 320;
 
 const plainAddress = z.email({ message: 'Must be an email address' });
 
-/** `someone@example.com` or `Some One <someone@example.com>`. */
+/** `someone@example.com`, `Some One <someone@example.com>` or `"One, Some" <someone@example.com>`. */
 export const mailbox = z
   .string()
   .trim()
-  .max(320)
   .refine((value) => addressOf(value) !== undefined, {
-    message: 'Must be an email address or "Name <address>"',
+    message: 'Must be an email address or "Name <address>" (ASCII, at most 320 characters)',
   });
 
+// Unquoted display names: atext, spaces and dots only — no `,` `;` `:` `@` that could make SES read
+// one field as several mailboxes. Quoted names: printable ASCII without `"` or `\`. Both linear.
+const UNQUOTED_NAME = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~. ]*$/;
+const QUOTED_NAME = /^"[\x20\x21\x23-\x5b\x5d-\x7e]*"$/;
+
+/** The bare address of a mailbox, or undefined when it is not one. Length is checked before any regex. */
 export function addressOf(value: string): string | undefined {
-  const named = /^(?:"[^"\r\n]*"|[^<>"\r\n]*)\s*<([^<>\s]+)>$/.exec(value.trim());
-  const address = named ? named[1] : value.trim();
+  const mailbox = value.trim();
+  if (mailbox.length > MAX_MAILBOX_LENGTH || !/^[\x20-\x7e]*$/.test(mailbox)) return undefined;
+  if (!mailbox.endsWith('>')) return plainAddress.safeParse(mailbox).success ? mailbox : undefined;
+  const open = mailbox.lastIndexOf('<');
+  if (open === -1) return undefined;
+  const name = mailbox.slice(0, open).trim();
+  const address = mailbox.slice(open + 1, -1);
+  if (!UNQUOTED_NAME.test(name) && !QUOTED_NAME.test(name)) return undefined;
   return plainAddress.safeParse(address).success ? address : undefined;
 }
 
@@ -57,12 +75,22 @@ export const sendEmailSchema = z
         z
           .string()
           .max(2000)
-          .refine((value) => !/[\r\n]/.test(value), 'Must not contain line breaks'),
+          .refine(
+            (value) => !/[\x00-\x1f\x7f]/.test(value),
+            'Must not contain line breaks or control characters',
+          ),
       )
       .refine((headers) => Object.keys(headers).length <= 50, 'At most 50 headers')
-      .refine((headers) => Object.keys(headers).every((name) => !RESERVED_HEADERS.has(name.toLowerCase())), {
-        message: 'Use the from, to, cc, bcc, reply_to and subject fields instead of these headers',
-      })
+      .refine(
+        (headers) =>
+          Object.keys(headers).every(
+            (name) => !RESERVED_HEADERS.has(name.toLowerCase()) && !name.toLowerCase().startsWith('x-ses-'),
+          ),
+        {
+          message:
+            'Reserved header: use the from, to, cc, bcc, reply_to and subject fields; X-SES-* is SES’s own',
+        },
+      )
       .optional(),
     tags: z
       .array(z.object({ name: tagPart, value: tagPart }).strict())

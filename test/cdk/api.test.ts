@@ -176,3 +176,18 @@ describe('outputs', () => {
     synthesized.template.hasOutput('DataTableName', { Value: { Ref: logicalIdOf(keyStore.data) } });
   });
 });
+
+describe('account-wide API Gateway CloudWatch role (access logging needs it)', () => {
+  it('is created, set on the account and retained by default', () => {
+    const accounts = Object.values(resourcesOfType(synthesized.template, 'AWS::ApiGateway::Account'));
+    expect(accounts).toHaveLength(1);
+    const [account] = accounts;
+    expect(account?.Properties.CloudWatchRoleArn).toBeDefined();
+    expect(account?.DeletionPolicy).toBe('Retain');
+  });
+
+  it('is left alone when the account already has one', () => {
+    const { template } = synthesize({ manageApiGatewayCloudWatchRole: false });
+    expect(Object.values(resourcesOfType(template, 'AWS::ApiGateway::Account'))).toHaveLength(0);
+  });
+});

@@ -149,6 +149,22 @@ describe('construct props validation', () => {
       () => new KeyStore(new Stack(appWith(), 'X'), 'Keys', { removalPolicy: RemovalPolicy.DESTROY }),
     ).toThrow(/deletionProtection/);
   });
+
+  it.each([
+    [undefined, true],
+    ['false', false],
+    [false, false],
+    ['true', true],
+  ])('reads apiGatewayCloudWatchRole %j as %j', (value, expected) => {
+    const context = value === undefined ? {} : { apiGatewayCloudWatchRole: value };
+    expect(readAppConfig(appWith(context).node, {}).manageApiGatewayCloudWatchRole).toBe(expected);
+  });
+
+  it('refuses an apiGatewayCloudWatchRole that is not true or false', () => {
+    expect(() => readAppConfig(appWith({ apiGatewayCloudWatchRole: 'no' }).node, {})).toThrow(
+      /apiGatewayCloudWatchRole must be true or false/,
+    );
+  });
 });
 
 function stubFunction(stack: Stack) {

@@ -46,10 +46,24 @@ describe('least privilege', () => {
     expect(statements.every((statement) => statement.Effect === 'Allow')).toBe(true);
   });
 
-  it('attaches no managed policy to any role', () => {
-    for (const role of Object.values(resourcesOfType(synthesized.template, 'AWS::IAM::Role'))) {
-      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    }
+  it('attaches no managed policy to any Lambda role', () => {
+    const roles = Object.values(resourcesOfType(synthesized.template, 'AWS::IAM::Role'));
+    const lambdaRoles = roles.filter((role) =>
+      JSON.stringify(role.Properties).includes('lambda.amazonaws.com'),
+    );
+    expect(lambdaRoles).toHaveLength(3);
+    for (const role of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('uses a managed policy only for API Gateway’s account-wide logging role', () => {
+    const managed = Object.values(resourcesOfType(synthesized.template, 'AWS::IAM::Role')).filter(
+      (role) => role.Properties.ManagedPolicyArns !== undefined,
+    );
+    expect(managed).toHaveLength(1);
+    expect(JSON.stringify(managed[0]?.Properties)).toContain('apigateway.amazonaws.com');
+    expect(JSON.stringify(managed[0]?.Properties.ManagedPolicyArns)).toContain(
+      'AmazonAPIGatewayPushToCloudWatchLogs',
+    );
   });
 
   it('lets sending read and write the Data table with exact actions, on the table only', () => {

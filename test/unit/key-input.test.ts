@@ -76,7 +76,13 @@ describe('resolveAccess', () => {
     ['custom with scopes', { permission: 'custom', scopes: 'emails:read' }, fresh, 'custom', ['emails:read']],
     ['custom keeps the current scopes', { permission: 'custom' }, customKey, 'custom', ['emails:send']],
     ['a preset drops stored scopes', { permission: 'sending_only' }, customKey, 'sending_only', []],
-    ['empty scopes on a preset are harmless', { scopes: '' }, fresh, 'full_access', []],
+    [
+      'empty scopes with an explicit preset are harmless',
+      { permission: 'full_access', scopes: '' },
+      fresh,
+      'full_access',
+      [],
+    ],
   ] as const)('%s', (_case, input, fallback, permission, scopes) => {
     expect(resolveAccess(input, fallback)).toEqual({ value: { permission, scopes } });
   });
@@ -90,6 +96,9 @@ describe('resolveAccess', () => {
       /one of full_access, sending_only, custom/,
     ],
     ['custom without scopes', { permission: 'custom' }, fresh, undefined, /at least one scope/],
+    // `--scopes "$SCOPES"` with the variable unset must never yield an unrestricted key (DESIGN §2).
+    ['an empty --scopes alone', { scopes: '' }, fresh, undefined, /at least one scope/],
+    ['a --scopes of blanks alone', { scopes: ' , ' }, fresh, undefined, /at least one scope/],
     [
       'custom with an empty list',
       { permission: 'custom', scopes: ' , ' },
