@@ -71,11 +71,16 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://gateway');
-  const method = (request.method ?? 'GET').toUpperCase();
-  const match = matchRoute(ROUTES, method, url.pathname);
   const body = await readBody(request, MAX_PAYLOAD_BYTES);
   if (body === 'too-large') return send(response, gatewayResult('REQUEST_TOO_LARGE'));
+  // Only origin-form targets (`/path?query`) route: `//host/path` is not read as a host and a path.
+  const target = request.url ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//')) {
+    return send(response, gatewayResult('MISSING_AUTHENTICATION_TOKEN'));
+  }
+  const url = new URL(target, 'http://gateway');
+  const method = (request.method ?? 'GET').toUpperCase();
+  const match = matchRoute(ROUTES, method, url.pathname);
   if (!match) return send(response, gatewayResult('MISSING_AUTHENTICATION_TOKEN'));
 
   const sourceIp = request.socket.remoteAddress ?? '';
@@ -98,6 +103,11 @@ async function handle(
     if (error instanceof Error && error.message === 'Unauthorized')
       return send(response, gatewayResult('UNAUTHORIZED'));
     options.onError?.('authorizer failed', error);
+    return send(response, gatewayResult('AUTHORIZER_FAILURE'));
+  }
+  // An authorizer answer without a policy is a broken authorizer: AUTHORIZER_FAILURE, like API Gateway.
+  if (!Array.isArray(decision?.policyDocument?.Statement) || typeof decision.principalId !== 'string') {
+    options.onError?.('authorizer returned no policy', new Error('invalid authorizer result'));
     return send(response, gatewayResult('AUTHORIZER_FAILURE'));
   }
   if (!policyAllows(decision.policyDocument, methodArn)) {

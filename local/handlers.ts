@@ -38,7 +38,13 @@ export function localHandlers(
     services: {
       sending: createServiceHandler(
         'sending',
-        sendingRoutes({ documents: deps.documents, dataTable, now, send: sesSender(deps.ses) }),
+        sendingRoutes({
+          documents: deps.documents,
+          dataTable,
+          now,
+          send: sesSender(deps.ses),
+          log: deps.log,
+        }),
         deps.log,
       ),
       account: createServiceHandler(

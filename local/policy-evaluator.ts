@@ -13,7 +13,8 @@ export function policyAllows(
     if (!('Resource' in statement) || !('Action' in statement) || !statement.Action || !statement.Resource)
       continue;
     const actions = toList(statement.Action);
-    if (!actions.some((action) => matchesWildcard(action, 'execute-api:Invoke'))) continue;
+    // IAM action names are case-insensitive; resources are not.
+    if (!actions.some((action) => matchesWildcard(action.toLowerCase(), 'execute-api:invoke'))) continue;
     const matches = toList(statement.Resource).some((resource) => matchesWildcard(resource, methodArn));
     if (!matches) continue;
     if (statement.Effect === 'Deny') return false;

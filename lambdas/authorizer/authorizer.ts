@@ -45,7 +45,8 @@ export function createAuthorizer(options: AuthorizerOptions) {
           getKeyItem: options.getKeyItem,
           now: options.now ?? (() => new Date()),
           onItemWarning: (keyId, message) =>
-            log.warn('key item read leniently or failed closed', { keyId, message }),
+            // Not `message`: Powertools Logger reserves that key and would drop it.
+            log.warn('key item read leniently or failed closed', { keyId, problem: message }),
         },
       );
     } catch (error) {

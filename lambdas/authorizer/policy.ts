@@ -42,6 +42,12 @@ export function toAuthorizerResult(
     if (resources.length > 0) {
       return { principalId, policyDocument: policy('Allow', resources), context: allowContext(key, scopes) };
     }
+    // A key that may call nothing: the cached Deny is reused for every route, so it names none.
+    return {
+      principalId,
+      policyDocument: policy('Deny', [methodArn]),
+      context: denyContext('insufficient_scope'),
+    };
   }
   if (!verification.ok) {
     const requiredScope = verification.code === 'insufficient_scope' ? verification.requiredScope : undefined;

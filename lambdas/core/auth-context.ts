@@ -26,7 +26,8 @@ export function allowContext(key: KeyRecord, scopes: readonly Scope[]): Record<s
     keyType: key.type,
     permission: key.permission,
     scopes: scopes.join(' '),
-    allowedDomains: key.allowedDomains === undefined ? '*' : key.allowedDomains.join(','),
+    // JSON, not a marker: `null` is any domain, so no value typed into an item can mean "any".
+    allowedDomains: JSON.stringify(key.allowedDomains ?? null),
     // Rendered for the ACCESS_DENIED gateway response when a cached Allow policy does not cover a route.
     errorBody: JSON.stringify(errorBody('insufficient_scope')),
   };

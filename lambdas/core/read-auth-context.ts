@@ -7,6 +7,8 @@ import type { AuthContext } from './auth-context.js';
 import { ApiError } from './errors.js';
 import { KEY_TYPES, PERMISSIONS, type Scope } from './scopes.js';
 
+const allowedDomainsSchema = z.array(z.string()).nullable();
+
 const authContextSchema = z.object({
   keyId: z.string().min(1),
   teamId: z.string().min(1),
@@ -14,7 +16,13 @@ const authContextSchema = z.object({
   keyType: z.enum(KEY_TYPES),
   permission: z.enum(PERMISSIONS),
   scopes: z.string(),
-  allowedDomains: z.string(),
+  // JSON: `null` (any of the project's domains) or a list; anything else fails closed.
+  allowedDomains: z.string().transform((text, context) => {
+    const parsed = allowedDomainsSchema.safeParse(parseJson(text));
+    if (parsed.success) return parsed.data ?? undefined;
+    context.addIssue({ code: 'custom', message: 'allowedDomains is not a JSON list or null' });
+    return z.NEVER;
+  }),
 });
 
 /** Reads the authorizer context; anything missing or odd fails closed as an invalid key. */
@@ -25,9 +33,16 @@ export function readAuthContext(raw: unknown): AuthContext {
   return {
     ...rest,
     scopes: scopes.split(' ').filter((scope) => scope !== '') as Scope[],
-    allowedDomains:
-      allowedDomains === '*' ? undefined : allowedDomains.split(',').filter((domain) => domain !== ''),
+    allowedDomains,
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Defence in depth: every handler re-checks the scope its route requires. */

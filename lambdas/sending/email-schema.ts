@@ -76,6 +76,7 @@ export const sendEmailSchema = z
           .string()
           .max(2000)
           .refine(
+            // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
             (value) => !/[\x00-\x1f\x7f]/.test(value),
             'Must not contain line breaks or control characters',
           ),

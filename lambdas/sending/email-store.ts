@@ -63,6 +63,8 @@ export async function markEmail(
       TableName: store.dataTable,
       Key: { pk: projectPartition(email.projectId), sk: sortKey(email.id) },
       UpdateExpression: `SET ${sets.join(', ')}`,
+      // Never create a partial record: only an email that was stored can change status.
+      ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     }),
@@ -71,12 +73,24 @@ export async function markEmail(
 
 /** A missing email and another project's email are the same 404. */
 export async function getEmail(store: EmailStore, projectId: string, id: string): Promise<EmailRecord> {
-  if (!isIdOf(EMAIL_ID_PREFIX, id)) throw new ApiError('not_found', { message: 'Email not found.' });
+  const email = isIdOf(EMAIL_ID_PREFIX, id) ? await findEmail(store, projectId, id) : undefined;
+  if (!email) throw new ApiError('not_found', { message: 'Email not found.' });
+  return email;
+}
+
+export async function findEmail(
+  store: EmailStore,
+  projectId: string,
+  id: string,
+): Promise<EmailRecord | undefined> {
   const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.dataTable, Key: { pk: projectPartition(projectId), sk: sortKey(id) } }),
+    new GetCommand({
+      TableName: store.dataTable,
+      Key: { pk: projectPartition(projectId), sk: sortKey(id) },
+      ConsistentRead: true,
+    }),
   );
-  if (!Item) throw new ApiError('not_found', { message: 'Email not found.' });
-  return toRecord(Item);
+  return Item ? toRecord(Item) : undefined;
 }
 
 export interface EmailPage {
@@ -92,17 +106,24 @@ export async function listEmails(
 ): Promise<EmailPage> {
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
   const pk = projectPartition(projectId);
-  const result = await store.documents.send(
-    new QueryCommand({
-      TableName: store.dataTable,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': pk, ':prefix': 'EMAIL#' },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-      ...(after ? { ExclusiveStartKey: { pk, sk: sortKey(after) } } : {}),
-    }),
-  );
-  const items = (result.Items ?? []).map(toRecord);
+  // DynamoDB ends a Query page at 1 MB, so one page may hold fewer items than asked for: keep reading
+  // until limit + 1 items (the one extra says whether there is more) or the partition's end.
+  const items: EmailRecord[] = [];
+  let startKey: Record<string, unknown> | undefined = after ? { pk, sk: sortKey(after) } : undefined;
+  do {
+    const result = await store.documents.send(
+      new QueryCommand({
+        TableName: store.dataTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'EMAIL#' },
+        ScanIndexForward: false,
+        Limit: page.limit + 1 - items.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(result.Items ?? []).map(toRecord));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length <= page.limit);
   const emails = items.slice(0, page.limit);
   const last = emails.at(-1);
   return { emails, nextCursor: items.length > page.limit && last ? encodeCursor(last.id) : undefined };

@@ -1,18 +1,27 @@
 /**
- * Sending an email: check the key's sending domains, claim the Idempotency-Key, record the email,
- * send it through SES, then record the outcome. Nothing is lost: the record exists before SES is
- * called, and a failed send is marked `failed` and frees the idempotency key.
+ * Sending an email: check the key's sending domains, claim the Idempotency-Key, record the email
+ * (`queued`), send it through SES, record the outcome. Nothing is lost and nothing is sent twice on
+ * a retry: the record exists before SES is called; a send SES refuses is marked `failed` and frees
+ * the key; once SES has accepted an email the request succeeds, whatever the bookkeeping after it does.
  */
 import type { AuthContext } from '../core/auth-context.js';
-import { ApiError } from '../core/errors.js';
+import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { addressOf, type SendEmailInput } from './email-schema.js';
-import { EMAIL_ID_PREFIX, type EmailRecord, type EmailStore, markEmail, putEmail } from './email-store.js';
+import {
+  EMAIL_ID_PREFIX,
+  type EmailRecord,
+  type EmailStore,
+  findEmail,
+  markEmail,
+  putEmail,
+} from './email-store.js';
 import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
 import type { SendFunction } from './ses-sender.js';
 
 export interface SendingDependencies extends EmailStore, IdempotencyStore {
   readonly send: SendFunction;
+  readonly log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
 }
 
 export interface SendResult {
@@ -34,7 +43,9 @@ export async function sendEmail(
     ? { projectId: auth.projectId, idempotencyKey, requestHash: requestHashOf(input), emailId: id }
     : undefined;
   if (request) {
-    const claimed = await claim(deps, request);
+    const wasSent = async (emailId: string) =>
+      (await findEmail(deps, auth.projectId, emailId))?.status === 'sent';
+    const claimed = await claim(deps, request, wasSent);
     if (!claimed.claimed) return { id: claimed.emailId, replayed: true };
   }
 
@@ -53,21 +64,29 @@ export async function sendEmail(
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
+  let sesMessageId: string;
   try {
     await putEmail(deps, record);
-    const sesMessageId = await deps.send({
+    sesMessageId = await deps.send({
       ...record,
       html: input.html,
       text: input.text,
       headers: input.headers ?? {},
     });
-    await markEmail(deps, record, { status: 'sent', sesMessageId, at: deps.now().toISOString() });
   } catch (error) {
     await markFailed(deps, record, error);
     if (request) await release(deps, request).catch(() => undefined);
     throw error;
   }
-  if (request) await complete(deps, request);
+  // SES has accepted the email: a failure to record that must not fail the request (a retry would
+  // send it again). It is logged; the record then stays `queued`.
+  const warn = (what: string) => (error: unknown) =>
+    deps.log?.warn(what, { emailId: id, error: describeError(error) });
+  await markEmail(deps, record, { status: 'sent', sesMessageId, at: deps.now().toISOString() }).catch(
+    warn('email sent but its record was not updated'),
+  );
+  if (request)
+    await complete(deps, request).catch(warn('email sent but its idempotency key was not completed'));
   return { id, replayed: false };
 }
 

@@ -22,6 +22,7 @@ export const handler = createServiceHandler(
     dataTable: requireEnv('DATA_TABLE'),
     now: () => new Date(),
     send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+    log: logger,
   }),
   logger,
 );

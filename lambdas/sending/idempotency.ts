@@ -42,38 +42,68 @@ const keyOf = (request: Pick<Claim, 'projectId' | 'idempotencyKey'>) => ({
   sk: sortKey(request.idempotencyKey),
 });
 
-export async function claim(store: IdempotencyStore, request: Claim): Promise<ClaimResult> {
-  const key = keyOf(request);
+/**
+ * Claims the key for this request. A claim left `in_progress` past its lock (the earlier attempt
+ * crashed, or could not record its outcome) is taken over only if `wasSent` says the earlier email
+ * did not go out; if it did, that email is the answer and nothing is sent again.
+ */
+export async function claim(
+  store: IdempotencyStore,
+  request: Claim,
+  wasSent: (emailId: string) => Promise<boolean>,
+): Promise<ClaimResult> {
   const nowSeconds = Math.floor(store.now().getTime() / 1000);
+  if (await putClaim(store, request, nowSeconds, 'attribute_not_exists(pk) OR #ttl < :now', {})) {
+    return { claimed: true };
+  }
+  const { Item } = await store.documents.send(
+    new GetCommand({ TableName: store.dataTable, Key: keyOf(request), ConsistentRead: true }),
+  );
+  if (!Item) throw new ApiError('idempotency_in_progress');
+  if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
+  const earlier = String(Item.emailId);
+  if (Item.status === 'completed') return { claimed: false, emailId: earlier };
+  if (Number(Item.lockedUntil) >= nowSeconds) throw new ApiError('idempotency_in_progress');
+  if (await wasSent(earlier)) {
+    await complete(store, { ...request, emailId: earlier });
+    return { claimed: false, emailId: earlier };
+  }
+  const takenOver = await putClaim(store, request, nowSeconds, 'emailId = :earlier AND lockedUntil < :now', {
+    ':earlier': earlier,
+  });
+  if (!takenOver) throw new ApiError('idempotency_in_progress');
+  return { claimed: true };
+}
+
+async function putClaim(
+  store: IdempotencyStore,
+  request: Claim,
+  nowSeconds: number,
+  condition: string,
+  values: Record<string, unknown>,
+): Promise<boolean> {
   try {
     await store.documents.send(
       new PutCommand({
         TableName: store.dataTable,
         Item: {
-          ...key,
+          ...keyOf(request),
           requestHash: request.requestHash,
           emailId: request.emailId,
           status: 'in_progress',
           lockedUntil: nowSeconds + IN_PROGRESS_LOCK_SECONDS,
           ttl: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
         },
-        ConditionExpression:
-          'attribute_not_exists(pk) OR #ttl < :now OR (#status = :inProgress AND lockedUntil < :now)',
-        ExpressionAttributeNames: { '#ttl': 'ttl', '#status': 'status' },
-        ExpressionAttributeValues: { ':now': nowSeconds, ':inProgress': 'in_progress' },
+        ConditionExpression: condition,
+        ...(condition.includes('#ttl') ? { ExpressionAttributeNames: { '#ttl': 'ttl' } } : {}),
+        ExpressionAttributeValues: { ':now': nowSeconds, ...values },
       }),
     );
-    return { claimed: true };
+    return true;
   } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
   }
-  const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.dataTable, Key: key, ConsistentRead: true }),
-  );
-  if (!Item) throw new ApiError('idempotency_in_progress');
-  if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
-  if (Item.status !== 'completed') throw new ApiError('idempotency_in_progress');
-  return { claimed: false, emailId: String(Item.emailId) };
 }
 
 export async function complete(store: IdempotencyStore, request: Claim): Promise<void> {
@@ -82,8 +112,10 @@ export async function complete(store: IdempotencyStore, request: Claim): Promise
       TableName: store.dataTable,
       Key: keyOf(request),
       UpdateExpression: 'SET #status = :completed REMOVE lockedUntil',
+      // Only the claim's owner completes it: a claim taken over belongs to another email.
+      ConditionExpression: 'emailId = :emailId',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':completed': 'completed' },
+      ExpressionAttributeValues: { ':completed': 'completed', ':emailId': request.emailId },
     }),
   );
 }

@@ -17,9 +17,9 @@ const REJECTIONS = new Set([
   'MailFromDomainNotVerifiedException',
   'BadRequestException',
   'NotFoundException',
-  'AccountSuspendedException',
-  'SendingPausedException',
 ]);
+// AccountSuspendedException and SendingPausedException are the operator's to fix, not the caller's:
+// they fall through to 503 upstream_unavailable with every other SES failure.
 const THROTTLES = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException']);
 
 export function sesSender(client: SESv2Client, configurationSetName?: string): SendFunction {

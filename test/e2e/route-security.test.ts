@@ -2,6 +2,7 @@
  * The shared security table (Unkey's runSharedRoleTests): every route in the route table is called
  * over HTTP through the local gateway with every kind of bad key, and must answer DESIGN.md §4's body.
  */
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
 import { ROUTES } from '../../lambdas/core/routes.js';
@@ -140,4 +141,30 @@ describe('unknown routes', () => {
     expect(response.status).toBe(404);
     expect(response.json).toEqual({ message: 'Not found.', error_code: 'not_found' });
   });
+});
+
+describe('request targets API Gateway would not route', () => {
+  it.each(['//evil.example/v1/emails', 'http://evil.example/v1/emails'])(
+    '%s answers 404 not_found and reaches no handler',
+    async (target) => {
+      const { key } = await stack.putKey();
+      const response = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: new URL(stack.url).port,
+            path: target,
+            headers: { authorization: `Bearer ${key.key}` },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(response).toBe(404);
+    },
+  );
 });

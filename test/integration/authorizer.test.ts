@@ -98,7 +98,7 @@ describe('DESIGN §4 rows on a real table', () => {
       teamId: 'team_test',
       projectId: 'proj_test',
       permission: 'full_access',
-      allowedDomains: '*',
+      allowedDomains: 'null',
     });
   });
 

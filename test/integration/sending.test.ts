@@ -3,7 +3,7 @@
  * local SES accepts everything, so rejections and throttles have no local stand-in).
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
@@ -16,19 +16,37 @@ import { createTestAws, type TestAws } from '../support/local-aws.js';
 const sesMock = mockClient(SESv2Client);
 let aws: TestAws;
 let clock = new Date('2026-11-23T12:00:00Z');
+let failNextUpdateOf: string | undefined;
 
 beforeAll(async () => {
   aws = await createTestAws();
 });
 afterEach(() => {
   sesMock.reset();
+  failNextUpdateOf = undefined;
 });
+
+/** Fails the next DynamoDB UpdateItem whose sort key starts with `failNextUpdateOf`; the rest is real. */
+function documents(): DynamoDBDocumentClient {
+  const real = aws.documents;
+  const send = (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+    const sk = command instanceof UpdateCommand ? String(command.input.Key?.sk ?? '') : '';
+    if (failNextUpdateOf !== undefined && sk.startsWith(failNextUpdateOf)) {
+      failNextUpdateOf = undefined;
+      return Promise.reject(
+        Object.assign(new Error('injected'), { name: 'ProvisionedThroughputExceededException' }),
+      );
+    }
+    return real.send(command);
+  };
+  return { send } as unknown as DynamoDBDocumentClient;
+}
 
 function handler() {
   return createServiceHandler(
     'sending',
     sendingRoutes({
-      documents: aws.documents,
+      documents: documents(),
       dataTable: aws.tables.data,
       now: () => clock,
       send: sesSender(new SESv2Client({})),
@@ -63,6 +81,8 @@ describe('SES failures', () => {
     ['MailFromDomainNotVerifiedException', 422, 'email_rejected'],
     ['TooManyRequestsException', 429, 'rate_limited'],
     ['InternalFailure', 503, 'upstream_unavailable'],
+    ['SendingPausedException', 503, 'upstream_unavailable'],
+    ['AccountSuspendedException', 503, 'upstream_unavailable'],
   ])('%s answers %i %s and leaves the email recorded as failed', async (name, status, code) => {
     sesMock.on(SendEmailCommand).rejects(sesError(name));
     const projectId = newProject();
@@ -140,6 +160,42 @@ describe('Idempotency-Key under concurrency', () => {
     // Assert
     expect(blocked.statusCode).toBe(409);
     expect(retried.statusCode).toBe(200);
+  });
+});
+
+describe('after SES has accepted an email', () => {
+  it('answers 200 and never resends when recording the sent status fails', async () => {
+    // Arrange
+    const projectId = newProject();
+    const headers = { 'Idempotency-Key': 'record-fails' };
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-accepted' });
+    failNextUpdateOf = 'EMAIL#';
+    // Act
+    const first = await handler()(sendEvent(projectId, headers));
+    const retry = await handler()(sendEvent(projectId, headers));
+    // Assert
+    expect(first.statusCode).toBe(200);
+    expect(JSON.parse(retry.body).id).toBe(JSON.parse(first.body).id);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it('answers a stale claim whose email went out with that email, not a second send', async () => {
+    // Arrange: the send succeeds but completing the Idempotency-Key fails, so the claim stays open.
+    const projectId = newProject();
+    const headers = { 'Idempotency-Key': 'complete-fails' };
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-once' });
+    failNextUpdateOf = 'IDEMPOTENCY#';
+    const first = await handler()(sendEvent(projectId, headers));
+    // Act: a retry inside the lock waits; after it, the earlier email is the answer.
+    const early = await handler()(sendEvent(projectId, headers));
+    clock = new Date(clock.getTime() + 120_000);
+    const late = await handler()(sendEvent(projectId, headers));
+    // Assert
+    expect(first.statusCode).toBe(200);
+    expect(early.statusCode).toBe(409);
+    expect(late.statusCode).toBe(200);
+    expect(JSON.parse(late.body).id).toBe(JSON.parse(first.body).id);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 });
 

@@ -215,14 +215,28 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
 describe('readAuthContext / requireScope', () => {
   it('reads scopes and domains back', () => {
     expect(
-      readAuthContext({ ...fullAccess, scopes: 'emails:send sms:send', allowedDomains: 'a.com,b.com' }),
+      readAuthContext({
+        ...fullAccess,
+        scopes: 'emails:send sms:send',
+        allowedDomains: JSON.stringify(['a.com', 'b.com']),
+      }),
     ).toMatchObject({ scopes: ['emails:send', 'sms:send'], allowedDomains: ['a.com', 'b.com'] });
   });
 
-  it('"*" means any domain and "" means none', () => {
-    expect(readAuthContext({ ...fullAccess, allowedDomains: '*' }).allowedDomains).toBeUndefined();
-    expect(readAuthContext({ ...fullAccess, allowedDomains: '' }).allowedDomains).toEqual([]);
+  it('null means any domain, [] none, and a domain literally named "*" is just a domain', () => {
+    expect(readAuthContext({ ...fullAccess, allowedDomains: 'null' }).allowedDomains).toBeUndefined();
+    expect(readAuthContext({ ...fullAccess, allowedDomains: '[]' }).allowedDomains).toEqual([]);
+    expect(readAuthContext({ ...fullAccess, allowedDomains: '["*"]' }).allowedDomains).toEqual(['*']);
   });
+
+  it.each(['*', '', 'a.com,b.com', '{"a":1}', '[1]'])(
+    'fails closed on allowedDomains %j',
+    (allowedDomains) => {
+      expect(() => readAuthContext({ ...fullAccess, allowedDomains })).toThrow(
+        expect.objectContaining({ code: 'invalid_api_key' }),
+      );
+    },
+  );
 
   it('an empty scopes string holds nothing', () => {
     const context = readAuthContext({ ...fullAccess, scopes: '' });

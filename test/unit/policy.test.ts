@@ -143,7 +143,7 @@ describe('toAuthorizerResult: Allow', () => {
       projectId: 'proj_test',
       keyType: 'general',
       permission: 'sending_only',
-      allowedDomains: 'example.com,mail.example.org',
+      allowedDomains: '["example.com","mail.example.org"]',
     });
     expect(String(context.scopes).split(' ').sort()).toEqual(['emails:send', 'sms:send', 'whatsapp:send']);
     expect(readAuthContext(context)).toEqual({
@@ -160,7 +160,7 @@ describe('toAuthorizerResult: Allow', () => {
   it('a key without allowedDomains reads back as "any domain", not "no domain"', () => {
     const key = recordFor({ allowedDomains: undefined });
     const context = toAuthorizerResult(allowFor(key), METHOD_ARN, NO_CACHE).context ?? {};
-    expect(context.allowedDomains).toBe('*');
+    expect(context.allowedDomains).toBe('null');
     expect(readAuthContext(context).allowedDomains).toBeUndefined();
   });
 
@@ -230,7 +230,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
     expect(JSON.parse(String(result.context?.errorBody)).error_code).toBe('insufficient_scope');
   });
 
-  it('a key that holds no route at all gets a Deny even with caching on', () => {
+  it('a key that holds no route at all gets a Deny naming no scope (it is cached for every route)', () => {
     const key = recordFor({ permission: 'custom', scopes: [] });
     const verification: Verification = {
       ok: false,
@@ -243,7 +243,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [METHOD_ARN] },
     ]);
     expect(result.context?.errorBody).toBe(
-      '{"message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope","required_scope":"emails:send"}',
+      '{"message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope"}',
     );
   });
 });
