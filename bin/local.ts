@@ -16,6 +16,11 @@ try {
     await stack.stop();
     process.exit(0);
   };
+  void stack.dynamoDied.then(async (output) => {
+    console.error(`\nDynamoDB Local stopped unexpectedly; stopping the stack.\n${output}`);
+    await stack.stop();
+    process.exit(1);
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {

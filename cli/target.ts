@@ -38,9 +38,16 @@ export async function resolveTarget(line: CommandLine, env: Env): Promise<Target
   return stackTarget(stack, region);
 }
 
-/** SCOPEGATE_DYNAMODB_ENDPOINT, SCOPEGATE_API_KEYS_TABLE and SCOPEGATE_DATA_TABLE override the defaults. */
+/**
+ * SCOPEGATE_DYNAMODB_ENDPOINT (or SCOPEGATE_DYNAMODB_PORT, the variable `npm start` reads),
+ * SCOPEGATE_API_KEYS_TABLE and SCOPEGATE_DATA_TABLE override the defaults.
+ */
 export function localTarget(env: Env): Target {
-  const endpoint = env.SCOPEGATE_DYNAMODB_ENDPOINT || LOCAL_DYNAMODB_ENDPOINT;
+  const endpoint =
+    env.SCOPEGATE_DYNAMODB_ENDPOINT ||
+    (env.SCOPEGATE_DYNAMODB_PORT
+      ? `http://${LOCAL.host}:${env.SCOPEGATE_DYNAMODB_PORT}`
+      : LOCAL_DYNAMODB_ENDPOINT);
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,

@@ -18,11 +18,20 @@ export { LOCAL_CREDENTIALS, LOCAL_REGION };
 export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly client: DynamoDBClient;
+  /** Resolves when the Java process exits, whether stopped or not (with its last output). */
+  readonly exited: Promise<string>;
   stop(): Promise<void>;
 }
 
+/** Timeouts like the deployed Lambdas' clients, so a stalled emulator answers 503, not a hang. */
 export function dynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 },
+  });
 }
 
 export function sesClient(endpoint: string): SESv2Client {
@@ -54,7 +63,10 @@ export async function startDynamoDbLocal(options: {
     await stopChild(child);
     throw error;
   }
-  return { endpoint, client, stop: () => stopChild(child) };
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', () => resolve(output.slice(-5).join(''))),
+  );
+  return { endpoint, client, exited, stop: () => stopChild(child) };
 }
 
 // aws-ses-v2-local is CommonJS with an `exports.default`; seen from ESM that is one level deeper.

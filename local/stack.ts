@@ -34,6 +34,8 @@ export interface LocalStack {
   readonly sesEndpoint: string;
   /** The key created on first start; undefined on later starts (it is never stored). */
   readonly firstKey: string | undefined;
+  /** Resolves (with its last output) if DynamoDB Local exits while the stack is meant to be running. */
+  readonly dynamoDied: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await assertPortFree(options.host, port, what);
   }
   const started: { stop(): Promise<void> }[] = [];
+  let stopping = false;
   const stopAll = async () => {
+    stopping = true;
     for (const service of started.reverse()) await service.stop().catch(() => undefined);
   };
   try {
@@ -96,11 +100,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { host: options.host, port: options.apiPort },
     );
     started.push({ stop: () => gateway.close() });
+    // Never resolves for a stop we asked for: only an unexpected exit is news.
+    const dynamoDied = dynamo.exited.then((output) =>
+      stopping ? new Promise<string>(() => undefined) : output,
+    );
     return {
       apiUrl: gateway.url,
       dynamoEndpoint: dynamo.endpoint,
       sesEndpoint: ses.endpoint,
       firstKey,
+      dynamoDied,
       stop: stopAll,
     };
   } catch (error) {

@@ -25,7 +25,7 @@ export function welcomeText(stack: {
   } else {
     lines.push(
       'Your first key was printed when the stack first started (keys are stored only as hashes).',
-      'Create another with:  npx scopegate keys create --name "my key"',
+      `Create another with:  ${cliPrefix(stack.dynamoEndpoint)}npx scopegate keys create --name "my key"`,
       '',
     );
   }
@@ -40,4 +40,10 @@ export function welcomeText(stack: {
     'Press Ctrl-C to stop everything.',
   );
   return lines.join('\n');
+}
+
+/** The CLI finds a moved DynamoDB Local through the same variable `npm start` read. */
+function cliPrefix(dynamoEndpoint: string): string {
+  const port = new URL(dynamoEndpoint).port;
+  return port === '8000' ? '' : `SCOPEGATE_DYNAMODB_PORT=${port} `;
 }

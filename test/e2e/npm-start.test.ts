@@ -28,17 +28,20 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** Starts bin/local.ts and resolves with everything it printed once it says it is ready. */
-function start(): Promise<{ child: ChildProcess; output: string }> {
+/** Starts bin/local.ts; resolves once it says it is ready, with what it printed and a getter for more. */
+function start(
+  overrides: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; output: string; printed: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
-    env,
+    env: { ...env, ...overrides },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop everything.')) resolve({ child, output });
+      if (output.includes('Press Ctrl-C to stop everything.'))
+        resolve({ child, output, printed: () => output });
     });
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -85,6 +88,24 @@ describe('npm start', { timeout: 120_000 }, () => {
       expect(((await response.json()) as { data: unknown[] }).data).toHaveLength(1);
     } finally {
       expect(await stop(second.child)).toBe(0);
+    }
+  });
+
+  it('stops with a clear message and exit code 1 when DynamoDB Local dies under it', async () => {
+    // Arrange: a stack on its own data directory.
+    const ownData = mkdtempSync(join(tmpdir(), 'scopegate-died-'));
+    const { child, printed } = await start({ SCOPEGATE_DATA_DIR: ownData });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      // Act
+      const { stdout } = await run('pgrep', ['-P', String(child.pid), 'java']);
+      process.kill(Number(stdout.trim().split('\n')[0]), 'SIGKILL');
+      // Assert
+      expect(await exited).toBe(1);
+      expect(printed()).toContain('DynamoDB Local stopped unexpectedly; stopping the stack.');
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(ownData, { recursive: true, force: true });
     }
   });
 

@@ -460,6 +460,17 @@ describe('errors', () => {
     });
   });
 
+  it('follows SCOPEGATE_DYNAMODB_PORT, the variable npm start reads, when no endpoint is given', async () => {
+    const port = await freePort();
+    const run = await cli(['keys', 'list'], {
+      SCOPEGATE_DYNAMODB_ENDPOINT: '',
+      SCOPEGATE_DYNAMODB_PORT: String(port),
+    });
+    expect(run.stderr).toBe(
+      `scopegate: cannot reach DynamoDB Local at http://127.0.0.1:${port}: run \`npm start\` first\n`,
+    );
+  });
+
   it('exits 1 with a hint when the tables do not exist', async () => {
     const run = await cli(['keys', 'show', 'AAAAAAAAAAAA', '--json'], {
       SCOPEGATE_API_KEYS_TABLE: 'NoSuchTable',
