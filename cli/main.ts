@@ -3,8 +3,9 @@
  * process. It never prints a key's hash, and prints the key itself only from `keys create`.
  */
 import { type CommandLine, parseCommandLine } from './args.js';
+import type { Command } from './command.js';
 import { dispatch } from './dispatch.js';
-import { type FailureHints, toFailure } from './failure.js';
+import { type FailureHints, toFailure, usageError } from './failure.js';
 import { createOutput, type Writer } from './output.js';
 import { type Env, resolveTarget, type Target } from './target.js';
 
@@ -31,6 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(`${next.help}\n`);
       return 0;
     }
+    assertStackArguments(next.command, line);
     target = await resolveTarget(line, io.env);
     await next.command.run({ args: next.args, values: line.values, target, output });
     return 0;
@@ -43,6 +45,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return failure.exitCode;
   } finally {
     target?.close();
+  }
+}
+
+/**
+ * A deployed stack has no default project or team: say so before any AWS call, so a missing flag is
+ * a usage error (exit 2) even without credentials.
+ */
+function assertStackArguments(command: Command, line: CommandLine): void {
+  if (line.values.stack === undefined) return;
+  for (const option of ['project', 'team'] as const) {
+    if (command.options.includes(option) && line.values[option] === undefined) {
+      throw usageError(`--${option} is required with --stack`);
+    }
   }
 }
 

@@ -22,22 +22,17 @@ export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export type TableAccess = 'getItem' | 'read' | 'readwrite';
 
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+// Exactly what the services call: no batch reads, no condition-check-only transaction items.
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
 
 /**
  * Exact actions per access level. Transactions need no action of their own: TransactWriteItems is
- * authorised by the Put/Update/Delete/ConditionCheck actions it contains. No Scan, no BatchWriteItem.
+ * authorised by the Put/Update/Delete actions it contains. No Scan, no batch reads or writes.
  */
 export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
   getItem: ['dynamodb:GetItem'],
   read: READ_ACTIONS,
-  readwrite: [
-    ...READ_ACTIONS,
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
+  readwrite: [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 };
 
 export interface TableBinding {

@@ -158,7 +158,7 @@ export function resolveAccess(
         : fallback.permission;
   if (permission !== 'custom') {
     if (given !== undefined && given.length > 0) {
-      return { error: `can only be set with permission custom (this key's permission is ${permission})` };
+      return { error: `can only be set with permission custom, not ${permission}` };
     }
     return { value: { permission, scopes: [] } };
   }

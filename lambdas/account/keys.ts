@@ -58,7 +58,9 @@ export class KeyNotFoundError extends Error {
     super(
       isKeyId(keyId)
         ? `No API key with id ${keyId}`
-        : `"${shown}" is not an API key id (12 letters and digits)`,
+        : /^[0-9A-Za-z]{50}$/.test(keyId) // what is left of a whole key once its sk_…_ prefix is cut
+          ? `"${shown}" looks like a whole secret key; pass its id (the 12 characters after sk_live_ or sk_test_)`
+          : `"${shown}" is not an API key id (12 letters and digits)`,
     );
     this.name = 'KeyNotFoundError';
     this.keyId = shown;

@@ -58,7 +58,8 @@ export function createServiceHandler(
         pathParameters: event.pathParameters ?? {},
         query: event.queryStringParameters ?? {},
         headers: lowerCaseKeys(event.headers ?? {}),
-        body: parseJsonBody(event),
+        // A GET never has a meaningful body: ignore whatever a client sent rather than refuse it.
+        body: route.method === 'GET' ? undefined : parseJsonBody(event),
         requestId: event.requestContext.requestId,
       });
       return jsonResult(response.status, response.body);

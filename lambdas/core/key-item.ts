@@ -53,7 +53,9 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
   const rawScopes = readStringList(item.scopes);
   if (rawScopes === undefined) warnings.push('scopes is not a string set or list; treated as empty');
   const { scopes, unknown } = normaliseScopes(type, rawScopes ?? []);
-  if (unknown.length > 0) warnings.push(`ignored unknown scopes: ${unknown.join(', ')}`);
+  // Scopes only count for a custom key; stray entries on a preset are not worth a warning per request.
+  if (unknown.length > 0 && permission === 'custom')
+    warnings.push(`ignored unknown scopes: ${unknown.join(', ')}`);
 
   const allowedIps = readAllowedIps(item.allowedIps);
   if (!allowedIps.ok)

@@ -49,9 +49,15 @@ export function addressOf(value: string): string | undefined {
   return plainAddress.safeParse(address).success ? address : undefined;
 }
 
+// A union reports only "Invalid input" when both branches fail, so the shape is checked loosely here
+// and the counts with their own messages below (per field here, all recipients in superRefine).
 const mailboxList = z
-  .union([mailbox, z.array(mailbox).min(1).max(MAX_RECIPIENTS)])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
+  .union([mailbox, z.array(mailbox)], {
+    error: 'Must be an email address or a list of them',
+  })
+  .transform((value) => (Array.isArray(value) ? value : [value]))
+  .refine((list) => list.length > 0, 'Must name at least one address')
+  .refine((list) => list.length <= MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} addresses`);
 
 const tagPart = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'Only letters, digits, _ and - (at most 256)');
 
@@ -120,6 +126,10 @@ export const listEmailsQuerySchema = z.object({
   cursor: z.string().max(512).optional(),
 });
 
-export const idempotencyKeySchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,256}$/, 'Idempotency-Key must be 1 to 256 printable ASCII characters');
+/** The request's headers (names lower-cased); errors name the header. */
+export const idempotencyHeadersSchema = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,256}$/, 'Must be 1 to 256 printable ASCII characters, without spaces')
+    .optional(),
+});

@@ -1,6 +1,6 @@
 import { type RouteHandler, validate } from '../core/http.js';
 import { routeKey } from '../core/routes.js';
-import { idempotencyKeySchema, listEmailsQuerySchema, sendEmailSchema } from './email-schema.js';
+import { idempotencyHeadersSchema, listEmailsQuerySchema, sendEmailSchema } from './email-schema.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
 
@@ -8,8 +8,7 @@ export function sendingRoutes(deps: SendingDependencies): Record<string, RouteHa
   return {
     [routeKey('POST', '/v1/emails')]: async ({ auth, body, headers }) => {
       const input = validate(sendEmailSchema, body);
-      const rawKey = headers['idempotency-key'];
-      const idempotencyKey = rawKey === undefined ? undefined : validate(idempotencyKeySchema, rawKey);
+      const { 'idempotency-key': idempotencyKey } = validate(idempotencyHeadersSchema, headers);
       const result = await sendEmail(deps, auth, input, idempotencyKey);
       return { status: 200, body: { id: result.id } };
     },

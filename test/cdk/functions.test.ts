@@ -81,12 +81,10 @@ describe('least privilege', () => {
     expect(TABLE_ACTIONS.readwrite.toSorted()).toEqual(
       [
         'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
-        'dynamodb:ConditionCheckItem',
       ].toSorted(),
     );
   });

@@ -103,6 +103,27 @@ describe('POST /v1/emails', () => {
     expect(response.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
   });
 
+  it.each([
+    [
+      '51 addresses in to',
+      { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`) },
+      'At most 50 addresses',
+    ],
+    ['no to at all', { to: undefined }, 'Must be an email address or a list of them'],
+    ['an empty to list', { to: [] }, 'Must name at least one address'],
+  ])('says what is wrong with %s', async (_case, overrides, message) => {
+    const response = await send(email(overrides));
+    expect(response.json.errors).toEqual(expect.arrayContaining([{ path: 'to', message }]));
+  });
+
+  it('names the Idempotency-Key header when its value is invalid', async () => {
+    const response = await send(email(), { 'Idempotency-Key': 'has a space' });
+    expect(response.status).toBe(400);
+    expect(response.json.errors).toEqual([
+      { path: 'idempotency-key', message: 'Must be 1 to 256 printable ASCII characters, without spaces' },
+    ]);
+  });
+
   it('answers 400 for a body that is not JSON', async () => {
     const response = await call(stack.url, { method: 'POST', path: '/v1/emails', key, rawBody: '{"from":' });
     expect(response.status).toBe(400);

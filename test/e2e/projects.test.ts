@@ -18,3 +18,9 @@ it("GET /v1/projects lists the key's team's projects and no other team's", async
   expect(projects.map((project) => project.id).sort()).toEqual(['proj_e2e', 'proj_other']);
   expect(projects.every((project) => project.team_id === TEST_TEAM)).toBe(true);
 });
+
+it('ignores a body sent with a GET instead of refusing it', async () => {
+  const { key } = await stack.putKey();
+  const response = await call(stack.url, { path: '/v1/projects', key: key.key, rawBody: 'xx' });
+  expect(response.status).toBe(200);
+});

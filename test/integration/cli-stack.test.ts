@@ -116,7 +116,17 @@ describe('scopegate --stack', () => {
         name: 'CredentialsProviderError',
       }),
     );
-    const run = await cli(['keys', 'list', '--stack', 'Scopegate', '--region', 'eu-west-1', '--json']);
+    const run = await cli([
+      'keys',
+      'list',
+      '--project',
+      'proj_x',
+      '--stack',
+      'Scopegate',
+      '--region',
+      'eu-west-1',
+      '--json',
+    ]);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stderr)).toMatchObject({
       error: { code: 'unavailable', message: expect.stringMatching(/credentials/) },
@@ -124,8 +134,11 @@ describe('scopegate --stack', () => {
   });
 
   it.each([
-    [['keys', 'list', '--stack', 'Scopegate'], /--stack needs --region/],
-    [['keys', 'list', '--stack', '', '--region', 'eu-west-1'], /--stack needs a stack name/],
+    [['keys', 'list', '--project', 'proj_x', '--stack', 'Scopegate'], /--stack needs --region/],
+    [
+      ['keys', 'list', '--project', 'proj_x', '--stack', '', '--region', 'eu-west-1'],
+      /--stack needs a stack name/,
+    ],
   ])('exits 2 for %j', async (argv, message) => {
     const run = await cli(argv);
     expect(run.code).toBe(2);

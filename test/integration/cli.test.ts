@@ -471,6 +471,29 @@ describe('errors', () => {
     );
   });
 
+  it('tells a pasted whole key from an id, without echoing its secret', async () => {
+    const created = await cliJson<KeyJson>(['keys', 'create', '--name', 'whole']);
+    const run = await cli(['keys', 'show', created.key]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/looks like a whole secret key; pass its id/);
+    expect(run.stderr).not.toContain(created.key.slice(created.prefix.length));
+  });
+
+  it.each([
+    [['keys', 'create', '--name', 'x'], '--project'],
+    [['keys', 'list'], '--project'],
+    [['projects', 'create', '--name', 'x'], '--team'],
+  ])('%j with --stack and no %s is a usage error before any AWS call', async (argv, flag) => {
+    const run = await cli([...argv, '--stack', 'Nope', '--region', 'eu-west-1', '--json'], {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+    });
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toMatchObject({
+      error: { code: 'usage_error', message: `${flag} is required with --stack` },
+    });
+  });
+
   it('exits 1 with a hint when the tables do not exist', async () => {
     const run = await cli(['keys', 'show', 'AAAAAAAAAAAA', '--json'], {
       SCOPEGATE_API_KEYS_TABLE: 'NoSuchTable',

@@ -282,4 +282,9 @@ describe('readStringList', () => {
   ])('%j → %j', (value, expected) => {
     expect(readStringList(value)).toEqual(expected);
   });
+
+  it('does not warn about stray scopes on a preset key (they are not used)', () => {
+    const reading = readKeyItem(itemWith({ permission: 'full_access', scopes: ['nonsense'] }));
+    expect(reading.ok && reading.warnings).toEqual([]);
+  });
 });
