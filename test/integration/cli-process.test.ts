@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createProject } from '../../lambdas/account/projects.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../lambdas/core/api-key.js';
 import { verifyKey } from '../../lambdas/core/verify-key.js';
-import { createTestAws, type TestAws } from '../support/local-aws.js';
+import { createCliTarget } from '../support/cli-target.js';
+import type { TestAws } from '../support/local-aws.js';
 
 const BIN = fileURLToPath(new URL('../../bin/scopegate.mjs', import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -16,18 +16,9 @@ let aws: TestAws;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  aws = await createTestAws();
-  env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    SCOPEGATE_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-    SCOPEGATE_API_KEYS_TABLE: aws.tables.apiKeys,
-    SCOPEGATE_DATA_TABLE: aws.tables.data,
-  };
-  await createProject(
-    { documents: aws.documents, dataTable: aws.tables.data },
-    { id: 'default', name: 'Default', teamId: 'local' },
-  );
+  const target = await createCliTarget();
+  aws = target.aws;
+  env = { PATH: process.env.PATH, HOME: process.env.HOME, ...target.env };
 });
 
 async function scopegate(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -3,31 +3,21 @@
  * SCOPEGATE_* variables. Keys it creates are verified with the authorizer's own verifyKey.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.js';
-import { createProject } from '../../lambdas/account/projects.js';
 import { hashApiKey } from '../../lambdas/core/api-key.js';
 import type { Route } from '../../lambdas/core/routes.js';
 import type { Scope } from '../../lambdas/core/scopes.js';
 import { type Verification, verifyKey } from '../../lambdas/core/verify-key.js';
-import { createTestAws, type TestAws } from '../support/local-aws.js';
+import type { TestAws } from '../support/local-aws.js';
 import { freePort } from '../support/ports.js';
+import { createCliTarget } from '../support/cli-target.js';
 
 let aws: TestAws;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  aws = await createTestAws();
-  env = {
-    SCOPEGATE_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-    SCOPEGATE_API_KEYS_TABLE: aws.tables.apiKeys,
-    SCOPEGATE_DATA_TABLE: aws.tables.data,
-  };
-  // The local stack's defaults: project `default` of team `local`.
-  await createProject(
-    { documents: aws.documents, dataTable: aws.tables.data },
-    { id: 'default', name: 'Default', teamId: 'local' },
-  );
+  ({ aws, env } = await createCliTarget());
 });
 
 interface Run {
