@@ -6,7 +6,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KeyStore } from '../lambdas/account/keys.js';
-import { LOCAL, LOCAL_CREDENTIALS, LOCAL_DYNAMODB_ENDPOINT, LOCAL_REGION } from '../local/config.js';
+import { STACK_OUTPUTS } from '../lib/stack-outputs.js';
+import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint } from '../local/config.js';
 import type { CommandLine } from './args.js';
 import { CliFailure, type FailureHints, usageError } from './failure.js';
 
@@ -23,8 +24,6 @@ export interface Target {
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Outputs the CDK stack must export (at stack level, so the OutputKey is exactly this). */
-export const STACK_OUTPUTS = { apiKeys: 'ApiKeysTableName', data: 'DataTableName' } as const;
-
 export async function resolveTarget(line: CommandLine, env: Env): Promise<Target> {
   const stack = line.values.stack;
   const region = line.values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -43,11 +42,7 @@ export async function resolveTarget(line: CommandLine, env: Env): Promise<Target
  * SCOPEGATE_API_KEYS_TABLE and SCOPEGATE_DATA_TABLE override the defaults.
  */
 export function localTarget(env: Env): Target {
-  const endpoint =
-    env.SCOPEGATE_DYNAMODB_ENDPOINT ||
-    (env.SCOPEGATE_DYNAMODB_PORT
-      ? `http://${LOCAL.host}:${env.SCOPEGATE_DYNAMODB_PORT}`
-      : LOCAL_DYNAMODB_ENDPOINT);
+  const endpoint = localEndpoint(env);
   const client = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,
@@ -72,6 +67,15 @@ export function localTarget(env: Env): Target {
     },
     close: () => client.destroy(),
   };
+}
+
+function localEndpoint(env: Env): string {
+  try {
+    return localDynamoEndpoint(env);
+  } catch (error) {
+    if (error instanceof RangeError) throw usageError(error.message);
+    throw error;
+  }
 }
 
 async function stackTarget(stackName: string, region: string): Promise<Target> {
@@ -110,7 +114,7 @@ export async function stackTables(
     const apiKeys = outputs.get(STACK_OUTPUTS.apiKeys);
     const data = outputs.get(STACK_OUTPUTS.data);
     if (!apiKeys || !data) {
-      const missing = Object.values(STACK_OUTPUTS).filter((key) => !outputs.get(key));
+      const missing = [STACK_OUTPUTS.apiKeys, STACK_OUTPUTS.data].filter((key) => !outputs.get(key));
       throw new CliFailure(
         'not_found',
         `stack ${stackName} in ${region} has no ${missing.join(' or ')} output: is it a scopegate stack?`,

@@ -9,6 +9,7 @@ import { Api } from './api.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
 import { Services } from './services.js';
+import { STACK_OUTPUTS } from './stack-outputs.js';
 
 export interface ScopegateStackProps extends StackProps {
   /**
@@ -60,9 +61,12 @@ export class ScopegateStack extends Stack {
     });
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API stage' });
-    new CfnOutput(this, 'ApiKeysTableName', { value: this.keyStore.apiKeys.tableName });
-    new CfnOutput(this, 'DataTableName', { value: this.keyStore.data.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.apiUrl, {
+      value: this.api.url,
+      description: 'Base URL of the API stage',
+    });
+    new CfnOutput(this, STACK_OUTPUTS.apiKeys, { value: this.keyStore.apiKeys.tableName });
+    new CfnOutput(this, STACK_OUTPUTS.data, { value: this.keyStore.data.tableName });
 
     this.acknowledgeNagFindings();
   }

@@ -12,6 +12,27 @@ export const LOCAL = {
 } as const;
 
 export const LOCAL_DYNAMODB_ENDPOINT = `http://${LOCAL.host}:${LOCAL.dynamoPort}`;
+
+/** A port moved by an environment variable (`SCOPEGATE_API_PORT`, …), or the default. */
+export function localPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
+    throw new RangeError(`${name} must be a port number`);
+  return parsed;
+}
+
+/**
+ * Where the local DynamoDB is: SCOPEGATE_DYNAMODB_ENDPOINT, else the port `npm start` was given in
+ * SCOPEGATE_DYNAMODB_PORT, else 8000. The CLI and `npm start` read it the same way.
+ */
+export function localDynamoEndpoint(env: NodeJS.ProcessEnv): string {
+  return (
+    env.SCOPEGATE_DYNAMODB_ENDPOINT ||
+    `http://${LOCAL.host}:${localPort(env, 'SCOPEGATE_DYNAMODB_PORT', LOCAL.dynamoPort)}`
+  );
+}
 export const LOCAL_SES_ENDPOINT = `http://${LOCAL.host}:${LOCAL.sesPort}`;
 export const LOCAL_API_URL = `http://${LOCAL.host}:${LOCAL.apiPort}`;
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createKey } from '../lambdas/account/keys.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
-import { LOCAL } from './config.js';
+import { LOCAL, localPort } from './config.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 import { consoleLog, localHandlers } from './handlers.js';
 import {
@@ -40,14 +40,7 @@ export interface LocalStack {
 }
 
 export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalStackOptions {
-  const port = (name: string, fallback: number) => {
-    const value = env[name];
-    if (value === undefined || value === '') return fallback;
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
-      throw new Error(`${name} must be a port number`);
-    return parsed;
-  };
+  const port = (name: string, fallback: number) => localPort(env, name, fallback);
   return {
     host: LOCAL.host,
     apiPort: port('SCOPEGATE_API_PORT', LOCAL.apiPort),
