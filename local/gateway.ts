@@ -17,7 +17,7 @@ import {
   gatewayResponseTemplate,
 } from '../lambdas/core/gateway-responses.js';
 import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/core/routes.js';
-import { multiValueHeaders, readBody, send, singleValueHeaders } from './node-http.js';
+import { lastValues, multiValueHeaders, readBody, send } from './node-http.js';
 import { policyAllows } from './policy-evaluator.js';
 import { requestContext } from './request-context.js';
 
@@ -83,14 +83,11 @@ async function handle(
   const match = matchRoute(ROUTES, method, url.pathname);
   if (!match) return send(response, gatewayResult('MISSING_AUTHENTICATION_TOKEN'));
 
-  const sourceIp = request.socket.remoteAddress ?? '';
-  const requestId = randomUUID();
-  const headers = singleValueHeaders(request);
+  const common = requestShape(request, url, match, request.socket.remoteAddress ?? '', randomUUID());
   // API Gateway checks the identity source (the Authorization header) before calling the authorizer.
-  if (!headers.authorization) return send(response, gatewayResult('UNAUTHORIZED'));
+  if (!common.headers.authorization) return send(response, gatewayResult('UNAUTHORIZED'));
 
   const methodArn = `${ARN_BASE}/${method}${url.pathname}`;
-  const common = requestShape(request, url, match, sourceIp, requestId);
   let decision: APIGatewayAuthorizerResult;
   try {
     decision = await options.authorizer({
@@ -142,12 +139,13 @@ function requestShape(
 ) {
   const query = [...url.searchParams.keys()];
   const method = match.route.method;
+  const headers = multiValueHeaders(request);
   return {
     resource: match.route.path,
     path: url.pathname,
     httpMethod: method,
-    headers: singleValueHeaders(request),
-    multiValueHeaders: multiValueHeaders(request),
+    headers: lastValues(headers),
+    multiValueHeaders: headers,
     pathParameters: Object.keys(match.pathParameters).length > 0 ? { ...match.pathParameters } : null,
     queryStringParameters: query.length > 0 ? Object.fromEntries(url.searchParams.entries()) : null,
     multiValueQueryStringParameters:

@@ -22,9 +22,10 @@ export async function readBody(request: IncomingMessage, maxBytes: number): Prom
   return Buffer.concat(chunks);
 }
 
-export function singleValueHeaders(request: IncomingMessage): Record<string, string> {
+/** API Gateway's `headers`: the last value of each name. */
+export function lastValues(multiValue: Readonly<Record<string, string[]>>): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(multiValueHeaders(request))) {
+  for (const [name, values] of Object.entries(multiValue)) {
     const last = values.at(-1);
     if (last !== undefined) headers[name] = last;
   }
