@@ -10,7 +10,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type GeneratedApiKey, generateApiKey, isKeyId, type KeyEnvironment } from '../core/api-key.js';
+import {
+  type GeneratedApiKey,
+  generateApiKey,
+  isKeyId,
+  type KeyEnvironment,
+  looksLikeSecretKey,
+} from '../core/api-key.js';
+import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { readKeyItem } from '../core/key-item.js';
 import { type GeneralScope, isScopeOf } from '../core/scopes.js';
 import {
@@ -58,7 +65,7 @@ export class KeyNotFoundError extends Error {
     super(
       isKeyId(keyId)
         ? `No API key with id ${keyId}`
-        : /^[0-9A-Za-z]{50}$/.test(keyId) // what is left of a whole key once its sk_…_ prefix is cut
+        : looksLikeSecretKey(keyId)
           ? `"${shown}" looks like a whole secret key; pass its id (the 12 characters after sk_live_ or sk_test_)`
           : `"${shown}" is not an API key id (12 letters and digits)`,
     );
@@ -116,7 +123,7 @@ export async function createKey(store: KeyStore, input: NewKeyInput): Promise<Cr
       );
       return { key: generated.key, metadata: keyMetadata(item, store.environment, now) };
     } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
     }
   }
   throw new Error(`Could not allocate an unused key id in ${CREATE_ATTEMPTS} attempts`);
@@ -185,7 +192,7 @@ export async function updateKey(
     );
     return keyMetadata(Attributes ?? {}, store.environment, now);
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
     const latest = await findItem(store, keyId, lookup);
     if (!latest) throw new KeyNotFoundError(keyId);
     throw new KeyRevokedError(keyId);
@@ -217,7 +224,7 @@ export async function revokeKey(
     );
     return { key: keyMetadata(Attributes ?? {}, store.environment, now), alreadyRevoked: false };
   } catch (error) {
-    if (!isConditionFailure(error)) throw error;
+    if (!isConditionalCheckFailure(error)) throw error;
     const item = await findItem(store, keyId, lookup);
     if (!item) throw new KeyNotFoundError(keyId);
     return { key: keyMetadata(item, store.environment, now), alreadyRevoked: true };
@@ -268,10 +275,6 @@ function updateExpression(changes: KeyChanges, now: Date) {
 
 function isGeneralScope(scope: string): scope is GeneralScope {
   return isScopeOf('general', scope);
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 function clock(store: KeyStore): Date {

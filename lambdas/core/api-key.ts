@@ -34,6 +34,15 @@ export function isKeyId(value: string): boolean {
   return KEY_ID_PATTERN.test(value);
 }
 
+const SECRET_KEY_SHAPE = new RegExp(
+  `^(sk_(live|test)_)?[0-9A-Za-z]{${KEY_ID_LENGTH + SECRET_LENGTH + CHECKSUM_LENGTH}}$`,
+);
+
+/** Has the shape of a whole secret key, with or without its `sk_<env>_` prefix (checksum unchecked). */
+export function looksLikeSecretKey(value: string): boolean {
+  return SECRET_KEY_SHAPE.test(value);
+}
+
 export function keyPrefix(environment: KeyEnvironment, keyId: string): string {
   return `sk_${environment}_${keyId}`;
 }

@@ -12,6 +12,7 @@ import {
   KEY_ID_LENGTH,
   keyHashMatches,
   keyPrefix,
+  looksLikeSecretKey,
   parseApiKey,
   SECRET_LENGTH,
 } from '../../lambdas/core/api-key.js';
@@ -253,5 +254,18 @@ describe('keyHashMatches', () => {
   it('refuses a well-formed key whose secret differs', () => {
     const other = generateApiKey('live', generateApiKey('live').keyId);
     expect(keyHashMatches(other.key, keyHash)).toBe(false);
+  });
+});
+
+describe('looksLikeSecretKey', () => {
+  const { key, keyId, prefix } = generateApiKey('test');
+  it.each([
+    ['a whole key', key, true],
+    ['a whole key without its sk_test_ prefix', key.slice('sk_test_'.length), true],
+    ['a key id', keyId, false],
+    ['a public prefix', prefix, false],
+    ['a whole key with one character missing', key.slice(0, -1), false],
+  ])('%s → %s', (_case, value, expected) => {
+    expect(looksLikeSecretKey(value)).toBe(expected);
   });
 });
