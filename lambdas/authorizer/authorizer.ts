@@ -58,11 +58,7 @@ export function createAuthorizer(options: AuthorizerOptions) {
       throw new AuthorizerUnavailableError();
     }
     log.info('authorization decided', {
-      keyId: verification.ok
-        ? verification.key.keyId
-        : 'keyId' in verification
-          ? verification.keyId
-          : verification.key.keyId,
+      keyId: 'key' in verification ? verification.key.keyId : verification.keyId,
       decision: verification.ok ? 'allow' : 'deny',
       reason: verification.ok ? 'ok' : verification.code,
       ...(!verification.ok && 'reason' in verification ? { detail: verification.reason } : {}),

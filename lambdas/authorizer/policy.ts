@@ -6,7 +6,7 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { allowContext, denyContext } from '../core/auth-context.js';
 import { ROUTES } from '../core/routes.js';
-import { effectiveScopes, type Scope } from '../core/scopes.js';
+import type { Scope } from '../core/scopes.js';
 import type { Verification } from '../core/verify-key.js';
 
 export class UnauthorizedError extends Error {
@@ -36,8 +36,7 @@ export function toAuthorizerResult(
     // A cached Deny for this route would be reused for every route of the key until the TTL ends;
     // cache what the key may call instead (the route called is not covered, so it is still denied,
     // and the Allow context carries the insufficient_scope body for ACCESS_DENIED).
-    const { key } = verification;
-    const scopes = effectiveScopes(key.type, key.permission, key.scopes);
+    const { key, scopes } = verification;
     const resources = routeArns(methodArn, scopes);
     if (resources.length > 0) {
       return { principalId, policyDocument: policy('Allow', resources), context: allowContext(key, scopes) };

@@ -47,6 +47,8 @@ export type Verification =
       readonly code: 'insufficient_scope';
       readonly key: KeyRecord;
       readonly requiredScope: Scope | undefined;
+      /** What the key does hold: a cached policy covers those routes instead. */
+      readonly scopes: readonly Scope[];
     }
   | { readonly ok: true; readonly key: KeyRecord; readonly scopes: readonly Scope[] };
 
@@ -80,7 +82,7 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
   const scopes = effectiveScopes(key.type, key.permission, key.scopes);
   const requiredScope = request.route?.scope;
   if (requiredScope === undefined || !scopes.includes(requiredScope)) {
-    return { ok: false, code: 'insufficient_scope', key, requiredScope };
+    return { ok: false, code: 'insufficient_scope', key, requiredScope, scopes };
   }
   return { ok: true, key, scopes };
 }

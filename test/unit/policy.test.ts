@@ -13,6 +13,9 @@ const METHOD_ARN = `${TEST_METHOD_ARN_BASE}/POST/v1/emails`;
 const NO_CACHE = { coverAllRoutes: false };
 const CACHED = { coverAllRoutes: true };
 
+/** What verifyKey reports the key holds. */
+const scopesOf = (key: KeyRecord) => effectiveScopes(key.type, key.permission, key.scopes);
+
 function recordFor(overrides: Record<string, unknown> = {}): KeyRecord {
   const reading = readKeyItem(
     testKey({ allowedDomains: new Set(['example.com', 'mail.example.org']), ...overrides }).item,
@@ -21,11 +24,7 @@ function recordFor(overrides: Record<string, unknown> = {}): KeyRecord {
   return reading.record;
 }
 
-const allowFor = (key: KeyRecord): Verification => ({
-  ok: true,
-  key,
-  scopes: effectiveScopes(key.type, key.permission, key.scopes),
-});
+const allowFor = (key: KeyRecord): Verification => ({ ok: true, key, scopes: scopesOf(key) });
 
 /** A concrete request path for a route, the way API Gateway builds methodArn. */
 const concreteArn = (route: Route): string =>
@@ -78,7 +77,7 @@ describe('toAuthorizerResult: Deny rows of DESIGN §4', () => {
     ['IP not allowed', { ok: false, code: 'ip_not_allowed', key }, DESIGN_BODIES.ip_not_allowed, ''],
     [
       'scope missing',
-      { ok: false, code: 'insufficient_scope', key, requiredScope: 'templates:write' },
+      { ok: false, code: 'insufficient_scope', key, requiredScope: 'templates:write', scopes: scopesOf(key) },
       DESIGN_BODIES.insufficient_scope_templates_write,
       'templates:write',
     ],
@@ -107,6 +106,7 @@ describe('toAuthorizerResult: Deny rows of DESIGN §4', () => {
       code: 'insufficient_scope',
       key,
       requiredScope: undefined,
+      scopes: scopesOf(key),
     };
     const context = toAuthorizerResult(verification, METHOD_ARN, NO_CACHE).context ?? {};
     expect(JSON.parse(String(context.errorBody))).toEqual({
@@ -217,6 +217,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
       code: 'insufficient_scope',
       key,
       requiredScope: 'emails:read',
+      scopes: scopesOf(key),
     };
     // Act
     const result = toAuthorizerResult(verification, called, CACHED);
@@ -237,6 +238,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
       code: 'insufficient_scope',
       key,
       requiredScope: 'emails:send',
+      scopes: scopesOf(key),
     };
     const result = toAuthorizerResult(verification, METHOD_ARN, CACHED);
     expect(result.policyDocument.Statement).toEqual([
