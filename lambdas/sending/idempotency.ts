@@ -53,9 +53,11 @@ export async function claim(
   wasSent: (emailId: string) => Promise<boolean>,
 ): Promise<ClaimResult> {
   const nowSeconds = Math.floor(store.now().getTime() / 1000);
-  if (await putClaim(store, request, nowSeconds, 'attribute_not_exists(pk) OR #ttl < :now', {})) {
-    return { claimed: true };
-  }
+  const unclaimedOrExpired = {
+    expression: 'attribute_not_exists(pk) OR #ttl < :now',
+    names: { '#ttl': 'ttl' },
+  };
+  if (await putClaim(store, request, nowSeconds, unclaimedOrExpired)) return { claimed: true };
   const { Item } = await store.documents.send(
     new GetCommand({ TableName: store.dataTable, Key: keyOf(request), ConsistentRead: true }),
   );
@@ -68,19 +70,26 @@ export async function claim(
     await complete(store, { ...request, emailId: earlier });
     return { claimed: false, emailId: earlier };
   }
-  const takenOver = await putClaim(store, request, nowSeconds, 'emailId = :earlier AND lockedUntil < :now', {
-    ':earlier': earlier,
+  const takenOver = await putClaim(store, request, nowSeconds, {
+    expression: 'emailId = :earlier AND lockedUntil < :now',
+    values: { ':earlier': earlier },
   });
   if (!takenOver) throw new ApiError('idempotency_in_progress');
   return { claimed: true };
+}
+
+/** A condition on the existing record; `:now` (epoch seconds) is always available to it. */
+interface ClaimCondition {
+  readonly expression: string;
+  readonly names?: Record<string, string>;
+  readonly values?: Record<string, unknown>;
 }
 
 async function putClaim(
   store: IdempotencyStore,
   request: Claim,
   nowSeconds: number,
-  condition: string,
-  values: Record<string, unknown>,
+  condition: ClaimCondition,
 ): Promise<boolean> {
   try {
     await store.documents.send(
@@ -94,9 +103,9 @@ async function putClaim(
           lockedUntil: nowSeconds + IN_PROGRESS_LOCK_SECONDS,
           ttl: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
         },
-        ConditionExpression: condition,
-        ...(condition.includes('#ttl') ? { ExpressionAttributeNames: { '#ttl': 'ttl' } } : {}),
-        ExpressionAttributeValues: { ':now': nowSeconds, ...values },
+        ConditionExpression: condition.expression,
+        ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+        ExpressionAttributeValues: { ':now': nowSeconds, ...condition.values },
       }),
     );
     return true;
