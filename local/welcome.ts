@@ -11,7 +11,7 @@ export function welcomeText(stack: {
     '',
     `  API        ${stack.apiUrl}`,
     `  DynamoDB   ${stack.dynamoEndpoint}   (data in ${stack.dataDir})`,
-    `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent shows up there)`,
+    `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent since this start shows up there)`,
     '',
   ];
   const key = stack.firstKey ?? '<your key>';
