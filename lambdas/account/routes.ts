@@ -1,12 +1,12 @@
-import type { RouteHandler } from '../core/http.js';
-import { routeKey } from '../core/routes.js';
+import type { ServiceRoutes } from '../core/http.js';
+import { ACCOUNT_CONTRACTS } from './contracts.js';
 import { listProjects, type ProjectStore, projectJson } from './projects.js';
 
-export function accountRoutes(store: ProjectStore): Record<string, RouteHandler> {
+export function accountRoutes(store: ProjectStore): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
   return {
-    [routeKey('GET', '/v1/projects')]: async ({ auth }) => {
-      const projects = await listProjects(store, auth.teamId);
-      return { status: 200, body: { data: projects.map(projectJson) } };
+    contracts: ACCOUNT_CONTRACTS,
+    handlers: {
+      listProjects: async ({ auth }) => ({ data: (await listProjects(store, auth.teamId)).map(projectJson) }),
     },
   };
 }

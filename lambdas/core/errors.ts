@@ -1,6 +1,7 @@
 /**
- * The one error module: every error body a client can see (DESIGN.md §4) is rendered here, by the
- * authorizer (for API Gateway's gateway responses), the handlers and the local gateway alike.
+ * The one error module: every error body a client can see (docs/architecture.md, "Errors") is
+ * rendered here, by the authorizer (for API Gateway's gateway responses), the handlers and the local
+ * gateway alike.
  */
 import type { Scope } from './scopes.js';
 
@@ -87,6 +88,8 @@ export interface ErrorBody {
   readonly error_code: ErrorCode;
   readonly required_scope?: Scope;
   readonly errors?: readonly FieldError[];
+  /** The request's id (also in the X-Request-Id header), on every error a handler answers. */
+  readonly request_id?: string;
 }
 
 export interface ApiErrorDetails {
@@ -122,12 +125,16 @@ export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): Error
   };
 }
 
-/** Anything that is not an ApiError becomes a generic 500: internals never reach a client. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
+/**
+ * Anything that is not an ApiError becomes a generic 500: internals never reach a client. The
+ * request id lets a user quote the failed request.
+ */
+export function toErrorResponse(error: unknown, requestId?: string): { status: number; body: ErrorBody } {
+  const withId = (body: ErrorBody): ErrorBody => (requestId ? { ...body, request_id: requestId } : body);
   if (error instanceof ApiError) {
-    return { status: error.status, body: errorBody(error.code, error) };
+    return { status: error.status, body: withId(errorBody(error.code, error)) };
   }
-  return { status: 500, body: errorBody('internal_error') };
+  return { status: 500, body: withId(errorBody('internal_error')) };
 }
 
 /** Error name and message only: never a request body, key or hash. */

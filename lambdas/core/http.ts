@@ -1,95 +1,90 @@
 /**
  * The thin-handler frame shared by every service Lambda: find the route, read the authorizer
- * context, re-check the scope, parse the body, call the domain, map results and errors to HTTP.
+ * context, re-check the scope, validate the request with the route's contract, call the domain, map
+ * results and errors to HTTP.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
 import type { AuthContext } from './auth-context.js';
+import type { ParsedRequest, ResponseOf, RouteContract } from './contract.js';
 import { ApiError, describeError, toErrorResponse } from './errors.js';
 import { readAuthContext, requireScope } from './read-auth-context.js';
-import { findRoute, ROUTES, type Route, routeKey, type Service } from './routes.js';
+import { findRoute, type RouteIdOf, type Service } from './routes.js';
+import { type RequestPart, validate } from './validation.js';
 
-export interface ApiRequest {
-  readonly auth: AuthContext;
-  readonly route: Route;
-  readonly pathParameters: Readonly<Record<string, string | undefined>>;
-  readonly query: Readonly<Record<string, string | undefined>>;
-  /** Header names lower-cased. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  /** The parsed JSON body; undefined when there is none. */
-  readonly body: unknown;
-  readonly requestId: string;
+/** A handler: the request its contract parsed in, a body of its contract's response shape out. */
+export type RouteHandler<C extends RouteContract> = (
+  request: ParsedRequest<C, AuthContext>,
+) => Promise<ResponseOf<C>>;
+
+/** One contract per route of the service: the compiler refuses a missing or an extra one. */
+export type ServiceContracts<S extends Service> = Readonly<Record<RouteIdOf<S>, RouteContract>>;
+
+export type ServiceHandlers<C extends Readonly<Record<string, RouteContract>>> = {
+  readonly [Id in keyof C]: RouteHandler<C[Id]>;
+};
+
+/** A service's routes: their contracts and, for each, its handler. */
+export interface ServiceRoutes<C extends Readonly<Record<string, RouteContract>>> {
+  readonly contracts: C;
+  readonly handlers: ServiceHandlers<C>;
 }
-
-export interface ApiResponse {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-export type RouteHandler = (request: ApiRequest) => Promise<ApiResponse>;
 
 export interface Log {
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
-/** Builds a service's Lambda handler; every route the table gives the service must have a handler. */
-export function createServiceHandler(
-  service: Service,
-  handlers: Readonly<Record<string, RouteHandler>>,
+/**
+ * Builds a service's Lambda handler: find the route, read the authorizer context, re-check the
+ * scope, validate every part of the request with the route's contract, call the handler, and answer
+ * with the contract's status — or the one error module's body, with the request id.
+ */
+export function createServiceHandler<S extends Service, C extends ServiceContracts<S>>(
+  service: S,
+  { contracts, handlers }: ServiceRoutes<C>,
   log: Log,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
-  const missing = ROUTES.filter(
-    (route) => route.service === service && !handlers[routeKey(route.method, route.path)],
-  );
-  if (missing.length > 0)
-    throw new Error(`No handler for ${missing.map((r) => routeKey(r.method, r.path)).join(', ')}`);
-
   return async (event) => {
+    const requestId = event.requestContext.requestId;
     try {
       const route = findRoute(event.httpMethod, event.resource);
-      const handler =
-        route && route.service === service ? handlers[routeKey(route.method, route.path)] : undefined;
-      if (!route || !handler) throw new ApiError('not_found');
+      if (!route || route.service !== service) throw new ApiError('not_found');
+      const id = route.id as RouteIdOf<S> & keyof C;
+      const contract: RouteContract = contracts[id];
+      const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
       requireScope(auth, route.scope);
-      const response = await handler({
+      const body = await handler({
         auth,
-        route,
-        pathParameters: event.pathParameters ?? {},
-        query: event.queryStringParameters ?? {},
-        headers: lowerCaseKeys(event.headers ?? {}),
-        // A GET never has a meaningful body: ignore whatever a client sent rather than refuse it.
-        body: route.method === 'GET' ? undefined : parseJsonBody(event),
-        requestId: event.requestContext.requestId,
+        params: parsePart(contract.params, event.pathParameters ?? {}, 'path'),
+        query: parsePart(contract.query, event.queryStringParameters ?? {}, 'query'),
+        headers: parsePart(contract.headers, lowerCaseKeys(event.headers ?? {}), 'header'),
+        // A route without a body schema ignores whatever a client sent rather than refuse it.
+        body: contract.body ? validate(contract.body, parseJsonBody(event), 'body') : undefined,
+        requestId,
       });
-      return jsonResult(response.status, response.body);
+      return jsonResult(contract.response.status, body, requestId);
     } catch (error) {
-      const { status, body } = toErrorResponse(error);
-      if (status >= 500)
-        log.error('request failed', {
-          error: describeError(error),
-          requestId: event.requestContext.requestId,
-        });
-      return jsonResult(status, body);
+      const { status, body } = toErrorResponse(error, requestId);
+      if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
+      return jsonResult(status, body, requestId);
     }
   };
 }
 
-export function jsonResult(status: number, body: unknown): APIGatewayProxyResult {
-  return { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+function parsePart(
+  schema: RouteContract['params'],
+  value: unknown,
+  part: RequestPart,
+): Record<string, unknown> | undefined {
+  return schema ? validate(schema, value, part) : undefined;
 }
 
-/** Validates with zod; failures become a 400 listing every problem by path. */
-export function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new ApiError('validation_error', {
-    message: 'The request is invalid.',
-    errors: result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.message,
-    })),
-  });
+export function jsonResult(status: number, body: unknown, requestId: string): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    body: JSON.stringify(body),
+  };
 }
 
 function parseJsonBody(event: APIGatewayProxyEvent): unknown {
@@ -100,7 +95,7 @@ function parseJsonBody(event: APIGatewayProxyEvent): unknown {
   } catch {
     throw new ApiError('validation_error', {
       message: 'The request body is not valid JSON.',
-      errors: [{ path: '', message: 'Expected a JSON object' }],
+      errors: [{ path: '', message: 'The request body must be valid JSON.' }],
     });
   }
 }

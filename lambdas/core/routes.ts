@@ -1,7 +1,11 @@
 /**
  * The route table: the single source of truth for the API's surface. The CDK stack builds API
  * Gateway from it, the authorizer checks against it, handlers re-check its scope, the local gateway
- * dispatches with it and the README's endpoint table is generated from it.
+ * dispatches with it, and the README's endpoint table and the OpenAPI document are generated from it.
+ *
+ * Each row's request and response schemas live in its service's `contracts.ts`, keyed by the row's
+ * `id` (checked complete by the compiler, see lambdas/core/contract.ts). They are kept out of this
+ * file only so that the authorizer, which needs the rows, does not bundle zod: see docs/architecture.md.
  */
 import type { Scope } from './scopes.js';
 
@@ -13,6 +17,8 @@ export const SERVICES = ['sending', 'account'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export interface Route {
+  /** A stable name for the route: the OpenAPI operationId and the key of its contract. */
+  readonly id: string;
   readonly method: HttpMethod;
   /** API Gateway resource path, with `{name}` path parameters. */
   readonly path: string;
@@ -21,9 +27,17 @@ export interface Route {
   readonly summary: string;
 }
 
-export const ROUTES: readonly Route[] = [
-  { method: 'POST', path: '/v1/emails', scope: 'emails:send', service: 'sending', summary: 'Send an email' },
+export const ROUTES = [
   {
+    id: 'sendEmail',
+    method: 'POST',
+    path: '/v1/emails',
+    scope: 'emails:send',
+    service: 'sending',
+    summary: 'Send an email',
+  },
+  {
+    id: 'listEmails',
     method: 'GET',
     path: '/v1/emails',
     scope: 'emails:read',
@@ -31,6 +45,7 @@ export const ROUTES: readonly Route[] = [
     summary: 'List sent emails, newest first',
   },
   {
+    id: 'getEmail',
     method: 'GET',
     path: '/v1/emails/{id}',
     scope: 'emails:read',
@@ -38,19 +53,26 @@ export const ROUTES: readonly Route[] = [
     summary: 'Retrieve one sent email',
   },
   {
+    id: 'listProjects',
     method: 'GET',
     path: '/v1/projects',
     scope: 'projects:read',
     service: 'account',
     summary: "List the key's team's projects",
   },
-];
+] as const satisfies readonly Route[];
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+/** The ids of one service's routes: a service's contracts and handlers are keyed by exactly these. */
+export type RouteIdOf<S extends Service> = Extract<(typeof ROUTES)[number], { service: S }>['id'];
 
 export function routeKey(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;
 }
 
-const routesByKey = new Map(ROUTES.map((route) => [routeKey(route.method, route.path), route]));
+const routesByKey = new Map<string, Route>(
+  ROUTES.map((route) => [routeKey(route.method, route.path), route]),
+);
 
 /** Finds a route by API Gateway's `httpMethod` and `resource` (the template path, not the URL). */
 export function findRoute(method: string, resourcePath: string): Route | undefined {

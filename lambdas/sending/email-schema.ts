@@ -21,14 +21,14 @@ const RESERVED_HEADERS = new Set([
 ]);
 const MAX_MAILBOX_LENGTH = 320;
 
-const plainAddress = z.email({ message: 'Must be an email address' });
+const plainAddress = z.email({ message: 'must be an email address' });
 
 /** `someone@example.com`, `Some One <someone@example.com>` or `"One, Some" <someone@example.com>`. */
 export const mailbox = z
   .string()
   .trim()
   .refine((value) => addressOf(value) !== undefined, {
-    message: 'Must be an email address or "Name <address>" (ASCII, at most 320 characters)',
+    message: 'must be an email address or "Name <address>" (ASCII, at most 320 characters)',
   });
 
 // Unquoted display names: atext, spaces and dots only — no `,` `;` `:` `@` that could make SES read
@@ -49,17 +49,22 @@ export function addressOf(value: string): string | undefined {
   return plainAddress.safeParse(address).success ? address : undefined;
 }
 
-// A union reports only "Invalid input" when both branches fail, so the shape is checked loosely here
-// and the counts with their own messages below (per field here, all recipients in superRefine).
+// A union reports only "Invalid input" when both branches fail, so it carries its own message. The
+// recipient count is checked once, for to, cc and bcc together, in superRefine below: a per-field cap
+// too would report one mistake twice.
 const mailboxList = z
   .union([mailbox, z.array(mailbox)], {
-    error: 'Must be an email address or a list of them',
+    error: 'must be an email address or a list of them',
   })
   .transform((value) => (Array.isArray(value) ? value : [value]))
-  .refine((list) => list.length > 0, 'Must name at least one address')
-  .refine((list) => list.length <= MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} addresses`);
+  .refine((list) => list.length > 0, 'must name at least one address');
 
-const tagPart = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'Only letters, digits, _ and - (at most 256)');
+const replyToList = mailboxList.refine(
+  (list) => list.length <= MAX_RECIPIENTS,
+  `must name at most ${MAX_RECIPIENTS} addresses`,
+);
+
+const tagPart = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1 to 256 letters, digits, _ or -');
 
 export const sendEmailSchema = z
   .object({
@@ -67,27 +72,27 @@ export const sendEmailSchema = z
     to: mailboxList,
     cc: mailboxList.optional(),
     bcc: mailboxList.optional(),
-    reply_to: mailboxList.optional(),
+    reply_to: replyToList.optional(),
     subject: z
       .string()
       .min(1)
       .max(998)
-      .refine((value) => !/[\r\n]/.test(value), 'Must not contain line breaks'),
+      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks'),
     html: z.string().min(1).optional(),
     text: z.string().min(1).optional(),
     headers: z
       .record(
-        z.string().regex(/^[!-9;-~]{1,100}$/, 'Must be a valid header name'),
+        z.string().regex(/^[!-9;-~]{1,100}$/, 'must be a valid header name'),
         z
           .string()
           .max(2000)
           .refine(
             // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
             (value) => !/[\x00-\x1f\x7f]/.test(value),
-            'Must not contain line breaks or control characters',
+            'must not contain line breaks or control characters',
           ),
       )
-      .refine((headers) => Object.keys(headers).length <= 50, 'At most 50 headers')
+      .refine((headers) => Object.keys(headers).length <= 50, 'must hold at most 50 headers')
       .refine(
         (headers) =>
           Object.keys(headers).every(
@@ -95,7 +100,7 @@ export const sendEmailSchema = z
           ),
         {
           message:
-            'Reserved header: use the from, to, cc, bcc, reply_to and subject fields; X-SES-* is SES’s own',
+            'must not set a reserved header: use the from, to, cc, bcc, reply_to and subject fields; X-SES-* is SES’s own',
         },
       )
       .optional(),
@@ -107,29 +112,27 @@ export const sendEmailSchema = z
   .strict()
   .superRefine((email, context) => {
     if (email.html === undefined && email.text === undefined) {
-      context.addIssue({ code: 'custom', path: ['html'], message: 'Provide html, text or both' });
+      context.addIssue({ code: 'custom', path: ['html'], message: 'is required unless text is given' });
     }
     const recipients = email.to.length + (email.cc?.length ?? 0) + (email.bcc?.length ?? 0);
     if (recipients > MAX_RECIPIENTS) {
       context.addIssue({
         code: 'custom',
         path: ['to'],
-        message: `At most ${MAX_RECIPIENTS} recipients in to, cc and bcc together`,
+        message: `must not, with cc and bcc, name more than ${MAX_RECIPIENTS} recipients`,
       });
     }
   });
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
 
-export const listEmailsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
-});
-
 /** The request's headers (names lower-cased); errors name the header. */
 export const idempotencyHeadersSchema = z.object({
   'idempotency-key': z
     .string()
-    .regex(/^[\x21-\x7e]{1,256}$/, 'Must be 1 to 256 printable ASCII characters, without spaces')
-    .optional(),
+    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters, without spaces')
+    .optional()
+    .meta({
+      description: 'Makes retries safe: the same key and body within 24 hours answer the first result.',
+    }),
 });

@@ -1,14 +1,10 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
+import { queryPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
+import type { EmailJson } from './contracts.js';
 import type { EmailEnvelope } from './envelope.js';
 
 export const EMAIL_ID_PREFIX = 'em';
@@ -95,50 +91,25 @@ export async function findEmail(
 
 export interface EmailPage {
   readonly emails: EmailRecord[];
-  readonly nextCursor: string | undefined;
+  /** The position to continue after (a sort key), when there is a next page. */
+  readonly nextAfter: string | undefined;
 }
 
-/** Newest first (ids sort by creation time). The cursor names an email id, never a partition. */
+/** Newest first (ids sort by creation time). */
 export async function listEmails(
   store: EmailStore,
   projectId: string,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; after?: string | undefined },
 ): Promise<EmailPage> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor);
-  const pk = projectPartition(projectId);
-  // DynamoDB ends a Query page at 1 MB, so one page may hold fewer items than asked for: keep reading
-  // until limit + 1 items (the one extra says whether there is more) or the partition's end.
-  const items: EmailRecord[] = [];
-  let startKey: Record<string, unknown> | undefined = after ? { pk, sk: sortKey(after) } : undefined;
-  do {
-    const result = await store.documents.send(
-      new QueryCommand({
-        TableName: store.dataTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'EMAIL#' },
-        ScanIndexForward: false,
-        Limit: page.limit + 1 - items.length,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(result.Items ?? []).map(toRecord));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey && items.length <= page.limit);
-  const emails = items.slice(0, page.limit);
-  const last = emails.at(-1);
-  return { emails, nextCursor: items.length > page.limit && last ? encodeCursor(last.id) : undefined };
-}
-
-export function encodeCursor(emailId: string): string {
-  return Buffer.from(emailId, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!isIdOf(EMAIL_ID_PREFIX, id)) {
-    throw new ApiError('validation_error', { errors: [{ path: 'cursor', message: 'Invalid cursor' }] });
-  }
-  return id;
+  const { items, nextAfter } = await queryPage({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: projectPartition(projectId),
+    prefix: 'EMAIL#',
+    limit: page.limit,
+    after: page.after,
+  });
+  return { emails: items.map(toRecord), nextAfter };
 }
 
 function toRecord(item: Record<string, unknown>): EmailRecord {
@@ -146,18 +117,18 @@ function toRecord(item: Record<string, unknown>): EmailRecord {
   return record as unknown as EmailRecord;
 }
 
-/** The JSON shape the API returns. */
-export function emailJson(email: EmailRecord) {
+/** The JSON shape the API returns (the `Email` schema of contracts.ts). */
+export function emailJson(email: EmailRecord): EmailJson {
   return {
     object: 'email',
     id: email.id,
     from: email.from,
-    to: email.to,
-    cc: email.cc,
-    bcc: email.bcc,
-    reply_to: email.replyTo,
+    to: [...email.to],
+    cc: [...email.cc],
+    bcc: [...email.bcc],
+    reply_to: [...email.replyTo],
     subject: email.subject,
-    tags: email.tags,
+    tags: email.tags.map(({ name, value }) => ({ name, value })),
     status: email.status,
     ses_message_id: email.sesMessageId ?? null,
     failure_reason: email.failureReason ?? null,

@@ -1,33 +1,24 @@
-import { type RouteHandler, validate } from '../core/http.js';
-import { routeKey } from '../core/routes.js';
-import { idempotencyHeadersSchema, listEmailsQuerySchema, sendEmailSchema } from './email-schema.js';
+import type { ServiceRoutes } from '../core/http.js';
+import { answerPage } from '../core/paging.js';
+import { SENDING_CONTRACTS } from './contracts.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
 
-export function sendingRoutes(deps: SendingDependencies): Record<string, RouteHandler> {
+export function sendingRoutes(deps: SendingDependencies): ServiceRoutes<typeof SENDING_CONTRACTS> {
+  return { contracts: SENDING_CONTRACTS, handlers: sendingHandlers(deps) };
+}
+
+function sendingHandlers(deps: SendingDependencies): ServiceRoutes<typeof SENDING_CONTRACTS>['handlers'] {
   return {
-    [routeKey('POST', '/v1/emails')]: async ({ auth, body, headers }) => {
-      const input = validate(sendEmailSchema, body);
-      const { 'idempotency-key': idempotencyKey } = validate(idempotencyHeadersSchema, headers);
-      const result = await sendEmail(deps, auth, input, idempotencyKey);
-      return { status: 200, body: { id: result.id } };
+    sendEmail: async ({ auth, body, headers }) => {
+      const result = await sendEmail(deps, auth, body, headers['idempotency-key']);
+      return { id: result.id };
     },
-    [routeKey('GET', '/v1/emails')]: async ({ auth, query }) => {
-      const page = validate(listEmailsQuerySchema, query);
-      const { emails, nextCursor } = await listEmails(deps, auth.projectId, page);
-      return {
-        status: 200,
-        body: {
-          object: 'list',
-          data: emails.map(emailJson),
-          has_more: nextCursor !== undefined,
-          next_cursor: nextCursor ?? null,
-        },
-      };
-    },
-    [routeKey('GET', '/v1/emails/{id}')]: async ({ auth, pathParameters }) => {
-      const email = await getEmail(deps, auth.projectId, pathParameters.id ?? '');
-      return { status: 200, body: emailJson(email) };
-    },
+    listEmails: ({ auth, query }) =>
+      answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {
+        const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
+        return { items: emails.map(emailJson), nextAfter };
+      }),
+    getEmail: async ({ auth, params }) => emailJson(await getEmail(deps, auth.projectId, params.id)),
   };
 }

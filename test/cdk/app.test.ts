@@ -97,6 +97,7 @@ describe('construct props validation', () => {
     const services = { sending: stubFunction(stack), account: stubFunction(stack) };
     const authorizer = { authorizerId: 'stub' };
     const route = {
+      id: 'listProjects',
       method: 'GET',
       path: '/v1/projects',
       scope: 'projects:read',

@@ -55,6 +55,7 @@ describe('node bin/scopegate.mjs', () => {
         authorization: `Bearer ${created.key}`,
         sourceIp: '198.51.100.1',
         route: {
+          id: 'sendEmail',
           method: 'POST',
           path: '/v1/emails',
           scope: 'emails:send',

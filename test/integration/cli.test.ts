@@ -49,6 +49,7 @@ async function newProject(): Promise<string> {
 }
 
 const route = (scope: Scope): Route => ({
+  id: 'test',
   method: 'POST',
   path: '/v1/test',
   scope,

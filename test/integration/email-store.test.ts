@@ -46,12 +46,12 @@ it('returns a full page and the right has_more when DynamoDB ends its pages at 1
   // Act
   const all = await listEmails(store, 'proj_large', { limit: 100 });
   const first = await listEmails(store, 'proj_large', { limit: 20 });
-  const rest = await listEmails(store, 'proj_large', { limit: 20, cursor: first.nextCursor });
+  const rest = await listEmails(store, 'proj_large', { limit: 20, after: first.nextAfter });
   // Assert
   expect(all.emails.map((email) => email.id)).toEqual([...ids].reverse());
-  expect(all.nextCursor).toBeUndefined();
+  expect(all.nextAfter).toBeUndefined();
   expect(first.emails).toHaveLength(20);
-  expect(first.nextCursor).toBeDefined();
+  expect(first.nextAfter).toBeDefined();
   expect([...first.emails, ...rest.emails].map((email) => email.id)).toEqual([...ids].reverse());
-  expect(rest.nextCursor).toBeUndefined();
+  expect(rest.nextAfter).toBeUndefined();
 });

@@ -1,12 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import type { AuthContext } from '../../lambdas/core/auth-context.js';
+import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.js';
 import { ApiError } from '../../lambdas/core/errors.js';
-import {
-  type ApiRequest,
-  createServiceHandler,
-  type RouteHandler,
-  validate,
-} from '../../lambdas/core/http.js';
+import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import { readAuthContext, requireScope } from '../../lambdas/core/read-auth-context.js';
 import { ROUTES, type Route, routeKey } from '../../lambdas/core/routes.js';
 import { DESIGN_BODIES, designInsufficientScopeBody } from '../support/design-bodies.js';
@@ -15,28 +12,41 @@ import { authContextFor, proxyEvent } from '../support/events.js';
 const SERVICE = 'sending';
 const serviceRoutes = ROUTES.filter((route) => route.service === SERVICE);
 const postRoute = serviceRoutes.find((route) => route.method === 'POST');
-const getRoute = serviceRoutes.find((route) => route.method === 'GET');
+const getRoute = serviceRoutes.find((route) => route.method === 'GET' && !route.path.includes('{'));
 const otherServiceRoute = ROUTES.find((route) => route.service !== SERVICE);
 
+const echoResponse = { status: 200, description: 'echo', schema: z.unknown() } as const;
+/** Small contracts for the service's routes, so the frame's validation is tested on its own. */
+const TEST_CONTRACTS = {
+  sendEmail: {
+    headers: z.object({ 'idempotency-key': z.string().optional() }),
+    body: z.object({ to: z.string() }).strict(),
+    response: { ...echoResponse, status: 201 },
+  },
+  listEmails: {
+    query: z.object({ limit: z.coerce.number().int().optional() }).strict(),
+    response: echoResponse,
+  },
+  getEmail: { params: z.object({ id: z.string().startsWith('em_') }), response: echoResponse },
+} satisfies ServiceContracts<'sending'>;
+
+type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
+
 /** A fake handler per route of the service that echoes what it was given. */
-function setUp(override?: RouteHandler) {
-  const calls: ApiRequest[] = [];
-  const echo: RouteHandler = async (request) => {
+function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
+  const calls: AnyRequest[] = [];
+  const echo = async (request: AnyRequest) => {
     calls.push(request);
-    return {
-      status: 200,
-      body: { route: routeKey(request.route.method, request.route.path), body: request.body },
-    };
+    return { body: request.body, query: request.query, params: request.params };
   };
-  const handlers = Object.fromEntries(
-    serviceRoutes.map((route) => [routeKey(route.method, route.path), override ?? echo]),
-  );
+  const handler = override ?? echo;
+  const handlers = { sendEmail: handler, listEmails: handler, getEmail: handler };
   const log = { error: vi.fn() };
-  return { handler: createServiceHandler(SERVICE, handlers, log), calls, log };
+  return { handler: createServiceHandler(SERVICE, { contracts: TEST_CONTRACTS, handlers }, log), calls, log };
 }
 
 const fullAccess = authContextFor({ projectId: 'proj_a' });
-const parse = (body: string): unknown => JSON.parse(body);
+const parse = (body: string): Record<string, unknown> => JSON.parse(body) as Record<string, unknown>;
 
 function requireRoute(route: Route | undefined): Route {
   if (!route) throw new Error('the route table no longer has the route this test needs');
@@ -56,26 +66,31 @@ describe('createServiceHandler: happy path', () => {
         authorizer: fullAccess,
       }),
     );
-    expect(result.statusCode).toBe(200);
-    expect(result.headers).toEqual({ 'content-type': 'application/json' });
-    expect(parse(result.body)).toEqual({
-      route: routeKey(route.method, route.path),
-      body: { to: 'a@example.com' },
-    });
+    expect(result.statusCode).toBe(201);
+    expect(result.headers).toEqual({ 'content-type': 'application/json', 'x-request-id': 'test-request' });
+    expect(parse(result.body)).toMatchObject({ body: { to: 'a@example.com' } });
     expect(calls[0]?.auth.projectId).toBe('proj_a');
-    expect(calls[0]?.headers['idempotency-key']).toBe('abc');
+    expect(calls[0]?.headers?.['idempotency-key']).toBe('abc');
   });
 
   it('decodes a base64 body', async () => {
     const route = requireRoute(postRoute);
     const { handler, calls } = setUp();
     const event = proxyEvent({ method: route.method, resource: route.path, authorizer: fullAccess });
-    await handler({ ...event, body: Buffer.from('{"a":1}').toString('base64'), isBase64Encoded: true });
-    expect(calls[0]?.body).toEqual({ a: 1 });
+    await handler({ ...event, body: Buffer.from('{"to":"x"}').toString('base64'), isBase64Encoded: true });
+    expect(calls[0]?.body).toEqual({ to: 'x' });
   });
 
-  it('refuses to build when a route of the service has no handler', () => {
-    expect(() => createServiceHandler(SERVICE, {}, { error: vi.fn() })).toThrow(/No handler for/);
+  it('hands the handler the query and path parameters as its contract parsed them', async () => {
+    const { handler, calls } = setUp();
+    await handler(proxyEvent({ resource: '/v1/emails', query: { limit: '7' }, authorizer: fullAccess }));
+    await handler(
+      proxyEvent({ resource: '/v1/emails/{id}', pathParameters: { id: 'em_1' }, authorizer: fullAccess }),
+    );
+    expect(calls.map((call) => [call.query, call.params])).toEqual([
+      [{ limit: 7 }, undefined],
+      [undefined, { id: 'em_1' }],
+    ]);
   });
 });
 
@@ -88,7 +103,46 @@ describe('createServiceHandler: error cases', () => {
     const { handler, calls } = setUp();
     const result = await handler(proxyEvent({ method, resource, authorizer: fullAccess }));
     expect(result.statusCode).toBe(404);
-    expect(result.body).toBe(DESIGN_BODIES.not_found);
+    expect(parse(result.body)).toEqual({ ...parse(DESIGN_BODIES.not_found), request_id: 'test-request' });
+    expect(calls).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'a body field the contract does not know',
+      { resource: '/v1/emails', method: 'POST', body: { to: 'a', cc: 'b' } },
+      'cc',
+      'cc is not a known field.',
+    ],
+    ['a missing body', { resource: '/v1/emails', method: 'POST' }, '', 'The request body is required.'],
+    [
+      'a query parameter the contract does not know',
+      { resource: '/v1/emails', query: { limt: '5' } },
+      'limt',
+      'The limt query parameter is not a known field.',
+    ],
+    [
+      'a query parameter of the wrong type',
+      { resource: '/v1/emails', query: { limit: 'ten' } },
+      'limit',
+      'The limit query parameter must be a number.',
+    ],
+    [
+      'a path parameter its schema refuses',
+      { resource: '/v1/emails/{id}', pathParameters: { id: 'tpl_1' } },
+      'id',
+      'The id in the URL has an invalid format.',
+    ],
+  ])('%s → 400 naming it, handler not called', async (_case, input, path, message) => {
+    const { handler, calls } = setUp();
+    const result = await handler(proxyEvent({ ...input, authorizer: fullAccess }));
+    expect(result.statusCode).toBe(400);
+    expect(parse(result.body)).toEqual({
+      message,
+      error_code: 'validation_error',
+      errors: [{ path, message }],
+      request_id: 'test-request',
+    });
     expect(calls).toHaveLength(0);
   });
 
@@ -102,7 +156,8 @@ describe('createServiceHandler: error cases', () => {
     expect(parse(result.body)).toEqual({
       message: 'The request body is not valid JSON.',
       error_code: 'validation_error',
-      errors: [{ path: '', message: 'Expected a JSON object' }],
+      errors: [{ path: '', message: 'The request body must be valid JSON.' }],
+      request_id: 'test-request',
     });
     expect(calls).toHaveLength(0);
   });
@@ -116,7 +171,11 @@ describe('createServiceHandler: error cases', () => {
       proxyEvent({ method: route.method, resource: route.path, authorizer: fullAccess }),
     );
     expect(result.statusCode).toBe(404);
-    expect(parse(result.body)).toEqual({ message: 'Email not found.', error_code: 'not_found' });
+    expect(parse(result.body)).toEqual({
+      message: 'Email not found.',
+      error_code: 'not_found',
+      request_id: 'test-request',
+    });
     expect(log.error).not.toHaveBeenCalled();
   });
 
@@ -129,7 +188,7 @@ describe('createServiceHandler: error cases', () => {
     const event = proxyEvent({
       method: route.method,
       resource: route.path,
-      body: { html: 'PRIVATE-BODY-CONTENT' },
+      body: { to: 'PRIVATE-BODY-CONTENT' },
       headers: { Authorization: 'Bearer sk_live_SECRETSECRET' },
       authorizer: fullAccess,
     });
@@ -137,7 +196,9 @@ describe('createServiceHandler: error cases', () => {
     const result = await handler(event);
     // Assert
     expect(result.statusCode).toBe(500);
-    expect(result.body).toBe('{"message":"Internal server error.","error_code":"internal_error"}');
+    expect(result.body).toBe(
+      '{"message":"Internal server error.","error_code":"internal_error","request_id":"test-request"}',
+    );
     expect(log.error).toHaveBeenCalledOnce();
     const logged = JSON.stringify(log.error.mock.calls);
     expect(logged).toContain('dynamo exploded');
@@ -180,7 +241,10 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
     const authorizer = context === undefined ? undefined : (context as Record<string, string>);
     const result = await handler(proxyEvent({ method: route.method, resource: route.path, authorizer }));
     expect(result.statusCode).toBe(401);
-    expect(result.body).toBe(DESIGN_BODIES.invalid_api_key);
+    expect(parse(result.body)).toEqual({
+      ...parse(DESIGN_BODIES.invalid_api_key),
+      request_id: 'test-request',
+    });
     expect(calls).toHaveLength(0);
   });
 
@@ -193,7 +257,10 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
         proxyEvent({ method: route.method, resource: route.path, authorizer: withoutScope }),
       );
       expect(result.statusCode).toBe(403);
-      expect(parse(result.body)).toEqual(designInsufficientScopeBody(route.scope));
+      expect(parse(result.body)).toEqual({
+        ...(designInsufficientScopeBody(route.scope) as Record<string, unknown>),
+        request_id: 'test-request',
+      });
       expect(calls).toHaveLength(0);
     },
   );
@@ -246,24 +313,5 @@ describe('readAuthContext / requireScope', () => {
 
   it.each([null, 'string', 42, []])('refuses %j', (raw) => {
     expect(() => readAuthContext(raw)).toThrow(expect.objectContaining({ code: 'invalid_api_key' }));
-  });
-});
-
-describe('validate', () => {
-  it('returns the parsed value', () => {
-    expect(validate(z.object({ to: z.string() }), { to: 'a' })).toEqual({ to: 'a' });
-  });
-
-  it('throws a 400 listing every problem by path', () => {
-    let thrown: unknown;
-    try {
-      validate(z.object({ to: z.string(), tags: z.array(z.object({ name: z.string() })) }), { tags: [{}] });
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ApiError);
-    const error = thrown as ApiError;
-    expect(error.status).toBe(400);
-    expect(error.errors?.map((problem) => problem.path).sort()).toEqual(['tags.0.name', 'to']);
   });
 });

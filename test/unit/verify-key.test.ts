@@ -13,6 +13,7 @@ const sendEmail = findRoute('POST', '/v1/emails');
 const readEmails = findRoute('GET', '/v1/emails');
 /** A route that needs a scope sending_only does not hold, independent of what the table holds today. */
 const writeTemplates: Route = {
+  id: 'createTemplate',
   method: 'POST',
   path: '/v1/templates',
   scope: 'templates:write',

@@ -1,0 +1,43 @@
+/**
+ * A route's contract: the zod schemas of its request (path parameters, query, headers, body) and of
+ * its successful response. Handlers receive only what these schemas parsed, and the OpenAPI document
+ * is generated from the same objects, so nothing else describes a route.
+ */
+import type { z } from 'zod';
+import type { ErrorCode } from './errors.js';
+
+export interface RouteContract {
+  /** Path parameters, e.g. `{ id }` for `/v1/emails/{id}`. */
+  readonly params?: z.ZodType<Record<string, unknown>>;
+  readonly query?: z.ZodType<Record<string, unknown>>;
+  /** Request headers the route reads, named in lower case (e.g. `idempotency-key`). */
+  readonly headers?: z.ZodType<Record<string, unknown>>;
+  readonly body?: z.ZodType;
+  readonly response: {
+    readonly status: 200 | 201;
+    readonly description: string;
+    readonly schema: z.ZodType;
+  };
+  /** Error codes this route can answer besides the ones every route can (see OPENAPI_COMMON_ERRORS). */
+  readonly errors?: readonly ErrorCode[];
+}
+
+/** Keeps the literal types of a contract so handlers see exactly what its schemas parse. */
+export function defineContract<const C extends RouteContract>(contract: C): C {
+  return contract;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives: the request's parts after its contract's schemas parsed them. */
+export interface ParsedRequest<C extends RouteContract, Auth> {
+  readonly auth: Auth;
+  readonly params: Parsed<C['params']>;
+  readonly query: Parsed<C['query']>;
+  readonly headers: Parsed<C['headers']>;
+  readonly body: Parsed<C['body']>;
+  readonly requestId: string;
+}
+
+/** What a handler returns: a body of the contract's response shape (status comes from the contract). */
+export type ResponseOf<C extends RouteContract> = z.input<C['response']['schema']>;

@@ -1,0 +1,48 @@
+/**
+ * One page of a project's items of one kind, newest first (sort keys end in time-ordered ids).
+ * DynamoDB ends a Query page at 1 MB, so a page may hold fewer items than asked for: this keeps
+ * reading until limit + 1 items (the extra one says whether there is more) or the partition's end.
+ */
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+
+export interface PageRequest {
+  readonly documents: DynamoDBDocumentClient;
+  readonly table: string;
+  readonly partition: string;
+  /** Sort-key prefix of the kind listed, e.g. `EMAIL#`. */
+  readonly prefix: string;
+  readonly limit: number;
+  /** The sort key of the last item of the previous page (from a verified cursor). */
+  readonly after?: string | undefined;
+}
+
+export interface Page {
+  readonly items: Record<string, unknown>[];
+  /** The sort key to continue after, when there is a next page. */
+  readonly nextAfter: string | undefined;
+}
+
+export async function queryPage(request: PageRequest): Promise<Page> {
+  const { partition, prefix, limit } = request;
+  // A position outside this kind's sort keys is not one this list issued.
+  const after = request.after?.startsWith(prefix) ? request.after : undefined;
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined = after ? { pk: partition, sk: after } : undefined;
+  do {
+    const result = await request.documents.send(
+      new QueryCommand({
+        TableName: request.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+        ScanIndexForward: false,
+        Limit: limit + 1 - items.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length <= limit);
+  const page = items.slice(0, limit);
+  const last = page.at(-1)?.sk;
+  return { items: page, nextAfter: items.length > limit && typeof last === 'string' ? last : undefined };
+}

@@ -1,0 +1,64 @@
+/** The sending service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
+import { z } from 'zod';
+import { defineContract } from '../core/contract.js';
+import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import type { ServiceContracts } from '../core/http.js';
+import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
+
+const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+
+export const emailSchema = z
+  .object({
+    object: z.literal('email'),
+    id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    from: z.string(),
+    to: z.array(z.string()),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    reply_to: z.array(z.string()),
+    subject: z.string(),
+    tags: z.array(z.object({ name: z.string(), value: z.string() })),
+    status: z.enum(['queued', 'sent', 'failed']),
+    ses_message_id: z.string().nullable(),
+    failure_reason: z.string().nullable(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Email', description: 'A sent email: its envelope and status (bodies are not stored).' });
+
+export type EmailJson = z.input<typeof emailSchema>;
+
+const emailIdParams = z.object({ id: z.string().meta({ description: 'The email id, `em_…`.' }) });
+
+export const SENDING_CONTRACTS = {
+  sendEmail: defineContract({
+    headers: idempotencyHeadersSchema,
+    body: sendEmailSchema,
+    response: {
+      status: 200,
+      description: 'Accepted by SES; the email id.',
+      schema: z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+    },
+    errors: [
+      'domain_not_allowed',
+      'idempotency_conflict',
+      'idempotency_in_progress',
+      'email_rejected',
+      'rate_limited',
+      'upstream_unavailable',
+    ],
+  }),
+  listEmails: defineContract({
+    query: listQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of emails, newest first.',
+      schema: listResponseSchema(emailSchema),
+    },
+  }),
+  getEmail: defineContract({
+    params: emailIdParams,
+    response: { status: 200, description: 'The email.', schema: emailSchema },
+    errors: ['not_found'],
+  }),
+} satisfies ServiceContracts<'sending'>;
