@@ -4,13 +4,14 @@
  * gateway responses. The source IP is the TCP peer; no client header is ever trusted for it.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayProxyEvent,
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
+import { bearerToken, KEY_ENVIRONMENTS, keyPrefix, parseApiKey } from '../lambdas/core/api-key.js';
 import {
   type GatewayResponseType,
   gatewayResponse,
@@ -31,10 +32,28 @@ export type AuthorizerFunction = (
 ) => Promise<APIGatewayAuthorizerResult>;
 export type ProxyFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
+/** One line of the local access log: what API Gateway's access log records, minus secrets. */
+export interface AccessLogEntry {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly durationMs: number;
+  readonly sourceIp: string;
+  /** The key's public prefix (`sk_test_<keyId>`) when the request carried a well-formed key. */
+  readonly keyPrefix: string | undefined;
+}
+
 export interface GatewayOptions {
   readonly authorizer: AuthorizerFunction;
   readonly services: Readonly<Record<Service, ProxyFunction>>;
   readonly onError?: (message: string, error: unknown) => void;
+  /** Called once per request, after the response is written. */
+  readonly onRequest?: (entry: AccessLogEntry) => void;
+  /** Served at GET /openapi.json without a key (the document is public, as the API's shape is). */
+  readonly openApiJson?: string;
+  /** @default the clock */
+  readonly now?: () => number;
 }
 
 export interface RunningGateway {
@@ -47,10 +66,26 @@ export async function startGateway(
   options: GatewayOptions,
   listen: { host: string; port: number },
 ): Promise<RunningGateway> {
+  const now = options.now ?? Date.now;
   const server = createServer((request, response) => {
-    handle(options, request, response).catch((error: unknown) => {
+    const started = now();
+    const requestId = randomUUID();
+    const finish = (result: APIGatewayProxyResult) => {
+      // Like API Gateway: every answer, the gateway's own errors included, names the request.
+      send(response, { ...result, headers: { ...result.headers, 'x-request-id': requestId } });
+      options.onRequest?.({
+        requestId,
+        method: request.method ?? 'GET',
+        path: (request.url ?? '/').split('?')[0] ?? '/',
+        status: result.statusCode,
+        durationMs: now() - started,
+        sourceIp: request.socket.remoteAddress ?? '',
+        keyPrefix: keyPrefixOf(request.headers.authorization),
+      });
+    };
+    handle(options, request, requestId).then(finish, (error: unknown) => {
       options.onError?.('gateway failure', error);
-      send(response, gatewayResult('DEFAULT_5XX', 500));
+      finish(gatewayResult('DEFAULT_5XX', 500));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -69,23 +104,26 @@ export async function startGateway(
 async function handle(
   options: GatewayOptions,
   request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
+  requestId: string,
+): Promise<APIGatewayProxyResult> {
   const body = await readBody(request, MAX_PAYLOAD_BYTES);
-  if (body === 'too-large') return send(response, gatewayResult('REQUEST_TOO_LARGE'));
+  if (body === 'too-large') return gatewayResult('REQUEST_TOO_LARGE');
   // Only origin-form targets (`/path?query`) route: `//host/path` is not read as a host and a path.
   const target = request.url ?? '/';
   if (!target.startsWith('/') || target.startsWith('//')) {
-    return send(response, gatewayResult('MISSING_AUTHENTICATION_TOKEN'));
+    return gatewayResult('MISSING_AUTHENTICATION_TOKEN');
   }
   const url = new URL(target, 'http://gateway');
   const method = (request.method ?? 'GET').toUpperCase();
+  if (method === 'GET' && url.pathname === '/openapi.json' && options.openApiJson !== undefined) {
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: options.openApiJson };
+  }
   const match = matchRoute(ROUTES, method, url.pathname);
-  if (!match) return send(response, gatewayResult('MISSING_AUTHENTICATION_TOKEN'));
+  if (!match) return gatewayResult('MISSING_AUTHENTICATION_TOKEN');
 
-  const common = requestShape(request, url, match, request.socket.remoteAddress ?? '', randomUUID());
+  const common = requestShape(request, url, match, request.socket.remoteAddress ?? '', requestId);
   // API Gateway checks the identity source (the Authorization header) before calling the authorizer.
-  if (!common.headers.authorization) return send(response, gatewayResult('UNAUTHORIZED'));
+  if (!common.headers.authorization) return gatewayResult('UNAUTHORIZED');
 
   const methodArn = `${ARN_BASE}/${method}${url.pathname}`;
   let decision: APIGatewayAuthorizerResult;
@@ -97,18 +135,17 @@ async function handle(
       requestContext: { ...common.requestContext, authorizer: undefined },
     });
   } catch (error) {
-    if (error instanceof Error && error.message === 'Unauthorized')
-      return send(response, gatewayResult('UNAUTHORIZED'));
+    if (error instanceof Error && error.message === 'Unauthorized') return gatewayResult('UNAUTHORIZED');
     options.onError?.('authorizer failed', error);
-    return send(response, gatewayResult('AUTHORIZER_FAILURE'));
+    return gatewayResult('AUTHORIZER_FAILURE');
   }
   // An authorizer answer without a policy is a broken authorizer: AUTHORIZER_FAILURE, like API Gateway.
   if (!Array.isArray(decision?.policyDocument?.Statement) || typeof decision.principalId !== 'string') {
     options.onError?.('authorizer returned no policy', new Error('invalid authorizer result'));
-    return send(response, gatewayResult('AUTHORIZER_FAILURE'));
+    return gatewayResult('AUTHORIZER_FAILURE');
   }
   if (!policyAllows(decision.policyDocument, methodArn)) {
-    return send(response, accessDenied(decision.context?.errorBody));
+    return accessDenied(decision.context?.errorBody);
   }
 
   const proxyEvent: APIGatewayProxyEvent = {
@@ -121,13 +158,22 @@ async function handle(
     },
   };
   try {
-    const result = await options.services[match.route.service](proxyEvent);
-    send(response, result);
+    return await options.services[match.route.service](proxyEvent);
   } catch (error) {
     // A Lambda proxy integration that throws is a 502 from API Gateway.
     options.onError?.(`${match.route.service} handler failed`, error);
-    send(response, gatewayResult('DEFAULT_5XX', 502));
+    return gatewayResult('DEFAULT_5XX', 502);
   }
+}
+
+/** The public prefix of a well-formed key, never the key: safe to log. */
+function keyPrefixOf(authorization: string | undefined): string | undefined {
+  const presented = bearerToken(authorization);
+  for (const environment of KEY_ENVIRONMENTS) {
+    const parsed = presented === undefined ? undefined : parseApiKey(presented, environment);
+    if (parsed) return keyPrefix(parsed.environment, parsed.keyId);
+  }
+  return undefined;
 }
 
 function requestShape(

@@ -8,6 +8,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createKey } from '../lambdas/account/keys.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
 import { LOCAL, localPort } from './config.js';
+import { openApiJson } from '../docs/openapi.js';
+import { accessLogLine } from './access-log.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 import { consoleLog, localHandlers } from './handlers.js';
 import {
@@ -26,6 +28,8 @@ export interface LocalStackOptions {
   readonly sesPort: number;
   readonly dataDir: string;
   readonly verbose: boolean;
+  /** No line per request (SCOPEGATE_QUIET=1). */
+  readonly quiet: boolean;
 }
 
 export interface LocalStack {
@@ -48,6 +52,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     sesPort: port('SCOPEGATE_SES_PORT', LOCAL.sesPort),
     dataDir: resolve(env.SCOPEGATE_DATA_DIR || LOCAL.dataDir),
     verbose: env.SCOPEGATE_VERBOSE === '1',
+    quiet: env.SCOPEGATE_QUIET === '1',
   };
 }
 
@@ -89,6 +94,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
         onError: (message, error) =>
           console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
+        ...(options.quiet ? {} : { onRequest: (entry) => console.log(accessLogLine(entry)) }),
+        openApiJson: openApiJson(),
       },
       { host: options.host, port: options.apiPort },
     );

@@ -11,7 +11,12 @@ export function welcomeText(stack: {
     '',
     `  API        ${stack.apiUrl}`,
     `  DynamoDB   ${stack.dynamoEndpoint}   (data in ${stack.dataDir})`,
-    `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent since this start shows up there)`,
+    `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent since this start shows up there;`,
+    `             scripts read ${stack.sesEndpoint}/store)`,
+    `  OpenAPI    ${stack.apiUrl}/openapi.json   (no key needed)`,
+    '',
+    'One line is logged per request (method, path, status, time, key prefix, source IP, request id);',
+    'SCOPEGATE_QUIET=1 turns that off.',
     '',
   ];
   const key = stack.firstKey ?? '<your key>';

@@ -8,10 +8,10 @@ import type { ErrorCode } from './errors.js';
 
 export interface RouteContract {
   /** Path parameters, e.g. `{ id }` for `/v1/emails/{id}`. */
-  readonly params?: z.ZodType<Record<string, unknown>>;
-  readonly query?: z.ZodType<Record<string, unknown>>;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
   /** Request headers the route reads, named in lower case (e.g. `idempotency-key`). */
-  readonly headers?: z.ZodType<Record<string, unknown>>;
+  readonly headers?: z.ZodObject;
   readonly body?: z.ZodType;
   readonly response: {
     readonly status: 200 | 201;

@@ -1,14 +1,16 @@
 /**
  * The shared security table (Unkey's runSharedRoleTests): every route in the route table is called
- * over HTTP through the local gateway with every kind of bad key, and must answer DESIGN.md §4's body.
+ * over HTTP through the local gateway with every kind of bad key, and must answer the documented
+ * body (docs/architecture.md, "Errors"); a route that names a resource answers 404 for another
+ * project's, exactly as for a missing one.
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
-import { ROUTES } from '../../lambdas/core/routes.js';
+import { ROUTES, type RouteId } from '../../lambdas/core/routes.js';
 import { GENERAL_SCOPES, type Scope } from '../../lambdas/core/scopes.js';
 import { call } from '../support/http-client.js';
-import { startTestStack, type TestStack } from '../support/local-stack.js';
+import { OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
 
 const INVALID = { message: 'Missing or invalid API key.', error_code: 'invalid_api_key' };
 const REVOKED = { message: 'This API key has been revoked.', error_code: 'key_revoked' };
@@ -30,6 +32,23 @@ afterAll(async () => {
 
 /** A concrete URL for a route template. */
 const urlOf = (path: string) => path.replace(/\{[^}]+\}/g, 'em_0000000000000000000000');
+
+/**
+ * For each route whose path names a resource: makes one in OTHER_PROJECT (with that project's own
+ * key) and answers the URL that names it. A route with `{…}` and no entry here fails the table.
+ */
+const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Promise<string>>> = {
+  getEmail: async (stack) => {
+    const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+    const sent = await call(stack.url, {
+      method: 'POST',
+      path: '/v1/emails',
+      key: key.key,
+      body: { from: 'a@example.com', to: 'b@example.com', subject: 'theirs', text: 'x' },
+    });
+    return `/v1/emails/${String(sent.json.id)}`;
+  },
+};
 
 describe.each(ROUTES)('$method $path', (route) => {
   const request = (
@@ -127,6 +146,28 @@ describe.each(ROUTES)('$method $path', (route) => {
     const response = await request(key.key, { localAddress: '127.0.0.2' });
     expect([401, 403]).not.toContain(response.status);
   });
+
+  it('names every answer, allowed or denied, with an X-Request-Id', async () => {
+    const { key } = await stack.putKey();
+    const answers = [await request(undefined), await request(key.key)];
+    for (const answer of answers) expect(answer.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answers[0]?.headers['x-request-id']).not.toBe(answers[1]?.headers['x-request-id']);
+  });
+
+  if (route.path.includes('{')) {
+    it("answers 404 for another project's resource, exactly as for a missing one", async () => {
+      const resourceOfOtherProject = OTHER_PROJECTS_RESOURCE[route.id];
+      if (!resourceOfOtherProject) throw new Error(`No OTHER_PROJECTS_RESOURCE entry for ${route.id}`);
+      const theirs = await resourceOfOtherProject(stack);
+      const { key } = await stack.putKey();
+      const foreign = await call(stack.url, { method: route.method, path: theirs, key: key.key });
+      const missing = await request(key.key);
+      expect(foreign.status).toBe(404);
+      expect(missing.status).toBe(404);
+      const withoutId = ({ request_id: _id, ...body }: Record<string, unknown>) => body;
+      expect(withoutId(foreign.json)).toEqual(withoutId(missing.json));
+    });
+  }
 });
 
 describe('unknown routes', () => {

@@ -1,0 +1,186 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the very zod schemas the handlers
+ * validate with (lambdas/contracts.ts). `npm run docs` writes it to docs/openapi.json; a test fails
+ * when the committed copy drifts, and the local stack serves it at /openapi.json.
+ */
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import packageJson from '../package.json' with { type: 'json' };
+import { routesWithContracts } from '../lambdas/contracts.js';
+import type { RouteContract } from '../lambdas/core/contract.js';
+import { ERROR_CODES, type ErrorCode, errorBody, statusOf } from '../lambdas/core/errors.js';
+import type { Route } from '../lambdas/core/routes.js';
+import { GENERAL_SCOPES } from '../lambdas/core/scopes.js';
+
+/** What the authorizer (API Gateway's gateway responses) can answer on any route. */
+const AUTHORIZER_ERRORS: readonly ErrorCode[] = [
+  'invalid_api_key',
+  'key_revoked',
+  'key_expired',
+  'ip_not_allowed',
+  'insufficient_scope',
+  'authorizer_unavailable',
+];
+/**
+ * Besides those: API Gateway's default 4XX and its throttle, a store that does not answer in time,
+ * and the generic failure.
+ */
+const EVERY_ROUTE_ERRORS: readonly ErrorCode[] = [
+  ...AUTHORIZER_ERRORS,
+  'bad_request',
+  'rate_limited',
+  'upstream_unavailable',
+  'internal_error',
+];
+
+const errorSchema = z
+  .object({
+    message: z.string().meta({ description: 'A sentence for people; may change between versions.' }),
+    error_code: z.enum(ERROR_CODES).meta({ description: 'Stable: branch on this.' }),
+    required_scope: z
+      .enum(Object.keys(GENERAL_SCOPES) as [string, ...string[]])
+      .optional()
+      .meta({ description: 'With `insufficient_scope`: the scope the route needs.' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'With `validation_error`: one entry per problem, by field path.' }),
+    request_id: z
+      .string()
+      .optional()
+      .meta({ description: 'On errors the services answer: the same id as the X-Request-Id header.' }),
+  })
+  .meta({ id: 'Error', description: 'Every error answers this shape.' });
+
+const EXAMPLE_DETAILS: Partial<Record<ErrorCode, Parameters<typeof errorBody>[1]>> = {
+  insufficient_scope: { requiredScope: 'templates:write' },
+  validation_error: {
+    message: 'to must be an email address or a list of them.',
+    errors: [{ path: 'to', message: 'to must be an email address or a list of them.' }],
+  },
+};
+
+export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const { route, contract } of routesWithContracts()) {
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+    paths[route.path] = { ...paths[route.path], [method]: operation(route, contract) };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'scopegate',
+      version: packageJson.version,
+      description: [
+        'A self-hosted messaging API in which every request is authorised by a scoped API key.',
+        '',
+        'Send `Authorization: Bearer <key>`. Each operation names the scope it needs (also as',
+        '`x-scopegate-scope`); a key holds scopes through its permission: `full_access` (every',
+        'scope), `sending_only` (`emails:send`, `sms:send`, `whatsapp:send`) or `custom`.',
+        'Every response carries `X-Request-Id`; errors answer the `Error` shape.',
+      ].join('\n'),
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [
+      { url: 'http://127.0.0.1:3000', description: 'The local stack (`npm start`)' },
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: "A deployed stack: its ApiUrl output, without the trailing '/'",
+        variables: {
+          apiId: { default: 'abc123', description: 'The REST API id' },
+          region: { default: 'eu-west-1' },
+          stage: { default: 'prod' },
+        },
+      },
+    ],
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'sending', description: 'Emails (and, later, SMS and WhatsApp)' },
+      { name: 'account', description: 'Projects' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'sk_live_<12 key id><32 secret><6 checksum>',
+          description: 'An API key. Only its SHA-256 is stored; it is shown once, when it is made.',
+        },
+      },
+      schemas: { Error: errorSchema },
+      headers: {
+        'X-Request-Id': {
+          description: 'The request id: quote it when asking about a request.',
+          schema: { type: 'string' },
+        },
+      },
+      examples: Object.fromEntries(
+        ERROR_CODES.map((code) => [
+          code,
+          { summary: `${statusOf(code)} ${code}`, value: errorBody(code, EXAMPLE_DETAILS[code]) },
+        ]),
+      ),
+    },
+  });
+}
+
+function operation(route: Route, contract: RouteContract): ZodOpenApiOperationObject {
+  const hasInput = Boolean(contract.params ?? contract.query ?? contract.headers ?? contract.body);
+  const codes = new Set<ErrorCode>([
+    ...EVERY_ROUTE_ERRORS,
+    ...(hasInput ? (['validation_error'] as const) : []),
+    ...(contract.body ? (['payload_too_large'] as const) : []),
+    ...(contract.errors ?? []),
+  ]);
+  return {
+    operationId: route.id,
+    summary: route.summary,
+    description: `Requires the \`${route.scope}\` scope.`,
+    tags: [route.service],
+    'x-scopegate-scope': route.scope,
+    requestParams: {
+      ...(contract.params ? { path: contract.params } : {}),
+      ...(contract.query ? { query: contract.query } : {}),
+      ...(contract.headers ? { header: contract.headers } : {}),
+    },
+    ...(contract.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: contract.body } } } }
+      : {}),
+    responses: {
+      [String(contract.response.status)]: {
+        description: contract.response.description,
+        headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } },
+        content: { 'application/json': { schema: contract.response.schema } },
+      },
+      ...errorResponses([...codes]),
+    },
+  };
+}
+
+/** One response per status, listing the error codes it can carry, each with its example body. */
+function errorResponses(codes: readonly ErrorCode[]): ZodOpenApiOperationObject['responses'] {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
+  const responses: ZodOpenApiOperationObject['responses'] = {};
+  for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[`${status}` as `${4 | 5}${string}`] = {
+      description: statusCodes.map((code) => `\`${code}\``).join(', '),
+      headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } },
+      content: {
+        'application/json': {
+          schema: { $ref: '#/components/schemas/Error' },
+          examples: Object.fromEntries(
+            statusCodes.map((code) => [code, { $ref: `#/components/examples/${code}` }]),
+          ),
+        },
+      },
+    };
+  }
+  return responses;
+}
+
+/** The committed file's exact text: two-space JSON and a final newline. */
+export function openApiJson(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}

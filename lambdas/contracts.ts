@@ -1,0 +1,23 @@
+/**
+ * Every route of the table with its contract: the join the OpenAPI document (docs/openapi.ts) and
+ * the contract tests read. The compiler refuses a route without a contract and a contract without a
+ * route, because each service's contracts are keyed by exactly that service's route ids.
+ */
+import { ACCOUNT_CONTRACTS } from './account/contracts.js';
+import type { RouteContract } from './core/contract.js';
+import { ROUTES, type Route, type RouteId } from './core/routes.js';
+import { SENDING_CONTRACTS } from './sending/contracts.js';
+
+export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
+  ...SENDING_CONTRACTS,
+  ...ACCOUNT_CONTRACTS,
+};
+
+export interface RouteWithContract {
+  readonly route: Route;
+  readonly contract: RouteContract;
+}
+
+export function routesWithContracts(): RouteWithContract[] {
+  return ROUTES.map((route) => ({ route, contract: CONTRACTS[route.id] }));
+}
