@@ -1,4 +1,4 @@
-/** The REST API: exactly the route table, every method behind the key authorizer, DESIGN.md §4 bodies. */
+/** The REST API: exactly the route table, every method behind the key authorizer, the documented error bodies. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../../lambdas/core/gateway-responses.js';
@@ -112,7 +112,7 @@ describe('gateway responses', () => {
       '404',
       JSON.stringify({ message: 'Not found.', error_code: 'not_found' }),
     ],
-  ])('answers %s with %s and the DESIGN.md §4 body', (type, status, template) => {
+  ])('answers %s with %s and the documented error body', (type, status, template) => {
     synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: type,
       StatusCode: status,
@@ -127,8 +127,22 @@ describe('stage', () => {
     const setting = stage?.Properties.AccessLogSetting as { DestinationArn: unknown; Format: string };
     const format = JSON.parse(setting.Format) as Record<string, string>;
 
+    // The log group's own ARN, without the `:*` of its GetAtt Arn (feature flag
+    // @aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard).
     expect(setting.DestinationArn).toEqual({
-      'Fn::GetAtt': [logicalIdOf(synthesized.stack.api.accessLogGroup), 'Arn'],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: logicalIdOf(synthesized.stack.api.accessLogGroup) },
+        ],
+      ],
     });
     expect(format).toMatchObject({
       requestId: '$context.requestId',
