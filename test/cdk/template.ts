@@ -2,10 +2,12 @@
  * Synthesis and template-reading helpers for the CDK tests. Assertions read the CloudFormation
  * template itself (paths, policies, settings), so they hold whatever the constructs do internally.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { inject } from 'vitest';
 import { ScopegateStack, type ScopegateStackProps } from '../../lib/scopegate-stack.js';
 
 /** Skips asset bundling: template assertions do not need the bundles (bundling.test.ts builds them). */
@@ -27,12 +29,21 @@ function readCdkJsonContext(): Record<string, unknown> {
 }
 
 /**
+ * A fresh cloud assembly folder inside this run's temporary folder, which the global teardown
+ * removes: an App left to pick its own would leave a `cdk.out*` folder in the system temp per App.
+ */
+export function assemblyDirectory(): string {
+  return mkdtempSync(join(inject('testTempDir'), 'cdk.out-'));
+}
+
+/**
  * An App for tests, with cdk.json's context. aws-cdk-lib's built-in CloudFormation schema validation
  * costs seconds per process and checks aws-cdk-lib rather than us, so it is off here (`cdk synth`
  * still runs it).
  */
 export function testApp(options: { bundle?: boolean; context?: Record<string, unknown> } = {}): App {
   return new App({
+    outdir: assemblyDirectory(),
     context: { ...CDK_JSON_CONTEXT, ...(options.bundle ? {} : NO_BUNDLING_CONTEXT), ...options.context },
     builtinCloudFormationValidation: false,
   });
