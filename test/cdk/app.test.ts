@@ -3,13 +3,13 @@
  * that names them, before anything is deployed.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Api } from '../../lib/api.js';
-import { readAppConfig } from '../../lib/app-config.js';
+import { AppConfigError, readAppConfig } from '../../lib/app-config.js';
 import { KeyStore } from '../../lib/key-store.js';
 import { ScopegateFunction } from '../../lib/scopegate-function.js';
 import { ScopegateStack } from '../../lib/scopegate-stack.js';
@@ -53,6 +53,18 @@ describe('readAppConfig', () => {
   it('refuses a stack name CloudFormation would refuse', () => {
     expect(() => readAppConfig(appWith({ stackName: 'my_stack' }).node, {})).toThrow(/stackName/);
   });
+
+  it.each([
+    { stackName: 'my_stack' },
+    { authorizerCacheTtlSeconds: 'abc' },
+    { apiGatewayCloudWatchRole: 'no' },
+  ])('refuses %j with an AppConfigError, the kind bin/app.ts prints as one line', (context) => {
+    expect(() => readAppConfig(appWith(context).node, {})).toThrow(AppConfigError);
+  });
+
+  it('refuses a SCOPEGATE_STACK_NAME CloudFormation would refuse with an AppConfigError', () => {
+    expect(() => readAppConfig(appWith().node, { SCOPEGATE_STACK_NAME: 'a b' })).toThrow(AppConfigError);
+  });
 });
 
 /**
@@ -86,6 +98,22 @@ describe('bin/app.ts', () => {
     );
 
     expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(60);
+  });
+
+  it.each([
+    [
+      { authorizerCacheTtlSeconds: 'abc' },
+      'scopegate: Context authorizerCacheTtlSeconds must be a whole number from 0 to 3600, got "abc"',
+    ],
+    [
+      { stackName: '1bad' },
+      'scopegate: Context stackName (or SCOPEGATE_STACK_NAME) must start with a letter and hold only letters, digits and hyphens, got "1bad"',
+    ],
+  ])('answers the bad setting %j with one line on stderr, exit 1 and no assembly', (context, line) => {
+    const { outdir, status, stdout, stderr } = runApp(context);
+
+    expect({ status, stdout, stderr }).toEqual({ status: 1, stdout: '', stderr: `${line}\n` });
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
   });
 });
 
