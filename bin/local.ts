@@ -17,7 +17,7 @@ try {
     process.exit(0);
   };
   void stack.dynamoDied.then(async (output) => {
-    console.error(`\nDynamoDB Local stopped unexpectedly; stopping the stack.\n${output}`);
+    console.error(`\nDynamoDB Local stopped unexpectedly.\n${labelledLastOutput(output)}Stopping the stack.`);
     await stack.stop();
     process.exit(1);
   });
@@ -26,4 +26,11 @@ try {
 } catch (error) {
   console.error(`scopegate: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
+}
+
+/** DynamoDB Local's last lines, each marked as its own so they do not read like a restart of ours. */
+function labelledLastOutput(output: string): string {
+  const lines = output.split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return '';
+  return `DynamoDB Local's last output:\n${lines.map((line) => `dynamodb-local | ${line}\n`).join('')}`;
 }

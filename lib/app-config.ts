@@ -1,10 +1,15 @@
 /**
  * Reads the CDK app's settings from context (`cdk deploy -c authorizerCacheTtlSeconds=300`) or the
- * environment, and refuses bad values before anything is synthesised.
+ * environment, and refuses bad values with an AppConfigError before anything is synthesised.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { MAX_AUTHORIZER_CACHE_TTL_SECONDS } from './authorizer.js';
+
+/** A context or environment setting the user got wrong: worth one line, not a stack trace. */
+export class AppConfigError extends Error {
+  override readonly name = 'AppConfigError';
+}
 
 export interface AppConfig {
   readonly stackName: string;
@@ -20,8 +25,8 @@ export interface AppConfig {
 export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stackName = String(node.tryGetContext('stackName') ?? env.SCOPEGATE_STACK_NAME ?? 'Scopegate');
   if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) {
-    throw new Error(
-      `stackName must start with a letter and hold only letters, digits and hyphens, got '${stackName}'`,
+    throw new AppConfigError(
+      `Context stackName (or SCOPEGATE_STACK_NAME) must start with a letter and hold only letters, digits and hyphens, got ${JSON.stringify(stackName)}`,
     );
   }
   return {
@@ -45,7 +50,7 @@ function cacheTtlSeconds(value: unknown): number {
         ? Number(value)
         : Number.NaN;
   if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_AUTHORIZER_CACHE_TTL_SECONDS) {
-    throw new Error(
+    throw new AppConfigError(
       `Context authorizerCacheTtlSeconds must be a whole number from 0 to ${MAX_AUTHORIZER_CACHE_TTL_SECONDS}, got ${JSON.stringify(value)}`,
     );
   }
@@ -56,5 +61,5 @@ function booleanContext(value: unknown, name: string, fallback: boolean): boolea
   if (value === undefined) return fallback;
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw new Error(`Context ${name} must be true or false, got ${JSON.stringify(value)}`);
+  throw new AppConfigError(`Context ${name} must be true or false, got ${JSON.stringify(value)}`);
 }

@@ -1,9 +1,16 @@
-/** The REST API: exactly the route table, every method behind the key authorizer, DESIGN.md §4 bodies. */
+/** The REST API: exactly the route table, every method behind the key authorizer, the documented error bodies. */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../../lambdas/core/gateway-responses.js';
 import { ROUTES, routeKey } from '../../lambdas/core/routes.js';
-import { logicalIdOf, methodRoutes, resourcesOfType, type Synthesized, synthesize } from './template.js';
+import {
+  arnOf,
+  logicalIdOf,
+  methodRoutes,
+  resourcesOfType,
+  type Synthesized,
+  synthesize,
+} from './template.js';
 
 let synthesized: Synthesized;
 beforeAll(() => {
@@ -22,7 +29,12 @@ describe('routes', () => {
     const [authorizerId, ...others] = Object.keys(authorizers);
 
     expect(others).toEqual([]);
-    expect(authorizers[authorizerId ?? '']?.Properties.Type).toBe('REQUEST');
+    const authorizer = authorizers[authorizerId ?? '']?.Properties;
+    expect(authorizer?.Type).toBe('REQUEST');
+    expect(authorizer?.RestApiId).toEqual({ Ref: logicalIdOf(synthesized.stack.api.restApi) });
+    expect(JSON.stringify(authorizer?.AuthorizerUri)).toContain(
+      JSON.stringify(arnOf(logicalIdOf(synthesized.stack.keyAuthorizer.handler.function))),
+    );
     for (const { route, method } of methodRoutes(synthesized.template)) {
       expect({ route, type: method.Properties.AuthorizationType }).toEqual({ route, type: 'CUSTOM' });
       expect({ route, authorizer: method.Properties.AuthorizerId }).toEqual({
@@ -53,15 +65,58 @@ describe('routes', () => {
     }
   });
 
-  it('lets only this API invoke the Lambdas', () => {
-    const restApiId = logicalIdOf(synthesized.stack.api.restApi);
-    const permissions = Object.values(resourcesOfType(synthesized.template, 'AWS::Lambda::Permission'));
+  it("lets API Gateway invoke each service Lambda only for its own routes on this API's stage", () => {
+    const { stack, template } = synthesized;
+    const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
+      (permission) =>
+        JSON.stringify(permission.Properties.FunctionName) !==
+        JSON.stringify(arnOf(logicalIdOf(stack.keyAuthorizer.handler.function))),
+    );
+    const granted = permissions.map(({ Properties }) => ({
+      principal: Properties.Principal,
+      action: Properties.Action,
+      functionName: Properties.FunctionName,
+      sourceArn: Properties.SourceArn,
+    }));
 
-    expect(permissions.length).toBeGreaterThan(0);
-    for (const permission of permissions) {
-      expect(permission.Properties.Principal).toBe('apigateway.amazonaws.com');
-      expect(JSON.stringify(permission.Properties.SourceArn)).toContain(JSON.stringify({ Ref: restApiId }));
-    }
+    // One grant per route, for `METHOD /path` with path parameters as `*`; no `*/*`, no test-invoke stage.
+    expect(granted).toHaveLength(ROUTES.length);
+    expect(granted).toEqual(
+      expect.arrayContaining(
+        ROUTES.map((route) => ({
+          principal: 'apigateway.amazonaws.com',
+          action: 'lambda:InvokeFunction',
+          functionName: arnOf(logicalIdOf(stack.services.functions[route.service].function)),
+          sourceArn: executeApiArn(
+            { Ref: logicalIdOf(stack.api.restApi) },
+            '/',
+            { Ref: logicalIdOf(stack.api.restApi.deploymentStage) },
+            `/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
+          ),
+        })),
+      ),
+    );
+  });
+
+  it('lets API Gateway invoke the authorizer Lambda only as this API’s key authorizer', () => {
+    const { stack, template } = synthesized;
+    const authorizerFunction = arnOf(logicalIdOf(stack.keyAuthorizer.handler.function));
+    const grants = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
+      (permission) =>
+        JSON.stringify(permission.Properties.FunctionName) === JSON.stringify(authorizerFunction),
+    );
+    const [authorizerId] = Object.keys(resourcesOfType(template, 'AWS::ApiGateway::Authorizer'));
+
+    expect(grants.map(({ Properties }) => Properties)).toEqual([
+      {
+        Principal: 'apigateway.amazonaws.com',
+        Action: 'lambda:InvokeFunction',
+        FunctionName: authorizerFunction,
+        SourceArn: executeApiArn({ Ref: logicalIdOf(stack.api.restApi) }, '/authorizers/', {
+          Ref: authorizerId,
+        }),
+      },
+    ]);
   });
 
   it('is a regional REST API without API Gateway API keys', () => {
@@ -112,7 +167,7 @@ describe('gateway responses', () => {
       '404',
       JSON.stringify({ message: 'Not found.', error_code: 'not_found' }),
     ],
-  ])('answers %s with %s and the DESIGN.md §4 body', (type, status, template) => {
+  ])('answers %s with %s and the documented error body', (type, status, template) => {
     synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: type,
       StatusCode: status,
@@ -127,8 +182,22 @@ describe('stage', () => {
     const setting = stage?.Properties.AccessLogSetting as { DestinationArn: unknown; Format: string };
     const format = JSON.parse(setting.Format) as Record<string, string>;
 
+    // The log group's own ARN, without the `:*` of its GetAtt Arn (feature flag
+    // @aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard).
     expect(setting.DestinationArn).toEqual({
-      'Fn::GetAtt': [logicalIdOf(synthesized.stack.api.accessLogGroup), 'Arn'],
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: logicalIdOf(synthesized.stack.api.accessLogGroup) },
+        ],
+      ],
     });
     expect(format).toMatchObject({
       requestId: '$context.requestId',
@@ -140,7 +209,11 @@ describe('stage', () => {
       principalId: '$context.authorizer.principalId',
     });
     expect(setting.Format).not.toMatch(/Authorization|header/i);
-    synthesized.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(
+      resourcesOfType(synthesized.template, 'AWS::Logs::LogGroup')[
+        logicalIdOf(synthesized.stack.api.accessLogGroup)
+      ]?.Properties.RetentionInDays,
+    ).toBe(30);
   });
 
   it('throttles every method by default and enables X-Ray tracing', () => {
@@ -191,3 +264,22 @@ describe('account-wide API Gateway CloudWatch role (access logging needs it)', (
     expect(Object.values(resourcesOfType(template, 'AWS::ApiGateway::Account'))).toHaveLength(0);
   });
 });
+
+/** `arn:<partition>:execute-api:<region>:<account>:` followed by `parts`, as CloudFormation joins it. */
+function executeApiArn(...parts: unknown[]): unknown {
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':execute-api:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':',
+        ...parts,
+      ],
+    ],
+  };
+}

@@ -2,19 +2,18 @@
  * The CDK app's settings and the constructs' prop validation: bad values are refused with a message
  * that names them, before anything is deployed.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Api } from '../../lib/api.js';
-import { readAppConfig } from '../../lib/app-config.js';
+import { AppConfigError, readAppConfig } from '../../lib/app-config.js';
 import { KeyStore } from '../../lib/key-store.js';
 import { ScopegateFunction } from '../../lib/scopegate-function.js';
 import { ScopegateStack } from '../../lib/scopegate-stack.js';
-import { NO_BUNDLING_CONTEXT, testApp } from './template.js';
+import { assemblyDirectory, CDK_JSON_CONTEXT, NO_BUNDLING_CONTEXT, testApp } from './template.js';
 
 const appWith = (context: Record<string, unknown> = {}): App => testApp({ context });
 
@@ -54,23 +53,43 @@ describe('readAppConfig', () => {
   it('refuses a stack name CloudFormation would refuse', () => {
     expect(() => readAppConfig(appWith({ stackName: 'my_stack' }).node, {})).toThrow(/stackName/);
   });
+
+  it.each([
+    { stackName: 'my_stack' },
+    { authorizerCacheTtlSeconds: 'abc' },
+    { apiGatewayCloudWatchRole: 'no' },
+  ])('refuses %j with an AppConfigError, the kind bin/app.ts prints as one line', (context) => {
+    expect(() => readAppConfig(appWith(context).node, {})).toThrow(AppConfigError);
+  });
+
+  it('refuses a SCOPEGATE_STACK_NAME CloudFormation would refuse with an AppConfigError', () => {
+    expect(() => readAppConfig(appWith().node, { SCOPEGATE_STACK_NAME: 'a b' })).toThrow(AppConfigError);
+  });
 });
 
-describe('bin/app.ts', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'scopegate-cdk-'));
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+/**
+ * Runs bin/app.ts as `cdk synth` does: context in CDK_CONTEXT_JSON, the assembly folder in CDK_OUTDIR.
+ * No bundling, and no aws-cdk-lib CloudFormation schema check: seconds of work `cdk synth` does anyway.
+ */
+function runApp(context: Record<string, unknown>) {
+  const outdir = assemblyDirectory();
+  const { SCOPEGATE_STACK_NAME: _ignored, ...env } = process.env;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+    env: {
+      ...env,
+      CDK_OUTDIR: outdir,
+      CDK_VALIDATION: 'false',
+      CDK_CONTEXT_JSON: JSON.stringify({ ...CDK_JSON_CONTEXT, ...NO_BUNDLING_CONTEXT, ...context }),
+    },
+    encoding: 'utf8',
+  });
+  return { outdir, status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
 
+describe('bin/app.ts', () => {
   it('synthesises the Scopegate stack with cdk-nag and the cache TTL from context', () => {
-    execFileSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
-      env: {
-        ...process.env,
-        CDK_OUTDIR: outdir,
-        // aws-cdk-lib's own CloudFormation schema check: seconds of work that `cdk synth` does anyway.
-        CDK_VALIDATION: 'false',
-        CDK_CONTEXT_JSON: JSON.stringify({ ...NO_BUNDLING_CONTEXT, authorizerCacheTtlSeconds: '60' }),
-      },
-      stdio: 'pipe',
-    });
+    const { outdir, status, stderr } = runApp({ authorizerCacheTtlSeconds: '60' });
+    expect(status, stderr).toBe(0);
     const template = JSON.parse(readFileSync(join(outdir, 'Scopegate.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
@@ -79,6 +98,22 @@ describe('bin/app.ts', () => {
     );
 
     expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(60);
+  });
+
+  it.each([
+    [
+      { authorizerCacheTtlSeconds: 'abc' },
+      'scopegate: Context authorizerCacheTtlSeconds must be a whole number from 0 to 3600, got "abc"',
+    ],
+    [
+      { stackName: '1bad' },
+      'scopegate: Context stackName (or SCOPEGATE_STACK_NAME) must start with a letter and hold only letters, digits and hyphens, got "1bad"',
+    ],
+  ])('answers the bad setting %j with one line on stderr, exit 1 and no assembly', (context, line) => {
+    const { outdir, status, stdout, stderr } = runApp(context);
+
+    expect({ status, stdout, stderr }).toEqual({ status: 1, stdout: '', stderr: `${line}\n` });
+    expect(existsSync(join(outdir, 'manifest.json'))).toBe(false);
   });
 });
 

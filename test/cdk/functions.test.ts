@@ -71,11 +71,12 @@ describe('least privilege', () => {
       actionsOf(statement)[0]?.startsWith('dynamodb:'),
     );
 
-    expect(dynamo).toEqual([
+    // Compared sorted: @aws-cdk/aws-iam:minimizePolicies sorts the actions it merges.
+    expect(dynamo.map((statement) => ({ ...statement, Action: actionsOf(statement).toSorted() }))).toEqual([
       {
         Effect: 'Allow',
-        Action: [...TABLE_ACTIONS.readwrite],
-        Resource: [arnOf(logicalIdOf(synthesized.stack.keyStore.data))],
+        Action: [...TABLE_ACTIONS.readwrite].toSorted(),
+        Resource: arnOf(logicalIdOf(synthesized.stack.keyStore.data)),
       },
     ]);
     expect(TABLE_ACTIONS.readwrite.toSorted()).toEqual(

@@ -2,21 +2,49 @@
  * Synthesis and template-reading helpers for the CDK tests. Assertions read the CloudFormation
  * template itself (paths, policies, settings), so they hold whatever the constructs do internally.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { inject } from 'vitest';
 import { ScopegateStack, type ScopegateStackProps } from '../../lib/scopegate-stack.js';
 
 /** Skips asset bundling: template assertions do not need the bundles (bundling.test.ts builds them). */
 export const NO_BUNDLING_CONTEXT = { 'aws:cdk:bundling-stacks': [] };
 
 /**
- * An App for tests. aws-cdk-lib's built-in CloudFormation schema validation costs seconds per process
- * and checks aws-cdk-lib rather than us, so it is off here (`cdk synth` still runs it).
+ * The context `cdk synth` gets from cdk.json, feature flags included: the flags change resources
+ * (IAM policy layout, log destinations, logical IDs), so tests synthesise with exactly these.
+ */
+export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = readCdkJsonContext();
+
+function readCdkJsonContext(): Record<string, unknown> {
+  const cdkJson: unknown = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
+  const context = (cdkJson as { context?: unknown }).context;
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) {
+    throw new Error('cdk.json has no "context" object');
+  }
+  return context as Record<string, unknown>;
+}
+
+/**
+ * A fresh cloud assembly folder inside this run's temporary folder, which the global teardown
+ * removes: an App left to pick its own would leave a `cdk.out*` folder in the system temp per App.
+ */
+export function assemblyDirectory(): string {
+  return mkdtempSync(join(inject('testTempDir'), 'cdk.out-'));
+}
+
+/**
+ * An App for tests, with cdk.json's context. aws-cdk-lib's built-in CloudFormation schema validation
+ * costs seconds per process and checks aws-cdk-lib rather than us, so it is off here (`cdk synth`
+ * still runs it).
  */
 export function testApp(options: { bundle?: boolean; context?: Record<string, unknown> } = {}): App {
   return new App({
-    context: { ...(options.bundle ? {} : NO_BUNDLING_CONTEXT), ...options.context },
+    outdir: assemblyDirectory(),
+    context: { ...CDK_JSON_CONTEXT, ...(options.bundle ? {} : NO_BUNDLING_CONTEXT), ...options.context },
     builtinCloudFormationValidation: false,
   });
 }
