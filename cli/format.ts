@@ -1,6 +1,7 @@
-/** Human-readable renderings of keys and projects (the `--json` shapes live with the domain). */
+/** Human-readable renderings of keys, teams and projects (the `--json` shapes live with the domain). */
 import type { KeyMetadata } from '../lambdas/account/key-metadata.js';
 import type { Project } from '../lambdas/account/projects.js';
+import type { Team } from '../lambdas/account/teams.js';
 
 export function keyDetails(key: KeyMetadata): string {
   const rows: [string, string][] = [
@@ -48,6 +49,14 @@ export function keyTable(keys: readonly KeyMetadata[], projectId: string): strin
       key.expiresAt ?? 'never',
       key.createdAt ?? '-',
     ]),
+  );
+}
+
+export function teamTable(teams: readonly Team[]): string {
+  if (teams.length === 0) return 'No teams yet: create one with `scopegate teams create --name NAME`.';
+  return table(
+    ['ID', 'NAME', 'CREATED'],
+    teams.map((team) => [team.id, truncate(team.name, 40), team.createdAt]),
   );
 }
 
