@@ -13,10 +13,10 @@ export function requiredName(values: CommandLine['values']): string {
   return name.value;
 }
 
-/** An id given on the command line, checked before any table is read. */
+/** A team id given with `field` (`--team` or `--id`), checked before any table is read. */
 export function checkedId(id: string, field: 'team' | 'id'): string {
   if (!TEAM_ID_PATTERN.test(id)) {
-    throw new CliFailure('validation_error', `invalid ${field === 'id' ? 'team' : field} id`, [
+    throw new CliFailure('validation_error', 'invalid team id', [
       { path: field, message: 'may only contain letters, digits, _ and - (at most 64)' },
     ]);
   }

@@ -469,6 +469,14 @@ describe('errors', () => {
       'validation_error',
       /invalid team/,
     ],
+    [
+      'an invalid --id',
+      ['teams', 'create', '--name', 't', '--id', 'a/b'],
+      'validation_error',
+      /invalid team id/,
+    ],
+    ['a team without a name', ['teams', 'create'], 'validation_error', /name: is required/],
+    ['an option teams list does not take', ['teams', 'list', '--team', 'x'], 'usage_error', /does not apply/],
   ])('exits 2 on %s, with a JSON error on stderr', async (_case, argv, code, message) => {
     const run = await cli([...argv, '--json']);
     expect(run.code).toBe(2);
