@@ -14,10 +14,12 @@ export const OPTIONS = {
   'allowed-domains': { type: 'string', multiple: true },
   'expires-at': { type: 'string', multiple: true },
   team: { type: 'string', multiple: true },
+  id: { type: 'string', multiple: true },
   stack: { type: 'string', multiple: true },
   region: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -34,6 +36,7 @@ export interface CommandLine {
   readonly values: Readonly<Partial<Record<StringOption, string>>>;
   readonly json: boolean;
   readonly help: boolean;
+  readonly version: boolean;
   /** The options actually given, for the per-command check. */
   readonly given: readonly OptionName[];
 }
@@ -61,6 +64,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     values,
     json: parsed.values.json === true,
     help: parsed.values.help === true,
+    version: parsed.values.version === true,
     given,
   };
 }

@@ -23,4 +23,4 @@ export interface Command {
 }
 
 /** Options every command takes. */
-export const GLOBAL_OPTIONS: readonly OptionName[] = ['stack', 'region', 'json', 'help'];
+export const GLOBAL_OPTIONS: readonly OptionName[] = ['stack', 'region', 'json', 'help', 'version'];

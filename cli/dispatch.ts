@@ -6,16 +6,21 @@ import type { CommandLine } from './args.js';
 import { type Command, GLOBAL_OPTIONS } from './command.js';
 import { keyCommands } from './commands/keys.js';
 import { projectCommands } from './commands/projects.js';
+import { teamCommands } from './commands/teams.js';
 import { usageError } from './failure.js';
 import { commandHelp, generalHelp } from './help.js';
 
-export const COMMANDS: readonly Command[] = [...keyCommands, ...projectCommands];
+export const COMMANDS: readonly Command[] = [...keyCommands, ...teamCommands, ...projectCommands];
 
 export type Dispatch =
-  { readonly help: string } | { readonly command: Command; readonly args: readonly string[] };
+  | { readonly help: string }
+  | { readonly version: true }
+  | { readonly command: Command; readonly args: readonly string[] };
 
 export function dispatch(line: CommandLine): Dispatch {
   const asksHelp = line.help || line.words[0] === 'help';
+  // Like --help, --version answers whatever else is on the line, and touches no table.
+  if (line.version && !asksHelp) return { version: true };
   const words = line.words[0] === 'help' ? line.words.slice(1) : line.words;
   const [group, action, ...args] = words;
   if (group === undefined) return { help: generalHelp(COMMANDS) };

@@ -2,9 +2,10 @@
  * The CLI's one failure type: a stable code, the exit status, a one-line message and, for invalid
  * key fields, the per-field errors. Exit 2 means "fix the command"; exit 1 means "something failed".
  */
+import { AlreadyExistsError } from '../lambdas/account/conflicts.js';
 import { KeyInputError } from '../lambdas/account/key-input.js';
 import { KeyNotFoundError, KeyRevokedError, ProjectNotFoundError } from '../lambdas/account/keys.js';
-import { ProjectExistsError } from '../lambdas/account/projects.js';
+import { TeamNotFoundError } from '../lambdas/account/teams.js';
 import type { FieldError } from '../lambdas/core/errors.js';
 
 export type FailureCode =
@@ -12,7 +13,7 @@ export type FailureCode =
   | 'validation_error'
   | 'not_found'
   | 'key_revoked'
-  | 'conflict'
+  | 'already_exists'
   | 'unavailable'
   | 'internal_error';
 
@@ -21,7 +22,7 @@ const EXIT_CODES: Readonly<Record<FailureCode, 1 | 2>> = {
   validation_error: 2,
   not_found: 2,
   key_revoked: 2,
-  conflict: 2,
+  already_exists: 2,
   unavailable: 1,
   internal_error: 1,
 };
@@ -68,11 +69,15 @@ const ACCESS_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'Unrecog
 export function toFailure(error: unknown, hints: FailureHints): CliFailure {
   if (error instanceof CliFailure) return error;
   if (error instanceof KeyInputError) return new CliFailure('validation_error', error.message, error.errors);
-  if (error instanceof KeyNotFoundError || error instanceof ProjectNotFoundError) {
+  if (
+    error instanceof KeyNotFoundError ||
+    error instanceof ProjectNotFoundError ||
+    error instanceof TeamNotFoundError
+  ) {
     return new CliFailure('not_found', error.message);
   }
   if (error instanceof KeyRevokedError) return new CliFailure('key_revoked', error.message);
-  if (error instanceof ProjectExistsError) return new CliFailure('conflict', error.message);
+  if (error instanceof AlreadyExistsError) return new CliFailure('already_exists', error.message);
   if (!(error instanceof Error)) {
     return new CliFailure('internal_error', `unexpected failure: ${String(error)}`);
   }

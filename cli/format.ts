@@ -1,6 +1,7 @@
-/** Human-readable renderings of keys and projects (the `--json` shapes live with the domain). */
+/** Human-readable renderings of keys, teams and projects (the `--json` shapes live with the domain). */
 import type { KeyMetadata } from '../lambdas/account/key-metadata.js';
 import type { Project } from '../lambdas/account/projects.js';
+import type { Team } from '../lambdas/account/teams.js';
 
 export function keyDetails(key: KeyMetadata): string {
   const rows: [string, string][] = [
@@ -19,6 +20,7 @@ export function keyDetails(key: KeyMetadata): string {
     ['last used', key.lastUsedAt ?? 'never'],
     ...(key.revokedAt ? ([['revoked', key.revokedAt]] as [string, string][]) : []),
     ...key.warnings.map((warning): [string, string] => ['warning', warning]),
+    ...key.malformed.map((problem): [string, string] => ['malformed', problem]),
   ];
   return rows.map(([label, value]) => `${label.padEnd(16)}${value}`).join('\n');
 }
@@ -35,19 +37,36 @@ export function createdKeyText(key: string, metadata: KeyMetadata, targetLabel: 
   ].join('\n');
 }
 
+const MALFORMED_MARK = ' (malformed)';
+
 export function keyTable(keys: readonly KeyMetadata[], projectId: string): string {
   if (keys.length === 0) return `No API keys in project ${projectId}.`;
-  return table(
+  const rows = table(
     ['ID', 'PREFIX', 'NAME', 'PERMISSION', 'STATUS', 'EXPIRES', 'CREATED'],
     keys.map((key) => [
       key.id,
       key.prefix,
       truncate(key.name, 32),
       key.permission,
-      key.status,
+      key.malformed.length > 0 ? `${key.status}${MALFORMED_MARK}` : key.status,
       key.expiresAt ?? 'never',
       key.createdAt ?? '-',
     ]),
+  );
+  if (!keys.some((key) => key.malformed.length > 0)) return rows;
+  return [
+    rows,
+    '',
+    'A malformed item authorises nothing. `scopegate keys show ID` says what is wrong with it;',
+    '`scopegate keys revoke ID` revokes it; fix or delete it in the DynamoDB console.',
+  ].join('\n');
+}
+
+export function teamTable(teams: readonly Team[]): string {
+  if (teams.length === 0) return 'No teams yet: create one with `scopegate teams create --name NAME`.';
+  return table(
+    ['ID', 'NAME', 'CREATED'],
+    teams.map((team) => [team.id, truncate(team.name, 40), team.createdAt]),
   );
 }
 

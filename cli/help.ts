@@ -3,7 +3,7 @@ import type { OptionName } from './args.js';
 import { type Command, GLOBAL_OPTIONS } from './command.js';
 
 const OPTION_HELP: Readonly<Record<OptionName, { readonly value?: string; readonly text: string }>> = {
-  name: { value: 'NAME', text: 'what the key or project is for (1–100 characters)' },
+  name: { value: 'NAME', text: "the key's, team's or project's name (1–100 characters)" },
   project: { value: 'ID', text: 'project id (default on the local stack: default)' },
   permission: {
     value: 'LEVEL',
@@ -13,11 +13,13 @@ const OPTION_HELP: Readonly<Record<OptionName, { readonly value?: string; readon
   'allowed-ips': { value: 'LIST', text: 'IPv4/IPv6 addresses and CIDR ranges; "" = any IP (default)' },
   'allowed-domains': { value: 'LIST', text: 'sending domains the key may send from; "" = any (default)' },
   'expires-at': { value: 'ISO', text: 'expiry, e.g. 2030-01-31 or 2030-01-31T12:00:00Z; never = no expiry' },
-  team: { value: 'ID', text: 'team id (default on the local stack: local)' },
+  team: { value: 'ID', text: 'team id, from `scopegate teams list` (default on the local stack: local)' },
+  id: { value: 'ID', text: 'use this team id instead of a generated team_… (letters, digits, _ and -)' },
   stack: { value: 'NAME', text: 'work on a deployed stack instead of the local one' },
   region: { value: 'REGION', text: "the stack's region (default: AWS_REGION)" },
   json: { text: 'machine-readable output (errors as JSON on stderr)' },
   help: { text: 'show help' },
+  version: { text: 'print the version and exit' },
 };
 
 export function usageLine(command: Command): string {
@@ -36,7 +38,7 @@ export function generalHelp(commands: readonly Command[]): string {
   return [
     'Usage: scopegate <command> [options]',
     '',
-    'Manages scopegate API keys and projects: on the local stack (`npm start`) by default,',
+    'Manages scopegate API keys, teams and projects: on the local stack (`npm start`) by default,',
     'or on a deployed stack with --stack NAME --region REGION.',
     '',
     'Commands:',

@@ -8,6 +8,7 @@ import { dispatch } from './dispatch.js';
 import { type FailureHints, toFailure, usageError } from './failure.js';
 import { createOutput, type Writer } from './output.js';
 import { type Env, resolveTarget, type Target } from './target.js';
+import { packageVersion } from './version.js';
 
 export interface CliIo {
   readonly stdout: Writer;
@@ -30,6 +31,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const next = dispatch(line);
     if ('help' in next) {
       io.stdout.write(`${next.help}\n`);
+      return 0;
+    }
+    if ('version' in next) {
+      const version = packageVersion();
+      output.result({ name: 'scopegate', version }, () => `scopegate ${version}`);
       return 0;
     }
     assertStackArguments(next.command, line);

@@ -24,6 +24,7 @@ const FIELD_FLAGS: Readonly<Record<string, string>> = {
   allowed_domains: '--allowed-domains',
   expires_at: '--expires-at',
   team: '--team',
+  id: '--id',
 };
 
 export function createOutput(io: { stdout: Writer; stderr: Writer }, json: boolean): Output {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createKey } from '../lambdas/account/keys.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
+import { ensureTeam } from '../lambdas/account/teams.js';
 import { LOCAL, localPort } from './config.js';
 import { openApiJson } from '../docs/openapi.js';
 import { accessLogLine } from './access-log.js';
@@ -19,7 +20,7 @@ import {
   startDynamoDbLocal,
   startSesLocal,
 } from './services.js';
-import { ensureTables } from './tables.js';
+import { ensureTables, type TableNames } from './tables.js';
 
 export interface LocalStackOptions {
   readonly host: string;
@@ -118,16 +119,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** Creates team `local`, project `default` and its first key, once; returns the key when it did. */
-async function seed(documents: DynamoDBDocumentClient): Promise<string | undefined> {
-  const store = { documents, dataTable: LOCAL.tables.data };
+/**
+ * Creates team `local`, project `default` and its first key, once; returns the key when it did. The
+ * team is ensured on every start: a data folder from before teams were explicit has the project but
+ * no team record, and `projects create` needs one.
+ */
+export async function seed(
+  documents: DynamoDBDocumentClient,
+  tables: TableNames = LOCAL.tables,
+): Promise<string | undefined> {
+  const store = { documents, dataTable: tables.data };
+  await ensureTeam(store, { id: LOCAL.teamId, name: LOCAL.teamId });
   if (await getProject(store, LOCAL.projectId)) return undefined;
   await createProject(store, { id: LOCAL.projectId, teamId: LOCAL.teamId, name: 'default' });
   const created = await createKey(
     {
       documents,
-      apiKeysTable: LOCAL.tables.apiKeys,
-      dataTable: LOCAL.tables.data,
+      apiKeysTable: tables.apiKeys,
+      dataTable: tables.data,
       environment: LOCAL.keyEnvironment,
     },
     { name: 'local full access', projectId: LOCAL.projectId, permission: 'full_access' },

@@ -1,7 +1,7 @@
 /**
- * Validation of the settable fields of an API key (DESIGN.md §2, §3), shared by the CLI and the
- * `/v1/api-keys` routes. Pure: no AWS, no clock of its own. Every problem is collected, so a caller
- * sees all of them at once, each with the API field it concerns.
+ * Validation of the settable fields of an API key (its name, access and restrictions), shared by the
+ * CLI and the `/v1/api-keys` routes. Pure: no AWS, no clock of its own. Every problem is collected,
+ * so a caller sees all of them at once, each with the API field it concerns.
  */
 import type { FieldError } from '../core/errors.js';
 import { formatRange, parseAllowList } from '../core/ip-allowlist.js';

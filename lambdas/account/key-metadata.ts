@@ -1,7 +1,8 @@
 /**
  * The public view of an ApiKeys item: everything an owner may see about a key, never its hash. Read
  * through `readKeyItem`, the authorizer's own reader, so what is shown is what the authorizer enforces
- * (effective scopes; hand-edit problems surface as `warnings`).
+ * (effective scopes; hand-edit problems it tolerates surface as `warnings`, and what makes an item
+ * unusable as a key at all as `malformed`).
  */
 import { type KeyEnvironment, keyPrefix } from '../core/api-key.js';
 import { splitAllowListEntries } from '../core/ip-allowlist.js';
@@ -30,15 +31,23 @@ export interface KeyMetadata {
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
   readonly lastUsedAt: string | null;
-  /** `invalid`: the item cannot authorise anything as stored (see `warnings`). */
+  /** `invalid`: the item cannot authorise anything as stored (see `malformed` and `warnings`). */
   readonly status: KeyStatus;
   readonly warnings: readonly string[];
+  /**
+   * Why the item is not a well-formed ApiKeys item (a required attribute missing, an unknown type, a
+   * value that cannot be read); empty when it is. Such an item authorises nothing, but can be shown
+   * and revoked.
+   */
+  readonly malformed: readonly string[];
 }
 
+/** `unreadable`: the attributes whose stored value could not be read (see raw-item.ts). */
 export function keyMetadata(
   item: Readonly<Record<string, unknown>>,
   environment: KeyEnvironment,
   now: Date,
+  unreadable: readonly string[] = [],
 ): KeyMetadata {
   const id = text(item.keyId) ?? '';
   const reading = readKeyItem(item);
@@ -66,11 +75,13 @@ export function keyMetadata(
       permission: 'custom',
       scopes: [],
       allowedDomains: allowedDomains ?? null,
-      status: 'invalid',
-      warnings: reading.problems,
+      status: item.revokedAt === undefined ? 'invalid' : 'revoked',
+      warnings: [],
+      malformed: [...unreadable, ...reading.problems],
     };
   }
   const { record, warnings } = reading;
+  const status = statusOf(record.revokedAt, record.expiresAt, record.allowedIps.ok, now);
   return {
     ...shared,
     type: record.type,
@@ -78,8 +89,10 @@ export function keyMetadata(
     scopes: effectiveScopes(record.type, record.permission, record.scopes),
     allowedDomains: record.allowedDomains ?? null,
     revokedAt: record.revokedAt ?? null,
-    status: statusOf(record.revokedAt, record.expiresAt, record.allowedIps.ok, now),
+    // An unreadable value makes the authorizer's own read fail, so such an item authorises nothing.
+    status: unreadable.length > 0 && status !== 'revoked' ? 'invalid' : status,
     warnings,
+    malformed: unreadable,
   };
 }
 
@@ -114,6 +127,7 @@ export function keyJson(key: KeyMetadata) {
     revoked_at: key.revokedAt,
     status: key.status,
     warnings: key.warnings,
+    malformed: key.malformed,
   };
 }
 

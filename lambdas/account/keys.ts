@@ -1,15 +1,19 @@
 /**
- * API key management (DESIGN.md §3): create, list, show, update and revoke the ApiKeys items the
- * authorizer reads. Only the SHA-256 of a key is stored; the key itself leaves this module exactly
- * once, in createKey's answer. No function here ever returns the hash.
+ * API key management: create, list, show, update and revoke the ApiKeys items the authorizer reads.
+ * Only the SHA-256 of a key is stored; the key itself leaves this module exactly once, in createKey's
+ * answer. No function here ever returns the hash.
+ *
+ * Items are read as raw AttributeValues (raw-item.ts), never through lib-dynamodb's unmarshall, which
+ * throws on some hand-edited values: a malformed item is shown as such and can still be revoked.
+ * The document client sends these low-level commands unchanged; only its own commands (un)marshal.
  */
 import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+  type AttributeValue,
+  GetItemCommand,
   QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type GeneratedApiKey,
   generateApiKey,
@@ -29,6 +33,7 @@ import {
 } from './key-input.js';
 import { type KeyMetadata, keyMetadata } from './key-metadata.js';
 import { getProject } from './projects.js';
+import { type PlainItem, plainItem, type RawItem } from './raw-item.js';
 
 export interface KeyStore {
   readonly documents: DynamoDBDocumentClient;
@@ -130,9 +135,9 @@ export async function createKey(store: KeyStore, input: NewKeyInput): Promise<Cr
 }
 
 export async function getKey(store: KeyStore, id: string, lookup: KeyLookup = {}): Promise<KeyMetadata> {
-  const item = await findItem(store, keyIdOf(id), lookup);
-  if (!item) throw new KeyNotFoundError(keyIdOf(id));
-  return keyMetadata(item, store.environment, clock(store));
+  const found = await findItem(store, keyIdOf(id), lookup);
+  if (!found) throw new KeyNotFoundError(keyIdOf(id));
+  return metadataOf(store, found, clock(store));
 }
 
 /** Every key of a project, revoked ones included, newest first. */
@@ -140,19 +145,19 @@ export async function listKeys(store: KeyStore, projectId: string): Promise<KeyM
   if (!(await getProject(store, projectId))) throw new ProjectNotFoundError(projectId);
   const now = clock(store);
   const keys: KeyMetadata[] = [];
-  let startKey: Record<string, unknown> | undefined;
+  let startKey: RawItem | undefined;
   do {
     const page = await store.documents.send(
       new QueryCommand({
         TableName: store.apiKeysTable,
         IndexName: 'byProject',
         KeyConditionExpression: 'projectId = :projectId',
-        ExpressionAttributeValues: { ':projectId': projectId },
+        ExpressionAttributeValues: { ':projectId': { S: projectId } },
         ScanIndexForward: false,
         ExclusiveStartKey: startKey,
       }),
     );
-    keys.push(...(page.Items ?? []).map((item) => keyMetadata(item, store.environment, now)));
+    keys.push(...(page.Items ?? []).map((item) => metadataOf(store, plainItem(item), now)));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return keys;
@@ -167,9 +172,9 @@ export async function updateKey(
 ): Promise<KeyMetadata> {
   const keyId = keyIdOf(id);
   const now = clock(store);
-  const item = await findItem(store, keyId, lookup);
-  if (!item) throw new KeyNotFoundError(keyId);
-  const reading = readKeyItem(item);
+  const found = await findItem(store, keyId, lookup);
+  if (!found) throw new KeyNotFoundError(keyId);
+  const reading = readKeyItem(found.item);
   if (reading.ok && reading.record.revokedAt !== undefined) throw new KeyRevokedError(keyId);
   if (reading.ok && reading.record.type !== 'general') {
     throw new KeyInputError([{ path: 'type', message: 'billing keys are not managed here' }]);
@@ -179,18 +184,18 @@ export async function updateKey(
     : { permission: 'custom' as const, scopes: [] };
   const validated = validateKeyChanges(input, current, now);
   if (!validated.ok) throw new KeyInputError(validated.errors);
-  if (Object.keys(validated.value).length === 0) return keyMetadata(item, store.environment, now);
+  if (Object.keys(validated.value).length === 0) return metadataOf(store, found, now);
 
   try {
     const { Attributes } = await store.documents.send(
-      new UpdateCommand({
+      new UpdateItemCommand({
         TableName: store.apiKeysTable,
-        Key: { keyId },
+        Key: { keyId: { S: keyId } },
         ...updateExpression(validated.value, now),
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return keyMetadata(Attributes ?? {}, store.environment, now);
+    return metadataOf(store, plainItem(Attributes ?? {}), now);
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
     const latest = await findItem(store, keyId, lookup);
@@ -199,7 +204,10 @@ export async function updateKey(
   }
 }
 
-/** Idempotent: revoking a revoked key answers its first revocation. */
+/**
+ * Idempotent: revoking a revoked key answers its first revocation. Works on a malformed item too: the
+ * update needs only its key, so the operator can always revoke what the authorizer already refuses.
+ */
 export async function revokeKey(
   store: KeyStore,
   id: string,
@@ -210,24 +218,24 @@ export async function revokeKey(
   const inProject = lookup.projectId === undefined ? '' : ' AND projectId = :projectId';
   try {
     const { Attributes } = await store.documents.send(
-      new UpdateCommand({
+      new UpdateItemCommand({
         TableName: store.apiKeysTable,
-        Key: { keyId },
+        Key: { keyId: { S: keyId } },
         UpdateExpression: 'SET revokedAt = :now, updatedAt = :now',
         ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}${inProject}`,
         ExpressionAttributeValues: {
-          ':now': now.toISOString(),
-          ...(lookup.projectId === undefined ? {} : { ':projectId': lookup.projectId }),
+          ':now': { S: now.toISOString() },
+          ...(lookup.projectId === undefined ? {} : { ':projectId': { S: lookup.projectId } }),
         },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { key: keyMetadata(Attributes ?? {}, store.environment, now), alreadyRevoked: false };
+    return { key: metadataOf(store, plainItem(Attributes ?? {}), now), alreadyRevoked: false };
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
-    const item = await findItem(store, keyId, lookup);
-    if (!item) throw new KeyNotFoundError(keyId);
-    return { key: keyMetadata(item, store.environment, now), alreadyRevoked: true };
+    const found = await findItem(store, keyId, lookup);
+    if (!found) throw new KeyNotFoundError(keyId);
+    return { key: metadataOf(store, found, now), alreadyRevoked: true };
   }
 }
 
@@ -236,17 +244,19 @@ export function keyIdOf(id: string): string {
   return id.trim().replace(/^sk_(live|test)_/, '');
 }
 
-async function findItem(
-  store: KeyStore,
-  keyId: string,
-  lookup: KeyLookup,
-): Promise<Record<string, unknown> | undefined> {
+async function findItem(store: KeyStore, keyId: string, lookup: KeyLookup): Promise<PlainItem | undefined> {
   if (!isKeyId(keyId)) return undefined;
   const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.apiKeysTable, Key: { keyId }, ConsistentRead: true }),
+    new GetItemCommand({ TableName: store.apiKeysTable, Key: { keyId: { S: keyId } }, ConsistentRead: true }),
   );
-  if (!Item || (lookup.projectId !== undefined && Item.projectId !== lookup.projectId)) return undefined;
-  return Item;
+  if (!Item) return undefined;
+  const found = plainItem(Item);
+  if (lookup.projectId !== undefined && found.item.projectId !== lookup.projectId) return undefined;
+  return found;
+}
+
+function metadataOf(store: KeyStore, found: PlainItem, now: Date): KeyMetadata {
+  return keyMetadata(found.item, store.environment, now, found.unreadable);
 }
 
 /** SET for given values, REMOVE for cleared ones; only an existing, unrevoked key is changed. */
@@ -254,7 +264,7 @@ function updateExpression(changes: KeyChanges, now: Date) {
   const sets: string[] = ['#updatedAt = :updatedAt'];
   const removes: string[] = [];
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':updatedAt': now.toISOString() };
+  const values: Record<string, AttributeValue> = { ':updatedAt': { S: now.toISOString() } };
   for (const [attribute, value] of Object.entries(changes)) {
     if (value === undefined) continue;
     names[`#${attribute}`] = attribute;
@@ -262,7 +272,7 @@ function updateExpression(changes: KeyChanges, now: Date) {
       removes.push(`#${attribute}`);
     } else {
       sets.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = value;
+      values[`:${attribute}`] = attributeValue(value);
     }
   }
   return {
@@ -271,6 +281,11 @@ function updateExpression(changes: KeyChanges, now: Date) {
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
+}
+
+/** Stored as createKey's document client stores them: a string as S, a list as L of S. */
+function attributeValue(value: string | readonly string[]): AttributeValue {
+  return typeof value === 'string' ? { S: value } : { L: value.map((entry) => ({ S: entry })) };
 }
 
 function isGeneralScope(scope: string): scope is GeneralScope {

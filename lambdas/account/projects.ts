@@ -1,7 +1,13 @@
 /**
- * Projects: each belongs to one team. Stored twice in the Data table in one transaction — under the
- * project (`PROJECT#<id>` / `PROJECT`) for lookups by id, and under the team (`TEAM#<id>` /
- * `PROJECT#<id>`) so a team's projects are one Query.
+ * Projects: each belongs to one team, which must exist (teams.ts). Created in one transaction that
+ * checks the team's record and writes, in the Data table:
+ *
+ * - `PROJECT#<id>` / `PROJECT`: the project, for lookups by id;
+ * - `TEAM#<teamId>` / `PROJECT#<id>`: its copy under the team, so a team's projects are one Query;
+ * - `TEAM#<teamId>` / `PROJECT_NAME#<name>`: the uniqueness record of its name within the team.
+ *
+ * So a project is never created in a missing team, and two projects of a team never share a name,
+ * even when two operators create them at the same moment.
  */
 import {
   type DynamoDBDocumentClient,
@@ -11,6 +17,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
 import { projectPartition, teamPartition } from '../core/tables.js';
+import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from './conflicts.js';
+import { TEAM_ID_PATTERN, TeamNotFoundError, teamRecordKey } from './teams.js';
 
 export interface Project {
   readonly id: string;
@@ -25,14 +33,31 @@ export interface ProjectStore {
   readonly now?: () => Date;
 }
 
-export class ProjectExistsError extends Error {
+export class ProjectExistsError extends AlreadyExistsError {
   constructor(id: string) {
     super(`Project ${id} already exists`);
-    this.name = 'ProjectExistsError';
   }
 }
 
-export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export class ProjectNameTakenError extends AlreadyExistsError {
+  constructor(teamId: string, name: string, existingId: string | undefined) {
+    super(`Team ${teamId} already has a project named "${name}"${existingId ? ` (${existingId})` : ''}`);
+  }
+}
+
+export const PROJECT_ID_PATTERN = TEAM_ID_PATTERN;
+
+/** Attempts when a concurrent transaction on the same items makes DynamoDB cancel ours. */
+const ATTEMPTS = 3;
+// The order of the transaction's items, which DynamoDB's cancellation reasons follow.
+const TEAM_CHECK = 0;
+const PROJECT_ITEM = 1;
+const NAME_RECORD = 3;
+
+const nameRecordKey = (teamId: string, name: string) => ({
+  pk: teamPartition(teamId),
+  sk: `PROJECT_NAME#${nameKey(name)}`,
+});
 
 export async function createProject(
   store: ProjectStore,
@@ -49,32 +74,68 @@ export async function createProject(
     throw new RangeError('Project and team ids may only contain letters, digits, _ and -');
   }
   const attributes = { projectId: project.id, teamId: project.teamId, name: project.name, createdAt };
+  const write = new TransactWriteCommand({
+    TransactItems: [
+      {
+        ConditionCheck: {
+          TableName: store.dataTable,
+          Key: teamRecordKey(project.teamId),
+          ConditionExpression: 'attribute_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: store.dataTable,
+          Item: { pk: projectPartition(project.id), sk: 'PROJECT', ...attributes },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: store.dataTable,
+          Item: { pk: teamPartition(project.teamId), sk: projectPartition(project.id), ...attributes },
+        },
+      },
+      {
+        Put: {
+          TableName: store.dataTable,
+          Item: { ...nameRecordKey(project.teamId, project.name), projectId: project.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ],
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await store.documents.send(write);
+      return project;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes === undefined) throw error;
+      if (codes[TEAM_CHECK] === 'ConditionalCheckFailed') throw new TeamNotFoundError(project.teamId);
+      if (codes[PROJECT_ITEM] === 'ConditionalCheckFailed') throw new ProjectExistsError(project.id);
+      if (codes[NAME_RECORD] === 'ConditionalCheckFailed') {
+        throw new ProjectNameTakenError(project.teamId, project.name, await nameHolder(store, project));
+      }
+      if (!isTransactionConflict(codes) || attempt >= ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The id of the project holding a name, for the error message; a failed read only shortens it. */
+async function nameHolder(store: ProjectStore, project: Project): Promise<string | undefined> {
   try {
-    await store.documents.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: store.dataTable,
-              Item: { pk: projectPartition(project.id), sk: 'PROJECT', ...attributes },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: store.dataTable,
-              Item: { pk: teamPartition(project.teamId), sk: projectPartition(project.id), ...attributes },
-            },
-          },
-        ],
+    const { Item } = await store.documents.send(
+      new GetCommand({
+        TableName: store.dataTable,
+        Key: nameRecordKey(project.teamId, project.name),
+        ConsistentRead: true,
       }),
     );
-  } catch (error) {
-    if (error instanceof Error && error.name === 'TransactionCanceledException')
-      throw new ProjectExistsError(project.id);
-    throw error;
+    return typeof Item?.projectId === 'string' ? Item.projectId : undefined;
+  } catch {
+    return undefined;
   }
-  return project;
 }
 
 export async function getProject(store: ProjectStore, projectId: string): Promise<Project | undefined> {

@@ -2,6 +2,8 @@
  * The CLI in-process (runCli) against DynamoDB Local, pointed at this file's own tables through the
  * SCOPEGATE_* variables. Keys it creates are verified with the authorizer's own verifyKey.
  */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.js';
@@ -43,9 +45,16 @@ async function cliJson<T = Record<string, unknown>>(argv: readonly string[]): Pr
   return JSON.parse(run.stdout) as T;
 }
 
+/** Names are unique in a team, and every test here shares team `local`. */
+const uniqueName = (label: string): string => `${label} ${randomUUID()}`;
+
 async function newProject(): Promise<string> {
-  const project = await cliJson<{ id: string }>(['projects', 'create', '--name', 'cli test']);
+  const project = await cliJson<{ id: string }>(['projects', 'create', '--name', uniqueName('cli test')]);
   return project.id;
+}
+
+async function newTeam(): Promise<string> {
+  return (await cliJson<{ id: string }>(['teams', 'create', '--name', uniqueName('team')])).id;
 }
 
 const route = (scope: Scope): Route => ({
@@ -280,25 +289,71 @@ describe('keys update and revoke', () => {
   });
 });
 
+describe('teams', () => {
+  it('creates a team with a generated id and lists it', async () => {
+    const name = uniqueName('Acme');
+    const created = await cliJson<{ id: string; name: string; created_at: string }>([
+      'teams',
+      'create',
+      '--name',
+      name,
+    ]);
+    expect(created).toEqual({
+      id: expect.stringMatching(/^team_[0-9A-Za-z]{22}$/),
+      name,
+      created_at: expect.any(String),
+    });
+
+    const listed = await cliJson<{ data: { id: string }[] }>(['teams', 'list']);
+    expect(listed.data.map((team) => team.id)).toEqual(expect.arrayContaining(['local', created.id]));
+    expect((await cli(['teams', 'list'])).stdout).toMatch(/^ID\s+NAME\s+CREATED\n/);
+  });
+
+  it('takes the id from --id, so an operator can choose a readable one', async () => {
+    const id = `acme-${randomUUID().slice(0, 8)}`;
+    const created = await cliJson<{ id: string }>(['teams', 'create', '--name', uniqueName('a'), '--id', id]);
+    expect(created.id).toBe(id);
+  });
+
+  it('refuses a second team with the same name, whatever its case, with already_exists', async () => {
+    const name = uniqueName('Twice');
+    await cliJson(['teams', 'create', '--name', name]);
+    const run = await cli(['teams', 'create', '--name', ` ${name.toUpperCase()} `, '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: { code: 'already_exists', message: expect.stringMatching(/already exists/) },
+    });
+  });
+
+  it('refuses an id that is taken, with already_exists', async () => {
+    const run = await cli(['teams', 'create', '--name', uniqueName('x'), '--id', 'local', '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toMatchObject({
+      error: { code: 'already_exists', message: 'Team local already exists' },
+    });
+  });
+});
+
 describe('projects', () => {
   it('creates and lists projects of a team', async () => {
+    const teamId = await newTeam();
     const created = await cliJson<{ id: string; team_id: string; name: string }>([
       'projects',
       'create',
       '--name',
       'Marketing',
       '--team',
-      'team_cli',
+      teamId,
     ]);
     expect(created).toMatchObject({
       id: expect.stringMatching(/^proj_/),
-      team_id: 'team_cli',
+      team_id: teamId,
       name: 'Marketing',
     });
 
-    const listed = await cliJson<{ data: { id: string }[] }>(['projects', 'list', '--team', 'team_cli']);
+    const listed = await cliJson<{ data: { id: string }[] }>(['projects', 'list', '--team', teamId]);
     expect(listed.data.map((project) => project.id)).toEqual([created.id]);
-    expect((await cli(['projects', 'list', '--team', 'team_cli'])).stdout).toMatch(
+    expect((await cli(['projects', 'list', '--team', teamId])).stdout).toMatch(
       /^ID\s+NAME\s+TEAM\s+CREATED\n/,
     );
   });
@@ -306,6 +361,39 @@ describe('projects', () => {
   it('uses team local by default', async () => {
     const listed = await cliJson<{ data: { id: string }[] }>(['projects', 'list']);
     expect(listed.data.map((project) => project.id)).toContain('default');
+  });
+
+  it('refuses an unknown team instead of creating it, and writes nothing', async () => {
+    const run = await cli(['projects', 'create', '--name', 'Typo', '--team', 'acme-typo', '--json']);
+
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toEqual({
+      error: { code: 'not_found', message: 'No team with id acme-typo (see scopegate teams list)' },
+    });
+    const teams = await cliJson<{ data: { id: string }[] }>(['teams', 'list']);
+    expect(teams.data.map((team) => team.id)).not.toContain('acme-typo');
+    const listed = await cli(['projects', 'list', '--team', 'acme-typo', '--json']);
+    expect(listed.code).toBe(2);
+    expect(JSON.parse(listed.stderr)).toMatchObject({ error: { code: 'not_found' } });
+  });
+
+  it('refuses a second project of the same name in a team, but not in another team', async () => {
+    const [teamId, otherTeamId] = [await newTeam(), await newTeam()];
+    const first = await cliJson<{ id: string }>(['projects', 'create', '--name', 'Web', '--team', teamId]);
+
+    const again = await cli(['projects', 'create', '--name', 'web ', '--team', teamId, '--json']);
+    const elsewhere = await cli(['projects', 'create', '--name', 'Web', '--team', otherTeamId]);
+
+    expect(again.code).toBe(2);
+    expect(JSON.parse(again.stderr)).toEqual({
+      error: {
+        code: 'already_exists',
+        message: `Team ${teamId} already has a project named "web" (${first.id})`,
+      },
+    });
+    expect(elsewhere.code).toBe(0);
+    const listed = await cliJson<{ data: { id: string }[] }>(['projects', 'list', '--team', teamId]);
+    expect(listed.data.map((project) => project.id)).toEqual([first.id]);
   });
 });
 
@@ -382,6 +470,14 @@ describe('errors', () => {
       'validation_error',
       /invalid team/,
     ],
+    [
+      'an invalid --id',
+      ['teams', 'create', '--name', 't', '--id', 'a/b'],
+      'validation_error',
+      /invalid team id/,
+    ],
+    ['a team without a name', ['teams', 'create'], 'validation_error', /name: is required/],
+    ['an option teams list does not take', ['teams', 'list', '--team', 'x'], 'usage_error', /does not apply/],
   ])('exits 2 on %s, with a JSON error on stderr', async (_case, argv, code, message) => {
     const run = await cli([...argv, '--json']);
     expect(run.code).toBe(2);
@@ -502,12 +598,41 @@ describe('help', () => {
     [['help']],
     [[]],
     [['keys', '--help']],
+    [['-h']],
     [['keys', 'create', '-h']],
+    [['keys', 'list', '-h']],
+    [['teams', 'create', '--help']],
     [['help', 'keys', 'update']],
   ])('prints help for %j and exits 0', async (argv) => {
     const run = await cli(argv);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^Usage: scopegate /);
+  });
+
+  it('lists every command group and --version in the top-level help', async () => {
+    const run = await cli(['--help']);
+    for (const text of [
+      'keys create',
+      'teams create',
+      'teams list',
+      'projects create',
+      '--version',
+      '-h, --help',
+    ])
+      expect(run.stdout).toContain(text);
+  });
+
+  it("prints package.json's version for --version, in text and JSON, and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(await cli(['--version'])).toEqual({ code: 0, stdout: `scopegate ${version}\n`, stderr: '' });
+    expect(JSON.parse((await cli(['--version', '--json'])).stdout)).toEqual({ name: 'scopegate', version });
+    // Like --help, it answers before any table is read: here DynamoDB is unreachable.
+    const anywhere = await cli(['keys', 'list', '--version'], {
+      SCOPEGATE_DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+    });
+    expect(anywhere).toEqual({ code: 0, stdout: `scopegate ${version}\n`, stderr: '' });
   });
 
   it('documents every command and its flags', async () => {

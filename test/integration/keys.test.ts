@@ -1,4 +1,5 @@
 /** The key service against DynamoDB Local: what is stored, what is returned, and what is refused. */
+import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KeyInputError } from '../../lambdas/account/key-input.js';
@@ -14,6 +15,7 @@ import {
   updateKey,
 } from '../../lambdas/account/keys.js';
 import { createProject } from '../../lambdas/account/projects.js';
+import { createTeam } from '../../lambdas/account/teams.js';
 import { generateApiKey, hashApiKey } from '../../lambdas/core/api-key.js';
 import { readKeyItem } from '../../lambdas/core/key-item.js';
 import { GENERAL_SCOPES } from '../../lambdas/core/scopes.js';
@@ -31,6 +33,7 @@ beforeAll(async () => {
     dataTable: aws.tables.data,
     environment: 'live',
   };
+  await createTeam(store, { id: 'team_keys', name: 'keys' });
   projectId = (await createProject(store, { name: 'keys', teamId: 'team_keys' })).id;
 });
 
@@ -43,7 +46,8 @@ async function storedItem(keyId: string): Promise<Record<string, unknown>> {
 }
 
 async function newProject(): Promise<string> {
-  return (await createProject(store, { name: 'isolated', teamId: 'team_keys' })).id;
+  // Project names are unique in a team.
+  return (await createProject(store, { name: `isolated ${randomUUID()}`, teamId: 'team_keys' })).id;
 }
 
 /** A clock that ticks one second per call, so createdAt orders the keys. */

@@ -1,6 +1,7 @@
 /** Points the CLI's local target at a test file's own tables, seeded like `npm start` seeds them. */
 import { inject } from 'vitest';
 import { createProject } from '../../lambdas/account/projects.js';
+import { createTeam } from '../../lambdas/account/teams.js';
 import { createTestAws, type TestAws } from './local-aws.js';
 
 export interface CliTarget {
@@ -12,10 +13,9 @@ export interface CliTarget {
 export async function createCliTarget(): Promise<CliTarget> {
   const aws = await createTestAws();
   // The local stack's defaults: project `default` of team `local`.
-  await createProject(
-    { documents: aws.documents, dataTable: aws.tables.data },
-    { id: 'default', name: 'Default', teamId: 'local' },
-  );
+  const store = { documents: aws.documents, dataTable: aws.tables.data };
+  await createTeam(store, { id: 'local', name: 'local' });
+  await createProject(store, { id: 'default', name: 'Default', teamId: 'local' });
   return {
     aws,
     env: {

@@ -5,6 +5,7 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createProject } from '../../lambdas/account/projects.js';
+import { createTeam } from '../../lambdas/account/teams.js';
 import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
@@ -27,6 +28,8 @@ export const OTHER_PROJECT = 'proj_other';
 export async function startTestStack(): Promise<TestStack> {
   const aws = await createTestAws();
   const store = { documents: aws.documents, dataTable: aws.tables.data };
+  await createTeam(store, { id: TEST_TEAM, name: 'e2e' });
+  await createTeam(store, { id: 'team_foreign', name: 'foreign' });
   await createProject(store, { id: TEST_PROJECT, teamId: TEST_TEAM, name: 'e2e' });
   await createProject(store, { id: OTHER_PROJECT, teamId: TEST_TEAM, name: 'other' });
   await createProject(store, { id: 'proj_foreign', teamId: 'team_foreign', name: 'foreign' });
