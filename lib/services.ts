@@ -8,6 +8,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { CURSOR_SECRET_PARTITION } from '../lambdas/core/cursor-secret.js';
 import type { Service } from '../lambdas/core/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
 
@@ -49,9 +50,22 @@ export class Services extends Construct {
       logRetention: props.logRetention,
     });
     account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
+    account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
 
     this.functions = { sending, account };
   }
+}
+
+/**
+ * A service that only reads the Data table may still be the first to need the per-stack cursor
+ * secret, which it then creates: PutItem on items of the secret's partition and no other.
+ */
+function cursorSecretStatement(dataTable: ITable): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: ['dynamodb:PutItem'],
+    resources: [dataTable.tableArn],
+    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CURSOR_SECRET_PARTITION] } },
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
+import { listQuerySchema, listResponseSchema } from '../core/list.js';
 
 export const projectSchema = z
   .object({
@@ -12,12 +13,15 @@ export const projectSchema = z
   })
   .meta({ id: 'Project' });
 
+export type ProjectJson = z.input<typeof projectSchema>;
+
 export const ACCOUNT_CONTRACTS = {
   listProjects: defineContract({
+    query: listQuerySchema,
     response: {
       status: 200,
-      description: "The key's team's projects, oldest first.",
-      schema: z.object({ data: z.array(projectSchema) }),
+      description: "A page of the key's team's projects, by id, newest first.",
+      schema: listResponseSchema(projectSchema),
     },
   }),
 } satisfies ServiceContracts<'account'>;

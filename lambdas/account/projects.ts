@@ -16,6 +16,7 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
+import { queryPage } from '../core/query-page.js';
 import { projectPartition, teamPartition } from '../core/tables.js';
 import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from './conflicts.js';
 import { TEAM_ID_PATTERN, TeamNotFoundError, teamRecordKey } from './teams.js';
@@ -166,6 +167,23 @@ export async function listProjects(store: ProjectStore, teamId: string): Promise
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return projects.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** One page of a team's projects for the API: by id, descending (newest first for generated ids). */
+export async function listProjectsPage(
+  store: ProjectStore,
+  teamId: string,
+  page: { limit: number; after: string | undefined },
+): Promise<{ projects: Project[]; nextAfter: string | undefined }> {
+  const { items, nextAfter } = await queryPage({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: teamPartition(teamId),
+    prefix: 'PROJECT#',
+    limit: page.limit,
+    after: page.after,
+  });
+  return { projects: items.map(toProject), nextAfter };
 }
 
 function toProject(item: Record<string, unknown>): Project {

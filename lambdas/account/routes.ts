@@ -1,12 +1,17 @@
 import type { ServiceRoutes } from '../core/http.js';
+import { answerPage } from '../core/paging.js';
 import { ACCOUNT_CONTRACTS } from './contracts.js';
-import { listProjects, type ProjectStore, projectJson } from './projects.js';
+import { listProjectsPage, type ProjectStore, projectJson } from './projects.js';
 
 export function accountRoutes(store: ProjectStore): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
   return {
     contracts: ACCOUNT_CONTRACTS,
     handlers: {
-      listProjects: async ({ auth }) => ({ data: (await listProjects(store, auth.teamId)).map(projectJson) }),
+      listProjects: ({ auth, query }) =>
+        answerPage(store, { projectId: auth.projectId, routeId: 'listProjects' }, query, async (page) => {
+          const { projects, nextAfter } = await listProjectsPage(store, auth.teamId, page);
+          return { items: projects.map(projectJson), nextAfter };
+        }),
     },
   };
 }

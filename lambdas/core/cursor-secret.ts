@@ -14,7 +14,9 @@ export interface CursorSecretStore {
   readonly dataTable: string;
 }
 
-const KEY = { pk: 'STACK', sk: 'CURSOR_SECRET' } as const;
+/** The partition of the stack-wide item: a read-only service is granted PutItem on this key alone. */
+export const CURSOR_SECRET_PARTITION = 'STACK';
+const KEY = { pk: CURSOR_SECRET_PARTITION, sk: 'CURSOR_SECRET' } as const;
 const cache = new Map<string, Promise<Uint8Array>>();
 
 /** The secret for this Data table, read (or created) once per container. */

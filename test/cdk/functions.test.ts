@@ -103,14 +103,29 @@ describe('least privilege', () => {
     );
   });
 
-  it('lets account read the Data table and nothing more: no write, no SES, no ApiKeys', () => {
+  it('lets account read the Data table and write only the cursor secret: no SES, no ApiKeys', () => {
     const statements = statementsOf('account');
-    const actions = statements.flatMap(actionsOf);
+    const [secretWrites, others] = [
+      statements.filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action))),
+      statements.filter(
+        (statement) => !actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)),
+      ),
+    ];
+    const actions = others.flatMap(actionsOf);
 
     expect(actions.filter((action) => action.startsWith('dynamodb:')).toSorted()).toEqual(
       [...TABLE_ACTIONS.read].toSorted(),
     );
-    expect(actions.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
+    // The one write: PutItem, on the Data table, only for items whose partition key is STACK.
+    expect(secretWrites).toHaveLength(1);
+    expect(actionsOf(secretWrites[0] as PolicyStatement)).toEqual(['dynamodb:PutItem']);
+    expect(secretWrites[0]?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['STACK'] },
+    });
+    expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).toContain(
+      logicalIdOf(synthesized.stack.keyStore.data),
+    );
+    expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).not.toContain('index');
     expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
