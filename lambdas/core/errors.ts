@@ -3,6 +3,7 @@
  * authorizer (for API Gateway's gateway responses), the handlers and the local gateway alike.
  */
 import type { Scope } from './scopes.js';
+import { isUpstreamUnavailable } from './upstream-errors.js';
 
 export const ERROR_CODES = [
   'invalid_api_key',
@@ -122,11 +123,12 @@ export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): Error
   };
 }
 
-/** Anything that is not an ApiError becomes a generic 500: internals never reach a client. */
+/** A dependency that timed out or failed is a 503; anything else unknown a generic 500. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ApiError) {
     return { status: error.status, body: errorBody(error.code, error) };
   }
+  if (isUpstreamUnavailable(error)) return { status: 503, body: errorBody('upstream_unavailable') };
   return { status: 500, body: errorBody('internal_error') };
 }
 
