@@ -44,6 +44,11 @@ export function fromAttributeValue(value: AttributeValue): PlainValue {
   if (typeof value.BOOL === 'boolean') return value.BOOL;
   if (value.NULL !== undefined) return null;
   if (value.B instanceof Uint8Array) return value.B;
+  // DynamoDB stores no empty set. Should one arrive, an empty Set would read as an empty string list
+  // ("any IP"), whatever its type: it is unreadable instead.
+  for (const type of ['SS', 'NS', 'BS'] as const) {
+    if (value[type]?.length === 0) return new UnknownAttribute(`empty ${type}`);
+  }
   if (isArrayOf(value.SS, (entry) => typeof entry === 'string')) return new Set(value.SS);
   if (isArrayOf(value.NS, (entry) => typeof entry === 'string')) {
     return new Set(value.NS.map((text) => new DynamoNumber(text)));
