@@ -1,5 +1,5 @@
 /**
- * The real authorizer (createAuthorizer + keyItemReader + DynamoDBDocumentClient) against DynamoDB
+ * The real authorizer (createAuthorizer + keyItemReader, a low-level GetItem) against DynamoDB
  * Local, next to a bare GetCommand for the same item so the authorizer's own share is visible.
  * DynamoDB Local is a Java process: it is stopped on success, on error and on Ctrl-C.
  */
@@ -48,7 +48,7 @@ export async function measureDynamoLocal(options: {
     await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: item }));
     const handler = createAuthorizer({
       environment: 'live',
-      getKeyItem: keyItemReader(documents, TABLES.apiKeys),
+      getKeyItem: keyItemReader(local.client, TABLES.apiKeys),
       log: SILENT_LOG,
     });
     const event = authorizerEvent({ authorization: bearer(key) });
@@ -75,7 +75,7 @@ export async function measureDynamoLocal(options: {
       getItemSamples[i] = await timed(getItem);
     }
     return {
-      what: 'createAuthorizer + keyItemReader + DynamoDBDocumentClient → DynamoDB Local (ConsistentRead GetItem)',
+      what: 'createAuthorizer + keyItemReader (GetItemCommand) → DynamoDB Local (ConsistentRead GetItem)',
       warmup: options.warmup,
       startupMs: Math.round(startupMs),
       ...msSummary(summarise(authorizerSamples)),

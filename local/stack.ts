@@ -87,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const gateway: RunningGateway = await startGateway(
       {
         ...localHandlers({
-          documents,
+          dynamo: dynamo.client,
           ses: sesClient(ses.endpoint),
           tables: LOCAL.tables,
           environment: LOCAL.keyEnvironment,

@@ -1,14 +1,13 @@
 /** The account service: projects (and, in later issues, API keys). */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler } from '../core/http.js';
 import { accountRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-account' });
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const documents = createDocumentClient(createDynamoClient());
 
 export const handler = createServiceHandler(
   'account',

@@ -1,11 +1,16 @@
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributeMap, type PlainValue } from './attribute-values.js';
 
-/** The authorizer's only data access: one strongly consistent GetItem on ApiKeys. */
-export function keyItemReader(client: DynamoDBDocumentClient, tableName: string) {
-  return async (keyId: string): Promise<Record<string, unknown> | undefined> => {
+/**
+ * The authorizer's only data access: one strongly consistent GetItem on ApiKeys (IAM allows nothing
+ * else). The low-level client, not lib-dynamodb: converting the item is ours and cannot throw, so only
+ * a failure of DynamoDB itself rejects (→ 503), never an odd value in the item (→ fail closed).
+ */
+export function keyItemReader(client: DynamoDBClient, tableName: string) {
+  return async (keyId: string): Promise<Record<string, PlainValue> | undefined> => {
     const { Item } = await client.send(
-      new GetCommand({ TableName: tableName, Key: { keyId }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: tableName, Key: { keyId: { S: keyId } }, ConsistentRead: true }),
     );
-    return Item;
+    return Item === undefined ? undefined : fromAttributeMap(Item);
   };
 }

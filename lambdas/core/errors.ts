@@ -4,6 +4,7 @@
  * gateway alike.
  */
 import type { Scope } from './scopes.js';
+import { isUpstreamUnavailable } from './upstream-errors.js';
 
 export const ERROR_CODES = [
   'invalid_api_key',
@@ -126,14 +127,15 @@ export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): Error
 }
 
 /**
- * Anything that is not an ApiError becomes a generic 500: internals never reach a client. The
- * request id lets a user quote the failed request.
+ * A dependency that timed out or failed is a 503; anything else unknown a generic 500: internals
+ * never reach a client. The request id lets a user quote the failed request.
  */
 export function toErrorResponse(error: unknown, requestId?: string): { status: number; body: ErrorBody } {
   const withId = (body: ErrorBody): ErrorBody => (requestId ? { ...body, request_id: requestId } : body);
   if (error instanceof ApiError) {
     return { status: error.status, body: withId(errorBody(error.code, error)) };
   }
+  if (isUpstreamUnavailable(error)) return { status: 503, body: withId(errorBody('upstream_unavailable')) };
   return { status: 500, body: withId(errorBody('internal_error')) };
 }
 

@@ -2,6 +2,10 @@
  * The ApiKeys item (DESIGN.md §3) ↔ KeyRecord. Reading is forgiving where an operator's hand edit in
  * the DynamoDB console is harmless (case, spaces, unknown scopes, SS vs L) and fails closed where it
  * is not (an invalid IP entry denies the key, an unreadable expiry counts as expired).
+ *
+ * Only an absent attribute takes its default. A present value that cannot be read — NULL, an empty or
+ * blank string, the wrong type — never loosens the key: it restricts it or makes the item unreadable.
+ * The one contract-given exception: an empty `allowedIps` ("" or an empty list) means any IP.
  */
 import { type AllowList, parseAllowList, splitAllowListEntries } from './ip-allowlist.js';
 import {
@@ -41,7 +45,7 @@ export type KeyItemReading =
 const REQUIRED_STRINGS = ['keyId', 'keyHash', 'teamId', 'projectId'] as const;
 
 export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemReading {
-  const problems = REQUIRED_STRINGS.filter((name) => typeof item[name] !== 'string' || item[name] === '').map(
+  const problems = REQUIRED_STRINGS.filter((name) => !isNonBlankString(item[name])).map(
     (name) => `${name} is missing or not a string`,
   );
   const type = readKeyType(item.type);
@@ -50,9 +54,12 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
 
   const warnings: string[] = [];
   const permission = readPermission(item.permission, warnings);
-  const rawScopes = readStringList(item.scopes);
+  const rawScopes = item.scopes === null ? undefined : readStringList(item.scopes);
   if (rawScopes === undefined) warnings.push('scopes is not a string set or list; treated as empty');
-  const { scopes, unknown } = normaliseScopes(type, rawScopes ?? []);
+  // An unreadable permission holds no scope: reading it as custom would grant the item's scope list,
+  // which may be wider than the preset the operator meant.
+  const { scopes, unknown } =
+    permission === undefined ? { scopes: [], unknown: [] } : normaliseScopes(type, rawScopes ?? []);
   // Scopes only count for a custom key; stray entries on a preset are not worth a warning per request.
   if (unknown.length > 0 && permission === 'custom')
     warnings.push(`ignored unknown scopes: ${unknown.join(', ')}`);
@@ -75,13 +82,13 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
       projectId: item.projectId as string,
       name: typeof item.name === 'string' ? item.name : '',
       type,
-      permission,
+      permission: permission ?? 'custom',
       scopes,
       allowedIps,
       allowedDomains,
       expiresAt,
       // Present means revoked, whatever the value (a console NULL or empty string included).
-      revokedAt: item.revokedAt === undefined ? undefined : String(item.revokedAt),
+      revokedAt: readRevokedAt(item.revokedAt),
       createdAt: optionalString(item.createdAt),
       updatedAt: optionalString(item.updatedAt),
       lastUsedAt: optionalString(item.lastUsedAt),
@@ -96,12 +103,13 @@ function readKeyType(value: unknown): KeyType | undefined {
   return (KEY_TYPES as readonly string[]).includes(type) ? (type as KeyType) : undefined;
 }
 
-function readPermission(value: unknown, warnings: string[]): Permission {
+/** Undefined: unreadable (the key holds no scope). */
+function readPermission(value: unknown, warnings: string[]): Permission | undefined {
   if (value === undefined) return 'custom';
   const permission = typeof value === 'string' ? value.trim().toLowerCase() : '';
   if (isPermission(permission)) return permission;
-  warnings.push(`unknown permission ${JSON.stringify(value)}; treated as custom`);
-  return 'custom';
+  warnings.push(`unknown permission ${describe(value)}; the key holds no scope`);
+  return undefined;
 }
 
 /** A string set (lib-dynamodb gives a Set), a list of strings, or a single string. */
@@ -115,16 +123,17 @@ export function readStringList(value: unknown): string[] | undefined {
   return undefined;
 }
 
+/** Absent, "" or an empty list: any IP (the contract says so). NULL or another type: denied. */
 function readAllowedIps(value: unknown): AllowList {
-  const entries = readStringList(value);
-  if (entries === undefined) return { ok: false, invalidEntries: [String(value)] };
+  const entries = value === null ? undefined : readStringList(value);
+  if (entries === undefined) return { ok: false, invalidEntries: [describe(value)] };
   return parseAllowList(splitAllowListEntries(entries));
 }
 
-/** Absent (or NULL): any of the project's domains. Unreadable: no domain at all (fail closed). */
+/** Absent: any of the project's domains. Anything unreadable, NULL included: no domain at all. */
 function readAllowedDomains(value: unknown, warnings: string[]): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  const entries = readStringList(value);
+  if (value === undefined) return undefined;
+  const entries = value === null ? undefined : readStringList(value);
   if (entries === undefined) {
     warnings.push('allowedDomains is not a string set or list (key may send from no domain)');
     return [];
@@ -133,8 +142,9 @@ function readAllowedDomains(value: unknown, warnings: string[]): string[] | unde
   return splitAllowListEntries(entries).map((domain) => domain.toLowerCase());
 }
 
+/** Absent: never. Present but not an ISO 8601 timestamp ("", blanks and NULL included): invalid. */
 function readTimestamp(value: unknown): Date | 'invalid' | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
+  if (value === undefined) return undefined;
   if (typeof value !== 'string') return 'invalid';
   const day = /^(\d{4})-(\d{2})-(\d{2})T/.exec(value);
   const date = new Date(value);
@@ -145,6 +155,31 @@ function readTimestamp(value: unknown): Date | 'invalid' | undefined {
   return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === dayOfMonth ? date : 'invalid';
 }
 
+/** Whatever the value, a revoked key; it is kept only as far as it is text. */
+function readRevokedAt(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : `(${describe(value)})`;
+}
+
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+function isNonBlankString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/**
+ * A value for a warning: strings quoted, anything else by its kind only. Never String(value): a map
+ * with a `toString` attribute would make it throw, and a throw here would read as a store failure.
+ */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null) return 'NULL';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Set) return 'a set';
+  if (value instanceof Uint8Array) return 'binary';
+  if (typeof value === 'object')
+    return Object.getPrototypeOf(value) === Object.prototype ? 'a map' : 'another type';
+  return `a ${typeof value}`;
 }

@@ -1,19 +1,15 @@
 /** The sending service: email now; SMS and WhatsApp join in later issues. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createDynamoClient, createSesClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler } from '../core/http.js';
 import { sendingRoutes } from './routes.js';
 import { sesSender } from './ses-sender.js';
 
 const logger = new Logger({ serviceName: 'scopegate-sending' });
-const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-  marshallOptions: { removeUndefinedValues: true },
-});
-const ses = new SESv2Client({});
+const documents = createDocumentClient(createDynamoClient());
+const ses = createSesClient();
 
 export const handler = createServiceHandler(
   'sending',

@@ -1,6 +1,5 @@
 /** The key store being unreachable or missing answers 503 authorizer_unavailable — never an Allow. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
@@ -21,18 +20,16 @@ let missingTable: RunningGateway;
 beforeAll(async () => {
   const aws = await createTestAws();
   const deadEndpoint = `http://127.0.0.1:${await freePort()}`;
-  const dead = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: deadEndpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    }),
-  );
-  const start = (documents: DynamoDBDocumentClient, apiKeys: string) =>
+  const dead = new DynamoDBClient({
+    endpoint: deadEndpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
+  const start = (dynamo: DynamoDBClient, apiKeys: string) =>
     startGateway(
       localHandlers({
-        documents,
+        dynamo,
         ses: aws.ses,
         tables: { ...aws.tables, apiKeys },
         environment: 'test',
@@ -41,7 +38,7 @@ beforeAll(async () => {
       { host: '127.0.0.1', port: 0 },
     );
   unreachable = await start(dead, aws.tables.apiKeys);
-  missingTable = await start(aws.documents, 'NoSuchTable');
+  missingTable = await start(aws.dynamo, 'NoSuchTable');
   gateways.push(unreachable, missingTable);
 });
 afterAll(async () => {

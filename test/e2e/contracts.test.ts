@@ -155,7 +155,7 @@ describe('GET /openapi.json', () => {
     const gateway = await startGateway(
       {
         ...localHandlers({
-          documents: stack.aws.documents,
+          dynamo: stack.aws.dynamo,
           ses: stack.aws.ses,
           tables: stack.aws.tables,
           environment: 'test',

@@ -3,7 +3,7 @@
  * DynamoDB console produces, DESIGN §4's allow/deny rows, and hand edits that take effect on the
  * very next call.
  */
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ beforeAll(async () => {
   aws = await createTestAws();
   authorize = createAuthorizer({
     environment: 'live',
-    getKeyItem: keyItemReader(aws.documents, aws.tables.apiKeys),
+    getKeyItem: keyItemReader(aws.dynamo, aws.tables.apiKeys),
     log: recordingLog(),
   });
 });
@@ -286,5 +286,46 @@ describe('console edits take effect on the very next call', () => {
       new DeleteCommand({ TableName: aws.tables.apiKeys, Key: { keyId: key.key.keyId } }),
     );
     expect(await decide(key)).toEqual(UNAUTHORIZED);
+  });
+});
+
+describe('console edits that are present but unreadable fail closed, on a real table', () => {
+  it.each([
+    ['an empty string', ''],
+    ['blanks', '   '],
+    ['NULL', null],
+  ])('expiresAt as %s → key_expired (only an absent expiresAt means never)', async (_case, value) => {
+    const key = await stored();
+    await edit(key, 'SET expiresAt = :at', { ':at': value });
+    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_expired));
+  });
+
+  /** Written with the low-level client: lib-dynamodb refuses to marshall these numbers at all. */
+  async function setRawNumber(key: TestKey, attribute: string, number: string): Promise<void> {
+    await aws.dynamo.send(
+      new UpdateItemCommand({
+        TableName: aws.tables.apiKeys,
+        Key: { keyId: { S: key.key.keyId } },
+        UpdateExpression: 'SET #attribute = :number',
+        ExpressionAttributeNames: { '#attribute': attribute },
+        ExpressionAttributeValues: { ':number': { N: number } },
+      }),
+    );
+  }
+
+  it.each([
+    ['beyond 2^53 with a fraction', '90071992547409930.5'],
+    ['with 38 digits', '12345678901234567890123456789012345678'],
+  ])('expiresAt as a number %s → key_expired, not 503', async (_case, number) => {
+    const key = await stored();
+    await setRawNumber(key, 'expiresAt', number);
+    expect(await attributeTypes(key)).toMatchObject({ expiresAt: 'N' });
+    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_expired));
+  });
+
+  it('a huge number in an attribute the authorizer does not read → still allowed', async () => {
+    const key = await stored();
+    await setRawNumber(key, 'rateLimitPerSecond', '90071992547409930.5');
+    expect(await decide(key)).toEqual(ALLOW);
   });
 });

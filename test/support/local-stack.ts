@@ -35,7 +35,7 @@ export async function startTestStack(): Promise<TestStack> {
   await createProject(store, { id: 'proj_foreign', teamId: 'team_foreign', name: 'foreign' });
   const gateway = await startGateway(
     localHandlers({
-      documents: aws.documents,
+      dynamo: aws.dynamo,
       ses: aws.ses,
       tables: aws.tables,
       environment: 'test',

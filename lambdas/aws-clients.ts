@@ -1,0 +1,107 @@
+/**
+ * The one place that says how long an AWS call on the request path may take. The Lambda entry points
+ * and the local stack (`npm start`, the tests) build their clients here, so a stalled dependency is
+ * bounded identically everywhere and answers 503 instead of hanging until a Lambda or API Gateway
+ * timeout.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface CallBounds {
+  /** TCP (and TLS) connect, per attempt. */
+  readonly connectionTimeoutMs: number;
+  /** From sending the request to the response headers, per attempt; also the socket idle limit. */
+  readonly requestTimeoutMs: number;
+  readonly maxAttempts: number;
+  /** The whole call, retries and backoff included: retries cannot multiply the bound. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * DynamoDB, for the authorizer and the services alike (the local stack shares one client between
+ * them). A strongly consistent GetItem answers in milliseconds; a second attempt covers one lost
+ * connection. The deadline keeps the authorizer well inside its 10 s Lambda timeout and API
+ * Gateway's 29 s integration limit.
+ */
+export const DYNAMODB_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  maxAttempts: 2,
+  deadlineMs: 3000,
+};
+
+/**
+ * SES SendEmail: slower than DynamoDB, but a send that takes seconds has failed. One attempt: a send
+ * that timed out may still have been accepted, and an automatic retry would send the email twice;
+ * the client retries instead, with its Idempotency-Key.
+ */
+export const SES_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+  maxAttempts: 1,
+  deadlineMs: 4000,
+};
+
+/** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
+export type ClientOverrides = Pick<
+  DynamoDBClientConfig & SESv2ClientConfig,
+  'endpoint' | 'region' | 'credentials'
+>;
+
+export function createDynamoClient(overrides: ClientOverrides = {}): DynamoDBClient {
+  const client = new DynamoDBClient({ ...overrides, ...clientBounds(DYNAMODB_BOUNDS) });
+  addDeadline(client, DYNAMODB_BOUNDS.deadlineMs);
+  return client;
+}
+
+/** The services' document client: the same bounds, since it sends through `dynamo`'s stack. */
+export function createDocumentClient(dynamo: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function createSesClient(overrides: ClientOverrides = {}): SESv2Client {
+  const client = new SESv2Client({ ...overrides, ...clientBounds(SES_BOUNDS) });
+  addDeadline(client, SES_BOUNDS.deadlineMs);
+  return client;
+}
+
+function clientBounds(bounds: CallBounds) {
+  return {
+    maxAttempts: bounds.maxAttempts,
+    requestHandler: {
+      connectionTimeout: bounds.connectionTimeoutMs,
+      requestTimeout: bounds.requestTimeoutMs,
+      // Without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
+      // requestTimeout stops at the response headers; a body that stalls after them is bounded here.
+      socketTimeout: bounds.requestTimeoutMs,
+    },
+  };
+}
+
+/** The error a call gets when its deadline passes; named like the SDK's own timeouts. */
+export class DeadlineExceededError extends Error {
+  constructor(deadlineMs: number) {
+    super(`no answer within the ${deadlineMs} ms deadline`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * Races every call against its deadline. The SDK only cancels through an AbortSignal handed to each
+ * `send`, which the callers would have to remember; this holds for every command. An attempt still
+ * in flight when the deadline passes is ended by its own per-attempt timeouts.
+ */
+function addDeadline(client: DynamoDBClient | SESv2Client, deadlineMs: number): void {
+  client.middlewareStack.add(
+    (next) => (args) => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new DeadlineExceededError(deadlineMs)), deadlineMs);
+      });
+      return Promise.race([next(args), deadline]).finally(() => clearTimeout(timer));
+    },
+    { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' },
+  );
+}
