@@ -42,12 +42,11 @@ export interface KeyMetadata {
   readonly malformed: readonly string[];
 }
 
-/** `unreadable`: the attributes whose stored value could not be read (see raw-item.ts). */
+/** The item as the authorizer reads it (lambdas/core/attribute-values.ts, then readKeyItem). */
 export function keyMetadata(
   item: Readonly<Record<string, unknown>>,
   environment: KeyEnvironment,
   now: Date,
-  unreadable: readonly string[] = [],
 ): KeyMetadata {
   const id = text(item.keyId) ?? '';
   const reading = readKeyItem(item);
@@ -57,7 +56,8 @@ export function keyMetadata(
     name: text(item.name) ?? '',
     projectId: text(item.projectId) ?? '',
     teamId: text(item.teamId) ?? '',
-    allowedIps: splitAllowListEntries(readStringList(item.allowedIps) ?? [String(item.allowedIps)]),
+    // An unreadable list is shown as such: String() of a hand-typed map could itself throw.
+    allowedIps: splitAllowListEntries(readStringList(item.allowedIps) ?? ['(unreadable)']),
     expiresAt: text(item.expiresAt) ?? null,
     revokedAt: text(item.revokedAt) ?? null,
     createdAt: text(item.createdAt) ?? null,
@@ -77,7 +77,7 @@ export function keyMetadata(
       allowedDomains: allowedDomains ?? null,
       status: item.revokedAt === undefined ? 'invalid' : 'revoked',
       warnings: [],
-      malformed: [...unreadable, ...reading.problems],
+      malformed: reading.problems,
     };
   }
   const { record, warnings } = reading;
@@ -89,10 +89,9 @@ export function keyMetadata(
     scopes: effectiveScopes(record.type, record.permission, record.scopes),
     allowedDomains: record.allowedDomains ?? null,
     revokedAt: record.revokedAt ?? null,
-    // An unreadable value makes the authorizer's own read fail, so such an item authorises nothing.
-    status: unreadable.length > 0 && status !== 'revoked' ? 'invalid' : status,
+    status,
     warnings,
-    malformed: unreadable,
+    malformed: [],
   };
 }
 

@@ -3,7 +3,8 @@
  * Only the SHA-256 of a key is stored; the key itself leaves this module exactly once, in createKey's
  * answer. No function here ever returns the hash.
  *
- * Items are read as raw AttributeValues (raw-item.ts), never through lib-dynamodb's unmarshall, which
+ * Items are read as raw AttributeValues (lambdas/core/attribute-values.ts, the authorizer's own
+ * converter), never through lib-dynamodb's unmarshall, which
  * throws on some hand-edited values: a malformed item is shown as such and can still be revoked.
  * The document client sends these low-level commands unchanged; only its own commands (un)marshal.
  */
@@ -33,7 +34,10 @@ import {
 } from './key-input.js';
 import { type KeyMetadata, keyMetadata } from './key-metadata.js';
 import { getProject } from './projects.js';
-import { type PlainItem, plainItem, type RawItem } from './raw-item.js';
+import { fromAttributeMap, type PlainValue } from '../core/attribute-values.js';
+
+type RawItem = Record<string, AttributeValue>;
+type PlainItem = Record<string, PlainValue>;
 
 export interface KeyStore {
   readonly documents: DynamoDBDocumentClient;
@@ -157,7 +161,7 @@ export async function listKeys(store: KeyStore, projectId: string): Promise<KeyM
         ExclusiveStartKey: startKey,
       }),
     );
-    keys.push(...(page.Items ?? []).map((item) => metadataOf(store, plainItem(item), now)));
+    keys.push(...(page.Items ?? []).map((item) => metadataOf(store, fromAttributeMap(item), now)));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return keys;
@@ -174,7 +178,7 @@ export async function updateKey(
   const now = clock(store);
   const found = await findItem(store, keyId, lookup);
   if (!found) throw new KeyNotFoundError(keyId);
-  const reading = readKeyItem(found.item);
+  const reading = readKeyItem(found);
   if (reading.ok && reading.record.revokedAt !== undefined) throw new KeyRevokedError(keyId);
   if (reading.ok && reading.record.type !== 'general') {
     throw new KeyInputError([{ path: 'type', message: 'billing keys are not managed here' }]);
@@ -195,7 +199,7 @@ export async function updateKey(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return metadataOf(store, plainItem(Attributes ?? {}), now);
+    return metadataOf(store, fromAttributeMap(Attributes ?? {}), now);
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
     const latest = await findItem(store, keyId, lookup);
@@ -230,7 +234,7 @@ export async function revokeKey(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { key: metadataOf(store, plainItem(Attributes ?? {}), now), alreadyRevoked: false };
+    return { key: metadataOf(store, fromAttributeMap(Attributes ?? {}), now), alreadyRevoked: false };
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
     const found = await findItem(store, keyId, lookup);
@@ -250,13 +254,13 @@ async function findItem(store: KeyStore, keyId: string, lookup: KeyLookup): Prom
     new GetItemCommand({ TableName: store.apiKeysTable, Key: { keyId: { S: keyId } }, ConsistentRead: true }),
   );
   if (!Item) return undefined;
-  const found = plainItem(Item);
-  if (lookup.projectId !== undefined && found.item.projectId !== lookup.projectId) return undefined;
+  const found = fromAttributeMap(Item);
+  if (lookup.projectId !== undefined && found.projectId !== lookup.projectId) return undefined;
   return found;
 }
 
 function metadataOf(store: KeyStore, found: PlainItem, now: Date): KeyMetadata {
-  return keyMetadata(found.item, store.environment, now, found.unreadable);
+  return keyMetadata(found, store.environment, now);
 }
 
 /** SET for given values, REMOVE for cleared ones; only an existing, unrevoked key is changed. */

@@ -5,7 +5,7 @@ import {
   fromAttributeMap,
   fromAttributeValue,
   UnknownAttribute,
-} from '../../lambdas/authorizer/attribute-values.js';
+} from '../../lambdas/core/attribute-values.js';
 
 describe('fromAttributeValue: the shapes readKeyItem reads, as lib-dynamodb gives them', () => {
   it.each<[string, AttributeValue, unknown]>([

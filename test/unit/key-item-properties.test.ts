@@ -10,7 +10,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fromAttributeMap } from '../../lambdas/authorizer/attribute-values.js';
+import { fromAttributeMap } from '../../lambdas/core/attribute-values.js';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { ROUTES } from '../../lambdas/core/routes.js';
 import { PERMISSIONS, SCOPES_BY_KEY_TYPE, type Scope } from '../../lambdas/core/scopes.js';
