@@ -116,7 +116,7 @@ export async function measureDecision(options: {
 
 /**
  * Keys refused on shape or checksum alone. Every one must be answered `Unauthorized` without a
- * single getKeyItem call (DESIGN.md §3).
+ * single getKeyItem call (docs/architecture.md).
  */
 export async function measureMalformed(options: {
   perKind: number;

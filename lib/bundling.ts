@@ -16,7 +16,7 @@ export const LAMBDA_BUNDLING = {
   bundleAwsSdk: true,
 } as const;
 
-/** Entry points, one per Lambda (DESIGN.md §1). */
+/** Entry points, one per Lambda (docs/architecture.md). */
 export const LAMBDA_ENTRIES = {
   authorizer: 'lambdas/authorizer/handler.ts',
   sending: 'lambdas/sending/handler.ts',

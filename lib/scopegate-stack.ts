@@ -78,7 +78,7 @@ export class ScopegateStack extends Stack {
       {
         id: 'AwsSolutions-APIG2',
         reason:
-          'Requests are validated in the Lambdas with zod schemas, which answer the 400 bodies of DESIGN.md §4.',
+          'Requests are validated in the Lambdas with zod schemas, which answer the documented 400 validation_error bodies.',
       },
       {
         id: 'AwsSolutions-APIG3',

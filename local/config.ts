@@ -1,4 +1,4 @@
-/** The local stack's fixed addresses and names (DESIGN.md §5). */
+/** The local stack's fixed addresses and names (README, "Quick start"). */
 export const LOCAL = {
   host: '127.0.0.1',
   apiPort: 3000,

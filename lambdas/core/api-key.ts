@@ -1,5 +1,5 @@
 /**
- * The API key format (DESIGN.md §3):
+ * The API key format (docs/architecture.md, "The key model"):
  *   sk_<env>_<keyId:12 base62><secret:32 base62><checksum:6 base62 CRC32 of everything before it>
  * Only the SHA-256 of the whole key is ever stored. No AWS imports.
  */

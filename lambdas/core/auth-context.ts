@@ -33,7 +33,7 @@ export function allowContext(key: KeyRecord, scopes: readonly Scope[]): Record<s
   };
 }
 
-/** The Deny context: the fields DESIGN.md §4 names, plus the body the gateway response renders verbatim. */
+/** The Deny context: the documented fields (message, errorCode, requiredScope), plus the body the gateway response renders verbatim. */
 export function denyContext(code: ErrorCode, requiredScope?: Scope): Record<string, string> {
   const body = errorBody(code, requiredScope ? { requiredScope } : {});
   return {

@@ -1,5 +1,5 @@
 /**
- * IP allow-lists (DESIGN.md §3, §4): single IPv4/IPv6 addresses and CIDR ranges, given as a
+ * IP allow-lists (docs/architecture.md, "The key model" and "The authorizer"): single IPv4/IPv6 addresses and CIDR ranges, given as a
  * comma-separated string, a string set or a list. Parsing is strict: one invalid entry makes the
  * whole list invalid, and the caller fails the key closed. IPv4-mapped IPv6 is compared as IPv4.
  */

@@ -12,7 +12,7 @@ import type { Scope } from './scopes.js';
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** One Lambda per service (DESIGN.md §1). */
+/** One Lambda per service (docs/architecture.md, "Shape"). */
 export const SERVICES = ['sending', 'account'] as const;
 export type Service = (typeof SERVICES)[number];
 

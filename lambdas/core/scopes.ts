@@ -1,5 +1,5 @@
 /**
- * Scopes and permission presets (DESIGN.md §2). Data, not branches: every other module loops over
+ * Scopes and permission presets (docs/architecture.md, "The key model"). Data, not branches: every other module loops over
  * these tables, so adding a scope is one line here.
  */
 

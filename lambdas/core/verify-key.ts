@@ -1,5 +1,5 @@
 /**
- * The authorizer's decision (DESIGN.md §4), as a pure function with its key lookup injected:
+ * The authorizer's decision (docs/architecture.md, "The authorizer"), as a pure function with its key lookup injected:
  * early returns in a fixed order, returning a discriminated union. The adapter that turns this into
  * an IAM policy lives with the authorizer handler.
  */

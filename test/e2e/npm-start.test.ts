@@ -102,7 +102,8 @@ describe('npm start', { timeout: 120_000 }, () => {
       process.kill(Number(stdout.trim().split('\n')[0]), 'SIGKILL');
       // Assert
       expect(await exited).toBe(1);
-      expect(printed()).toContain('DynamoDB Local stopped unexpectedly; stopping the stack.');
+      expect(printed()).toContain('DynamoDB Local stopped unexpectedly.');
+      expect(printed()).toMatch(/DynamoDB Local's last output:[\s\S]*Stopping the stack\./);
     } finally {
       child.kill('SIGKILL');
       rmSync(ownData, { recursive: true, force: true });

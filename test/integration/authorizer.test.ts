@@ -1,6 +1,6 @@
 /**
  * The real authorizer on a real ApiKeys table in DynamoDB Local: items written in every form the
- * DynamoDB console produces, DESIGN §4's allow/deny rows, and hand edits that take effect on the
+ * DynamoDB console produces, the documented allow/deny rows (docs/architecture.md), and hand edits that take effect on the
  * very next call.
  */
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../../lambdas/authorizer/key-store.js';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
-import { DESIGN_BODIES, designInsufficientScopeBody } from '../support/design-bodies.js';
+import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { type AuthorizerEventInput, authorizerEvent } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
@@ -88,7 +88,7 @@ const SEND = { method: 'POST', resource: '/v1/emails' } as const;
 const READ = { method: 'GET', resource: '/v1/emails' } as const;
 const READ_ONE = { method: 'GET', resource: '/v1/emails/{id}', path: '/v1/emails/em_123' } as const;
 
-describe('DESIGN §4 rows on a real table', () => {
+describe('the documented allow and deny rows, on a real table', () => {
   it('a full_access key is allowed, with the handlers context', async () => {
     const key = await stored();
     const result = await authorize(authorizerEvent({ authorization: bearer(key.key), sourceIp: CALLER_IP }));
@@ -133,15 +133,15 @@ describe('DESIGN §4 rows on a real table', () => {
   });
 
   it.each([
-    ['revoked', { revokedAt: '2025-01-01T00:00:00.000Z' }, SEND, DESIGN_BODIES.key_revoked],
-    ['revoked with a NULL revokedAt', { revokedAt: null }, SEND, DESIGN_BODIES.key_revoked],
-    ['expired', { expiresAt: '2020-01-01T00:00:00.000Z' }, SEND, DESIGN_BODIES.key_expired],
-    ['IP not allowed', { allowedIps: OTHER_IP }, SEND, DESIGN_BODIES.ip_not_allowed],
+    ['revoked', { revokedAt: '2025-01-01T00:00:00.000Z' }, SEND, DOCUMENTED_BODIES.key_revoked],
+    ['revoked with a NULL revokedAt', { revokedAt: null }, SEND, DOCUMENTED_BODIES.key_revoked],
+    ['expired', { expiresAt: '2020-01-01T00:00:00.000Z' }, SEND, DOCUMENTED_BODIES.key_expired],
+    ['IP not allowed', { allowedIps: OTHER_IP }, SEND, DOCUMENTED_BODIES.ip_not_allowed],
     [
       'scope missing',
       { permission: 'sending_only' },
       READ,
-      JSON.stringify(designInsufficientScopeBody('emails:read')),
+      JSON.stringify(documentedInsufficientScopeBody('emails:read')),
     ],
   ])('%s → 403 Deny with the design body', async (_row, overrides, route, body) => {
     const key = await stored(overrides);
@@ -156,7 +156,7 @@ describe('DESIGN §4 rows on a real table', () => {
       permission: 'custom',
       scopes: [],
     });
-    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_revoked));
+    expect(await decide(key)).toEqual(deny(DOCUMENTED_BODIES.key_revoked));
   });
 });
 
@@ -176,7 +176,9 @@ describe('console forms of scopes and permission', () => {
     expect((await attributeTypes(key)).scopes).toBe(type);
     expect(await decide(key, READ)).toEqual(ALLOW);
     expect(await decide(key, READ_ONE)).toEqual(ALLOW);
-    expect(await decide(key, SEND)).toEqual(deny(JSON.stringify(designInsufficientScopeBody('emails:send'))));
+    expect(await decide(key, SEND)).toEqual(
+      deny(JSON.stringify(documentedInsufficientScopeBody('emails:send'))),
+    );
   });
 
   it.each([
@@ -203,8 +205,8 @@ describe('console forms of allowedIps', () => {
     expect(await decide(key, { sourceIp: CALLER_IP })).toEqual(ALLOW);
     expect(await decide(key, { sourceIp: '10.20.30.40' })).toEqual(ALLOW);
     expect(await decide(key, { sourceIp: `::ffff:${CALLER_IP}` })).toEqual(ALLOW);
-    expect(await decide(key, { sourceIp: OTHER_IP })).toEqual(deny(DESIGN_BODIES.ip_not_allowed));
-    expect(await decide(key, { sourceIp: '2001:db8::1' })).toEqual(deny(DESIGN_BODIES.ip_not_allowed));
+    expect(await decide(key, { sourceIp: OTHER_IP })).toEqual(deny(DOCUMENTED_BODIES.ip_not_allowed));
+    expect(await decide(key, { sourceIp: '2001:db8::1' })).toEqual(deny(DOCUMENTED_BODIES.ip_not_allowed));
   });
 
   it.each([
@@ -213,7 +215,7 @@ describe('console forms of allowedIps', () => {
     ['L', [CALLER_IP, 'localhost']],
   ])('%s with one invalid entry denies even a listed caller', async (_form, allowedIps) => {
     const key = await stored({ allowedIps });
-    expect(await decide(key, { sourceIp: CALLER_IP })).toEqual(deny(DESIGN_BODIES.ip_not_allowed));
+    expect(await decide(key, { sourceIp: CALLER_IP })).toEqual(deny(DOCUMENTED_BODIES.ip_not_allowed));
   });
 
   it('an empty S means any IP', async () => {
@@ -224,7 +226,7 @@ describe('console forms of allowedIps', () => {
   it('a client-sent X-Forwarded-For is ignored', async () => {
     const key = await stored({ allowedIps: CALLER_IP });
     const decision = await decide(key, { sourceIp: OTHER_IP, headers: { 'X-Forwarded-For': CALLER_IP } });
-    expect(decision).toEqual(deny(DESIGN_BODIES.ip_not_allowed));
+    expect(decision).toEqual(deny(DOCUMENTED_BODIES.ip_not_allowed));
   });
 });
 
@@ -233,7 +235,7 @@ describe('console edits take effect on the very next call', () => {
     const key = await stored();
     expect(await decide(key)).toEqual(ALLOW);
     await edit(key, 'SET revokedAt = :at', { ':at': new Date().toISOString() });
-    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_revoked));
+    expect(await decide(key)).toEqual(deny(DOCUMENTED_BODIES.key_revoked));
     await edit(key, 'REMOVE revokedAt');
     expect(await decide(key)).toEqual(ALLOW);
   });
@@ -245,7 +247,9 @@ describe('console edits take effect on the very next call', () => {
       ':custom': 'custom',
       ':scopes': new Set(['emails:read']),
     });
-    expect(await decide(key, SEND)).toEqual(deny(JSON.stringify(designInsufficientScopeBody('emails:send'))));
+    expect(await decide(key, SEND)).toEqual(
+      deny(JSON.stringify(documentedInsufficientScopeBody('emails:send'))),
+    );
     expect(await decide(key, READ)).toEqual(ALLOW);
   });
 
@@ -260,7 +264,7 @@ describe('console edits take effect on the very next call', () => {
     const key = await stored();
     expect(await decide(key, { sourceIp: OTHER_IP })).toEqual(ALLOW);
     await edit(key, 'SET allowedIps = :ips', { ':ips': CALLER_IP });
-    expect(await decide(key, { sourceIp: OTHER_IP })).toEqual(deny(DESIGN_BODIES.ip_not_allowed));
+    expect(await decide(key, { sourceIp: OTHER_IP })).toEqual(deny(DOCUMENTED_BODIES.ip_not_allowed));
     expect(await decide(key, { sourceIp: CALLER_IP })).toEqual(ALLOW);
     await edit(key, 'SET allowedIps = :ips', { ':ips': new Set([CALLER_IP, `${OTHER_IP}/32`]) });
     expect(await decide(key, { sourceIp: OTHER_IP })).toEqual(ALLOW);
@@ -269,7 +273,7 @@ describe('console edits take effect on the very next call', () => {
   it('set an expiry in the past', async () => {
     const key = await stored();
     await edit(key, 'SET expiresAt = :at', { ':at': new Date(Date.now() - 1000).toISOString() });
-    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_expired));
+    expect(await decide(key)).toEqual(deny(DOCUMENTED_BODIES.key_expired));
   });
 
   it('replace the stored hash (the old secret stops working)', async () => {
@@ -297,7 +301,7 @@ describe('console edits that are present but unreadable fail closed, on a real t
   ])('expiresAt as %s → key_expired (only an absent expiresAt means never)', async (_case, value) => {
     const key = await stored();
     await edit(key, 'SET expiresAt = :at', { ':at': value });
-    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_expired));
+    expect(await decide(key)).toEqual(deny(DOCUMENTED_BODIES.key_expired));
   });
 
   /** Written with the low-level client: lib-dynamodb refuses to marshall these numbers at all. */
@@ -320,7 +324,7 @@ describe('console edits that are present but unreadable fail closed, on a real t
     const key = await stored();
     await setRawNumber(key, 'expiresAt', number);
     expect(await attributeTypes(key)).toMatchObject({ expiresAt: 'N' });
-    expect(await decide(key)).toEqual(deny(DESIGN_BODIES.key_expired));
+    expect(await decide(key)).toEqual(deny(DOCUMENTED_BODIES.key_expired));
   });
 
   it('a huge number in an attribute the authorizer does not read → still allowed', async () => {

@@ -10,6 +10,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { createProject } from '../../lambdas/account/projects.js';
+import { ensureTeam } from '../../lambdas/account/teams.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { authContextFor, authorizerEvent, proxyEvent, TEST_METHOD_ARN_BASE } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
@@ -25,10 +26,9 @@ let written: string[];
 beforeAll(async () => {
   aws = await createTestAws();
   key = await storedKey({});
-  await createProject(
-    { documents: aws.documents, dataTable: aws.tables.data },
-    { id: PROJECT, teamId: TEAM, name: 'entry points' },
-  );
+  const store = { documents: aws.documents, dataTable: aws.tables.data };
+  await ensureTeam(store, { id: TEAM, name: 'entry points' });
+  await createProject(store, { id: PROJECT, teamId: TEAM, name: 'entry points' });
 });
 
 beforeEach(() => {

@@ -47,7 +47,7 @@ afterEach(() => {
   vi.mocked(crypto.timingSafeEqual).mockClear();
 });
 
-describe('generateApiKey: format (DESIGN §3)', () => {
+describe('generateApiKey: format', () => {
   it.each(['live', 'test'] as const)('a %s key matches sk_<env>_ + 12 + 32 + 6 base62', (environment) => {
     const generated = generateApiKey(environment);
     expect(generated.key).toMatch(KEY_FORMAT);

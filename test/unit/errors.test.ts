@@ -14,7 +14,7 @@ import {
   gatewayResponse,
   gatewayResponseTemplate,
 } from '../../lambdas/core/gateway-responses.js';
-import { DESIGN_BODIES } from '../support/design-bodies.js';
+import { DOCUMENTED_BODIES } from '../support/documented-bodies.js';
 
 /** Typed as a Record, so adding an error code without deciding its status fails the type check. */
 const EXPECTED_STATUS: Record<ErrorCode, number> = {
@@ -68,21 +68,21 @@ describe('statusOf', () => {
   });
 });
 
-describe('errorBody: DESIGN §4 bodies, byte for byte', () => {
+describe('errorBody: the documented bodies, byte for byte', () => {
   it.each([
-    ['invalid_api_key', DESIGN_BODIES.invalid_api_key],
-    ['key_revoked', DESIGN_BODIES.key_revoked],
-    ['key_expired', DESIGN_BODIES.key_expired],
-    ['ip_not_allowed', DESIGN_BODIES.ip_not_allowed],
-    ['authorizer_unavailable', DESIGN_BODIES.authorizer_unavailable],
-    ['not_found', DESIGN_BODIES.not_found],
+    ['invalid_api_key', DOCUMENTED_BODIES.invalid_api_key],
+    ['key_revoked', DOCUMENTED_BODIES.key_revoked],
+    ['key_expired', DOCUMENTED_BODIES.key_expired],
+    ['ip_not_allowed', DOCUMENTED_BODIES.ip_not_allowed],
+    ['authorizer_unavailable', DOCUMENTED_BODIES.authorizer_unavailable],
+    ['not_found', DOCUMENTED_BODIES.not_found],
   ] as const)('%s', (code, body) => {
     expect(JSON.stringify(errorBody(code))).toBe(body);
   });
 
   it('insufficient_scope names the required scope', () => {
     expect(JSON.stringify(errorBody('insufficient_scope', { requiredScope: 'templates:write' }))).toBe(
-      DESIGN_BODIES.insufficient_scope_templates_write,
+      DOCUMENTED_BODIES.insufficient_scope_templates_write,
     );
   });
 
@@ -141,7 +141,7 @@ describe('toErrorResponse', () => {
   });
 });
 
-describe('gateway responses (API Gateway, DESIGN §4)', () => {
+describe('gateway responses (API Gateway)', () => {
   /** Every GatewayResponseType, listed through a Record so a new type cannot be forgotten here. */
   const ALL_TYPES: Record<GatewayResponseType, true> = {
     UNAUTHORIZED: true,
@@ -161,11 +161,11 @@ describe('gateway responses (API Gateway, DESIGN §4)', () => {
   });
 
   it.each([
-    ['UNAUTHORIZED', 401, DESIGN_BODIES.invalid_api_key],
-    ['AUTHORIZER_FAILURE', 503, DESIGN_BODIES.authorizer_unavailable],
-    ['AUTHORIZER_CONFIGURATION_ERROR', 503, DESIGN_BODIES.authorizer_unavailable],
-    ['MISSING_AUTHENTICATION_TOKEN', 404, DESIGN_BODIES.not_found],
-    ['RESOURCE_NOT_FOUND', 404, DESIGN_BODIES.not_found],
+    ['UNAUTHORIZED', 401, DOCUMENTED_BODIES.invalid_api_key],
+    ['AUTHORIZER_FAILURE', 503, DOCUMENTED_BODIES.authorizer_unavailable],
+    ['AUTHORIZER_CONFIGURATION_ERROR', 503, DOCUMENTED_BODIES.authorizer_unavailable],
+    ['MISSING_AUTHENTICATION_TOKEN', 404, DOCUMENTED_BODIES.not_found],
+    ['RESOURCE_NOT_FOUND', 404, DOCUMENTED_BODIES.not_found],
   ] as const)('%s answers %d with the design body', (type, status, body) => {
     const spec = gatewayResponse(type);
     expect(spec.status).toBe(status);

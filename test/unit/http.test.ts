@@ -6,7 +6,7 @@ import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import { readAuthContext, requireScope } from '../../lambdas/core/read-auth-context.js';
 import { ROUTES, type Route, routeKey } from '../../lambdas/core/routes.js';
-import { DESIGN_BODIES, designInsufficientScopeBody } from '../support/design-bodies.js';
+import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
 
 const SERVICE = 'sending';
@@ -103,7 +103,7 @@ describe('createServiceHandler: error cases', () => {
     const { handler, calls } = setUp();
     const result = await handler(proxyEvent({ method, resource, authorizer: fullAccess }));
     expect(result.statusCode).toBe(404);
-    expect(parse(result.body)).toEqual({ ...parse(DESIGN_BODIES.not_found), request_id: 'test-request' });
+    expect(parse(result.body)).toEqual({ ...parse(DOCUMENTED_BODIES.not_found), request_id: 'test-request' });
     expect(calls).toHaveLength(0);
   });
 
@@ -242,7 +242,7 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
     const result = await handler(proxyEvent({ method: route.method, resource: route.path, authorizer }));
     expect(result.statusCode).toBe(401);
     expect(parse(result.body)).toEqual({
-      ...parse(DESIGN_BODIES.invalid_api_key),
+      ...parse(DOCUMENTED_BODIES.invalid_api_key),
       request_id: 'test-request',
     });
     expect(calls).toHaveLength(0);
@@ -258,7 +258,7 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
       );
       expect(result.statusCode).toBe(403);
       expect(parse(result.body)).toEqual({
-        ...(designInsufficientScopeBody(route.scope) as Record<string, unknown>),
+        ...(documentedInsufficientScopeBody(route.scope) as Record<string, unknown>),
         request_id: 'test-request',
       });
       expect(calls).toHaveLength(0);

@@ -96,7 +96,7 @@ describe('resolveAccess', () => {
       /one of full_access, sending_only, custom/,
     ],
     ['custom without scopes', { permission: 'custom' }, fresh, undefined, /at least one scope/],
-    // `--scopes "$SCOPES"` with the variable unset must never yield an unrestricted key (DESIGN §2).
+    // `--scopes "$SCOPES"` with the variable unset must never yield an unrestricted key (docs/architecture.md, "The key model").
     ['an empty --scopes alone', { scopes: '' }, fresh, undefined, /at least one scope/],
     ['a --scopes of blanks alone', { scopes: ' , ' }, fresh, undefined, /at least one scope/],
     [

@@ -5,7 +5,7 @@ import { buildOpenApiDocument, openApiJson } from '../../docs/openapi.js';
 import { CONTRACTS } from '../../lambdas/contracts.js';
 import { ERROR_CODES, errorBody } from '../../lambdas/core/errors.js';
 import { ROUTES } from '../../lambdas/core/routes.js';
-import { DESIGN_BODIES } from '../support/design-bodies.js';
+import { DOCUMENTED_BODIES } from '../support/documented-bodies.js';
 
 const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
 const document = buildOpenApiDocument();
@@ -60,7 +60,7 @@ describe('the OpenAPI document', () => {
     const examples = document.components?.examples ?? {};
     expect(Object.keys(examples).sort()).toEqual([...ERROR_CODES].sort());
     expect((examples.invalid_api_key as { value: unknown }).value).toEqual(
-      JSON.parse(DESIGN_BODIES.invalid_api_key),
+      JSON.parse(DOCUMENTED_BODIES.invalid_api_key),
     );
     expect((examples.not_found as { value: unknown }).value).toEqual(errorBody('not_found'));
   });

@@ -5,7 +5,7 @@ import { readAuthContext } from '../../lambdas/core/read-auth-context.js';
 import { ROUTES, type Route } from '../../lambdas/core/routes.js';
 import { effectiveScopes, type Scope } from '../../lambdas/core/scopes.js';
 import type { Verification } from '../../lambdas/core/verify-key.js';
-import { DESIGN_BODIES } from '../support/design-bodies.js';
+import { DOCUMENTED_BODIES } from '../support/documented-bodies.js';
 import { TEST_METHOD_ARN_BASE } from '../support/events.js';
 import { testKey } from '../support/keys.js';
 
@@ -69,16 +69,16 @@ describe('toAuthorizerResult: invalid keys', () => {
   });
 });
 
-describe('toAuthorizerResult: Deny rows of DESIGN §4', () => {
+describe('toAuthorizerResult: the documented Deny rows', () => {
   const key = recordFor();
   it.each([
-    ['revoked', { ok: false, code: 'key_revoked', key }, DESIGN_BODIES.key_revoked, ''],
-    ['expired', { ok: false, code: 'key_expired', key }, DESIGN_BODIES.key_expired, ''],
-    ['IP not allowed', { ok: false, code: 'ip_not_allowed', key }, DESIGN_BODIES.ip_not_allowed, ''],
+    ['revoked', { ok: false, code: 'key_revoked', key }, DOCUMENTED_BODIES.key_revoked, ''],
+    ['expired', { ok: false, code: 'key_expired', key }, DOCUMENTED_BODIES.key_expired, ''],
+    ['IP not allowed', { ok: false, code: 'ip_not_allowed', key }, DOCUMENTED_BODIES.ip_not_allowed, ''],
     [
       'scope missing',
       { ok: false, code: 'insufficient_scope', key, requiredScope: 'templates:write', scopes: scopesOf(key) },
-      DESIGN_BODIES.insufficient_scope_templates_write,
+      DOCUMENTED_BODIES.insufficient_scope_templates_write,
       'templates:write',
     ],
   ] as const)(

@@ -23,7 +23,7 @@ describe('the route table: invariants', () => {
     (_name, route) => {
       // A general scope that exists (billing scopes never guard these routes).
       expect(isScopeOf('general', route.scope)).toBe(true);
-      // Read scopes guard GET; write/send scopes guard POST, PUT, PATCH and DELETE (DESIGN §2).
+      // Read scopes guard GET; write/send scopes guard POST, PUT, PATCH and DELETE.
       if (route.method === 'GET') expect(route.scope).toMatch(/:read$/);
       else expect(route.scope).toMatch(/:(write|send)$/);
       expect(HTTP_METHODS).toContain(route.method);

@@ -12,8 +12,8 @@ import {
   type Scope,
 } from '../../lambdas/core/scopes.js';
 
-/** DESIGN.md §2's scope table, copied: the code's list must be exactly this. */
-const DESIGN_GENERAL_SCOPES = [
+/** The documented scope table (README, docs/architecture.md), copied: the code's list must be exactly this. */
+const DOCUMENTED_GENERAL_SCOPES = [
   'emails:send',
   'emails:read',
   'templates:read',
@@ -28,18 +28,18 @@ const DESIGN_GENERAL_SCOPES = [
   'audience:read',
   'audience:write',
 ];
-const DESIGN_BILLING_SCOPES = ['billing:read', 'billing:write'];
-const DESIGN_SENDING_ONLY = ['emails:send', 'sms:send', 'whatsapp:send'];
+const DOCUMENTED_BILLING_SCOPES = ['billing:read', 'billing:write'];
+const DOCUMENTED_SENDING_ONLY = ['emails:send', 'sms:send', 'whatsapp:send'];
 
 const sorted = (values: readonly string[]): string[] => [...values].sort();
 
-describe('scope catalogue (DESIGN §2)', () => {
+describe('scope catalogue', () => {
   it('lists exactly the 13 general scopes of the design', () => {
-    expect(sorted(Object.keys(GENERAL_SCOPES))).toEqual(sorted(DESIGN_GENERAL_SCOPES));
+    expect(sorted(Object.keys(GENERAL_SCOPES))).toEqual(sorted(DOCUMENTED_GENERAL_SCOPES));
   });
 
   it('lists exactly the two billing scopes', () => {
-    expect(sorted(Object.keys(BILLING_SCOPES))).toEqual(sorted(DESIGN_BILLING_SCOPES));
+    expect(sorted(Object.keys(BILLING_SCOPES))).toEqual(sorted(DOCUMENTED_BILLING_SCOPES));
   });
 
   it('keeps general and billing scopes disjoint per key type', () => {
@@ -61,21 +61,21 @@ describe('scope catalogue (DESIGN §2)', () => {
 
 describe('effectiveScopes: presets', () => {
   it('full_access on a general key is all 13 general scopes', () => {
-    expect(sorted(effectiveScopes('general', 'full_access', []))).toEqual(sorted(DESIGN_GENERAL_SCOPES));
+    expect(sorted(effectiveScopes('general', 'full_access', []))).toEqual(sorted(DOCUMENTED_GENERAL_SCOPES));
   });
 
   it('sending_only on a general key is exactly emails:send, sms:send, whatsapp:send', () => {
-    expect(sorted(effectiveScopes('general', 'sending_only', []))).toEqual(sorted(DESIGN_SENDING_ONLY));
+    expect(sorted(effectiveScopes('general', 'sending_only', []))).toEqual(sorted(DOCUMENTED_SENDING_ONLY));
   });
 
   it('a preset ignores whatever the item lists in scopes', () => {
     expect(sorted(effectiveScopes('general', 'sending_only', ['templates:write', 'domains:write']))).toEqual(
-      sorted(DESIGN_SENDING_ONLY),
+      sorted(DOCUMENTED_SENDING_ONLY),
     );
   });
 
   it('full_access on a billing key is the billing scopes only', () => {
-    expect(sorted(effectiveScopes('billing', 'full_access', []))).toEqual(sorted(DESIGN_BILLING_SCOPES));
+    expect(sorted(effectiveScopes('billing', 'full_access', []))).toEqual(sorted(DOCUMENTED_BILLING_SCOPES));
   });
 
   it('sending_only on a billing key holds nothing', () => {
@@ -85,7 +85,7 @@ describe('effectiveScopes: presets', () => {
   it('returns a copy: a caller cannot widen a preset by mutating it', () => {
     const first = effectiveScopes('general', 'sending_only', []);
     first.push('templates:write');
-    expect(sorted(effectiveScopes('general', 'sending_only', []))).toEqual(sorted(DESIGN_SENDING_ONLY));
+    expect(sorted(effectiveScopes('general', 'sending_only', []))).toEqual(sorted(DOCUMENTED_SENDING_ONLY));
   });
 });
 
@@ -119,7 +119,7 @@ describe('effectiveScopes: custom', () => {
   it.each(KEY_TYPES.flatMap((type) => PERMISSIONS.map((permission) => [type, permission] as const)))(
     'a %s key with %s only ever holds scopes of its type',
     (type, permission) => {
-      const everything = [...DESIGN_GENERAL_SCOPES, ...DESIGN_BILLING_SCOPES] as Scope[];
+      const everything = [...DOCUMENTED_GENERAL_SCOPES, ...DOCUMENTED_BILLING_SCOPES] as Scope[];
       for (const scope of effectiveScopes(type, permission, everything))
         expect(isScopeOf(type, scope)).toBe(true);
     },

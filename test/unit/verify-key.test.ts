@@ -72,7 +72,7 @@ describe('verifyKey: happy path', () => {
   });
 });
 
-describe('verifyKey: checks run in DESIGN §4 order', () => {
+describe('verifyKey: checks run in the documented order', () => {
   // revoked → expired → IP → scope: the first failing check is the one reported.
   const flags = [false, true];
   const cases = flags.flatMap((revoked) =>

@@ -1,8 +1,8 @@
 /**
- * DESIGN.md §4's error bodies, copied verbatim as strings: the tests compare what the code renders
+ * The documented error bodies (docs/architecture.md, README "Errors"), copied verbatim as strings: the tests compare what the code renders
  * with the contract's text, not with the code's own constants.
  */
-export const DESIGN_BODIES = {
+export const DOCUMENTED_BODIES = {
   invalid_api_key: '{"message":"Missing or invalid API key.","error_code":"invalid_api_key"}',
   key_revoked: '{"message":"This API key has been revoked.","error_code":"key_revoked"}',
   key_expired: '{"message":"This API key has expired.","error_code":"key_expired"}',
@@ -15,7 +15,10 @@ export const DESIGN_BODIES = {
   not_found: '{"message":"Not found.","error_code":"not_found"}',
 } as const;
 
-/** The insufficient_scope body for any required scope, built from DESIGN.md's templates:write row. */
-export function designInsufficientScopeBody(requiredScope: string): unknown {
-  return { ...JSON.parse(DESIGN_BODIES.insufficient_scope_templates_write), required_scope: requiredScope };
+/** The insufficient_scope body for any required scope, built from the documented templates:write row. */
+export function documentedInsufficientScopeBody(requiredScope: string): unknown {
+  return {
+    ...JSON.parse(DOCUMENTED_BODIES.insufficient_scope_templates_write),
+    required_scope: requiredScope,
+  };
 }
