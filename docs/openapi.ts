@@ -45,6 +45,12 @@ const errorSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .meta({ description: 'With `validation_error`: one entry per problem, by field path.' }),
+    data: z
+      .array(z.object({ id: z.string() }))
+      .optional()
+      .meta({
+        description: 'From a batch that stopped part-way: the emails sent before it stopped, in order.',
+      }),
     request_id: z
       .string()
       .optional()

@@ -2,7 +2,7 @@
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
  * routes need: sending reads and writes the Data table and sends through SES; account only reads.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -38,6 +38,9 @@ export class Services extends Construct {
       name: 'sending',
       description: 'scopegate sending service: emails (SES v2)',
       logRetention: props.logRetention,
+      // A batch sends up to 100 emails one by one; it starts none after 20 s (lambdas/sending/batch.ts)
+      // and must answer inside API Gateway's 29 s.
+      timeout: Duration.seconds(28),
       environment: { SES_CONFIGURATION_SET: this.configurationSet.configurationSetName },
     });
     sending.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });

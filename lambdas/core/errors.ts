@@ -89,6 +89,8 @@ export interface ErrorBody {
   readonly error_code: ErrorCode;
   readonly required_scope?: Scope;
   readonly errors?: readonly FieldError[];
+  /** With a batch that stopped part-way: the emails sent before the failure, in order. */
+  readonly data?: readonly { readonly id: string }[];
   /** The request's id (also in the X-Request-Id header), on every error a handler answers. */
   readonly request_id?: string;
 }
@@ -97,12 +99,14 @@ export interface ApiErrorDetails {
   readonly message?: string;
   readonly requiredScope?: Scope;
   readonly errors?: readonly FieldError[];
+  readonly data?: readonly { readonly id: string }[];
 }
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly requiredScope: Scope | undefined;
   readonly errors: readonly FieldError[] | undefined;
+  readonly data: readonly { readonly id: string }[] | undefined;
 
   constructor(code: ErrorCode, details: ApiErrorDetails = {}) {
     super(details.message ?? DEFAULT_MESSAGES[code]);
@@ -110,6 +114,7 @@ export class ApiError extends Error {
     this.code = code;
     this.requiredScope = details.requiredScope;
     this.errors = details.errors;
+    this.data = details.data;
   }
 
   get status(): number {
@@ -123,6 +128,7 @@ export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): Error
     error_code: code,
     ...(details.requiredScope ? { required_scope: details.requiredScope } : {}),
     ...(details.errors ? { errors: details.errors } : {}),
+    ...(details.data ? { data: details.data } : {}),
   };
 }
 

@@ -37,6 +37,14 @@ export const ROUTES = [
     summary: 'Send an email',
   },
   {
+    id: 'sendEmailBatch',
+    method: 'POST',
+    path: '/v1/emails/batch',
+    scope: 'emails:send',
+    service: 'sending',
+    summary: 'Send up to 100 emails, all validated before any is sent',
+  },
+  {
     id: 'listEmails',
     method: 'GET',
     path: '/v1/emails',

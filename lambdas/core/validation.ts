@@ -58,7 +58,7 @@ function subject(path: readonly PropertyKey[], part: RequestPart): string {
   const name = path.map(String).join('.');
   switch (part) {
     case 'body':
-      return name === '' ? 'The request body' : name;
+      return name === '' ? 'The request body' : bodySubject(path);
     case 'query':
       return name === '' ? 'The query string' : `The ${name} query parameter`;
     case 'path':
@@ -66,6 +66,13 @@ function subject(path: readonly PropertyKey[], part: RequestPart): string {
     case 'header':
       return name === '' ? 'The request headers' : `The ${headerName(name)} header`;
   }
+}
+
+/** In a list body (a batch), `0.to` reads "Item 0: to" and `3` reads "Item 3". */
+function bodySubject(path: readonly PropertyKey[]): string {
+  const [first, ...rest] = path;
+  if (typeof first !== 'number') return path.map(String).join('.');
+  return rest.length === 0 ? `Item ${first}` : `Item ${first}: ${rest.map(String).join('.')}`;
 }
 
 /** `idempotency-key` → `Idempotency-Key`. */

@@ -28,6 +28,9 @@ export const emailSchema = z
 
 export type EmailJson = z.input<typeof emailSchema>;
 
+/** As Resend's batch. */
+export const MAX_BATCH_SIZE = 100;
+
 const emailIdParams = z.object({ id: z.string().meta({ description: 'The email id, `em_…`.' }) });
 
 export const SENDING_CONTRACTS = {
@@ -38,6 +41,31 @@ export const SENDING_CONTRACTS = {
       status: 200,
       description: 'Accepted by SES; the email id.',
       schema: z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+    },
+    errors: [
+      'domain_not_allowed',
+      'idempotency_conflict',
+      'idempotency_in_progress',
+      'email_rejected',
+      'rate_limited',
+      'upstream_unavailable',
+    ],
+  }),
+  sendEmailBatch: defineContract({
+    headers: idempotencyHeadersSchema,
+    body: z
+      .array(sendEmailSchema)
+      .min(1)
+      .max(MAX_BATCH_SIZE)
+      .meta({ description: `1 to ${MAX_BATCH_SIZE} emails, each shaped like the body of POST /v1/emails.` }),
+    response: {
+      status: 200,
+      description:
+        'Every email accepted by SES; their ids, in the order given. If the batch stops part-way, the error ' +
+        'names the email that stopped it and lists the emails already sent in `data`.',
+      schema: z.object({
+        data: z.array(z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) })),
+      }),
     },
     errors: [
       'domain_not_allowed',

@@ -1,5 +1,7 @@
 /** The body of `POST /v1/emails`, validated with zod; the handler's input type is inferred from it. */
 import { z } from 'zod';
+import { attachmentsSchema } from './attachments.js';
+import { MAX_MAILBOX_LENGTH, parseMailbox } from './mailbox.js';
 
 const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
 /** Headers SES or the envelope owns: set them through their own fields, or not at all. */
@@ -19,35 +21,15 @@ const RESERVED_HEADERS = new Set([
   'return-path',
   'dkim-signature',
 ]);
-const MAX_MAILBOX_LENGTH = 320;
-
-const plainAddress = z.email({ message: 'must be an email address' });
-
 /** `someone@example.com`, `Some One <someone@example.com>` or `"One, Some" <someone@example.com>`. */
 export const mailbox = z
   .string()
   .trim()
-  .refine((value) => addressOf(value) !== undefined, {
-    message: 'must be an email address or "Name <address>" (ASCII, at most 320 characters)',
+  .refine((value) => parseMailbox(value) !== undefined, {
+    message: `must be an email address or "Name <address>" (at most ${MAX_MAILBOX_LENGTH} characters)`,
   });
 
-// Unquoted display names: atext, spaces and dots only — no `,` `;` `:` `@` that could make SES read
-// one field as several mailboxes. Quoted names: printable ASCII without `"` or `\`. Both linear.
-const UNQUOTED_NAME = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~. ]*$/;
-const QUOTED_NAME = /^"[\x20\x21\x23-\x5b\x5d-\x7e]*"$/;
-
-/** The bare address of a mailbox, or undefined when it is not one. Length is checked before any regex. */
-export function addressOf(value: string): string | undefined {
-  const mailbox = value.trim();
-  if (mailbox.length > MAX_MAILBOX_LENGTH || !/^[\x20-\x7e]*$/.test(mailbox)) return undefined;
-  if (!mailbox.endsWith('>')) return plainAddress.safeParse(mailbox).success ? mailbox : undefined;
-  const open = mailbox.lastIndexOf('<');
-  if (open === -1) return undefined;
-  const name = mailbox.slice(0, open).trim();
-  const address = mailbox.slice(open + 1, -1);
-  if (!UNQUOTED_NAME.test(name) && !QUOTED_NAME.test(name)) return undefined;
-  return plainAddress.safeParse(address).success ? address : undefined;
-}
+export { addressOf } from './mailbox.js';
 
 // A union reports only "Invalid input" when both branches fail, so it carries its own message. The
 // recipient count is checked once, for to, cc and bcc together, in superRefine below: a per-field cap
@@ -85,7 +67,9 @@ export const sendEmailSchema = z
         z.string().regex(/^[!-9;-~]{1,100}$/, 'must be a valid header name'),
         z
           .string()
-          .max(2000)
+          // The builder folds header values at spaces only: an unbroken value must fit RFC 5322's
+          // 998-character line by itself.
+          .max(990)
           .refine(
             // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
             (value) => !/[\x00-\x1f\x7f]/.test(value),
@@ -108,6 +92,7 @@ export const sendEmailSchema = z
       .array(z.object({ name: tagPart, value: tagPart }).strict())
       .max(50)
       .optional(),
+    attachments: attachmentsSchema.optional(),
   })
   .strict()
   .superRefine((email, context) => {

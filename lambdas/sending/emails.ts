@@ -36,7 +36,30 @@ export async function sendEmail(
   input: SendEmailInput,
   idempotencyKey?: string,
 ): Promise<SendResult> {
+  return sendPreparedEmail(deps, auth, await prepareEmail(deps, auth, input), idempotencyKey);
+}
+
+/**
+ * Every check that can refuse an email before anything is stored or sent, and any rewriting of it
+ * (such as rendering a template). The batch runs this for every email before it sends the first one,
+ * so a step added here holds for single sends and batches alike.
+ */
+export async function prepareEmail(
+  _deps: SendingDependencies,
+  auth: AuthContext,
+  input: SendEmailInput,
+): Promise<SendEmailInput> {
   assertDomainAllowed(auth, input.from);
+  return input;
+}
+
+/** Sends an email that prepareEmail has passed. */
+export async function sendPreparedEmail(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  input: SendEmailInput,
+  idempotencyKey?: string,
+): Promise<SendResult> {
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
   const request: Claim | undefined = idempotencyKey
@@ -72,6 +95,7 @@ export async function sendEmail(
       html: input.html,
       text: input.text,
       headers: input.headers ?? {},
+      attachments: input.attachments,
     });
   } catch (error) {
     await markFailed(deps, record, error);

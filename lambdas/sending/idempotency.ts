@@ -30,10 +30,18 @@ export interface Claim {
   readonly projectId: string;
   readonly idempotencyKey: string;
   readonly requestHash: string;
+  /** The email this claim sends; for a batch, a token naming this attempt (see ./batch.ts). */
   readonly emailId: string;
 }
 
-export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly emailId: string };
+export type ClaimResult =
+  | { readonly claimed: true }
+  | {
+      readonly claimed: false;
+      readonly emailId: string;
+      /** A completed batch's answer: its emails' ids, in order. */
+      readonly emailIds?: readonly string[];
+    };
 
 const sortKey = (idempotencyKey: string) =>
   `IDEMPOTENCY#${createHash('sha256').update(idempotencyKey).digest('hex')}`;
@@ -64,7 +72,10 @@ export async function claim(
   if (!Item) throw new ApiError('idempotency_in_progress');
   if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
   const earlier = String(Item.emailId);
-  if (Item.status === 'completed') return { claimed: false, emailId: earlier };
+  if (Item.status === 'completed') {
+    const emailIds = Array.isArray(Item.emailIds) ? Item.emailIds.map(String) : undefined;
+    return { claimed: false, emailId: earlier, ...(emailIds ? { emailIds } : {}) };
+  }
   if (Number(Item.lockedUntil) >= nowSeconds) throw new ApiError('idempotency_in_progress');
   if (await wasSent(earlier)) {
     await complete(store, { ...request, emailId: earlier });
@@ -115,16 +126,41 @@ async function putClaim(
   }
 }
 
-export async function complete(store: IdempotencyStore, request: Claim): Promise<void> {
+/** Marks the claim done; a batch stores its emails' ids, which a replay answers. */
+export async function complete(
+  store: IdempotencyStore,
+  request: Claim,
+  emailIds?: readonly string[],
+): Promise<void> {
   await store.documents.send(
     new UpdateCommand({
       TableName: store.dataTable,
       Key: keyOf(request),
-      UpdateExpression: 'SET #status = :completed REMOVE lockedUntil',
+      UpdateExpression: `SET #status = :completed${emailIds ? ', emailIds = :emailIds' : ''} REMOVE lockedUntil`,
       // Only the claim's owner completes it: a claim taken over belongs to another email.
       ConditionExpression: 'emailId = :emailId',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':completed': 'completed', ':emailId': request.emailId },
+      ExpressionAttributeValues: {
+        ':completed': 'completed',
+        ':emailId': request.emailId,
+        ...(emailIds ? { ':emailIds': [...emailIds] } : {}),
+      },
+    }),
+  );
+}
+
+/**
+ * Ends the claim's lock at once but keeps its request hash: the next request with the same key and
+ * body takes it over (a batch resumes), another body is still a 409.
+ */
+export async function unlock(store: IdempotencyStore, request: Claim): Promise<void> {
+  await store.documents.send(
+    new UpdateCommand({
+      TableName: store.dataTable,
+      Key: keyOf(request),
+      UpdateExpression: 'SET lockedUntil = :unlocked',
+      ConditionExpression: 'emailId = :emailId',
+      ExpressionAttributeValues: { ':unlocked': 0, ':emailId': request.emailId },
     }),
   );
 }

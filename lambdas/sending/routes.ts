@@ -1,5 +1,6 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
+import { sendEmailBatch } from './batch.js';
 import { SENDING_CONTRACTS } from './contracts.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
@@ -13,6 +14,10 @@ function sendingHandlers(deps: SendingDependencies): ServiceRoutes<typeof SENDIN
     sendEmail: async ({ auth, body, headers }) => {
       const result = await sendEmail(deps, auth, body, headers['idempotency-key']);
       return { id: result.id };
+    },
+    sendEmailBatch: async ({ auth, body, headers }) => {
+      const ids = await sendEmailBatch(deps, auth, body, headers['idempotency-key']);
+      return { data: ids.map((id) => ({ id })) };
     },
     listEmails: ({ auth, query }) =>
       answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {

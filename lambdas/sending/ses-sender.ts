@@ -1,12 +1,20 @@
-/** The one SES call: SES v2 SendEmail, with SES's errors mapped to API errors. */
+/**
+ * The one SES call: SES v2 SendEmail with raw content built by ./mime.ts (one code path, with or
+ * without attachments), and SES's errors mapped to API errors. The recipients go in Destination, so
+ * Bcc never appears in the message's headers.
+ */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ApiError } from '../core/errors.js';
+import type { AttachmentInput } from './attachments.js';
 import type { EmailEnvelope } from './envelope.js';
+import { addressOf } from './mailbox.js';
+import { buildMimeMessage } from './mime.js';
 
 export interface OutgoingEmail extends EmailEnvelope {
   readonly html?: string | undefined;
   readonly text?: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly attachments?: readonly AttachmentInput[] | undefined;
 }
 
 export type SendFunction = (email: OutgoingEmail) => Promise<string>;
@@ -24,28 +32,19 @@ const THROTTLES = new Set(['TooManyRequestsException', 'LimitExceededException',
 
 export function sesSender(client: SESv2Client, configurationSetName?: string): SendFunction {
   return async (email) => {
+    const message = await buildMimeMessage({ ...email, attachments: email.attachments ?? [] });
+    // SES's Destination wants bare addresses; the display names are in the message's headers.
+    const bare = (list: readonly string[]) => list.map((mailbox) => addressOf(mailbox) ?? mailbox);
     try {
       const result = await client.send(
         new SendEmailCommand({
-          FromEmailAddress: email.from,
+          FromEmailAddress: message.fromHeader,
           Destination: {
-            ToAddresses: [...email.to],
-            CcAddresses: [...email.cc],
-            BccAddresses: [...email.bcc],
+            ToAddresses: bare(email.to),
+            CcAddresses: bare(email.cc),
+            BccAddresses: bare(email.bcc),
           },
-          ReplyToAddresses: [...email.replyTo],
-          Content: {
-            Simple: {
-              Subject: { Data: email.subject, Charset: 'UTF-8' },
-              Body: {
-                ...(email.html ? { Html: { Data: email.html, Charset: 'UTF-8' } } : {}),
-                ...(email.text ? { Text: { Data: email.text, Charset: 'UTF-8' } } : {}),
-              },
-              ...(Object.keys(email.headers).length > 0
-                ? { Headers: Object.entries(email.headers).map(([Name, Value]) => ({ Name, Value })) }
-                : {}),
-            },
-          },
+          Content: { Raw: { Data: message.raw } },
           ...(email.tags.length > 0
             ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) }
             : {}),

@@ -207,3 +207,114 @@ describe('GET /v1/emails/{id}', () => {
     expect(garbage.status).toBe(404);
   });
 });
+
+interface StoredWithAttachments {
+  readonly messageId: string;
+  readonly subject: string;
+  readonly attachments: { filename?: string; contentType: string; content: string; size: number }[];
+}
+
+/** The local SES's store, with the attachments it parsed out of the raw messages. */
+async function storeBySubject(subjects: readonly string[]): Promise<StoredWithAttachments[]> {
+  const response = await fetch(`${stack.aws.sesEndpoint}/store`);
+  const { emails } = (await response.json()) as { emails: StoredWithAttachments[] };
+  return emails.filter((sent) => subjects.includes(sent.subject));
+}
+
+describe('attachments', () => {
+  it('arrive in the local SES with their sanitised name, content type and bytes', async () => {
+    const bytes = Buffer.from(Array.from({ length: 3000 }, (_, index) => index % 256));
+    const body = email({
+      from: 'Zoë Ünicode <hello@example.com>',
+      attachments: [
+        { filename: '../reports/Q3 résumé.pdf', content: bytes.toString('base64') },
+        {
+          filename: 'notes',
+          content: Buffer.from('plain').toString('base64'),
+          content_type: 'text/markdown',
+        },
+      ],
+    });
+    const response = await send(body);
+    expect(response.status).toBe(200);
+    const [stored] = await storeBySubject([body.subject]);
+    expect(
+      stored?.attachments.map(({ filename, contentType, size }) => ({ filename, contentType, size })),
+    ).toEqual([
+      { filename: 'Q3 résumé.pdf', contentType: 'application/pdf', size: 3000 },
+      { filename: 'notes', contentType: 'text/markdown', size: 5 },
+    ]);
+    expect(Buffer.from(stored?.attachments[0]?.content ?? '', 'base64').equals(bytes)).toBe(true);
+  });
+
+  it('refuses 4 MB + 1 byte decoded with a 400 naming attachments, and sends nothing', async () => {
+    const body = email({
+      attachments: [{ filename: 'big.bin', content: Buffer.alloc(4 * 1024 * 1024 + 1).toString('base64') }],
+    });
+    const response = await send(body);
+    expect(response.status).toBe(400);
+    expect(response.json.errors).toEqual([
+      {
+        path: 'attachments',
+        message: 'attachments must not exceed 4 MB (4,194,304 bytes) decoded, all attachments together.',
+      },
+    ]);
+    expect(await storeBySubject([body.subject])).toEqual([]);
+  });
+
+  it('refuses a dangerous extension hidden behind another one', async () => {
+    const response = await send(email({ attachments: [{ filename: 'invoice.pdf.EXE', content: 'aGk=' }] }));
+    expect(response.status).toBe(400);
+    expect(response.json.errors).toEqual([expect.objectContaining({ path: 'attachments.0.filename' })]);
+  });
+});
+
+describe('POST /v1/emails/batch', () => {
+  const sendBatch = (body: unknown, headers: Record<string, string> = {}) =>
+    call(stack.url, { method: 'POST', path: '/v1/emails/batch', key, body, headers });
+
+  it('sends every email, in order, and answers their ids in that order', async () => {
+    const emails = [email(), email(), email()];
+    const response = await sendBatch(emails);
+    expect(response.status).toBe(200);
+    const ids = (response.json.data as { id: string }[]).map(({ id }) => id);
+    expect(ids).toHaveLength(3);
+    const subjects = emails.map((sent) => sent.subject);
+    expect((await storeBySubject(subjects)).map((sent) => sent.subject)).toEqual(subjects);
+    for (const [index, id] of ids.entries()) {
+      const stored = await call(stack.url, { path: `/v1/emails/${id}`, key });
+      expect(stored.json).toMatchObject({ status: 'sent', subject: subjects[index] });
+    }
+  });
+
+  it('sends none when one email is invalid, naming it by position', async () => {
+    const emails = [email(), email({ to: 'not-an-address' }), email()];
+    const response = await sendBatch(emails);
+    expect(response.status).toBe(400);
+    expect(response.json.errors).toEqual([
+      { path: '1.to', message: expect.stringMatching(/^Item 1: to must be an email address/) },
+    ]);
+    expect(await storeBySubject(emails.map((sent) => sent.subject))).toEqual([]);
+  });
+
+  it('replays the same ids for the same Idempotency-Key without sending again, and 409s another body', async () => {
+    const emails = [email(), email()];
+    const headers = { 'Idempotency-Key': `batch-${unique()}` };
+    const first = await sendBatch(emails, headers);
+    const second = await sendBatch(emails, headers);
+    const other = await sendBatch([email()], headers);
+    expect(first.status).toBe(200);
+    expect(second.json).toEqual(first.json);
+    expect(await storeBySubject(emails.map((sent) => sent.subject))).toHaveLength(2);
+    expect(other.status).toBe(409);
+    expect(other.json.error_code).toBe('idempotency_conflict');
+  });
+
+  it('refuses 101 emails and sends none', async () => {
+    const emails = Array.from({ length: 101 }, () => email());
+    const response = await sendBatch(emails);
+    expect(response.status).toBe(400);
+    expect(response.json.message).toBe('The request body must have at most 100 items.');
+    expect(await storeBySubject(emails.map((sent) => sent.subject))).toEqual([]);
+  });
+});

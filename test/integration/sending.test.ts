@@ -241,3 +241,77 @@ describe('defence in depth', () => {
     expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
+
+describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
+  const batchEvent = (projectId: string, subjects: string[], headers: Record<string, string> = {}) =>
+    proxyEvent({
+      method: 'POST',
+      resource: '/v1/emails/batch',
+      body: subjects.map((subject) => ({ from: 'a@example.com', to: 'b@example.com', subject, text: 'x' })),
+      headers,
+      authorizer: authContextFor({ projectId }),
+    });
+  const subjectsSent = () =>
+    sesMock
+      .commandCalls(SendEmailCommand)
+      .map(
+        (call) =>
+          /^Subject: (.*)$/m.exec(Buffer.from(call.args[0].input.Content?.Raw?.Data ?? []).toString())?.[1],
+      );
+
+  it('stops at the refused email, answers its error with the ids already sent, and a retry with the same key sends only the rest', async () => {
+    // Arrange: SES accepts the first email and refuses the second.
+    const projectId = newProject();
+    const headers = { 'Idempotency-Key': 'batch-partial' };
+    sesMock
+      .on(SendEmailCommand)
+      .resolvesOnce({ MessageId: 'ses-0' })
+      .rejectsOnce(sesError('MessageRejected', 'Address blacklisted.'))
+      .resolves({ MessageId: 'ses-later' });
+    // Act
+    const stopped = await handler()(batchEvent(projectId, ['s0', 's1', 's2'], headers));
+    const resumed = await handler()(batchEvent(projectId, ['s0', 's1', 's2'], headers));
+    const replayed = await handler()(batchEvent(projectId, ['s0', 's1', 's2'], headers));
+    const otherBody = await handler()(batchEvent(projectId, ['s0', 'other'], headers));
+    // Assert: the first answer names email 1 and lists email 0 as sent.
+    expect(stopped.statusCode).toBe(422);
+    const stoppedBody = JSON.parse(stopped.body);
+    expect(stoppedBody.error_code).toBe('email_rejected');
+    expect(stoppedBody.message).toBe(
+      'Email 1 of 3 was not sent: The email was rejected by SES. Address blacklisted. Emails 0 to 0 of 3 were sent ' +
+        '(their ids are in data). Retry with the same Idempotency-Key to send the rest; the emails already sent are not sent again.',
+    );
+    expect(stoppedBody.data).toEqual([{ id: expect.stringMatching(/^em_/) }]);
+    // The retry sent emails 1 and 2 only, and answered email 0's first id.
+    expect(resumed.statusCode).toBe(200);
+    const ids = (JSON.parse(resumed.body).data as { id: string }[]).map(({ id }) => id);
+    expect(ids).toHaveLength(3);
+    expect(ids[0]).toBe(stoppedBody.data[0].id);
+    expect(subjectsSent()).toEqual(['s0', 's1', 's1', 's2']);
+    // The completed batch replays without sending; another body under the key is a conflict.
+    expect(JSON.parse(replayed.body)).toEqual(JSON.parse(resumed.body));
+    expect(otherBody.statusCode).toBe(409);
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(4);
+    expect(await storedEmail(projectId, ids[2] ?? '')).toMatchObject({ status: 'sent', subject: 's2' });
+  });
+
+  it('sends nothing and names the email when one of them may not be sent from its domain', async () => {
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'never' });
+    const event = proxyEvent({
+      method: 'POST',
+      resource: '/v1/emails/batch',
+      body: [
+        { from: 'a@allowed.example', to: 'b@example.com', subject: 'ok', text: 'x' },
+        { from: 'a@elsewhere.example', to: 'b@example.com', subject: 'no', text: 'x' },
+      ],
+      authorizer: authContextFor({ projectId: newProject(), allowedDomains: ['allowed.example'] }),
+    });
+    const response = await handler()(event);
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body)).toMatchObject({
+      error_code: 'domain_not_allowed',
+      message: 'Email 1: This API key may not send from this domain.',
+    });
+    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+});

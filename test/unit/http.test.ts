@@ -23,6 +23,7 @@ const TEST_CONTRACTS = {
     body: z.object({ to: z.string() }).strict(),
     response: { ...echoResponse, status: 201 },
   },
+  sendEmailBatch: { body: z.array(z.object({ to: z.string() }).strict()), response: echoResponse },
   listEmails: {
     query: z.object({ limit: z.coerce.number().int().optional() }).strict(),
     response: echoResponse,
@@ -40,7 +41,7 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     return { body: request.body, query: request.query, params: request.params };
   };
   const handler = override ?? echo;
-  const handlers = { sendEmail: handler, listEmails: handler, getEmail: handler };
+  const handlers = { sendEmail: handler, sendEmailBatch: handler, listEmails: handler, getEmail: handler };
   const log = { error: vi.fn() };
   return { handler: createServiceHandler(SERVICE, { contracts: TEST_CONTRACTS, handlers }, log), calls, log };
 }

@@ -1,0 +1,140 @@
+/**
+ * `POST /v1/emails/batch`: up to 100 emails, all validated (by the contract) and prepared (domain
+ * checks, and whatever prepareEmail adds) before the first is sent; then sent in order, one at a time.
+ *
+ * Idempotent as a whole: the batch claims its Idempotency-Key with the hash of the whole body, and
+ * each email is sent under a key derived from it and its position. So a replay answers the same ids
+ * without sending, another body is a 409, and a retry after a batch that stopped part-way (SES refused
+ * email k, or the time budget ran out) sends only what was not sent yet — the emails before k are
+ * answered from their records, not sent again.
+ *
+ * A batch that stops part-way answers the error of the email that stopped it, its message naming that
+ * email's position, with `data` listing the emails already sent (docs/decisions.md, "Batches").
+ */
+import type { AuthContext } from '../core/auth-context.js';
+import { ApiError, describeError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { isUpstreamUnavailable } from '../core/upstream-errors.js';
+import type { SendEmailInput } from './email-schema.js';
+import { prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
+import { type Claim, claim, complete, requestHashOf, unlock } from './idempotency.js';
+
+/**
+ * No email is started after this long, so the answer (success or a resumable stop) reaches the
+ * client inside API Gateway's 29-second limit: one SES call is bounded at 4 s and the sending Lambda
+ * may run 28 s.
+ */
+export const BATCH_SENDING_BUDGET_MS = 20_000;
+
+/** The ids of the batch's emails, in the order given. */
+export async function sendEmailBatch(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  inputs: readonly SendEmailInput[],
+  idempotencyKey?: string,
+): Promise<readonly string[]> {
+  const prepared: SendEmailInput[] = [];
+  for (const [index, input] of inputs.entries()) {
+    try {
+      prepared.push(await prepareEmail(deps, auth, input));
+    } catch (error) {
+      throw error instanceof ApiError ? atPosition(error, index, `Email ${index}`) : error;
+    }
+  }
+
+  const started = deps.now().getTime();
+  const request: Claim | undefined = idempotencyKey
+    ? {
+        projectId: auth.projectId,
+        idempotencyKey,
+        requestHash: requestHashOf(inputs),
+        emailId: newId('batch', deps.now()),
+      }
+    : undefined;
+  if (request) {
+    // A claim left by a batch that stopped or crashed is always taken over: its emails' own keys
+    // keep the sent ones from going out twice.
+    const claimed = await claim(deps, request, async () => false);
+    if (!claimed.claimed) {
+      if (claimed.emailIds) return claimed.emailIds;
+      throw new ApiError('idempotency_conflict');
+    }
+  }
+
+  const ids: string[] = [];
+  for (const [index, input] of prepared.entries()) {
+    try {
+      if (index > 0 && deps.now().getTime() - started > BATCH_SENDING_BUDGET_MS) {
+        throw new ApiError('upstream_unavailable', {
+          message: 'The batch ran out of time before this email was sent.',
+        });
+      }
+      const emailKey = idempotencyKey === undefined ? undefined : emailKeyOf(idempotencyKey, index);
+      ids.push((await sendPreparedEmail(deps, auth, input, emailKey)).id);
+    } catch (error) {
+      if (request) await unlock(deps, request).catch(() => undefined);
+      throw stoppedAt(deps, error, index, inputs.length, ids, idempotencyKey !== undefined);
+    }
+  }
+  if (request) {
+    await complete(deps, request, ids).catch((error: unknown) =>
+      deps.log?.warn('batch sent but its idempotency key was not completed', {
+        error: describeError(error),
+      }),
+    );
+  }
+  return ids;
+}
+
+/**
+ * The key one email of a batch is sent under. It holds spaces, which a client's Idempotency-Key
+ * cannot, so it never collides with a key a client sends.
+ */
+export function emailKeyOf(batchKey: string, index: number): string {
+  return `batch ${index} ${batchKey}`;
+}
+
+function stoppedAt(
+  deps: SendingDependencies,
+  error: unknown,
+  index: number,
+  total: number,
+  sent: readonly string[],
+  resumable: boolean,
+): ApiError {
+  const cause =
+    error instanceof ApiError
+      ? error
+      : new ApiError(isUpstreamUnavailable(error) ? 'upstream_unavailable' : 'internal_error');
+  if (!(error instanceof ApiError)) {
+    deps.log?.warn('batch email failed', { index, error: describeError(error) });
+  }
+  const before =
+    sent.length === 0
+      ? 'No email of the batch was sent.'
+      : `Emails 0 to ${sent.length - 1} of ${total} were sent (their ids are in data).`;
+  const retry = resumable
+    ? ' Retry with the same Idempotency-Key to send the rest; the emails already sent are not sent again.'
+    : '';
+  const stopped = atPosition(cause, index, `Email ${index} of ${total} was not sent`);
+  return new ApiError(stopped.code, {
+    message: `${stopped.message} ${before}${retry}`,
+    data: sent.map((id) => ({ id })),
+  });
+}
+
+/** The same error, its message led by which email it is about. */
+function atPosition(error: ApiError, index: number, lead: string): ApiError {
+  return new ApiError(error.code, {
+    message: `${lead}: ${error.message}`,
+    ...(error.requiredScope ? { requiredScope: error.requiredScope } : {}),
+    ...(error.errors
+      ? {
+          errors: error.errors.map((fieldError) => ({
+            ...fieldError,
+            path: fieldError.path === '' ? String(index) : `${index}.${fieldError.path}`,
+          })),
+        }
+      : {}),
+  });
+}
