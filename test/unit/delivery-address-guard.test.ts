@@ -177,7 +177,7 @@ describe('the address guard agrees with the IANA special-purpose registries', ()
           referenceAllows(family, value),
         );
       }),
-      { numRuns: 20_000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -188,7 +188,7 @@ describe('the address guard agrees with the IANA special-purpose registries', ()
           referenceAllows(family, value),
         );
       }),
-      { numRuns: 20_000 },
+      { numRuns: 10_000 },
     );
   });
 
