@@ -103,6 +103,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
     tags: [
       { name: 'sending', description: 'Emails (and, later, SMS and WhatsApp)' },
       { name: 'account', description: 'Projects' },
+      { name: 'domains', description: 'Sending domains (SES identities)' },
     ],
     paths,
     components: {

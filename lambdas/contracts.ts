@@ -5,12 +5,14 @@
  */
 import { ACCOUNT_CONTRACTS } from './account/contracts.js';
 import type { RouteContract } from './core/contract.js';
+import { DOMAINS_CONTRACTS } from './domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
 import { SENDING_CONTRACTS } from './sending/contracts.js';
 
 export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...SENDING_CONTRACTS,
   ...ACCOUNT_CONTRACTS,
+  ...DOMAINS_CONTRACTS,
 };
 
 export interface RouteWithContract {

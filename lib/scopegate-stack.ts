@@ -53,6 +53,7 @@ export class ScopegateStack extends Stack {
       services: {
         sending: this.services.functions.sending.function,
         account: this.services.functions.account.function,
+        domains: this.services.functions.domains.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
@@ -105,6 +106,11 @@ export class ScopegateStack extends Stack {
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
       reason:
         'Sending identities (the projects\u2019 domains) are verified after deployment; the pattern is limited to this account and region.',
+    });
+    Validations.of(this.services.functions.domains.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
+      reason:
+        'The domains service creates the projects\u2019 identities after deployment, so they can only be named by pattern; it is limited to this account and region.',
     });
   }
 }

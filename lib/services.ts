@@ -1,6 +1,7 @@
 /**
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
- * routes need: sending reads and writes the Data table and sends through SES; account only reads.
+ * routes need: sending reads and writes the Data table and sends through SES; account only reads;
+ * domains reads and writes the Data table and manages SES identities.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -55,8 +56,48 @@ export class Services extends Construct {
     account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
     account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
 
-    this.functions = { sending, account };
+    const domains = new ScopegateFunction(this, 'Domains', {
+      name: 'domains',
+      description: 'scopegate domains service: sending domains (SES v2 email identities)',
+      logRetention: props.logRetention,
+      environment: { SES_CONFIGURATION_SET: this.configurationSet.configurationSetName },
+    });
+    domains.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    domains.role.addToPrincipalPolicy(sesIdentityStatement(this, this.configurationSet));
+
+    this.functions = { sending, account, domains };
   }
+}
+
+/** Exactly the SES v2 identity calls of lambdas/domains/ses-identities.ts. */
+export const SES_IDENTITY_ACTIONS = [
+  'ses:CreateEmailIdentity',
+  'ses:GetEmailIdentity',
+  'ses:DeleteEmailIdentity',
+  'ses:PutEmailIdentityMailFromAttributes',
+] as const;
+
+/**
+ * The identity calls, on this account and region's identities (named by pattern: they are created
+ * after deployment). CreateEmailIdentity names the configuration set, so its ARN is listed too
+ * (docs/decisions.md, "Sending domains"); no tags are sent, so no ses:TagResource.
+ */
+function sesIdentityStatement(
+  scope: Construct,
+  configurationSet: ses.IConfigurationSet,
+): iam.PolicyStatement {
+  const stack = Stack.of(scope);
+  return new iam.PolicyStatement({
+    actions: [...SES_IDENTITY_ACTIONS],
+    resources: [
+      stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
+      stack.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: configurationSet.configurationSetName,
+      }),
+    ],
+  });
 }
 
 /**

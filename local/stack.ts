@@ -1,9 +1,10 @@
 /**
  * `npm start`: DynamoDB Local, the local SES and the local API gateway, wired like the deployed stack.
- * On first start it creates team `local`, project `default` and a full-access key, printed once.
+ * On first start it creates team `local`, project `default` and a full-access key, printed once;
+ * the verified domain `example.com` of project `default` is ensured on every start (local/seed-domain.ts).
  */
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createKey } from '../lambdas/account/keys.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
@@ -20,6 +21,7 @@ import {
   startDynamoDbLocal,
   startSesLocal,
 } from './services.js';
+import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
 
 export interface LocalStackOptions {
@@ -77,13 +79,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.dataDir,
     });
     started.push(dynamo);
-    const ses: SesLocal = await startSesLocal({ port: options.sesPort });
+    const ses: SesLocal = await startSesLocal({
+      port: options.sesPort,
+      identitiesFile: join(options.dataDir, 'ses-identities.json'),
+    });
     started.push(ses);
     await ensureTables(dynamo.client, LOCAL.tables);
     const documents = DynamoDBDocumentClient.from(dynamo.client, {
       marshallOptions: { removeUndefinedValues: true },
     });
     const firstKey = await seed(documents);
+    await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
     const gateway: RunningGateway = await startGateway(
       {
         ...localHandlers({

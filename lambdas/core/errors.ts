@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'idempotency_conflict',
   'idempotency_in_progress',
   'email_rejected',
+  'already_exists',
+  'domain_not_verified',
   'upstream_unavailable',
   'internal_error',
 ] as const;
@@ -44,10 +46,12 @@ export function statusOf(code: ErrorCode): number {
       return 404;
     case 'idempotency_conflict':
     case 'idempotency_in_progress':
+    case 'already_exists':
       return 409;
     case 'payload_too_large':
       return 413;
     case 'email_rejected':
+    case 'domain_not_verified':
       return 422;
     case 'rate_limited':
       return 429;
@@ -75,6 +79,8 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   idempotency_conflict: 'This Idempotency-Key was already used with a different request.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still in progress. Retry shortly.',
   email_rejected: 'The email was rejected by the sending service.',
+  already_exists: 'This resource already exists.',
+  domain_not_verified: 'The from address is not on a verified domain of this project.',
   upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
   internal_error: 'Internal server error.',
 };

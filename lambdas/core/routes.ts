@@ -13,7 +13,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One Lambda per service (docs/architecture.md, "Shape"). */
-export const SERVICES = ['sending', 'account'] as const;
+export const SERVICES = ['sending', 'account', 'domains'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export interface Route {
@@ -67,6 +67,46 @@ export const ROUTES = [
     scope: 'projects:read',
     service: 'account',
     summary: "List the key's team's projects",
+  },
+  {
+    id: 'listDomains',
+    method: 'GET',
+    path: '/v1/domains',
+    scope: 'domains:read',
+    service: 'domains',
+    summary: "List the project's sending domains, newest first",
+  },
+  {
+    id: 'createDomain',
+    method: 'POST',
+    path: '/v1/domains',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: 'Add a sending domain and get its DNS records',
+  },
+  {
+    id: 'getDomain',
+    method: 'GET',
+    path: '/v1/domains/{id}',
+    scope: 'domains:read',
+    service: 'domains',
+    summary: 'Retrieve one sending domain',
+  },
+  {
+    id: 'deleteDomain',
+    method: 'DELETE',
+    path: '/v1/domains/{id}',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: 'Delete a sending domain and its SES identity',
+  },
+  {
+    id: 'verifyDomain',
+    method: 'POST',
+    path: '/v1/domains/{id}/verify',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: "Re-read a domain's verification status from SES",
   },
 ] as const satisfies readonly Route[];
 

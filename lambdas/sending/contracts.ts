@@ -44,6 +44,7 @@ export const SENDING_CONTRACTS = {
     },
     errors: [
       'domain_not_allowed',
+      'domain_not_verified',
       'idempotency_conflict',
       'idempotency_in_progress',
       'email_rejected',

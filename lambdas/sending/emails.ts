@@ -1,5 +1,5 @@
 /**
- * Sending an email: check the key's sending domains, claim the Idempotency-Key, record the email
+ * Sending an email: check the sending domain (the key's and the project's verified ones), claim the Idempotency-Key, record the email
  * (`queued`), send it through SES, record the outcome. Nothing is lost and nothing is sent twice on
  * a retry: the record exists before SES is called; a send SES refuses is marked `failed` and frees
  * the key; once SES has accepted an email the request succeeds, whatever the bookkeeping after it does.
@@ -7,6 +7,8 @@
 import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { coveringDomain, domainOfAddress } from '../core/sending-domains.js';
+import { verifiedDomainNames } from '../domains/domain-store.js';
 import { addressOf, type SendEmailInput } from './email-schema.js';
 import {
   EMAIL_ID_PREFIX,
@@ -45,11 +47,11 @@ export async function sendEmail(
  * so a step added here holds for single sends and batches alike.
  */
 export async function prepareEmail(
-  _deps: SendingDependencies,
+  deps: SendingDependencies,
   auth: AuthContext,
   input: SendEmailInput,
 ): Promise<SendEmailInput> {
-  assertDomainAllowed(auth, input.from);
+  await assertSendingDomain(deps, auth, input.from);
   return input;
 }
 
@@ -114,10 +116,24 @@ export async function sendPreparedEmail(
   return { id, replayed: false };
 }
 
-function assertDomainAllowed(auth: AuthContext, from: string): void {
-  if (auth.allowedDomains === undefined) return;
-  const domain = addressOf(from)?.split('@')[1]?.toLowerCase();
-  if (!domain || !auth.allowedDomains.includes(domain)) throw new ApiError('domain_not_allowed');
+/**
+ * `from` must be on a domain the key allows (403, decided without a read) and on a verified domain of
+ * the key's project (422), each the domain itself or a subdomain (lambdas/core/sending-domains.ts).
+ */
+async function assertSendingDomain(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  from: string,
+): Promise<void> {
+  const domain = domainOfAddress(addressOf(from) ?? '');
+  if (auth.allowedDomains !== undefined && (!domain || !coveringDomain(domain, auth.allowedDomains))) {
+    throw new ApiError('domain_not_allowed');
+  }
+  if (!domain || !coveringDomain(domain, await verifiedDomainNames(deps, auth.projectId))) {
+    throw new ApiError('domain_not_verified', {
+      message: `${domain ?? 'The from address'} is not on a verified domain of this project.`,
+    });
+  }
 }
 
 async function markFailed(deps: SendingDependencies, record: EmailRecord, error: unknown): Promise<void> {

@@ -29,7 +29,7 @@ const WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 
-const statementsOf = (service: 'sending' | 'account'): PolicyStatement[] =>
+const statementsOf = (service: 'sending' | 'account' | 'domains'): PolicyStatement[] =>
   roleStatements(synthesized.template, logicalIdOf(synthesized.stack.services.functions[service].role));
 
 const functionProperties = (fn: IConstruct): Record<string, unknown> =>
@@ -51,7 +51,7 @@ describe('least privilege', () => {
     const lambdaRoles = roles.filter((role) =>
       JSON.stringify(role.Properties).includes('lambda.amazonaws.com'),
     );
-    expect(lambdaRoles).toHaveLength(3);
+    expect(lambdaRoles).toHaveLength(Object.keys(LAMBDA_ENTRIES).length);
     for (const role of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -101,6 +101,45 @@ describe('least privilege', () => {
     expect(resources).toContain(
       `":configuration-set/",${JSON.stringify({ Ref: logicalIdOf(synthesized.stack.services.configurationSet) })}`,
     );
+  });
+
+  it('lets domains manage SES identities with exactly the four calls it makes, in this account and region', () => {
+    const ses = statementsOf('domains').filter((statement) =>
+      actionsOf(statement).some((a) => a.startsWith('ses:')),
+    );
+    const resources = JSON.stringify(ses.flatMap(resourcesOf));
+
+    expect(ses.flatMap(actionsOf).toSorted()).toEqual(
+      [
+        'ses:CreateEmailIdentity',
+        'ses:DeleteEmailIdentity',
+        'ses:GetEmailIdentity',
+        'ses:PutEmailIdentityMailFromAttributes',
+      ].toSorted(),
+    );
+    expect(resources).toContain('{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":identity/*"');
+    expect(resources).toContain(
+      `":configuration-set/",${JSON.stringify({ Ref: logicalIdOf(synthesized.stack.services.configurationSet) })}`,
+    );
+    expect(ses.flatMap(resourcesOf)).toHaveLength(2);
+    // Sending's grant is unchanged: it still may only send, in this account and region.
+    expect(
+      statementsOf('sending')
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('ses:'))
+        .toSorted(),
+    ).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+  });
+
+  it('lets domains read and write the Data table with exact actions, and nothing of ApiKeys', () => {
+    const statements = statementsOf('domains');
+    expect(
+      statements
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'))
+        .toSorted(),
+    ).toEqual([...TABLE_ACTIONS.readwrite].toSorted());
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
 
   it('lets account read the Data table and write only the cursor secret: no SES, no ApiKeys', () => {
@@ -177,6 +216,9 @@ describe('house Lambda settings', () => {
     });
     expect(functionProperties(functions.account.function).Environment).toMatchObject({
       Variables: { DATA_TABLE: data },
+    });
+    expect(functionProperties(functions.domains.function).Environment).toMatchObject({
+      Variables: { DATA_TABLE: data, SES_CONFIGURATION_SET: { Ref: logicalIdOf(configurationSet) } },
     });
   });
 });

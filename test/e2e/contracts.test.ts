@@ -25,15 +25,27 @@ afterAll(async () => {
 });
 
 const unique = () => `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+/** The verified domain each fresh project's key sends from; TEST_PROJECT's keys send from example.com. */
+const domainOfKey = new Map<string, string>();
 const send = (withKey: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   call(stack.url, {
     method: 'POST',
     path: '/v1/emails',
     key: withKey,
     headers,
-    body: { from: 'a@example.com', to: 'b@example.com', subject: `s ${unique()}`, text: 'x', ...extra },
+    body: {
+      from: `a@${domainOfKey.get(withKey) ?? 'example.com'}`,
+      to: 'b@example.com',
+      subject: `s ${unique()}`,
+      text: 'x',
+      ...extra,
+    },
   });
-const freshProjectKey = async () => (await stack.putKey({ projectId: `proj_${unique()}` })).key.key;
+const freshProjectKey = async () => {
+  const { key: fresh, domain } = await stack.freshProject();
+  domainOfKey.set(fresh, domain);
+  return fresh;
+};
 
 function expectContract(id: RouteId, response: CallResult): void {
   const contract = CONTRACTS[id];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PAYLOAD_BYTES } from '../../local/gateway.js';
 import { call } from '../support/http-client.js';
 import { sentEmails } from '../support/local-aws.js';
-import { OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
+import { OTHER_DOMAIN, OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
 
 let stack: TestStack;
 let key: string;
@@ -83,7 +83,7 @@ describe('POST /v1/emails', () => {
     const headers = { 'Idempotency-Key': `shared-${unique()}` };
     const body = email();
     const mine = await send(body, headers);
-    const theirs = await send(body, headers, otherKey);
+    const theirs = await send({ ...body, from: `a@${OTHER_DOMAIN}` }, headers, otherKey);
     expect(theirs.status).toBe(200);
     expect(theirs.json.id).not.toBe(mine.json.id);
   });
@@ -150,21 +150,44 @@ describe('POST /v1/emails', () => {
   });
 
   it('answers 403 domain_not_allowed when the key may not send from the domain', async () => {
-    const restricted = (await stack.putKey({ allowedDomains: new Set(['allowed.example']) })).key.key;
+    // example.com is verified; the key narrows it to mail.example.com and its subdomains.
+    const restricted = (await stack.putKey({ allowedDomains: new Set(['mail.example.com']) })).key.key;
     const denied = await send(email({ from: 'a@example.com' }), {}, restricted);
-    const allowed = await send(email({ from: 'A <a@ALLOWED.example>' }), {}, restricted);
+    const allowed = await send(email({ from: 'A <a@MAIL.example.com>' }), {}, restricted);
+    const deeper = await send(email({ from: 'a@eu.mail.example.com' }), {}, restricted);
+    const lookalike = await send(email({ from: 'a@evilmail.example.com' }), {}, restricted);
     expect(denied.status).toBe(403);
     expect(denied.json.error_code).toBe('domain_not_allowed');
     expect(allowed.status).toBe(200);
+    expect(deeper.status).toBe(200);
+    expect(lookalike.status).toBe(403);
+  });
+
+  it('answers 403, not 422, when the key does not allow a domain the project has not verified either', async () => {
+    const restricted = (await stack.putKey({ allowedDomains: new Set(['mail.example.com']) })).key.key;
+    const response = await send(email({ from: 'a@unverified.example.org' }), {}, restricted);
+    expect(response.status).toBe(403);
+    expect(response.json.error_code).toBe('domain_not_allowed');
+  });
+
+  it('answers 422 domain_not_verified when a key allows a domain its project has not verified', async () => {
+    const wide = (await stack.putKey({ allowedDomains: new Set(['example.org']) })).key.key;
+    const response = await send(email({ from: 'a@example.org' }), {}, wide);
+    expect(response.status).toBe(422);
+    expect(response.json).toMatchObject({
+      error_code: 'domain_not_verified',
+      message: 'example.org is not on a verified domain of this project.',
+    });
   });
 });
 
 describe('GET /v1/emails', () => {
   it('lists the project’s emails newest first, page by page with a cursor', async () => {
     // Arrange: a project of its own so other tests' emails don't interleave.
-    const own = (await stack.putKey({ projectId: `proj_list_${unique()}` })).key.key;
+    const { key: own, domain } = await stack.freshProject();
     const ids: string[] = [];
-    for (let index = 0; index < 5; index++) ids.push(String((await send(email(), {}, own)).json.id));
+    for (let index = 0; index < 5; index++)
+      ids.push(String((await send(email({ from: `a@${domain}` }), {}, own)).json.id));
     // Act
     const first = await call(stack.url, { path: '/v1/emails?limit=2', key: own });
     const second = await call(stack.url, {
@@ -196,7 +219,7 @@ describe('GET /v1/emails', () => {
 describe('GET /v1/emails/{id}', () => {
   it('answers 404 for another project’s email, exactly like a missing one', async () => {
     const otherKey = (await stack.putKey({ projectId: OTHER_PROJECT })).key.key;
-    const theirs = String((await send(email(), {}, otherKey)).json.id);
+    const theirs = String((await send(email({ from: `a@${OTHER_DOMAIN}` }), {}, otherKey)).json.id);
     const foreign = await call(stack.url, { path: `/v1/emails/${theirs}`, key });
     const missing = await call(stack.url, { path: '/v1/emails/em_0000000000000000000000', key });
     const garbage = await call(stack.url, { path: '/v1/emails/..%2F..%2Fx', key });

@@ -4,13 +4,14 @@
  * body (docs/architecture.md, "Errors"); a route that names a resource answers 404 for another
  * project's, exactly as for a missing one.
  */
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
 import { ROUTES, type RouteId } from '../../lambdas/core/routes.js';
 import { GENERAL_SCOPES, type Scope } from '../../lambdas/core/scopes.js';
 import { call } from '../support/http-client.js';
-import { OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
+import { OTHER_DOMAIN, OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
 
 const INVALID = { message: 'Missing or invalid API key.', error_code: 'invalid_api_key' };
 const REVOKED = { message: 'This API key has been revoked.', error_code: 'key_revoked' };
@@ -44,11 +45,28 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
       method: 'POST',
       path: '/v1/emails',
       key: key.key,
-      body: { from: 'a@example.com', to: 'b@example.com', subject: 'theirs', text: 'x' },
+      body: { from: `a@${OTHER_DOMAIN}`, to: 'b@example.com', subject: 'theirs', text: 'x' },
     });
     return `/v1/emails/${String(sent.json.id)}`;
   },
+  getDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
+  deleteDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
+  verifyDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}/verify`,
 };
+
+/** A domain OTHER_PROJECT adds through the API (with its own key): its id. */
+async function otherProjectsDomain(stack: TestStack): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const name = `theirs-${randomBytes(6).toString('hex')}.com`;
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/domains',
+    key: key.key,
+    body: { name },
+  });
+  if (created.status !== 201) throw new Error(`could not create ${name}: ${created.text}`);
+  return String(created.json.id);
+}
 
 describe.each(ROUTES)('$method $path', (route) => {
   const request = (

@@ -1,5 +1,5 @@
 /**
- * The three Lambda entry points (lambdas/<name>/handler.ts) as deployed: each module is imported
+ * The Lambda entry points (lambdas/<name>/handler.ts) as deployed: each module is imported
  * fresh with the environment the CDK stack gives its function (lib/authorizer.ts, lib/services.ts),
  * its SDK clients pointed at the local stand-ins through AWS_ENDPOINT_URL_<SERVICE>, and called with
  * an API Gateway event. What runs is the deployed wiring: client bounds, the cache-TTL switch, the
@@ -12,6 +12,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } fr
 import { createProject } from '../../lambdas/account/projects.js';
 import { ensureTeam } from '../../lambdas/account/teams.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
+import { seedVerifiedDomain } from '../support/domains.js';
 import { authContextFor, authorizerEvent, proxyEvent, TEST_METHOD_ARN_BASE } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
 import { createTestAws, sentEmails, type TestAws } from '../support/local-aws.js';
@@ -29,6 +30,7 @@ beforeAll(async () => {
   const store = { documents: aws.documents, dataTable: aws.tables.data };
   await ensureTeam(store, { id: TEAM, name: 'entry points' });
   await createProject(store, { id: PROJECT, teamId: TEAM, name: 'entry points' });
+  await seedVerifiedDomain(store, PROJECT, 'example.com');
 });
 
 beforeEach(() => {
@@ -162,6 +164,36 @@ describe('lambdas/sending/handler.ts', () => {
     const sent = (await sentEmails(aws.sesEndpoint)).filter((email) => email.subject === subject);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.destination.to).toEqual(['someone@example.org']);
+  });
+});
+
+describe('lambdas/domains/handler.ts', () => {
+  it('POST /v1/domains creates the SES identity (the local stand-in) and answers its records', async () => {
+    deployedEnvironment({ DATA_TABLE: aws.tables.data, SES_CONFIGURATION_SET: 'scopegate-entry-points' });
+    const { handler } = await import('../../lambdas/domains/handler.js');
+    const name = `entry-${randomBytes(4).toString('hex')}.com`;
+    const response = await handler(
+      proxyEvent({
+        method: 'POST',
+        resource: '/v1/domains',
+        body: { name },
+        authorizer: authContextFor({ projectId: PROJECT, teamId: TEAM }),
+      }),
+    );
+    expect(response.statusCode).toBe(201);
+    const body = JSON.parse(response.body) as { name: string; records: { purpose: string; value: string }[] };
+    expect(body.name).toBe(name);
+    expect(body.records.filter((record) => record.purpose === 'dkim')).toHaveLength(3);
+    expect(body.records.find((record) => record.purpose === 'mail_from_mx')?.value).toBe(
+      `feedback-smtp.${LOCAL_REGION}.amazonses.com`,
+    );
+  });
+
+  it('a missing configuration set fails at cold start, not on a request', async () => {
+    deployedEnvironment({ DATA_TABLE: aws.tables.data, SES_CONFIGURATION_SET: undefined });
+    await expect(import('../../lambdas/domains/handler.js')).rejects.toThrow(
+      'Missing required environment variable SES_CONFIGURATION_SET',
+    );
   });
 });
 

@@ -10,6 +10,7 @@ import { createServiceHandler } from '../../lambdas/core/http.js';
 import { sendingRoutes } from '../../lambdas/sending/routes.js';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
 import { silentLog } from '../../local/handlers.js';
+import { fixtureDomainOf, seedVerifiedDomain } from '../support/domains.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 
@@ -56,12 +57,21 @@ function handler() {
 }
 
 let projectCounter = 0;
-const newProject = () => `proj_sending_${++projectCounter}_${Date.now()}`;
+/** A project that owns a verified sending domain (fixtureDomainOf its id), so its sends pass the domain check. */
+async function newProject(): Promise<string> {
+  const projectId = `proj_sending_${++projectCounter}_${Date.now()}`;
+  await seedVerifiedDomain(
+    { documents: aws.documents, dataTable: aws.tables.data },
+    projectId,
+    fixtureDomainOf(projectId),
+  );
+  return projectId;
+}
 const sendEvent = (projectId: string, headers: Record<string, string> = {}, subject = 'Hello') =>
   proxyEvent({
     method: 'POST',
     resource: '/v1/emails',
-    body: { from: 'a@example.com', to: 'b@example.com', subject, text: 'x' },
+    body: { from: `a@${fixtureDomainOf(projectId)}`, to: 'b@example.com', subject, text: 'x' },
     headers,
     authorizer: authContextFor({ projectId }),
   });
@@ -85,7 +95,7 @@ describe('SES failures', () => {
     ['AccountSuspendedException', 503, 'upstream_unavailable'],
   ])('%s answers %i %s and leaves the email recorded as failed', async (name, status, code) => {
     sesMock.on(SendEmailCommand).rejects(sesError(name));
-    const projectId = newProject();
+    const projectId = await newProject();
     const response = await handler()(sendEvent(projectId));
     expect(response.statusCode).toBe(status);
     const body = JSON.parse(response.body);
@@ -101,7 +111,7 @@ describe('SES failures', () => {
 
   it('frees the Idempotency-Key after a failed send, so the retry sends', async () => {
     // Arrange
-    const projectId = newProject();
+    const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'after-failure' };
     sesMock
       .on(SendEmailCommand)
@@ -120,7 +130,7 @@ describe('SES failures', () => {
 
   it("passes SES's rejection reason on to the caller", async () => {
     sesMock.on(SendEmailCommand).rejects(sesError('MessageRejected', 'Email address is not verified.'));
-    const response = await handler()(sendEvent(newProject()));
+    const response = await handler()(sendEvent(await newProject()));
     expect(JSON.parse(response.body).message).toBe(
       'The email was rejected by SES. Email address is not verified.',
     );
@@ -129,7 +139,7 @@ describe('SES failures', () => {
 
 describe('Idempotency-Key under concurrency', () => {
   it('sends exactly once when the same request races itself', async () => {
-    const projectId = newProject();
+    const projectId = await newProject();
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-race' });
     const headers = { 'Idempotency-Key': 'race' };
     const responses = await Promise.all(
@@ -146,7 +156,7 @@ describe('Idempotency-Key under concurrency', () => {
 
   it('lets a retry take over a claim left unfinished for longer than the lock (a crashed send)', async () => {
     // Arrange: a claim that never completes, because SES never answers.
-    const projectId = newProject();
+    const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'crashed' };
     sesMock.on(SendEmailCommand).callsFake(() => new Promise(() => undefined));
     void handler()(sendEvent(projectId, headers));
@@ -166,7 +176,7 @@ describe('Idempotency-Key under concurrency', () => {
 describe('after SES has accepted an email', () => {
   it('answers 200 and never resends when recording the sent status fails', async () => {
     // Arrange
-    const projectId = newProject();
+    const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'record-fails' };
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-accepted' });
     failNextUpdateOf = 'EMAIL#';
@@ -181,7 +191,7 @@ describe('after SES has accepted an email', () => {
 
   it('answers a stale claim whose email went out with that email, not a second send', async () => {
     // Arrange: the send succeeds but completing the Idempotency-Key fails, so the claim stays open.
-    const projectId = newProject();
+    const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'complete-fails' };
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-once' });
     failNextUpdateOf = 'IDEMPOTENCY#';
@@ -207,7 +217,7 @@ describe('defence in depth', () => {
         resource: '/v1/emails',
         body: {},
         authorizer: authContextFor({
-          projectId: newProject(),
+          projectId: await newProject(),
           permission: 'custom',
           scopes: ['emails:read'],
         }),
@@ -223,7 +233,7 @@ describe('defence in depth', () => {
 
   it('refuses a body that names a project: the project comes only from the authorizer', async () => {
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-tenancy' });
-    const projectId = newProject();
+    const projectId = await newProject();
     const event = proxyEvent({
       method: 'POST',
       resource: '/v1/emails',
@@ -247,7 +257,12 @@ describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
     proxyEvent({
       method: 'POST',
       resource: '/v1/emails/batch',
-      body: subjects.map((subject) => ({ from: 'a@example.com', to: 'b@example.com', subject, text: 'x' })),
+      body: subjects.map((subject) => ({
+        from: `a@${fixtureDomainOf(projectId)}`,
+        to: 'b@example.com',
+        subject,
+        text: 'x',
+      })),
       headers,
       authorizer: authContextFor({ projectId }),
     });
@@ -261,7 +276,7 @@ describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
 
   it('stops at the refused email, answers its error with the ids already sent, and a retry with the same key sends only the rest', async () => {
     // Arrange: SES accepts the first email and refuses the second.
-    const projectId = newProject();
+    const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'batch-partial' };
     sesMock
       .on(SendEmailCommand)
@@ -297,14 +312,16 @@ describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
 
   it('sends nothing and names the email when one of them may not be sent from its domain', async () => {
     sesMock.on(SendEmailCommand).resolves({ MessageId: 'never' });
+    const projectId = await newProject();
+    const allowed = fixtureDomainOf(projectId);
     const event = proxyEvent({
       method: 'POST',
       resource: '/v1/emails/batch',
       body: [
-        { from: 'a@allowed.example', to: 'b@example.com', subject: 'ok', text: 'x' },
+        { from: `a@${allowed}`, to: 'b@example.com', subject: 'ok', text: 'x' },
         { from: 'a@elsewhere.example', to: 'b@example.com', subject: 'no', text: 'x' },
       ],
-      authorizer: authContextFor({ projectId: newProject(), allowedDomains: ['allowed.example'] }),
+      authorizer: authContextFor({ projectId, allowedDomains: [allowed] }),
     });
     const response = await handler()(event);
     expect(response.statusCode).toBe(403);

@@ -3,12 +3,14 @@
  * authorizer and handlers, on a free port, over this file's own DynamoDB Local tables and the run's
  * local SES. Tests talk to it over HTTP only.
  */
+import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
 import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
+import { fixtureDomainOf, seedVerifiedDomain } from './domains.js';
 import { testKey } from './keys.js';
 import { createTestAws, type TestAws } from './local-aws.js';
 
@@ -18,12 +20,17 @@ export interface TestStack {
   readonly gateway: RunningGateway;
   /** Stores a `sk_test_` key in ApiKeys with these item attributes and returns it. */
   putKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; item: Record<string, unknown> }>;
+  /** A key of a new project that owns the verified domain `domain`: for tests that need a clean project. */
+  freshProject(): Promise<{ projectId: string; key: string; domain: string }>;
   close(): Promise<void>;
 }
 
 export const TEST_TEAM = 'team_e2e';
 export const TEST_PROJECT = 'proj_e2e';
 export const OTHER_PROJECT = 'proj_other';
+/** The verified sending domains of TEST_PROJECT and OTHER_PROJECT. */
+export const TEST_DOMAIN = 'example.com';
+export const OTHER_DOMAIN = 'other.example';
 
 export async function startTestStack(): Promise<TestStack> {
   const aws = await createTestAws();
@@ -33,6 +40,9 @@ export async function startTestStack(): Promise<TestStack> {
   await createProject(store, { id: TEST_PROJECT, teamId: TEST_TEAM, name: 'e2e' });
   await createProject(store, { id: OTHER_PROJECT, teamId: TEST_TEAM, name: 'other' });
   await createProject(store, { id: 'proj_foreign', teamId: 'team_foreign', name: 'foreign' });
+  // Each fixture project sends from a verified domain of its own (test/support/domains.ts).
+  await seedVerifiedDomain(store, TEST_PROJECT, TEST_DOMAIN);
+  await seedVerifiedDomain(store, OTHER_PROJECT, OTHER_DOMAIN);
   const gateway = await startGateway(
     localHandlers({
       dynamo: aws.dynamo,
@@ -51,6 +61,14 @@ export async function startTestStack(): Promise<TestStack> {
       const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
       await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
       return created;
+    },
+    freshProject: async () => {
+      const projectId = `proj_${randomBytes(6).toString('hex')}`;
+      const domain = fixtureDomainOf(projectId);
+      await seedVerifiedDomain(store, projectId, domain);
+      const created = testKey({ teamId: TEST_TEAM, projectId }, 'test');
+      await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
+      return { projectId, key: created.key.key, domain };
     },
     close: () => gateway.close(),
   };

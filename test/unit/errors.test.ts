@@ -24,6 +24,8 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   ip_not_allowed: 403,
   insufficient_scope: 403,
   domain_not_allowed: 403,
+  already_exists: 409,
+  domain_not_verified: 422,
   authorizer_unavailable: 503,
   not_found: 404,
   validation_error: 400,

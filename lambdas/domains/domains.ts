@@ -1,0 +1,139 @@
+/**
+ * Sending domains: create (claim the name, then the SES identity), verify (re-read SES, record a
+ * change and its event), delete (the SES identity, then the name). The project always comes from
+ * the caller's key.
+ */
+import { ApiError } from '../core/errors.js';
+import { eventItem } from '../core/events.js';
+import { newId } from '../core/ids.js';
+import { type DnsRecord, dnsRecords, statusChangeEvent, statusFromSes } from './dns-records.js';
+import { normaliseDomainName } from './domain-name.js';
+import {
+  DOMAIN_ID_PREFIX,
+  type DomainRecord,
+  type DomainStore,
+  findDomain,
+  getDomain,
+  insertDomain,
+  recordStatus,
+  removeDomain,
+  saveIdentity,
+} from './domain-store.js';
+import { createIdentity, deleteIdentity, readIdentity, type SesIdentities } from './ses-identities.js';
+
+export interface DomainsDependencies extends DomainStore, SesIdentities {
+  readonly now: () => Date;
+  /** The stack's region: the MAIL FROM MX points at SES's feedback endpoint there. */
+  readonly region: string;
+  /** The local stack accepts `.invalid` names, so that a failed verification can be tried. */
+  readonly allowInvalidTld?: boolean;
+}
+
+export async function createDomain(
+  deps: DomainsDependencies,
+  projectId: string,
+  rawName: string,
+): Promise<DomainRecord> {
+  const normalised = normaliseDomainName(rawName, { allowInvalidTld: deps.allowInvalidTld ?? false });
+  if ('error' in normalised) {
+    const message = `name ${normalised.error}.`;
+    throw new ApiError('validation_error', { message, errors: [{ path: 'name', message }] });
+  }
+  const now = deps.now().toISOString();
+  const domain: DomainRecord = {
+    id: newId(DOMAIN_ID_PREFIX, deps.now()),
+    projectId,
+    name: normalised.name,
+    status: 'pending',
+    dkimTokens: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  // The name first: SES identities are account-wide, so only the project holding the name may create one.
+  await insertDomain(deps, domain);
+  let identityCreated = false;
+  try {
+    const identity = await createIdentity(deps, domain.name);
+    identityCreated = true;
+    return await saveIdentity(deps, domain, {
+      dkimTokens: identity.dkimTokens,
+      dkimStatus: identity.dkimStatus,
+      mailFromStatus: identity.mailFromStatus,
+      updatedAt: deps.now().toISOString(),
+    });
+  } catch (error) {
+    // Undo, best effort, so the same create can be retried; an identity this create did not make
+    // (one that existed in SES before) is never deleted. What an undo cannot remove stays listed as
+    // pending, and DELETE removes it.
+    if (identityCreated) await deleteIdentity(deps, domain.name).catch(() => undefined);
+    await removeDomain(deps, domain).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Re-reads SES; a change of status is recorded with its `domain.verified` / `domain.failed` event. */
+export async function verifyDomain(
+  deps: DomainsDependencies,
+  projectId: string,
+  id: string,
+): Promise<DomainRecord> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getDomain(deps, projectId, id);
+    const identity = await readIdentity(deps, before.name);
+    const now = deps.now().toISOString();
+    // An identity removed from SES behind scopegate's back can no longer send: failed.
+    const status = identity ? statusFromSes(identity.verificationStatus) : 'failed';
+    const after: DomainRecord = {
+      ...before,
+      status,
+      dkimTokens: identity && identity.dkimTokens.length > 0 ? identity.dkimTokens : before.dkimTokens,
+      dkimStatus: identity?.dkimStatus ?? before.dkimStatus,
+      mailFromStatus: identity?.mailFromStatus ?? before.mailFromStatus,
+      updatedAt: now,
+      ...(status === 'verified' && !before.verifiedAt ? { verifiedAt: now } : {}),
+    };
+    const type = statusChangeEvent(before.status, after.status);
+    const event = type
+      ? eventItem(projectId, type, { ...domainJson(after, deps.region) }, deps.now())
+      : undefined;
+    if (await recordStatus(deps, before, after, event)) return after;
+    // Another verify recorded a change between our read and write: read again (once is enough).
+    if (attempt >= 2) return (await findDomain(deps, projectId, id)) ?? after;
+  }
+}
+
+/** Removes the SES identity, then the domain and its name: a failure half-way is safe to retry. */
+export async function deleteDomain(deps: DomainsDependencies, projectId: string, id: string): Promise<void> {
+  const domain = await getDomain(deps, projectId, id);
+  await deleteIdentity(deps, domain.name);
+  await removeDomain(deps, domain);
+}
+
+export interface DomainJson {
+  readonly object: 'domain';
+  readonly id: string;
+  readonly name: string;
+  readonly status: DomainRecord['status'];
+  readonly records: DnsRecord[];
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly verified_at: string | null;
+}
+
+/** The JSON shape the API answers (the `Domain` schema of contracts.ts). */
+export function domainJson(domain: DomainRecord, region: string): DomainJson {
+  return {
+    object: 'domain',
+    id: domain.id,
+    name: domain.name,
+    status: domain.status,
+    records: dnsRecords(domain.name, region, {
+      dkimTokens: domain.dkimTokens,
+      dkimStatus: domain.dkimStatus,
+      mailFromStatus: domain.mailFromStatus,
+    }),
+    created_at: domain.createdAt,
+    updated_at: domain.updatedAt,
+    verified_at: domain.verifiedAt ?? null,
+  };
+}

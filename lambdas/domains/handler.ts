@@ -1,0 +1,24 @@
+/** The domains service: sending domains as SES v2 email identities. */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient, createDynamoClient, createSesClient } from '../aws-clients.js';
+import { requireEnv } from '../core/env.js';
+import { createServiceHandler } from '../core/http.js';
+import { domainsRoutes } from './routes.js';
+
+const logger = new Logger({ serviceName: 'scopegate-domains' });
+const documents = createDocumentClient(createDynamoClient());
+const ses = createSesClient();
+
+export const handler = createServiceHandler(
+  'domains',
+  domainsRoutes({
+    documents,
+    dataTable: requireEnv('DATA_TABLE'),
+    ses,
+    configurationSetName: requireEnv('SES_CONFIGURATION_SET'),
+    region: requireEnv('AWS_REGION'),
+    now: () => new Date(),
+  }),
+  logger,
+);

@@ -1,0 +1,37 @@
+/**
+ * Fixture sending domains: written straight into the Data table (the domain item and its name's
+ * uniqueness record, through the same insertDomain the service uses), already `verified`. They skip
+ * the name rules, so fixtures may use reserved names such as `other.example` and never depend on the
+ * Public Suffix List, and they create no SES identity: the run's local SES is shared by every test
+ * file, and sending never asks it about identities. Tests of create, verify and delete go through
+ * the API with names of their own.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newId } from '../../lambdas/core/ids.js';
+import { DOMAIN_ID_PREFIX, insertDomain } from '../../lambdas/domains/domain-store.js';
+
+export async function seedVerifiedDomain(
+  store: { documents: DynamoDBDocumentClient; dataTable: string },
+  projectId: string,
+  name: string,
+): Promise<string> {
+  const at = new Date().toISOString();
+  const id = newId(DOMAIN_ID_PREFIX);
+  await insertDomain(store, {
+    id,
+    projectId,
+    name,
+    status: 'verified',
+    dkimTokens: ['fixturetoken1', 'fixturetoken2', 'fixturetoken3'],
+    dkimStatus: 'SUCCESS',
+    mailFromStatus: 'SUCCESS',
+    createdAt: at,
+    updatedAt: at,
+    verifiedAt: at,
+  });
+  return id;
+}
+
+/** A fixture domain for a project id of any shape (`proj_x_1` → `proj-x-1.example`). */
+export const fixtureDomainOf = (projectId: string): string =>
+  `${projectId.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.example`;
