@@ -6,6 +6,7 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
+import { authorizerKeyStoreClient } from '../local/handlers.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/services.js';
 import { ensureTables } from '../local/tables.js';
 import { authorizerEvent } from '../test/support/events.js';
@@ -48,7 +49,7 @@ export async function measureDynamoLocal(options: {
     await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: item }));
     const handler = createAuthorizer({
       environment: 'live',
-      getKeyItem: keyItemReader(local.client, TABLES.apiKeys),
+      getKeyItem: keyItemReader(authorizerKeyStoreClient(local.client), TABLES.apiKeys),
       log: SILENT_LOG,
     });
     const event = authorizerEvent({ authorization: bearer(key) });
