@@ -105,7 +105,7 @@ export async function measureDynamoLocal(options: {
  * Keeps DynamoDB Local (a Java child process) from outliving the benchmark: Ctrl-C or SIGTERM,
  * also during its start-up, stops it before exiting, and any other exit sends it SIGTERM.
  */
-class JavaGuard {
+export class JavaGuard {
   private local: DynamoDbLocal | undefined;
   private interrupted: NodeJS.Signals | undefined;
   private readonly onSignal = (signal: NodeJS.Signals) => {
