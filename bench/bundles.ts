@@ -204,3 +204,77 @@ function chainTo(previous: Map<string, string | undefined>, last: string): strin
 export function kb(bytes: number): number {
   return round(bytes / 1024, 1);
 }
+
+/** Where a cold child process finds its key: DynamoDB Local, a table, and a stored live key. */
+export interface ColdRequestTarget {
+  readonly endpoint: string;
+  readonly tableName: string;
+  readonly keyId: string;
+  /** The authorizer's event for that key (an Allow is expected). */
+  readonly authorizerEvent: unknown;
+}
+
+export interface ColdRequestTimes {
+  /** require() of the bundle. */
+  readonly importMs: number[];
+  /** The first call after it: the first GetItem on a new connection, plus what the code loads lazily. */
+  readonly firstCallMs: number[];
+}
+
+/**
+ * What a cold request really costs: a fresh process requires the bundle and makes its first call
+ * against DynamoDB Local (the baseline: one GetCommand; the authorizer: one whole decision). Import
+ * time alone would flatter code that defers loading (the authorizer loads node:https on its first
+ * call), so both are reported.
+ */
+const COLD_REQUEST_SCRIPT = `
+const start = process.hrtime.bigint();
+const mod = require(process.argv[1]);
+const imported = process.hrtime.bigint();
+Promise.resolve(mod.handler(JSON.parse(process.argv[2]))).then((result) => {
+  const done = process.hrtime.bigint();
+  const allowed = result && result.policyDocument && result.policyDocument.Statement[0].Effect === 'Allow';
+  const found = result && result.keyId === process.argv[3];
+  process.stdout.write('\\n' + JSON.stringify({ importMs: Number(imported - start) / 1e6, firstCallMs: Number(done - imported) / 1e6, ok: Boolean(allowed || found) }));
+}, (error) => { console.error(error); process.exit(3); });
+`;
+
+export function measureColdRequests(
+  builds: readonly BundleBuild[],
+  target: ColdRequestTarget,
+  rounds: number,
+): Map<string, ColdRequestTimes> {
+  const env = {
+    ...CHILD_ENV,
+    API_KEYS_TABLE: target.tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: target.endpoint,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AUTHORIZER_CACHE_TTL_SECONDS: '0',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  };
+  const times = new Map<string, ColdRequestTimes>(
+    builds.map((bundle) => [bundle.name, { importMs: [], firstCallMs: [] }]),
+  );
+  for (let round = -1; round < rounds; round++) {
+    for (const bundle of builds) {
+      const input = bundle.name === BASELINE ? { id: target.keyId } : target.authorizerEvent;
+      const output = execFileSync(
+        process.execPath,
+        ['-e', COLD_REQUEST_SCRIPT, bundle.outfile, JSON.stringify(input), target.keyId],
+        { env, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const parsed = JSON.parse(output.trim().split('\n').at(-1) ?? '') as {
+        importMs: number;
+        firstCallMs: number;
+        ok: boolean;
+      };
+      if (!parsed.ok) throw new Error(`${bundle.name}: the cold request did not find or allow the key`);
+      const bundleTimes = times.get(bundle.name);
+      if (round < 0 || !bundleTimes) continue;
+      bundleTimes.importMs.push(parsed.importMs);
+      bundleTimes.firstCallMs.push(parsed.firstCallMs);
+    }
+  }
+  return times;
+}

@@ -5,8 +5,11 @@
  */
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
+import type { GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
+import { authorizerKeyStoreClient } from '../local/handlers.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../local/services.js';
+import type { ColdRequestTarget } from './bundles.js';
 import { ensureTables } from '../local/tables.js';
 import { authorizerEvent } from '../test/support/events.js';
 import { bearer, testKey } from '../test/support/keys.js';
@@ -35,23 +38,33 @@ const SILENT_LOG: AuthorizerLog = { info: noop, warn: noop, error: noop };
 export async function measureDynamoLocal(options: {
   requests: number;
   warmup: number;
+  /** Run while DynamoDB Local holds the key (the cold-request measurement). */
+  whileRunning?: (target: ColdRequestTarget) => void;
 }): Promise<DynamoLocalResults> {
   const port = await freePort();
   const guard = new JavaGuard();
   const startedAt = process.hrtime.bigint();
   const local = await guard.start(port);
   const startupMs = elapsedNs(startedAt) / 1e6;
+  let keyStore: GetItemClient | undefined;
   try {
     const documents = DynamoDBDocumentClient.from(local.client);
     await ensureTables(local.client, TABLES);
     const { key, item } = testKey();
     await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: item }));
+    keyStore = authorizerKeyStoreClient(local.client);
     const handler = createAuthorizer({
       environment: 'live',
-      getKeyItem: keyItemReader(local.client, TABLES.apiKeys),
+      getKeyItem: keyItemReader(keyStore, TABLES.apiKeys),
       log: SILENT_LOG,
     });
     const event = authorizerEvent({ authorization: bearer(key) });
+    options.whileRunning?.({
+      endpoint: local.endpoint,
+      tableName: TABLES.apiKeys,
+      keyId: key.keyId,
+      authorizerEvent: event,
+    });
     const authorize = async () => {
       const { policyDocument } = await handler(event);
       if (policyDocument.Statement[0]?.Effect !== 'Allow')
@@ -75,13 +88,14 @@ export async function measureDynamoLocal(options: {
       getItemSamples[i] = await timed(getItem);
     }
     return {
-      what: 'createAuthorizer + keyItemReader (GetItemCommand) → DynamoDB Local (ConsistentRead GetItem)',
+      what: 'createAuthorizer + keyItemReader (its own SigV4 client) → DynamoDB Local (ConsistentRead GetItem)',
       warmup: options.warmup,
       startupMs: Math.round(startupMs),
       ...msSummary(summarise(authorizerSamples)),
       getItemOnly: msSummary(summarise(getItemSamples)),
     };
   } finally {
+    keyStore?.destroy();
     local.client.destroy();
     await guard.stop();
   }
@@ -91,7 +105,7 @@ export async function measureDynamoLocal(options: {
  * Keeps DynamoDB Local (a Java child process) from outliving the benchmark: Ctrl-C or SIGTERM,
  * also during its start-up, stops it before exiting, and any other exit sends it SIGTERM.
  */
-class JavaGuard {
+export class JavaGuard {
   private local: DynamoDbLocal | undefined;
   private interrupted: NodeJS.Signals | undefined;
   private readonly onSignal = (signal: NodeJS.Signals) => {

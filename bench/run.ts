@@ -1,14 +1,20 @@
 /**
  * `npm run bench`: the authorizer's decision time, its refusal of malformed keys without DynamoDB,
- * its latency against DynamoDB Local, and every Lambda's bundle size and cold import time, in one
- * run. Prints tables and writes bench/results.json. Exits 0 whether targets pass or miss; only an
+ * its latency against DynamoDB Local, every Lambda's bundle size and cold import time, and a cold
+ * request (import + first call) of the authorizer next to the baseline, in one run. Prints tables and writes bench/results.json. Exits 0 whether targets pass or miss; only an
  * error (a bundle that does not build, DynamoDB Local that does not start) fails the run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBundles, measureImports } from './bundles.js';
+import {
+  BASELINE,
+  buildBundles,
+  type ColdRequestTimes,
+  measureColdRequests,
+  measureImports,
+} from './bundles.js';
 import { measureDecision, measureMalformed } from './decision.js';
 import { measureDynamoLocal } from './dynamo-local.js';
 import { printResults } from './report.js';
@@ -20,6 +26,7 @@ const SETTINGS = {
   malformed: { perKind: 300, passes: 5 },
   dynamoLocal: { requests: 500, warmup: 100 },
   importRounds: 15,
+  coldRequestRounds: 10,
 } as const;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,8 +44,18 @@ async function main(): Promise<void> {
     step(`authorizer decision in process (${SETTINGS.decision.iterations} iterations each)`);
     const decision = await measureDecision(SETTINGS.decision);
     const malformed = await measureMalformed(SETTINGS.malformed);
-    step(`authorizer against DynamoDB Local (${SETTINGS.dynamoLocal.requests} requests)`);
-    const dynamoLocal = await measureDynamoLocal(SETTINGS.dynamoLocal);
+    step(
+      `authorizer against DynamoDB Local (${SETTINGS.dynamoLocal.requests} requests), then cold requests ` +
+        `(${SETTINGS.coldRequestRounds} fresh processes each for the baseline and the authorizer)`,
+    );
+    let coldRequests = new Map<string, ColdRequestTimes>();
+    const coldBuilds = builds.filter((bundle) => bundle.name === BASELINE || bundle.name === 'authorizer');
+    const dynamoLocal = await measureDynamoLocal({
+      ...SETTINGS.dynamoLocal,
+      whileRunning: (target) => {
+        coldRequests = measureColdRequests(coldBuilds, target, SETTINGS.coldRequestRounds);
+      },
+    });
     step(
       `cold imports (${SETTINGS.importRounds} interleaved rounds of ${builds.length} bundles × 2 node processes)`,
     );
@@ -52,6 +69,7 @@ async function main(): Promise<void> {
       dynamoLocal,
       builds,
       importTimes,
+      coldRequests,
     });
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     printResults(results);

@@ -1,47 +1,14 @@
 /**
- * The one place that says how long an AWS call on the request path may take. The Lambda entry points
- * and the local stack (`npm start`, the tests) build their clients here, so a stalled dependency is
- * bounded identically everywhere and answers 503 instead of hanging until a Lambda or API Gateway
- * timeout.
+ * The services' AWS SDK clients, built with the bounds in lambdas/call-bounds.ts. The Lambda entry
+ * points of the services and the local stack (`npm start`, the tests) build their clients here. The
+ * authorizer has its own SDK-free client (lambdas/authorizer/get-item-client.ts) with the same bounds.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, SES_BOUNDS } from './call-bounds.js';
 
-export interface CallBounds {
-  /** TCP (and TLS) connect, per attempt. */
-  readonly connectionTimeoutMs: number;
-  /** From sending the request to the response headers, per attempt; also the socket idle limit. */
-  readonly requestTimeoutMs: number;
-  readonly maxAttempts: number;
-  /** The whole call, retries and backoff included: retries cannot multiply the bound. */
-  readonly deadlineMs: number;
-}
-
-/**
- * DynamoDB, for the authorizer and the services alike (the local stack shares one client between
- * them). A strongly consistent GetItem answers in milliseconds; a second attempt covers one lost
- * connection. The deadline keeps the authorizer well inside its 10 s Lambda timeout and API
- * Gateway's 29 s integration limit.
- */
-export const DYNAMODB_BOUNDS: CallBounds = {
-  connectionTimeoutMs: 1000,
-  requestTimeoutMs: 2000,
-  maxAttempts: 2,
-  deadlineMs: 3000,
-};
-
-/**
- * SES SendEmail: slower than DynamoDB, but a send that takes seconds has failed. One attempt: a send
- * that timed out may still have been accepted, and an automatic retry would send the email twice;
- * the client retries instead, with its Idempotency-Key.
- */
-export const SES_BOUNDS: CallBounds = {
-  connectionTimeoutMs: 1000,
-  requestTimeoutMs: 3000,
-  maxAttempts: 1,
-  deadlineMs: 4000,
-};
+export { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, SES_BOUNDS };
 
 /** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
 export type ClientOverrides = Pick<
@@ -78,14 +45,6 @@ function clientBounds(bounds: CallBounds) {
       socketTimeout: bounds.requestTimeoutMs,
     },
   };
-}
-
-/** The error a call gets when its deadline passes; named like the SDK's own timeouts. */
-export class DeadlineExceededError extends Error {
-  constructor(deadlineMs: number) {
-    super(`no answer within the ${deadlineMs} ms deadline`);
-    this.name = 'TimeoutError';
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { accountRoutes } from '../lambdas/account/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
+import { createGetItemClient, type GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler } from '../lambdas/core/http.js';
@@ -18,7 +19,10 @@ import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
 
 export interface LocalHandlerDependencies {
-  /** From `dynamoClient` / `createDynamoClient`: the authorizer reads through it, the services wrap it. */
+  /**
+   * From `dynamoClient` / `createDynamoClient`: the services wrap it; the authorizer reads the same
+   * DynamoDB through its own client, built from this one's endpoint, region and credentials.
+   */
   readonly dynamo: DynamoDBClient;
   readonly ses: SESv2Client;
   readonly tables: TableNames;
@@ -36,7 +40,7 @@ export function localHandlers(
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
-      getKeyItem: keyItemReader(deps.dynamo, deps.tables.apiKeys),
+      getKeyItem: keyItemReader(authorizerKeyStoreClient(deps.dynamo), deps.tables.apiKeys),
       log: deps.log,
       now,
     }),
@@ -67,6 +71,29 @@ export function localHandlers(
         deps.log,
       ),
     },
+  };
+}
+
+/**
+ * The authorizer's own GetItem client, pointed where the services' SDK client points (its endpoint,
+ * region and credentials are resolved once, on the first lookup).
+ */
+export function authorizerKeyStoreClient(dynamo: DynamoDBClient): GetItemClient {
+  const { config } = dynamo;
+  const connect = async (): Promise<GetItemClient> => {
+    const endpoint = await config.endpoint?.();
+    if (!endpoint) throw new Error('the local DynamoDB client has no endpoint');
+    const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
+    return createGetItemClient({
+      endpoint: new URL(`${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`),
+      region: await config.region(),
+      credentials: () => config.credentials(),
+    });
+  };
+  let client: Promise<GetItemClient> | undefined;
+  return {
+    getItem: async (input) => (await (client ??= connect())).getItem(input),
+    destroy: () => void client?.then((resolved) => resolved.destroy()),
   };
 }
 

@@ -33,6 +33,16 @@ export class AuthorizerUnavailableError extends Error {
 
 export function createAuthorizer(options: AuthorizerOptions) {
   const { log } = options;
+  // Built once, not per request: the authorizer runs in front of every call.
+  const dependencies = {
+    environment: options.environment,
+    getKeyItem: options.getKeyItem,
+    now: options.now ?? (() => new Date()),
+    onItemWarning: (keyId: string, message: string) =>
+      // Not `message`: Powertools Logger reserves that key and would drop it.
+      log.warn('key item read leniently or failed closed', { keyId, problem: message }),
+  };
+  const policyOptions = { coverAllRoutes: options.coverAllRoutes ?? false };
   return async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     const route = findRoute(event.httpMethod, event.resource);
     const authorization = singleHeader(event, 'authorization');
@@ -40,14 +50,7 @@ export function createAuthorizer(options: AuthorizerOptions) {
     try {
       verification = await verifyKey(
         { authorization, sourceIp: event.requestContext.identity.sourceIp, route },
-        {
-          environment: options.environment,
-          getKeyItem: options.getKeyItem,
-          now: options.now ?? (() => new Date()),
-          onItemWarning: (keyId, message) =>
-            // Not `message`: Powertools Logger reserves that key and would drop it.
-            log.warn('key item read leniently or failed closed', { keyId, problem: message }),
-        },
+        dependencies,
       );
     } catch (error) {
       // Fail closed: a store error, timeout or throttle never allows.
@@ -57,18 +60,25 @@ export function createAuthorizer(options: AuthorizerOptions) {
       });
       throw new AuthorizerUnavailableError();
     }
-    log.info('authorization decided', {
-      keyId: 'key' in verification ? verification.key.keyId : verification.keyId,
-      decision: verification.ok ? 'allow' : 'deny',
-      reason: verification.ok ? 'ok' : verification.code,
-      ...(!verification.ok && 'reason' in verification ? { detail: verification.reason } : {}),
-      route: `${event.httpMethod} ${event.resource}`,
-      sourceIp: event.requestContext.identity.sourceIp,
-    });
-    return toAuthorizerResult(verification, event.methodArn, {
-      coverAllRoutes: options.coverAllRoutes ?? false,
-    });
+    log.info('authorization decided', decisionLog(verification, event));
+    return toAuthorizerResult(verification, event.methodArn, policyOptions);
   };
+}
+
+/** The decision's log line: ids, outcome and reason, never the key, its secret or its hash. */
+function decisionLog(
+  verification: Verification,
+  event: APIGatewayRequestAuthorizerEvent,
+): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    keyId: 'key' in verification ? verification.key.keyId : verification.keyId,
+    decision: verification.ok ? 'allow' : 'deny',
+    reason: verification.ok ? 'ok' : verification.code,
+  };
+  if (!verification.ok && 'reason' in verification) line.detail = verification.reason;
+  line.route = `${event.httpMethod} ${event.resource}`;
+  line.sourceIp = event.requestContext.identity.sourceIp;
+  return line;
 }
 
 /**
@@ -76,14 +86,23 @@ export function createAuthorizer(options: AuthorizerOptions) {
  * when they differ only in the case of their names (`Authorization` and `authorization`).
  */
 function singleHeader(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
-  const named = <T>(headers: Record<string, T> | null | undefined): T[] =>
-    Object.entries(headers ?? {})
-      .filter(([key]) => key.toLowerCase() === name)
-      .map(([, value]) => value);
-  const multi = named(event.multiValueHeaders).flatMap((values) => values ?? []);
-  const single = named(event.headers).filter((value): value is string => value !== undefined);
-  if (multi.length > 1 || single.length > 1) return undefined;
-  return single[0];
+  // Plain loops: this runs on every request, and closures per call cost more than the lookup.
+  let found: string | undefined;
+  let singles = 0;
+  const headers = event.headers ?? {};
+  for (const key in headers) {
+    const value = headers[key];
+    if (key.toLowerCase() === name && value !== undefined) {
+      singles++;
+      found = value;
+    }
+  }
+  let multiples = 0;
+  const multiValueHeaders = event.multiValueHeaders ?? {};
+  for (const key in multiValueHeaders) {
+    if (key.toLowerCase() === name) multiples += multiValueHeaders[key]?.length ?? 0;
+  }
+  return singles > 1 || multiples > 1 ? undefined : found;
 }
 
 export { UnauthorizedError };

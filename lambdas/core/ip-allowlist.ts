@@ -37,6 +37,42 @@ export function parseAllowList(raw: string | Iterable<string> | undefined): Allo
   return invalidEntries.length > 0 ? { ok: false, invalidEntries } : { ok: true, ranges };
 }
 
+/** How many distinct stored lists a container keeps parsed; far more than one container's keys. */
+export const ALLOW_LIST_CACHE_SIZE = 500;
+const parsedLists = new Map<string, AllowList>();
+
+/**
+ * parseAllowList for the authorizer, which reads the same stored list on every request of a key:
+ * parsed once per container, keyed by the exact stored entries (so an edited list is a new key and
+ * is parsed afresh; nothing is ever served stale). Bounded: the oldest list is dropped first. The
+ * result is frozen, because every request of the key shares it.
+ */
+export function parseAllowListCached(entries: readonly string[]): AllowList {
+  if (entries.length === 0) return EMPTY_ALLOW_LIST;
+  const cacheKey = entries.length === 1 ? (entries[0] ?? '') : JSON.stringify(entries);
+  const cached = parsedLists.get(cacheKey);
+  if (cached) return cached;
+  const parsed = freezeAllowList(parseAllowList(entries));
+  if (parsedLists.size >= ALLOW_LIST_CACHE_SIZE) {
+    const oldest = parsedLists.keys().next();
+    if (!oldest.done) parsedLists.delete(oldest.value);
+  }
+  parsedLists.set(cacheKey, parsed);
+  return parsed;
+}
+
+/** For tests: how many lists the cache holds. */
+export function allowListCacheSize(): number {
+  return parsedLists.size;
+}
+
+const EMPTY_ALLOW_LIST: AllowList = Object.freeze({ ok: true, ranges: Object.freeze([]) });
+
+function freezeAllowList(list: AllowList): AllowList {
+  if (!list.ok) return Object.freeze({ ok: false, invalidEntries: Object.freeze([...list.invalidEntries]) });
+  return Object.freeze({ ok: true, ranges: Object.freeze(list.ranges.map((range) => Object.freeze(range))) });
+}
+
 /** `203.0.113.50`, `198.51.100.0/24`, `2001:db8::/32`, `::ffff:10.0.0.0/104` (→ 10.0.0.0/8). */
 export function parseIpRange(entry: string): IpRange | undefined {
   const [addressPart, prefixPart, ...rest] = entry.split('/');

@@ -7,7 +7,7 @@
  * blank string, the wrong type — never loosens the key: it restricts it or makes the item unreadable.
  * The one contract-given exception: an empty `allowedIps` ("" or an empty list) means any IP.
  */
-import { type AllowList, parseAllowList, splitAllowListEntries } from './ip-allowlist.js';
+import { type AllowList, parseAllowListCached, splitAllowListEntries } from './ip-allowlist.js';
 import {
   isPermission,
   KEY_TYPES,
@@ -127,7 +127,8 @@ export function readStringList(value: unknown): string[] | undefined {
 function readAllowedIps(value: unknown): AllowList {
   const entries = value === null ? undefined : readStringList(value);
   if (entries === undefined) return { ok: false, invalidEntries: [describe(value)] };
-  return parseAllowList(splitAllowListEntries(entries));
+  // Cached by the exact stored entries: the authorizer reads the same list on every request of a key.
+  return parseAllowListCached(entries);
 }
 
 /** Absent: any of the project's domains. Anything unreadable, NULL included: no domain at all. */

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../../lambdas/authorizer/key-store.js';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
+import { authorizerKeyStoreClient } from '../../local/handlers.js';
 import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { type AuthorizerEventInput, authorizerEvent } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   aws = await createTestAws();
   authorize = createAuthorizer({
     environment: 'live',
-    getKeyItem: keyItemReader(aws.dynamo, aws.tables.apiKeys),
+    getKeyItem: keyItemReader(authorizerKeyStoreClient(aws.dynamo), aws.tables.apiKeys),
     log: recordingLog(),
   });
 });

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ALLOW_LIST_CACHE_SIZE,
+  allowListCacheSize,
   formatRange,
   isIpAllowed,
   parseAllowList,
+  parseAllowListCached,
   parseIpRange,
   parseSourceIp,
   splitAllowListEntries,
@@ -11,7 +14,7 @@ import {
 
 /*
  * An independent reference: addresses as BigInt, CIDR containment as a shift of the high bits, and
- * IPv4-mapped IPv6 (::ffff:0:0/96) reduced to IPv4. No ipaddr.js here.
+ * IPv4-mapped IPv6 (::ffff:0:0/96) reduced to IPv4.
  */
 type Family = 4 | 6;
 interface RefAddress {
@@ -388,5 +391,64 @@ describe('isIpAllowed: the source address', () => {
   ])('source %j → %s', (source, expected) => {
     expect(ranges).toHaveLength(2);
     expect(isIpAllowed(ranges, source)).toBe(expected);
+  });
+});
+
+describe('formatting agrees with the reference (RFC 5952)', () => {
+  it('an IPv6 address in any form prints as its compressed form', () => {
+    fc.assert(
+      fc.property(v6Value, v6Style, (value, style) => {
+        fc.pre(value >> 32n !== 0xffffn); // mapped addresses print as IPv4
+        expect(parseSourceIp(formatV6(value, style))?.toString()).toBe(formatV6(value, 'compressed'));
+      }),
+    );
+  });
+
+  it.each([
+    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['1:0:0:2:0:0:3:4', '1::2:0:0:3:4'],
+    ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
+    ['0:0:0:0:0:0:0:0', '::'],
+  ])('%s prints as %s (longest run, leftmost on a tie, never a single group)', (text, printed) => {
+    expect(parseSourceIp(text)?.toString()).toBe(printed);
+  });
+});
+
+describe('parseAllowListCached: parsed once per stored value', () => {
+  it('answers exactly what parseAllowList answers, for valid and invalid lists', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(v4Value.map(formatV4), fc.constantFrom('010.0.0.1', '2001:db8::/32', 'x', ' ')), {
+          maxLength: 4,
+        }),
+        (entries) => {
+          expect(parseAllowListCached(entries)).toEqual(parseAllowList(entries));
+          expect(parseAllowListCached(entries)).toEqual(parseAllowList(entries));
+        },
+      ),
+    );
+  });
+
+  it('returns the same frozen result for the same stored value, and a new one for an edited value', () => {
+    const first = parseAllowListCached(['203.0.113.0/24, 198.51.100.7']);
+    expect(parseAllowListCached(['203.0.113.0/24, 198.51.100.7'])).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const edited = parseAllowListCached(['203.0.113.0/24, 198.51.100.8']);
+    expect(edited).not.toBe(first);
+    expect(edited.ok && edited.ranges.map(formatRange)).toEqual(['203.0.113.0/24', '198.51.100.8']);
+  });
+
+  it('a list of two entries is not confused with one entry holding the same text', () => {
+    const one = parseAllowListCached(['10.0.0.1\n10.0.0.2']);
+    const two = parseAllowListCached(['10.0.0.1', '10.0.0.2']);
+    expect(one.ok).toBe(false);
+    expect(two.ok).toBe(true);
+  });
+
+  it('holds at most ALLOW_LIST_CACHE_SIZE lists', () => {
+    for (let index = 0; index < ALLOW_LIST_CACHE_SIZE + 50; index++) {
+      parseAllowListCached([`10.${index >> 8}.${index & 0xff}.1`]);
+    }
+    expect(allowListCacheSize()).toBe(ALLOW_LIST_CACHE_SIZE);
   });
 });

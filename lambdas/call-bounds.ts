@@ -1,0 +1,49 @@
+/**
+ * The one place that says how long an AWS call on the request path may take, with no AWS SDK import:
+ * the authorizer's own DynamoDB client (lambdas/authorizer/get-item-client.ts) reads these bounds
+ * without bundling the SDK, and lambdas/aws-clients.ts gives the same ones to the services' SDK
+ * clients, so a stalled dependency is bounded identically everywhere and answers 503 instead of
+ * hanging until a Lambda or API Gateway timeout.
+ */
+
+export interface CallBounds {
+  /** TCP (and TLS) connect, per attempt. */
+  readonly connectionTimeoutMs: number;
+  /** From sending the request to the response headers, per attempt; also the socket idle limit. */
+  readonly requestTimeoutMs: number;
+  readonly maxAttempts: number;
+  /** The whole call, retries and backoff included: retries cannot multiply the bound. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * DynamoDB, for the authorizer and the services alike. A strongly consistent GetItem answers in
+ * milliseconds; a second attempt covers one lost connection. The deadline keeps the authorizer well
+ * inside its 10 s Lambda timeout and API Gateway's 29 s integration limit.
+ */
+export const DYNAMODB_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 2000,
+  maxAttempts: 2,
+  deadlineMs: 3000,
+};
+
+/**
+ * SES SendEmail: slower than DynamoDB, but a send that takes seconds has failed. One attempt: a send
+ * that timed out may still have been accepted, and an automatic retry would send the email twice;
+ * the client retries instead, with its Idempotency-Key.
+ */
+export const SES_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+  maxAttempts: 1,
+  deadlineMs: 4000,
+};
+
+/** The error a call gets when its deadline passes; named like the SDK's own timeouts. */
+export class DeadlineExceededError extends Error {
+  constructor(deadlineMs: number) {
+    super(`no answer within the ${deadlineMs} ms deadline`);
+    this.name = 'TimeoutError';
+  }
+}
