@@ -7,10 +7,12 @@ import { ACCOUNT_CONTRACTS } from './account/contracts.js';
 import type { RouteContract } from './core/contract.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
 import { SENDING_CONTRACTS } from './sending/contracts.js';
+import { TEMPLATES_CONTRACTS } from './templates/contracts.js';
 
 export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...SENDING_CONTRACTS,
   ...ACCOUNT_CONTRACTS,
+  ...TEMPLATES_CONTRACTS,
 };
 
 export interface RouteWithContract {

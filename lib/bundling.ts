@@ -21,5 +21,6 @@ export const LAMBDA_ENTRIES = {
   authorizer: 'lambdas/authorizer/handler.ts',
   sending: 'lambdas/sending/handler.ts',
   account: 'lambdas/account/handler.ts',
+  templates: 'lambdas/templates/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

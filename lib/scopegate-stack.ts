@@ -53,6 +53,7 @@ export class ScopegateStack extends Stack {
       services: {
         sending: this.services.functions.sending.function,
         account: this.services.functions.account.function,
+        templates: this.services.functions.templates.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,

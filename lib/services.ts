@@ -1,6 +1,7 @@
 /**
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
- * routes need: sending reads and writes the Data table and sends through SES; account only reads.
+ * routes need: sending reads and writes the Data table and sends through SES; account only reads;
+ * templates reads and writes the Data table.
  */
 import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -52,7 +53,14 @@ export class Services extends Construct {
     account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
     account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
 
-    this.functions = { sending, account };
+    const templates = new ScopegateFunction(this, 'Templates', {
+      name: 'templates',
+      description: 'scopegate templates service: email templates',
+      logRetention: props.logRetention,
+    });
+    templates.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+
+    this.functions = { sending, account, templates };
   }
 }
 

@@ -12,6 +12,7 @@ import { createServiceHandler } from '../lambdas/core/http.js';
 import { createDocumentClient } from '../lambdas/aws-clients.js';
 import { sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
+import { templatesRoutes } from '../lambdas/templates/routes.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
 
@@ -51,6 +52,7 @@ export function localHandlers(
         deps.log,
       ),
       account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      templates: createServiceHandler('templates', templatesRoutes({ documents, dataTable, now }), deps.log),
     },
   };
 }

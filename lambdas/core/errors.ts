@@ -21,7 +21,9 @@ export const ERROR_CODES = [
   'bad_request',
   'idempotency_conflict',
   'idempotency_in_progress',
+  'already_exists',
   'email_rejected',
+  'missing_variable',
   'upstream_unavailable',
   'internal_error',
 ] as const;
@@ -44,10 +46,12 @@ export function statusOf(code: ErrorCode): number {
       return 404;
     case 'idempotency_conflict':
     case 'idempotency_in_progress':
+    case 'already_exists':
       return 409;
     case 'payload_too_large':
       return 413;
     case 'email_rejected':
+    case 'missing_variable':
       return 422;
     case 'rate_limited':
       return 429;
@@ -74,7 +78,9 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   bad_request: 'The request could not be processed.',
   idempotency_conflict: 'This Idempotency-Key was already used with a different request.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still in progress. Retry shortly.',
+  already_exists: 'This resource already exists.',
   email_rejected: 'The email was rejected by the sending service.',
+  missing_variable: 'The template uses a variable that was not given and has no fallback.',
   upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
   internal_error: 'Internal server error.',
 };

@@ -41,6 +41,8 @@ export const SENDING_CONTRACTS = {
     },
     errors: [
       'domain_not_allowed',
+      'not_found',
+      'missing_variable',
       'idempotency_conflict',
       'idempotency_in_progress',
       'email_rejected',

@@ -1,5 +1,6 @@
 /** The body of `POST /v1/emails`, validated with zod; the handler's input type is inferred from it. */
 import { z } from 'zod';
+import { templateReferenceSchema } from './template-reference.js';
 
 const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
 /** Headers SES or the envelope owns: set them through their own fields, or not at all. */
@@ -59,7 +60,7 @@ const mailboxList = z
   .transform((value) => (Array.isArray(value) ? value : [value]))
   .refine((list) => list.length > 0, 'must name at least one address');
 
-const replyToList = mailboxList.refine(
+export const replyToList = mailboxList.refine(
   (list) => list.length <= MAX_RECIPIENTS,
   `must name at most ${MAX_RECIPIENTS} addresses`,
 );
@@ -68,7 +69,7 @@ const tagPart = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1 to 256 let
 
 export const sendEmailSchema = z
   .object({
-    from: mailbox,
+    from: mailbox.optional(),
     to: mailboxList,
     cc: mailboxList.optional(),
     bcc: mailboxList.optional(),
@@ -77,7 +78,8 @@ export const sendEmailSchema = z
       .string()
       .min(1)
       .max(998)
-      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks'),
+      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
+      .optional(),
     html: z.string().min(1).optional(),
     text: z.string().min(1).optional(),
     headers: z
@@ -108,10 +110,19 @@ export const sendEmailSchema = z
       .array(z.object({ name: tagPart, value: tagPart }).strict())
       .max(50)
       .optional(),
+    template: templateReferenceSchema.optional(),
   })
   .strict()
   .superRefine((email, context) => {
-    if (email.html === undefined && email.text === undefined) {
+    // With a template these may come from it; whether they do is known once it is read.
+    if (email.template === undefined) {
+      if (email.from === undefined)
+        context.addIssue({ code: 'custom', path: ['from'], message: 'is required' });
+      if (email.subject === undefined) {
+        context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
+      }
+    }
+    if (email.template === undefined && email.html === undefined && email.text === undefined) {
       context.addIssue({ code: 'custom', path: ['html'], message: 'is required unless text is given' });
     }
     const recipients = email.to.length + (email.cc?.length ?? 0) + (email.bcc?.length ?? 0);

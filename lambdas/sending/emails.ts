@@ -7,6 +7,7 @@
 import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { composeEmail } from './compose-email.js';
 import { addressOf, type SendEmailInput } from './email-schema.js';
 import {
   EMAIL_ID_PREFIX,
@@ -36,7 +37,10 @@ export async function sendEmail(
   input: SendEmailInput,
   idempotencyKey?: string,
 ): Promise<SendResult> {
-  assertDomainAllowed(auth, input.from);
+  // Before the Idempotency-Key is claimed, like every other check of the request. The request hash
+  // below is of the input, template reference and variables included, not of the rendered email.
+  const email = await composeEmail(deps, auth.projectId, input);
+  assertDomainAllowed(auth, email.from);
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
   const request: Claim | undefined = idempotencyKey
@@ -53,13 +57,13 @@ export async function sendEmail(
     id,
     projectId: auth.projectId,
     keyId: auth.keyId,
-    from: input.from,
-    to: input.to,
-    cc: input.cc ?? [],
-    bcc: input.bcc ?? [],
-    replyTo: input.reply_to ?? [],
-    subject: input.subject,
-    tags: input.tags ?? [],
+    from: email.from,
+    to: email.to,
+    cc: email.cc ?? [],
+    bcc: email.bcc ?? [],
+    replyTo: email.reply_to ?? [],
+    subject: email.subject,
+    tags: email.tags ?? [],
     status: 'queued',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -69,9 +73,9 @@ export async function sendEmail(
     await putEmail(deps, record);
     sesMessageId = await deps.send({
       ...record,
-      html: input.html,
-      text: input.text,
-      headers: input.headers ?? {},
+      html: email.html,
+      text: email.text,
+      headers: email.headers ?? {},
     });
   } catch (error) {
     await markFailed(deps, record, error);

@@ -48,7 +48,21 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
     });
     return `/v1/emails/${String(sent.json.id)}`;
   },
+  getTemplate: (stack) => otherProjectsTemplate(stack),
+  updateTemplate: (stack) => otherProjectsTemplate(stack),
+  deleteTemplate: (stack) => otherProjectsTemplate(stack),
 };
+
+async function otherProjectsTemplate(stack: TestStack): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/templates',
+    key: key.key,
+    body: { name: 'theirs', text: 'x' },
+  });
+  return `/v1/templates/${String(created.json.id)}`;
+}
 
 describe.each(ROUTES)('$method $path', (route) => {
   const request = (

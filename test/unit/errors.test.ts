@@ -32,7 +32,9 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   idempotency_conflict: 409,
   idempotency_in_progress: 409,
+  already_exists: 409,
   email_rejected: 422,
+  missing_variable: 422,
   upstream_unavailable: 503,
   internal_error: 500,
 };
