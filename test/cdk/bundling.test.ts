@@ -31,17 +31,20 @@ function bundleDirectory(fn: ScopegateFunction): string {
 }
 
 describe('Lambda bundles', () => {
-  it.each(['authorizer', 'sending', 'account'])('%s is one CommonJS file with a source map', (name) => {
-    const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
-    if (!fn) throw new Error(`No ${name} function`);
-    const directory = bundleDirectory(fn);
-    const code = readFileSync(join(directory, 'index.js'), 'utf8');
+  it.each(['authorizer', 'sending', 'account', 'templates'])(
+    '%s is one CommonJS file with a source map',
+    (name) => {
+      const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
+      if (!fn) throw new Error(`No ${name} function`);
+      const directory = bundleDirectory(fn);
+      const code = readFileSync(join(directory, 'index.js'), 'utf8');
 
-    // A classic script parses CommonJS but refuses `import`/`export` statements.
-    expect(() => new Script(code, { filename: `${name}/index.js` })).not.toThrow();
-    expect(code).toMatch(/module\.exports\s*=/);
-    expect(existsSync(join(directory, 'index.js.map'))).toBe(true);
-  });
+      // A classic script parses CommonJS but refuses `import`/`export` statements.
+      expect(() => new Script(code, { filename: `${name}/index.js` })).not.toThrow();
+      expect(code).toMatch(/module\.exports\s*=/);
+      expect(existsSync(join(directory, 'index.js.map'))).toBe(true);
+    },
+  );
 
   it('the authorizer carries neither zod nor the SES client (its cold start stays near a bare GetItem)', () => {
     const [, fn] = functions().find(([candidate]) => candidate === 'authorizer') ?? [];
@@ -55,29 +58,36 @@ describe('Lambda bundles', () => {
     ).toEqual([]);
   });
 
-  it.each(['authorizer', 'sending', 'account'])('%s loads in Node and exports a handler function', (name) => {
-    const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
-    if (!fn) throw new Error(`No ${name} function`);
-    const file = join(bundleDirectory(fn), 'index.js');
+  it.each(['authorizer', 'sending', 'account', 'templates'])(
+    '%s loads in Node and exports a handler function',
+    (name) => {
+      const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
+      if (!fn) throw new Error(`No ${name} function`);
+      const file = join(bundleDirectory(fn), 'index.js');
 
-    const exported = execFileSync(
-      process.execPath,
-      ['--enable-source-maps', '-e', `process.stdout.write(typeof require(${JSON.stringify(file)}).handler)`],
-      {
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: 'eu-west-1',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          API_KEYS_TABLE: 'ApiKeys',
-          DATA_TABLE: 'Data',
-          KEY_ENVIRONMENT: 'live',
-          AUTHORIZER_CACHE_TTL_SECONDS: '0',
-          SES_CONFIGURATION_SET: 'scopegate',
+      const exported = execFileSync(
+        process.execPath,
+        [
+          '--enable-source-maps',
+          '-e',
+          `process.stdout.write(typeof require(${JSON.stringify(file)}).handler)`,
+        ],
+        {
+          env: {
+            PATH: process.env.PATH,
+            AWS_REGION: 'eu-west-1',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            API_KEYS_TABLE: 'ApiKeys',
+            DATA_TABLE: 'Data',
+            KEY_ENVIRONMENT: 'live',
+            AUTHORIZER_CACHE_TTL_SECONDS: '0',
+            SES_CONFIGURATION_SET: 'scopegate',
+          },
+          encoding: 'utf8',
         },
-        encoding: 'utf8',
-      },
-    );
+      );
 
-    expect(exported).toBe('function');
-  });
+      expect(exported).toBe('function');
+    },
+  );
 });
