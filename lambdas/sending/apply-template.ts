@@ -5,11 +5,11 @@
  */
 import { ApiError, type FieldError } from '../core/errors.js';
 import {
+  prepareSources,
   type RenderedField,
   renderSources,
   resolveVariables,
   type TemplateSources,
-  usedVariables,
 } from '../templates/render.js';
 import type { TemplateRecord } from '../templates/template-store.js';
 import type { SendEmailInput } from './email-schema.js';
@@ -37,15 +37,16 @@ export function applyTemplate(input: SendEmailInput, template: TemplateRecord | 
     html: input.html === undefined ? template.html : undefined,
     text: input.text === undefined ? template.text : undefined,
   };
+  const prepared = prepareSources(sources);
   const resolved = resolveVariables(
     template.variables,
     reference.variables ?? {},
-    usedVariables(sources),
+    prepared.used,
     VARIABLES_PATH,
   );
   if (resolved.invalid.length > 0) throw problems('validation_error', resolved.invalid);
   if (resolved.missing.length > 0) throw problems('missing_variable', resolved.missing);
-  const rendered = renderSources(sources, resolved.values);
+  const rendered = renderSources(prepared, resolved.values);
   return checked(
     {
       ...fields,

@@ -33,8 +33,8 @@ export type RenderedBodies = Partial<Record<RenderedField, string>>;
 const writer: Mustache.Writer & { templateCache?: unknown } = new Mustache.Writer();
 writer.templateCache = undefined;
 
-/** A token as Mustache.parse returns it: [type, value, start, end, children?, …]. */
-type Token = readonly [string, string, number, number, ...unknown[]];
+/** Tokens as Mustache.parse returns them: [type, value, start, end, children?, …] each. */
+type Tokens = string[][];
 
 /** What one source uses. */
 export interface SourceUse {
@@ -54,27 +54,35 @@ export class TemplateSyntaxError extends Error {
   }
 }
 
-/** Walks the parsed tokens (iteratively: nesting depth is what is being measured, not trusted). */
-export function sourceUse(source: string): SourceUse {
-  let tokens: readonly Token[];
+/** Mustache's tokens for a source; a syntax error becomes a TemplateSyntaxError. */
+function parse(source: string): Tokens {
   try {
-    tokens = writer.parse(source) as readonly Token[];
+    return writer.parse(source) as Tokens;
   } catch (error) {
     throw new TemplateSyntaxError(error instanceof Error ? error.message : String(error));
   }
+}
+
+export function sourceUse(source: string): SourceUse {
+  return useOf(parse(source));
+}
+
+/** Walks the parsed tokens (iteratively: nesting depth is what is being measured, not trusted). */
+function useOf(tokens: Tokens): SourceUse {
   const names = new Set<string>();
   const unescaped = new Set<string>();
   const partials = new Set<string>();
   let depth = 0;
-  const pending: { tokens: readonly Token[]; depth: number }[] = [{ tokens, depth: 0 }];
+  const pending: { tokens: readonly (readonly unknown[])[]; depth: number }[] = [{ tokens, depth: 0 }];
   for (let next = pending.pop(); next; next = pending.pop()) {
     depth = Math.max(depth, next.depth);
     for (const [type, value, , , children] of next.tokens) {
+      if (typeof value !== 'string') continue;
       if (type === 'name' || type === '&' || type === '#' || type === '^') names.add(value);
       if (type === '&') unescaped.add(value);
       if (type === '>') partials.add(value);
       if ((type === '#' || type === '^') && Array.isArray(children)) {
-        pending.push({ tokens: children as Token[], depth: next.depth + 1 });
+        pending.push({ tokens: children as unknown[][], depth: next.depth + 1 });
       }
     }
   }
@@ -119,14 +127,24 @@ export function sourceProblems(
   return problems;
 }
 
-/** The variables the given sources use (they parse: they were checked when the template was saved). */
-export function usedVariables(sources: TemplateSources): Set<string> {
+/** Sources parsed once for a send: what they use, and the tokens to render. */
+export interface PreparedSources {
+  readonly used: ReadonlySet<string>;
+  readonly parsed: Readonly<Partial<Record<RenderedField, { source: string; tokens: Tokens }>>>;
+}
+
+/** Parses the given sources (they parse: they were checked when the template was saved). */
+export function prepareSources(sources: TemplateSources): PreparedSources {
   const used = new Set<string>();
+  const parsed: Partial<Record<RenderedField, { source: string; tokens: Tokens }>> = {};
   for (const field of RENDERED_FIELDS) {
     const source = sources[field];
-    if (source !== undefined) for (const name of sourceUse(source).names) used.add(name);
+    if (source === undefined) continue;
+    const tokens = parse(source);
+    for (const name of useOf(tokens).names) used.add(name);
+    parsed[field] = { source, tokens };
   }
-  return used;
+  return { used, parsed };
 }
 
 export type VariableValues = Readonly<Record<string, VariableValue>>;
@@ -188,16 +206,16 @@ const TYPE_WORDS: Readonly<Record<VariableType, string>> = {
 };
 
 /**
- * Renders each given source: html with every value HTML-escaped, subject and text verbatim. `values`
- * must come from resolveVariables (declared keys only, on a null prototype).
+ * Renders each prepared source: html with every value HTML-escaped, subject and text verbatim.
+ * `values` must come from resolveVariables (declared keys only, on a null prototype).
  */
-export function renderSources(sources: TemplateSources, values: VariableValues): RenderedBodies {
-  const view = Object.assign(Object.create(null) as object, values);
+export function renderSources(prepared: PreparedSources, values: VariableValues): RenderedBodies {
+  const context = new Mustache.Context(Object.assign(Object.create(null) as object, values));
   const rendered: RenderedBodies = {};
   for (const field of RENDERED_FIELDS) {
-    const source = sources[field];
-    if (source === undefined) continue;
-    rendered[field] = writer.render(source, view, undefined, {
+    const parsed = prepared.parsed[field];
+    if (parsed === undefined) continue;
+    rendered[field] = writer.renderTokens(parsed.tokens, context, undefined, parsed.source, {
       escape: field === 'html' ? escapeHtml : verbatim,
     });
   }

@@ -2,14 +2,20 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   escapeHtml,
-  renderSources,
+  prepareSources,
+  renderSources as renderPrepared,
   resolveVariables,
   sourceProblems,
   sourceUse,
   TemplateSyntaxError,
-  usedVariables,
   type VariableDeclaration,
 } from '../../lambdas/templates/render.js';
+
+/** Parses and renders in one go, as a send does. */
+const renderSources = (
+  sources: Parameters<typeof prepareSources>[0],
+  values: Parameters<typeof renderPrepared>[1],
+) => renderPrepared(prepareSources(sources), values);
 
 const declare = (...keys: string[]): VariableDeclaration[] => keys.map((key) => ({ key, type: 'string' }));
 
@@ -288,10 +294,10 @@ describe('escapeHtml', () => {
   });
 });
 
-describe('usedVariables', () => {
+describe('prepareSources', () => {
   it('unions the names of every given source', () => {
     expect(
-      [...usedVariables({ subject: '{{a}}', html: '{{#b}}{{c}}{{/b}}', text: undefined })].sort(),
+      [...prepareSources({ subject: '{{a}}', html: '{{#b}}{{c}}{{/b}}', text: undefined }).used].sort(),
     ).toEqual(['a', 'b', 'c']);
   });
 });
