@@ -54,6 +54,7 @@ export class ScopegateStack extends Stack {
         sending: this.services.functions.sending.function,
         account: this.services.functions.account.function,
         domains: this.services.functions.domains.function,
+        templates: this.services.functions.templates.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,

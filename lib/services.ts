@@ -2,6 +2,7 @@
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
  * routes need: sending reads and writes the Data table and sends through SES; account only reads;
  * domains reads and writes the Data table and manages SES identities.
+ * templates reads and writes the Data table.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -65,7 +66,14 @@ export class Services extends Construct {
     domains.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
     domains.role.addToPrincipalPolicy(sesIdentityStatement(this, this.configurationSet));
 
-    this.functions = { sending, account, domains };
+    const templates = new ScopegateFunction(this, 'Templates', {
+      name: 'templates',
+      description: 'scopegate templates service: email templates',
+      logRetention: props.logRetention,
+    });
+    templates.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+
+    this.functions = { sending, account, domains, templates };
   }
 }
 

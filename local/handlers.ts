@@ -15,6 +15,7 @@ import { domainsRoutes } from '../lambdas/domains/routes.js';
 import { sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { LOCAL_REGION } from './config.js';
+import { templatesRoutes } from '../lambdas/templates/routes.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
 
@@ -70,6 +71,7 @@ export function localHandlers(
         }),
         deps.log,
       ),
+      templates: createServiceHandler('templates', templatesRoutes({ documents, dataTable, now }), deps.log),
     },
   };
 }

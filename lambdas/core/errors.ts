@@ -21,9 +21,10 @@ export const ERROR_CODES = [
   'bad_request',
   'idempotency_conflict',
   'idempotency_in_progress',
-  'email_rejected',
   'already_exists',
+  'email_rejected',
   'domain_not_verified',
+  'missing_variable',
   'upstream_unavailable',
   'internal_error',
 ] as const;
@@ -52,6 +53,7 @@ export function statusOf(code: ErrorCode): number {
       return 413;
     case 'email_rejected':
     case 'domain_not_verified':
+    case 'missing_variable':
       return 422;
     case 'rate_limited':
       return 429;
@@ -78,9 +80,10 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   bad_request: 'The request could not be processed.',
   idempotency_conflict: 'This Idempotency-Key was already used with a different request.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still in progress. Retry shortly.',
-  email_rejected: 'The email was rejected by the sending service.',
   already_exists: 'This resource already exists.',
+  email_rejected: 'The email was rejected by the sending service.',
   domain_not_verified: 'The from address is not on a verified domain of this project.',
+  missing_variable: 'The template uses a variable that was not given and has no fallback.',
   upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
   internal_error: 'Internal server error.',
 };

@@ -13,7 +13,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One Lambda per service (docs/architecture.md, "Shape"). */
-export const SERVICES = ['sending', 'account', 'domains'] as const;
+export const SERVICES = ['sending', 'account', 'domains', 'templates'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export interface Route {
@@ -107,6 +107,46 @@ export const ROUTES = [
     scope: 'domains:write',
     service: 'domains',
     summary: "Re-read a domain's verification status from SES",
+  },
+  {
+    id: 'listTemplates',
+    method: 'GET',
+    path: '/v1/templates',
+    scope: 'templates:read',
+    service: 'templates',
+    summary: 'List templates, newest first',
+  },
+  {
+    id: 'createTemplate',
+    method: 'POST',
+    path: '/v1/templates',
+    scope: 'templates:write',
+    service: 'templates',
+    summary: 'Create a template',
+  },
+  {
+    id: 'getTemplate',
+    method: 'GET',
+    path: '/v1/templates/{id}',
+    scope: 'templates:read',
+    service: 'templates',
+    summary: 'Retrieve one template, by id or alias',
+  },
+  {
+    id: 'updateTemplate',
+    method: 'PATCH',
+    path: '/v1/templates/{id}',
+    scope: 'templates:write',
+    service: 'templates',
+    summary: 'Change the given fields of a template',
+  },
+  {
+    id: 'deleteTemplate',
+    method: 'DELETE',
+    path: '/v1/templates/{id}',
+    scope: 'templates:write',
+    service: 'templates',
+    summary: 'Delete a template and free its alias',
   },
 ] as const satisfies readonly Route[];
 

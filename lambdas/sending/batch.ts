@@ -16,7 +16,7 @@ import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { isUpstreamUnavailable } from '../core/upstream-errors.js';
 import type { SendEmailInput } from './email-schema.js';
-import { prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
+import { type PreparedEmail, prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
 import { type Claim, claim, complete, requestHashOf, unlock } from './idempotency.js';
 
 /**
@@ -33,7 +33,7 @@ export async function sendEmailBatch(
   inputs: readonly SendEmailInput[],
   idempotencyKey?: string,
 ): Promise<readonly string[]> {
-  const prepared: SendEmailInput[] = [];
+  const prepared: PreparedEmail[] = [];
   for (const [index, input] of inputs.entries()) {
     try {
       prepared.push(await prepareEmail(deps, auth, input));
@@ -62,7 +62,7 @@ export async function sendEmailBatch(
   }
 
   const ids: string[] = [];
-  for (const [index, input] of prepared.entries()) {
+  for (const [index, email] of prepared.entries()) {
     try {
       if (index > 0 && deps.now().getTime() - started > BATCH_SENDING_BUDGET_MS) {
         throw new ApiError('upstream_unavailable', {
@@ -70,7 +70,7 @@ export async function sendEmailBatch(
         });
       }
       const emailKey = idempotencyKey === undefined ? undefined : emailKeyOf(idempotencyKey, index);
-      ids.push((await sendPreparedEmail(deps, auth, input, emailKey)).id);
+      ids.push((await sendPreparedEmail(deps, auth, email, emailKey)).id);
     } catch (error) {
       if (request) await unlock(deps, request).catch(() => undefined);
       throw stoppedAt(deps, error, index, inputs.length, ids, idempotencyKey !== undefined);

@@ -44,6 +44,8 @@ export const SENDING_CONTRACTS = {
     },
     errors: [
       'domain_not_allowed',
+      'not_found',
+      'missing_variable',
       'domain_not_verified',
       'idempotency_conflict',
       'idempotency_in_progress',
@@ -70,6 +72,9 @@ export const SENDING_CONTRACTS = {
     },
     errors: [
       'domain_not_allowed',
+      'not_found',
+      'missing_variable',
+      'domain_not_verified',
       'idempotency_conflict',
       'idempotency_in_progress',
       'email_rejected',

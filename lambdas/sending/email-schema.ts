@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { attachmentsSchema } from './attachments.js';
 import { MAX_MAILBOX_LENGTH, parseMailbox } from './mailbox.js';
+import { templateReferenceSchema } from './template-reference.js';
 
 const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
 /** Headers SES or the envelope owns: set them through their own fields, or not at all. */
@@ -41,7 +42,7 @@ const mailboxList = z
   .transform((value) => (Array.isArray(value) ? value : [value]))
   .refine((list) => list.length > 0, 'must name at least one address');
 
-const replyToList = mailboxList.refine(
+export const replyToList = mailboxList.refine(
   (list) => list.length <= MAX_RECIPIENTS,
   `must name at most ${MAX_RECIPIENTS} addresses`,
 );
@@ -50,7 +51,7 @@ const tagPart = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1 to 256 let
 
 export const sendEmailSchema = z
   .object({
-    from: mailbox,
+    from: mailbox.optional(),
     to: mailboxList,
     cc: mailboxList.optional(),
     bcc: mailboxList.optional(),
@@ -59,7 +60,8 @@ export const sendEmailSchema = z
       .string()
       .min(1)
       .max(998)
-      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks'),
+      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
+      .optional(),
     html: z.string().min(1).optional(),
     text: z.string().min(1).optional(),
     headers: z
@@ -93,10 +95,19 @@ export const sendEmailSchema = z
       .max(50)
       .optional(),
     attachments: attachmentsSchema.optional(),
+    template: templateReferenceSchema.optional(),
   })
   .strict()
   .superRefine((email, context) => {
-    if (email.html === undefined && email.text === undefined) {
+    // With a template these may come from it; whether they do is known once it is read.
+    if (email.template === undefined) {
+      if (email.from === undefined)
+        context.addIssue({ code: 'custom', path: ['from'], message: 'is required' });
+      if (email.subject === undefined) {
+        context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
+      }
+    }
+    if (email.template === undefined && email.html === undefined && email.text === undefined) {
       context.addIssue({ code: 'custom', path: ['html'], message: 'is required unless text is given' });
     }
     const recipients = email.to.length + (email.cc?.length ?? 0) + (email.bcc?.length ?? 0);

@@ -9,6 +9,8 @@ import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { coveringDomain, domainOfAddress } from '../core/sending-domains.js';
 import { verifiedDomainNames } from '../domains/domain-store.js';
+import type { ComposedEmail } from './apply-template.js';
+import { composeEmail } from './compose-email.js';
 import { addressOf, type SendEmailInput } from './email-schema.js';
 import {
   EMAIL_ID_PREFIX,
@@ -41,25 +43,33 @@ export async function sendEmail(
   return sendPreparedEmail(deps, auth, await prepareEmail(deps, auth, input), idempotencyKey);
 }
 
+/** A request that passed every check, with the email it composes (its template rendered). */
+export interface PreparedEmail {
+  /** What the client sent: the Idempotency-Key's request hash is of this (template reference included). */
+  readonly input: SendEmailInput;
+  readonly email: ComposedEmail;
+}
+
 /**
- * Every check that can refuse an email before anything is stored or sent, and any rewriting of it
- * (such as rendering a template). The batch runs this for every email before it sends the first one,
- * so a step added here holds for single sends and batches alike.
+ * Every check that can refuse an email before anything is stored or sent, and the rewriting of it
+ * (rendering its template). The batch runs this for every email before it sends the first one, so a
+ * step added here holds for single sends and batches alike.
  */
 export async function prepareEmail(
   deps: SendingDependencies,
   auth: AuthContext,
   input: SendEmailInput,
-): Promise<SendEmailInput> {
-  await assertSendingDomain(deps, auth, input.from);
-  return input;
+): Promise<PreparedEmail> {
+  const email = await composeEmail(deps, auth.projectId, input);
+  await assertSendingDomain(deps, auth, email.from);
+  return { input, email };
 }
 
 /** Sends an email that prepareEmail has passed. */
 export async function sendPreparedEmail(
   deps: SendingDependencies,
   auth: AuthContext,
-  input: SendEmailInput,
+  { input, email }: PreparedEmail,
   idempotencyKey?: string,
 ): Promise<SendResult> {
   const now = deps.now();
@@ -78,13 +88,13 @@ export async function sendPreparedEmail(
     id,
     projectId: auth.projectId,
     keyId: auth.keyId,
-    from: input.from,
-    to: input.to,
-    cc: input.cc ?? [],
-    bcc: input.bcc ?? [],
-    replyTo: input.reply_to ?? [],
-    subject: input.subject,
-    tags: input.tags ?? [],
+    from: email.from,
+    to: email.to,
+    cc: email.cc ?? [],
+    bcc: email.bcc ?? [],
+    replyTo: email.reply_to ?? [],
+    subject: email.subject,
+    tags: email.tags ?? [],
     status: 'queued',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -94,10 +104,10 @@ export async function sendPreparedEmail(
     await putEmail(deps, record);
     sesMessageId = await deps.send({
       ...record,
-      html: input.html,
-      text: input.text,
-      headers: input.headers ?? {},
-      attachments: input.attachments,
+      html: email.html,
+      text: email.text,
+      headers: email.headers ?? {},
+      attachments: email.attachments,
     });
   } catch (error) {
     await markFailed(deps, record, error);

@@ -133,6 +133,7 @@ describe('construct props validation', () => {
       sending: stubFunction(stack),
       account: stubFunction(stack),
       domains: stubFunction(stack),
+      templates: stubFunction(stack),
     };
     const authorizer = { authorizerId: 'stub' };
     const route = {

@@ -37,7 +37,7 @@ function bundleDirectory(fn: ScopegateFunction): string {
 }
 
 describe('Lambda bundles', () => {
-  it.each(['authorizer', 'sending', 'account', 'domains'])(
+  it.each(['authorizer', 'sending', 'account', 'domains', 'templates'])(
     '%s is one CommonJS file with a source map',
     (name) => {
       const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
@@ -65,7 +65,7 @@ describe('Lambda bundles', () => {
     expect(size, `authorizer bundle ${size} bytes`).toBeLessThanOrEqual(AUTHORIZER_BUNDLE_LIMIT_BYTES);
   });
 
-  it.each(['authorizer', 'sending', 'account', 'domains'])(
+  it.each(['authorizer', 'sending', 'account', 'domains', 'templates'])(
     '%s loads in Node and exports a handler function',
     (name) => {
       const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];

@@ -29,7 +29,7 @@ const WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 
-const statementsOf = (service: 'sending' | 'account' | 'domains'): PolicyStatement[] =>
+const statementsOf = (service: 'sending' | 'account' | 'domains' | 'templates'): PolicyStatement[] =>
   roleStatements(synthesized.template, logicalIdOf(synthesized.stack.services.functions[service].role));
 
 const functionProperties = (fn: IConstruct): Record<string, unknown> =>
@@ -167,6 +167,25 @@ describe('least privilege', () => {
     expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).not.toContain('index');
     expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
+  });
+});
+
+describe('templates grants', () => {
+  it('lets templates read and write the Data table only: no SES, no ApiKeys, no index', () => {
+    const statements = statementsOf('templates');
+    const actions = statements.flatMap(actionsOf);
+
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).toSorted()).toEqual(
+      [...TABLE_ACTIONS.readwrite].toSorted(),
+    );
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
+    expect(JSON.stringify(statements)).toContain(logicalIdOf(synthesized.stack.keyStore.data));
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
+    expect(
+      functionProperties(synthesized.stack.services.functions.templates.function).Environment,
+    ).toMatchObject({
+      Variables: { DATA_TABLE: { Ref: logicalIdOf(synthesized.stack.keyStore.data) } },
+    });
   });
 });
 

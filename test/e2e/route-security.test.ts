@@ -52,6 +52,9 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   getDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   deleteDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   verifyDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}/verify`,
+  getTemplate: (stack) => otherProjectsTemplate(stack),
+  updateTemplate: (stack) => otherProjectsTemplate(stack),
+  deleteTemplate: (stack) => otherProjectsTemplate(stack),
 };
 
 /** A domain OTHER_PROJECT adds through the API (with its own key): its id. */
@@ -66,6 +69,17 @@ async function otherProjectsDomain(stack: TestStack): Promise<string> {
   });
   if (created.status !== 201) throw new Error(`could not create ${name}: ${created.text}`);
   return String(created.json.id);
+}
+
+async function otherProjectsTemplate(stack: TestStack): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/templates',
+    key: key.key,
+    body: { name: 'theirs', text: 'x' },
+  });
+  return `/v1/templates/${String(created.json.id)}`;
 }
 
 describe.each(ROUTES)('$method $path', (route) => {

@@ -212,3 +212,32 @@ describe('lambdas/account/handler.ts', () => {
     expect(JSON.parse(response.body)).toMatchObject({ data: [expect.objectContaining({ id: PROJECT })] });
   });
 });
+
+describe('lambdas/templates/handler.ts', () => {
+  it('POST /v1/templates creates a template that GET /v1/templates/{id} then reads by its alias', async () => {
+    deployedEnvironment({ DATA_TABLE: aws.tables.data });
+    const { handler } = await import('../../lambdas/templates/handler.js');
+    const authorizer = authContextFor({ projectId: PROJECT, teamId: TEAM });
+    const alias = `entry-${randomBytes(4).toString('hex')}`;
+    const created = await handler(
+      proxyEvent({
+        method: 'POST',
+        resource: '/v1/templates',
+        body: { name: 'Entry', alias, text: 'Hi' },
+        authorizer,
+      }),
+    );
+    expect(created.statusCode).toBe(201);
+    const read = await handler(
+      proxyEvent({
+        method: 'GET',
+        resource: '/v1/templates/{id}',
+        path: `/v1/templates/${alias}`,
+        pathParameters: { id: alias },
+        authorizer,
+      }),
+    );
+    expect(read.statusCode).toBe(200);
+    expect(JSON.parse(read.body)).toEqual(JSON.parse(created.body));
+  });
+});

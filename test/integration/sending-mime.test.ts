@@ -6,11 +6,17 @@ import { sendingRoutes } from '../../lambdas/sending/routes.js';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
 import { silentLog } from '../../local/handlers.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
+import { seedVerifiedDomain } from '../support/domains.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 
 let aws: TestAws;
 beforeAll(async () => {
   aws = await createTestAws();
+  await seedVerifiedDomain(
+    { documents: aws.documents, dataTable: aws.tables.data },
+    'proj_mime',
+    'example.com',
+  );
 });
 
 interface StoredRawEmail {

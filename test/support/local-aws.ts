@@ -35,6 +35,8 @@ export interface StoredEmail {
   readonly from: string;
   readonly subject: string;
   readonly destination: { to: string[]; cc: string[]; bcc: string[] };
+  readonly replyTo: string[];
+  readonly body: { html?: string; text?: string };
 }
 
 /** What the local SES has received (its `GET /store`). */

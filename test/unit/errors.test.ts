@@ -35,6 +35,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   idempotency_conflict: 409,
   idempotency_in_progress: 409,
   email_rejected: 422,
+  missing_variable: 422,
   upstream_unavailable: 503,
   internal_error: 500,
 };

@@ -1,0 +1,16 @@
+/** The templates service: Mustache email templates, used by the sending service. */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { requireEnv } from '../core/env.js';
+import { createServiceHandler } from '../core/http.js';
+import { templatesRoutes } from './routes.js';
+
+const logger = new Logger({ serviceName: 'scopegate-templates' });
+const documents = createDocumentClient(createDynamoClient());
+
+export const handler = createServiceHandler(
+  'templates',
+  templatesRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
+  logger,
+);
