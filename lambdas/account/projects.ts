@@ -9,14 +9,9 @@
  * So a project is never created in a missing team, and two projects of a team never share a name,
  * even when two operators create them at the same moment.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
+import { queryAll, queryPage } from '../core/query-page.js';
 import { projectPartition, teamPartition } from '../core/tables.js';
 import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from './conflicts.js';
 import { TEAM_ID_PATTERN, TeamNotFoundError, teamRecordKey } from './teams.js';
@@ -152,21 +147,13 @@ export async function getProject(store: ProjectStore, projectId: string): Promis
 
 /** Every project of a team, oldest first. */
 export async function listProjects(store: ProjectStore, teamId: string): Promise<Project[]> {
-  const projects: Project[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.documents.send(
-      new QueryCommand({
-        TableName: store.dataTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': teamPartition(teamId), ':prefix': 'PROJECT#' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    projects.push(...(page.Items ?? []).map(toProject));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return projects.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const items = await queryAll({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: teamPartition(teamId),
+    prefix: 'PROJECT#',
+  });
+  return items.map(toProject).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 /** One page of a team's projects for the API: by id, descending (newest first for generated ids). */

@@ -8,14 +8,10 @@
  *
  * All three are written in one transaction, so two teams can never end up with the same name.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
 import { teamPartition } from '../core/tables.js';
+import { queryAll } from '../core/query-page.js';
 import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from './conflicts.js';
 
 export interface Team {
@@ -139,21 +135,13 @@ export async function ensureTeam(store: TeamStore, input: { id: string; name: st
 
 /** Every team, oldest first. */
 export async function listTeams(store: TeamStore): Promise<Team[]> {
-  const teams: Team[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.documents.send(
-      new QueryCommand({
-        TableName: store.dataTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': DIRECTORY, ':prefix': TEAM_PREFIX },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    teams.push(...(page.Items ?? []).map(toTeam));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return teams.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const items = await queryAll({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: DIRECTORY,
+    prefix: TEAM_PREFIX,
+  });
+  return items.map(toTeam).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 function toTeam(item: Record<string, unknown>): Team {

@@ -46,3 +46,42 @@ export async function queryPage(request: PageRequest): Promise<Page> {
   const last = page.at(-1)?.sk;
   return { items: page, nextAfter: items.length > limit && typeof last === 'string' ? last : undefined };
 }
+
+export interface PartitionRequest {
+  readonly documents: DynamoDBDocumentClient;
+  readonly table: string;
+  readonly partition: string;
+  /** Sort-key prefix of the kind read, e.g. `PROJECT#`. */
+  readonly prefix: string;
+  /** Strongly consistent: for decisions that must see the latest write (e.g. sending domains). */
+  readonly consistent?: boolean;
+  /** Only these attributes. */
+  readonly attributes?: readonly string[];
+}
+
+/** Every item of one kind in one partition, across DynamoDB's 1 MB pages (small, bounded kinds only). */
+export async function queryAll(request: PartitionRequest): Promise<Record<string, unknown>[]> {
+  const names = request.attributes?.map((attribute, index) => [`#a${index}`, attribute] as const) ?? [];
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await request.documents.send(
+      new QueryCommand({
+        TableName: request.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': request.partition, ':prefix': request.prefix },
+        ...(names.length > 0
+          ? {
+              ProjectionExpression: names.map(([placeholder]) => placeholder).join(', '),
+              ExpressionAttributeNames: Object.fromEntries(names),
+            }
+          : {}),
+        ...(request.consistent ? { ConsistentRead: true } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}

@@ -9,14 +9,13 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
+import { queryAll, queryPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import type { DomainStatus } from './dns-records.js';
 
@@ -223,26 +222,17 @@ export async function listDomains(
  * parent domain).
  */
 export async function verifiedDomainNames(store: DomainStore, projectId: string): Promise<string[]> {
-  const names: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await store.documents.send(
-      new QueryCommand({
-        TableName: store.dataTable,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ProjectionExpression: '#name, #status',
-        ExpressionAttributeNames: { '#name': 'name', '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': projectPartition(projectId), ':prefix': DOMAIN_SORT_PREFIX },
-        ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (item.status === 'verified' && typeof item.name === 'string') names.push(item.name);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return names;
+  const items = await queryAll({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: projectPartition(projectId),
+    prefix: DOMAIN_SORT_PREFIX,
+    consistent: true,
+    attributes: ['name', 'status'],
+  });
+  return items.flatMap((item) =>
+    item.status === 'verified' && typeof item.name === 'string' ? [item.name] : [],
+  );
 }
 
 function toRecord(item: Record<string, unknown>): DomainRecord {

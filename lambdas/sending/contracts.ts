@@ -33,6 +33,19 @@ export const MAX_BATCH_SIZE = 100;
 
 const emailIdParams = z.object({ id: z.string().meta({ description: 'The email id, `em_…`.' }) });
 
+/** What a send can answer besides the errors every route can: the same for one email and a batch. */
+const SEND_ERRORS = [
+  'domain_not_allowed',
+  'not_found',
+  'missing_variable',
+  'domain_not_verified',
+  'idempotency_conflict',
+  'idempotency_in_progress',
+  'email_rejected',
+  'rate_limited',
+  'upstream_unavailable',
+] as const;
+
 export const SENDING_CONTRACTS = {
   sendEmail: defineContract({
     headers: idempotencyHeadersSchema,
@@ -42,17 +55,7 @@ export const SENDING_CONTRACTS = {
       description: 'Accepted by SES; the email id.',
       schema: z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
     },
-    errors: [
-      'domain_not_allowed',
-      'not_found',
-      'missing_variable',
-      'domain_not_verified',
-      'idempotency_conflict',
-      'idempotency_in_progress',
-      'email_rejected',
-      'rate_limited',
-      'upstream_unavailable',
-    ],
+    errors: SEND_ERRORS,
   }),
   sendEmailBatch: defineContract({
     headers: idempotencyHeadersSchema,
@@ -70,17 +73,7 @@ export const SENDING_CONTRACTS = {
         data: z.array(z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) })),
       }),
     },
-    errors: [
-      'domain_not_allowed',
-      'not_found',
-      'missing_variable',
-      'domain_not_verified',
-      'idempotency_conflict',
-      'idempotency_in_progress',
-      'email_rejected',
-      'rate_limited',
-      'upstream_unavailable',
-    ],
+    errors: SEND_ERRORS,
   }),
   listEmails: defineContract({
     query: listQuerySchema,
