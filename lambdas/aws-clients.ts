@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface CallBounds {
@@ -43,6 +44,17 @@ export const SES_BOUNDS: CallBounds = {
   deadlineMs: 4000,
 };
 
+/**
+ * SQS, for the delivery pipeline (off the request path): a send is cheap to repeat, since a job
+ * delivered twice carries the same `webhook-id`, so the SDK may retry it.
+ */
+export const SQS_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+  maxAttempts: 3,
+  deadlineMs: 8000,
+};
+
 /** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
 export type ClientOverrides = Pick<
   DynamoDBClientConfig & SESv2ClientConfig,
@@ -63,6 +75,12 @@ export function createDocumentClient(dynamo: DynamoDBClient): DynamoDBDocumentCl
 export function createSesClient(overrides: ClientOverrides = {}): SESv2Client {
   const client = new SESv2Client({ ...overrides, ...clientBounds(SES_BOUNDS) });
   addDeadline(client, SES_BOUNDS.deadlineMs);
+  return client;
+}
+
+export function createSqsClient(overrides: ClientOverrides = {}): SQSClient {
+  const client = new SQSClient({ ...overrides, ...clientBounds(SQS_BOUNDS) });
+  client.middlewareStack.add(deadlineMiddleware(SQS_BOUNDS.deadlineMs), DEADLINE_STEP);
   return client;
 }
 
@@ -94,14 +112,18 @@ export class DeadlineExceededError extends Error {
  * in flight when the deadline passes is ended by its own per-attempt timeouts.
  */
 function addDeadline(client: DynamoDBClient | SESv2Client, deadlineMs: number): void {
-  client.middlewareStack.add(
-    (next) => (args) => {
+  client.middlewareStack.add(deadlineMiddleware(deadlineMs), DEADLINE_STEP);
+}
+
+const DEADLINE_STEP = { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' } as const;
+
+function deadlineMiddleware(deadlineMs: number) {
+  return <A, R>(next: (args: A) => Promise<R>) =>
+    (args: A): Promise<R> => {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new DeadlineExceededError(deadlineMs)), deadlineMs);
       });
       return Promise.race([next(args), deadline]).finally(() => clearTimeout(timer));
-    },
-    { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' },
-  );
+    };
 }

@@ -7,10 +7,12 @@ import { ACCOUNT_CONTRACTS } from './account/contracts.js';
 import type { RouteContract } from './core/contract.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
 import { SENDING_CONTRACTS } from './sending/contracts.js';
+import { WEBHOOKS_CONTRACTS } from './webhooks/contracts.js';
 
 export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...SENDING_CONTRACTS,
   ...ACCOUNT_CONTRACTS,
+  ...WEBHOOKS_CONTRACTS,
 };
 
 export interface RouteWithContract {

@@ -21,5 +21,8 @@ export const LAMBDA_ENTRIES = {
   authorizer: 'lambdas/authorizer/handler.ts',
   sending: 'lambdas/sending/handler.ts',
   account: 'lambdas/account/handler.ts',
+  webhooks: 'lambdas/webhooks/handler.ts',
+  deliveries: 'lambdas/deliveries/handler.ts',
+  fanOut: 'lambdas/deliveries/fan-out-handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

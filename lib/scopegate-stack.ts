@@ -53,6 +53,7 @@ export class ScopegateStack extends Stack {
       services: {
         sending: this.services.functions.sending.function,
         account: this.services.functions.account.function,
+        webhooks: this.services.functions.webhooks.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,

@@ -55,7 +55,14 @@ export class Services extends Construct {
     account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
     account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
 
-    this.functions = { sending, account };
+    const webhooks = new ScopegateFunction(this, 'Webhooks', {
+      name: 'webhooks',
+      description: 'scopegate webhooks service: endpoints, secrets, test events, delivery history',
+      logRetention: props.logRetention,
+    });
+    webhooks.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+
+    this.functions = { sending, account, webhooks };
   }
 }
 

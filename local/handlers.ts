@@ -12,8 +12,12 @@ import { createServiceHandler } from '../lambdas/core/http.js';
 import { createDocumentClient } from '../lambdas/aws-clients.js';
 import { sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
+import { webhooksRoutes } from '../lambdas/webhooks/routes.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
+
+/** Local receivers run on this machine (http://127.0.0.1:…); nothing else private is allowed. */
+export const LOCAL_WEBHOOK_URL_POLICY = { requireHttps: false, allowLoopback: true } as const;
 
 export interface LocalHandlerDependencies {
   /** From `dynamoClient` / `createDynamoClient`: the authorizer reads through it, the services wrap it. */
@@ -51,6 +55,12 @@ export function localHandlers(
         deps.log,
       ),
       account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      webhooks: createServiceHandler(
+        'webhooks',
+        // The local stack delivers to receivers on this machine: http on loopback is allowed.
+        webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
+        deps.log,
+      ),
     },
   };
 }

@@ -129,7 +129,11 @@ describe('construct props validation', () => {
 
   it('refuses an empty or duplicated route table and a bad stage name', () => {
     const stack = new Stack(appWith(), 'X');
-    const services = { sending: stubFunction(stack), account: stubFunction(stack) };
+    const services = {
+      sending: stubFunction(stack),
+      account: stubFunction(stack),
+      webhooks: stubFunction(stack),
+    };
     const authorizer = { authorizerId: 'stub' };
     const route = {
       id: 'listProjects',

@@ -48,7 +48,24 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
     });
     return `/v1/emails/${String(sent.json.id)}`;
   },
+  getWebhook: (stack) => otherProjectsWebhook(stack, ''),
+  updateWebhook: (stack) => otherProjectsWebhook(stack, ''),
+  deleteWebhook: (stack) => otherProjectsWebhook(stack, ''),
+  rotateWebhookSecret: (stack) => otherProjectsWebhook(stack, '/rotate-secret'),
+  testWebhook: (stack) => otherProjectsWebhook(stack, '/test'),
+  listWebhookDeliveries: (stack) => otherProjectsWebhook(stack, '/deliveries'),
 };
+
+async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/webhooks',
+    key: key.key,
+    body: { url: 'https://example.com/hook', events: ['email.sent'] },
+  });
+  return `/v1/webhooks/${String(created.json.id)}${suffix}`;
+}
 
 describe.each(ROUTES)('$method $path', (route) => {
   const request = (
