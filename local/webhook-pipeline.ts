@@ -37,6 +37,8 @@ export interface LocalQueue {
   readonly endpoint: string;
   readonly sqs: SQSClient;
   readonly queueUrl: string;
+  /** The bodies of the queue's messages by state, without receiving them (tests). */
+  inspect(): { ready: string[]; delayed: string[]; inflight: string[] };
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,14 @@ export async function startLocalQueue(options: { port: number }): Promise<LocalQ
     endpoint: server.address,
     sqs,
     queueUrl,
+    inspect: () => {
+      const messages = server.inspectQueue(LOCAL_DELIVERY_QUEUE)?.messages;
+      return {
+        ready: messages?.ready.map((message) => message.body) ?? [],
+        delayed: messages?.delayed.map((message) => message.body) ?? [],
+        inflight: messages?.inflight.map(({ message }) => message.body) ?? [],
+      };
+    },
     stop: async () => {
       sqs.destroy();
       await server.stop();
