@@ -29,6 +29,8 @@ import type { PipelineLog } from '../lambdas/deliveries/pipeline-log.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
 
 export const LOCAL_DELIVERY_QUEUE = 'scopegate-deliveries';
+/** `npm start`'s SQS port (SCOPEGATE_SQS_PORT moves it). */
+export const LOCAL_SQS_PORT = 8006;
 /** Long enough for one attempt (15 s) and its bookkeeping; a job that failed is back after it. */
 const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30;
 const MAX_DRAIN_PASSES = 100;
@@ -189,4 +191,49 @@ async function recentEvents(
   } while (startKey);
   // Code-unit order, not locale order: base62 ids sort by time only that way.
   return items.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+}
+
+/** A clock that runs `scale` times faster than real time from now on (scale 1 = real time). */
+export function scaledClock(scale: number, realNow: () => number = Date.now): () => Date {
+  const start = realNow();
+  return () => new Date(start + (realNow() - start) * scale);
+}
+
+/** `SCOPEGATE_WEBHOOK_TIME_SCALE`: how many schedule seconds one real second stands for (default 1). */
+export function webhookTimeScale(env: NodeJS.ProcessEnv): number {
+  const value = env.SCOPEGATE_WEBHOOK_TIME_SCALE;
+  if (value === undefined || value === '') return 1;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale < 1) {
+    throw new RangeError('SCOPEGATE_WEBHOOK_TIME_SCALE must be a number of at least 1');
+  }
+  return scale;
+}
+
+/** `npm start`: polls the outbox and the queue once a second until stopped. */
+export function runPipeline(
+  pipeline: WebhookPipeline,
+  log: PipelineLog,
+  intervalMs = 1000,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = (): void => {
+    if (stopped) return;
+    current = pipeline
+      .pollOutbox()
+      .then(() => pipeline.pollQueue())
+      .catch((error: unknown) => log.error('Local webhook pipeline poll failed', { error: String(error) }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  let timer = setTimeout(tick, 0);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
 }
