@@ -5,10 +5,22 @@
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, SES_BOUNDS } from './call-bounds.js';
 
 export { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, SES_BOUNDS };
+
+/**
+ * SQS, for the delivery pipeline (off the request path): a send is cheap to repeat, since a job
+ * delivered twice carries the same `webhook-id`, so the SDK may retry it.
+ */
+export const SQS_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+  maxAttempts: 3,
+  deadlineMs: 8000,
+};
 
 /** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
 export type ClientOverrides = Pick<
@@ -33,6 +45,12 @@ export function createSesClient(overrides: ClientOverrides = {}): SESv2Client {
   return client;
 }
 
+export function createSqsClient(overrides: ClientOverrides = {}): SQSClient {
+  const client = new SQSClient({ ...overrides, ...clientBounds(SQS_BOUNDS) });
+  client.middlewareStack.add(deadlineMiddleware(SQS_BOUNDS.deadlineMs), DEADLINE_STEP);
+  return client;
+}
+
 function clientBounds(bounds: CallBounds) {
   return {
     maxAttempts: bounds.maxAttempts,
@@ -53,14 +71,18 @@ function clientBounds(bounds: CallBounds) {
  * in flight when the deadline passes is ended by its own per-attempt timeouts.
  */
 function addDeadline(client: DynamoDBClient | SESv2Client, deadlineMs: number): void {
-  client.middlewareStack.add(
-    (next) => (args) => {
+  client.middlewareStack.add(deadlineMiddleware(deadlineMs), DEADLINE_STEP);
+}
+
+const DEADLINE_STEP = { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' } as const;
+
+function deadlineMiddleware(deadlineMs: number) {
+  return <A, R>(next: (args: A) => Promise<R>) =>
+    (args: A): Promise<R> => {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => reject(new DeadlineExceededError(deadlineMs)), deadlineMs);
       });
       return Promise.race([next(args), deadline]).finally(() => clearTimeout(timer));
-    },
-    { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' },
-  );
+    };
 }

@@ -9,12 +9,14 @@ import { DOMAINS_CONTRACTS } from './domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
 import { SENDING_CONTRACTS } from './sending/contracts.js';
 import { TEMPLATES_CONTRACTS } from './templates/contracts.js';
+import { WEBHOOKS_CONTRACTS } from './webhooks/contracts.js';
 
 export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...SENDING_CONTRACTS,
   ...ACCOUNT_CONTRACTS,
   ...DOMAINS_CONTRACTS,
   ...TEMPLATES_CONTRACTS,
+  ...WEBHOOKS_CONTRACTS,
 };
 
 export interface RouteWithContract {

@@ -23,5 +23,8 @@ export const LAMBDA_ENTRIES = {
   account: 'lambdas/account/handler.ts',
   domains: 'lambdas/domains/handler.ts',
   templates: 'lambdas/templates/handler.ts',
+  webhooks: 'lambdas/webhooks/handler.ts',
+  deliveries: 'lambdas/deliveries/handler.ts',
+  fanOut: 'lambdas/deliveries/fan-out-handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

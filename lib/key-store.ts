@@ -66,6 +66,7 @@ function createTable(
     partitionKey: stringKey(definition.partitionKey),
     sortKey: definition.sortKey === undefined ? undefined : stringKey(definition.sortKey),
     timeToLiveAttribute: definition.timeToLiveAttribute,
+    stream: definition.streamNewImages === true ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     // At rest with the AWS managed key: visible in CloudTrail, and no key policy for the Lambdas to need.

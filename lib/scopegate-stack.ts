@@ -9,6 +9,7 @@ import { Api } from './api.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
 import { Services } from './services.js';
+import { WebhookDeliveries } from './webhook-deliveries.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 
 export interface ScopegateStackProps extends StackProps {
@@ -36,6 +37,7 @@ export class ScopegateStack extends Stack {
   public readonly keyStore: KeyStore;
   public readonly keyAuthorizer: KeyAuthorizer;
   public readonly services: Services;
+  public readonly webhookDeliveries: WebhookDeliveries;
   public readonly api: Api;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
@@ -48,6 +50,10 @@ export class ScopegateStack extends Stack {
       logRetention,
     });
     this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
+    this.webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', {
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
     this.api = new Api(this, 'Api', {
       authorizer: this.keyAuthorizer.authorizer,
       services: {
@@ -55,6 +61,7 @@ export class ScopegateStack extends Stack {
         account: this.services.functions.account.function,
         domains: this.services.functions.domains.function,
         templates: this.services.functions.templates.function,
+        webhooks: this.services.functions.webhooks.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,

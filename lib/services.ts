@@ -73,7 +73,14 @@ export class Services extends Construct {
     });
     templates.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
 
-    this.functions = { sending, account, domains, templates };
+    const webhooks = new ScopegateFunction(this, 'Webhooks', {
+      name: 'webhooks',
+      description: 'scopegate webhooks service: endpoints, secrets, test events, delivery history',
+      logRetention: props.logRetention,
+    });
+    webhooks.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+
+    this.functions = { sending, account, domains, templates, webhooks };
   }
 }
 

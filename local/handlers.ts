@@ -16,8 +16,12 @@ import { sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { LOCAL_REGION } from './config.js';
 import { templatesRoutes } from '../lambdas/templates/routes.js';
+import { webhooksRoutes } from '../lambdas/webhooks/routes.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
+
+/** Local receivers run on this machine (http://127.0.0.1:…); nothing else private is allowed. */
+export const LOCAL_WEBHOOK_URL_POLICY = { requireHttps: false, allowLoopback: true } as const;
 
 export interface LocalHandlerDependencies {
   /**
@@ -72,6 +76,12 @@ export function localHandlers(
         deps.log,
       ),
       templates: createServiceHandler('templates', templatesRoutes({ documents, dataTable, now }), deps.log),
+      webhooks: createServiceHandler(
+        'webhooks',
+        // The local stack delivers to receivers on this machine: http on loopback is allowed.
+        webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
+        deps.log,
+      ),
     },
   };
 }

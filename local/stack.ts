@@ -23,12 +23,22 @@ import {
 } from './services.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
+import {
+  LOCAL_SQS_PORT,
+  runPipeline,
+  scaledClock,
+  startLocalQueue,
+  webhookPipeline,
+  webhookTimeScale,
+} from './webhook-pipeline.js';
 
 export interface LocalStackOptions {
   readonly host: string;
   readonly apiPort: number;
   readonly dynamoPort: number;
   readonly sesPort: number;
+  /** The in-process SQS emulator holding webhook delivery jobs. */
+  readonly sqsPort: number;
   readonly dataDir: string;
   readonly verbose: boolean;
   /** No line per request (SCOPEGATE_QUIET=1). */
@@ -53,6 +63,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     apiPort: port('SCOPEGATE_API_PORT', LOCAL.apiPort),
     dynamoPort: port('SCOPEGATE_DYNAMODB_PORT', LOCAL.dynamoPort),
     sesPort: port('SCOPEGATE_SES_PORT', LOCAL.sesPort),
+    sqsPort: port('SCOPEGATE_SQS_PORT', LOCAL_SQS_PORT),
     dataDir: resolve(env.SCOPEGATE_DATA_DIR || LOCAL.dataDir),
     verbose: env.SCOPEGATE_VERBOSE === '1',
     quiet: env.SCOPEGATE_QUIET === '1',
@@ -64,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ['the API', options.apiPort],
     ['DynamoDB Local', options.dynamoPort],
     ['the local SES', options.sesPort],
+    ['the local SQS', options.sqsPort],
   ] as const) {
     await assertPortFree(options.host, port, what);
   }
@@ -107,6 +119,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { host: options.host, port: options.apiPort },
     );
     started.push({ stop: () => gateway.close() });
+    // Webhook deliveries: fauxqs in-process, the outbox and queue polled (local/webhook-pipeline.ts).
+    const queue = await startLocalQueue({ port: options.sqsPort });
+    started.push(queue);
+    const timeScale = webhookTimeScale(process.env);
+    const pipelineLog = consoleLog({ verbose: options.verbose });
+    started.push(
+      runPipeline(
+        webhookPipeline({
+          documents,
+          dataTable: LOCAL.tables.data,
+          queue: { sqs: queue.sqs, queueUrl: queue.queueUrl, timeScale },
+          now: scaledClock(timeScale),
+          since: new Date(),
+          log: pipelineLog,
+        }),
+        pipelineLog,
+      ),
+    );
     // Never resolves for a stop we asked for: only an unexpected exit is news.
     const dynamoDied = dynamo.exited.then((output) =>
       stopping ? new Promise<string>(() => undefined) : output,

@@ -13,7 +13,7 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One Lambda per service (docs/architecture.md, "Shape"). */
-export const SERVICES = ['sending', 'account', 'domains', 'templates'] as const;
+export const SERVICES = ['sending', 'account', 'domains', 'templates', 'webhooks'] as const;
 export type Service = (typeof SERVICES)[number];
 
 export interface Route {
@@ -147,6 +147,70 @@ export const ROUTES = [
     scope: 'templates:write',
     service: 'templates',
     summary: 'Delete a template and free its alias',
+  },
+  {
+    id: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    scope: 'webhooks:read',
+    service: 'webhooks',
+    summary: 'List webhooks, newest first',
+  },
+  {
+    id: 'createWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Create a webhook; answers its signing secret once',
+  },
+  {
+    id: 'getWebhook',
+    method: 'GET',
+    path: '/v1/webhooks/{id}',
+    scope: 'webhooks:read',
+    service: 'webhooks',
+    summary: 'Retrieve one webhook',
+  },
+  {
+    id: 'updateWebhook',
+    method: 'PATCH',
+    path: '/v1/webhooks/{id}',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Change a webhook, or re-enable a disabled one',
+  },
+  {
+    id: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Delete a webhook',
+  },
+  {
+    id: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: "Replace a webhook's signing secret (the old one signs for 24 more hours)",
+  },
+  {
+    id: 'testWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/test',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Send a webhook.test event to one webhook',
+  },
+  {
+    id: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    scope: 'webhooks:read',
+    service: 'webhooks',
+    summary: "List a webhook's delivery attempts, newest first",
   },
 ] as const satisfies readonly Route[];
 

@@ -13,6 +13,8 @@ export interface TableDefinition {
   readonly sortKey?: string;
   readonly timeToLiveAttribute?: string;
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  /** A DynamoDB stream of new images (deployed only; the local stack polls instead). */
+  readonly streamNewImages?: boolean;
 }
 
 /** ApiKeys: one item per key, read by the authorizer with a single strongly consistent GetItem. */
@@ -27,6 +29,8 @@ export const DATA_TABLE: TableDefinition = {
   sortKey: 'sk',
   timeToLiveAttribute: 'ttl',
   globalSecondaryIndexes: [],
+  // The outbox: inserted `EVENT#` items wake the webhook fan-out.
+  streamNewImages: true,
 };
 
 export const projectPartition = (projectId: string): string => `PROJECT#${projectId}`;

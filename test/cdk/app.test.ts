@@ -134,6 +134,7 @@ describe('construct props validation', () => {
       account: stubFunction(stack),
       domains: stubFunction(stack),
       templates: stubFunction(stack),
+      webhooks: stubFunction(stack),
     };
     const authorizer = { authorizerId: 'stub' };
     const route = {

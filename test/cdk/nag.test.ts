@@ -68,6 +68,8 @@ describe('cdk-nag AwsSolutions', () => {
         'Api/RestApi AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Services/Sending/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'Services/Domains/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        'WebhookDeliveries/FanOutFailures AwsSolutions-SQS3',
+        'WebhookDeliveries/FanOut/Role AwsSolutions-IAM5[Resource::*]',
       ].toSorted(),
     );
   });

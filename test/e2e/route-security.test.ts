@@ -55,6 +55,12 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   getTemplate: (stack) => otherProjectsTemplate(stack),
   updateTemplate: (stack) => otherProjectsTemplate(stack),
   deleteTemplate: (stack) => otherProjectsTemplate(stack),
+  getWebhook: (stack) => otherProjectsWebhook(stack, ''),
+  updateWebhook: (stack) => otherProjectsWebhook(stack, ''),
+  deleteWebhook: (stack) => otherProjectsWebhook(stack, ''),
+  rotateWebhookSecret: (stack) => otherProjectsWebhook(stack, '/rotate-secret'),
+  testWebhook: (stack) => otherProjectsWebhook(stack, '/test'),
+  listWebhookDeliveries: (stack) => otherProjectsWebhook(stack, '/deliveries'),
 };
 
 /** A domain OTHER_PROJECT adds through the API (with its own key): its id. */
@@ -80,6 +86,17 @@ async function otherProjectsTemplate(stack: TestStack): Promise<string> {
     body: { name: 'theirs', text: 'x' },
   });
   return `/v1/templates/${String(created.json.id)}`;
+}
+
+async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/webhooks',
+    key: key.key,
+    body: { url: 'https://example.com/hook', events: ['email.sent'] },
+  });
+  return `/v1/webhooks/${String(created.json.id)}${suffix}`;
 }
 
 describe.each(ROUTES)('$method $path', (route) => {

@@ -99,3 +99,15 @@ describe('findRoute', () => {
     expect(findRoute(method, resource)).toBeUndefined();
   });
 });
+
+describe('cached policies cannot leak a scope through IAM wildcards', () => {
+  // A cached Allow lists `METHOD/v1/x/*` for `/v1/x/{id}`, and IAM's `*` also matches `/v1/x/1/more`.
+  it.each(ROUTES.filter((route) => route.path.includes('{')))(
+    '$method $path: every route the wildcard also covers needs the same scope',
+    (route) => {
+      const prefix = `${route.method} ${route.path.replace(/\{[^}]+\}.*$/, '')}`;
+      const covered = ROUTES.filter((other) => `${other.method} ${other.path}`.startsWith(prefix));
+      expect(covered.filter((other) => other.scope !== route.scope)).toEqual([]);
+    },
+  );
+});

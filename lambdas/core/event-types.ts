@@ -1,0 +1,42 @@
+/**
+ * Every event type a project's webhooks can subscribe to: the one list the webhook contracts, the
+ * fan-out and the README read. A type is here before any producer writes it, so a subscription made
+ * today keeps working when the producer arrives.
+ */
+export const EVENT_TYPES = [
+  'email.sent',
+  'email.delivered',
+  'email.delivery_delayed',
+  'email.bounced',
+  'email.complained',
+  'email.opened',
+  'email.clicked',
+  'email.failed',
+  'domain.verified',
+  'domain.failed',
+  'api_key.created',
+  'api_key.updated',
+  'api_key.rotated',
+  'api_key.revoked',
+  'api_key.expiring',
+  'sms.sent',
+  'sms.delivered',
+  'sms.failed',
+  'whatsapp.sent',
+  'whatsapp.delivered',
+  'whatsapp.read',
+  'whatsapp.failed',
+  'contact.created',
+  'contact.updated',
+  'contact.deleted',
+  'webhook.test',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Sent by `POST /v1/webhooks/{id}/test` to that one webhook, whatever it subscribes to. */
+export const WEBHOOK_TEST_EVENT: EventType = 'webhook.test';
+
+export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,22 @@
+/** The webhooks service: webhook endpoints, their secrets, test events and delivery history. */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { requireEnv } from '../core/env.js';
+import { createServiceHandler } from '../core/http.js';
+import { webhooksRoutes } from './routes.js';
+
+const logger = new Logger({ serviceName: 'scopegate-webhooks' });
+const documents = createDocumentClient(createDynamoClient());
+
+export const handler = createServiceHandler(
+  'webhooks',
+  webhooksRoutes({
+    documents,
+    dataTable: requireEnv('DATA_TABLE'),
+    now: () => new Date(),
+    // Deployed stacks deliver only over https to public addresses.
+    urlPolicy: { requireHttps: true, allowLoopback: false },
+  }),
+  logger,
+);

@@ -1,0 +1,239 @@
+/**
+ * The webhook delivery pipeline on one machine: fauxqs (an in-process SQS emulator) holds the
+ * delivery queue, and two loops stand in for the deployed event source mappings:
+ *
+ * - the outbox poller reads new `EVENT#` items back from the Data table (a Scan of events created
+ *   since the pipeline started) and hands them to the same fan-out the stream Lambda runs. Deployed,
+ *   DynamoDB Streams does this; DynamoDB Local has streams too, but reading them takes another SDK
+ *   client and a shard-iterator loop, for no gain in what the fan-out code sees. Events written while
+ *   the local pipeline is stopped are not delivered later;
+ * - the queue poller receives delivery jobs and runs them through the same batch runner and consumer
+ *   as the deliveries Lambda, deleting each message as soon as it is done.
+ *
+ * The consumer's clock is injected: `timeScale` makes one real second stand for that many seconds of
+ * the retry schedule (SCOPEGATE_WEBHOOK_TIME_SCALE for `npm start`); tests pass their own clock and
+ * an infinite scale, so a job that is not yet due comes straight back until the clock is advanced.
+ */
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { startFauxqs } from 'fauxqs';
+import { createSqsClient } from '../lambdas/aws-clients.js';
+import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';
+import { type DeliveryRequest, deliverOnce } from '../lambdas/deliveries/attempt.js';
+import { type JobOutcome, runDeliveryJob } from '../lambdas/deliveries/consumer.js';
+import type { DeliveryQueue } from '../lambdas/deliveries/delivery-queue.js';
+import { fanOutInOrder } from '../lambdas/deliveries/fan-out-step.js';
+import { runMessages } from '../lambdas/deliveries/message-batch.js';
+import { outboxEventFromItem } from '../lambdas/deliveries/outbox.js';
+import type { PipelineLog } from '../lambdas/deliveries/pipeline-log.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
+
+export const LOCAL_DELIVERY_QUEUE = 'scopegate-deliveries';
+/** `npm start`'s SQS port (SCOPEGATE_SQS_PORT moves it); 8006 is kept for the local SMS and WhatsApp stand-in. */
+export const LOCAL_SQS_PORT = 8007;
+/** Long enough for one attempt (15 s) and its bookkeeping; a job that failed is back after it. */
+const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30;
+const MAX_DRAIN_PASSES = 100;
+
+export interface LocalQueue {
+  readonly endpoint: string;
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  /** The bodies of the queue's messages by state, without receiving them (tests). */
+  inspect(): { ready: string[]; delayed: string[]; inflight: string[] };
+  stop(): Promise<void>;
+}
+
+/** fauxqs on 127.0.0.1:`port` (0 = any free port) with the delivery queue created. */
+export async function startLocalQueue(options: { port: number }): Promise<LocalQueue> {
+  const server = await startFauxqs({ port: options.port, host: '127.0.0.1', logger: false });
+  const { queueUrl } = server.createQueue(LOCAL_DELIVERY_QUEUE, {
+    attributes: { VisibilityTimeout: String(LOCAL_VISIBILITY_TIMEOUT_SECONDS) },
+  });
+  const sqs = createSqsClient({
+    endpoint: server.address,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  return {
+    endpoint: server.address,
+    sqs,
+    queueUrl,
+    inspect: () => {
+      const messages = server.inspectQueue(LOCAL_DELIVERY_QUEUE)?.messages;
+      return {
+        ready: messages?.ready.map((message) => message.body) ?? [],
+        delayed: messages?.delayed.map((message) => message.body) ?? [],
+        inflight: messages?.inflight.map(({ message }) => message.body) ?? [],
+      };
+    },
+    stop: async () => {
+      sqs.destroy();
+      await server.stop();
+    },
+  };
+}
+
+export interface PipelineOptions {
+  readonly documents: DynamoDBDocumentClient;
+  readonly dataTable: string;
+  readonly queue: DeliveryQueue;
+  readonly now: () => Date;
+  readonly random?: () => number;
+  /** Events created before this are not fanned out. */
+  readonly since: Date;
+  readonly log: PipelineLog;
+  /** Tests: a resolver or connector for the attempts; always loopback-friendly locally. */
+  readonly deliveryOverrides?: Pick<DeliveryRequest, 'resolve' | 'connect' | 'timeoutMs'>;
+}
+
+export interface WebhookPipeline {
+  /** Fans out outbox events not yet fanned out; answers how many were handled. */
+  pollOutbox(): Promise<number>;
+  /** Receives up to 10 jobs and runs them; answers their outcomes (failed runs are left on the queue). */
+  pollQueue(): Promise<JobOutcome[]>;
+  /** Polls both until nothing but not-yet-due jobs is left. */
+  drain(): Promise<JobOutcome[]>;
+}
+
+export function webhookPipeline(options: PipelineOptions): WebhookPipeline {
+  const { documents, dataTable, queue, now, log } = options;
+  const fannedOut = new Set<string>();
+  const consumer = {
+    documents,
+    dataTable,
+    queue,
+    now,
+    random: options.random ?? Math.random,
+    deliver: (request: Pick<DeliveryRequest, 'url' | 'headers' | 'body'>) =>
+      deliverOnce({ ...request, ...options.deliveryOverrides, allowLoopback: true, requireHttps: false }),
+    log,
+  };
+
+  const pollOutbox = async (): Promise<number> => {
+    const items = (await recentEvents(documents, dataTable, options.since)).filter(
+      (item) => typeof item.id === 'string' && !fannedOut.has(item.id),
+    );
+    const failed = await fanOutInOrder(
+      { store: { documents, dataTable }, queue, now },
+      items,
+      (item) => {
+        const event = outboxEventFromItem(item);
+        if (event) fannedOut.add(event.eventId);
+        return event;
+      },
+      (error) => log.error('Local fan-out failed; retried on the next poll', { error: String(error) }),
+    );
+    if (failed && typeof failed.id === 'string') {
+      // It and everything after it are tried again on the next poll.
+      for (const item of items.slice(items.indexOf(failed))) fannedOut.delete(String(item.id));
+    }
+    return items.length;
+  };
+
+  const pollQueue = async (): Promise<JobOutcome[]> => {
+    const { Messages = [] } = await queue.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    const outcomes: JobOutcome[] = [];
+    await runMessages(
+      Messages.map((message) => ({
+        messageId: message.MessageId ?? '',
+        body: message.Body ?? '',
+        ack: async () => {
+          await queue.sqs.send(
+            new DeleteMessageCommand({ QueueUrl: queue.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+          );
+        },
+      })),
+      async (job) => outcomes.push(await runDeliveryJob(consumer, job)),
+      log,
+    );
+    return outcomes;
+  };
+
+  return {
+    pollOutbox,
+    pollQueue,
+    drain: async () => {
+      const all: JobOutcome[] = [];
+      // Bounded: a fan-out that keeps failing must not spin forever.
+      for (let pass = 0; pass < MAX_DRAIN_PASSES; pass++) {
+        const events = await pollOutbox();
+        const outcomes = await pollQueue();
+        all.push(...outcomes);
+        if (events === 0 && outcomes.every((outcome) => outcome === 'not_due')) return all;
+      }
+      throw new Error(`The webhook pipeline did not settle within ${MAX_DRAIN_PASSES} passes.`);
+    },
+  };
+}
+
+/** The outbox's events created since `since`, oldest first (ids are time-ordered). */
+async function recentEvents(
+  documents: DynamoDBDocumentClient,
+  table: string,
+  since: Date,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'begins_with(sk, :prefix) AND created_at >= :since',
+        ExpressionAttributeValues: { ':prefix': EVENT_SORT_PREFIX, ':since': since.toISOString() },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  // Code-unit order, not locale order: base62 ids sort by time only that way.
+  return items.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+}
+
+/** A clock that runs `scale` times faster than real time from now on (scale 1 = real time). */
+export function scaledClock(scale: number, realNow: () => number = Date.now): () => Date {
+  const start = realNow();
+  return () => new Date(start + (realNow() - start) * scale);
+}
+
+/** `SCOPEGATE_WEBHOOK_TIME_SCALE`: how many schedule seconds one real second stands for (default 1). */
+export function webhookTimeScale(env: NodeJS.ProcessEnv): number {
+  const value = env.SCOPEGATE_WEBHOOK_TIME_SCALE;
+  if (value === undefined || value === '') return 1;
+  const scale = Number(value);
+  if (!Number.isFinite(scale) || scale < 1) {
+    throw new RangeError('SCOPEGATE_WEBHOOK_TIME_SCALE must be a number of at least 1');
+  }
+  return scale;
+}
+
+/** `npm start`: polls the outbox and the queue once a second until stopped. */
+export function runPipeline(
+  pipeline: WebhookPipeline,
+  log: PipelineLog,
+  intervalMs = 1000,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let current: Promise<unknown> = Promise.resolve();
+  const tick = (): void => {
+    if (stopped) return;
+    current = pipeline
+      .pollOutbox()
+      .then(() => pipeline.pollQueue())
+      .catch((error: unknown) => log.error('Local webhook pipeline poll failed', { error: String(error) }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  let timer = setTimeout(tick, 0);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}
