@@ -22,5 +22,6 @@ export const LAMBDA_ENTRIES = {
   sending: 'lambdas/sending/handler.ts',
   account: 'lambdas/account/handler.ts',
   domains: 'lambdas/domains/handler.ts',
+  events: 'lambdas/events/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -9,6 +9,7 @@ import { Api } from './api.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
 import { Services } from './services.js';
+import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 
 export interface ScopegateStackProps extends StackProps {
@@ -36,6 +37,7 @@ export class ScopegateStack extends Stack {
   public readonly keyStore: KeyStore;
   public readonly keyAuthorizer: KeyAuthorizer;
   public readonly services: Services;
+  public readonly sesEvents: SesEvents;
   public readonly api: Api;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
@@ -48,6 +50,11 @@ export class ScopegateStack extends Stack {
       logRetention,
     });
     this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
+    this.sesEvents = new SesEvents(this, 'SesEvents', {
+      configurationSet: this.services.configurationSet,
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
     this.api = new Api(this, 'Api', {
       authorizer: this.keyAuthorizer.authorizer,
       services: {
