@@ -26,5 +26,6 @@ export const LAMBDA_ENTRIES = {
   webhooks: 'lambdas/webhooks/handler.ts',
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/deliveries/fan-out-handler.ts',
+  events: 'lambdas/events/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

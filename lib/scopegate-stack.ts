@@ -10,6 +10,7 @@ import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
 import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
+import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 
 export interface ScopegateStackProps extends StackProps {
@@ -38,6 +39,7 @@ export class ScopegateStack extends Stack {
   public readonly keyAuthorizer: KeyAuthorizer;
   public readonly services: Services;
   public readonly webhookDeliveries: WebhookDeliveries;
+  public readonly sesEvents: SesEvents;
   public readonly api: Api;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
@@ -51,6 +53,11 @@ export class ScopegateStack extends Stack {
     });
     this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
     this.webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', {
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
+    this.sesEvents = new SesEvents(this, 'SesEvents', {
+      configurationSet: this.services.configurationSet,
       dataTable: this.keyStore.data,
       logRetention,
     });

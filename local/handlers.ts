@@ -17,6 +17,7 @@ import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { LOCAL_REGION } from './config.js';
 import { templatesRoutes } from '../lambdas/templates/routes.js';
 import { webhooksRoutes } from '../lambdas/webhooks/routes.js';
+import { withLocalSesEvents } from './ses-events-feed.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';
 
@@ -56,7 +57,8 @@ export function localHandlers(
           documents,
           dataTable,
           now,
-          send: sesSender(deps.ses),
+          // Every accepted email produces SES's events locally, fed to the deployed events code.
+          send: withLocalSesEvents(sesSender(deps.ses), { documents, dataTable, now }, deps.log),
           log: deps.log,
         }),
         deps.log,

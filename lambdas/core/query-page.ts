@@ -1,5 +1,6 @@
 /**
- * One page of a project's items of one kind, newest first (sort keys end in time-ordered ids).
+ * One page of a project's items of one kind, newest first (sort keys end in time-ordered ids), or
+ * oldest first when asked.
  * DynamoDB ends a Query page at 1 MB, so a page may hold fewer items than asked for: this keeps
  * reading until limit + 1 items (the extra one says whether there is more) or the partition's end.
  */
@@ -14,6 +15,8 @@ export interface PageRequest {
   readonly limit: number;
   /** The sort key of the last item of the previous page (from a verified cursor). */
   readonly after?: string | undefined;
+  /** A history (an email's events) reads oldest first; every other list newest first. */
+  readonly oldestFirst?: boolean;
 }
 
 export interface Page {
@@ -34,7 +37,7 @@ export async function queryPage(request: PageRequest): Promise<Page> {
         TableName: request.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
-        ScanIndexForward: false,
+        ScanIndexForward: request.oldestFirst === true,
         Limit: limit + 1 - items.length,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),

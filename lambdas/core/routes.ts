@@ -61,6 +61,14 @@ export const ROUTES = [
     summary: 'Retrieve one sent email',
   },
   {
+    id: 'listEmailEvents',
+    method: 'GET',
+    path: '/v1/emails/{id}/events',
+    scope: 'emails:read',
+    service: 'sending',
+    summary: "List an email's SES events, oldest first",
+  },
+  {
     id: 'listProjects',
     method: 'GET',
     path: '/v1/projects',

@@ -1,6 +1,8 @@
 /** The sending service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
 import { z } from 'zod';
 import { defineContract } from '../core/contract.js';
+import { EMAIL_STATUSES } from '../core/email-status.js';
+import { EMAIL_EVENT_TYPES } from '../events/ses-event.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import type { ServiceContracts } from '../core/http.js';
 import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
@@ -18,9 +20,15 @@ export const emailSchema = z
     reply_to: z.array(z.string()),
     subject: z.string(),
     tags: z.array(z.object({ name: z.string(), value: z.string() })),
-    status: z.enum(['queued', 'sent', 'failed']),
+    status: z.enum(EMAIL_STATUSES).meta({
+      description:
+        'Moves forward only, driven by SES events: queued → sent → delivery_delayed → delivered → complained → bounced → failed (a later event never moves it back).',
+    }),
     ses_message_id: z.string().nullable(),
     failure_reason: z.string().nullable(),
+    last_event: z.enum(EMAIL_EVENT_TYPES).nullable().meta({
+      description: 'The type of the latest event SES reported for this email (by when it happened).',
+    }),
     created_at: timestamp,
     updated_at: timestamp,
   })
@@ -30,6 +38,19 @@ export type EmailJson = z.input<typeof emailSchema>;
 
 /** As Resend's batch. */
 export const MAX_BATCH_SIZE = 100;
+
+export const emailEventSchema = z
+  .object({
+    type: z.enum(EMAIL_EVENT_TYPES),
+    created_at: timestamp.meta({ description: 'When SES says it happened.' }),
+    details: z.record(z.string(), z.unknown()).meta({
+      description: 'What SES reported: recipients, bounce type, link clicked…',
+      example: { recipients: ['someone@example.org'] },
+    }),
+  })
+  .meta({ id: 'EmailEvent', description: 'One SES event of an email.' });
+
+export type EmailEventJson = z.input<typeof emailEventSchema>;
 
 const emailIdParams = z.object({ id: z.string().meta({ description: 'The email id, `em_…`.' }) });
 
@@ -86,6 +107,16 @@ export const SENDING_CONTRACTS = {
   getEmail: defineContract({
     params: emailIdParams,
     response: { status: 200, description: 'The email.', schema: emailSchema },
+    errors: ['not_found'],
+  }),
+  listEmailEvents: defineContract({
+    params: emailIdParams,
+    query: listQuerySchema,
+    response: {
+      status: 200,
+      description: "A page of the email's events, oldest first (a history reads forwards).",
+      schema: listResponseSchema(emailEventSchema),
+    },
     errors: ['not_found'],
   }),
 } satisfies ServiceContracts<'sending'>;

@@ -1,14 +1,22 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { EmailStatus } from '../core/email-status.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
 import { queryPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
+import type { EmailEventType } from '../events/ses-event.js';
 import type { EmailJson } from './contracts.js';
 import type { EmailEnvelope } from './envelope.js';
 
 export const EMAIL_ID_PREFIX = 'em';
-export type EmailStatus = 'queued' | 'sent' | 'failed';
+export type { EmailStatus };
 
 export interface EmailRecord extends EmailEnvelope {
   readonly id: string;
@@ -17,6 +25,8 @@ export interface EmailRecord extends EmailEnvelope {
   readonly status: EmailStatus;
   readonly sesMessageId?: string;
   readonly failureReason?: string;
+  /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/events. */
+  readonly lastEventType?: EmailEventType;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -43,6 +53,48 @@ export async function markEmail(
   email: Pick<EmailRecord, 'projectId' | 'id'>,
   change: { status: EmailStatus; sesMessageId?: string; failureReason?: string; at: string },
 ): Promise<void> {
+  const update = emailStatusUpdate(store, email, change);
+  // The SES message id is indexed with the status change, so SES's events (which name only the
+  // message id) find their email with one GetItem, never a scan.
+  if (!change.sesMessageId) {
+    await store.documents.send(new UpdateCommand(update));
+    return;
+  }
+  await store.documents.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Update: update },
+        { Put: sesMessageIndexPut(store.dataTable, change.sesMessageId, email) },
+      ],
+    }),
+  );
+}
+
+/** The index item of an SES message id: its email's project and id (see lambdas/events). */
+export const sesMessagePartition = (messageId: string): string => `SESMSG#${messageId}`;
+export const SES_MESSAGE_SORT_KEY = 'SESMSG';
+
+function sesMessageIndexPut(
+  dataTable: string,
+  messageId: string,
+  email: Pick<EmailRecord, 'projectId' | 'id'>,
+) {
+  return {
+    TableName: dataTable,
+    Item: {
+      pk: sesMessagePartition(messageId),
+      sk: SES_MESSAGE_SORT_KEY,
+      projectId: email.projectId,
+      emailId: email.id,
+    },
+  };
+}
+
+function emailStatusUpdate(
+  store: EmailStore,
+  email: Pick<EmailRecord, 'projectId' | 'id'>,
+  change: { status: EmailStatus; sesMessageId?: string; failureReason?: string; at: string },
+) {
   const names: Record<string, string> = { '#status': 'status' };
   const values: Record<string, unknown> = { ':status': change.status, ':at': change.at };
   const sets = ['#status = :status', 'updatedAt = :at'];
@@ -54,17 +106,15 @@ export async function markEmail(
     sets.push('failureReason = :reason');
     values[':reason'] = change.failureReason;
   }
-  await store.documents.send(
-    new UpdateCommand({
-      TableName: store.dataTable,
-      Key: { pk: projectPartition(email.projectId), sk: sortKey(email.id) },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      // Never create a partial record: only an email that was stored can change status.
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  return {
+    TableName: store.dataTable,
+    Key: { pk: projectPartition(email.projectId), sk: sortKey(email.id) },
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    // Never create a partial record: only an email that was stored can change status.
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /** A missing email and another project's email are the same 404. */
@@ -113,7 +163,7 @@ export async function listEmails(
 }
 
 function toRecord(item: Record<string, unknown>): EmailRecord {
-  const { pk: _pk, sk: _sk, ...record } = item;
+  const { pk: _pk, sk: _sk, lastEventKey: _lastEventKey, ...record } = item;
   return record as unknown as EmailRecord;
 }
 
@@ -132,6 +182,7 @@ export function emailJson(email: EmailRecord): EmailJson {
     status: email.status,
     ses_message_id: email.sesMessageId ?? null,
     failure_reason: email.failureReason ?? null,
+    last_event: email.lastEventType ?? null,
     created_at: email.createdAt,
     updated_at: email.updatedAt,
   };

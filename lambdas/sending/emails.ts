@@ -78,8 +78,9 @@ export async function sendPreparedEmail(
     ? { projectId: auth.projectId, idempotencyKey, requestHash: requestHashOf(input), emailId: id }
     : undefined;
   if (request) {
+    // SES accepted it exactly when it has a message id, whatever its events have made its status since.
     const wasSent = async (emailId: string) =>
-      (await findEmail(deps, auth.projectId, emailId))?.status === 'sent';
+      (await findEmail(deps, auth.projectId, emailId))?.sesMessageId !== undefined;
     const claimed = await claim(deps, request, wasSent);
     if (!claimed.claimed) return { id: claimed.emailId, replayed: true };
   }

@@ -2,6 +2,7 @@ import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
 import { sendEmailBatch } from './batch.js';
 import { SENDING_CONTRACTS } from './contracts.js';
+import { listEmailEvents } from '../events/email-events-store.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
 
@@ -25,5 +26,24 @@ function sendingHandlers(deps: SendingDependencies): ServiceRoutes<typeof SENDIN
         return { items: emails.map(emailJson), nextAfter };
       }),
     getEmail: async ({ auth, params }) => emailJson(await getEmail(deps, auth.projectId, params.id)),
+    listEmailEvents: async ({ auth, params, query }) => {
+      // The email first: another project's email, or none, answers 404 before any event is read.
+      const email = await getEmail(deps, auth.projectId, params.id);
+      const ref = { projectId: auth.projectId, emailId: email.id };
+      return answerPage(
+        deps,
+        { projectId: auth.projectId, routeId: 'listEmailEvents' },
+        query,
+        async (page) => {
+          const { events, nextAfter } = await listEmailEvents(deps, ref, page);
+          const items = events.map((event) => ({
+            type: event.type,
+            created_at: event.occurredAt,
+            details: event.details,
+          }));
+          return { items, nextAfter };
+        },
+      );
+    },
   };
 }

@@ -49,6 +49,7 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
     });
     return `/v1/emails/${String(sent.json.id)}`;
   },
+  listEmailEvents: async (stack) => `${await OTHER_PROJECTS_RESOURCE.getEmail?.(stack)}/events`,
   getDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   deleteDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   verifyDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}/verify`,

@@ -29,6 +29,7 @@ const TEST_CONTRACTS = {
     response: echoResponse,
   },
   getEmail: { params: z.object({ id: z.string().startsWith('em_') }), response: echoResponse },
+  listEmailEvents: { params: z.object({ id: z.string() }), response: echoResponse },
 } satisfies ServiceContracts<'sending'>;
 
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
@@ -41,7 +42,13 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     return { body: request.body, query: request.query, params: request.params };
   };
   const handler = override ?? echo;
-  const handlers = { sendEmail: handler, sendEmailBatch: handler, listEmails: handler, getEmail: handler };
+  const handlers = {
+    sendEmail: handler,
+    sendEmailBatch: handler,
+    listEmails: handler,
+    getEmail: handler,
+    listEmailEvents: handler,
+  };
   const log = { error: vi.fn() };
   return { handler: createServiceHandler(SERVICE, { contracts: TEST_CONTRACTS, handlers }, log), calls, log };
 }

@@ -1,0 +1,119 @@
+/**
+ * The SES events the local stack makes up for an email the local SES accepted: the same JSON SES
+ * publishes through a configuration set, so the deployed events code reads them unchanged. Every
+ * recipient is delivered, except SES's mailbox-simulator addresses, which behave as they do in SES.
+ * Pure: the caller gives the time.
+ */
+
+export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
+
+type Outcome = 'delivery' | 'bounce' | 'suppressed' | 'complaint';
+
+/** What each simulator mailbox does; any other address is delivered. */
+const SIMULATOR_OUTCOMES: Readonly<Record<string, readonly Outcome[]>> = {
+  [`bounce@${SIMULATOR_DOMAIN}`]: ['bounce'],
+  [`suppressionlist@${SIMULATOR_DOMAIN}`]: ['suppressed'],
+  [`complaint@${SIMULATOR_DOMAIN}`]: ['delivery', 'complaint'],
+  [`ooto@${SIMULATOR_DOMAIN}`]: ['delivery'],
+};
+
+export interface AcceptedEmail {
+  readonly messageId: string;
+  /** The bare sender address. */
+  readonly from: string;
+  /** Bare addresses of every recipient (to, cc and bcc). */
+  readonly recipients: readonly string[];
+  readonly tags: readonly { readonly name: string; readonly value: string }[];
+  readonly configurationSetName?: string | undefined;
+}
+
+export type SesEventJson = Record<string, unknown> & { readonly eventType: string };
+
+/** Send, then each recipient's outcome, each a millisecond after the one before (so their order is stable). */
+export function sesEventsFor(email: AcceptedEmail, acceptedAt: Date): SesEventJson[] {
+  let tick = 1;
+  const at = () => new Date(acceptedAt.getTime() + tick++).toISOString();
+  const mail = mailObject(email, acceptedAt.toISOString());
+  const events: SesEventJson[] = [{ eventType: 'Send', mail, send: {} }];
+  for (const recipient of email.recipients) {
+    for (const outcome of outcomesOf(recipient)) events.push(eventOf(outcome, recipient, mail, at()));
+  }
+  return events;
+}
+
+export function outcomesOf(recipient: string): readonly Outcome[] {
+  return SIMULATOR_OUTCOMES[recipient.toLowerCase()] ?? ['delivery'];
+}
+
+function eventOf(
+  outcome: Outcome,
+  recipient: string,
+  mail: Record<string, unknown>,
+  timestamp: string,
+): SesEventJson {
+  switch (outcome) {
+    case 'delivery':
+      return {
+        eventType: 'Delivery',
+        mail,
+        delivery: {
+          timestamp,
+          processingTimeMillis: 1,
+          recipients: [recipient],
+          smtpResponse: '250 2.6.0 Message received',
+          reportingMTA: 'local.scopegate',
+        },
+      };
+    case 'bounce':
+    case 'suppressed':
+      return {
+        eventType: 'Bounce',
+        mail,
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: outcome === 'suppressed' ? 'Suppressed' : 'General',
+          bouncedRecipients: [
+            {
+              emailAddress: recipient,
+              action: 'failed',
+              status: '5.1.1',
+              diagnosticCode:
+                outcome === 'suppressed'
+                  ? 'Amazon SES has suppressed sending to this address because it is on the suppression list.'
+                  : 'smtp; 550 5.1.1 user unknown',
+            },
+          ],
+          timestamp,
+          feedbackId: `${timestamp}-bounce`,
+          reportingMTA: 'dns; local.scopegate',
+        },
+      };
+    case 'complaint':
+      return {
+        eventType: 'Complaint',
+        mail,
+        complaint: {
+          complainedRecipients: [{ emailAddress: recipient }],
+          timestamp,
+          feedbackId: `${timestamp}-complaint`,
+          complaintFeedbackType: 'abuse',
+          complaintSubType: null,
+        },
+      };
+  }
+}
+
+function mailObject(email: AcceptedEmail, timestamp: string): Record<string, unknown> {
+  const tags: Record<string, string[]> = { 'ses:from-domain': [email.from.split('@').pop() ?? ''] };
+  if (email.configurationSetName) tags['ses:configuration-set'] = [email.configurationSetName];
+  for (const { name, value } of email.tags) tags[name] = [value];
+  return {
+    timestamp,
+    source: email.from,
+    sendingAccountId: '000000000000',
+    messageId: email.messageId,
+    destination: [...email.recipients],
+    headersTruncated: false,
+    tags,
+  };
+}
