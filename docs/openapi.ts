@@ -10,6 +10,7 @@ import { routesWithContracts } from '../lambdas/contracts.js';
 import type { RouteContract } from '../lambdas/core/contract.js';
 import { ERROR_CODES, type ErrorCode, errorBody, statusOf } from '../lambdas/core/errors.js';
 import type { Route } from '../lambdas/core/routes.js';
+import { IDEMPOTENCY_ERRORS, requestHeadersOf } from '../lambdas/core/idempotency.js';
 import { GENERAL_SCOPES } from '../lambdas/core/scopes.js';
 
 /** What the authorizer (API Gateway's gateway responses) can answer on any route. */
@@ -133,11 +134,13 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
 }
 
 function operation(route: Route, contract: RouteContract): ZodOpenApiOperationObject {
-  const hasInput = Boolean(contract.params ?? contract.query ?? contract.headers ?? contract.body);
+  const headers = requestHeadersOf(contract);
+  const hasInput = Boolean(contract.params ?? contract.query ?? headers ?? contract.body);
   const codes = new Set<ErrorCode>([
     ...EVERY_ROUTE_ERRORS,
     ...(hasInput ? (['validation_error'] as const) : []),
     ...(contract.body ? (['payload_too_large'] as const) : []),
+    ...(contract.idempotent ? IDEMPOTENCY_ERRORS : []),
     ...(contract.errors ?? []),
   ]);
   return {
@@ -149,7 +152,7 @@ function operation(route: Route, contract: RouteContract): ZodOpenApiOperationOb
     requestParams: {
       ...(contract.params ? { path: contract.params } : {}),
       ...(contract.query ? { query: contract.query } : {}),
-      ...(contract.headers ? { header: contract.headers } : {}),
+      ...(headers ? { header: headers } : {}),
     },
     ...(contract.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: contract.body } } } }

@@ -18,6 +18,12 @@ export interface RouteContract {
     readonly description: string;
     readonly schema: z.ZodType;
   };
+  /**
+   * The route creates something: the frame accepts an `Idempotency-Key` header, claims the key per
+   * project and route, and answers a retry with the first answer (see ./idempotency.ts). The header
+   * is added to `headers`, and the 409s to `errors`, by the frame and the OpenAPI document alike.
+   */
+  readonly idempotent?: true;
   /** Error codes this route can answer besides the ones every route can (see OPENAPI_COMMON_ERRORS). */
   readonly errors?: readonly ErrorCode[];
 }

@@ -7,6 +7,15 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { AuthContext } from './auth-context.js';
 import type { ParsedRequest, ResponseOf, RouteContract } from './contract.js';
 import { ApiError, describeError, toErrorResponse } from './errors.js';
+import {
+  claimRoute,
+  completeRoute,
+  type IdempotencyStore,
+  releaseRoute,
+  requestHashOf,
+  requestHeadersOf,
+  type RouteClaim,
+} from './idempotency.js';
 import { readAuthContext, requireScope } from './read-auth-context.js';
 import { findRoute, type RouteIdOf, type Service } from './routes.js';
 import { type RequestPart, validate } from './validation.js';
@@ -27,6 +36,8 @@ export type ServiceHandlers<C extends Readonly<Record<string, RouteContract>>> =
 export interface ServiceRoutes<C extends Readonly<Record<string, RouteContract>>> {
   readonly contracts: C;
   readonly handlers: ServiceHandlers<C>;
+  /** Where idempotent routes (`idempotent: true`) keep their keys: required when there is one. */
+  readonly idempotency?: IdempotencyStore;
 }
 
 export interface Log {
@@ -40,9 +51,13 @@ export interface Log {
  */
 export function createServiceHandler<S extends Service, C extends ServiceContracts<S>>(
   service: S,
-  { contracts, handlers }: ServiceRoutes<C>,
+  { contracts, handlers, idempotency }: ServiceRoutes<C>,
   log: Log,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
+  const contractList: RouteContract[] = Object.values(contracts);
+  if (!idempotency && contractList.some((contract) => contract.idempotent)) {
+    throw new Error(`the ${service} service has idempotent routes but no idempotency store`);
+  }
   return async (event) => {
     const requestId = event.requestContext.requestId;
     try {
@@ -53,22 +68,65 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
       requireScope(auth, route.scope);
-      const body = await handler({
+      const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
         params: parsePart(contract.params, event.pathParameters ?? {}, 'path'),
         query: parsePart(contract.query, event.queryStringParameters ?? {}, 'query'),
-        headers: parsePart(contract.headers, lowerCaseKeys(event.headers ?? {}), 'header'),
+        headers: parsePart(requestHeadersOf(contract), lowerCaseKeys(event.headers ?? {}), 'header'),
         // A route without a body schema ignores whatever a client sent rather than refuse it.
         body: contract.body ? validate(contract.body, parseJsonBody(event), 'body') : undefined,
         requestId,
+      };
+      const status = contract.response.status;
+      const idempotencyKey = contract.idempotent ? request.headers?.['idempotency-key'] : undefined;
+      if (!idempotency || typeof idempotencyKey !== 'string') {
+        return jsonResult(status, await handler(request), requestId);
+      }
+      const claim: RouteClaim = {
+        projectId: auth.projectId,
+        routeId: route.id,
+        idempotencyKey,
+        requestHash: requestHashOf({ params: request.params, query: request.query, body: request.body }),
+        owner: requestId,
+      };
+      const claimed = await claimRoute(idempotency, claim);
+      if (!claimed.claimed) return jsonResult(claimed.status, claimed.body, requestId);
+      const body = await runClaimed(idempotency, claim, () => handler(request), log);
+      // The resource exists, so it is answered; a failure to store the answer is only logged (a retry
+      // after the 60 s lock then runs the handler again).
+      await completeRoute(idempotency, claim, status, body).catch((error: unknown) => {
+        log.error('the answer of an idempotent request was not stored', {
+          error: describeError(error),
+          requestId,
+        });
       });
-      return jsonResult(contract.response.status, body, requestId);
+      return jsonResult(status, body, requestId);
     } catch (error) {
       const { status, body } = toErrorResponse(error, requestId);
       if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
       return jsonResult(status, body, requestId);
     }
   };
+}
+
+/** Runs the handler under a claim; if it throws, the key is given back and the error answered. */
+async function runClaimed<T>(
+  store: IdempotencyStore,
+  claim: RouteClaim,
+  run: () => Promise<T>,
+  log: Log,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    await releaseRoute(store, claim).catch((releaseError: unknown) => {
+      log.error('an idempotency key was not released', {
+        error: describeError(releaseError),
+        requestId: claim.owner,
+      });
+    });
+    throw error;
+  }
 }
 
 function parsePart(

@@ -49,6 +49,7 @@ export const DOMAINS_CONTRACTS = {
     },
   }),
   createDomain: defineContract({
+    idempotent: true,
     body: z
       .object({
         name: z

@@ -8,6 +8,7 @@ export function domainsRoutes(deps: DomainsDependencies): ServiceRoutes<typeof D
   const json = (domain: Parameters<typeof domainJson>[0]) => domainJson(domain, deps.region);
   return {
     contracts: DOMAINS_CONTRACTS,
+    idempotency: deps,
     handlers: {
       listDomains: ({ auth, query }) =>
         answerPage(deps, { projectId: auth.projectId, routeId: 'listDomains' }, query, async (page) => {

@@ -122,13 +122,5 @@ export const sendEmailSchema = z
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
 
-/** The request's headers (names lower-cased); errors name the header. */
-export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters, without spaces')
-    .optional()
-    .meta({
-      description: 'Makes retries safe: the same key and body within 24 hours answer the first result.',
-    }),
-});
+/** The request's headers (names lower-cased); the same rules as every idempotent route's. */
+export { idempotencyHeadersSchema } from '../core/idempotency.js';

@@ -14,11 +14,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
+import { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS } from '../core/idempotency.js';
 import { projectPartition } from '../core/tables.js';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-/** How long an unfinished claim blocks retries before it may be taken over (a crashed send). */
-export const IN_PROGRESS_LOCK_SECONDS = 60;
+// The rules every idempotent route shares: the TTL, the in-progress lock and the request hash.
+export { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS, requestHashOf } from '../core/idempotency.js';
 
 export interface IdempotencyStore {
   readonly documents: DynamoDBDocumentClient;
@@ -175,20 +175,4 @@ export async function release(store: IdempotencyStore, request: Claim): Promise<
       ExpressionAttributeValues: { ':emailId': request.emailId },
     }),
   );
-}
-
-/** A stable hash of the validated request, independent of JSON key order. */
-export function requestHashOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, entry]) => entry !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([name, entry]) => `${JSON.stringify(name)}:${canonicalJson(entry)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

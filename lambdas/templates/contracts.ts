@@ -142,6 +142,7 @@ export const TEMPLATES_CONTRACTS = {
     },
   }),
   createTemplate: defineContract({
+    idempotent: true,
     body: createTemplateSchema,
     response: { status: 201, description: 'The template.', schema: templateSchema },
     errors: ['already_exists'],

@@ -13,6 +13,7 @@ import {
 export function templatesRoutes(deps: TemplatesDependencies): ServiceRoutes<typeof TEMPLATES_CONTRACTS> {
   return {
     contracts: TEMPLATES_CONTRACTS,
+    idempotency: deps,
     handlers: {
       listTemplates: ({ auth, query }) =>
         answerPage(deps, { projectId: auth.projectId, routeId: 'listTemplates' }, query, async (page) => {

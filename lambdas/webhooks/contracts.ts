@@ -86,6 +86,7 @@ export const WEBHOOKS_CONTRACTS = {
     },
   }),
   createWebhook: defineContract({
+    idempotent: true,
     body: z
       .object({ url: urlSchema, events: eventsSchema, description: descriptionSchema.optional() })
       .strict(),

@@ -15,7 +15,7 @@ import {
 } from './webhooks.js';
 
 export function webhooksRoutes(deps: WebhooksDependencies): ServiceRoutes<typeof WEBHOOKS_CONTRACTS> {
-  return { contracts: WEBHOOKS_CONTRACTS, handlers: webhooksHandlers(deps) };
+  return { contracts: WEBHOOKS_CONTRACTS, handlers: webhooksHandlers(deps), idempotency: deps };
 }
 
 function webhooksHandlers(deps: WebhooksDependencies): ServiceRoutes<typeof WEBHOOKS_CONTRACTS>['handlers'] {

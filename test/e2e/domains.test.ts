@@ -194,3 +194,19 @@ describe('sending is tenant-safe', () => {
     expect(refused.json.required_scope).toBe('domains:write');
   });
 });
+
+describe('Idempotency-Key on POST /v1/domains', () => {
+  it('answers a retried create with the same domain and creates one', async () => {
+    const name = unique();
+    const headers = { 'Idempotency-Key': `dom-${randomBytes(6).toString('hex')}` };
+    const post = () => call(stack.url, { method: 'POST', path: '/v1/domains', key, body: { name }, headers });
+    const first = await post();
+    const retry = await post();
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.json).toEqual(first.json);
+    const listed = await call(stack.url, { method: 'GET', path: '/v1/domains?limit=100', key });
+    const named = (listed.json.data as { name: string }[]).filter((domain) => domain.name === name);
+    expect(named).toHaveLength(1);
+  });
+});

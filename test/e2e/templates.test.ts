@@ -280,3 +280,22 @@ describe('POST /v1/emails with a template', () => {
     expect(second.json.error_code).toBe('idempotency_conflict');
   });
 });
+
+describe('Idempotency-Key on POST /v1/templates', () => {
+  it('answers a retried create with the same template and creates one', async () => {
+    const name = `Idempotent ${unique()}`;
+    const headers = { 'Idempotency-Key': `tpl-${unique()}` };
+    const body = { name, subject: 'Hi', text: 'Hello' };
+    const first = await api('POST', '/v1/templates', body, key, headers);
+    const retry = await api('POST', '/v1/templates', body, key, headers);
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.json).toEqual(first.json);
+    const other = await api('POST', '/v1/templates', { ...body, text: 'Changed' }, key, headers);
+    expect(other.status).toBe(409);
+    expect(other.json.error_code).toBe('idempotency_conflict');
+    const listed = await api('GET', '/v1/templates?limit=100');
+    const named = (listed.json.data as { name: string }[]).filter((template) => template.name === name);
+    expect(named).toHaveLength(1);
+  });
+});

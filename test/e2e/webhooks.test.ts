@@ -248,3 +248,23 @@ describe('deliveries', () => {
     }
   });
 });
+
+describe('Idempotency-Key on POST /v1/webhooks', () => {
+  it('answers a retried create with the same webhook and secret, and creates one', async () => {
+    const description = `idempotent ${Date.now().toString(36)}`;
+    const body = { url: 'https://example.com/idempotent', events: ['email.sent'], description };
+    const headers = { 'Idempotency-Key': `wh-${description.replace(' ', '-')}` };
+    const post = () => call(stack.url, { method: 'POST', path: '/v1/webhooks', key, body, headers });
+    const first = await post();
+    const retry = await post();
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.json).toEqual(first.json);
+    expect(retry.json.signing_secret).toBe(first.json.signing_secret);
+    const listed = await get('/v1/webhooks?limit=100');
+    const described = (listed.json.data as { description?: string }[]).filter(
+      (webhook) => webhook.description === description,
+    );
+    expect(described).toHaveLength(1);
+  });
+});
