@@ -60,8 +60,15 @@ describe('SES events of the local stack', () => {
     const times = events.map((event) => String(event.created_at));
     expect([...times].sort()).toEqual(times);
     expect(events.at(-1)?.details).toMatchObject({ recipients: [to] });
-    const email = await call(stack.url, { path: `/v1/emails/${id}`, key });
-    expect(email.json).toMatchObject({ status, last_event: types.at(-1) });
+    // The email's status and last_event are updated just after its last event is recorded: wait for
+    // them as a client would, rather than read them once.
+    await vi.waitFor(
+      async () => {
+        const email = await call(stack.url, { path: `/v1/emails/${id}`, key });
+        expect(email.json).toMatchObject({ status, last_event: types.at(-1) });
+      },
+      { timeout: 10_000, interval: 25 },
+    );
   });
 
   it('gives bounces their type and sub-type (General, Suppressed)', async () => {
