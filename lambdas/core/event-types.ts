@@ -3,7 +3,8 @@
  * fan-out and the README read. A type is here before any producer writes it, so a subscription made
  * today keeps working when the producer arrives.
  */
-export const EVENT_TYPES = [
+/** The events an email's SES events become (lambdas/events/ses-event.ts maps them). */
+export const EMAIL_EVENT_TYPES = [
   'email.sent',
   'email.delivered',
   'email.delivery_delayed',
@@ -12,6 +13,12 @@ export const EVENT_TYPES = [
   'email.opened',
   'email.clicked',
   'email.failed',
+] as const;
+
+export type EmailEventType = (typeof EMAIL_EVENT_TYPES)[number];
+
+export const EVENT_TYPES = [
+  ...EMAIL_EVENT_TYPES,
   'domain.verified',
   'domain.failed',
   'api_key.created',

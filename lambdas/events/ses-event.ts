@@ -8,19 +8,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EmailStatus } from '../core/email-status.js';
+import { EMAIL_EVENT_TYPES, type EmailEventType } from '../core/event-types.js';
 
-export const EMAIL_EVENT_TYPES = [
-  'email.sent',
-  'email.delivered',
-  'email.delivery_delayed',
-  'email.bounced',
-  'email.complained',
-  'email.opened',
-  'email.clicked',
-  'email.failed',
-] as const;
-
-export type EmailEventType = (typeof EMAIL_EVENT_TYPES)[number];
+export { EMAIL_EVENT_TYPES, type EmailEventType };
 
 /** SES's `eventType` → the project event and the status it implies (none: the status stays). */
 export const SES_EVENT_MAPPING = {
