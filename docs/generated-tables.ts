@@ -3,14 +3,19 @@
  * the error module (`npm run docs` rewrites them; a unit test fails when the README drifts).
  */
 import { DEFAULT_MESSAGES, ERROR_CODES, statusOf } from '../lambdas/core/errors.js';
-import { ROUTES } from '../lambdas/core/routes.js';
+import { requirementLabel, ROUTES } from '../lambdas/core/routes.js';
 import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/core/scopes.js';
 
 export function endpointTable(): string {
   const rows = ROUTES.map(
-    (route) => `| \`${route.method}\` | \`${route.path}\` | \`${route.scope}\` | ${route.summary} |`,
+    (route) =>
+      `| \`${route.method}\` | \`${route.path}\` | \`${requirementLabel(route)}\` | ${route.summary} |`,
   );
-  return ['| method | path | required scope | what it does |', '|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| method | path | required scope or permission | what it does |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 export function scopeTable(): string {

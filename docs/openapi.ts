@@ -146,9 +146,11 @@ function operation(route: Route, contract: RouteContract): ZodOpenApiOperationOb
   return {
     operationId: route.id,
     summary: route.summary,
-    description: `Requires the \`${route.scope}\` scope.`,
+    description: route.scope
+      ? `Requires the \`${route.scope}\` scope.`
+      : `Requires a general key whose permission is \`${route.permission}\` (no scope grants it).`,
     tags: [route.service],
-    'x-scopegate-scope': route.scope,
+    ...(route.scope ? { 'x-scopegate-scope': route.scope } : { 'x-scopegate-permission': route.permission }),
     requestParams: {
       ...(contract.params ? { path: contract.params } : {}),
       ...(contract.query ? { query: contract.query } : {}),

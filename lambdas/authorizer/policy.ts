@@ -6,6 +6,8 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { allowContext, denyContext } from '../core/auth-context.js';
 import { ROUTES } from '../core/routes.js';
+import type { KeyRecord } from '../core/key-item.js';
+import { mayCall } from '../core/route-access.js';
 import type { Scope } from '../core/scopes.js';
 import type { Verification } from '../core/verify-key.js';
 
@@ -37,7 +39,7 @@ export function toAuthorizerResult(
     // cache what the key may call instead (the route called is not covered, so it is still denied,
     // and the Allow context carries the insufficient_scope body for ACCESS_DENIED).
     const { key, scopes } = verification;
-    const resources = routeArns(methodArn, scopes);
+    const resources = routeArns(methodArn, key, scopes);
     if (resources.length > 0) {
       return { principalId, policyDocument: policy('Allow', resources), context: allowContext(key, scopes) };
     }
@@ -49,14 +51,19 @@ export function toAuthorizerResult(
     };
   }
   if (!verification.ok) {
-    const requiredScope = verification.code === 'insufficient_scope' ? verification.requiredScope : undefined;
+    const required =
+      verification.code === 'insufficient_scope'
+        ? { requiredScope: verification.requiredScope, requiredPermission: verification.requiredPermission }
+        : {};
     return {
       principalId,
       policyDocument: policy('Deny', [methodArn]),
-      context: denyContext(verification.code, requiredScope),
+      context: denyContext(verification.code, required),
     };
   }
-  const resources = options.coverAllRoutes ? routeArns(methodArn, verification.scopes) : [methodArn];
+  const resources = options.coverAllRoutes
+    ? routeArns(methodArn, verification.key, verification.scopes)
+    : [methodArn];
   return {
     principalId,
     policyDocument: policy('Allow', resources),
@@ -64,10 +71,15 @@ export function toAuthorizerResult(
   };
 }
 
-/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` for every route the scopes allow. */
-export function routeArns(methodArn: string, scopes: readonly Scope[]): string[] {
+/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` for every route the key may call. */
+export function routeArns(
+  methodArn: string,
+  key: Pick<KeyRecord, 'type' | 'permission'>,
+  scopes: readonly Scope[],
+): string[] {
   const [apiPart, stage] = methodArn.split('/');
-  return ROUTES.filter((route) => scopes.includes(route.scope)).map(
+  const standing = { type: key.type, permission: key.permission, scopes };
+  return ROUTES.filter((route) => mayCall(route, standing)).map(
     (route) => `${apiPart}/${stage}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
   );
 }

@@ -5,6 +5,7 @@
  */
 import { type ErrorCode, errorBody } from './errors.js';
 import type { KeyRecord } from './key-item.js';
+import type { RoutePermission } from './routes.js';
 import type { KEY_TYPES, PERMISSIONS, Scope } from './scopes.js';
 
 export interface AuthContext {
@@ -41,9 +42,21 @@ function insufficientScopeBody(): string {
   return renderedInsufficientScope;
 }
 
-/** The Deny context: the documented fields (message, errorCode, requiredScope), plus the body the gateway response renders verbatim. */
-export function denyContext(code: ErrorCode, requiredScope?: Scope): Record<string, string> {
-  const body = errorBody(code, requiredScope ? { requiredScope } : {});
+export interface DenyRequirement {
+  readonly requiredScope?: Scope | undefined;
+  readonly requiredPermission?: RoutePermission | undefined;
+}
+
+/**
+ * The Deny context: the documented fields (message, errorCode, requiredScope), plus the body the
+ * gateway response renders verbatim.
+ */
+export function denyContext(code: ErrorCode, required: DenyRequirement = {}): Record<string, string> {
+  const { requiredScope, requiredPermission } = required;
+  const body = errorBody(code, {
+    ...(requiredScope ? { requiredScope } : {}),
+    ...(requiredPermission ? { requiredPermission } : {}),
+  });
   return {
     message: body.message,
     errorCode: code,

@@ -3,6 +3,7 @@
  * rendered here, by the authorizer (for API Gateway's gateway responses), the handlers and the local
  * gateway alike.
  */
+import type { RoutePermission } from './routes.js';
 import type { Scope } from './scopes.js';
 import { isUpstreamUnavailable } from './upstream-errors.js';
 
@@ -97,6 +98,8 @@ export interface ErrorBody {
   readonly message: string;
   readonly error_code: ErrorCode;
   readonly required_scope?: Scope;
+  /** With `insufficient_scope` on a route that needs a key permission (`full_access`) instead. */
+  readonly required_permission?: RoutePermission;
   readonly errors?: readonly FieldError[];
   /** With a batch that stopped part-way: the emails sent before the failure, in order. */
   readonly data?: readonly { readonly id: string }[];
@@ -107,6 +110,7 @@ export interface ErrorBody {
 export interface ApiErrorDetails {
   readonly message?: string;
   readonly requiredScope?: Scope;
+  readonly requiredPermission?: RoutePermission;
   readonly errors?: readonly FieldError[];
   readonly data?: readonly { readonly id: string }[];
 }
@@ -114,6 +118,7 @@ export interface ApiErrorDetails {
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly requiredScope: Scope | undefined;
+  readonly requiredPermission: RoutePermission | undefined;
   readonly errors: readonly FieldError[] | undefined;
   readonly data: readonly { readonly id: string }[] | undefined;
 
@@ -122,6 +127,7 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.code = code;
     this.requiredScope = details.requiredScope;
+    this.requiredPermission = details.requiredPermission;
     this.errors = details.errors;
     this.data = details.data;
   }
@@ -136,6 +142,7 @@ export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): Error
     message: details.message ?? DEFAULT_MESSAGES[code],
     error_code: code,
     ...(details.requiredScope ? { required_scope: details.requiredScope } : {}),
+    ...(details.requiredPermission ? { required_permission: details.requiredPermission } : {}),
     ...(details.errors ? { errors: details.errors } : {}),
     ...(details.data ? { data: details.data } : {}),
   };

@@ -16,7 +16,7 @@ import {
   requestHeadersOf,
   type RouteClaim,
 } from './idempotency.js';
-import { readAuthContext, requireScope } from './read-auth-context.js';
+import { readAuthContext, requireAccess } from './read-auth-context.js';
 import { findRoute, type RouteIdOf, type Service } from './routes.js';
 import { type RequestPart, validate } from './validation.js';
 
@@ -67,7 +67,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const contract: RouteContract = contracts[id];
       const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
-      requireScope(auth, route.scope);
+      requireAccess(auth, route);
       const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
         params: parsePart(contract.params, event.pathParameters ?? {}, 'path'),

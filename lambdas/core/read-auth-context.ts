@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { AuthContext } from './auth-context.js';
 import { ApiError } from './errors.js';
+import { mayCall } from './route-access.js';
+import type { RouteRequirement } from './routes.js';
 import { KEY_TYPES, PERMISSIONS, type Scope } from './scopes.js';
 
 const allowedDomainsSchema = z.array(z.string()).nullable();
@@ -45,7 +47,12 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Defence in depth: every handler re-checks the scope its route requires. */
-export function requireScope(context: AuthContext, scope: Scope): void {
-  if (!context.scopes.includes(scope)) throw new ApiError('insufficient_scope', { requiredScope: scope });
+/** Defence in depth: every handler re-checks what its route requires, with the authorizer's rule. */
+export function requireAccess(context: AuthContext, route: RouteRequirement): void {
+  const standing = { type: context.keyType, permission: context.permission, scopes: context.scopes };
+  if (mayCall(route, standing)) return;
+  throw new ApiError('insufficient_scope', {
+    ...(route.scope ? { requiredScope: route.scope } : {}),
+    ...(route.permission ? { requiredPermission: route.permission } : {}),
+  });
 }

@@ -16,16 +16,27 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const SERVICES = ['sending', 'account', 'domains', 'templates', 'webhooks'] as const;
 export type Service = (typeof SERVICES)[number];
 
-export interface Route {
+/**
+ * What no scope grants: managing keys and reading the audit log need a general key whose permission
+ * is `full_access` (docs/architecture.md, "The key model").
+ */
+export const ROUTE_PERMISSIONS = ['full_access'] as const;
+export type RoutePermission = (typeof ROUTE_PERMISSIONS)[number];
+
+/** A route requires exactly one of: a scope, or a key permission. */
+export type RouteRequirement =
+  | { readonly scope: Scope; readonly permission?: undefined }
+  | { readonly permission: RoutePermission; readonly scope?: undefined };
+
+export type Route = {
   /** A stable name for the route: the OpenAPI operationId and the key of its contract. */
   readonly id: string;
   readonly method: HttpMethod;
   /** API Gateway resource path, with `{name}` path parameters. */
   readonly path: string;
-  readonly scope: Scope;
   readonly service: Service;
   readonly summary: string;
-}
+} & RouteRequirement;
 
 export const ROUTES = [
   {
@@ -225,6 +236,11 @@ export const ROUTES = [
 export type RouteId = (typeof ROUTES)[number]['id'];
 /** The ids of one service's routes: a service's contracts and handlers are keyed by exactly these. */
 export type RouteIdOf<S extends Service> = Extract<(typeof ROUTES)[number], { service: S }>['id'];
+
+/** How the README and the OpenAPI document name a route's requirement. */
+export function requirementLabel(route: RouteRequirement): string {
+  return route.scope ?? `permission ${route.permission}`;
+}
 
 export function routeKey(method: string, path: string): string {
   return `${method.toUpperCase()} ${path}`;

@@ -6,7 +6,8 @@
 import { bearerToken, type KeyEnvironment, keyHashMatches, parseApiKey } from './api-key.js';
 import { isIpAllowed } from './ip-allowlist.js';
 import { type KeyRecord, readKeyItem } from './key-item.js';
-import type { Route } from './routes.js';
+import { mayCall } from './route-access.js';
+import type { Route, RoutePermission } from './routes.js';
 import { effectiveScopes, type Scope } from './scopes.js';
 
 export interface VerifyRequest {
@@ -47,6 +48,8 @@ export type Verification =
       readonly code: 'insufficient_scope';
       readonly key: KeyRecord;
       readonly requiredScope: Scope | undefined;
+      /** Set instead of `requiredScope` on routes that need a key permission rather than a scope. */
+      readonly requiredPermission?: RoutePermission | undefined;
       /** What the key does hold: a cached policy covers those routes instead. */
       readonly scopes: readonly Scope[];
     }
@@ -80,9 +83,16 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
   }
 
   const scopes = effectiveScopes(key.type, key.permission, key.scopes);
-  const requiredScope = request.route?.scope;
-  if (requiredScope === undefined || !scopes.includes(requiredScope)) {
-    return { ok: false, code: 'insufficient_scope', key, requiredScope, scopes };
+  const route = request.route;
+  if (route === undefined || !mayCall(route, { type: key.type, permission: key.permission, scopes })) {
+    return {
+      ok: false,
+      code: 'insufficient_scope',
+      key,
+      requiredScope: route?.scope,
+      requiredPermission: route?.permission,
+      scopes,
+    };
   }
   return { ok: true, key, scopes };
 }

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
-import { ROUTES, type RouteId } from '../../lambdas/core/routes.js';
-import { GENERAL_SCOPES, type Scope } from '../../lambdas/core/scopes.js';
+import { requirementLabel, type Route, type RouteId, ROUTES } from '../../lambdas/core/routes.js';
+import { isScopeOf, type KeyType, SCOPES_BY_KEY_TYPE } from '../../lambdas/core/scopes.js';
 import { call } from '../support/http-client.js';
 import { OTHER_DOMAIN, OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
 
@@ -17,11 +17,28 @@ const INVALID = { message: 'Missing or invalid API key.', error_code: 'invalid_a
 const REVOKED = { message: 'This API key has been revoked.', error_code: 'key_revoked' };
 const EXPIRED = { message: 'This API key has expired.', error_code: 'key_expired' };
 const IP_DENIED = { message: 'Access denied. Your IP address is not allowed.', error_code: 'ip_not_allowed' };
-const insufficient = (scope: Scope) => ({
+const insufficient = (route: Route) => ({
   message: 'Your API key does not have the required permissions for this action.',
   error_code: 'insufficient_scope',
-  required_scope: scope,
+  ...(route.scope ? { required_scope: route.scope } : { required_permission: route.permission }),
 });
+
+/** The kind of key a route serves: billing routes (billing scopes) serve only billing keys. */
+const keyTypeOf = (route: Route): KeyType =>
+  route.scope !== undefined && isScopeOf('billing', route.scope) ? 'billing' : 'general';
+
+/** A key holding exactly what the route requires, and nothing more. */
+function itemHolding(route: Route): Record<string, unknown> {
+  if (route.scope === undefined) return { type: 'general', permission: route.permission };
+  return { type: keyTypeOf(route), permission: 'custom', scopes: new Set([route.scope]) };
+}
+
+/** A key of the route's kind holding everything but what the route requires. */
+function itemLacking(route: Route): Record<string, unknown> {
+  const type = keyTypeOf(route);
+  const others = SCOPES_BY_KEY_TYPE[type].filter((scope) => scope !== route.scope);
+  return { type, permission: 'custom', scopes: new Set(others) };
+}
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -100,7 +117,7 @@ async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<s
   return `/v1/webhooks/${String(created.json.id)}${suffix}`;
 }
 
-describe.each(ROUTES)('$method $path', (route) => {
+describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
   const request = (
     key: string | undefined,
     extra: { localAddress?: string; headers?: Record<string, string> } = {},
@@ -176,23 +193,22 @@ describe.each(ROUTES)('$method $path', (route) => {
     expect(response.json).toEqual(IP_DENIED);
   });
 
-  it(`answers 403 insufficient_scope naming ${route.scope} for a key without it`, async () => {
-    const others = (Object.keys(GENERAL_SCOPES) as Scope[]).filter((scope) => scope !== route.scope);
-    const { key } = await stack.putKey({ permission: 'custom', scopes: new Set(others) });
+  it(`answers 403 insufficient_scope naming ${requirementLabel(route)} for a key without it`, async () => {
+    const { key } = await stack.putKey(itemLacking(route));
     const response = await request(key.key);
     expect(response.status).toBe(403);
-    expect(response.json).toEqual(insufficient(route.scope));
+    expect(response.json).toEqual(insufficient(route));
   });
 
   it('answers 403 for a custom key with an empty scope list (empty never means everything)', async () => {
     const { key } = await stack.putKey({ permission: 'custom', scopes: [] });
     const response = await request(key.key);
     expect(response.status).toBe(403);
-    expect(response.json).toEqual(insufficient(route.scope));
+    expect(response.json).toEqual(insufficient(route));
   });
 
-  it('lets a key holding exactly this scope past the authorizer', async () => {
-    const { key } = await stack.putKey({ permission: 'custom', scopes: [route.scope] });
+  it('lets a key holding exactly this scope or permission past the authorizer', async () => {
+    const { key } = await stack.putKey(itemHolding(route));
     const response = await request(key.key, { localAddress: '127.0.0.2' });
     expect([401, 403]).not.toContain(response.status);
   });
@@ -206,7 +222,7 @@ describe.each(ROUTES)('$method $path', (route) => {
 
   if (route.path.includes('{')) {
     it("answers 404 for another project's resource, exactly as for a missing one", async () => {
-      const resourceOfOtherProject = OTHER_PROJECTS_RESOURCE[route.id];
+      const resourceOfOtherProject = OTHER_PROJECTS_RESOURCE[route.id as RouteId];
       if (!resourceOfOtherProject) throw new Error(`No OTHER_PROJECTS_RESOURCE entry for ${route.id}`);
       const theirs = await resourceOfOtherProject(stack);
       const { key } = await stack.putKey();

@@ -15,10 +15,18 @@ export const DOCUMENTED_BODIES = {
   not_found: '{"message":"Not found.","error_code":"not_found"}',
 } as const;
 
-/** The insufficient_scope body for any required scope, built from the documented templates:write row. */
-export function documentedInsufficientScopeBody(requiredScope: string): unknown {
-  return {
-    ...JSON.parse(DOCUMENTED_BODIES.insufficient_scope_templates_write),
-    required_scope: requiredScope,
-  };
+/**
+ * The insufficient_scope body for a route's requirement, built from the documented templates:write
+ * row: `required_scope` for a scope route, `required_permission` for a permission route.
+ */
+export function documentedInsufficientScopeBody(
+  requirement: string | { readonly scope?: string | undefined; readonly permission?: string | undefined },
+): unknown {
+  const { required_scope: _documented, ...body } = JSON.parse(
+    DOCUMENTED_BODIES.insufficient_scope_templates_write,
+  ) as Record<string, unknown>;
+  if (typeof requirement === 'string') return { ...body, required_scope: requirement };
+  return requirement.scope !== undefined
+    ? { ...body, required_scope: requirement.scope }
+    : { ...body, required_permission: requirement.permission };
 }

@@ -4,7 +4,7 @@ import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.js';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
-import { readAuthContext, requireScope } from '../../lambdas/core/read-auth-context.js';
+import { readAuthContext, requireAccess } from '../../lambdas/core/read-auth-context.js';
 import { ROUTES, type Route, routeKey } from '../../lambdas/core/routes.js';
 import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
@@ -266,7 +266,7 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
       );
       expect(result.statusCode).toBe(403);
       expect(parse(result.body)).toEqual({
-        ...(documentedInsufficientScopeBody(route.scope) as Record<string, unknown>),
+        ...(documentedInsufficientScopeBody(route) as Record<string, unknown>),
         request_id: 'test-request',
       });
       expect(calls).toHaveLength(0);
@@ -275,10 +275,11 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
 
   it('a scope that only looks like the required one does not count', async () => {
     const route = requireRoute(getRoute);
+    const scope = route.scope ?? 'emails:read';
     const { handler } = setUp();
     const near = {
-      ...fullAccess,
-      scopes: `${route.scope.toUpperCase()} ${route.scope}x ${route.scope.split(':')[0]}:*`,
+      ...authContextFor({ projectId: 'proj_a', permission: 'custom', scopes: [] }),
+      scopes: `${scope.toUpperCase()} ${scope}x ${scope.split(':')[0]}:*`,
     };
     const result = await handler(
       proxyEvent({ method: route.method, resource: route.path, authorizer: near }),
@@ -287,7 +288,7 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
   });
 });
 
-describe('readAuthContext / requireScope', () => {
+describe('readAuthContext / requireAccess', () => {
   it('reads scopes and domains back', () => {
     expect(
       readAuthContext({
@@ -316,7 +317,7 @@ describe('readAuthContext / requireScope', () => {
   it('an empty scopes string holds nothing', () => {
     const context = readAuthContext({ ...fullAccess, scopes: '' });
     expect(context.scopes).toEqual([]);
-    expect(() => requireScope(context, 'emails:read')).toThrow(ApiError);
+    expect(() => requireAccess(context, { scope: 'emails:read' })).toThrow(ApiError);
   });
 
   it.each([null, 'string', 42, []])('refuses %j', (raw) => {

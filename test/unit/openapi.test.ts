@@ -4,12 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { buildOpenApiDocument, openApiJson } from '../../docs/openapi.js';
 import { CONTRACTS } from '../../lambdas/contracts.js';
 import { ERROR_CODES, errorBody } from '../../lambdas/core/errors.js';
-import { ROUTES } from '../../lambdas/core/routes.js';
+import { ROUTES, type Route } from '../../lambdas/core/routes.js';
 import { DOCUMENTED_BODIES } from '../support/documented-bodies.js';
 
 const committed = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
 const document = buildOpenApiDocument();
-type Operation = { operationId: string; 'x-scopegate-scope': string; description: string; responses: object };
+type Operation = {
+  operationId: string;
+  'x-scopegate-scope'?: string;
+  'x-scopegate-permission'?: string;
+  description: string;
+  responses: object;
+};
 const operationOf = (method: string, path: string) =>
   (document.paths?.[path] as Record<string, Operation> | undefined)?.[method.toLowerCase()];
 
@@ -31,12 +37,16 @@ describe('the OpenAPI document', () => {
     expect(operations.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it.each(ROUTES)('$method $path names its scope in words and as x-scopegate-scope', (route) => {
-    const operation = operationOf(route.method, route.path);
-    expect(operation?.operationId).toBe(route.id);
-    expect(operation?.['x-scopegate-scope']).toBe(route.scope);
-    expect(operation?.description).toContain(`\`${route.scope}\``);
-  });
+  it.each(ROUTES as readonly Route[])(
+    '$method $path names its scope or permission in words and as an extension',
+    (route) => {
+      const operation = operationOf(route.method, route.path);
+      expect(operation?.operationId).toBe(route.id);
+      expect(operation?.['x-scopegate-scope']).toBe(route.scope);
+      expect(operation?.['x-scopegate-permission']).toBe(route.permission);
+      expect(operation?.description).toContain(`\`${route.scope ?? route.permission}\``);
+    },
+  );
 
   it.each(ROUTES)(
     '$method $path answers its contract’s success status and every authorizer error',

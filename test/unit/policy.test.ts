@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toAuthorizerResult } from '../../lambdas/authorizer/policy.js';
 import { type KeyRecord, readKeyItem } from '../../lambdas/core/key-item.js';
 import { readAuthContext } from '../../lambdas/core/read-auth-context.js';
+import { mayCall } from '../../lambdas/core/route-access.js';
 import { ROUTES, type Route } from '../../lambdas/core/routes.js';
 import { effectiveScopes, type Scope } from '../../lambdas/core/scopes.js';
 import type { Verification } from '../../lambdas/core/verify-key.js';
@@ -189,7 +190,8 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
     const key = recordFor(overrides);
     const scopes: readonly Scope[] = effectiveScopes(key.type, key.permission, key.scopes);
     const resources = resourcesOf(toAuthorizerResult(allowFor(key), METHOD_ARN, CACHED));
-    const held = ROUTES.filter((route) => scopes.includes(route.scope));
+    const standing = { type: key.type, permission: key.permission, scopes };
+    const held = ROUTES.filter((route) => mayCall(route, standing));
     expect(resources).toHaveLength(held.length);
     expect(new Set(resources).size).toBe(resources.length);
     for (const resource of resources) {
@@ -201,7 +203,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
     // checks that a route nested under another's {id} needs the same scope, method for method).
     for (const route of ROUTES) {
       const matching = resources.filter((resource) => iamMatches(resource, concreteArn(route)));
-      if (scopes.includes(route.scope))
+      if (mayCall(route, standing))
         expect(matching.length, `${route.method} ${route.path}`).toBeGreaterThan(0);
       else expect(matching, `${route.method} ${route.path}`).toEqual([]);
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { regenerate } from '../../docs/generated-tables.js';
-import { ROUTES } from '../../lambdas/core/routes.js';
+import { requirementLabel, ROUTES } from '../../lambdas/core/routes.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -11,7 +11,7 @@ describe('README', () => {
   });
 
   it.each(ROUTES)('documents $method $path with its scope', (route) => {
-    expect(readme).toContain(`| \`${route.method}\` | \`${route.path}\` | \`${route.scope}\` |`);
+    expect(readme).toContain(`| \`${route.method}\` | \`${route.path}\` | \`${requirementLabel(route)}\` |`);
   });
 
   it('states the two quick-start commands that CI runs', () => {

@@ -4,6 +4,9 @@ import {
   HTTP_METHODS,
   matchRoute,
   ROUTES,
+  type Route,
+  ROUTE_PERMISSIONS,
+  requirementLabel,
   routeKey,
   SERVICES,
 } from '../../lambdas/core/routes.js';
@@ -18,14 +21,21 @@ describe('the route table: invariants', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it.each(ROUTES.map((route) => [routeKey(route.method, route.path), route] as const))(
+  it.each((ROUTES as readonly Route[]).map((route) => [routeKey(route.method, route.path), route] as const))(
     '%s',
     (_name, route) => {
-      // A general scope that exists (billing scopes never guard these routes).
-      expect(isScopeOf('general', route.scope)).toBe(true);
-      // Read scopes guard GET; write/send scopes guard POST, PUT, PATCH and DELETE.
-      if (route.method === 'GET') expect(route.scope).toMatch(/:read$/);
-      else expect(route.scope).toMatch(/:(write|send)$/);
+      // Exactly one requirement: a scope that exists for the route's kind of key, or a permission.
+      expect((route.scope === undefined) !== (route.permission === undefined)).toBe(true);
+      if (route.scope === undefined) {
+        expect(ROUTE_PERMISSIONS).toContain(route.permission);
+      } else {
+        // Billing scopes guard exactly the billing routes; general scopes everything else.
+        const keyType = route.path.startsWith('/v1/billing') ? 'billing' : 'general';
+        expect(isScopeOf(keyType, route.scope)).toBe(true);
+        // Read scopes guard GET; write/send scopes guard POST, PUT, PATCH and DELETE.
+        if (route.method === 'GET') expect(route.scope).toMatch(/:read$/);
+        else expect(route.scope).toMatch(/:(write|send)$/);
+      }
       expect(HTTP_METHODS).toContain(route.method);
       expect(SERVICES).toContain(route.service);
       // API Gateway resource paths: versioned, no trailing slash, parameters as {name}.
@@ -107,7 +117,7 @@ describe('cached policies cannot leak a scope through IAM wildcards', () => {
     (route) => {
       const prefix = `${route.method} ${route.path.replace(/\{[^}]+\}.*$/, '')}`;
       const covered = ROUTES.filter((other) => `${other.method} ${other.path}`.startsWith(prefix));
-      expect(covered.filter((other) => other.scope !== route.scope)).toEqual([]);
+      expect(covered.filter((other) => requirementLabel(other) !== requirementLabel(route))).toEqual([]);
     },
   );
 });
