@@ -3,13 +3,16 @@
  * SDK here: the key store is read through the authorizer's own small client (get-item-client.ts).
  */
 
-import { Logger } from '@aws-lambda-powertools/logger';
 import { keyEnvironmentFromEnv, requireEnv } from '../core/env.js';
 import { createAuthorizer } from './authorizer.js';
 import { createGetItemClient, getItemClientConfigFromEnv } from './get-item-client.js';
+import { createJsonLog } from './json-log.js';
 import { keyItemReader } from './key-store.js';
 
-const logger = new Logger({ serviceName: 'scopegate-authorizer' });
+const logger = createJsonLog({
+  service: 'scopegate-authorizer',
+  level: process.env.POWERTOOLS_LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL,
+});
 
 export const handler = createAuthorizer({
   environment: keyEnvironmentFromEnv(),

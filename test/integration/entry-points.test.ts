@@ -3,7 +3,7 @@
  * fresh with the environment the CDK stack gives its function (lib/authorizer.ts, lib/services.ts),
  * its SDK clients pointed at the local stand-ins through AWS_ENDPOINT_URL_<SERVICE>, and called with
  * an API Gateway event. What runs is the deployed wiring: client bounds, the cache-TTL switch, the
- * Powertools loggers.
+ * loggers (Powertools in the services, the authorizer's own JSON lines).
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -109,7 +109,7 @@ describe('lambdas/authorizer/handler.ts', () => {
     );
   });
 
-  it('a revoked key: Deny with key_revoked, the decision logged as JSON by Powertools', async () => {
+  it('a revoked key: Deny with key_revoked, the decision logged as one JSON line', async () => {
     authorizerEnvironment('0');
     const revoked = await storedKey({ revokedAt: '2025-01-01T00:00:00Z' });
     const handler = await importAuthorizer();
