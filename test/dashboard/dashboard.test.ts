@@ -166,6 +166,7 @@ describe('templates', () => {
     expect(await page.getByTestId('preview-subject').textContent()).toBe('Hi <Ada>');
     // html escapes the value, exactly as a send would.
     expect(await page.locator('iframe.html-preview').getAttribute('srcdoc')).toBe('<p>Hello &lt;Ada&gt;</p>');
+    expect(await page.frameLocator('iframe.html-preview').locator('p').textContent()).toBe('Hello <Ada>');
 
     await page.getByRole('button', { name: 'Create template' }).click();
     await page.waitForURL(/#\/templates\/tpl_/);
