@@ -77,8 +77,9 @@ export function dashboardResponse(site: StaticSite, method: string, path: string
   return {
     statusCode: 200,
     headers: { ...DASHBOARD_SECURITY_HEADERS, 'content-type': file.contentType },
-    body: method === 'HEAD' ? '' : file.body.toString('base64'),
-    isBase64Encoded: true,
+    // Text, not base64: API Gateway REST decodes a base64 body only under the API's binaryMediaTypes,
+    // which would also hand every JSON request to the services base64-encoded. All files are text.
+    body: method === 'HEAD' ? '' : file.body.toString('utf8'),
   };
 }
 
