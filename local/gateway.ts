@@ -18,6 +18,7 @@ import {
   gatewayResponseTemplate,
 } from '../lambdas/core/gateway-responses.js';
 import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/core/routes.js';
+import { dashboardResponse, isDashboardPath, type StaticSite } from '../lambdas/dashboard/static-site.js';
 import { lastValues, multiValueHeaders, readBody, send } from './node-http.js';
 import { policyAllows } from './policy-evaluator.js';
 import { requestContext } from './request-context.js';
@@ -52,6 +53,8 @@ export interface GatewayOptions {
   readonly onRequest?: (entry: AccessLogEntry) => void;
   /** Served at GET /openapi.json without a key (the document is public, as the API's shape is). */
   readonly openApiJson?: string;
+  /** Served under /dashboard/ without a key, as the deployed stack serves it (lambdas/dashboard). */
+  readonly dashboard?: StaticSite;
   /** @default the clock */
   readonly now?: () => number;
 }
@@ -117,6 +120,9 @@ async function handle(
   const method = (request.method ?? 'GET').toUpperCase();
   if (method === 'GET' && url.pathname === '/openapi.json' && options.openApiJson !== undefined) {
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: options.openApiJson };
+  }
+  if (options.dashboard && isDashboardPath(url.pathname)) {
+    return dashboardResponse(options.dashboard, method, url.pathname);
   }
   const match = matchRoute(ROUTES, method, url.pathname);
   if (!match) return gatewayResult('MISSING_AUTHENTICATION_TOKEN');

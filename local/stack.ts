@@ -11,6 +11,7 @@ import { createProject, getProject } from '../lambdas/account/projects.js';
 import { ensureTeam } from '../lambdas/account/teams.js';
 import { LOCAL, localPort } from './config.js';
 import { openApiJson } from '../docs/openapi.js';
+import { buildDashboard } from '../dashboard/build.js';
 import { accessLogLine } from './access-log.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 import { consoleLog, localHandlers } from './handlers.js';
@@ -115,6 +116,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
         ...(options.quiet ? {} : { onRequest: (entry) => console.log(accessLogLine(entry)) }),
         openApiJson: openApiJson(),
+        // Built from source at every start: a fresh clone serves it with no build step.
+        dashboard: buildDashboard(),
       },
       { host: options.host, port: options.apiPort },
     );

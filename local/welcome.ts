@@ -14,6 +14,7 @@ export function welcomeText(stack: {
     `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent since this start shows up there;`,
     `             scripts read ${stack.sesEndpoint}/store)`,
     `  OpenAPI    ${stack.apiUrl}/openapi.json   (no key needed)`,
+    `  Dashboard  ${stack.apiUrl}/dashboard/   (paste the key below)`,
     '',
     'One line is logged per request (method, path, status, time, key prefix, source IP, request id);',
     'SCOPEGATE_QUIET=1 turns that off.',

@@ -10,7 +10,14 @@
  */
 import Mustache from 'mustache';
 import type { FieldError } from '../core/errors.js';
-import { MAX_SECTION_DEPTH } from './template-rules.js';
+
+/**
+ * Section nesting (`{{#a}}{{#b}}…`). Mustache renders nested sections recursively; a bound keeps a
+ * hostile template from exhausting the stack, and no real email nests anywhere near it.
+ * Kept here, not in template-rules.ts, so this module imports nothing of Node's: the dashboard bundles
+ * it for its live preview.
+ */
+export const MAX_SECTION_DEPTH = 20;
 
 export const VARIABLE_TYPES = ['string', 'number', 'boolean'] as const;
 export type VariableType = (typeof VARIABLE_TYPES)[number];

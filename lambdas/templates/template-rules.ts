@@ -58,11 +58,6 @@ export const MAX_FALLBACK_LENGTH = 1000;
 export const MAX_TEMPLATE_JSON_BYTES = 390 * 1024;
 /** The `template.variables` of a send, as JSON, in UTF-8 bytes. */
 export const MAX_SEND_VARIABLES_JSON_BYTES = 64 * 1024;
-/**
- * Section nesting (`{{#a}}{{#b}}…`). Mustache renders nested sections recursively; a bound keeps a
- * hostile template from exhausting the stack, and no real email nests anywhere near it.
- */
-export const MAX_SECTION_DEPTH = 20;
 
 export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');

@@ -74,6 +74,15 @@ describe('npm start', { timeout: 120_000 }, () => {
       expect(JSON.parse(stdout)).toEqual({ id: expect.stringMatching(/^em_/) });
       const emails = await sentEmails(`http://127.0.0.1:${ports.ses}`);
       expect(emails.map((email) => email.subject)).toContain('Hello from scopegate');
+      // The dashboard is printed and served from the source, with no build step before it.
+      const dashboardUrl = `http://127.0.0.1:${ports.api}/dashboard/`;
+      expect(first.output).toContain(dashboardUrl);
+      const page = await fetch(dashboardUrl);
+      expect([page.status, page.headers.get('content-security-policy')]).toEqual([
+        200,
+        expect.stringContaining("script-src 'self'"),
+      ]);
+      expect((await fetch(`${dashboardUrl}app.js`)).status).toBe(200);
     } finally {
       expect(await stop(first.child)).toBe(0);
     }

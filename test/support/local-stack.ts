@@ -8,6 +8,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
 import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
+import type { StaticSite } from '../../lambdas/dashboard/static-site.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
 import { fixtureDomainOf, seedVerifiedDomain } from './domains.js';
@@ -32,7 +33,7 @@ export const OTHER_PROJECT = 'proj_other';
 export const TEST_DOMAIN = 'example.com';
 export const OTHER_DOMAIN = 'other.example';
 
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: { dashboard?: StaticSite } = {}): Promise<TestStack> {
   const aws = await createTestAws();
   const store = { documents: aws.documents, dataTable: aws.tables.data };
   await createTeam(store, { id: TEST_TEAM, name: 'e2e' });
@@ -44,13 +45,16 @@ export async function startTestStack(): Promise<TestStack> {
   await seedVerifiedDomain(store, TEST_PROJECT, TEST_DOMAIN);
   await seedVerifiedDomain(store, OTHER_PROJECT, OTHER_DOMAIN);
   const gateway = await startGateway(
-    localHandlers({
-      dynamo: aws.dynamo,
-      ses: aws.ses,
-      tables: aws.tables,
-      environment: 'test',
-      log: silentLog,
-    }),
+    {
+      ...localHandlers({
+        dynamo: aws.dynamo,
+        ses: aws.ses,
+        tables: aws.tables,
+        environment: 'test',
+        log: silentLog,
+      }),
+      ...(options.dashboard ? { dashboard: options.dashboard } : {}),
+    },
     { host: '127.0.0.1', port: 0 },
   );
   return {

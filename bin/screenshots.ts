@@ -1,0 +1,105 @@
+/**
+ * `npm run screenshots`: runs the local stack in a temporary data folder on free ports, fills it with
+ * a domain, a template, a webhook and an email, and photographs the dashboard's main pages with
+ * headless Chromium into docs/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localStackOptions, startLocalStack } from '../local/stack.js';
+import { launchChromium } from '../test/support/browser.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const OUT = new URL('../docs/screenshots/', import.meta.url);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'scopegate-screenshots-'));
+const stack = await startLocalStack({
+  ...localStackOptions({}),
+  apiPort: await freePort(),
+  dynamoPort: await freePort(),
+  sesPort: await freePort(),
+  sqsPort: await freePort(),
+  dataDir,
+  quiet: true,
+});
+const browser = await launchChromium();
+try {
+  const key = stack.firstKey;
+  if (!key) throw new Error('The fresh stack printed no key.');
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${stack.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  const domain = await api('POST', '/v1/domains', { name: 'mail.example.org' });
+  const template = await api('POST', '/v1/templates', {
+    name: 'Welcome',
+    alias: 'welcome',
+    subject: 'Welcome, {{name}}',
+    html: '<h1>Hi {{name}}</h1>\n<p>Your plan: {{plan}}.</p>',
+    text: 'Hi {{name}}. Your plan: {{plan}}.',
+    variables: [
+      { key: 'name', type: 'string', fallback: 'friend' },
+      { key: 'plan', type: 'string', fallback: 'free' },
+    ],
+  });
+  const webhook = await api('POST', '/v1/webhooks', {
+    url: 'https://example.com/hooks/scopegate',
+    events: ['email.sent', 'email.delivered', 'email.bounced', 'domain.verified'],
+    description: 'Production receiver',
+  });
+  const email = await api('POST', '/v1/emails', {
+    from: 'Acme <you@example.com>',
+    to: 'ada@example.org',
+    template: { id: 'welcome', variables: { name: 'Ada', plan: 'pro' } },
+  });
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${stack.apiUrl}/dashboard/`);
+  mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: new URL('paste-key.png', OUT).pathname });
+  await page.getByLabel('Paste a full_access API key').fill(key);
+  await page.getByRole('button', { name: 'Use this key' }).click();
+  await page.getByRole('button', { name: 'Forget key' }).waitFor();
+  const shots: [string, string][] = [
+    ['domain.png', `#/domains/${domain.id}`],
+    ['template-editor.png', `#/templates/${template.id}`],
+    ['webhook.png', `#/webhooks/${webhook.id}`],
+    ['emails.png', '#/emails'],
+    ['email.png', `#/emails/${email.id}`],
+  ];
+  for (const [file, hash] of shots) {
+    await page.goto(`${stack.apiUrl}/dashboard/${hash}`);
+    await page.locator('main h1').waitFor();
+    await page.waitForLoadState('networkidle');
+    // The preview is a sandboxed frame: wait until it has painted its body.
+    if (file === 'template-editor.png') {
+      await page.frameLocator('iframe.html-preview').locator('h1').waitFor();
+    }
+    await page.screenshot({ path: new URL(file, OUT).pathname, fullPage: true });
+    console.log(`docs/screenshots/${file}`);
+  }
+} finally {
+  await browser.close();
+  await stack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}

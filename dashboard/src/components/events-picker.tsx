@@ -1,0 +1,60 @@
+/** Picks webhook event types from the API's own list (lambdas/core/event-types.ts), grouped by resource. */
+import { EVENT_TYPES, type EventType } from '../../../lambdas/core/event-types';
+
+/** `email.sent` → `email`: the groups, in the list's order. */
+export function eventGroups(): [string, EventType[]][] {
+  const groups = new Map<string, EventType[]>();
+  for (const type of EVENT_TYPES) {
+    const group = type.split('.')[0] ?? type;
+    groups.set(group, [...(groups.get(group) ?? []), type]);
+  }
+  return [...groups];
+}
+
+export function EventsPicker({
+  value,
+  onChange,
+}: {
+  value: readonly EventType[];
+  onChange: (next: EventType[]) => void;
+}) {
+  const chosen = new Set(value);
+  const toggle = (types: readonly EventType[], on: boolean) => {
+    const next = new Set(chosen);
+    for (const type of types) {
+      if (on) next.add(type);
+      else next.delete(type);
+    }
+    onChange(EVENT_TYPES.filter((type) => next.has(type)));
+  };
+  return (
+    <fieldset class="events-picker">
+      <legend>Events</legend>
+      {eventGroups().map(([group, types]) => (
+        <fieldset key={group} class="event-group">
+          <legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={types.every((type) => chosen.has(type))}
+                onChange={(e) => toggle(types, e.currentTarget.checked)}
+              />{' '}
+              {group}: all
+            </label>
+          </legend>
+          {types.map((type) => (
+            <label key={type} class="check">
+              <input
+                type="checkbox"
+                value={type}
+                checked={chosen.has(type)}
+                onChange={(e) => toggle([type], e.currentTarget.checked)}
+              />{' '}
+              {type}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+    </fieldset>
+  );
+}

@@ -1,0 +1,78 @@
+/** The dashboard's entry: the key paste screen until a key is accepted, then the pages. */
+import { render } from 'preact';
+import { answer } from './api';
+import { ErrorBanner } from './components/error-banner';
+import { KeyOwner } from './components/key-owner';
+import { KeyPaste } from './components/key-paste';
+import { clearError } from './errors';
+import { DomainsPage } from './pages/domains';
+import { EmailsPage } from './pages/emails';
+import { OverviewPage } from './pages/overview';
+import { TemplatesPage } from './pages/templates';
+import { WebhooksPage } from './pages/webhooks';
+import { href, route, SECTIONS } from './router';
+import { apiKey, forgetKey } from './session';
+import { useResource } from './use-resource';
+
+function App() {
+  const key = apiKey.value;
+  if (key === undefined) {
+    return (
+      <>
+        <ErrorBanner />
+        <KeyPaste />
+      </>
+    );
+  }
+  return <Shell apiKey={key} />;
+}
+
+function Shell({ apiKey: key }: { apiKey: string }) {
+  const projects = useResource((client) => answer(client.GET('/v1/projects', {})), []);
+  const current = route.value;
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href={href('overview')}>
+          scopegate
+        </a>
+        <KeyOwner apiKey={key} projects={projects.value?.data} />
+        <button
+          type="button"
+          class="small"
+          onClick={() => {
+            clearError();
+            forgetKey();
+          }}
+        >
+          Forget key
+        </button>
+      </header>
+      <nav aria-label="Sections">
+        <ul>
+          {SECTIONS.map(({ section, label }) => (
+            <li key={section}>
+              <a href={href(section)} aria-current={current.section === section ? 'page' : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main>
+        <ErrorBanner />
+        {current.section === 'overview' && <OverviewPage projects={projects.value?.data} />}
+        {current.section === 'domains' && <DomainsPage id={current.id} />}
+        {current.section === 'templates' && <TemplatesPage id={current.id} />}
+        {current.section === 'webhooks' && <WebhooksPage id={current.id} />}
+        {current.section === 'emails' && <EmailsPage id={current.id} />}
+      </main>
+    </>
+  );
+}
+
+const root = document.getElementById('app');
+if (root) {
+  root.textContent = '';
+  render(<App />, root);
+}

@@ -1,0 +1,39 @@
+/**
+ * Hash routes (`#/domains/dom_…`): the page is static, so the server never sees a route, and the key is
+ * never part of one.
+ */
+import { signal } from '@preact/signals';
+
+export type Section = 'overview' | 'domains' | 'templates' | 'webhooks' | 'emails';
+export const SECTIONS: readonly { section: Section; label: string }[] = [
+  { section: 'overview', label: 'Overview' },
+  { section: 'domains', label: 'Domains' },
+  { section: 'templates', label: 'Templates' },
+  { section: 'webhooks', label: 'Webhooks' },
+  { section: 'emails', label: 'Emails' },
+];
+
+export interface Route {
+  readonly section: Section;
+  /** The resource id (or `new`) after the section, if any. */
+  readonly id: string | undefined;
+}
+
+export function parseRoute(hash: string): Route {
+  const [name = '', id] = hash.replace(/^#\/?/, '').split('/');
+  const known = SECTIONS.find((entry) => entry.section === name);
+  return { section: known?.section ?? 'overview', id: known && id ? decodeURIComponent(id) : undefined };
+}
+
+export function href(section: Section, id?: string): string {
+  return id === undefined ? `#/${section}` : `#/${section}/${encodeURIComponent(id)}`;
+}
+
+export const route = signal<Route>(parseRoute(location.hash));
+addEventListener('hashchange', () => {
+  route.value = parseRoute(location.hash);
+});
+
+export function navigate(section: Section, id?: string): void {
+  location.hash = href(section, id);
+}

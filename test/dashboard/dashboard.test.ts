@@ -1,0 +1,280 @@
+/**
+ * The dashboard end to end in headless Chromium, served by the local gateway exactly as `npm start`
+ * serves it (same origin as the API, under its CSP), against this file's own tables. One browser and
+ * one page for the file; each test starts from the page it needs.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDashboard } from '../../dashboard/build.js';
+import { DASHBOARD_CSP } from '../../lambdas/dashboard/static-site.js';
+import { silentLog } from '../../local/handlers.js';
+import {
+  type LocalQueue,
+  startLocalQueue,
+  webhookPipeline,
+  type WebhookPipeline,
+} from '../../local/webhook-pipeline.js';
+import { horizontalOverflow, launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { call } from '../support/http-client.js';
+import { startTestStack, type TestStack } from '../support/local-stack.js';
+import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
+
+let stack: TestStack;
+let queue: LocalQueue;
+let pipeline: WebhookPipeline;
+let receiver: Receiver;
+let browser: Browser;
+let page: Page;
+let project: { projectId: string; key: string; domain: string };
+/**
+ * Console errors and uncaught exceptions (CSP violations included): none are expected. A refused API
+ * call ("Failed to load resource") is not one: the tests cause some on purpose and the banner shows them.
+ */
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  const started = new Date(Date.now() - 1000);
+  [stack, browser, receiver] = await Promise.all([
+    startTestStack({ dashboard: buildDashboard() }),
+    launchChromium(),
+    startReceiver(),
+  ]);
+  queue = await startLocalQueue({ port: 0 });
+  pipeline = webhookPipeline({
+    documents: stack.aws.documents,
+    dataTable: stack.aws.tables.data,
+    queue: { sqs: queue.sqs, queueUrl: queue.queueUrl, timeScale: Number.POSITIVE_INFINITY },
+    now: () => new Date(),
+    since: started,
+    log: silentLog,
+  });
+  project = await stack.freshProject();
+  page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      consoleErrors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  await page.goto(`${stack.url}/dashboard/`);
+  await pasteKey(project.key);
+});
+afterAll(async () => {
+  await browser?.close();
+  await receiver?.close();
+  await queue?.stop();
+  await stack?.close();
+});
+
+async function pasteKey(key: string): Promise<void> {
+  await page.getByLabel('Paste a full_access API key').fill(key);
+  await page.getByRole('button', { name: 'Use this key' }).click();
+  await page.getByRole('button', { name: 'Forget key' }).waitFor();
+}
+
+async function open(hash: string): Promise<void> {
+  await page.goto(`${stack.url}/dashboard/${hash}`);
+}
+
+describe('serving', () => {
+  it('serves the page without a key, under a CSP that allows only its own origin', async () => {
+    const response = await call(stack.url, { path: '/dashboard/' });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(response.headers['content-security-policy']).toBe(DASHBOARD_CSP);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect((await call(stack.url, { path: '/dashboard/app.js' })).status).toBe(200);
+    expect((await call(stack.url, { path: '/dashboard/../v1/emails' })).status).not.toBe(200);
+    expect((await call(stack.url, { path: '/dashboard/nothing.js' })).status).toBe(404);
+    const redirect = await call(stack.url, { path: '/dashboard' });
+    expect([redirect.status, redirect.headers.location]).toEqual([301, 'dashboard/']);
+  });
+});
+
+describe('the key', () => {
+  it('is kept in sessionStorage only, shows its prefix and team, and is forgotten on request', async () => {
+    await open('#/overview');
+    await expect(page.getByTestId('key-owner').textContent()).resolves.toContain(project.key.slice(0, 20));
+    await expect(page.getByTestId('key-owner').textContent()).resolves.toContain('team_e2e');
+    const storage = await page.evaluate(
+      '({ session: Object.values(sessionStorage), local: Object.keys(localStorage).length })',
+    );
+    expect(storage).toEqual({ session: [project.key], local: 0 });
+    expect(page.url()).not.toContain(project.key);
+
+    await page.getByRole('button', { name: 'Forget key' }).click();
+    await page.getByLabel('Paste a full_access API key').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await pasteKey(project.key);
+  });
+
+  it('shows the API’s refusal of a key verbatim and keeps nothing', async () => {
+    const revoked = (await stack.putKey({ revokedAt: new Date().toISOString() })).key.key;
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${stack.url}/dashboard/`);
+      await other.getByLabel('Paste a full_access API key').fill(revoked);
+      await other.getByRole('button', { name: 'Use this key' }).click();
+      const banner = other.getByRole('alert');
+      await banner.waitFor();
+      expect(await banner.textContent()).toContain('This API key has been revoked.');
+      expect(await other.getByTestId('error-code').textContent()).toBe('key_revoked');
+      expect(await other.evaluate('sessionStorage.length')).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('domains', () => {
+  it('adds a domain, shows its records and verifies it', async () => {
+    await open('#/domains');
+    await page.getByLabel('Domain name').fill('mail.dashboard-test.org');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByRole('heading', { name: 'mail.dashboard-test.org' }).waitFor();
+    expect(await page.locator('table.records tbody tr').count()).toBeGreaterThanOrEqual(5);
+    expect(await page.locator('.status').first().textContent()).toBe('pending');
+    await page.getByRole('button', { name: 'Verify now' }).click();
+    await page.locator('p .status', { hasText: 'verified' }).waitFor();
+  });
+
+  it('shows a refused add as the API words it', async () => {
+    await open('#/domains');
+    await page.getByLabel('Domain name').fill('not a domain');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByTestId('error-code').textContent()).toBe('validation_error');
+  });
+});
+
+describe('templates', () => {
+  it('previews with the server’s rules as the template is typed, and saves it', async () => {
+    await open('#/templates/new');
+    await page.getByLabel('Name').fill('Welcome');
+    await page.getByLabel('Subject').fill('Hi {{name}}');
+    await page.getByLabel('HTML').fill('<p>Hello {{name}}</p>');
+    // Undeclared: the server would refuse to save it, and the preview says so in the server's words.
+    await expect(page.getByTestId('preview-problems').textContent()).resolves.toContain(
+      'subject uses name, which is not declared in variables.',
+    );
+    await page.getByRole('button', { name: 'Add variable' }).click();
+    await page.getByLabel('Key', { exact: true }).fill('name');
+    await page.getByLabel('Fallback').fill('friend');
+    expect(await page.getByTestId('preview-subject').textContent()).toBe('Hi friend');
+    await page.locator('[data-variable="name"]').fill('<Ada>');
+    expect(await page.getByTestId('preview-subject').textContent()).toBe('Hi <Ada>');
+    // html escapes the value, exactly as a send would.
+    expect(await page.locator('iframe.html-preview').getAttribute('srcdoc')).toBe('<p>Hello &lt;Ada&gt;</p>');
+    expect(await page.frameLocator('iframe.html-preview').locator('p').textContent()).toBe('Hello <Ada>');
+
+    await page.getByRole('button', { name: 'Create template' }).click();
+    await page.waitForURL(/#\/templates\/tpl_/);
+    const id = decodeURIComponent(page.url().split('/').pop() ?? '');
+    const stored = await call(stack.url, { path: `/v1/templates/${id}`, key: project.key });
+    expect(stored.json).toMatchObject({
+      name: 'Welcome',
+      subject: 'Hi {{name}}',
+      html: '<p>Hello {{name}}</p>',
+      variables: [{ key: 'name', type: 'string', fallback: 'friend' }],
+    });
+  });
+});
+
+describe('webhooks', () => {
+  it('registers a webhook, shows its secret once, and lists the delivery of a test event', async () => {
+    await open('#/webhooks');
+    await page.getByLabel('Endpoint URL').fill(receiver.url);
+    await page.getByRole('checkbox', { name: 'email.sent', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'domain: all' }).check();
+    await page.getByRole('button', { name: 'Register webhook' }).click();
+    const secret = await page.getByTestId('secret').textContent();
+    expect(secret).toMatch(/^whsec_/);
+    expect(await page.locator('.secret-once').textContent()).toContain("you won't see it again");
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect(await page.getByTestId('secret').count()).toBe(0);
+
+    await page.getByRole('link', { name: receiver.url }).click();
+    await page.getByText('Events: email.sent, domain.verified, domain.failed').waitFor();
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.getByText(/Test event evt_/).waitFor();
+    await pipeline.drain();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = page.getByTestId('deliveries').locator('tbody tr', { hasText: 'webhook.test' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('succeeded');
+    expect(await row.textContent()).toContain('200');
+    expect(receiver.received.some((delivery) => delivery.body.includes('webhook.test'))).toBe(true);
+  });
+});
+
+describe('emails', () => {
+  it('lists sent emails and shows one with its event timeline', async () => {
+    const sent = await call(stack.url, {
+      method: 'POST',
+      path: '/v1/emails',
+      key: project.key,
+      body: {
+        from: `you@${project.domain}`,
+        to: 'friend@example.org',
+        subject: 'Dashboard hello',
+        text: 'hi',
+      },
+    });
+    expect(sent.status).toBe(200);
+    await open('#/emails');
+    await page.getByRole('link', { name: 'Dashboard hello' }).click();
+    await page.getByRole('heading', { name: 'Dashboard hello' }).waitFor();
+    // SES's events arrive after the send answers (asynchronously, as deployed): refresh until shown.
+    const deadline = Date.now() + 10_000;
+    const timeline = page.getByTestId('timeline');
+    while (!(await timeline.textContent())?.includes('email.sent') && Date.now() < deadline) {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await page.waitForResponse((response) => response.url().includes('/events'));
+    }
+    expect(await timeline.textContent()).toContain('email.sent');
+  });
+});
+
+const PAGES = ['#/overview', '#/domains', '#/templates', '#/templates/new', '#/webhooks', '#/emails'];
+
+describe('every page', () => {
+  it('has no serious or critical accessibility violation (axe-core)', async () => {
+    const found: Record<string, unknown> = {};
+    for (const hash of PAGES) {
+      await open(hash);
+      await page.locator('main h1').waitFor();
+      const violations = await seriousAxeViolations(page);
+      if (violations.length > 0) found[hash] = violations;
+    }
+    const paste = await browser.newPage();
+    try {
+      await paste.goto(`${stack.url}/dashboard/`);
+      await paste.getByLabel('Paste a full_access API key').waitFor();
+      const violations = await seriousAxeViolations(paste);
+      if (violations.length > 0) found.paste = violations;
+    } finally {
+      await paste.close();
+    }
+    expect(found).toEqual({});
+  });
+
+  it('fits a 375 px wide screen without scrolling sideways', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    try {
+      const overflow: Record<string, number> = {};
+      for (const hash of PAGES) {
+        await open(hash);
+        await page.locator('main h1').waitFor();
+        overflow[hash] = await horizontalOverflow(page);
+      }
+      expect(overflow).toEqual(Object.fromEntries(PAGES.map((hash) => [hash, 0])));
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
+  it('logged no console error, CSP violations included', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
