@@ -32,7 +32,8 @@ export function isPropertyName(name: string): boolean {
 /** The problems of a whole property map (after a PATCH merged into it), as predicates. */
 export function propertiesProblem(properties: Readonly<Record<string, Scalar>>): string | undefined {
   const count = Object.keys(properties).length;
-  if (count > MAX_PROPERTIES) return `must hold at most ${MAX_PROPERTIES} properties, and would hold ${count}`;
+  if (count > MAX_PROPERTIES)
+    return `must hold at most ${MAX_PROPERTIES} properties, and would hold ${count}`;
   const bytes = Buffer.byteLength(JSON.stringify(properties), 'utf8');
   if (bytes > MAX_PROPERTIES_BYTES) {
     return `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON, all properties together, and would be ${bytes}`;

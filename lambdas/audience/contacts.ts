@@ -57,9 +57,20 @@ export async function createContact(
     updatedAt: now.toISOString(),
   };
   const codes = await transact(deps, [
-    { Put: { TableName: deps.dataTable, Item: contactItem(contact), ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: deps.dataTable,
+        Item: contactItem(contact),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
     emailClaim(deps.dataTable, contact),
-    { Put: { TableName: deps.dataTable, Item: eventItem(projectId, 'contact.created', contactJson(contact), now) } },
+    {
+      Put: {
+        TableName: deps.dataTable,
+        Item: eventItem(projectId, 'contact.created', contactJson(contact), now),
+      },
+    },
   ]);
   if (codes && refused(codes, 1)) throw emailTaken(contact.email);
   if (codes) throw new Error('a new contact id was already taken');
@@ -79,7 +90,11 @@ export async function findContact(
 }
 
 /** A missing contact and another project's contact are the same 404. */
-export async function getContact(store: AudienceStore, projectId: string, id: string): Promise<ContactRecord> {
+export async function getContact(
+  store: AudienceStore,
+  projectId: string,
+  id: string,
+): Promise<ContactRecord> {
   const contact = await findContact(store, projectId, id);
   if (!contact) throw contactNotFound();
   return contact;
@@ -134,7 +149,9 @@ export async function updateContact(
       ...(input.email === undefined ? {} : { email: input.email }),
       ...optionalFields(input, current),
       ...(input.unsubscribed === undefined ? {} : { unsubscribed: input.unsubscribed }),
-      properties: input.properties ? mergeProperties(current.properties, input.properties) : current.properties,
+      properties: input.properties
+        ? mergeProperties(current.properties, input.properties)
+        : current.properties,
       version: current.version + 1,
       updatedAt: now.toISOString(),
     };
@@ -155,7 +172,12 @@ export async function updateContact(
           ExpressionAttributeValues: { ':version': current.version },
         },
       },
-      { Put: { TableName: deps.dataTable, Item: eventItem(projectId, 'contact.updated', contactJson(next), now) } },
+      {
+        Put: {
+          TableName: deps.dataTable,
+          Item: eventItem(projectId, 'contact.updated', contactJson(next), now),
+        },
+      },
     ];
     if (emailMoves) items.push(emailClaim(deps.dataTable, next), emailRelease(deps.dataTable, current));
     const codes = await transact(deps, items);
@@ -238,7 +260,9 @@ function changedMeanwhile(): ApiError {
 function emailTaken(email: string): ApiError {
   return new ApiError('already_exists', {
     message: `A contact with the email ${email} already exists in this project.`,
-    errors: [{ path: 'email', message: `email ${email} is already used by another contact of this project.` }],
+    errors: [
+      { path: 'email', message: `email ${email} is already used by another contact of this project.` },
+    ],
   });
 }
 
@@ -320,8 +344,8 @@ function readProperties(json: unknown): Record<string, Scalar> {
     const parsed: unknown = JSON.parse(json);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
     return Object.fromEntries(
-      Object.entries(parsed).filter(
-        (entry): entry is [string, Scalar] => ['string', 'number', 'boolean'].includes(typeof entry[1]),
+      Object.entries(parsed).filter((entry): entry is [string, Scalar] =>
+        ['string', 'number', 'boolean'].includes(typeof entry[1]),
       ),
     );
   } catch {

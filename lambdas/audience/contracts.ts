@@ -32,7 +32,10 @@ const email = z
   .trim()
   .max(MAX_MAILBOX_LENGTH, `must be at most ${MAX_MAILBOX_LENGTH} characters`)
   .pipe(z.email({ error: 'must be an email address' }))
-  .meta({ description: 'Unique in the project, compared without regard to case.', example: 'ada@example.com' });
+  .meta({
+    description: 'Unique in the project, compared without regard to case.',
+    example: 'ada@example.com',
+  });
 const phone = z
   .string()
   .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +14155550123');
@@ -53,7 +56,10 @@ const propertyValue = z.union(
 const propertyMap = <V extends z.ZodType>(value: V) =>
   z
     .record(z.string(), z.unknown())
-    .refine((map) => Object.keys(map).length <= MAX_PROPERTIES, `must hold at most ${MAX_PROPERTIES} properties`)
+    .refine(
+      (map) => Object.keys(map).length <= MAX_PROPERTIES,
+      `must hold at most ${MAX_PROPERTIES} properties`,
+    )
     .pipe(z.record(z.string().refine(isPropertyName, PROPERTY_NAME_RULE), value));
 
 const properties = propertyMap(propertyValue)
@@ -146,8 +152,14 @@ export type ListJson = z.input<typeof listSchema>;
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const conditionSchema = z
   .object({
-    field: z.string().max(80).meta({ description: `${FIXED_FIELDS.join(', ')} or properties.<name>` }),
-    op: z.string().max(20).meta({ enum: [...FILTER_OPS] }),
+    field: z
+      .string()
+      .max(80)
+      .meta({ description: `${FIXED_FIELDS.join(', ')} or properties.<name>` }),
+    op: z
+      .string()
+      .max(20)
+      .meta({ enum: [...FILTER_OPS] }),
     value: z.union([scalar, z.array(scalar)]).optional(),
   })
   .strict()
@@ -189,7 +201,11 @@ export const segmentSchema = z
     filter: z.object({
       match: z.enum(MATCH_MODES),
       conditions: z.array(
-        z.object({ field: z.string(), op: z.enum(FILTER_OPS), value: z.union([scalar, z.array(scalar)]).optional() }),
+        z.object({
+          field: z.string(),
+          op: z.enum(FILTER_OPS),
+          value: z.union([scalar, z.array(scalar)]).optional(),
+        }),
       ),
     }),
     created_at: timestamp,
@@ -206,7 +222,12 @@ export function filterOf(input: CreateSegmentInput['filter']): Filter {
 // ---- routes ----
 
 const idParams = (what: string, prefix: string) =>
-  z.object({ id: z.string().max(64).meta({ description: `The ${what} id, \`${prefix}_…\`.` }) });
+  z.object({
+    id: z
+      .string()
+      .max(64)
+      .meta({ description: `The ${what} id, \`${prefix}_…\`.` }),
+  });
 const contactParams = idParams('contact', 'ct');
 const listParams = idParams('list', 'lst');
 const segmentParams = idParams('segment', 'seg');
@@ -253,7 +274,11 @@ export const AUDIENCE_CONTRACTS = {
   }),
   listLists: defineContract({
     query: listQuerySchema,
-    response: { status: 200, description: 'A page of lists, newest first.', schema: listResponseSchema(listSchema) },
+    response: {
+      status: 200,
+      description: 'A page of lists, newest first.',
+      schema: listResponseSchema(listSchema),
+    },
   }),
   createList: defineContract({
     idempotent: true,

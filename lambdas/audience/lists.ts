@@ -77,7 +77,11 @@ export async function createList(
 }
 
 /** The list, also while it is being deleted (only the delete itself reads it then). */
-async function readList(store: AudienceStore, projectId: string, id: string): Promise<ListRecord | undefined> {
+async function readList(
+  store: AudienceStore,
+  projectId: string,
+  id: string,
+): Promise<ListRecord | undefined> {
   if (!isIdOf(LIST_ID_PREFIX, id)) return undefined;
   const { Item } = await store.documents.send(
     new GetCommand({ TableName: store.dataTable, Key: listKey(projectId, id), ConsistentRead: true }),
@@ -164,7 +168,12 @@ export async function addListContact(
     {
       Put: {
         TableName: deps.dataTable,
-        Item: { ...memberKey(projectId, listId, contactId), listId, contactId, createdAt: deps.now().toISOString() },
+        Item: {
+          ...memberKey(projectId, listId, contactId),
+          listId,
+          contactId,
+          createdAt: deps.now().toISOString(),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -257,7 +266,11 @@ export async function listListContacts(
  * Deletes a list: marks it, removes its members (each with its contact's set entry), then the list.
  * A delete that runs out of time answers 503 asking for a repeat; a repeat continues where it stopped.
  */
-export async function deleteList(deps: AudienceDependencies, projectId: string, listId: string): Promise<void> {
+export async function deleteList(
+  deps: AudienceDependencies,
+  projectId: string,
+  listId: string,
+): Promise<void> {
   const list = await readList(deps, projectId, listId);
   if (!list) throw listNotFound();
   if (!list.deleting) await markDeleting(deps, projectId, listId);
@@ -276,7 +289,8 @@ export async function deleteList(deps: AudienceDependencies, projectId: string, 
     if (Items.length === 0) break;
     if (Date.now() - started > DELETE_BUDGET_MS) {
       throw new ApiError('upstream_unavailable', {
-        message: 'The list is deleted, but some of its memberships are still being removed. Repeat the DELETE to finish.',
+        message:
+          'The list is deleted, but some of its memberships are still being removed. Repeat the DELETE to finish.',
       });
     }
     const contactIds = Items.map((item) => String(item.contactId));

@@ -42,12 +42,22 @@ export function audienceRoutes(deps: AudienceDependencies): ServiceRoutes<typeof
         if (email !== undefined) {
           // One contact or none: a list of at most one, with no next page.
           const found = await findContactByEmail(deps, auth.projectId, email);
-          return { object: 'list', data: found ? [contactJson(found)] : [], has_more: false, next_cursor: null };
+          return {
+            object: 'list',
+            data: found ? [contactJson(found)] : [],
+            has_more: false,
+            next_cursor: null,
+          };
         }
-        return answerPage(deps, { projectId: auth.projectId, routeId: 'listContacts' }, page, async (request) => {
-          const { contacts, nextAfter } = await listContacts(deps, auth.projectId, request);
-          return { items: contacts.map(contactJson), nextAfter };
-        });
+        return answerPage(
+          deps,
+          { projectId: auth.projectId, routeId: 'listContacts' },
+          page,
+          async (request) => {
+            const { contacts, nextAfter } = await listContacts(deps, auth.projectId, request);
+            return { items: contacts.map(contactJson), nextAfter };
+          },
+        );
       },
       createContact: async ({ auth, body }) => contactJson(await createContact(deps, auth.projectId, body)),
       getContact: async ({ auth, params }) => contactJson(await getContact(deps, auth.projectId, params.id)),

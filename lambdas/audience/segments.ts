@@ -14,7 +14,13 @@ import { SEGMENT_ID_PREFIX } from './contact-rules.js';
 import { type ContactRecord, contactFromItem } from './contacts.js';
 import { type CreateSegmentInput, filterOf, type SegmentJson, type UpdateSegmentInput } from './contracts.js';
 import { conditionProblem, type Filter, matches } from './filter.js';
-import { type AudienceDependencies, type AudienceStore, CONTACT_PREFIX, SEGMENT_PREFIX, segmentKey } from './keys.js';
+import {
+  type AudienceDependencies,
+  type AudienceStore,
+  CONTACT_PREFIX,
+  SEGMENT_PREFIX,
+  segmentKey,
+} from './keys.js';
 
 export interface SegmentRecord {
   readonly id: string;
@@ -57,7 +63,11 @@ export async function createSegment(
   return segment;
 }
 
-export async function getSegment(store: AudienceStore, projectId: string, id: string): Promise<SegmentRecord> {
+export async function getSegment(
+  store: AudienceStore,
+  projectId: string,
+  id: string,
+): Promise<SegmentRecord> {
   if (!isIdOf(SEGMENT_ID_PREFIX, id)) throw segmentNotFound();
   const { Item } = await store.documents.send(
     new GetCommand({ TableName: store.dataTable, Key: segmentKey(projectId, id), ConsistentRead: true }),
