@@ -51,10 +51,7 @@ export function mergeProperties(
   current: Readonly<Record<string, Scalar>>,
   changes: Readonly<Record<string, Scalar | null>>,
 ): Record<string, Scalar> {
-  const merged: Record<string, Scalar> = { ...current };
-  for (const [name, value] of Object.entries(changes)) {
-    if (value === null) delete merged[name];
-    else merged[name] = value;
-  }
-  return merged;
+  const removed = new Set(Object.keys(changes).filter((name) => changes[name] === null));
+  const set = Object.entries(changes).filter((entry): entry is [string, Scalar] => entry[1] !== null);
+  return Object.fromEntries([...Object.entries(current).filter(([name]) => !removed.has(name)), ...set]);
 }

@@ -310,7 +310,7 @@ function optionalFields(
  * The stored item. Properties are kept as JSON text (read back exactly as written, whatever the
  * names); the lists as a string set, absent when empty (DynamoDB has no empty set).
  */
-function contactItem(contact: ContactRecord): Record<string, unknown> {
+export function contactItem(contact: ContactRecord): Record<string, unknown> {
   const { properties, lists, ...rest } = contact;
   return {
     ...contactKey(contact.projectId, contact.id),
