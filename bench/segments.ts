@@ -7,7 +7,7 @@
  * (a) in memory: `matches` over every contact record, the pure evaluator alone;
  * (b) end to end: `GET /v1/segments/{id}/contacts?limit=100` through the local gateway (authorizer,
  *     frame, Query pages of the Data table), following `next_cursor` until the last page, for a
- *     selective filter (~1% match) and a broad one (~45%). Reports the whole walk, the number of
+ *     selective filter (~1% match) and a broad one (~65%). Reports the whole walk, the number of
  *     requests and the slowest single request, which is what must stay inside the Lambda timeout.
  *
  * Prints a short table and writes bench/segments-results.json.
