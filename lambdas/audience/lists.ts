@@ -7,7 +7,7 @@
  * removes its members a page at a time, each page in one transaction with the contacts' sets, and
  * deletes the list item when none is left (docs/decisions.md, "Audiences").
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf, newId } from '../core/ids.js';
@@ -53,9 +53,10 @@ export async function createList(
   projectId: string,
   input: CreateListInput,
 ): Promise<ListRecord> {
-  const now = deps.now().toISOString();
+  const at = deps.now();
+  const now = at.toISOString();
   const list: ListRecord = {
-    id: newId(LIST_ID_PREFIX, deps.now()),
+    id: newId(LIST_ID_PREFIX, at),
     projectId,
     name: input.name,
     ...(input.description ? { description: input.description } : {}),
@@ -298,7 +299,6 @@ export async function deleteList(
     for (let start = 0; start < contactIds.length; start += MEMBERS_PER_TRANSACTION) {
       chunks.push(contactIds.slice(start, start + MEMBERS_PER_TRANSACTION));
     }
-    // A chunk refused (a contact deleted meanwhile took its member item along) is simply read again.
     await Promise.all(chunks.map((chunk) => removeMembers(deps, projectId, listId, chunk)));
   }
   const codes = await transact(deps, [
@@ -336,19 +336,28 @@ async function removeMembers(
   listId: string,
   contactIds: readonly string[],
 ): Promise<void> {
-  await transact(
-    deps,
-    contactIds.flatMap((contactId): TransactItem[] => [
-      {
-        Delete: {
-          TableName: deps.dataTable,
-          Key: memberKey(projectId, listId, contactId),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
+  const pair = (contactId: string): TransactItem[] => [
+    {
+      Delete: {
+        TableName: deps.dataTable,
+        Key: memberKey(projectId, listId, contactId),
+        ConditionExpression: 'attribute_exists(pk)',
       },
-      contactLeaves(deps.dataTable, projectId, listId, contactId),
-    ]),
-  );
+    },
+    contactLeaves(deps.dataTable, projectId, listId, contactId),
+  ];
+  if (!(await transact(deps, contactIds.flatMap(pair)))) return;
+  // Refused as a whole: one member at a time, so one refusal cannot hold back the rest.
+  for (const contactId of contactIds) {
+    const codes = await transact(deps, pair(contactId));
+    if (codes && !refused(codes, 0) && refused(codes, 1)) {
+      // A member item whose contact is gone (only a hand edit makes one): it goes alone, or the
+      // delete would meet it on every page.
+      await deps.documents.send(
+        new DeleteCommand({ TableName: deps.dataTable, Key: memberKey(projectId, listId, contactId) }),
+      );
+    }
+  }
 }
 
 function contactLeaves(table: string, projectId: string, listId: string, contactId: string): TransactItem {

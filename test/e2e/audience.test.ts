@@ -1,8 +1,10 @@
 /** Contacts, lists and segments over HTTP through the local gateway. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTRACTS } from '../../lambdas/contracts.js';
+import type { RouteId } from '../../lambdas/core/routes.js';
 import { projectPartition } from '../../lambdas/core/tables.js';
-import { call } from '../support/http-client.js';
+import { call, type CallResult } from '../support/http-client.js';
 import { startTestStack, type TestStack } from '../support/local-stack.js';
 
 let stack: TestStack;
@@ -387,5 +389,59 @@ describe('segments', () => {
     const response = await api('POST', '/v1/segments', { name: 'bad', filter });
     expect(response.status).toBe(400);
     expect(response.json.errors).toEqual([{ path, message: expect.stringMatching(/must/) }]);
+  });
+});
+
+describe('every audience answer matches its contract', () => {
+  const expectContract = (id: RouteId, response: CallResult) => {
+    const contract = CONTRACTS[id];
+    expect(response.status).toBe(contract.response.status);
+    const parsed = contract.response.schema.safeParse(response.json);
+    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  };
+
+  it('for each of the 19 routes', async () => {
+    const { api } = await project();
+    const contact = await api('POST', '/v1/contacts', {
+      email: 'c@example.com',
+      phone: '+14155550123',
+      properties: { a: 1 },
+    });
+    expectContract('createContact', contact);
+    const c = String(contact.json.id);
+    expectContract('getContact', await api('GET', `/v1/contacts/${c}`));
+    expectContract('listContacts', await api('GET', '/v1/contacts'));
+    expectContract('listContacts', await api('GET', '/v1/contacts?email=c@example.com'));
+    expectContract('updateContact', await api('PATCH', `/v1/contacts/${c}`, { first_name: 'C' }));
+    const list = await api('POST', '/v1/lists', { name: 'L', description: 'd' });
+    expectContract('createList', list);
+    const l = String(list.json.id);
+    expectContract('getList', await api('GET', `/v1/lists/${l}`));
+    expectContract('listLists', await api('GET', '/v1/lists'));
+    expectContract('updateList', await api('PATCH', `/v1/lists/${l}`, { name: 'M' }));
+    expectContract('addListContact', await api('PUT', `/v1/lists/${l}/contacts/${c}`));
+    expectContract('listListContacts', await api('GET', `/v1/lists/${l}/contacts`));
+    const segment = await api('POST', '/v1/segments', {
+      name: 'S',
+      filter: {
+        match: 'any',
+        conditions: [
+          { field: 'list', op: 'in_list', value: [l] },
+          { field: 'last_name', op: 'not_exists' },
+        ],
+      },
+    });
+    expectContract('createSegment', segment);
+    const s = String(segment.json.id);
+    expectContract('getSegment', await api('GET', `/v1/segments/${s}`));
+    expectContract('listSegments', await api('GET', '/v1/segments'));
+    expectContract('updateSegment', await api('PATCH', `/v1/segments/${s}`, { name: 'T' }));
+    const members = await api('GET', `/v1/segments/${s}/contacts`);
+    expectContract('listSegmentContacts', members);
+    expect((members.json.data as { id: string }[]).map((x) => x.id)).toEqual([c]);
+    expectContract('removeListContact', await api('DELETE', `/v1/lists/${l}/contacts/${c}`));
+    expectContract('deleteSegment', await api('DELETE', `/v1/segments/${s}`));
+    expectContract('deleteList', await api('DELETE', `/v1/lists/${l}`));
+    expectContract('deleteContact', await api('DELETE', `/v1/contacts/${c}`));
   });
 });
