@@ -4,6 +4,7 @@
  * route, because each service's contracts are keyed by exactly that service's route ids.
  */
 import { ACCOUNT_CONTRACTS } from './account/contracts.js';
+import { AUDIENCE_CONTRACTS } from './audience/contracts.js';
 import type { RouteContract } from './core/contract.js';
 import { DOMAINS_CONTRACTS } from './domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
@@ -17,6 +18,7 @@ export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...DOMAINS_CONTRACTS,
   ...TEMPLATES_CONTRACTS,
   ...WEBHOOKS_CONTRACTS,
+  ...AUDIENCE_CONTRACTS,
 };
 
 export interface RouteWithContract {

@@ -24,6 +24,7 @@ export const LAMBDA_ENTRIES = {
   domains: 'lambdas/domains/handler.ts',
   templates: 'lambdas/templates/handler.ts',
   webhooks: 'lambdas/webhooks/handler.ts',
+  audience: 'lambdas/audience/handler.ts',
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/deliveries/fan-out-handler.ts',
   events: 'lambdas/events/handler.ts',

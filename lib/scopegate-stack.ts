@@ -69,6 +69,7 @@ export class ScopegateStack extends Stack {
         domains: this.services.functions.domains.function,
         templates: this.services.functions.templates.function,
         webhooks: this.services.functions.webhooks.function,
+        audience: this.services.functions.audience.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,

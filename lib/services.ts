@@ -2,7 +2,7 @@
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
  * routes need: sending reads and writes the Data table and sends through SES; account only reads;
  * domains reads and writes the Data table and manages SES identities.
- * templates reads and writes the Data table.
+ * templates reads and writes the Data table; so does audience (contacts, lists, segments).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -80,7 +80,17 @@ export class Services extends Construct {
     });
     webhooks.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
 
-    this.functions = { sending, account, domains, templates, webhooks };
+    const audience = new ScopegateFunction(this, 'Audience', {
+      name: 'audience',
+      description: 'scopegate audience service: contacts, lists and segments',
+      logRetention: props.logRetention,
+      // Deleting a large list removes its members for up to 20 s (lambdas/audience/lists.ts), inside
+      // API Gateway's 29 s.
+      timeout: Duration.seconds(28),
+    });
+    audience.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+
+    this.functions = { sending, account, domains, templates, webhooks, audience };
   }
 }
 

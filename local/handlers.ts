@@ -5,6 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { accountRoutes } from '../lambdas/account/routes.js';
+import { audienceRoutes } from '../lambdas/audience/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { createGetItemClient, type GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
@@ -84,6 +85,7 @@ export function localHandlers(
         webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
         deps.log,
       ),
+      audience: createServiceHandler('audience', audienceRoutes({ documents, dataTable, now }), deps.log),
     },
   };
 }

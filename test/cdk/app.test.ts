@@ -135,6 +135,7 @@ describe('construct props validation', () => {
       domains: stubFunction(stack),
       templates: stubFunction(stack),
       webhooks: stubFunction(stack),
+      audience: stubFunction(stack),
     };
     const authorizer = { authorizerId: 'stub' };
     const route = {

@@ -29,7 +29,9 @@ const WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ];
 
-const statementsOf = (service: 'sending' | 'account' | 'domains' | 'templates'): PolicyStatement[] =>
+const statementsOf = (
+  service: 'sending' | 'account' | 'domains' | 'templates' | 'audience',
+): PolicyStatement[] =>
   roleStatements(synthesized.template, logicalIdOf(synthesized.stack.services.functions[service].role));
 
 const functionProperties = (fn: IConstruct): Record<string, unknown> =>
@@ -188,6 +190,19 @@ describe('templates grants', () => {
     ).toMatchObject({
       Variables: { DATA_TABLE: { Ref: logicalIdOf(synthesized.stack.keyStore.data) } },
     });
+  });
+});
+
+describe('audience grants', () => {
+  it('lets audience read and write the Data table only: no SES, no ApiKeys, no Scan, no batch', () => {
+    const statements = statementsOf('audience');
+    const actions = statements.flatMap(actionsOf);
+
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).toSorted()).toEqual(
+      [...TABLE_ACTIONS.readwrite].toSorted(),
+    );
+    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
 });
 

@@ -79,7 +79,48 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   rotateWebhookSecret: (stack) => otherProjectsWebhook(stack, '/rotate-secret'),
   testWebhook: (stack) => otherProjectsWebhook(stack, '/test'),
   listWebhookDeliveries: (stack) => otherProjectsWebhook(stack, '/deliveries'),
+  getContact: async (stack) => `/v1/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
+  updateContact: async (stack) => `/v1/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
+  deleteContact: async (stack) => `/v1/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
+  getList: async (stack) => `/v1/lists/${await otherProjectsResource(stack, '/v1/lists')}`,
+  updateList: async (stack) => `/v1/lists/${await otherProjectsResource(stack, '/v1/lists')}`,
+  deleteList: async (stack) => `/v1/lists/${await otherProjectsResource(stack, '/v1/lists')}`,
+  listListContacts: async (stack) => `/v1/lists/${await otherProjectsResource(stack, '/v1/lists')}/contacts`,
+  addListContact: (stack) => otherProjectsMembership(stack),
+  removeListContact: (stack) => otherProjectsMembership(stack),
+  getSegment: async (stack) => `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}`,
+  updateSegment: async (stack) => `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}`,
+  deleteSegment: async (stack) => `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}`,
+  listSegmentContacts: async (stack) =>
+    `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}/contacts`,
 };
+
+/** A contact, list or segment OTHER_PROJECT creates through the API (with its own key): its id. */
+async function otherProjectsResource(stack: TestStack, collection: string): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const bodies: Record<string, unknown> = {
+    '/v1/contacts': { email: `theirs-${randomBytes(6).toString('hex')}@example.com` },
+    '/v1/lists': { name: 'theirs' },
+    '/v1/segments': { name: 'theirs', filter: { conditions: [{ field: 'list', op: 'exists' }] } },
+  };
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: collection,
+    key: key.key,
+    body: bodies[collection],
+  });
+  if (created.status !== 201) throw new Error(`could not create in ${collection}: ${created.text}`);
+  return String(created.json.id);
+}
+
+/** OTHER_PROJECT's contact in OTHER_PROJECT's list: the membership URL. */
+async function otherProjectsMembership(stack: TestStack): Promise<string> {
+  const list = await otherProjectsResource(stack, '/v1/lists');
+  const contact = await otherProjectsResource(stack, '/v1/contacts');
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  await call(stack.url, { method: 'PUT', path: `/v1/lists/${list}/contacts/${contact}`, key: key.key });
+  return `/v1/lists/${list}/contacts/${contact}`;
+}
 
 /** A domain OTHER_PROJECT adds through the API (with its own key): its id. */
 async function otherProjectsDomain(stack: TestStack): Promise<string> {

@@ -1,0 +1,372 @@
+/** The audience service's routes: contacts, lists and segments (see lambdas/core/contract.ts). */
+import { z } from 'zod';
+import { defineContract } from '../core/contract.js';
+import type { ServiceContracts } from '../core/http.js';
+import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { MAX_MAILBOX_LENGTH } from '../sending/mailbox.js';
+import {
+  isPropertyName,
+  MAX_PROPERTIES,
+  MAX_PROPERTY_NUMBER,
+  MAX_PROPERTY_STRING,
+  PROPERTY_NAME_RULE,
+  propertiesProblem,
+} from './contact-rules.js';
+import {
+  conditionProblem,
+  FILTER_OPS,
+  FIXED_FIELDS,
+  MATCH_MODES,
+  MAX_CONDITIONS,
+  type Filter,
+} from './filter.js';
+
+const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const name = z.string().trim().min(1).max(256);
+const description = z.string().max(1000);
+
+// ---- contacts ----
+
+const email = z
+  .string()
+  .trim()
+  .max(MAX_MAILBOX_LENGTH, `must be at most ${MAX_MAILBOX_LENGTH} characters`)
+  .pipe(z.email({ error: 'must be an email address' }))
+  .meta({
+    description: 'Unique in the project, compared without regard to case.',
+    example: 'ada@example.com',
+  });
+const phone = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +14155550123');
+const personName = z.string().trim().min(1).max(256);
+
+const propertyValue = z.union(
+  [
+    z.string().max(MAX_PROPERTY_STRING),
+    z.number().min(-MAX_PROPERTY_NUMBER).max(MAX_PROPERTY_NUMBER),
+    z.boolean(),
+  ],
+  {
+    error: `must be a string (at most ${MAX_PROPERTY_STRING} characters), a number (at most 2^53 - 1 in size), or true or false`,
+  },
+);
+
+/** Counted before the values are read, so 100,000 properties cost one check, not 100,000 issues. */
+const propertyMap = <V extends z.ZodType>(value: V) =>
+  z
+    .record(z.string(), z.unknown())
+    .refine(
+      (map) => Object.keys(map).length <= MAX_PROPERTIES,
+      `must hold at most ${MAX_PROPERTIES} properties`,
+    )
+    .pipe(z.record(z.string().refine(isPropertyName, PROPERTY_NAME_RULE), value));
+
+const properties = propertyMap(propertyValue)
+  .superRefine((map, context) => {
+    const problem = propertiesProblem(map);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ description: `Custom fields: at most ${MAX_PROPERTIES}, 8 KB as JSON in all.` });
+
+export const createContactSchema = z
+  .object({
+    email,
+    phone: phone.nullish(),
+    first_name: personName.nullish(),
+    last_name: personName.nullish(),
+    properties: properties.default({}),
+    unsubscribed: z.boolean().default(false),
+  })
+  .strict();
+
+export const updateContactSchema = z
+  .object({
+    email: email.optional(),
+    phone: phone.nullish(),
+    first_name: personName.nullish(),
+    last_name: personName.nullish(),
+    properties: propertyMap(propertyValue.nullable())
+      .optional()
+      .meta({ description: 'Merged into the contact’s properties: a value sets one, null removes it.' }),
+    unsubscribed: z.boolean().optional(),
+  })
+  .strict()
+  .optional()
+  .meta({ description: 'Only the fields given change; null clears an optional field.' });
+
+export type CreateContactInput = z.output<typeof createContactSchema>;
+export type UpdateContactInput = NonNullable<z.output<typeof updateContactSchema>>;
+
+export const contactSchema = z
+  .object({
+    object: z.literal('contact'),
+    id: z.string().meta({ example: 'ct_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    email: z.string(),
+    phone: z.string().nullable(),
+    first_name: z.string().nullable(),
+    last_name: z.string().nullable(),
+    properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    unsubscribed: z.boolean(),
+    lists: z.array(z.string()).meta({ description: 'The ids of the lists the contact is in.' }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Contact', description: 'A person the project may send to.' });
+export type ContactJson = z.input<typeof contactSchema>;
+
+const contactsQuery = listQuerySchema.extend({
+  email: z
+    .string()
+    .min(1)
+    .max(MAX_MAILBOX_LENGTH)
+    .optional()
+    .meta({ description: 'Only the contact with this email (any case): a list of zero or one.' }),
+});
+
+// ---- lists ----
+
+export const createListSchema = z.object({ name, description: description.nullish() }).strict();
+export const updateListSchema = z
+  .object({ name: name.optional(), description: description.nullish() })
+  .strict()
+  .optional();
+export type CreateListInput = z.output<typeof createListSchema>;
+export type UpdateListInput = NonNullable<z.output<typeof updateListSchema>>;
+
+export const listSchema = z
+  .object({
+    object: z.literal('contact_list'),
+    id: z.string().meta({ example: 'lst_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    name: z.string(),
+    description: z.string().nullable(),
+    contact_count: z.number().int(),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'ContactList', description: 'A named set of contacts.' });
+export type ListJson = z.input<typeof listSchema>;
+
+// ---- segments ----
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const conditionSchema = z
+  .object({
+    field: z
+      .string()
+      .max(80)
+      .meta({ description: `${FIXED_FIELDS.join(', ')} or properties.<name>` }),
+    op: z
+      .string()
+      .max(20)
+      .meta({ enum: [...FILTER_OPS] }),
+    value: z.union([scalar, z.array(scalar)]).optional(),
+  })
+  .strict()
+  .superRefine((condition, context) => {
+    const problem = conditionProblem(condition);
+    if (problem) context.addIssue({ code: 'custom', path: [problem.part], message: problem.message });
+  });
+
+const filterSchema = z
+  .object({
+    match: z.enum(MATCH_MODES, { error: 'must be all or any' }).default('all'),
+    // The count is checked before any condition is read: 10,000 conditions are one 400, at once.
+    conditions: z
+      .array(z.unknown())
+      .min(1, 'must hold at least one condition')
+      .max(MAX_CONDITIONS, `must hold at most ${MAX_CONDITIONS} conditions`)
+      .pipe(z.array(conditionSchema)),
+  })
+  .strict()
+  .meta({
+    id: 'SegmentFilter',
+    description:
+      'Contacts match when all (or any) conditions hold. Ops: eq neq contains starts_with exists not_exists gt gte lt lte in_list not_in_list.',
+  });
+
+export const createSegmentSchema = z.object({ name, filter: filterSchema }).strict();
+export const updateSegmentSchema = z
+  .object({ name: name.optional(), filter: filterSchema.optional() })
+  .strict()
+  .optional();
+export type CreateSegmentInput = z.output<typeof createSegmentSchema>;
+export type UpdateSegmentInput = NonNullable<z.output<typeof updateSegmentSchema>>;
+
+export const segmentSchema = z
+  .object({
+    object: z.literal('segment'),
+    id: z.string().meta({ example: 'seg_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    name: z.string(),
+    filter: z.object({
+      match: z.enum(MATCH_MODES),
+      conditions: z.array(
+        z.object({
+          field: z.string(),
+          op: z.enum(FILTER_OPS),
+          value: z.union([scalar, z.array(scalar)]).optional(),
+        }),
+      ),
+    }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  })
+  .meta({ id: 'Segment', description: 'A saved filter over the project’s contacts, evaluated on read.' });
+export type SegmentJson = z.input<typeof segmentSchema>;
+
+/** The stored form of a validated filter (the contract checked op and field together). */
+export function filterOf(input: CreateSegmentInput['filter']): Filter {
+  return input as Filter;
+}
+
+// ---- routes ----
+
+const idParams = (what: string, prefix: string) =>
+  z.object({
+    id: z
+      .string()
+      .max(64)
+      .meta({ description: `The ${what} id, \`${prefix}_…\`.` }),
+  });
+const contactParams = idParams('contact', 'ct');
+const listParams = idParams('list', 'lst');
+const segmentParams = idParams('segment', 'seg');
+const membershipParams = z.object({
+  id: z.string().max(64).meta({ description: 'The list id, `lst_…`.' }),
+  contact_id: z.string().max(64).meta({ description: 'The contact id, `ct_…`.' }),
+});
+const deleted = z.object({ id: z.string(), deleted: z.literal(true) });
+
+export const AUDIENCE_CONTRACTS = {
+  listContacts: defineContract({
+    query: contactsQuery,
+    response: {
+      status: 200,
+      description: 'A page of contacts, newest first (or the one with `email`).',
+      schema: listResponseSchema(contactSchema),
+    },
+  }),
+  createContact: defineContract({
+    idempotent: true,
+    body: createContactSchema,
+    response: { status: 201, description: 'The contact.', schema: contactSchema },
+    errors: ['already_exists'],
+  }),
+  getContact: defineContract({
+    params: contactParams,
+    response: { status: 200, description: 'The contact.', schema: contactSchema },
+    errors: ['not_found'],
+  }),
+  updateContact: defineContract({
+    params: contactParams,
+    body: updateContactSchema,
+    response: { status: 200, description: 'The contact as changed.', schema: contactSchema },
+    errors: ['not_found', 'already_exists'],
+  }),
+  deleteContact: defineContract({
+    params: contactParams,
+    response: {
+      status: 200,
+      description: 'The contact is deleted, with its list memberships.',
+      schema: deleted,
+    },
+    errors: ['not_found'],
+  }),
+  listLists: defineContract({
+    query: listQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of lists, newest first.',
+      schema: listResponseSchema(listSchema),
+    },
+  }),
+  createList: defineContract({
+    idempotent: true,
+    body: createListSchema,
+    response: { status: 201, description: 'The list.', schema: listSchema },
+  }),
+  getList: defineContract({
+    params: listParams,
+    response: { status: 200, description: 'The list.', schema: listSchema },
+    errors: ['not_found'],
+  }),
+  updateList: defineContract({
+    params: listParams,
+    body: updateListSchema,
+    response: { status: 200, description: 'The list as changed.', schema: listSchema },
+    errors: ['not_found'],
+  }),
+  deleteList: defineContract({
+    params: listParams,
+    response: {
+      status: 200,
+      description: 'The list is deleted and its contacts are no longer in it.',
+      schema: deleted,
+    },
+    errors: ['not_found', 'upstream_unavailable'],
+  }),
+  listListContacts: defineContract({
+    params: listParams,
+    query: listQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of the list’s contacts, newest contact first.',
+      schema: listResponseSchema(contactSchema),
+    },
+    errors: ['not_found'],
+  }),
+  addListContact: defineContract({
+    params: membershipParams,
+    response: { status: 200, description: 'The contact, now in the list.', schema: contactSchema },
+    errors: ['not_found'],
+  }),
+  removeListContact: defineContract({
+    params: membershipParams,
+    response: {
+      status: 200,
+      description: 'The contact (its id) is no longer in the list.',
+      schema: deleted,
+    },
+    errors: ['not_found'],
+  }),
+  listSegments: defineContract({
+    query: listQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of segments, newest first.',
+      schema: listResponseSchema(segmentSchema),
+    },
+  }),
+  createSegment: defineContract({
+    idempotent: true,
+    body: createSegmentSchema,
+    response: { status: 201, description: 'The segment.', schema: segmentSchema },
+  }),
+  getSegment: defineContract({
+    params: segmentParams,
+    response: { status: 200, description: 'The segment.', schema: segmentSchema },
+    errors: ['not_found'],
+  }),
+  updateSegment: defineContract({
+    params: segmentParams,
+    body: updateSegmentSchema,
+    response: { status: 200, description: 'The segment as changed.', schema: segmentSchema },
+    errors: ['not_found'],
+  }),
+  deleteSegment: defineContract({
+    params: segmentParams,
+    response: { status: 200, description: 'The segment is deleted.', schema: deleted },
+    errors: ['not_found'],
+  }),
+  listSegmentContacts: defineContract({
+    params: segmentParams,
+    query: listQuerySchema,
+    response: {
+      status: 200,
+      description:
+        'The contacts the segment matches now, newest first. A page may hold fewer than `limit` (even none) while `has_more` is true: each request examines a bounded number of contacts; follow `next_cursor`.',
+      schema: listResponseSchema(contactSchema),
+    },
+    errors: ['not_found'],
+  }),
+} satisfies ServiceContracts<'audience'>;

@@ -1,0 +1,16 @@
+/** The audience service: contacts, lists and segments. */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { requireEnv } from '../core/env.js';
+import { createServiceHandler } from '../core/http.js';
+import { audienceRoutes } from './routes.js';
+
+const logger = new Logger({ serviceName: 'scopegate-audience' });
+const documents = createDocumentClient(createDynamoClient());
+
+export const handler = createServiceHandler(
+  'audience',
+  audienceRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
+  logger,
+);
