@@ -19,8 +19,9 @@ export interface FlushRetryPolicy {
 }
 
 /**
- * One flush answers within 4 s (FLUSH_CALL_BOUNDS); six attempts with waits of at most 0.2, 0.4, 0.8,
- * 1.6 and 3.2 s fit the 20 s deadline, well inside the function's 30 s timeout.
+ * One flush answers within 4 s (FLUSH_CALL_BOUNDS); waits of at most 0.2, 0.4, 0.8, 1.6 and 3.2 s
+ * between six attempts. No attempt starts after 20 s, so the last one ends by 24 s, inside the
+ * function's 30 s timeout.
  */
 export const FLUSH_RETRY_POLICY: FlushRetryPolicy = {
   maxAttempts: 6,
