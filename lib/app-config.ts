@@ -14,12 +14,14 @@ export class AppConfigError extends Error {
 export interface AppConfig {
   readonly stackName: string;
   readonly authorizerCacheTtl: Duration;
+  readonly authorizerCacheFlush: boolean;
   readonly manageApiGatewayCloudWatchRole: boolean;
 }
 
 /**
  * `stackName`: context `stackName`, else SCOPEGATE_STACK_NAME, else `Scopegate`.
  * `authorizerCacheTtl`: context `authorizerCacheTtlSeconds`, else 0.
+ * `authorizerCacheFlush`: context `authorizerCacheFlush` (`true`/`false`), else false; true needs a TTL above 0.
  * `manageApiGatewayCloudWatchRole`: context `apiGatewayCloudWatchRole` (`true`/`false`), else true.
  */
 export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -29,9 +31,21 @@ export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env):
       `Context stackName (or SCOPEGATE_STACK_NAME) must start with a letter and hold only letters, digits and hyphens, got ${JSON.stringify(stackName)}`,
     );
   }
+  const ttlSeconds = cacheTtlSeconds(node.tryGetContext('authorizerCacheTtlSeconds'));
+  const cacheFlush = booleanContext(
+    node.tryGetContext('authorizerCacheFlush'),
+    'authorizerCacheFlush',
+    false,
+  );
+  if (cacheFlush && ttlSeconds === 0) {
+    throw new AppConfigError(
+      'Context authorizerCacheFlush=true needs authorizerCacheTtlSeconds above 0 (with no cache there is nothing to flush)',
+    );
+  }
   return {
     stackName,
-    authorizerCacheTtl: Duration.seconds(cacheTtlSeconds(node.tryGetContext('authorizerCacheTtlSeconds'))),
+    authorizerCacheTtl: Duration.seconds(ttlSeconds),
+    authorizerCacheFlush: cacheFlush,
     manageApiGatewayCloudWatchRole: booleanContext(
       node.tryGetContext('apiGatewayCloudWatchRole'),
       'apiGatewayCloudWatchRole',

@@ -28,5 +28,7 @@ export const LAMBDA_ENTRIES = {
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/deliveries/fan-out-handler.ts',
   events: 'lambdas/events/handler.ts',
+  /** Only in stacks deployed with `authorizerCacheFlush` (lib/authorizer-cache-flush.ts). */
+  cacheFlush: 'lambdas/cache-flush/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -26,6 +26,12 @@ export interface KeyStoreProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * A KEYS_ONLY stream on ApiKeys, for the authorizer cache flush (any change to a key is news).
+   * Turning it on or off later is an in-place update of the table: no replacement, no data lost.
+   * @default false
+   */
+  readonly apiKeysStream?: boolean;
 }
 
 export class KeyStore extends Construct {
@@ -44,7 +50,9 @@ export class KeyStore extends Construct {
     const tables = Object.fromEntries(
       (Object.entries(DEFINITIONS) as [TableId, TableDefinition][]).map(([tableId, definition]) => [
         tableId,
-        createTable(this, tableId, definition, removalPolicy, deletionProtection),
+        createTable(this, tableId, definition, removalPolicy, deletionProtection, {
+          keysOnlyStream: tableId === 'ApiKeys' && props.apiKeysStream === true,
+        }),
       ]),
     ) as Record<TableId, dynamodb.Table>;
     this.apiKeys = tables.ApiKeys;
@@ -61,12 +69,18 @@ function createTable(
   definition: TableDefinition,
   removalPolicy: RemovalPolicy,
   deletionProtection: boolean,
+  options: { keysOnlyStream: boolean },
 ): dynamodb.Table {
   const table = new dynamodb.Table(scope, id, {
     partitionKey: stringKey(definition.partitionKey),
     sortKey: definition.sortKey === undefined ? undefined : stringKey(definition.sortKey),
     timeToLiveAttribute: definition.timeToLiveAttribute,
-    stream: definition.streamNewImages === true ? dynamodb.StreamViewType.NEW_IMAGE : undefined,
+    stream:
+      definition.streamNewImages === true
+        ? dynamodb.StreamViewType.NEW_IMAGE
+        : options.keysOnlyStream
+          ? dynamodb.StreamViewType.KEYS_ONLY
+          : undefined,
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     // At rest with the AWS managed key: visible in CloudTrail, and no key policy for the Lambdas to need.

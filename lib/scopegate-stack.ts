@@ -6,6 +6,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cd
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
+import { AuthorizerCacheFlush } from './authorizer-cache-flush.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
 import { Services } from './services.js';
@@ -20,6 +21,12 @@ export interface ScopegateStackProps extends StackProps {
    * @default Duration.seconds(0) - off: permission changes take effect on the next request
    */
   readonly authorizerCacheTtl?: Duration;
+  /**
+   * Flush the stage's authorizer cache whenever an ApiKeys item changes (a KEYS_ONLY stream and a
+   * small Lambda), so a revocation takes seconds rather than the TTL. Needs a cache TTL above 0.
+   * @default false
+   */
+  readonly authorizerCacheFlush?: boolean;
   /** @default 100 requests per second */
   readonly throttlingRateLimit?: number;
   /** @default 200 requests */
@@ -41,14 +48,22 @@ export class ScopegateStack extends Stack {
   public readonly webhookDeliveries: WebhookDeliveries;
   public readonly sesEvents: SesEvents;
   public readonly api: Api;
+  /** Present only with `authorizerCacheFlush`. */
+  public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
     const { logRetention } = props;
-    this.keyStore = new KeyStore(this, 'KeyStore');
+    const cacheTtl = props.authorizerCacheTtl ?? Duration.seconds(0);
+    if (props.authorizerCacheFlush === true && cacheTtl.toSeconds({ integral: false }) <= 0) {
+      throw new Error(
+        'authorizerCacheFlush needs an authorizerCacheTtl above 0: with no cache there is nothing to flush',
+      );
+    }
+    this.keyStore = new KeyStore(this, 'KeyStore', { apiKeysStream: props.authorizerCacheFlush === true });
     this.keyAuthorizer = new KeyAuthorizer(this, 'KeyAuthorizer', {
       apiKeysTable: this.keyStore.apiKeys,
-      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(0),
+      resultsCacheTtl: cacheTtl,
       logRetention,
     });
     this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
@@ -76,6 +91,17 @@ export class ScopegateStack extends Stack {
       accessLogRetention: logRetention,
       manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
     });
+
+    this.authorizerCacheFlush =
+      props.authorizerCacheFlush === true
+        ? new AuthorizerCacheFlush(this, 'AuthorizerCacheFlush', {
+            apiKeysTable: this.keyStore.apiKeys,
+            restApiId: this.api.restApi.restApiId,
+            stageName: this.api.restApi.deploymentStage.stageName,
+            cacheTtlSeconds: this.keyAuthorizer.resultsCacheTtlSeconds,
+            logRetention,
+          })
+        : undefined;
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {

@@ -36,6 +36,8 @@ export interface LocalHandlerDependencies {
   readonly environment: KeyEnvironment;
   readonly log: AuthorizerLog;
   readonly now?: () => Date;
+  /** With the authorizer cache on, an Allow policy covers every route the key may call. */
+  readonly coverAllRoutes?: boolean;
 }
 
 export function localHandlers(
@@ -50,6 +52,7 @@ export function localHandlers(
       getKeyItem: keyItemReader(authorizerKeyStoreClient(deps.dynamo), deps.tables.apiKeys),
       log: deps.log,
       now,
+      coverAllRoutes: deps.coverAllRoutes ?? false,
     }),
     services: {
       sending: createServiceHandler(

@@ -13,6 +13,7 @@ import { LOCAL, localPort } from './config.js';
 import { openApiJson } from '../docs/openapi.js';
 import { buildDashboard } from '../dashboard/build.js';
 import { accessLogLine } from './access-log.js';
+import { startLocalAuthorizerCache } from './authorizer-cache.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 import { consoleLog, localHandlers } from './handlers.js';
 import {
@@ -44,6 +45,10 @@ export interface LocalStackOptions {
   readonly verbose: boolean;
   /** No line per request (SCOPEGATE_QUIET=1). */
   readonly quiet: boolean;
+  /** SCOPEGATE_AUTHORIZER_CACHE_TTL_SECONDS: 0 (off, the deployed default) to 3600. */
+  readonly authorizerCacheTtlSeconds: number;
+  /** SCOPEGATE_AUTHORIZER_CACHE_FLUSH=1: flush that cache on any ApiKeys change, as `authorizerCacheFlush` does. */
+  readonly authorizerCacheFlush: boolean;
 }
 
 export interface LocalStack {
@@ -68,6 +73,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     dataDir: resolve(env.SCOPEGATE_DATA_DIR || LOCAL.dataDir),
     verbose: env.SCOPEGATE_VERBOSE === '1',
     quiet: env.SCOPEGATE_QUIET === '1',
+    ...localAuthorizerCacheSettings(env),
   };
 }
 
@@ -103,15 +109,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const firstKey = await seed(documents);
     await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
+    const handlers = localHandlers({
+      dynamo: dynamo.client,
+      ses: sesClient(ses.endpoint),
+      tables: LOCAL.tables,
+      environment: LOCAL.keyEnvironment,
+      log: consoleLog({ verbose: options.verbose }),
+      coverAllRoutes: options.authorizerCacheTtlSeconds > 0,
+    });
+    // API Gateway's authorizer cache (off unless a TTL is set) and, if asked, its flush on key changes.
+    const authorizerCache = await startLocalAuthorizerCache(handlers.authorizer, {
+      ttlSeconds: options.authorizerCacheTtlSeconds,
+      ...(options.authorizerCacheFlush
+        ? {
+            flushOnKeyChange: {
+              dynamo: dynamo.client,
+              endpoint: dynamo.endpoint,
+              apiKeysTable: LOCAL.tables.apiKeys,
+              onError: (error: unknown) =>
+                console.error(`error reading the ApiKeys stream (cache flushed): ${String(error)}`),
+            },
+          }
+        : {}),
+    });
+    started.push(authorizerCache);
     const gateway: RunningGateway = await startGateway(
       {
-        ...localHandlers({
-          dynamo: dynamo.client,
-          ses: sesClient(ses.endpoint),
-          tables: LOCAL.tables,
-          environment: LOCAL.keyEnvironment,
-          log: consoleLog({ verbose: options.verbose }),
-        }),
+        ...handlers,
+        authorizer: authorizerCache.authorizer,
         onError: (message, error) =>
           console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
         ...(options.quiet ? {} : { onRequest: (entry) => console.log(accessLogLine(entry)) }),
@@ -181,6 +206,30 @@ export async function seed(
     { name: 'local full access', projectId: LOCAL.projectId, permission: 'full_access' },
   );
   return created.key;
+}
+
+/** Read like the CDK app's `authorizerCacheTtlSeconds` and `authorizerCacheFlush` (lib/app-config.ts). */
+export function localAuthorizerCacheSettings(
+  env: NodeJS.ProcessEnv,
+): Pick<LocalStackOptions, 'authorizerCacheTtlSeconds' | 'authorizerCacheFlush'> {
+  const ttlText = env.SCOPEGATE_AUTHORIZER_CACHE_TTL_SECONDS ?? '';
+  const ttl = ttlText.trim() === '' ? 0 : Number(ttlText);
+  if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) {
+    throw new RangeError(
+      `SCOPEGATE_AUTHORIZER_CACHE_TTL_SECONDS must be a whole number from 0 to 3600, got ${JSON.stringify(ttlText)}`,
+    );
+  }
+  const flushText = env.SCOPEGATE_AUTHORIZER_CACHE_FLUSH ?? '';
+  if (!['', '0', '1', 'true', 'false'].includes(flushText)) {
+    throw new RangeError(`SCOPEGATE_AUTHORIZER_CACHE_FLUSH must be 1 or 0, got ${JSON.stringify(flushText)}`);
+  }
+  const flush = flushText === '1' || flushText === 'true';
+  if (flush && ttl === 0) {
+    throw new RangeError(
+      'SCOPEGATE_AUTHORIZER_CACHE_FLUSH=1 needs SCOPEGATE_AUTHORIZER_CACHE_TTL_SECONDS above 0 (with no cache there is nothing to flush)',
+    );
+  }
+  return { authorizerCacheTtlSeconds: ttl, authorizerCacheFlush: flush };
 }
 
 function assertPortFree(host: string, port: number, what: string): Promise<void> {
