@@ -11,6 +11,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { eventItem } from '../core/events.js';
 import type { MessageStatus } from '../core/message-status.js';
 import { projectPartition } from '../core/tables.js';
@@ -60,13 +61,19 @@ export const providerMessagePartition = (channel: MessageChannel, providerMessag
 export const PROVIDER_MESSAGE_SORT_KEY = 'MSGID';
 
 export async function putMessage(store: MessageStore, record: MessageRecord): Promise<void> {
-  await store.documents.send(
-    new PutCommand({
-      TableName: store.dataTable,
-      Item: { ...messageKey(record.channel, record.projectId, record.id), ...record },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  try {
+    await store.documents.send(
+      new PutCommand({
+        TableName: store.dataTable,
+        Item: { ...messageKey(record.channel, record.projectId, record.id), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    // Ids carry 83 random bits, so the item can only exist because the SDK's retry of a put that
+    // timed out found this very put done: the record is there, as wanted.
+    if (!isConditionalCheckFailure(error)) throw error;
+  }
 }
 
 /**
