@@ -34,9 +34,7 @@ export const handler = createServiceHandler(
       smsOriginationIdentities.length > 0
         ? {
             originationIdentities: smsOriginationIdentities,
-            send: smsSender(createSmsClient(), {
-              configurationSetName: process.env.SMS_CONFIGURATION_SET || undefined,
-            }),
+            send: smsSender(createSmsClient()),
           }
         : undefined,
     whatsapp:
