@@ -164,6 +164,19 @@ export function readWhatsappEvent(detail: unknown): ReadMessageEvent {
   };
 }
 
+/**
+ * How long after a provider event its message may still be missing from the index: the send writes
+ * the index right after the provider accepts the message, so only an event that beats that
+ * bookkeeping by seconds finds nothing. The account's default bus also carries the events of
+ * messages other applications sent; one of those is dropped once it is older than this, instead of
+ * being retried into the dead-letter queue.
+ */
+export const INDEX_GRACE_MS = 5 * 60 * 1000;
+
+export function mayStillBeIndexed(occurredAt: string, now: Date): boolean {
+  return now.getTime() - Date.parse(occurredAt) <= INDEX_GRACE_MS;
+}
+
 function isoFromMillis(millis: number): string | undefined {
   if (!Number.isFinite(millis) || millis <= 0) return undefined;
   const date = new Date(millis);

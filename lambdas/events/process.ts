@@ -4,7 +4,12 @@
  */
 import { type EmailEventsStore, findEmailBySesMessage, recordEmailEvent } from './email-events-store.js';
 import { findMessageByProviderId, recordMessageEvent } from './message-events-store.js';
-import { readMessagingEvent, SMS_EVENT_SOURCE, WHATSAPP_EVENT_SOURCE } from './messaging-event.js';
+import {
+  mayStillBeIndexed,
+  readMessagingEvent,
+  SMS_EVENT_SOURCE,
+  WHATSAPP_EVENT_SOURCE,
+} from './messaging-event.js';
 import { readSesEvent, sesEventOfMessage } from './ses-event.js';
 
 export interface EventsDependencies extends EmailEventsStore {
@@ -44,7 +49,8 @@ export async function processMessagingEvent(
   const read = readMessagingEvent(envelope);
   if (read.kind !== 'event') return read.kind;
   const message = await findMessageByProviderId(deps, read.event.channel, read.event.providerMessageId);
-  if (!message) return 'unknown_message';
+  // Not indexed: a send still being recorded (retry), or, once old enough, not a message of ours.
+  if (!message) return mayStillBeIndexed(read.event.occurredAt, deps.now()) ? 'unknown_message' : 'ignored';
   const { recorded } = await recordMessageEvent(deps, message, read.event, deps.now());
   return recorded ? 'recorded' : 'duplicate';
 }

@@ -239,6 +239,13 @@ describe('message records and provider events', () => {
     );
   });
 
+  it("drops an unknown provider id's event once it is older than the grace period: another application's message", async () => {
+    const tenMinutesAgo = Math.floor(now.getTime() / 1000) - 600;
+    expect(await processQueueMessage(deps(), whatsappEvent('someone-elses', 'read', tenMinutesAgo))).toBe(
+      'ignored',
+    );
+  });
+
   it('never finds an SMS by a WhatsApp provider id: the index is per channel', async () => {
     const { providerId } = await sentMessage('sms');
     expect(await processQueueMessage(deps(), whatsappEvent(providerId, 'read', 1_800_000_000))).toBe(

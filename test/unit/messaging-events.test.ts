@@ -6,6 +6,8 @@ import {
   messageStatusesBefore,
 } from '../../lambdas/core/message-status.js';
 import {
+  INDEX_GRACE_MS,
+  mayStillBeIndexed,
   readMessagingEvent,
   readSmsEvent,
   readWhatsappEvent,
@@ -173,6 +175,18 @@ describe('readMessagingEvent', () => {
       'invalid',
     );
     expect(readMessagingEvent(null).kind).toBe('invalid');
+  });
+});
+
+describe('mayStillBeIndexed', () => {
+  it.each([
+    [0, true],
+    [-60_000, true],
+    [INDEX_GRACE_MS, true],
+    [INDEX_GRACE_MS + 1, false],
+    [72 * 3600_000, false],
+  ])('an event %d ms before now: %s', (age, expected) => {
+    expect(mayStillBeIndexed(new Date(at.getTime() - age).toISOString(), at)).toBe(expected);
   });
 });
 
