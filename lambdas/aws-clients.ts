@@ -4,12 +4,20 @@
  * authorizer has its own SDK-free client (lambdas/authorizer/get-item-client.ts) with the same bounds.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+import { SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, SES_BOUNDS } from './call-bounds.js';
+import {
+  type CallBounds,
+  DeadlineExceededError,
+  DYNAMODB_BOUNDS,
+  MESSAGING_BOUNDS,
+  SES_BOUNDS,
+} from './call-bounds.js';
 
-export { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, SES_BOUNDS };
+export { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, MESSAGING_BOUNDS, SES_BOUNDS };
 
 /**
  * SQS, for the delivery pipeline (off the request path): a send is cheap to repeat, since a job
@@ -48,6 +56,20 @@ export function createSesClient(overrides: ClientOverrides = {}): SESv2Client {
 export function createSqsClient(overrides: ClientOverrides = {}): SQSClient {
   const client = new SQSClient({ ...overrides, ...clientBounds(SQS_BOUNDS) });
   client.middlewareStack.add(deadlineMiddleware(SQS_BOUNDS.deadlineMs), DEADLINE_STEP);
+  return client;
+}
+
+/** End User Messaging SMS (SendTextMessage). */
+export function createSmsClient(overrides: ClientOverrides = {}): PinpointSMSVoiceV2Client {
+  const client = new PinpointSMSVoiceV2Client({ ...overrides, ...clientBounds(MESSAGING_BOUNDS) });
+  client.middlewareStack.add(deadlineMiddleware(MESSAGING_BOUNDS.deadlineMs), DEADLINE_STEP);
+  return client;
+}
+
+/** End User Messaging Social (SendWhatsAppMessage). */
+export function createSocialMessagingClient(overrides: ClientOverrides = {}): SocialMessagingClient {
+  const client = new SocialMessagingClient({ ...overrides, ...clientBounds(MESSAGING_BOUNDS) });
+  client.middlewareStack.add(deadlineMiddleware(MESSAGING_BOUNDS.deadlineMs), DEADLINE_STEP);
   return client;
 }
 

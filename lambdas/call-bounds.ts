@@ -40,6 +40,13 @@ export const SES_BOUNDS: CallBounds = {
   deadlineMs: 4000,
 };
 
+/**
+ * End User Messaging SMS SendTextMessage and Social SendWhatsAppMessage: as for SES, one attempt,
+ * since a send that timed out may have been accepted and a retry would send the message twice; the
+ * client retries with its Idempotency-Key.
+ */
+export const MESSAGING_BOUNDS: CallBounds = SES_BOUNDS;
+
 /** The error a call gets when its deadline passes; named like the SDK's own timeouts. */
 export class DeadlineExceededError extends Error {
   constructor(deadlineMs: number) {

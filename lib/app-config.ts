@@ -4,6 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { settingList } from '../lambdas/sending/messaging-channels.js';
 import { MAX_AUTHORIZER_CACHE_TTL_SECONDS } from './authorizer.js';
 
 /** A context or environment setting the user got wrong: worth one line, not a stack trace. */
@@ -13,6 +14,10 @@ export class AppConfigError extends Error {
 
 export interface AppConfig {
   readonly stackName: string;
+  /** Context `smsOriginationIdentity` (comma-separated); absent: SMS answers 503 channel_not_configured. */
+  readonly smsOriginationIdentities?: readonly string[];
+  /** Context `whatsappPhoneNumberId`; absent: WhatsApp answers 503 channel_not_configured. */
+  readonly whatsappPhoneNumberId?: string;
   readonly authorizerCacheTtl: Duration;
   readonly authorizerCacheFlush: boolean;
   readonly manageApiGatewayCloudWatchRole: boolean;
@@ -51,8 +56,39 @@ export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env):
       'apiGatewayCloudWatchRole',
       true,
     ),
+    ...messagingContext(node),
   };
 }
+
+/**
+ * The SMS and WhatsApp settings (docs/decisions.md, "SMS and WhatsApp"). Absent is fine (the channel
+ * answers 503 until it is set); present but unusable is refused here, naming the setting.
+ */
+function messagingContext(node: Node): Pick<AppConfig, 'smsOriginationIdentities' | 'whatsappPhoneNumberId'> {
+  const sms = node.tryGetContext('smsOriginationIdentity') as unknown;
+  const whatsapp = node.tryGetContext('whatsappPhoneNumberId') as unknown;
+  const config: { smsOriginationIdentities?: string[]; whatsappPhoneNumberId?: string } = {};
+  if (sms !== undefined) {
+    const identities = typeof sms === 'string' ? settingList(sms) : [];
+    if (identities.length === 0 || !identities.every((identity) => IDENTITY.test(identity))) {
+      throw new AppConfigError(
+        `Context smsOriginationIdentity must be one or more comma-separated origination identities (a phone number like +12065550100, a sender id, a pool or phone number id, or an ARN), got ${JSON.stringify(sms)}`,
+      );
+    }
+    config.smsOriginationIdentities = identities;
+  }
+  if (whatsapp !== undefined) {
+    if (typeof whatsapp !== 'string' || !IDENTITY.test(whatsapp)) {
+      throw new AppConfigError(
+        `Context whatsappPhoneNumberId must be an End User Messaging Social phone number id (phone-number-id-…) or its ARN, got ${JSON.stringify(whatsapp)}`,
+      );
+    }
+    config.whatsappPhoneNumberId = whatsapp;
+  }
+  return config;
+}
+
+const IDENTITY = /^[A-Za-z0-9+_:/.-]{1,256}$/;
 
 /** Context values from the command line are strings; from cdk.json they may be numbers. */
 function cacheTtlSeconds(value: unknown): number {

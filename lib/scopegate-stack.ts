@@ -9,12 +9,13 @@ import { Api } from './api.js';
 import { AuthorizerCacheFlush } from './authorizer-cache-flush.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
+import { Messaging, type MessagingSettings } from './messaging.js';
 import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 
-export interface ScopegateStackProps extends StackProps {
+export interface ScopegateStackProps extends StackProps, MessagingSettings {
   /**
    * API Gateway's authorizer result cache. Whatever it is, it is the revocation delay: a revoked key
    * or a removed scope keeps working for up to this long. At most one hour.
@@ -75,6 +76,14 @@ export class ScopegateStack extends Stack {
       configurationSet: this.services.configurationSet,
       dataTable: this.keyStore.data,
       logRetention,
+    });
+    // SMS and WhatsApp on the sending Lambda, each only when its setting is given.
+    new Messaging(this, 'Messaging', {
+      sending: this.services.functions.sending,
+      eventsQueue: this.sesEvents.queue,
+      eventsDeadLetterQueue: this.sesEvents.deadLetterQueue,
+      smsOriginationIdentities: props.smsOriginationIdentities,
+      whatsappPhoneNumberId: props.whatsappPhoneNumberId,
     });
     this.api = new Api(this, 'Api', {
       authorizer: this.keyAuthorizer.authorizer,

@@ -4,6 +4,11 @@ export const LOCAL = {
   apiPort: 3000,
   dynamoPort: 8000,
   sesPort: 8005,
+  /** The SMS and WhatsApp stand-in (local/messaging.ts). */
+  messagingPort: 8006,
+  /** Stand-in settings, as `smsOriginationIdentity` and `whatsappPhoneNumberId` are deployed. */
+  smsOriginationIdentity: '+12065550100',
+  whatsappPhoneNumberId: 'phone-number-id-local',
   dataDir: '.local/dynamodb',
   tables: { apiKeys: 'ApiKeys', data: 'Data' },
   teamId: 'local',

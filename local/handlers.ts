@@ -11,11 +11,19 @@ import { createGetItemClient, type GetItemClient } from '../lambdas/authorizer/g
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler } from '../lambdas/core/http.js';
-import { createDocumentClient } from '../lambdas/aws-clients.js';
+import {
+  createDocumentClient,
+  createSmsClient,
+  createSocialMessagingClient,
+} from '../lambdas/aws-clients.js';
 import { domainsRoutes } from '../lambdas/domains/routes.js';
-import { sendingRoutes } from '../lambdas/sending/routes.js';
+import type { EventsDependencies } from '../lambdas/events/process.js';
+import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
-import { LOCAL_REGION } from './config.js';
+import { smsSender } from '../lambdas/sending/sms-sender.js';
+import { whatsappSender } from '../lambdas/sending/whatsapp-sender.js';
+import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
+import { withLocalSmsEvents, withLocalWhatsappEvents } from './messaging-feed.js';
 import { templatesRoutes } from '../lambdas/templates/routes.js';
 import { webhooksRoutes } from '../lambdas/webhooks/routes.js';
 import { withLocalSesEvents } from './ses-events-feed.js';
@@ -38,6 +46,8 @@ export interface LocalHandlerDependencies {
   readonly now?: () => Date;
   /** With the authorizer cache on, an Allow policy covers every route the key may call. */
   readonly coverAllRoutes?: boolean;
+  /** The SMS and WhatsApp stand-in (local/messaging.ts); absent, both channels are not configured. */
+  readonly messagingEndpoint?: string;
 }
 
 export function localHandlers(
@@ -63,6 +73,7 @@ export function localHandlers(
           now,
           // Every accepted email produces SES's events locally, fed to the deployed events code.
           send: withLocalSesEvents(sesSender(deps.ses), { documents, dataTable, now }, deps.log),
+          ...localMessagingChannels(deps.messagingEndpoint, { documents, dataTable, now }, deps.log),
           log: deps.log,
         }),
         deps.log,
@@ -89,6 +100,29 @@ export function localHandlers(
         deps.log,
       ),
       audience: createServiceHandler('audience', audienceRoutes({ documents, dataTable, now }), deps.log),
+    },
+  };
+}
+
+/**
+ * SMS and WhatsApp through the same SDK clients and senders as deployed, pointed at the stand-in,
+ * with the stand-in's settings; every accepted message produces its delivery events locally.
+ */
+function localMessagingChannels(
+  endpoint: string | undefined,
+  events: EventsDependencies,
+  log: AuthorizerLog,
+): Pick<SendingServiceDependencies, 'sms' | 'whatsapp'> {
+  if (!endpoint) return {};
+  const overrides = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  return {
+    sms: {
+      originationIdentities: [LOCAL.smsOriginationIdentity],
+      send: withLocalSmsEvents(smsSender(createSmsClient(overrides)), events, log),
+    },
+    whatsapp: {
+      phoneNumberId: LOCAL.whatsappPhoneNumberId,
+      send: withLocalWhatsappEvents(whatsappSender(createSocialMessagingClient(overrides)), events, log),
     },
   };
 }

@@ -23,6 +23,7 @@ import {
   startDynamoDbLocal,
   startSesLocal,
 } from './services.js';
+import { startMessagingStandIn } from './messaging.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
 import {
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
   readonly apiPort: number;
   readonly dynamoPort: number;
   readonly sesPort: number;
+  /** The SMS and WhatsApp stand-in (local/messaging.ts). */
+  readonly messagingPort: number;
   /** The in-process SQS emulator holding webhook delivery jobs. */
   readonly sqsPort: number;
   readonly dataDir: string;
@@ -55,6 +58,7 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly dynamoEndpoint: string;
   readonly sesEndpoint: string;
+  readonly messagingEndpoint: string;
   /** The key created on first start; undefined on later starts (it is never stored). */
   readonly firstKey: string | undefined;
   /** Resolves (with its last output) if DynamoDB Local exits while the stack is meant to be running. */
@@ -69,6 +73,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     apiPort: port('SCOPEGATE_API_PORT', LOCAL.apiPort),
     dynamoPort: port('SCOPEGATE_DYNAMODB_PORT', LOCAL.dynamoPort),
     sesPort: port('SCOPEGATE_SES_PORT', LOCAL.sesPort),
+    messagingPort: port('SCOPEGATE_MESSAGING_PORT', LOCAL.messagingPort),
     sqsPort: port('SCOPEGATE_SQS_PORT', LOCAL_SQS_PORT),
     dataDir: resolve(env.SCOPEGATE_DATA_DIR || LOCAL.dataDir),
     verbose: env.SCOPEGATE_VERBOSE === '1',
@@ -82,6 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ['the API', options.apiPort],
     ['DynamoDB Local', options.dynamoPort],
     ['the local SES', options.sesPort],
+    ['the local SMS and WhatsApp stand-in', options.messagingPort],
     ['the local SQS', options.sqsPort],
   ] as const) {
     await assertPortFree(options.host, port, what);
@@ -103,6 +109,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       identitiesFile: join(options.dataDir, 'ses-identities.json'),
     });
     started.push(ses);
+    const messaging = await startMessagingStandIn({ host: options.host, port: options.messagingPort });
+    started.push(messaging);
     await ensureTables(dynamo.client, LOCAL.tables);
     const documents = DynamoDBDocumentClient.from(dynamo.client, {
       marshallOptions: { removeUndefinedValues: true },
@@ -116,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       environment: LOCAL.keyEnvironment,
       log: consoleLog({ verbose: options.verbose }),
       coverAllRoutes: options.authorizerCacheTtlSeconds > 0,
+      messagingEndpoint: messaging.endpoint,
     });
     // API Gateway's authorizer cache (off unless a TTL is set) and, if asked, its flush on key changes.
     const authorizerCache = await startLocalAuthorizerCache(handlers.authorizer, {
@@ -173,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiUrl: gateway.url,
       dynamoEndpoint: dynamo.endpoint,
       sesEndpoint: ses.endpoint,
+      messagingEndpoint: messaging.endpoint,
       firstKey,
       dynamoDied,
       stop: stopAll,

@@ -3,6 +3,7 @@ export function welcomeText(stack: {
   apiUrl: string;
   dynamoEndpoint: string;
   sesEndpoint: string;
+  messagingEndpoint: string;
   dataDir: string;
   firstKey: string | undefined;
 }): string {
@@ -13,6 +14,8 @@ export function welcomeText(stack: {
     `  DynamoDB   ${stack.dynamoEndpoint}   (data in ${stack.dataDir})`,
     `  SES        ${stack.sesEndpoint}   (open it in a browser: every email sent since this start shows up there;`,
     `             scripts read ${stack.sesEndpoint}/store)`,
+    `  SMS/WA     ${stack.messagingEndpoint}   (every SMS and WhatsApp message; JSON at ${stack.messagingEndpoint}/store;`,
+    '             numbers ending in 0000 fail)',
     `  OpenAPI    ${stack.apiUrl}/openapi.json   (no key needed)`,
     `  Dashboard  ${stack.apiUrl}/dashboard/   (paste the key below)`,
     '',

@@ -26,7 +26,9 @@ export const ERROR_CODES = [
   'email_rejected',
   'domain_not_verified',
   'missing_variable',
+  'message_rejected',
   'upstream_unavailable',
+  'channel_not_configured',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -55,6 +57,7 @@ export function statusOf(code: ErrorCode): number {
     case 'email_rejected':
     case 'domain_not_verified':
     case 'missing_variable':
+    case 'message_rejected':
       return 422;
     case 'rate_limited':
       return 429;
@@ -62,6 +65,7 @@ export function statusOf(code: ErrorCode): number {
       return 500;
     case 'authorizer_unavailable':
     case 'upstream_unavailable':
+    case 'channel_not_configured':
       return 503;
   }
 }
@@ -85,7 +89,9 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   email_rejected: 'The email was rejected by the sending service.',
   domain_not_verified: 'The from address is not on a verified domain of this project.',
   missing_variable: 'The template uses a variable that was not given and has no fallback.',
+  message_rejected: 'The message was rejected by the messaging service.',
   upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
+  channel_not_configured: 'This channel is not configured on this deployment.',
   internal_error: 'Internal server error.',
 };
 

@@ -80,6 +80,22 @@ export const ROUTES = [
     summary: "List an email's SES events, oldest first",
   },
   {
+    id: 'sendSms',
+    method: 'POST',
+    path: '/v1/sms',
+    scope: 'sms:send',
+    service: 'sending',
+    summary: 'Send an SMS',
+  },
+  {
+    id: 'sendWhatsapp',
+    method: 'POST',
+    path: '/v1/whatsapp',
+    scope: 'whatsapp:send',
+    service: 'sending',
+    summary: 'Send a WhatsApp text or template message',
+  },
+  {
     id: 'listProjects',
     method: 'GET',
     path: '/v1/projects',

@@ -3,7 +3,14 @@
  * consumer and the local stack.
  */
 import { type EmailEventsStore, findEmailBySesMessage, recordEmailEvent } from './email-events-store.js';
-import { readSesEvent } from './ses-event.js';
+import { findMessageByProviderId, recordMessageEvent } from './message-events-store.js';
+import {
+  mayStillBeIndexed,
+  readMessagingEvent,
+  SMS_EVENT_SOURCE,
+  WHATSAPP_EVENT_SOURCE,
+} from './messaging-event.js';
+import { readSesEvent, sesEventOfMessage } from './ses-event.js';
 
 export interface EventsDependencies extends EmailEventsStore {
   readonly now: () => Date;
@@ -29,4 +36,39 @@ export async function processSesEvent(deps: EventsDependencies, json: unknown): 
   if (!email) return 'unknown_message';
   const { recorded } = await recordEmailEvent(deps, email, read.event, deps.now());
   return recorded ? 'recorded' : 'duplicate';
+}
+
+/**
+ * One End User Messaging event (SMS or WhatsApp, EventBridge's envelope) into its message's history:
+ * the same code for the deployed queue consumer and the local stack.
+ */
+export async function processMessagingEvent(
+  deps: EventsDependencies,
+  envelope: unknown,
+): Promise<ProcessOutcome> {
+  const read = readMessagingEvent(envelope);
+  if (read.kind !== 'event') return read.kind;
+  const message = await findMessageByProviderId(deps, read.event.channel, read.event.providerMessageId);
+  // Not indexed: a send still being recorded (retry), or, once old enough, not a message of ours.
+  if (!message) return mayStillBeIndexed(read.event.occurredAt, deps.now()) ? 'unknown_message' : 'ignored';
+  const { recorded } = await recordMessageEvent(deps, message, read.event, deps.now());
+  return recorded ? 'recorded' : 'duplicate';
+}
+
+/** One message of the events queue: an End User Messaging event by its source, else an SES event. */
+export async function processQueueMessage(deps: EventsDependencies, body: string): Promise<ProcessOutcome> {
+  const json = parseJson(body);
+  const source =
+    typeof json === 'object' && json !== null ? (json as { source?: unknown }).source : undefined;
+  if (source === SMS_EVENT_SOURCE || source === WHATSAPP_EVENT_SOURCE)
+    return processMessagingEvent(deps, json);
+  return processSesEvent(deps, sesEventOfMessage(body));
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
 }

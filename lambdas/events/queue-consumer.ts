@@ -1,12 +1,12 @@
 /**
- * The SQS consumer of SES events: each message is processed on its own and only the ones that may
- * succeed later are handed back (SQS partial batch responses), so one bad message never makes its
- * batch's good ones run again, and one that keeps failing ends in the dead-letter queue.
+ * The SQS consumer of SES events and End User Messaging (SMS, WhatsApp) events: each message is
+ * processed on its own and only the ones that may succeed later are handed back (SQS partial batch
+ * responses), so one bad message never makes its batch's good ones run again, and one that keeps
+ * failing ends in the dead-letter queue.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describeError } from '../core/errors.js';
-import { type EventsDependencies, processSesEvent } from './process.js';
-import { sesEventOfMessage } from './ses-event.js';
+import { type EventsDependencies, processQueueMessage } from './process.js';
 
 export interface ConsumerLog {
   info(message: string, ...extra: Record<string, unknown>[]): void;
@@ -20,7 +20,7 @@ export function sesEventsConsumer(deps: EventsDependencies, log: ConsumerLog) {
     for (const record of event.Records) {
       const messageId = record.messageId;
       try {
-        const outcome = await processSesEvent(deps, sesEventOfMessage(record.body));
+        const outcome = await processQueueMessage(deps, record.body);
         if (outcome === 'unknown_message') {
           log.warn('SES event for a message id not recorded yet; retried later', { messageId });
           failures.push({ itemIdentifier: messageId });

@@ -6,6 +6,7 @@ import { EMAIL_EVENT_TYPES } from '../events/ses-event.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import type { ServiceContracts } from '../core/http.js';
 import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
+import { sendSmsSchema, sendWhatsappSchema } from './message-schemas.js';
 
 const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 
@@ -67,6 +68,14 @@ const SEND_ERRORS = [
   'upstream_unavailable',
 ] as const;
 
+/** What an SMS or WhatsApp send can answer besides the errors every route can. */
+const MESSAGE_SEND_ERRORS = [
+  'message_rejected',
+  'rate_limited',
+  'upstream_unavailable',
+  'channel_not_configured',
+] as const;
+
 export const SENDING_CONTRACTS = {
   sendEmail: defineContract({
     headers: idempotencyHeadersSchema,
@@ -118,5 +127,27 @@ export const SENDING_CONTRACTS = {
       schema: listResponseSchema(emailEventSchema),
     },
     errors: ['not_found'],
+  }),
+  sendSms: defineContract({
+    body: sendSmsSchema,
+    response: {
+      status: 200,
+      description:
+        'Accepted by AWS End User Messaging SMS; the message id. Delivery arrives as sms.* events.',
+      schema: z.object({ id: z.string().meta({ example: 'sms_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+    },
+    errors: MESSAGE_SEND_ERRORS,
+    idempotent: true,
+  }),
+  sendWhatsapp: defineContract({
+    body: sendWhatsappSchema,
+    response: {
+      status: 200,
+      description:
+        'Accepted by AWS End User Messaging Social; the message id. Delivery arrives as whatsapp.* events.',
+      schema: z.object({ id: z.string().meta({ example: 'wa_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+    },
+    errors: MESSAGE_SEND_ERRORS,
+    idempotent: true,
   }),
 } satisfies ServiceContracts<'sending'>;

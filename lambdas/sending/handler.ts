@@ -1,15 +1,27 @@
-/** The sending service: email now; SMS and WhatsApp join in later issues. */
+/** The sending service: emails through SES, SMS and WhatsApp through AWS End User Messaging. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient, createSesClient } from '../aws-clients.js';
+import {
+  createDocumentClient,
+  createDynamoClient,
+  createSesClient,
+  createSmsClient,
+  createSocialMessagingClient,
+} from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler } from '../core/http.js';
+import { settingList, SMS_SETTING, WHATSAPP_SETTING } from './messaging-channels.js';
 import { sendingRoutes } from './routes.js';
 import { sesSender } from './ses-sender.js';
+import { smsSender } from './sms-sender.js';
+import { whatsappSender } from './whatsapp-sender.js';
 
 const logger = new Logger({ serviceName: 'scopegate-sending' });
 const documents = createDocumentClient(createDynamoClient());
 const ses = createSesClient();
+// A channel whose setting is absent gets no client: its route answers 503 channel_not_configured.
+const smsOriginationIdentities = settingList(process.env[SMS_SETTING.env]);
+const whatsappPhoneNumberId = process.env[WHATSAPP_SETTING.env] ?? '';
 
 export const handler = createServiceHandler(
   'sending',
@@ -18,6 +30,17 @@ export const handler = createServiceHandler(
     dataTable: requireEnv('DATA_TABLE'),
     now: () => new Date(),
     send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+    sms:
+      smsOriginationIdentities.length > 0
+        ? {
+            originationIdentities: smsOriginationIdentities,
+            send: smsSender(createSmsClient()),
+          }
+        : undefined,
+    whatsapp:
+      whatsappPhoneNumberId !== ''
+        ? { phoneNumberId: whatsappPhoneNumberId, send: whatsappSender(createSocialMessagingClient()) }
+        : undefined,
     log: logger,
   }),
   logger,

@@ -5,13 +5,22 @@ import { SENDING_CONTRACTS } from './contracts.js';
 import { listEmailEvents } from '../events/email-events-store.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
+import { type MessagingDependencies, sendSms, sendWhatsapp } from './messages.js';
 
-export function sendingRoutes(deps: SendingDependencies): ServiceRoutes<typeof SENDING_CONTRACTS> {
-  return { contracts: SENDING_CONTRACTS, handlers: sendingHandlers(deps) };
+/** Emails, SMS and WhatsApp: one Lambda (docs/architecture.md, "Shape"). */
+export type SendingServiceDependencies = SendingDependencies & MessagingDependencies;
+
+export function sendingRoutes(deps: SendingServiceDependencies): ServiceRoutes<typeof SENDING_CONTRACTS> {
+  // SMS and WhatsApp keys are claimed by the frame; emails claim their own (./idempotency.ts).
+  return { contracts: SENDING_CONTRACTS, handlers: sendingHandlers(deps), idempotency: deps };
 }
 
-function sendingHandlers(deps: SendingDependencies): ServiceRoutes<typeof SENDING_CONTRACTS>['handlers'] {
+function sendingHandlers(
+  deps: SendingServiceDependencies,
+): ServiceRoutes<typeof SENDING_CONTRACTS>['handlers'] {
   return {
+    sendSms: ({ auth, body }) => sendSms(deps, auth, body),
+    sendWhatsapp: ({ auth, body }) => sendWhatsapp(deps, auth, body),
     sendEmail: async ({ auth, body, headers }) => {
       const result = await sendEmail(deps, auth, body, headers['idempotency-key']);
       return { id: result.id };

@@ -14,16 +14,23 @@ import { freePort } from '../support/ports.js';
 const run = promisify(execFile);
 const dataDir = mkdtempSync(join(tmpdir(), 'scopegate-start-'));
 let env: NodeJS.ProcessEnv;
-let ports: { api: number; dynamo: number; ses: number; sqs: number };
+let ports: { api: number; dynamo: number; ses: number; sqs: number; messaging: number };
 
 beforeAll(async () => {
-  ports = { api: await freePort(), dynamo: await freePort(), ses: await freePort(), sqs: await freePort() };
+  ports = {
+    api: await freePort(),
+    dynamo: await freePort(),
+    ses: await freePort(),
+    sqs: await freePort(),
+    messaging: await freePort(),
+  };
   env = {
     ...process.env,
     SCOPEGATE_API_PORT: String(ports.api),
     SCOPEGATE_DYNAMODB_PORT: String(ports.dynamo),
     SCOPEGATE_SES_PORT: String(ports.ses),
     SCOPEGATE_SQS_PORT: String(ports.sqs),
+    SCOPEGATE_MESSAGING_PORT: String(ports.messaging),
     SCOPEGATE_DATA_DIR: dataDir,
   };
 });

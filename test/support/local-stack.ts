@@ -11,6 +11,7 @@ import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
 import type { StaticSite } from '../../lambdas/dashboard/static-site.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
+import { type MessagingStandIn, startMessagingStandIn } from '../../local/messaging.js';
 import { fixtureDomainOf, seedVerifiedDomain } from './domains.js';
 import { testKey } from './keys.js';
 import { createTestAws, type TestAws } from './local-aws.js';
@@ -19,6 +20,8 @@ export interface TestStack {
   readonly url: string;
   readonly aws: TestAws;
   readonly gateway: RunningGateway;
+  /** This stack's own SMS and WhatsApp stand-in (its `/store` holds only this file's messages). */
+  readonly messaging: MessagingStandIn;
   /** Stores a `sk_test_` key in ApiKeys with these item attributes and returns it. */
   putKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; item: Record<string, unknown> }>;
   /** A key of a new project that owns the verified domain `domain`: for tests that need a clean project. */
@@ -44,6 +47,7 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
   // Each fixture project sends from a verified domain of its own (test/support/domains.ts).
   await seedVerifiedDomain(store, TEST_PROJECT, TEST_DOMAIN);
   await seedVerifiedDomain(store, OTHER_PROJECT, OTHER_DOMAIN);
+  const messaging = await startMessagingStandIn({ host: '127.0.0.1', port: 0 });
   const gateway = await startGateway(
     {
       ...localHandlers({
@@ -52,6 +56,7 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
         tables: aws.tables,
         environment: 'test',
         log: silentLog,
+        messagingEndpoint: messaging.endpoint,
       }),
       ...(options.dashboard ? { dashboard: options.dashboard } : {}),
     },
@@ -61,6 +66,7 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
     url: gateway.url,
     aws,
     gateway,
+    messaging,
     putKey: async (item = {}) => {
       const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
       await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
@@ -74,6 +80,9 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
       await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
       return { projectId, key: created.key.key, domain };
     },
-    close: () => gateway.close(),
+    close: async () => {
+      await gateway.close();
+      await messaging.stop();
+    },
   };
 }

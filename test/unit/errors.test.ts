@@ -36,7 +36,9 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   idempotency_in_progress: 409,
   email_rejected: 422,
   missing_variable: 422,
+  message_rejected: 422,
   upstream_unavailable: 503,
+  channel_not_configured: 503,
   internal_error: 500,
 };
 
@@ -44,6 +46,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
 const SERVER_SIDE: readonly ErrorCode[] = [
   'authorizer_unavailable',
   'upstream_unavailable',
+  'channel_not_configured',
   'internal_error',
 ];
 

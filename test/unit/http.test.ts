@@ -30,6 +30,8 @@ const TEST_CONTRACTS = {
   },
   getEmail: { params: z.object({ id: z.string().startsWith('em_') }), response: echoResponse },
   listEmailEvents: { params: z.object({ id: z.string() }), response: echoResponse },
+  sendSms: { body: z.object({ to: z.string() }).strict(), response: echoResponse },
+  sendWhatsapp: { body: z.object({ to: z.string() }).strict(), response: echoResponse },
 } satisfies ServiceContracts<'sending'>;
 
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
@@ -48,6 +50,8 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     listEmails: handler,
     getEmail: handler,
     listEmailEvents: handler,
+    sendSms: handler,
+    sendWhatsapp: handler,
   };
   const log = { error: vi.fn() };
   return { handler: createServiceHandler(SERVICE, { contracts: TEST_CONTRACTS, handlers }, log), calls, log };
