@@ -23,6 +23,7 @@ import {
 } from './services.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
+import { startUsageFeed } from './usage-feed.js';
 import {
   LOCAL_SQS_PORT,
   runPipeline,
@@ -102,6 +103,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const firstKey = await seed(documents);
     await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
+    // Per-key usage from the gateway's access-log records, counted off the request path.
+    const usage = startUsageFeed({
+      store: { documents, dataTable: LOCAL.tables.data, apiKeysTable: LOCAL.tables.apiKeys },
+      onError: (message, error) =>
+        console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    started.push(usage);
     const gateway: RunningGateway = await startGateway(
       {
         ...localHandlers({
@@ -113,7 +121,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
         onError: (message, error) =>
           console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
-        ...(options.quiet ? {} : { onRequest: (entry) => console.log(accessLogLine(entry)) }),
+        onRequest: (entry) => {
+          usage.record(entry);
+          if (!options.quiet) console.log(accessLogLine(entry));
+        },
         openApiJson: openApiJson(),
       },
       { host: options.host, port: options.apiPort },

@@ -231,6 +231,22 @@ export const ROUTES = [
     service: 'webhooks',
     summary: "List a webhook's delivery attempts, newest first",
   },
+  {
+    id: 'getApiKeyUsage',
+    method: 'GET',
+    path: '/v1/api-keys/{id}/usage',
+    permission: 'full_access',
+    service: 'account',
+    summary: "A key's daily allowed and denied requests, by route and error, and its last use",
+  },
+  {
+    id: 'listAuditLog',
+    method: 'GET',
+    path: '/v1/audit-log',
+    permission: 'full_access',
+    service: 'account',
+    summary: "List the project's mutating calls (who, what, from where, answered how), newest first",
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];

@@ -11,14 +11,20 @@ const logger = new Logger({ serviceName: 'scopegate-sending' });
 const documents = createDocumentClient(createDynamoClient());
 const ses = createSesClient();
 
+// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
+const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+
 export const handler = createServiceHandler(
   'sending',
-  sendingRoutes({
-    documents,
-    dataTable: requireEnv('DATA_TABLE'),
-    now: () => new Date(),
-    send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
-    log: logger,
-  }),
+  {
+    ...sendingRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      now: () => new Date(),
+      send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+      log: logger,
+    }),
+    audit,
+  },
   logger,
 );

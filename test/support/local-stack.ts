@@ -10,6 +10,7 @@ import { createTeam } from '../../lambdas/account/teams.js';
 import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
+import { startUsageFeed, type UsageFeed } from '../../local/usage-feed.js';
 import { fixtureDomainOf, seedVerifiedDomain } from './domains.js';
 import { testKey } from './keys.js';
 import { createTestAws, type TestAws } from './local-aws.js';
@@ -18,6 +19,8 @@ export interface TestStack {
   readonly url: string;
   readonly aws: TestAws;
   readonly gateway: RunningGateway;
+  /** The local usage pipeline, flushed only by hand (`usage.flush()`), never on a timer. */
+  readonly usage: UsageFeed;
   /** Stores a `sk_test_` key in ApiKeys with these item attributes and returns it. */
   putKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; item: Record<string, unknown> }>;
   /** A key of a new project that owns the verified domain `domain`: for tests that need a clean project. */
@@ -43,20 +46,28 @@ export async function startTestStack(): Promise<TestStack> {
   // Each fixture project sends from a verified domain of its own (test/support/domains.ts).
   await seedVerifiedDomain(store, TEST_PROJECT, TEST_DOMAIN);
   await seedVerifiedDomain(store, OTHER_PROJECT, OTHER_DOMAIN);
+  const usage = startUsageFeed({
+    store: { documents: aws.documents, dataTable: aws.tables.data, apiKeysTable: aws.tables.apiKeys },
+    intervalMs: 0,
+  });
   const gateway = await startGateway(
-    localHandlers({
-      dynamo: aws.dynamo,
-      ses: aws.ses,
-      tables: aws.tables,
-      environment: 'test',
-      log: silentLog,
-    }),
+    {
+      ...localHandlers({
+        dynamo: aws.dynamo,
+        ses: aws.ses,
+        tables: aws.tables,
+        environment: 'test',
+        log: silentLog,
+      }),
+      onRequest: usage.record,
+    },
     { host: '127.0.0.1', port: 0 },
   );
   return {
     url: gateway.url,
     aws,
     gateway,
+    usage,
     putKey: async (item = {}) => {
       const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
       await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
