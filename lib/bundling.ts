@@ -27,5 +27,6 @@ export const LAMBDA_ENTRIES = {
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/deliveries/fan-out-handler.ts',
   events: 'lambdas/events/handler.ts',
+  usage: 'lambdas/usage/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

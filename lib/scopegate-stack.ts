@@ -12,6 +12,7 @@ import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
+import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps {
   /**
@@ -41,6 +42,7 @@ export class ScopegateStack extends Stack {
   public readonly webhookDeliveries: WebhookDeliveries;
   public readonly sesEvents: SesEvents;
   public readonly api: Api;
+  public readonly usage: Usage;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -51,7 +53,11 @@ export class ScopegateStack extends Stack {
       resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(0),
       logRetention,
     });
-    this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
+    this.services = new Services(this, 'Services', {
+      dataTable: this.keyStore.data,
+      apiKeysTable: this.keyStore.apiKeys,
+      logRetention,
+    });
     this.webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', {
       dataTable: this.keyStore.data,
       logRetention,
@@ -74,6 +80,13 @@ export class ScopegateStack extends Stack {
       throttlingBurstLimit: props.throttlingBurstLimit,
       accessLogRetention: logRetention,
       manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
+    });
+
+    this.usage = new Usage(this, 'Usage', {
+      accessLogGroup: this.api.accessLogGroup,
+      apiKeysTable: this.keyStore.apiKeys,
+      dataTable: this.keyStore.data,
+      logRetention,
     });
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
