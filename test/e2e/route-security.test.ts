@@ -79,6 +79,10 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   rotateWebhookSecret: (stack) => otherProjectsWebhook(stack, '/rotate-secret'),
   testWebhook: (stack) => otherProjectsWebhook(stack, '/test'),
   listWebhookDeliveries: (stack) => otherProjectsWebhook(stack, '/deliveries'),
+  getApiKeyUsage: async (stack) => {
+    const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+    return `/v1/api-keys/${key.keyId}/usage`;
+  },
 };
 
 /** A domain OTHER_PROJECT adds through the API (with its own key): its id. */
