@@ -12,12 +12,9 @@ export const usageDaySchema = z
   .object({
     date: z.string().meta({ format: 'date', example: '2026-11-24', description: 'A UTC day.' }),
     allowed: z.number().int().meta({ description: 'Requests the authorizer let through to the service.' }),
-    denied: z
-      .number()
-      .int()
-      .meta({
-        description: 'Requests API Gateway refused for this key (revoked, expired, IP, scope, rate).',
-      }),
+    denied: z.number().int().meta({
+      description: 'Requests API Gateway refused for this key (revoked, expired, IP, scope, rate).',
+    }),
     by_route: counts.meta({
       description: 'Requests per route, `METHOD /path` as in the route table.',
       example: { 'POST /v1/emails': 41, 'GET /v1/emails/{id}': 3 },
