@@ -30,5 +30,6 @@ export const LAMBDA_ENTRIES = {
   events: 'lambdas/events/handler.ts',
   /** Only in stacks deployed with `authorizerCacheFlush` (lib/authorizer-cache-flush.ts). */
   cacheFlush: 'lambdas/cache-flush/handler.ts',
+  usage: 'lambdas/usage/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -16,6 +16,8 @@ import { ScopegateFunction } from './scopegate-function.js';
 
 export interface ServicesProps {
   readonly dataTable: ITable;
+  /** Read by the account service for a key's project and last use (GET /v1/api-keys/{id}/usage). */
+  readonly apiKeysTable: ITable;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -56,6 +58,11 @@ export class Services extends Construct {
     });
     account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
     account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
+    account.bindTable({ table: props.apiKeysTable, access: 'getItem', envVar: 'API_KEYS_TABLE' });
+    // Audit entries (AUDIT# items in the caller's project partition), written by the service frame.
+    account.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.dataTable.tableArn] }),
+    );
 
     const domains = new ScopegateFunction(this, 'Domains', {
       name: 'domains',

@@ -56,6 +56,9 @@ export function localHandlers(
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   const documents = createDocumentClient(deps.dynamo);
+  // Every mutating call is recorded in the project's audit log, as deployed.
+  const audit = { documents, dataTable, now };
+  const withAudit = <R extends object>(routes: R): R & { audit: typeof audit } => ({ ...routes, audit });
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
@@ -67,39 +70,55 @@ export function localHandlers(
     services: {
       sending: createServiceHandler(
         'sending',
-        sendingRoutes({
-          documents,
-          dataTable,
-          now,
-          // Every accepted email produces SES's events locally, fed to the deployed events code.
-          send: withLocalSesEvents(sesSender(deps.ses), { documents, dataTable, now }, deps.log),
-          ...localMessagingChannels(deps.messagingEndpoint, { documents, dataTable, now }, deps.log),
-          log: deps.log,
-        }),
+        withAudit(
+          sendingRoutes({
+            documents,
+            dataTable,
+            now,
+            // Every accepted email produces SES's events locally, fed to the deployed events code.
+            send: withLocalSesEvents(sesSender(deps.ses), { documents, dataTable, now }, deps.log),
+            ...localMessagingChannels(deps.messagingEndpoint, { documents, dataTable, now }, deps.log),
+            log: deps.log,
+          }),
+        ),
         deps.log,
       ),
-      account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      account: createServiceHandler(
+        'account',
+        withAudit(accountRoutes({ documents, dataTable, apiKeysTable: deps.tables.apiKeys, now })),
+        deps.log,
+      ),
       domains: createServiceHandler(
         'domains',
         // `.invalid` names are accepted here only, so that a failed verification can be tried.
-        domainsRoutes({
-          documents,
-          dataTable,
-          ses: deps.ses,
-          region: LOCAL_REGION,
-          now,
-          allowInvalidTld: true,
-        }),
+        withAudit(
+          domainsRoutes({
+            documents,
+            dataTable,
+            ses: deps.ses,
+            region: LOCAL_REGION,
+            now,
+            allowInvalidTld: true,
+          }),
+        ),
         deps.log,
       ),
-      templates: createServiceHandler('templates', templatesRoutes({ documents, dataTable, now }), deps.log),
+      templates: createServiceHandler(
+        'templates',
+        withAudit(templatesRoutes({ documents, dataTable, now })),
+        deps.log,
+      ),
       webhooks: createServiceHandler(
         'webhooks',
         // The local stack delivers to receivers on this machine: http on loopback is allowed.
-        webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
+        withAudit(webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY })),
         deps.log,
       ),
-      audience: createServiceHandler('audience', audienceRoutes({ documents, dataTable, now }), deps.log),
+      audience: createServiceHandler(
+        'audience',
+        withAudit(audienceRoutes({ documents, dataTable, now })),
+        deps.log,
+      ),
     },
   };
 }

@@ -9,8 +9,19 @@ import { accountRoutes } from './routes.js';
 const logger = new Logger({ serviceName: 'scopegate-account' });
 const documents = createDocumentClient(createDynamoClient());
 
+// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
+const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+
 export const handler = createServiceHandler(
   'account',
-  accountRoutes({ documents, dataTable: requireEnv('DATA_TABLE') }),
+  {
+    ...accountRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      apiKeysTable: requireEnv('API_KEYS_TABLE'),
+      now: () => new Date(),
+    }),
+    audit,
+  },
   logger,
 );

@@ -9,8 +9,11 @@ import { audienceRoutes } from './routes.js';
 const logger = new Logger({ serviceName: 'scopegate-audience' });
 const documents = createDocumentClient(createDynamoClient());
 
+// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
+const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+
 export const handler = createServiceHandler(
   'audience',
-  audienceRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
+  { ...audienceRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }), audit },
   logger,
 );

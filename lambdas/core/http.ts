@@ -4,6 +4,8 @@
  * results and errors to HTTP.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { auditAction, isAudited } from './audit-action.js';
+import { type AuditCall, type AuditStore, auditEntryOf, putAuditEntry, resourceIdOf } from './audit-log.js';
 import type { AuthContext } from './auth-context.js';
 import type { ParsedRequest, ResponseOf, RouteContract } from './contract.js';
 import { ApiError, describeError, toErrorResponse } from './errors.js';
@@ -17,7 +19,7 @@ import {
   type RouteClaim,
 } from './idempotency.js';
 import { readAuthContext, requireAccess } from './read-auth-context.js';
-import { findRoute, type RouteIdOf, type Service } from './routes.js';
+import { findRoute, ROUTES, type RouteIdOf, type Service } from './routes.js';
 import { type RequestPart, validate } from './validation.js';
 
 /** A handler: the request its contract parsed in, a body of its contract's response shape out. */
@@ -38,6 +40,8 @@ export interface ServiceRoutes<C extends Readonly<Record<string, RouteContract>>
   readonly handlers: ServiceHandlers<C>;
   /** Where idempotent routes (`idempotent: true`) keep their keys: required when there is one. */
   readonly idempotency?: IdempotencyStore;
+  /** Where the audit log is written: every call of a route that is not a GET (./audit-action.ts). */
+  readonly audit?: AuditStore;
 }
 
 export interface Log {
@@ -51,14 +55,25 @@ export interface Log {
  */
 export function createServiceHandler<S extends Service, C extends ServiceContracts<S>>(
   service: S,
-  { contracts, handlers, idempotency }: ServiceRoutes<C>,
+  { contracts, handlers, idempotency, audit }: ServiceRoutes<C>,
   log: Log,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   const contractList: RouteContract[] = Object.values(contracts);
   if (!idempotency && contractList.some((contract) => contract.idempotent)) {
     throw new Error(`the ${service} service has idempotent routes but no idempotency store`);
   }
+  // A service wired without its audit store would record nothing, silently: refuse to build it.
+  if (!audit && ROUTES.some((route) => route.service === service && isAudited(route))) {
+    throw new Error(`the ${service} service has audited routes but no audit store`);
+  }
   return async (event) => {
+    const trace: AuditTrace = {};
+    const result = await answer(event, trace);
+    if (audit && trace.call) await recordAudit(audit, trace, result.statusCode, log);
+    return result;
+  };
+
+  async function answer(event: APIGatewayProxyEvent, trace: AuditTrace): Promise<APIGatewayProxyResult> {
     const requestId = event.requestContext.requestId;
     try {
       const route = findRoute(event.httpMethod, event.resource);
@@ -67,6 +82,17 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const contract: RouteContract = contracts[id];
       const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
+      // From here on the caller is known: a mutating call is audited whatever it answers.
+      if (isAudited(route)) {
+        trace.call = {
+          projectId: auth.projectId,
+          keyId: auth.keyId,
+          action: auditAction(route),
+          sourceIp: event.requestContext.identity.sourceIp,
+          requestId,
+        };
+        trace.params = event.pathParameters ?? undefined;
+      }
       requireAccess(auth, route);
       const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
@@ -80,7 +106,8 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const status = contract.response.status;
       const idempotencyKey = contract.idempotent ? request.headers?.['idempotency-key'] : undefined;
       if (!idempotency || typeof idempotencyKey !== 'string') {
-        return jsonResult(status, await handler(request), requestId);
+        trace.body = await handler(request);
+        return jsonResult(status, trace.body, requestId);
       }
       const claim: RouteClaim = {
         projectId: auth.projectId,
@@ -90,8 +117,12 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
         owner: requestId,
       };
       const claimed = await claimRoute(idempotency, claim);
-      if (!claimed.claimed) return jsonResult(claimed.status, claimed.body, requestId);
+      if (!claimed.claimed) {
+        trace.body = claimed.body;
+        return jsonResult(claimed.status, claimed.body, requestId);
+      }
       const body = await runClaimed(idempotency, claim, () => handler(request), log);
+      trace.body = body;
       // The resource exists, so it is answered; a failure to store the answer is only logged (a retry
       // after the 60 s lock then runs the handler again).
       await completeRoute(idempotency, claim, status, body).catch((error: unknown) => {
@@ -106,7 +137,32 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
       return jsonResult(status, body, requestId);
     }
-  };
+  }
+}
+
+/** What the audit entry of a call needs, filled in as the frame learns it. */
+interface AuditTrace {
+  call?: Omit<AuditCall, 'status' | 'resourceId'>;
+  params?: Readonly<Record<string, string | undefined>> | undefined;
+  body?: unknown;
+}
+
+/**
+ * After the answer is decided and before it is returned (a Lambda may be frozen as soon as it
+ * returns). A failed write does not change the answer — the change it records has happened — and is
+ * logged with the whole entry, so the record is not lost (docs/decisions.md, "Usage and audit log").
+ */
+async function recordAudit(store: AuditStore, trace: AuditTrace, status: number, log: Log): Promise<void> {
+  if (!trace.call) return;
+  const entry = auditEntryOf(
+    { ...trace.call, status, resourceId: resourceIdOf(trace.params, trace.body) },
+    store.now(),
+  );
+  try {
+    await putAuditEntry(store, entry);
+  } catch (error) {
+    log.error('an audit entry was not written', { error: describeError(error), auditEntry: entry });
+  }
 }
 
 /** Runs the handler under a claim; if it throws, the key is given back and the error answered. */

@@ -399,6 +399,22 @@ export const ROUTES = [
     service: 'audience',
     summary: 'List the contacts a segment matches now',
   },
+  {
+    id: 'getApiKeyUsage',
+    method: 'GET',
+    path: '/v1/api-keys/{id}/usage',
+    permission: 'full_access',
+    service: 'account',
+    summary: "A key's daily allowed and denied requests, by route and error, and its last use",
+  },
+  {
+    id: 'listAuditLog',
+    method: 'GET',
+    path: '/v1/audit-log',
+    permission: 'full_access',
+    service: 'account',
+    summary: "List the project's mutating calls (who, what, from where, answered how), newest first",
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];

@@ -10,15 +10,21 @@ const logger = new Logger({ serviceName: 'scopegate-domains' });
 const documents = createDocumentClient(createDynamoClient());
 const ses = createSesClient();
 
+// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
+const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+
 export const handler = createServiceHandler(
   'domains',
-  domainsRoutes({
-    documents,
-    dataTable: requireEnv('DATA_TABLE'),
-    ses,
-    configurationSetName: requireEnv('SES_CONFIGURATION_SET'),
-    region: requireEnv('AWS_REGION'),
-    now: () => new Date(),
-  }),
+  {
+    ...domainsRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      ses,
+      configurationSetName: requireEnv('SES_CONFIGURATION_SET'),
+      region: requireEnv('AWS_REGION'),
+      now: () => new Date(),
+    }),
+    audit,
+  },
   logger,
 );

@@ -23,25 +23,31 @@ const ses = createSesClient();
 const smsOriginationIdentities = settingList(process.env[SMS_SETTING.env]);
 const whatsappPhoneNumberId = process.env[WHATSAPP_SETTING.env] ?? '';
 
+// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
+const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+
 export const handler = createServiceHandler(
   'sending',
-  sendingRoutes({
-    documents,
-    dataTable: requireEnv('DATA_TABLE'),
-    now: () => new Date(),
-    send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
-    sms:
-      smsOriginationIdentities.length > 0
-        ? {
-            originationIdentities: smsOriginationIdentities,
-            send: smsSender(createSmsClient()),
-          }
-        : undefined,
-    whatsapp:
-      whatsappPhoneNumberId !== ''
-        ? { phoneNumberId: whatsappPhoneNumberId, send: whatsappSender(createSocialMessagingClient()) }
-        : undefined,
-    log: logger,
-  }),
+  {
+    ...sendingRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      now: () => new Date(),
+      send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+      sms:
+        smsOriginationIdentities.length > 0
+          ? {
+              originationIdentities: smsOriginationIdentities,
+              send: smsSender(createSmsClient()),
+            }
+          : undefined,
+      whatsapp:
+        whatsappPhoneNumberId !== ''
+          ? { phoneNumberId: whatsappPhoneNumberId, send: whatsappSender(createSocialMessagingClient()) }
+          : undefined,
+      log: logger,
+    }),
+    audit,
+  },
   logger,
 );

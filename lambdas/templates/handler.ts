@@ -9,8 +9,11 @@ import { templatesRoutes } from './routes.js';
 const logger = new Logger({ serviceName: 'scopegate-templates' });
 const documents = createDocumentClient(createDynamoClient());
 
+// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
+const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+
 export const handler = createServiceHandler(
   'templates',
-  templatesRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
+  { ...templatesRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }), audit },
   logger,
 );
