@@ -43,6 +43,8 @@ export function localHandlers(
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   const documents = createDocumentClient(deps.dynamo);
+  // The same frame as deployed: a key with a rate limit is counted in the Data table.
+  const frame = { rateLimits: { documents, dataTable, now } };
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
@@ -62,8 +64,9 @@ export function localHandlers(
           log: deps.log,
         }),
         deps.log,
+        frame,
       ),
-      account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log, frame),
       domains: createServiceHandler(
         'domains',
         // `.invalid` names are accepted here only, so that a failed verification can be tried.
@@ -76,13 +79,20 @@ export function localHandlers(
           allowInvalidTld: true,
         }),
         deps.log,
+        frame,
       ),
-      templates: createServiceHandler('templates', templatesRoutes({ documents, dataTable, now }), deps.log),
+      templates: createServiceHandler(
+        'templates',
+        templatesRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
       webhooks: createServiceHandler(
         'webhooks',
         // The local stack delivers to receivers on this machine: http on loopback is allowed.
         webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
         deps.log,
+        frame,
       ),
     },
   };

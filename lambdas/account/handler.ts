@@ -13,4 +13,5 @@ export const handler = createServiceHandler(
   'account',
   accountRoutes({ documents, dataTable: requireEnv('DATA_TABLE') }),
   logger,
+  { rateLimits: { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() } },
 );

@@ -16,6 +16,7 @@ import {
   requestHeadersOf,
   type RouteClaim,
 } from './idempotency.js';
+import { type RateLimitStore, takeRateToken } from './rate-limiter.js';
 import { readAuthContext, requireAccess } from './read-auth-context.js';
 import { findRoute, type RouteIdOf, type Service } from './routes.js';
 import { type RequestPart, validate } from './validation.js';
@@ -44,6 +45,11 @@ export interface Log {
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
+/** What the frame itself needs, whatever the service: where per-key rate limits are counted. */
+export interface FrameDependencies {
+  readonly rateLimits: RateLimitStore;
+}
+
 /**
  * Builds a service's Lambda handler: find the route, read the authorizer context, re-check the
  * scope, validate every part of the request with the route's contract, call the handler, and answer
@@ -53,6 +59,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
   service: S,
   { contracts, handlers, idempotency }: ServiceRoutes<C>,
   log: Log,
+  frame: FrameDependencies,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   const contractList: RouteContract[] = Object.values(contracts);
   if (!idempotency && contractList.some((contract) => contract.idempotent)) {
@@ -67,6 +74,8 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const contract: RouteContract = contracts[id];
       const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
+      // Before anything else that reads or writes: a refused request costs one conditional write.
+      await enforceRateLimit(frame.rateLimits, auth);
       requireAccess(auth, route);
       const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
@@ -104,9 +113,36 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
     } catch (error) {
       const { status, body } = toErrorResponse(error, requestId);
       if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
-      return jsonResult(status, body, requestId);
+      const result = jsonResult(status, body, requestId);
+      if (error instanceof ApiError && error.retryAfterSeconds !== undefined) {
+        result.headers = { ...result.headers, 'retry-after': String(error.retryAfterSeconds) };
+      }
+      return result;
     }
   };
+}
+
+/**
+ * A key with `rateLimitPerSecond` takes a token from its current window (429 `rate_limited` with
+ * `Retry-After` when there is none); a key without one costs no read or write. A counter that cannot
+ * be written answers 503: a limit is never waved through because DynamoDB did not answer.
+ */
+async function enforceRateLimit(store: RateLimitStore, auth: AuthContext): Promise<void> {
+  if (auth.rateLimitPerSecond === undefined) return;
+  let decision;
+  try {
+    decision = await takeRateToken(store, auth.keyId, auth.rateLimitPerSecond);
+  } catch (error) {
+    throw new ApiError('upstream_unavailable', {
+      message: `The rate limit could not be checked (${describeError(error).name}). Retry shortly.`,
+    });
+  }
+  if (!decision.admitted) {
+    throw new ApiError('rate_limited', {
+      message: `This API key is limited to ${auth.rateLimitPerSecond} requests per second.`,
+      retryAfterSeconds: decision.retryAfterSeconds,
+    });
+  }
 }
 
 /** Runs the handler under a claim; if it throws, the key is given back and the error answered. */

@@ -21,4 +21,5 @@ export const handler = createServiceHandler(
     now: () => new Date(),
   }),
   logger,
+  { rateLimits: { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() } },
 );

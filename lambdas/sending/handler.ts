@@ -21,4 +21,5 @@ export const handler = createServiceHandler(
     log: logger,
   }),
   logger,
+  { rateLimits: { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() } },
 );

@@ -13,4 +13,5 @@ export const handler = createServiceHandler(
   'templates',
   templatesRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
   logger,
+  { rateLimits: { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() } },
 );

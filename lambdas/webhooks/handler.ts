@@ -19,4 +19,5 @@ export const handler = createServiceHandler(
     urlPolicy: { requireHttps: true, allowLoopback: false },
   }),
   logger,
+  { rateLimits: { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() } },
 );
