@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { BILLING_CONTRACTS } from './billing-contracts.js';
 
 export const projectSchema = z
   .object({
@@ -24,4 +25,5 @@ export const ACCOUNT_CONTRACTS = {
       schema: listResponseSchema(projectSchema),
     },
   }),
+  ...BILLING_CONTRACTS,
 } satisfies ServiceContracts<'account'>;

@@ -1,5 +1,6 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
+import { billingHandlers } from './billing.js';
 import { ACCOUNT_CONTRACTS } from './contracts.js';
 import { listProjectsPage, type ProjectStore, projectJson } from './projects.js';
 
@@ -12,6 +13,7 @@ export function accountRoutes(store: ProjectStore): ServiceRoutes<typeof ACCOUNT
           const { projects, nextAfter } = await listProjectsPage(store, auth.teamId, page);
           return { items: projects.map(projectJson), nextAfter };
         }),
+      ...billingHandlers(store),
     },
   };
 }

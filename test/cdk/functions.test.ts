@@ -144,7 +144,7 @@ describe('least privilege', () => {
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
 
-  it('lets account read the Data table and write only the cursor secret: no SES, no ApiKeys', () => {
+  it('lets account read the Data table and write only the cursor secret, rate windows and billing items: no SES, no ApiKeys', () => {
     const statements = statementsOf('account');
     const [secretWrites, others] = [
       statements.filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action))),
@@ -157,16 +157,27 @@ describe('least privilege', () => {
     expect(actions.filter((action) => action.startsWith('dynamodb:')).toSorted()).toEqual(
       [...TABLE_ACTIONS.read].toSorted(),
     );
-    // The one write: PutItem, on the Data table, only for items whose partition key is STACK.
-    expect(secretWrites).toHaveLength(1);
-    expect(actionsOf(secretWrites[0] as PolicyStatement)).toEqual(['dynamodb:PutItem']);
-    expect(secretWrites[0]?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['STACK'] },
-    });
-    expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).toContain(
-      logicalIdOf(synthesized.stack.keyStore.data),
-    );
-    expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).not.toContain('index');
+    // The writes: each one action, on the Data table, only for items of one partition (or prefix).
+    expect(
+      secretWrites.map((statement) => ({ actions: actionsOf(statement), condition: statement.Condition })),
+    ).toEqual([
+      {
+        actions: ['dynamodb:PutItem'],
+        condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['STACK'] } },
+      },
+      {
+        actions: ['dynamodb:UpdateItem'],
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      },
+      {
+        actions: ['dynamodb:PutItem'],
+        condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['BILLING#*'] } },
+      },
+    ]);
+    for (const write of secretWrites) {
+      expect(JSON.stringify(resourcesOf(write))).toContain(logicalIdOf(synthesized.stack.keyStore.data));
+      expect(JSON.stringify(resourcesOf(write))).not.toContain('index');
+    }
     expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
