@@ -32,7 +32,12 @@ export const OTHER_PROJECT = 'proj_other';
 export const TEST_DOMAIN = 'example.com';
 export const OTHER_DOMAIN = 'other.example';
 
-export async function startTestStack(): Promise<TestStack> {
+export interface TestStackOptions {
+  /** The clock of the authorizer and every handler (e.g. pinned to one second for rate limits). */
+  readonly now?: () => Date;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const aws = await createTestAws();
   const store = { documents: aws.documents, dataTable: aws.tables.data };
   await createTeam(store, { id: TEST_TEAM, name: 'e2e' });
@@ -50,6 +55,7 @@ export async function startTestStack(): Promise<TestStack> {
       tables: aws.tables,
       environment: 'test',
       log: silentLog,
+      ...(options.now ? { now: options.now } : {}),
     }),
     { host: '127.0.0.1', port: 0 },
   );
