@@ -16,7 +16,12 @@ import {
   reserveSends,
 } from '../../lambdas/core/quota-store.js';
 import { takeRateToken } from '../../lambdas/core/rate-limiter.js';
+import { readAuthContext } from '../../lambdas/core/read-auth-context.js';
+import { sendEmailBatch } from '../../lambdas/sending/batch.js';
+import { sendEmail } from '../../lambdas/sending/emails.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
+import { fixtureDomainOf, seedVerifiedDomain } from '../support/domains.js';
+import { authContextFor } from '../support/events.js';
 import { createTestAws } from '../support/local-aws.js';
 
 let store: QuotaStore;
@@ -165,5 +170,62 @@ describe('rate-limit windows', () => {
       new GetCommand({ TableName: store.dataTable, Key: { pk: `RATE#${keyId}`, sk: '10' } }),
     );
     expect(Item).toMatchObject({ count: 1, ttl: 70 });
+  });
+});
+
+describe('sending counts against the cap', () => {
+  const email = (subject: string, domain: string) => ({
+    from: `a@${domain}`,
+    to: ['b@example.com'],
+    subject,
+    text: 'x',
+  });
+  async function sender(outcomes: readonly ('ok' | 'refused')[]) {
+    const teamId = fresh('team_send');
+    const projectId = fresh('proj_send');
+    const domain = fixtureDomainOf(projectId);
+    await seedVerifiedDomain(store, projectId, domain);
+    let call = 0;
+    const deps = {
+      ...store,
+      now: () => NOW,
+      send: async () => {
+        // What sesSender throws for a rejection SES gives.
+        if (outcomes[call++] === 'refused') throw new ApiError('email_rejected');
+        return `ses-${call}`;
+      },
+    };
+    const auth = readAuthContext(authContextFor({ projectId, teamId }));
+    const used = async () => (await readTeamUsage(store, teamId, '2026-11')).total.email;
+    return { deps, auth, domain, teamId, used };
+  }
+
+  it('an email SES refuses is given back; one it accepts stays counted', async () => {
+    const { deps, auth, domain, used } = await sender(['refused', 'ok']);
+    await expect(sendEmail(deps, auth, email('one', domain))).rejects.toMatchObject({
+      code: 'email_rejected',
+    });
+    expect(await used()).toBe(0);
+    await sendEmail(deps, auth, email('two', domain));
+    expect(await used()).toBe(1);
+  });
+
+  it('a batch that stops part-way keeps only the emails it sent counted', async () => {
+    const { deps, auth, domain, used } = await sender(['ok', 'refused', 'ok']);
+    await expect(
+      sendEmailBatch(deps, auth, [email('b0', domain), email('b1', domain), email('b2', domain)]),
+    ).rejects.toMatchObject({ code: 'email_rejected' });
+    expect(await used()).toBe(1);
+  });
+
+  it('a batch over the cap sends nothing and counts nothing', async () => {
+    const { deps, auth, domain, teamId, used } = await sender(['ok', 'ok']);
+    await putTeamLimits(store, teamId, { email: 1 }, NOW);
+    await expect(
+      sendEmailBatch(deps, auth, [email('c0', domain), email('c1', domain)]),
+    ).rejects.toMatchObject({
+      code: 'quota_exceeded',
+    });
+    expect(await used()).toBe(0);
   });
 });
