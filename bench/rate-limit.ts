@@ -6,6 +6,7 @@
  * milliseconds, so Local's figure is an upper bound of the shape, not of a deployed stack.
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { createServiceHandler } from '../lambdas/core/http.js';
@@ -24,6 +25,8 @@ export interface RateLimitResults {
   readonly addedP50Ms: number;
   readonly addedMeanMs: number;
   readonly ratioP50: number;
+  /** The 1-minute load average when the run started: DynamoDB Local's latency follows it closely. */
+  readonly loadBefore: number;
 }
 
 const TABLES = { apiKeys: 'ApiKeys', data: 'Data' } as const;
@@ -33,6 +36,7 @@ export async function measureRateLimit(options: {
   requests: number;
   warmup: number;
 }): Promise<RateLimitResults> {
+  const loadBefore = round(loadavg()[0] ?? 0);
   const guard = new JavaGuard();
   const local = await guard.start(await freePort());
   try {
@@ -94,6 +98,7 @@ export async function measureRateLimit(options: {
       addedP50Ms: round(b.p50Ms - a.p50Ms, 3),
       addedMeanMs: round(b.meanMs - a.meanMs, 3),
       ratioP50: round(b.p50Ms / a.p50Ms, 1),
+      loadBefore,
     };
   } finally {
     local.client.destroy();
@@ -109,7 +114,7 @@ export function printRateLimit(results: RateLimitResults, file: string): void {
   console.log(row('without a limit', results.withoutLimit));
   console.log(row('with a limit', results.withLimit));
   console.log(
-    `added per request: p50 +${results.addedP50Ms} ms, mean +${results.addedMeanMs} ms (p50 ratio ${results.ratioP50}×)`,
+    `added per request: p50 +${results.addedP50Ms} ms, mean +${results.addedMeanMs} ms (p50 ratio ${results.ratioP50}×; load average ${results.loadBefore})`,
   );
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${file}`);
