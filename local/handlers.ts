@@ -10,7 +10,7 @@ import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/auth
 import { createGetItemClient, type GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
-import { createServiceHandler } from '../lambdas/core/http.js';
+import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
 import {
   createDocumentClient,
   createSmsClient,
@@ -56,9 +56,8 @@ export function localHandlers(
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   const documents = createDocumentClient(deps.dynamo);
-  // Every mutating call is recorded in the project's audit log, as deployed.
-  const audit = { documents, dataTable, now };
-  const withAudit = <R extends object>(routes: R): R & { audit: typeof audit } => ({ ...routes, audit });
+  // The same frame as deployed: rate-limit windows and the audit log in the Data table.
+  const frame = frameDependencies({ documents, dataTable, now });
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
@@ -70,54 +69,56 @@ export function localHandlers(
     services: {
       sending: createServiceHandler(
         'sending',
-        withAudit(
-          sendingRoutes({
-            documents,
-            dataTable,
-            now,
-            // Every accepted email produces SES's events locally, fed to the deployed events code.
-            send: withLocalSesEvents(sesSender(deps.ses), { documents, dataTable, now }, deps.log),
-            ...localMessagingChannels(deps.messagingEndpoint, { documents, dataTable, now }, deps.log),
-            log: deps.log,
-          }),
-        ),
+        sendingRoutes({
+          documents,
+          dataTable,
+          now,
+          // Every accepted email produces SES's events locally, fed to the deployed events code.
+          send: withLocalSesEvents(sesSender(deps.ses), { documents, dataTable, now }, deps.log),
+          ...localMessagingChannels(deps.messagingEndpoint, { documents, dataTable, now }, deps.log),
+          log: deps.log,
+        }),
         deps.log,
+        frame,
       ),
       account: createServiceHandler(
         'account',
-        withAudit(accountRoutes({ documents, dataTable, apiKeysTable: deps.tables.apiKeys, now })),
+        accountRoutes({ documents, dataTable, apiKeysTable: deps.tables.apiKeys, now }),
         deps.log,
+        frame,
       ),
       domains: createServiceHandler(
         'domains',
         // `.invalid` names are accepted here only, so that a failed verification can be tried.
-        withAudit(
-          domainsRoutes({
-            documents,
-            dataTable,
-            ses: deps.ses,
-            region: LOCAL_REGION,
-            now,
-            allowInvalidTld: true,
-          }),
-        ),
+        domainsRoutes({
+          documents,
+          dataTable,
+          ses: deps.ses,
+          region: LOCAL_REGION,
+          now,
+          allowInvalidTld: true,
+        }),
         deps.log,
+        frame,
       ),
       templates: createServiceHandler(
         'templates',
-        withAudit(templatesRoutes({ documents, dataTable, now })),
+        templatesRoutes({ documents, dataTable, now }),
         deps.log,
+        frame,
       ),
       webhooks: createServiceHandler(
         'webhooks',
         // The local stack delivers to receivers on this machine: http on loopback is allowed.
-        withAudit(webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY })),
+        webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
         deps.log,
+        frame,
       ),
       audience: createServiceHandler(
         'audience',
-        withAudit(audienceRoutes({ documents, dataTable, now })),
+        audienceRoutes({ documents, dataTable, now }),
         deps.log,
+        frame,
       ),
     },
   };

@@ -4,6 +4,7 @@ import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import { USAGE_AUDIT_CONTRACTS } from './usage-audit-contracts.js';
+import { BILLING_CONTRACTS } from './billing-contracts.js';
 
 export const projectSchema = z
   .object({
@@ -26,4 +27,5 @@ export const ACCOUNT_CONTRACTS = {
     },
   }),
   ...USAGE_AUDIT_CONTRACTS,
+  ...BILLING_CONTRACTS,
 } satisfies ServiceContracts<'account'>;

@@ -1,5 +1,6 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
+import { billingHandlers } from './billing.js';
 import { ACCOUNT_CONTRACTS } from './contracts.js';
 import { listProjectsPage, type ProjectStore, projectJson } from './projects.js';
 import { type UsageAuditDependencies, usageAuditHandlers } from './usage-audit-routes.js';
@@ -16,6 +17,7 @@ export function accountRoutes(
           const { projects, nextAfter } = await listProjectsPage(store, auth.teamId, page);
           return { items: projects.map(projectJson), nextAfter };
         }),
+      ...billingHandlers(store),
     },
   };
 }

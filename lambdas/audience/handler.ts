@@ -3,17 +3,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { audienceRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-audience' });
 const documents = createDocumentClient(createDynamoClient());
 
-// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
-const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
 
 export const handler = createServiceHandler(
   'audience',
-  { ...audienceRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }), audit },
+  audienceRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
   logger,
+  frame,
 );

@@ -18,8 +18,9 @@ import {
   requestHeadersOf,
   type RouteClaim,
 } from './idempotency.js';
+import { type RateLimitStore, takeRateToken } from './rate-limiter.js';
 import { readAuthContext, requireAccess } from './read-auth-context.js';
-import { findRoute, ROUTES, type RouteIdOf, type Service } from './routes.js';
+import { findRoute, type RouteIdOf, type Service } from './routes.js';
 import { type RequestPart, validate } from './validation.js';
 
 /** A handler: the request its contract parsed in, a body of its contract's response shape out. */
@@ -40,12 +41,25 @@ export interface ServiceRoutes<C extends Readonly<Record<string, RouteContract>>
   readonly handlers: ServiceHandlers<C>;
   /** Where idempotent routes (`idempotent: true`) keep their keys: required when there is one. */
   readonly idempotency?: IdempotencyStore;
-  /** Where the audit log is written: every call of a route that is not a GET (./audit-action.ts). */
-  readonly audit?: AuditStore;
 }
 
 export interface Log {
   error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** What the frame itself needs, whatever the service: where per-key rate limits are counted. */
+/**
+ * What the frame itself writes, required of every service so that none can be wired without it: the
+ * rate-limit windows of limited keys, and the audit entry of every call of a route that is not a GET.
+ */
+export interface FrameDependencies {
+  readonly rateLimits: RateLimitStore;
+  readonly audit: AuditStore;
+}
+
+/** The frame's stores, all in the Data table. */
+export function frameDependencies(store: AuditStore & RateLimitStore): FrameDependencies {
+  return { rateLimits: store, audit: store };
 }
 
 /**
@@ -55,21 +69,18 @@ export interface Log {
  */
 export function createServiceHandler<S extends Service, C extends ServiceContracts<S>>(
   service: S,
-  { contracts, handlers, idempotency, audit }: ServiceRoutes<C>,
+  { contracts, handlers, idempotency }: ServiceRoutes<C>,
   log: Log,
+  frame: FrameDependencies,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   const contractList: RouteContract[] = Object.values(contracts);
   if (!idempotency && contractList.some((contract) => contract.idempotent)) {
     throw new Error(`the ${service} service has idempotent routes but no idempotency store`);
   }
-  // A service wired without its audit store would record nothing, silently: refuse to build it.
-  if (!audit && ROUTES.some((route) => route.service === service && isAudited(route))) {
-    throw new Error(`the ${service} service has audited routes but no audit store`);
-  }
   return async (event) => {
     const trace: AuditTrace = {};
     const result = await answer(event, trace);
-    if (audit && trace.call) await recordAudit(audit, trace, result.statusCode, log);
+    if (trace.call) await recordAudit(frame.audit, trace, result.statusCode, log);
     return result;
   };
 
@@ -82,6 +93,8 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const contract: RouteContract = contracts[id];
       const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
+      // Before anything else that reads or writes: a refused request costs one conditional write.
+      await enforceRateLimit(frame.rateLimits, auth);
       // From here on the caller is known: a mutating call is audited whatever it answers.
       if (isAudited(route)) {
         trace.call = {
@@ -135,7 +148,11 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
     } catch (error) {
       const { status, body } = toErrorResponse(error, requestId);
       if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
-      return jsonResult(status, body, requestId);
+      const result = jsonResult(status, body, requestId);
+      if (error instanceof ApiError && error.retryAfterSeconds !== undefined) {
+        result.headers = { ...result.headers, 'retry-after': String(error.retryAfterSeconds) };
+      }
+      return result;
     }
   }
 }
@@ -162,6 +179,29 @@ async function recordAudit(store: AuditStore, trace: AuditTrace, status: number,
     await putAuditEntry(store, entry);
   } catch (error) {
     log.error('an audit entry was not written', { error: describeError(error), auditEntry: entry });
+  }
+}
+
+/**
+ * A key with `rateLimitPerSecond` takes a token from its current window (429 `rate_limited` with
+ * `Retry-After` when there is none); a key without one costs no read or write. A counter that cannot
+ * be written answers 503: a limit is never waved through because DynamoDB did not answer.
+ */
+async function enforceRateLimit(store: RateLimitStore, auth: AuthContext): Promise<void> {
+  if (auth.rateLimitPerSecond === undefined) return;
+  let decision;
+  try {
+    decision = await takeRateToken(store, auth.keyId, auth.rateLimitPerSecond);
+  } catch (error) {
+    throw new ApiError('upstream_unavailable', {
+      message: `The rate limit could not be checked (${describeError(error).name}). Retry shortly.`,
+    });
+  }
+  if (!decision.admitted) {
+    throw new ApiError('rate_limited', {
+      message: `This API key is limited to ${auth.rateLimitPerSecond} requests per second.`,
+      retryAfterSeconds: decision.retryAfterSeconds,
+    });
   }
 }
 

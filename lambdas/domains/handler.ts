@@ -3,15 +3,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createDynamoClient, createSesClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { domainsRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-domains' });
 const documents = createDocumentClient(createDynamoClient());
 const ses = createSesClient();
 
-// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
-const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
 
 export const handler = createServiceHandler(
   'domains',
@@ -24,7 +24,7 @@ export const handler = createServiceHandler(
       region: requireEnv('AWS_REGION'),
       now: () => new Date(),
     }),
-    audit,
   },
   logger,
+  frame,
 );

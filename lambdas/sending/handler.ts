@@ -9,7 +9,7 @@ import {
   createSocialMessagingClient,
 } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { settingList, SMS_SETTING, WHATSAPP_SETTING } from './messaging-channels.js';
 import { sendingRoutes } from './routes.js';
 import { sesSender } from './ses-sender.js';
@@ -23,8 +23,8 @@ const ses = createSesClient();
 const smsOriginationIdentities = settingList(process.env[SMS_SETTING.env]);
 const whatsappPhoneNumberId = process.env[WHATSAPP_SETTING.env] ?? '';
 
-// Every mutating call is recorded in the project's audit log (lambdas/core/audit-log.ts).
-const audit = { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() };
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
 
 export const handler = createServiceHandler(
   'sending',
@@ -47,7 +47,7 @@ export const handler = createServiceHandler(
           : undefined,
       log: logger,
     }),
-    audit,
   },
   logger,
+  frame,
 );

@@ -39,7 +39,14 @@ export const OTHER_PROJECT = 'proj_other';
 export const TEST_DOMAIN = 'example.com';
 export const OTHER_DOMAIN = 'other.example';
 
-export async function startTestStack(options: { dashboard?: StaticSite } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  /** The clock of the authorizer and every handler (e.g. pinned to one second for rate limits). */
+  readonly now?: () => Date;
+  /** The dashboard's files, when a test drives it in a browser. */
+  readonly dashboard?: StaticSite;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const aws = await createTestAws();
   const store = { documents: aws.documents, dataTable: aws.tables.data };
   await createTeam(store, { id: TEST_TEAM, name: 'e2e' });
@@ -64,6 +71,7 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
         environment: 'test',
         log: silentLog,
         messagingEndpoint: messaging.endpoint,
+        ...(options.now ? { now: options.now } : {}),
       }),
       onRequest: usage.record,
       ...(options.dashboard ? { dashboard: options.dashboard } : {}),

@@ -6,6 +6,7 @@ import type { AuditStore } from '../../lambdas/core/audit-log.js';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
+import { UNLIMITED_FRAME } from '../support/frame.js';
 
 const response = { status: 200, description: 'echo', schema: z.unknown() } as const;
 const CONTRACTS = {
@@ -47,7 +48,10 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
   };
   const log = { error: vi.fn() };
   return {
-    handler: createServiceHandler('sending', { contracts: CONTRACTS, handlers, audit }, log),
+    handler: createServiceHandler('sending', { contracts: CONTRACTS, handlers }, log, {
+      ...UNLIMITED_FRAME,
+      audit,
+    }),
     puts,
     log,
   };
