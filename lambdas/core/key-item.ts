@@ -36,6 +36,11 @@ export interface KeyRecord {
   readonly createdAt: string | undefined;
   readonly updatedAt: string | undefined;
   readonly lastUsedAt: string | undefined;
+  /**
+   * After a rotation: the old secret's hash, accepted until `previousKeyExpiresAt`. Undefined when
+   * either attribute is absent or unreadable: an unreadable grace is no grace (fail closed).
+   */
+  readonly previous: { readonly keyHash: string; readonly expiresAt: Date } | undefined;
 }
 
 export type KeyItemReading =
@@ -71,6 +76,7 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
   if (expiresAt === 'invalid')
     warnings.push('expiresAt is not an ISO 8601 timestamp (key treated as expired)');
   const allowedDomains = readAllowedDomains(item.allowedDomains, warnings);
+  const previous = readPrevious(item, warnings);
 
   return {
     ok: true,
@@ -92,6 +98,7 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
       createdAt: optionalString(item.createdAt),
       updatedAt: optionalString(item.updatedAt),
       lastUsedAt: optionalString(item.lastUsedAt),
+      previous,
     },
   };
 }
@@ -154,6 +161,24 @@ function readTimestamp(value: unknown): Date | 'invalid' | undefined {
   const [year, month, dayOfMonth] = day.slice(1).map(Number);
   const calendar = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, dayOfMonth ?? 0));
   return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === dayOfMonth ? date : 'invalid';
+}
+
+/**
+ * The rotation grace: both attributes readable, or none. A removed `previousKeyHash` ends the grace
+ * at once (the documented way to cut it short); an unreadable `previousKeyExpiresAt` means no grace.
+ */
+function readPrevious(
+  item: Readonly<Record<string, unknown>>,
+  warnings: string[],
+): KeyRecord['previous'] {
+  const { previousKeyHash: hash, previousKeyExpiresAt: until } = item;
+  if (hash === undefined) return undefined;
+  const expiresAt = readTimestamp(until);
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash) || !(expiresAt instanceof Date)) {
+    warnings.push('previousKeyHash or previousKeyExpiresAt is unreadable (the previous secret is refused)');
+    return undefined;
+  }
+  return { keyHash: hash, expiresAt };
 }
 
 /** Whatever the value, a revoked key; it is kept only as far as it is text. */
