@@ -40,7 +40,7 @@ export interface KeyRecord {
    * After a rotation: the old secret's hash, accepted until `previousKeyExpiresAt`. Undefined when
    * either attribute is absent or unreadable: an unreadable grace is no grace (fail closed).
    */
-  readonly previous: { readonly keyHash: string; readonly expiresAt: Date } | undefined;
+  readonly previous?: { readonly keyHash: string; readonly expiresAt: Date } | undefined;
 }
 
 export type KeyItemReading =
