@@ -5,8 +5,9 @@
  * an edit that leaves a too-powerful key too powerful is refused as well.
  */
 import type { AllowList, IpRange } from '../core/ip-allowlist.js';
+import type { KeyRecord } from '../core/key-item.js';
 import { isOnDomain } from '../core/sending-domains.js';
-import type { Scope } from '../core/scopes.js';
+import { effectiveScopes, type Scope } from '../core/scopes.js';
 
 /** What a key can do, as the authorizer and the sending path enforce it. */
 export interface KeyPowers {
@@ -97,4 +98,14 @@ export function expiresNoLater(result: KeyPowers['expiresAt'], caller: KeyPowers
   if (result === 'invalid') return true;
   if (caller === 'invalid' || result === undefined) return false;
   return result.getTime() <= caller.getTime();
+}
+
+/** A key's powers as the authorizer reads its item. */
+export function powersOf(record: KeyRecord): KeyPowers {
+  return {
+    scopes: effectiveScopes(record.type, record.permission, record.scopes),
+    allowedIps: record.allowedIps,
+    allowedDomains: record.allowedDomains,
+    expiresAt: record.expiresAt,
+  };
 }
