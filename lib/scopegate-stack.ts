@@ -51,7 +51,11 @@ export class ScopegateStack extends Stack {
       resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(0),
       logRetention,
     });
-    this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
+    this.services = new Services(this, 'Services', {
+      dataTable: this.keyStore.data,
+      apiKeysTable: this.keyStore.apiKeys,
+      logRetention,
+    });
     this.webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', {
       dataTable: this.keyStore.data,
       logRetention,

@@ -63,7 +63,17 @@ export function localHandlers(
         }),
         deps.log,
       ),
-      account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      account: createServiceHandler(
+        'account',
+        accountRoutes({
+          documents,
+          dataTable,
+          apiKeysTable: deps.tables.apiKeys,
+          environment: deps.environment,
+          now,
+        }),
+        deps.log,
+      ),
       domains: createServiceHandler(
         'domains',
         // `.invalid` names are accepted here only, so that a failed verification can be tried.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { API_KEY_CONTRACTS } from './api-key-contracts.js';
 
 export const projectSchema = z
   .object({
@@ -24,4 +25,5 @@ export const ACCOUNT_CONTRACTS = {
       schema: listResponseSchema(projectSchema),
     },
   }),
+  ...API_KEY_CONTRACTS,
 } satisfies ServiceContracts<'account'>;

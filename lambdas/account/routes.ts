@@ -1,12 +1,15 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
 import { ACCOUNT_CONTRACTS } from './contracts.js';
-import { listProjectsPage, type ProjectStore, projectJson } from './projects.js';
+import { apiKeyHandlers, type ApiKeyStore } from './api-key-routes.js';
+import { listProjectsPage, projectJson } from './projects.js';
 
-export function accountRoutes(store: ProjectStore): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
+export function accountRoutes(store: ApiKeyStore): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
   return {
     contracts: ACCOUNT_CONTRACTS,
+    idempotency: store,
     handlers: {
+      ...apiKeyHandlers(store),
       listProjects: ({ auth, query }) =>
         answerPage(store, { projectId: auth.projectId, routeId: 'listProjects' }, query, async (page) => {
           const { projects, nextAfter } = await listProjectsPage(store, auth.teamId, page);

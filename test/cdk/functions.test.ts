@@ -144,31 +144,35 @@ describe('least privilege', () => {
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
 
-  it('lets account read the Data table and write only the cursor secret: no SES, no ApiKeys', () => {
+  it('lets account read and write the Data table, and on ApiKeys only get, put, update and query byProject', () => {
     const statements = statementsOf('account');
-    const [secretWrites, others] = [
-      statements.filter((statement) => actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action))),
-      statements.filter(
-        (statement) => !actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)),
-      ),
-    ];
-    const actions = others.flatMap(actionsOf);
+    const apiKeys = logicalIdOf(synthesized.stack.keyStore.apiKeys);
+    const onApiKeys = statements.filter((statement) =>
+      JSON.stringify(resourcesOf(statement)).includes(apiKeys),
+    );
+    const others = statements.filter((statement) => !onApiKeys.includes(statement));
 
-    expect(actions.filter((action) => action.startsWith('dynamodb:')).toSorted()).toEqual(
-      [...TABLE_ACTIONS.read].toSorted(),
-    );
-    // The one write: PutItem, on the Data table, only for items whose partition key is STACK.
-    expect(secretWrites).toHaveLength(1);
-    expect(actionsOf(secretWrites[0] as PolicyStatement)).toEqual(['dynamodb:PutItem']);
-    expect(secretWrites[0]?.Condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['STACK'] },
-    });
-    expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).toContain(
-      logicalIdOf(synthesized.stack.keyStore.data),
-    );
-    expect(JSON.stringify(resourcesOf(secretWrites[0] as PolicyStatement))).not.toContain('index');
-    expect(actions.filter((action) => action.startsWith('ses:'))).toEqual([]);
-    expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
+    expect(
+      others
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'))
+        .toSorted(),
+    ).toEqual([...TABLE_ACTIONS.readwrite].toSorted());
+    expect(
+      onApiKeys.map((statement) => [actionsOf(statement).toSorted(), JSON.stringify(resourcesOf(statement))]),
+    ).toEqual([
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], expect.not.stringContaining('index')],
+      [['dynamodb:Query'], expect.stringContaining('/index/byProject')],
+    ]);
+    expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('keeps the authorizer to GetItem on ApiKeys and nothing else', () => {
+    const statements = roleStatements(
+      synthesized.template,
+      logicalIdOf(synthesized.stack.keyAuthorizer.handler.role),
+    ).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    expect(statements.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
   });
 });
 
@@ -236,7 +240,10 @@ describe('house Lambda settings', () => {
       Variables: { DATA_TABLE: data, SES_CONFIGURATION_SET: { Ref: logicalIdOf(configurationSet) } },
     });
     expect(functionProperties(functions.account.function).Environment).toMatchObject({
-      Variables: { DATA_TABLE: data },
+      Variables: {
+        DATA_TABLE: data,
+        API_KEYS_TABLE: { Ref: logicalIdOf(synthesized.stack.keyStore.apiKeys) },
+      },
     });
     expect(functionProperties(functions.domains.function).Environment).toMatchObject({
       Variables: { DATA_TABLE: data, SES_CONFIGURATION_SET: { Ref: logicalIdOf(configurationSet) } },
