@@ -79,7 +79,17 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   rotateWebhookSecret: (stack) => otherProjectsWebhook(stack, '/rotate-secret'),
   testWebhook: (stack) => otherProjectsWebhook(stack, '/test'),
   listWebhookDeliveries: (stack) => otherProjectsWebhook(stack, '/deliveries'),
+  getApiKey: (stack) => otherProjectsKey(stack, ''),
+  updateApiKey: (stack) => otherProjectsKey(stack, ''),
+  revokeApiKey: (stack) => otherProjectsKey(stack, ''),
+  rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
 };
+
+/** A key of OTHER_PROJECT (stored directly: the fixture need not go through the API). */
+async function otherProjectsKey(stack: TestStack, suffix: string): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  return `/v1/api-keys/${key.keyId}${suffix}`;
+}
 
 /** A domain OTHER_PROJECT adds through the API (with its own key): its id. */
 async function otherProjectsDomain(stack: TestStack): Promise<string> {
