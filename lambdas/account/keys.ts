@@ -477,14 +477,19 @@ function isBillingItem(item: PlainItem): boolean {
 
 /** The item as it will be after `changes`: what the answer, the event and the escalation check see. */
 function applyChanges(found: PlainItem, changes: KeyChanges, now: Date): PlainItem {
-  const merged: Record<string, PlainValue> = { ...found, updatedAt: now.toISOString() };
-  for (const [attribute, value] of Object.entries(changes) as [string, unknown][]) {
-    if (value === undefined) continue;
-    if (value === null) delete merged[attribute];
-    else
-      merged[attribute] = typeof value === 'number' ? new DynamoNumber(String(value)) : (value as PlainValue);
-  }
-  return merged;
+  const cleared = new Set(
+    Object.entries(changes)
+      .filter(([, value]) => value === null)
+      .map(([attribute]) => attribute),
+  );
+  const kept = Object.entries(found).filter(([attribute]) => !cleared.has(attribute));
+  const set = (Object.entries(changes) as [string, unknown][])
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([attribute, value]) => [
+      attribute,
+      typeof value === 'number' ? new DynamoNumber(String(value)) : (value as PlainValue),
+    ]);
+  return Object.fromEntries([...kept, ...set, ['updatedAt', now.toISOString()]]) as PlainItem;
 }
 
 /** Accepts a key id or its public prefix (`sk_live_<id>`), which is what listings show. */

@@ -21,14 +21,6 @@ beforeAll(() => {
   synthesized = synthesize();
 });
 
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchWriteItem',
-];
-
 const statementsOf = (service: 'sending' | 'account' | 'domains' | 'templates'): PolicyStatement[] =>
   roleStatements(synthesized.template, logicalIdOf(synthesized.stack.services.functions[service].role));
 

@@ -74,15 +74,16 @@ describe('verifyKey after a rotation', () => {
     expect(await codeAt('2026-06-01T11:00:00.000Z', current.key, cleaned)).toBe('ok');
   });
 
-  it.each([['not hex', 'z'.repeat(64)], ['too short', 'ab'], ['a list', ['a']]])(
-    'gives no grace when previousKeyHash is %s, and warns',
-    async (_case, value) => {
-      const { old, item } = rotated({ previousKeyHash: value });
-      expect(await codeAt('2026-06-01T11:00:00.000Z', old.key, item)).toBe('invalid_api_key');
-      const reading = readKeyItem(item);
-      expect(reading.ok && reading.warnings.some((warning) => warning.includes('previousKeyHash'))).toBe(true);
-    },
-  );
+  it.each([
+    ['not hex', 'z'.repeat(64)],
+    ['too short', 'ab'],
+    ['a list', ['a']],
+  ])('gives no grace when previousKeyHash is %s, and warns', async (_case, value) => {
+    const { old, item } = rotated({ previousKeyHash: value });
+    expect(await codeAt('2026-06-01T11:00:00.000Z', old.key, item)).toBe('invalid_api_key');
+    const reading = readKeyItem(item);
+    expect(reading.ok && reading.warnings.some((warning) => warning.includes('previousKeyHash'))).toBe(true);
+  });
 
   it('still applies every later check to the old secret (revoked, expired)', async () => {
     const { old, item } = rotated({ revokedAt: '2026-05-01T00:00:00Z' });
