@@ -167,10 +167,7 @@ function readTimestamp(value: unknown): Date | 'invalid' | undefined {
  * The rotation grace: both attributes readable, or none. A removed `previousKeyHash` ends the grace
  * at once (the documented way to cut it short); an unreadable `previousKeyExpiresAt` means no grace.
  */
-function readPrevious(
-  item: Readonly<Record<string, unknown>>,
-  warnings: string[],
-): KeyRecord['previous'] {
+function readPrevious(item: Readonly<Record<string, unknown>>, warnings: string[]): KeyRecord['previous'] {
   const { previousKeyHash: hash, previousKeyExpiresAt: until } = item;
   if (hash === undefined) return undefined;
   const expiresAt = readTimestamp(until);
