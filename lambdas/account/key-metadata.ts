@@ -6,8 +6,7 @@
  */
 import { type KeyEnvironment, keyPrefix } from '../core/api-key.js';
 import { splitAllowListEntries } from '../core/ip-allowlist.js';
-import { DynamoNumber } from '../core/attribute-values.js';
-import { readKeyItem, readStringList } from '../core/key-item.js';
+import { readKeyItem, readRateLimit, readStringList } from '../core/key-item.js';
 import { effectiveScopes, type KeyType, type Permission, type Scope } from '../core/scopes.js';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked' | 'invalid';
@@ -70,7 +69,8 @@ export function keyMetadata(
     createdAt: text(item.createdAt) ?? null,
     updatedAt: text(item.updatedAt) ?? null,
     lastUsedAt: text(item.lastUsedAt) ?? null,
-    rateLimitPerSecond: rateLimitOf(item.rateLimitPerSecond),
+    // What the service frame enforces: an unreadable hand edit shows as 0, as it holds the key to 0.
+    rateLimitPerSecond: readRateLimit(item.rateLimitPerSecond) ?? null,
     createdBy: text(item.createdBy) ?? null,
   };
   if (!reading.ok) {
@@ -151,13 +151,6 @@ export function keyJson(key: KeyMetadata) {
 export function createdKeyJson(key: string, metadata: KeyMetadata) {
   const { id, ...rest } = keyJson(metadata);
   return { id, key, ...rest };
-}
-
-/** A whole positive number (N, or a number set in code); anything else reads as no limit of its own. */
-function rateLimitOf(value: unknown): number | null {
-  const number =
-    value instanceof DynamoNumber ? Number(value.text) : typeof value === 'number' ? value : Number.NaN;
-  return Number.isSafeInteger(number) && number > 0 ? number : null;
 }
 
 function text(value: unknown): string | undefined {

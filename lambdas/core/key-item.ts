@@ -160,7 +160,8 @@ function readAllowedDomains(value: unknown, warnings: string[]): string[] | unde
  * requests per second, rounded down. Anything else (NULL, negative, not a number) holds the key
  * to 0 requests per second: an unreadable limit must never lift the limit.
  */
-function readRateLimit(value: unknown, warnings: string[]): number | undefined {
+/** The limit the key is held to: absent → none; unreadable → 0 (fail closed), with a warning. */
+export function readRateLimit(value: unknown, warnings: string[] = []): number | undefined {
   if (value === undefined) return undefined;
   const text = value instanceof DynamoNumber ? value.text : typeof value === 'number' ? String(value) : value;
   const limit = typeof text === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;

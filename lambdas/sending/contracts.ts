@@ -75,6 +75,7 @@ const MESSAGE_SEND_ERRORS = [
   'rate_limited',
   'upstream_unavailable',
   'channel_not_configured',
+  'quota_exceeded',
 ] as const;
 
 export const SENDING_CONTRACTS = {

@@ -1,7 +1,7 @@
 /**
  * Sending an SMS or a WhatsApp message, in the order every send keeps: validate (the contract, the
  * channel's configuration, the origination identity) → the monthly quota step → record the message
- * (`queued`) and call the provider → answer. The record exists before the provider is called; a
+ * (`queued`) and call the provider (a message that is not sent is given back to the quota) → answer. The record exists before the provider is called; a
  * message the provider refuses is marked `failed` and answers the error; once the provider has
  * accepted it the request succeeds, whatever the bookkeeping after it does (a retry would send it
  * again). The Idempotency-Key is claimed by the handler frame (the contracts are idempotent).
@@ -9,6 +9,7 @@
 import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
 import type { SendSmsInput, SendWhatsappInput } from './message-schemas.js';
 import {
   CHANNELS,
@@ -25,7 +26,6 @@ import {
   type SmsChannel,
   type WhatsappChannel,
 } from './messaging-channels.js';
-import { assertWithinMonthlyQuota, type SendQuotaCheck } from './send-quota.js';
 import { smsSegments } from './sms-segments.js';
 import { whatsappMessageJson } from './whatsapp-sender.js';
 
@@ -34,7 +34,6 @@ export interface MessagingDependencies extends MessageStore {
   /** Absent: the channel is not configured (503 channel_not_configured). */
   readonly sms?: SmsChannel | undefined;
   readonly whatsapp?: WhatsappChannel | undefined;
-  readonly checkQuota?: SendQuotaCheck;
   readonly log?: { warn(message: string, ...extra: Record<string, unknown>[]): void };
 }
 
@@ -45,7 +44,7 @@ export async function sendSms(
 ): Promise<{ id: string }> {
   const channel = requireSmsChannel(deps.sms);
   const originationIdentity = originationFor(channel, input.from);
-  await assertWithinMonthlyQuota(deps.checkQuota, auth, 'sms');
+  const reservation = await reserveOne(deps, auth, 'sms');
   const messageType = input.type ?? 'transactional';
   const { encoding, segments } = smsSegments(input.body);
   const record = newRecord(deps, auth, 'sms', input.to, {
@@ -54,7 +53,7 @@ export async function sendSms(
     encoding,
     segments,
   });
-  return recordAndSend(deps, record, () =>
+  return recordAndSend(deps, record, reservation, () =>
     channel.send({ to: input.to, body: input.body, originationIdentity, messageType }),
   );
 }
@@ -65,12 +64,12 @@ export async function sendWhatsapp(
   input: SendWhatsappInput,
 ): Promise<{ id: string }> {
   const channel = requireWhatsappChannel(deps.whatsapp);
-  await assertWithinMonthlyQuota(deps.checkQuota, auth, 'whatsapp');
+  const reservation = await reserveOne(deps, auth, 'whatsapp');
   const record = newRecord(deps, auth, 'whatsapp', input.to, {
     kind: input.template ? 'template' : 'text',
     ...(input.template ? { templateName: input.template.name } : {}),
   });
-  return recordAndSend(deps, record, () =>
+  return recordAndSend(deps, record, reservation, () =>
     channel.send({ phoneNumberId: channel.phoneNumberId, message: whatsappMessageJson(input) }),
   );
 }
@@ -96,18 +95,41 @@ function newRecord(
   };
 }
 
+/** One message counted against the team's monthly cap for the channel (429 quota_exceeded past it). */
+function reserveOne(
+  deps: MessagingDependencies,
+  auth: AuthContext,
+  channel: 'sms' | 'whatsapp',
+): Promise<Reservation> {
+  return reserveSends(deps, {
+    teamId: auth.teamId,
+    projectId: auth.projectId,
+    channel,
+    count: 1,
+    now: deps.now(),
+  });
+}
+
 async function recordAndSend(
   deps: MessagingDependencies,
   record: MessageRecord,
+  reservation: Reservation,
   send: () => Promise<string>,
 ): Promise<{ id: string }> {
-  await putMessage(deps, record);
   let providerMessageId: string;
   try {
+    await putMessage(deps, record);
     providerMessageId = await send();
   } catch (error) {
     const reason = error instanceof ApiError ? error.code : 'internal_error';
     await markMessageFailed(deps, record, reason, deps.now()).catch(() => undefined);
+    // Not sent: the message no longer counts against the cap.
+    await releaseSends(deps, reservation).catch((releaseError: unknown) =>
+      deps.log?.warn('an unsent message stays counted against the monthly cap', {
+        messageId: record.id,
+        error: describeError(releaseError),
+      }),
+    );
     throw error;
   }
   await markMessageSent(deps, record, providerMessageId, deps.now()).catch((error: unknown) =>

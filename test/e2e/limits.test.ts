@@ -196,6 +196,32 @@ describe('billing keys and monthly caps', () => {
     expect(limits.json).toEqual({ email: 2, sms: null, whatsapp: null });
   });
 
+  // The only test of this file that sends SMS or WhatsApp messages: their months start at 0.
+  it('PUT limits sms=1, whatsapp=1: the second message of each channel is 429 quota_exceeded', async () => {
+    const { key: billing } = await billingKey();
+    const { key: sender } = await stack.putKey({ permission: 'sending_only' });
+    const put = await call(stack.url, {
+      method: 'PUT',
+      path: '/v1/billing/limits',
+      key: billing.key,
+      body: { sms: 1, whatsapp: 1 },
+    });
+    expect(put.json).toEqual({ email: null, sms: 1, whatsapp: 1 });
+    const sends = [
+      { path: '/v1/sms', body: { to: '+14155550123', body: 'hello' } },
+      { path: '/v1/whatsapp', body: { to: '+14155550123', text: { body: 'hello' } } },
+    ];
+    for (const send of sends) {
+      const first = await call(stack.url, { method: 'POST', ...send, key: sender.key });
+      expect(first.status, send.path).toBe(200);
+      const second = await call(stack.url, { method: 'POST', ...send, key: sender.key });
+      expect(second.status, send.path).toBe(429);
+      expect(second.json).toMatchObject({ error_code: 'quota_exceeded' });
+    }
+    const usage = await call(stack.url, { path: '/v1/billing/usage', key: billing.key });
+    expect(usage.json).toMatchObject({ total: { sms: 1, whatsapp: 1 } });
+  });
+
   it('refuses a cap that is not a whole number of messages', async () => {
     const { key } = await billingKey();
     for (const body of [{ email: -1 }, { email: 1.5 }, { email: '10' }, { fax: 3 }]) {

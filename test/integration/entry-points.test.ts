@@ -199,7 +199,7 @@ describe('lambdas/domains/handler.ts', () => {
 
 describe('lambdas/account/handler.ts', () => {
   it("GET /v1/projects lists the key's team's projects", async () => {
-    deployedEnvironment({ DATA_TABLE: aws.tables.data });
+    deployedEnvironment({ DATA_TABLE: aws.tables.data, API_KEYS_TABLE: aws.tables.apiKeys });
     const { handler } = await import('../../lambdas/account/handler.js');
     const response = await handler(
       proxyEvent({
