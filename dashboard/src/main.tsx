@@ -5,9 +5,12 @@ import { ErrorBanner } from './components/error-banner';
 import { KeyOwner } from './components/key-owner';
 import { KeyPaste } from './components/key-paste';
 import { clearError } from './errors';
+import { ContactsPage } from './pages/contacts';
 import { DomainsPage } from './pages/domains';
+import { ListsPage } from './pages/lists';
 import { EmailsPage } from './pages/emails';
 import { OverviewPage } from './pages/overview';
+import { SegmentsPage } from './pages/segments';
 import { TemplatesPage } from './pages/templates';
 import { WebhooksPage } from './pages/webhooks';
 import { href, route, SECTIONS } from './router';
@@ -66,6 +69,9 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         {current.section === 'templates' && <TemplatesPage id={current.id} />}
         {current.section === 'webhooks' && <WebhooksPage id={current.id} />}
         {current.section === 'emails' && <EmailsPage id={current.id} />}
+        {current.section === 'contacts' && <ContactsPage id={current.id} />}
+        {current.section === 'lists' && <ListsPage id={current.id} />}
+        {current.section === 'segments' && <SegmentsPage id={current.id} />}
       </main>
     </>
   );
