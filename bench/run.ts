@@ -17,6 +17,7 @@ import {
 } from './bundles.js';
 import { measureDecision, measureMalformed } from './decision.js';
 import { measureDynamoLocal } from './dynamo-local.js';
+import { measureRateLimit, printRateLimit } from './rate-limit.js';
 import { printResults } from './report.js';
 import { assembleResults } from './results.js';
 import { round } from './stats.js';
@@ -25,12 +26,14 @@ const SETTINGS = {
   decision: { iterations: 20_000, warmup: 5_000 },
   malformed: { perKind: 300, passes: 5 },
   dynamoLocal: { requests: 500, warmup: 100 },
+  rateLimit: { requests: 500, warmup: 100 },
   importRounds: 15,
   coldRequestRounds: 10,
 } as const;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
+const rateLimitFile = fileURLToPath(new URL('./rate-limit-results.json', import.meta.url));
 
 async function main(): Promise<void> {
   // The in-process SDK clients (DynamoDB Local) would otherwise warn about Node 20 on stderr.
@@ -74,6 +77,10 @@ async function main(): Promise<void> {
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     printResults(results);
     console.log(`\nwrote ${resultsFile}`);
+    step(
+      `the frame with a rate-limited key vs without (${SETTINGS.rateLimit.requests} requests each, DynamoDB Local)`,
+    );
+    printRateLimit(await measureRateLimit(SETTINGS.rateLimit), rateLimitFile);
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

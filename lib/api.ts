@@ -9,6 +9,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ACCESS_LOG_FORMAT as ACCESS_LOG_FIELDS } from '../lambdas/core/access-log-format.js';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../lambdas/core/gateway-responses.js';
 import { ROUTES, type Route, type Service } from '../lambdas/core/routes.js';
 
@@ -50,29 +51,11 @@ export interface ApiProps {
 /** The paths served without a key, all GET, all by the static-file Lambda (lib/dashboard-site.ts). */
 export const PUBLIC_FILE_PATHS = ['/dashboard', '/dashboard/{file+}', '/openapi.json'] as const;
 
-/** One JSON object per request. Never the Authorization header: it holds the secret key. */
-const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
-  JSON.stringify({
-    requestId: apigateway.AccessLogField.contextRequestId(),
-    requestTime: apigateway.AccessLogField.contextRequestTime(),
-    ip: apigateway.AccessLogField.contextIdentitySourceIp(),
-    userAgent: apigateway.AccessLogField.contextIdentityUserAgent(),
-    method: apigateway.AccessLogField.contextHttpMethod(),
-    resourcePath: apigateway.AccessLogField.contextResourcePath(),
-    path: apigateway.AccessLogField.contextPath(),
-    status: apigateway.AccessLogField.contextStatus(),
-    responseLength: apigateway.AccessLogField.contextResponseLength(),
-    responseLatency: apigateway.AccessLogField.contextResponseLatency(),
-    errorType: apigateway.AccessLogField.contextErrorResponseType(),
-    principalId: apigateway.AccessLogField.contextAuthorizerPrincipalId(),
-    projectId: apigateway.AccessLogField.contextAuthorizer('projectId'),
-    denyCode: apigateway.AccessLogField.contextAuthorizer('errorCode'),
-    authorizerError: apigateway.AccessLogField.contextAuthorizerError(),
-    authorizerStatus: apigateway.AccessLogField.contextAuthorizerStatus(),
-    authorizerLatency: apigateway.AccessLogField.contextAuthorizerLatency(),
-    integrationStatus: apigateway.AccessLogField.contextIntegrationStatus(),
-  }),
-);
+/**
+ * One JSON object per request, in the format the usage pipeline reads (lambdas/core/access-log-format.ts).
+ * Never the Authorization header: it holds the secret key.
+ */
+const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));
 
 export class Api extends Construct {
   public readonly restApi: apigateway.RestApi;

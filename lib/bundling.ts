@@ -32,5 +32,6 @@ export const LAMBDA_ENTRIES = {
   cacheFlush: 'lambdas/cache-flush/handler.ts',
   /** The dashboard's and the OpenAPI document's static files (lib/dashboard-site.ts). */
   dashboard: 'lambdas/dashboard/handler.ts',
+  usage: 'lambdas/usage/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -15,6 +15,7 @@ import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
+import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps, MessagingSettings {
   /**
@@ -54,6 +55,7 @@ export class ScopegateStack extends Stack {
   public readonly api: Api;
   /** Present only with `authorizerCacheFlush`. */
   public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
+  public readonly usage: Usage;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -70,7 +72,11 @@ export class ScopegateStack extends Stack {
       resultsCacheTtl: cacheTtl,
       logRetention,
     });
-    this.services = new Services(this, 'Services', { dataTable: this.keyStore.data, logRetention });
+    this.services = new Services(this, 'Services', {
+      dataTable: this.keyStore.data,
+      apiKeysTable: this.keyStore.apiKeys,
+      logRetention,
+    });
     this.webhookDeliveries = new WebhookDeliveries(this, 'WebhookDeliveries', {
       dataTable: this.keyStore.data,
       logRetention,
@@ -116,6 +122,12 @@ export class ScopegateStack extends Stack {
             logRetention,
           })
         : undefined;
+    this.usage = new Usage(this, 'Usage', {
+      accessLogGroup: this.api.accessLogGroup,
+      apiKeysTable: this.keyStore.apiKeys,
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {

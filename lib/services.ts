@@ -11,11 +11,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { CURSOR_SECRET_PARTITION } from '../lambdas/core/cursor-secret.js';
+import { BILLING_PARTITION_PREFIX } from '../lambdas/core/quota.js';
+import { RATE_PARTITION_PREFIX } from '../lambdas/core/rate-limit.js';
 import type { Service } from '../lambdas/core/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
 
 export interface ServicesProps {
   readonly dataTable: ITable;
+  /** Read by the account service for a key's project and last use (GET /v1/api-keys/{id}/usage). */
+  readonly apiKeysTable: ITable;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -56,6 +60,19 @@ export class Services extends Construct {
     });
     account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
     account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
+    account.bindTable({ table: props.apiKeysTable, access: 'getItem', envVar: 'API_KEYS_TABLE' });
+    // Audit entries (AUDIT# items in the caller's project partition), written by the service frame.
+    account.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.dataTable.tableArn] }),
+    );
+    // Rate-limit windows (every service counts a limited key; the others may write the whole table)
+    // and the teams' billing items (PUT /v1/billing/limits): writes there and nowhere else.
+    account.role.addToPrincipalPolicy(
+      partitionWriteStatement(props.dataTable, 'dynamodb:UpdateItem', RATE_PARTITION_PREFIX),
+    );
+    account.role.addToPrincipalPolicy(
+      partitionWriteStatement(props.dataTable, 'dynamodb:PutItem', BILLING_PARTITION_PREFIX),
+    );
 
     const domains = new ScopegateFunction(this, 'Domains', {
       name: 'domains',
@@ -134,6 +151,15 @@ function cursorSecretStatement(dataTable: ITable): iam.PolicyStatement {
     actions: ['dynamodb:PutItem'],
     resources: [dataTable.tableArn],
     conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CURSOR_SECRET_PARTITION] } },
+  });
+}
+
+/** One write action on the Data table's items whose partition key starts with `prefix`. */
+function partitionWriteStatement(dataTable: ITable, action: string, prefix: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [action],
+    resources: [dataTable.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
   });
 }
 

@@ -41,8 +41,26 @@ export interface AccessLogEntry {
   readonly status: number;
   readonly durationMs: number;
   readonly sourceIp: string;
+  readonly userAgent: string | undefined;
+  readonly responseLength: number;
   /** The key's public prefix (`sk_test_<keyId>`) when the request carried a well-formed key. */
   readonly keyPrefix: string | undefined;
+  /** When the request arrived (ms since the epoch), like `$context.requestTimeEpoch`. */
+  readonly startedAt: number;
+  /** What API Gateway's access log would also know (lambdas/core/access-log-format.ts). */
+  readonly trace: GatewayTrace;
+}
+
+/** Filled in while a request is handled: the route, the authorizer's answer, a gateway response. */
+export interface GatewayTrace {
+  resourcePath?: string;
+  /** The authorizer's principal (the key id), on an Allow and a Deny alike. */
+  principalId?: string;
+  projectId?: string;
+  /** A Deny's error code. */
+  denyCode?: string;
+  /** The gateway response type when the gateway answered itself, like `$context.error.responseType`. */
+  errorType?: string;
 }
 
 export interface GatewayOptions {
@@ -73,6 +91,7 @@ export async function startGateway(
   const server = createServer((request, response) => {
     const started = now();
     const requestId = randomUUID();
+    const trace: GatewayTrace = {};
     const finish = (result: APIGatewayProxyResult) => {
       // Like API Gateway: every answer, the gateway's own errors included, names the request.
       send(response, { ...result, headers: { ...result.headers, 'x-request-id': requestId } });
@@ -83,12 +102,16 @@ export async function startGateway(
         status: result.statusCode,
         durationMs: now() - started,
         sourceIp: request.socket.remoteAddress ?? '',
+        userAgent: request.headers['user-agent'],
+        responseLength: Buffer.byteLength(result.body ?? ''),
         keyPrefix: keyPrefixOf(request.headers.authorization),
+        startedAt: started,
+        trace,
       });
     };
-    handle(options, request, requestId).then(finish, (error: unknown) => {
+    handle(options, request, requestId, trace).then(finish, (error: unknown) => {
       options.onError?.('gateway failure', error);
-      finish(gatewayResult('DEFAULT_5XX', 500));
+      finish(gatewayResultOf('DEFAULT_5XX', 500, trace));
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -108,7 +131,10 @@ async function handle(
   options: GatewayOptions,
   request: IncomingMessage,
   requestId: string,
+  trace: GatewayTrace,
 ): Promise<APIGatewayProxyResult> {
+  const gatewayResult = (type: GatewayResponseType, statusOverride?: number) =>
+    gatewayResultOf(type, statusOverride, trace);
   const body = await readBody(request, MAX_PAYLOAD_BYTES);
   if (body === 'too-large') return gatewayResult('REQUEST_TOO_LARGE');
   // Only origin-form targets (`/path?query`) route: `//host/path` is not read as a host and a path.
@@ -126,6 +152,7 @@ async function handle(
   }
   const match = matchRoute(ROUTES, method, url.pathname);
   if (!match) return gatewayResult('MISSING_AUTHENTICATION_TOKEN');
+  trace.resourcePath = match.route.path;
 
   const common = requestShape(request, url, match, request.socket.remoteAddress ?? '', requestId);
   // API Gateway checks the identity source (the Authorization header) before calling the authorizer.
@@ -150,9 +177,17 @@ async function handle(
     options.onError?.('authorizer returned no policy', new Error('invalid authorizer result'));
     return gatewayResult('AUTHORIZER_FAILURE');
   }
+  trace.principalId = decision.principalId;
+  const contextText = (name: string) => {
+    const value = decision.context?.[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   if (!policyAllows(decision.policyDocument, methodArn)) {
+    trace.errorType = 'ACCESS_DENIED';
+    trace.denyCode = contextText('errorCode');
     return accessDenied(decision.context?.errorBody);
   }
+  trace.projectId = contextText('projectId');
 
   const proxyEvent: APIGatewayProxyEvent = {
     ...common,
@@ -168,7 +203,9 @@ async function handle(
   } catch (error) {
     // A Lambda proxy integration that throws is a 502 from API Gateway.
     options.onError?.(`${match.route.service} handler failed`, error);
-    return gatewayResult('DEFAULT_5XX', 502);
+    const result = gatewayResult('DEFAULT_5XX', 502);
+    trace.errorType = 'INTEGRATION_FAILURE';
+    return result;
   }
 }
 
@@ -220,7 +257,12 @@ function requestShape(
   };
 }
 
-function gatewayResult(type: GatewayResponseType, statusOverride?: number): APIGatewayProxyResult {
+function gatewayResultOf(
+  type: GatewayResponseType,
+  statusOverride: number | undefined,
+  trace: GatewayTrace,
+): APIGatewayProxyResult {
+  trace.errorType = type;
   const spec = gatewayResponse(type);
   return {
     statusCode: spec.status ?? statusOverride ?? 500,

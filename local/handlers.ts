@@ -10,7 +10,7 @@ import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/auth
 import { createGetItemClient, type GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
-import { createServiceHandler } from '../lambdas/core/http.js';
+import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
 import {
   createDocumentClient,
   createSmsClient,
@@ -56,6 +56,8 @@ export function localHandlers(
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   const documents = createDocumentClient(deps.dynamo);
+  // The same frame as deployed: rate-limit windows and the audit log in the Data table.
+  const frame = frameDependencies({ documents, dataTable, now });
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
@@ -77,8 +79,14 @@ export function localHandlers(
           log: deps.log,
         }),
         deps.log,
+        frame,
       ),
-      account: createServiceHandler('account', accountRoutes({ documents, dataTable }), deps.log),
+      account: createServiceHandler(
+        'account',
+        accountRoutes({ documents, dataTable, apiKeysTable: deps.tables.apiKeys, now }),
+        deps.log,
+        frame,
+      ),
       domains: createServiceHandler(
         'domains',
         // `.invalid` names are accepted here only, so that a failed verification can be tried.
@@ -91,15 +99,27 @@ export function localHandlers(
           allowInvalidTld: true,
         }),
         deps.log,
+        frame,
       ),
-      templates: createServiceHandler('templates', templatesRoutes({ documents, dataTable, now }), deps.log),
+      templates: createServiceHandler(
+        'templates',
+        templatesRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
       webhooks: createServiceHandler(
         'webhooks',
         // The local stack delivers to receivers on this machine: http on loopback is allowed.
         webhooksRoutes({ documents, dataTable, now, urlPolicy: LOCAL_WEBHOOK_URL_POLICY }),
         deps.log,
+        frame,
       ),
-      audience: createServiceHandler('audience', audienceRoutes({ documents, dataTable, now }), deps.log),
+      audience: createServiceHandler(
+        'audience',
+        audienceRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
     },
   };
 }

@@ -26,6 +26,7 @@ import {
 import { startMessagingStandIn } from './messaging.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
+import { startUsageFeed } from './usage-feed.js';
 import {
   LOCAL_SQS_PORT,
   runPipeline,
@@ -142,13 +143,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         : {}),
     });
     started.push(authorizerCache);
+    // Per-key usage from the gateway's access-log records, counted off the request path.
+    const usage = startUsageFeed({
+      store: { documents, dataTable: LOCAL.tables.data, apiKeysTable: LOCAL.tables.apiKeys },
+      onError: (message, error) =>
+        console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    started.push(usage);
     const gateway: RunningGateway = await startGateway(
       {
         ...handlers,
         authorizer: authorizerCache.authorizer,
         onError: (message, error) =>
           console.error(`error ${message}: ${error instanceof Error ? error.message : String(error)}`),
-        ...(options.quiet ? {} : { onRequest: (entry) => console.log(accessLogLine(entry)) }),
+        onRequest: (entry) => {
+          usage.record(entry);
+          if (!options.quiet) console.log(accessLogLine(entry));
+        },
         openApiJson: openApiJson(),
         // Built from source at every start: a fresh clone serves it with no build step.
         dashboard: buildDashboard(),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { USAGE_AUDIT_CONTRACTS } from './usage-audit-contracts.js';
+import { BILLING_CONTRACTS } from './billing-contracts.js';
 
 export const projectSchema = z
   .object({
@@ -24,4 +26,6 @@ export const ACCOUNT_CONTRACTS = {
       schema: listResponseSchema(projectSchema),
     },
   }),
+  ...USAGE_AUDIT_CONTRACTS,
+  ...BILLING_CONTRACTS,
 } satisfies ServiceContracts<'account'>;

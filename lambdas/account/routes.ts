@@ -1,17 +1,23 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
+import { billingHandlers } from './billing.js';
 import { ACCOUNT_CONTRACTS } from './contracts.js';
 import { listProjectsPage, type ProjectStore, projectJson } from './projects.js';
+import { type UsageAuditDependencies, usageAuditHandlers } from './usage-audit-routes.js';
 
-export function accountRoutes(store: ProjectStore): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
+export function accountRoutes(
+  store: ProjectStore & UsageAuditDependencies,
+): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
   return {
     contracts: ACCOUNT_CONTRACTS,
     handlers: {
+      ...usageAuditHandlers(store),
       listProjects: ({ auth, query }) =>
         answerPage(store, { projectId: auth.projectId, routeId: 'listProjects' }, query, async (page) => {
           const { projects, nextAfter } = await listProjectsPage(store, auth.teamId, page);
           return { items: projects.map(projectJson), nextAfter };
         }),
+      ...billingHandlers(store),
     },
   };
 }

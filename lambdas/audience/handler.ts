@@ -3,14 +3,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { audienceRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-audience' });
 const documents = createDocumentClient(createDynamoClient());
 
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
+
 export const handler = createServiceHandler(
   'audience',
   audienceRoutes({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() }),
   logger,
+  frame,
 );

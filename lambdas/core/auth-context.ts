@@ -17,6 +17,8 @@ export interface AuthContext {
   readonly scopes: readonly Scope[];
   /** Undefined: any of the project's domains. */
   readonly allowedDomains: readonly string[] | undefined;
+  /** Requests per second the key is held to by the handler frame; undefined: no per-key limit. */
+  readonly rateLimitPerSecond: number | undefined;
 }
 
 export function allowContext(key: KeyRecord, scopes: readonly Scope[]): Record<string, string> {
@@ -29,6 +31,8 @@ export function allowContext(key: KeyRecord, scopes: readonly Scope[]): Record<s
     scopes: scopes.join(' '),
     // JSON, not a marker: `null` is any domain, so no value typed into an item can mean "any".
     allowedDomains: JSON.stringify(key.allowedDomains ?? null),
+    // '' is no per-key limit; the frame holds a key with one to it (lambdas/core/rate-limit.ts).
+    rateLimitPerSecond: key.rateLimitPerSecond === undefined ? '' : String(key.rateLimitPerSecond),
     // Rendered for the ACCESS_DENIED gateway response when a cached Allow policy does not cover a route.
     errorBody: insufficientScopeBody(),
   };

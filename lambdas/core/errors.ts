@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'validation_error',
   'payload_too_large',
   'rate_limited',
+  'quota_exceeded',
   'bad_request',
   'idempotency_conflict',
   'idempotency_in_progress',
@@ -60,6 +61,7 @@ export function statusOf(code: ErrorCode): number {
     case 'message_rejected':
       return 422;
     case 'rate_limited':
+    case 'quota_exceeded':
       return 429;
     case 'internal_error':
       return 500;
@@ -82,6 +84,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   validation_error: 'The request is invalid.',
   payload_too_large: 'The request body is larger than 10 MB.',
   rate_limited: 'Too many requests. Slow down and retry.',
+  quota_exceeded: "The team's monthly sending cap for this channel has been reached.",
   bad_request: 'The request could not be processed.',
   idempotency_conflict: 'This Idempotency-Key was already used with a different request.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still in progress. Retry shortly.',
@@ -119,6 +122,8 @@ export interface ApiErrorDetails {
   readonly requiredPermission?: RoutePermission;
   readonly errors?: readonly FieldError[];
   readonly data?: readonly { readonly id: string }[];
+  /** Sent as the `Retry-After` header (seconds), not in the body. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class ApiError extends Error {
@@ -127,6 +132,7 @@ export class ApiError extends Error {
   readonly requiredPermission: RoutePermission | undefined;
   readonly errors: readonly FieldError[] | undefined;
   readonly data: readonly { readonly id: string }[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, details: ApiErrorDetails = {}) {
     super(details.message ?? DEFAULT_MESSAGES[code]);
@@ -136,6 +142,7 @@ export class ApiError extends Error {
     this.requiredPermission = details.requiredPermission;
     this.errors = details.errors;
     this.data = details.data;
+    this.retryAfterSeconds = details.retryAfterSeconds;
   }
 
   get status(): number {

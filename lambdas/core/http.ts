@@ -4,6 +4,8 @@
  * results and errors to HTTP.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { auditAction, isAudited } from './audit-action.js';
+import { type AuditCall, type AuditStore, auditEntryOf, putAuditEntry, resourceIdOf } from './audit-log.js';
 import type { AuthContext } from './auth-context.js';
 import type { ParsedRequest, ResponseOf, RouteContract } from './contract.js';
 import { ApiError, describeError, toErrorResponse } from './errors.js';
@@ -16,6 +18,7 @@ import {
   requestHeadersOf,
   type RouteClaim,
 } from './idempotency.js';
+import { type RateLimitStore, takeRateToken } from './rate-limiter.js';
 import { readAuthContext, requireAccess } from './read-auth-context.js';
 import { findRoute, type RouteIdOf, type Service } from './routes.js';
 import { type RequestPart, validate } from './validation.js';
@@ -44,6 +47,21 @@ export interface Log {
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
+/** What the frame itself needs, whatever the service: where per-key rate limits are counted. */
+/**
+ * What the frame itself writes, required of every service so that none can be wired without it: the
+ * rate-limit windows of limited keys, and the audit entry of every call of a route that is not a GET.
+ */
+export interface FrameDependencies {
+  readonly rateLimits: RateLimitStore;
+  readonly audit: AuditStore;
+}
+
+/** The frame's stores, all in the Data table. */
+export function frameDependencies(store: AuditStore & RateLimitStore): FrameDependencies {
+  return { rateLimits: store, audit: store };
+}
+
 /**
  * Builds a service's Lambda handler: find the route, read the authorizer context, re-check the
  * scope, validate every part of the request with the route's contract, call the handler, and answer
@@ -53,12 +71,20 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
   service: S,
   { contracts, handlers, idempotency }: ServiceRoutes<C>,
   log: Log,
+  frame: FrameDependencies,
 ): (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult> {
   const contractList: RouteContract[] = Object.values(contracts);
   if (!idempotency && contractList.some((contract) => contract.idempotent)) {
     throw new Error(`the ${service} service has idempotent routes but no idempotency store`);
   }
   return async (event) => {
+    const trace: AuditTrace = {};
+    const result = await answer(event, trace);
+    if (trace.call) await recordAudit(frame.audit, trace, result.statusCode, log);
+    return result;
+  };
+
+  async function answer(event: APIGatewayProxyEvent, trace: AuditTrace): Promise<APIGatewayProxyResult> {
     const requestId = event.requestContext.requestId;
     try {
       const route = findRoute(event.httpMethod, event.resource);
@@ -67,6 +93,19 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const contract: RouteContract = contracts[id];
       const handler = handlers[id] as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
+      // Before anything else that reads or writes: a refused request costs one conditional write.
+      await enforceRateLimit(frame.rateLimits, auth);
+      // From here on the caller is known: a mutating call is audited whatever it answers.
+      if (isAudited(route)) {
+        trace.call = {
+          projectId: auth.projectId,
+          keyId: auth.keyId,
+          action: auditAction(route),
+          sourceIp: event.requestContext.identity.sourceIp,
+          requestId,
+        };
+        trace.params = event.pathParameters ?? undefined;
+      }
       requireAccess(auth, route);
       const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
@@ -80,7 +119,8 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const status = contract.response.status;
       const idempotencyKey = contract.idempotent ? request.headers?.['idempotency-key'] : undefined;
       if (!idempotency || typeof idempotencyKey !== 'string') {
-        return jsonResult(status, await handler(request), requestId);
+        trace.body = await handler(request);
+        return jsonResult(status, trace.body, requestId);
       }
       const claim: RouteClaim = {
         projectId: auth.projectId,
@@ -90,8 +130,12 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
         owner: requestId,
       };
       const claimed = await claimRoute(idempotency, claim);
-      if (!claimed.claimed) return jsonResult(claimed.status, claimed.body, requestId);
+      if (!claimed.claimed) {
+        trace.body = claimed.body;
+        return jsonResult(claimed.status, claimed.body, requestId);
+      }
       const body = await runClaimed(idempotency, claim, () => handler(request), log);
+      trace.body = body;
       // The resource exists, so it is answered; a failure to store the answer is only logged (a retry
       // after the 60 s lock then runs the handler again).
       await completeRoute(idempotency, claim, status, body).catch((error: unknown) => {
@@ -104,9 +148,61 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
     } catch (error) {
       const { status, body } = toErrorResponse(error, requestId);
       if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
-      return jsonResult(status, body, requestId);
+      const result = jsonResult(status, body, requestId);
+      if (error instanceof ApiError && error.retryAfterSeconds !== undefined) {
+        result.headers = { ...result.headers, 'retry-after': String(error.retryAfterSeconds) };
+      }
+      return result;
     }
-  };
+  }
+}
+
+/** What the audit entry of a call needs, filled in as the frame learns it. */
+interface AuditTrace {
+  call?: Omit<AuditCall, 'status' | 'resourceId'>;
+  params?: Readonly<Record<string, string | undefined>> | undefined;
+  body?: unknown;
+}
+
+/**
+ * After the answer is decided and before it is returned (a Lambda may be frozen as soon as it
+ * returns). A failed write does not change the answer — the change it records has happened — and is
+ * logged with the whole entry, so the record is not lost (docs/decisions.md, "Usage and audit log").
+ */
+async function recordAudit(store: AuditStore, trace: AuditTrace, status: number, log: Log): Promise<void> {
+  if (!trace.call) return;
+  const entry = auditEntryOf(
+    { ...trace.call, status, resourceId: resourceIdOf(trace.params, trace.body) },
+    store.now(),
+  );
+  try {
+    await putAuditEntry(store, entry);
+  } catch (error) {
+    log.error('an audit entry was not written', { error: describeError(error), auditEntry: entry });
+  }
+}
+
+/**
+ * A key with `rateLimitPerSecond` takes a token from its current window (429 `rate_limited` with
+ * `Retry-After` when there is none); a key without one costs no read or write. A counter that cannot
+ * be written answers 503: a limit is never waved through because DynamoDB did not answer.
+ */
+async function enforceRateLimit(store: RateLimitStore, auth: AuthContext): Promise<void> {
+  if (auth.rateLimitPerSecond === undefined) return;
+  let decision;
+  try {
+    decision = await takeRateToken(store, auth.keyId, auth.rateLimitPerSecond);
+  } catch (error) {
+    throw new ApiError('upstream_unavailable', {
+      message: `The rate limit could not be checked (${describeError(error).name}). Retry shortly.`,
+    });
+  }
+  if (!decision.admitted) {
+    throw new ApiError('rate_limited', {
+      message: `This API key is limited to ${auth.rateLimitPerSecond} requests per second.`,
+      retryAfterSeconds: decision.retryAfterSeconds,
+    });
+  }
 }
 
 /** Runs the handler under a claim; if it throws, the key is given back and the error answered. */

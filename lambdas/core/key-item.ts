@@ -7,6 +7,7 @@
  * blank string, the wrong type — never loosens the key: it restricts it or makes the item unreadable.
  * The one contract-given exception: an empty `allowedIps` ("" or an empty list) means any IP.
  */
+import { DynamoNumber } from './attribute-values.js';
 import { type AllowList, parseAllowListCached, splitAllowListEntries } from './ip-allowlist.js';
 import {
   isPermission,
@@ -36,6 +37,8 @@ export interface KeyRecord {
   readonly createdAt: string | undefined;
   readonly updatedAt: string | undefined;
   readonly lastUsedAt: string | undefined;
+  /** Requests per second the key is held to; undefined: only the stage's default throttle. */
+  readonly rateLimitPerSecond: number | undefined;
 }
 
 export type KeyItemReading =
@@ -71,6 +74,7 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
   if (expiresAt === 'invalid')
     warnings.push('expiresAt is not an ISO 8601 timestamp (key treated as expired)');
   const allowedDomains = readAllowedDomains(item.allowedDomains, warnings);
+  const rateLimitPerSecond = readRateLimit(item.rateLimitPerSecond, warnings);
 
   return {
     ok: true,
@@ -92,6 +96,7 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
       createdAt: optionalString(item.createdAt),
       updatedAt: optionalString(item.updatedAt),
       lastUsedAt: optionalString(item.lastUsedAt),
+      rateLimitPerSecond,
     },
   };
 }
@@ -141,6 +146,22 @@ function readAllowedDomains(value: unknown, warnings: string[]): string[] | unde
   }
   // Like allowedIps, a console user may type one comma-separated string.
   return splitAllowListEntries(entries).map((domain) => domain.toLowerCase());
+}
+
+/**
+ * Absent: no per-key limit. A number (N, or a numeric string typed in the console) is whole
+ * requests per second, rounded down. Anything else (NULL, negative, not a number) holds the key
+ * to 0 requests per second: an unreadable limit must never lift the limit.
+ */
+function readRateLimit(value: unknown, warnings: string[]): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value instanceof DynamoNumber ? value.text : typeof value === 'number' ? String(value) : value;
+  const limit = typeof text === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isFinite(limit)) return Math.floor(limit);
+  warnings.push(
+    `rateLimitPerSecond ${describe(value)} is not a non-negative number (key held to 0 per second)`,
+  );
+  return 0;
 }
 
 /** Absent: never. Present but not an ISO 8601 timestamp ("", blanks and NULL included): invalid. */

@@ -25,6 +25,11 @@ const authContextSchema = z.object({
     context.addIssue({ code: 'custom', message: 'allowedDomains is not a JSON list or null' });
     return z.NEVER;
   }),
+  // '' (no per-key limit) or whole requests per second; anything else fails closed.
+  rateLimitPerSecond: z
+    .string()
+    .regex(/^(\d{1,15})?$/)
+    .transform((text) => (text === '' ? undefined : Number(text))),
 });
 
 /** Reads the authorizer context; anything missing or odd fails closed as an invalid key. */

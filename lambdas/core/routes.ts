@@ -399,6 +399,46 @@ export const ROUTES = [
     service: 'audience',
     summary: 'List the contacts a segment matches now',
   },
+  {
+    id: 'getApiKeyUsage',
+    method: 'GET',
+    path: '/v1/api-keys/{id}/usage',
+    permission: 'full_access',
+    service: 'account',
+    summary: "A key's daily allowed and denied requests, by route and error, and its last use",
+  },
+  {
+    id: 'listAuditLog',
+    method: 'GET',
+    path: '/v1/audit-log',
+    permission: 'full_access',
+    service: 'account',
+    summary: "List the project's mutating calls (who, what, from where, answered how), newest first",
+  },
+  {
+    id: 'getBillingUsage',
+    method: 'GET',
+    path: '/v1/billing/usage',
+    scope: 'billing:read',
+    service: 'account',
+    summary: "Messages the key's team sent in a calendar month (UTC), per project and channel",
+  },
+  {
+    id: 'getBillingLimits',
+    method: 'GET',
+    path: '/v1/billing/limits',
+    scope: 'billing:read',
+    service: 'account',
+    summary: "The team's monthly sending caps per channel",
+  },
+  {
+    id: 'putBillingLimits',
+    method: 'PUT',
+    path: '/v1/billing/limits',
+    scope: 'billing:write',
+    service: 'account',
+    summary: "Replace the team's monthly sending caps per channel",
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];

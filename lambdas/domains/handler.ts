@@ -3,22 +3,28 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createDynamoClient, createSesClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { domainsRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-domains' });
 const documents = createDocumentClient(createDynamoClient());
 const ses = createSesClient();
 
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
+
 export const handler = createServiceHandler(
   'domains',
-  domainsRoutes({
-    documents,
-    dataTable: requireEnv('DATA_TABLE'),
-    ses,
-    configurationSetName: requireEnv('SES_CONFIGURATION_SET'),
-    region: requireEnv('AWS_REGION'),
-    now: () => new Date(),
-  }),
+  {
+    ...domainsRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      ses,
+      configurationSetName: requireEnv('SES_CONFIGURATION_SET'),
+      region: requireEnv('AWS_REGION'),
+      now: () => new Date(),
+    }),
+  },
   logger,
+  frame,
 );

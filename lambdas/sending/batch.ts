@@ -14,6 +14,7 @@
 import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
 import { isUpstreamUnavailable } from '../core/upstream-errors.js';
 import type { SendEmailInput } from './email-schema.js';
 import { type PreparedEmail, prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
@@ -61,7 +62,31 @@ export async function sendEmailBatch(
     }
   }
 
+  // The whole batch counts against the monthly cap at once, or none of it is sent (429).
+  let reservation: Reservation;
+  try {
+    reservation = await reserveSends(deps, {
+      teamId: auth.teamId,
+      projectId: auth.projectId,
+      channel: 'email',
+      count: prepared.length,
+      now: deps.now(),
+    });
+  } catch (error) {
+    if (request) await unlock(deps, request).catch(() => undefined);
+    throw error;
+  }
+
   const ids: string[] = [];
+  let newlySent = 0;
+  // Whatever was reserved and not newly sent (replayed from an earlier attempt, refused, never
+  // started) is given back, on success and on a stop alike.
+  const giveBackUnsent = () =>
+    releaseSends(deps, reservation, prepared.length - newlySent).catch((error: unknown) =>
+      deps.log?.warn('unsent batch emails stay counted against the monthly cap', {
+        error: describeError(error),
+      }),
+    );
   for (const [index, email] of prepared.entries()) {
     try {
       if (index > 0 && deps.now().getTime() - started > BATCH_SENDING_BUDGET_MS) {
@@ -70,12 +95,16 @@ export async function sendEmailBatch(
         });
       }
       const emailKey = idempotencyKey === undefined ? undefined : emailKeyOf(idempotencyKey, index);
-      ids.push((await sendPreparedEmail(deps, auth, email, emailKey)).id);
+      const sent = await sendPreparedEmail(deps, auth, email, emailKey, 'reserved');
+      ids.push(sent.id);
+      if (!sent.replayed) newlySent++;
     } catch (error) {
+      await giveBackUnsent();
       if (request) await unlock(deps, request).catch(() => undefined);
       throw stoppedAt(deps, error, index, inputs.length, ids, idempotencyKey !== undefined);
     }
   }
+  await giveBackUnsent();
   if (request) {
     await complete(deps, request, ids).catch((error: unknown) =>
       deps.log?.warn('batch sent but its idempotency key was not completed', {

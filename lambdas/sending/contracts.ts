@@ -65,6 +65,7 @@ const SEND_ERRORS = [
   'idempotency_in_progress',
   'email_rejected',
   'rate_limited',
+  'quota_exceeded',
   'upstream_unavailable',
 ] as const;
 

@@ -7,6 +7,7 @@
 import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
 import { coveringDomain, domainOfAddress } from '../core/sending-domains.js';
 import { verifiedDomainNames } from '../domains/domain-store.js';
 import type { ComposedEmail } from './apply-template.js';
@@ -65,12 +66,17 @@ export async function prepareEmail(
   return { input, email };
 }
 
-/** Sends an email that prepareEmail has passed. */
+/**
+ * Sends an email that prepareEmail has passed. It counts against the team's monthly email cap
+ * (lambdas/core/quota-store.ts) unless its caller has already counted it (`quota: 'reserved'`, a
+ * batch); a replay is not counted again, and an email SES never accepted is given back.
+ */
 export async function sendPreparedEmail(
   deps: SendingDependencies,
   auth: AuthContext,
   { input, email }: PreparedEmail,
   idempotencyKey?: string,
+  quota: 'reserve' | 'reserved' = 'reserve',
 ): Promise<SendResult> {
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
@@ -83,6 +89,21 @@ export async function sendPreparedEmail(
       (await findEmail(deps, auth.projectId, emailId))?.sesMessageId !== undefined;
     const claimed = await claim(deps, request, wasSent);
     if (!claimed.claimed) return { id: claimed.emailId, replayed: true };
+  }
+  let reservation: Reservation | undefined;
+  if (quota === 'reserve') {
+    try {
+      reservation = await reserveSends(deps, {
+        teamId: auth.teamId,
+        projectId: auth.projectId,
+        channel: 'email',
+        count: 1,
+        now,
+      });
+    } catch (error) {
+      if (request) await release(deps, request).catch(() => undefined);
+      throw error;
+    }
   }
 
   const record: EmailRecord = {
@@ -112,6 +133,14 @@ export async function sendPreparedEmail(
     });
   } catch (error) {
     await markFailed(deps, record, error);
+    if (reservation) {
+      await releaseSends(deps, reservation).catch((releaseError: unknown) =>
+        deps.log?.warn('an unsent email stays counted against the monthly cap', {
+          emailId: id,
+          error: describeError(releaseError),
+        }),
+      );
+    }
     if (request) await release(deps, request).catch(() => undefined);
     throw error;
   }

@@ -9,7 +9,7 @@ import {
   createSocialMessagingClient,
 } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { settingList, SMS_SETTING, WHATSAPP_SETTING } from './messaging-channels.js';
 import { sendingRoutes } from './routes.js';
 import { sesSender } from './ses-sender.js';
@@ -23,25 +23,31 @@ const ses = createSesClient();
 const smsOriginationIdentities = settingList(process.env[SMS_SETTING.env]);
 const whatsappPhoneNumberId = process.env[WHATSAPP_SETTING.env] ?? '';
 
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
+
 export const handler = createServiceHandler(
   'sending',
-  sendingRoutes({
-    documents,
-    dataTable: requireEnv('DATA_TABLE'),
-    now: () => new Date(),
-    send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
-    sms:
-      smsOriginationIdentities.length > 0
-        ? {
-            originationIdentities: smsOriginationIdentities,
-            send: smsSender(createSmsClient()),
-          }
-        : undefined,
-    whatsapp:
-      whatsappPhoneNumberId !== ''
-        ? { phoneNumberId: whatsappPhoneNumberId, send: whatsappSender(createSocialMessagingClient()) }
-        : undefined,
-    log: logger,
-  }),
+  {
+    ...sendingRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      now: () => new Date(),
+      send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+      sms:
+        smsOriginationIdentities.length > 0
+          ? {
+              originationIdentities: smsOriginationIdentities,
+              send: smsSender(createSmsClient()),
+            }
+          : undefined,
+      whatsapp:
+        whatsappPhoneNumberId !== ''
+          ? { phoneNumberId: whatsappPhoneNumberId, send: whatsappSender(createSocialMessagingClient()) }
+          : undefined,
+      log: logger,
+    }),
+  },
   logger,
+  frame,
 );

@@ -3,20 +3,26 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
-import { createServiceHandler } from '../core/http.js';
+import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { webhooksRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-webhooks' });
 const documents = createDocumentClient(createDynamoClient());
 
+// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
+
 export const handler = createServiceHandler(
   'webhooks',
-  webhooksRoutes({
-    documents,
-    dataTable: requireEnv('DATA_TABLE'),
-    now: () => new Date(),
-    // Deployed stacks deliver only over https to public addresses.
-    urlPolicy: { requireHttps: true, allowLoopback: false },
-  }),
+  {
+    ...webhooksRoutes({
+      documents,
+      dataTable: requireEnv('DATA_TABLE'),
+      now: () => new Date(),
+      // Deployed stacks deliver only over https to public addresses.
+      urlPolicy: { requireHttps: true, allowLoopback: false },
+    }),
+  },
   logger,
+  frame,
 );

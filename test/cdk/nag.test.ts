@@ -70,6 +70,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Api/RestApi/Default/openapi.json/GET AwsSolutions-APIG4',
         'Api/RestApi AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Services/Sending/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        'Usage/FailedBatches AwsSolutions-SQS3',
         'Services/Domains/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'WebhookDeliveries/FanOutFailures AwsSolutions-SQS3',
         'WebhookDeliveries/FanOut/Role AwsSolutions-IAM5[Resource::*]',

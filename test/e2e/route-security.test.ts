@@ -93,6 +93,10 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   deleteSegment: async (stack) => `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}`,
   listSegmentContacts: async (stack) =>
     `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}/contacts`,
+  getApiKeyUsage: async (stack) => {
+    const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+    return `/v1/api-keys/${key.keyId}/usage`;
+  },
 };
 
 /** A contact, list or segment OTHER_PROJECT creates through the API (with its own key): its id. */

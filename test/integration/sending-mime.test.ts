@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
+import { UNLIMITED_FRAME } from '../support/frame.js';
 import { sendingRoutes } from '../../lambdas/sending/routes.js';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
 import { silentLog } from '../../local/handlers.js';
@@ -43,6 +44,7 @@ describe('raw MIME to the local SES', () => {
         send: sesSender(aws.ses),
       }),
       silentLog,
+      UNLIMITED_FRAME,
     );
     const subject = `Grüße ${randomBytes(4).toString('hex')}`;
     const bytes = randomBytes(2048);

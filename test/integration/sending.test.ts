@@ -7,6 +7,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
+import { UNLIMITED_FRAME } from '../support/frame.js';
 import { sendingRoutes } from '../../lambdas/sending/routes.js';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
 import { silentLog } from '../../local/handlers.js';
@@ -53,6 +54,7 @@ function handler() {
       send: sesSender(new SESv2Client({})),
     }),
     silentLog,
+    UNLIMITED_FRAME,
   );
 }
 

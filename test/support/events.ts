@@ -111,6 +111,7 @@ export function authContextFor(
     createdAt: undefined,
     updatedAt: undefined,
     lastUsedAt: undefined,
+    rateLimitPerSecond: undefined,
     ...key,
   } satisfies KeyRecord;
   return allowContext(record, effectiveScopes(record.type, record.permission, record.scopes));

@@ -12,6 +12,7 @@ import type { StaticSite } from '../../lambdas/dashboard/static-site.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
 import { type MessagingStandIn, startMessagingStandIn } from '../../local/messaging.js';
+import { startUsageFeed, type UsageFeed } from '../../local/usage-feed.js';
 import { fixtureDomainOf, seedVerifiedDomain } from './domains.js';
 import { testKey } from './keys.js';
 import { createTestAws, type TestAws } from './local-aws.js';
@@ -22,6 +23,8 @@ export interface TestStack {
   readonly gateway: RunningGateway;
   /** This stack's own SMS and WhatsApp stand-in (its `/store` holds only this file's messages). */
   readonly messaging: MessagingStandIn;
+  /** The local usage pipeline, flushed only by hand (`usage.flush()`), never on a timer. */
+  readonly usage: UsageFeed;
   /** Stores a `sk_test_` key in ApiKeys with these item attributes and returns it. */
   putKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; item: Record<string, unknown> }>;
   /** A key of a new project that owns the verified domain `domain`: for tests that need a clean project. */
@@ -36,7 +39,14 @@ export const OTHER_PROJECT = 'proj_other';
 export const TEST_DOMAIN = 'example.com';
 export const OTHER_DOMAIN = 'other.example';
 
-export async function startTestStack(options: { dashboard?: StaticSite } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  /** The clock of the authorizer and every handler (e.g. pinned to one second for rate limits). */
+  readonly now?: () => Date;
+  /** The dashboard's files, when a test drives it in a browser. */
+  readonly dashboard?: StaticSite;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const aws = await createTestAws();
   const store = { documents: aws.documents, dataTable: aws.tables.data };
   await createTeam(store, { id: TEST_TEAM, name: 'e2e' });
@@ -48,6 +58,10 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
   await seedVerifiedDomain(store, TEST_PROJECT, TEST_DOMAIN);
   await seedVerifiedDomain(store, OTHER_PROJECT, OTHER_DOMAIN);
   const messaging = await startMessagingStandIn({ host: '127.0.0.1', port: 0 });
+  const usage = startUsageFeed({
+    store: { documents: aws.documents, dataTable: aws.tables.data, apiKeysTable: aws.tables.apiKeys },
+    intervalMs: 0,
+  });
   const gateway = await startGateway(
     {
       ...localHandlers({
@@ -57,7 +71,9 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
         environment: 'test',
         log: silentLog,
         messagingEndpoint: messaging.endpoint,
+        ...(options.now ? { now: options.now } : {}),
       }),
+      onRequest: usage.record,
       ...(options.dashboard ? { dashboard: options.dashboard } : {}),
     },
     { host: '127.0.0.1', port: 0 },
@@ -67,6 +83,7 @@ export async function startTestStack(options: { dashboard?: StaticSite } = {}): 
     aws,
     gateway,
     messaging,
+    usage,
     putKey: async (item = {}) => {
       const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
       await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));

@@ -31,6 +31,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   validation_error: 400,
   payload_too_large: 413,
   rate_limited: 429,
+  quota_exceeded: 429,
   bad_request: 400,
   idempotency_conflict: 409,
   idempotency_in_progress: 409,

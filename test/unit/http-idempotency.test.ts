@@ -8,6 +8,7 @@ import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import type { IdempotencyStore } from '../../lambdas/core/idempotency.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
+import { UNLIMITED_FRAME } from '../support/frame.js';
 import { createTestAws } from '../support/local-aws.js';
 
 const echoResponse = { status: 200, description: 'echo', schema: z.unknown() } as const;
@@ -57,6 +58,7 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     'templates',
     { contracts: TEST_CONTRACTS, handlers, idempotency: store },
     log,
+    UNLIMITED_FRAME,
   );
   return { handler, calls: () => calls, log };
 }
@@ -219,7 +221,12 @@ describe('Idempotency-Key on idempotent routes', () => {
       deleteTemplate: vi.fn(),
     };
     expect(() =>
-      createServiceHandler('templates', { contracts: TEST_CONTRACTS, handlers }, { error: vi.fn() }),
+      createServiceHandler(
+        'templates',
+        { contracts: TEST_CONTRACTS, handlers },
+        { error: vi.fn() },
+        UNLIMITED_FRAME,
+      ),
     ).toThrow(/no idempotency store/);
   });
 });

@@ -8,6 +8,7 @@ import { readAuthContext, requireAccess } from '../../lambdas/core/read-auth-con
 import { ROUTES, type Route, routeKey } from '../../lambdas/core/routes.js';
 import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
+import { UNLIMITED_FRAME } from '../support/frame.js';
 
 const SERVICE = 'sending';
 const serviceRoutes = ROUTES.filter((route) => route.service === SERVICE);
@@ -54,7 +55,11 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     sendWhatsapp: handler,
   };
   const log = { error: vi.fn() };
-  return { handler: createServiceHandler(SERVICE, { contracts: TEST_CONTRACTS, handlers }, log), calls, log };
+  return {
+    handler: createServiceHandler(SERVICE, { contracts: TEST_CONTRACTS, handlers }, log, UNLIMITED_FRAME),
+    calls,
+    log,
+  };
 }
 
 const fullAccess = authContextFor({ projectId: 'proj_a' });

@@ -5,6 +5,7 @@ import { sendWhatsappSchema } from '../../lambdas/sending/message-schemas.js';
 import { originationFor, settingList } from '../../lambdas/sending/messaging-channels.js';
 import { sendingRoutes } from '../../lambdas/sending/routes.js';
 import { whatsappMessageJson } from '../../lambdas/sending/whatsapp-sender.js';
+import { UNLIMITED_FRAME } from '../support/frame.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
 
 /** A table that must not be touched: a send of an unconfigured channel fails before any write. */
@@ -22,6 +23,7 @@ function sendingHandler() {
       send: () => Promise.reject(new Error('no email is sent here')),
     }),
     { error: vi.fn() },
+    UNLIMITED_FRAME,
   );
 }
 

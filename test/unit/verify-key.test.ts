@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
 import { findRoute, ROUTES, type Route } from '../../lambdas/core/routes.js';
+import { isScopeOf } from '../../lambdas/core/scopes.js';
 import { type Verification, type VerifyDependencies, verifyKey } from '../../lambdas/core/verify-key.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
 import { fixedClock } from '../support/logs.js';
@@ -251,11 +252,24 @@ describe('verifyKey: security cases for scopes', () => {
     },
   );
 
-  it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
-    'a billing full_access key may not call %s',
+  const isBillingRoute = (route: Route) => route.scope !== undefined && isScopeOf('billing', route.scope);
+
+  it.each(
+    ROUTES.filter((route) => !isBillingRoute(route)).map(
+      (route) => [`${route.method} ${route.path}`, route] as const,
+    ),
+  )('a billing full_access key may not call %s', async (_name, route) => {
+    const key = testKey({ type: 'billing', permission: 'full_access' });
+    expect(codeOf(await setUp({ key, route }).run())).toBe('insufficient_scope');
+  });
+
+  it.each(ROUTES.filter(isBillingRoute).map((route) => [`${route.method} ${route.path}`, route] as const))(
+    'a billing full_access key may call %s, and a general full_access key may not',
     async (_name, route) => {
-      const key = testKey({ type: 'billing', permission: 'full_access' });
-      expect(codeOf(await setUp({ key, route }).run())).toBe('insufficient_scope');
+      const billing = testKey({ type: 'billing', permission: 'full_access' });
+      const general = testKey({ type: 'general', permission: 'full_access' });
+      expect(codeOf(await setUp({ key: billing, route }).run())).toBe('ok');
+      expect(codeOf(await setUp({ key: general, route }).run())).toBe('insufficient_scope');
     },
   );
 

@@ -1,0 +1,37 @@
+/** The audit log as the API lists it: the project's `AUDIT#` items, newest first. */
+import { AUDIT_PREFIX } from '../core/audit-log.js';
+import { queryPage } from '../core/query-page.js';
+import { projectPartition } from '../core/tables.js';
+import type { AuditEntryJson } from './usage-audit-contracts.js';
+import type { KeyUsageStore } from './key-usage.js';
+
+export async function listAuditEntries(
+  store: Pick<KeyUsageStore, 'documents' | 'dataTable'>,
+  projectId: string,
+  page: { limit: number; after: string | undefined },
+): Promise<{ entries: AuditEntryJson[]; nextAfter: string | undefined }> {
+  const { items, nextAfter } = await queryPage({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: projectPartition(projectId),
+    prefix: AUDIT_PREFIX,
+    limit: page.limit,
+    after: page.after,
+  });
+  return { entries: items.map(auditEntryJson), nextAfter };
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function auditEntryJson(item: Record<string, unknown>): AuditEntryJson {
+  return {
+    id: text(item.id),
+    created_at: text(item.createdAt),
+    key_id: text(item.keyId),
+    action: text(item.action),
+    resource_id: typeof item.resourceId === 'string' ? item.resourceId : null,
+    source_ip: text(item.sourceIp),
+    status: typeof item.status === 'number' ? item.status : 0,
+    request_id: text(item.requestId),
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * A key's usage as the API answers it: the key must be of the caller's project (another project's key
+ * is a 404 exactly like a missing one), then one Query of its day items, with a zero entry for every
+ * day without traffic so a chart needs no gap filling.
+ */
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isKeyId } from '../core/api-key.js';
+import { ApiError } from '../core/errors.js';
+import { utcDate } from '../usage/aggregate.js';
+import { readUsage, type StoredDayUsage } from '../usage/usage-store.js';
+import type { ApiKeyUsageJson } from './usage-audit-contracts.js';
+
+export interface KeyUsageStore {
+  readonly documents: DynamoDBDocumentClient;
+  readonly dataTable: string;
+  readonly apiKeysTable: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function keyUsage(
+  store: KeyUsageStore,
+  projectId: string,
+  keyId: string,
+  days: number,
+  now: Date,
+): Promise<ApiKeyUsageJson> {
+  const key = isKeyId(keyId) ? await keyOfProject(store, projectId, keyId) : undefined;
+  if (!key) throw new ApiError('not_found', { message: 'No such API key.' });
+  const dates = Array.from({ length: days }, (_, index) =>
+    utcDate(new Date(now.getTime() - (days - 1 - index) * DAY_MS)),
+  );
+  const stored = new Map(
+    (await readUsage(store, projectId, keyId, dates[0] ?? utcDate(now), dates.at(-1) ?? utcDate(now))).map(
+      (day) => [day.date, day] as const,
+    ),
+  );
+  return {
+    data: dates.map((date) => dayJson(stored.get(date) ?? emptyDay(date))),
+    last_used_at: key.lastUsedAt,
+  };
+}
+
+async function keyOfProject(
+  store: KeyUsageStore,
+  projectId: string,
+  keyId: string,
+): Promise<{ lastUsedAt: string | null } | undefined> {
+  const { Item } = await store.documents.send(
+    new GetCommand({
+      TableName: store.apiKeysTable,
+      Key: { keyId },
+      ProjectionExpression: 'projectId, lastUsedAt',
+      ConsistentRead: true,
+    }),
+  );
+  if (Item?.projectId !== projectId) return undefined;
+  return { lastUsedAt: typeof Item.lastUsedAt === 'string' ? Item.lastUsedAt : null };
+}
+
+const emptyDay = (date: string): StoredDayUsage => ({
+  date,
+  allowed: 0,
+  denied: 0,
+  byRoute: {},
+  byError: {},
+});
+
+function dayJson(day: StoredDayUsage): ApiKeyUsageJson['data'][number] {
+  return {
+    date: day.date,
+    allowed: day.allowed,
+    denied: day.denied,
+    by_route: { ...day.byRoute },
+    by_error: { ...day.byError },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The audit log: one item per mutating call of a project (lambdas/core/audit-action.ts says which),
+ * written by the service frame (./http.ts) after the handler answered, in the project's partition:
+ * `PROJECT#<projectId>` / `AUDIT#<aud_ id>`. Ids are time-ordered, so the newest-first list is one
+ * Query. Items expire a year after the call (the table's TTL attribute `ttl`).
+ */
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailure } from './dynamo-errors.js';
+import { newId } from './ids.js';
+import { projectPartition } from './tables.js';
+
+export const AUDIT_TTL_SECONDS = 365 * 24 * 60 * 60;
+export const AUDIT_PREFIX = 'AUDIT#';
+
+export interface AuditStore {
+  readonly documents: DynamoDBDocumentClient;
+  readonly dataTable: string;
+  readonly now: () => Date;
+}
+
+export interface AuditEntry {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly projectId: string;
+  readonly keyId: string;
+  readonly action: string;
+  /** The path's `{id}`, else the created resource's id; null when there is neither (a batch, a refused create). */
+  readonly resourceId: string | null;
+  readonly sourceIp: string;
+  /** The HTTP status answered. */
+  readonly status: number;
+  readonly requestId: string;
+}
+
+export type AuditCall = Omit<AuditEntry, 'id' | 'createdAt'>;
+
+export function auditEntryOf(call: AuditCall, now: Date): AuditEntry {
+  return { id: newId('aud', now), createdAt: now.toISOString(), ...call };
+}
+
+/**
+ * Writes the entry once: the put is conditional on the id being new, so an SDK retry of a put that
+ * had in fact succeeded is not a second entry.
+ */
+export async function putAuditEntry(store: AuditStore, entry: AuditEntry): Promise<void> {
+  const { id, createdAt, projectId, ...rest } = entry;
+  try {
+    await store.documents.send(
+      new PutCommand({
+        TableName: store.dataTable,
+        Item: {
+          pk: projectPartition(projectId),
+          sk: `${AUDIT_PREFIX}${id}`,
+          id,
+          createdAt,
+          ...rest,
+          ttl: Math.floor(Date.parse(createdAt) / 1000) + AUDIT_TTL_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailure(error)) throw error;
+  }
+}
+
+/** The resource a call acted on: the path's id, else the id the handler answered (a create). */
+export function resourceIdOf(
+  params: Readonly<Record<string, unknown>> | undefined,
+  body: unknown,
+): string | null {
+  if (typeof params?.id === 'string') return params.id;
+  if (body !== null && typeof body === 'object' && 'id' in body && typeof body.id === 'string')
+    return body.id;
+  return null;
+}
