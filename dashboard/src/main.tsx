@@ -5,6 +5,7 @@ import { ErrorBanner } from './components/error-banner';
 import { KeyOwner } from './components/key-owner';
 import { KeyPaste } from './components/key-paste';
 import { clearError } from './errors';
+import { AuditLogPage } from './pages/audit-log';
 import { ContactsPage } from './pages/contacts';
 import { DomainsPage } from './pages/domains';
 import { ListsPage } from './pages/lists';
@@ -72,6 +73,7 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         {current.section === 'contacts' && <ContactsPage id={current.id} />}
         {current.section === 'lists' && <ListsPage id={current.id} />}
         {current.section === 'segments' && <SegmentsPage id={current.id} />}
+        {current.section === 'audit-log' && <AuditLogPage />}
       </main>
     </>
   );

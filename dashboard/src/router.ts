@@ -5,7 +5,15 @@
 import { signal } from '@preact/signals';
 
 export type Section =
-  'overview' | 'domains' | 'templates' | 'webhooks' | 'emails' | 'contacts' | 'lists' | 'segments';
+  | 'overview'
+  | 'domains'
+  | 'templates'
+  | 'webhooks'
+  | 'emails'
+  | 'contacts'
+  | 'lists'
+  | 'segments'
+  | 'audit-log';
 export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'overview', label: 'Overview' },
   { section: 'domains', label: 'Domains' },
@@ -15,6 +23,7 @@ export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'contacts', label: 'Contacts' },
   { section: 'lists', label: 'Lists' },
   { section: 'segments', label: 'Segments' },
+  { section: 'audit-log', label: 'Audit log' },
 ];
 
 export interface Route {

@@ -316,6 +316,25 @@ describe('audiences', () => {
   });
 });
 
+describe('audit log', () => {
+  it('lists a mutating call with its action, resource, key, status and request id', async () => {
+    const created = await call(stack.url, {
+      method: 'POST',
+      path: '/v1/lists',
+      key: project.key,
+      body: { name: 'Audited' },
+    });
+    expect(created.status).toBe(201);
+    const listId = (created.json as { id: string }).id;
+    await open('#/audit-log');
+    const row = page.getByTestId('audit-log').locator('tbody tr', { hasText: listId });
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('201');
+    expect(text).toContain(project.key.slice('sk_test_'.length, 'sk_test_'.length + 12));
+  });
+});
+
 const PAGES = [
   '#/overview',
   '#/domains',
@@ -327,6 +346,7 @@ const PAGES = [
   '#/lists',
   '#/segments',
   '#/segments/new',
+  '#/audit-log',
 ];
 
 describe('every page', () => {
