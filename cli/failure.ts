@@ -4,7 +4,12 @@
  */
 import { AlreadyExistsError } from '../lambdas/account/conflicts.js';
 import { KeyInputError } from '../lambdas/account/key-input.js';
-import { KeyNotFoundError, KeyRevokedError, ProjectNotFoundError } from '../lambdas/account/keys.js';
+import {
+  KeyMalformedError,
+  KeyNotFoundError,
+  KeyRevokedError,
+  ProjectNotFoundError,
+} from '../lambdas/account/keys.js';
 import { TeamNotFoundError } from '../lambdas/account/teams.js';
 import type { FieldError } from '../lambdas/core/errors.js';
 
@@ -77,6 +82,7 @@ export function toFailure(error: unknown, hints: FailureHints): CliFailure {
     return new CliFailure('not_found', error.message);
   }
   if (error instanceof KeyRevokedError) return new CliFailure('key_revoked', error.message);
+  if (error instanceof KeyMalformedError) return new CliFailure('validation_error', error.message);
   if (error instanceof AlreadyExistsError) return new CliFailure('already_exists', error.message);
   if (!(error instanceof Error)) {
     return new CliFailure('internal_error', `unexpected failure: ${String(error)}`);

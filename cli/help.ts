@@ -13,6 +13,12 @@ const OPTION_HELP: Readonly<Record<OptionName, { readonly value?: string; readon
   'allowed-ips': { value: 'LIST', text: 'IPv4/IPv6 addresses and CIDR ranges; "" = any IP (default)' },
   'allowed-domains': { value: 'LIST', text: 'sending domains the key may send from; "" = any (default)' },
   'expires-at': { value: 'ISO', text: 'expiry, e.g. 2030-01-31 or 2030-01-31T12:00:00Z; never = no expiry' },
+  'rate-limit': { value: 'N', text: 'requests per second for this key, 1–10000; none = the stage default' },
+  type: { value: 'TYPE', text: 'general (default) or billing (with --scopes billing:read,billing:write)' },
+  'grace-period': {
+    value: 'SECONDS',
+    text: 'how long the old secret keeps working, 0–604800 (default 86400)',
+  },
   team: { value: 'ID', text: 'team id, from `scopegate teams list` (default on the local stack: local)' },
   id: { value: 'ID', text: 'use this team id instead of a generated team_… (letters, digits, _ and -)' },
   stack: { value: 'NAME', text: 'work on a deployed stack instead of the local one' },

@@ -1,6 +1,6 @@
 /**
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
- * routes need: sending reads and writes the Data table and sends through SES; account only reads;
+ * routes need: sending reads and writes the Data table and sends through SES; account reads and writes the Data table and manages ApiKeys items (no Scan, no DeleteItem);
  * domains reads and writes the Data table and manages SES identities.
  * templates reads and writes the Data table; so does audience (contacts, lists, segments).
  */
@@ -10,15 +10,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { CURSOR_SECRET_PARTITION } from '../lambdas/core/cursor-secret.js';
-import { BILLING_PARTITION_PREFIX } from '../lambdas/core/quota.js';
-import { RATE_PARTITION_PREFIX } from '../lambdas/core/rate-limit.js';
 import type { Service } from '../lambdas/core/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
 
 export interface ServicesProps {
   readonly dataTable: ITable;
-  /** Read by the account service for a key's project and last use (GET /v1/api-keys/{id}/usage). */
+  /** Account manages keys over the API: exactly apiKeysStatements' grants on it. */
   readonly apiKeysTable: ITable;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
@@ -55,24 +52,14 @@ export class Services extends Construct {
 
     const account = new ScopegateFunction(this, 'Account', {
       name: 'account',
-      description: 'scopegate account service: projects',
+      description: 'scopegate account service: projects and API keys',
       logRetention: props.logRetention,
     });
-    account.bindTable({ table: props.dataTable, access: 'read', envVar: 'DATA_TABLE' });
-    account.role.addToPrincipalPolicy(cursorSecretStatement(props.dataTable));
-    account.bindTable({ table: props.apiKeysTable, access: 'getItem', envVar: 'API_KEYS_TABLE' });
-    // Audit entries (AUDIT# items in the caller's project partition), written by the service frame.
-    account.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.dataTable.tableArn] }),
-    );
-    // Rate-limit windows (every service counts a limited key; the others may write the whole table)
-    // and the teams' billing items (PUT /v1/billing/limits): writes there and nowhere else.
-    account.role.addToPrincipalPolicy(
-      partitionWriteStatement(props.dataTable, 'dynamodb:UpdateItem', RATE_PARTITION_PREFIX),
-    );
-    account.role.addToPrincipalPolicy(
-      partitionWriteStatement(props.dataTable, 'dynamodb:PutItem', BILLING_PARTITION_PREFIX),
-    );
+    // Key changes write their api_key.* events and Idempotency-Key records in the Data table.
+    account.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    account.function.addEnvironment('API_KEYS_TABLE', props.apiKeysTable.tableName);
+    for (const statement of apiKeysStatements(props.apiKeysTable))
+      account.role.addToPrincipalPolicy(statement);
 
     const domains = new ScopegateFunction(this, 'Domains', {
       name: 'domains',
@@ -143,24 +130,20 @@ function sesIdentityStatement(
 }
 
 /**
- * A service that only reads the Data table may still be the first to need the per-stack cursor
- * secret, which it then creates: PutItem on items of the secret's partition and no other.
+ * Keys over the API: read, create and change items of the ApiKeys table (never DeleteItem or Scan:
+ * a revoked key stays), and Query only the byProject index, for listing a project's keys.
  */
-function cursorSecretStatement(dataTable: ITable): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    actions: ['dynamodb:PutItem'],
-    resources: [dataTable.tableArn],
-    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [CURSOR_SECRET_PARTITION] } },
-  });
-}
-
-/** One write action on the Data table's items whose partition key starts with `prefix`. */
-function partitionWriteStatement(dataTable: ITable, action: string, prefix: string): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    actions: [action],
-    resources: [dataTable.tableArn],
-    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] } },
-  });
+export function apiKeysStatements(table: ITable): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      resources: [table.tableArn],
+    }),
+    new iam.PolicyStatement({
+      actions: ['dynamodb:Query'],
+      resources: [`${table.tableArn}/index/byProject`],
+    }),
+  ];
 }
 
 /**

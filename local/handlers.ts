@@ -83,7 +83,13 @@ export function localHandlers(
       ),
       account: createServiceHandler(
         'account',
-        accountRoutes({ documents, dataTable, apiKeysTable: deps.tables.apiKeys, now }),
+        accountRoutes({
+          documents,
+          dataTable,
+          apiKeysTable: deps.tables.apiKeys,
+          environment: deps.environment,
+          now,
+        }),
         deps.log,
         frame,
       ),

@@ -1,7 +1,7 @@
 /** `scopegate keys …`: thin wrappers over lambdas/account/keys.ts. */
 import type { KeyFieldsInput } from '../../lambdas/account/key-input.js';
 import { createdKeyJson, keyJson } from '../../lambdas/account/key-metadata.js';
-import { createKey, getKey, listKeys, revokeKey, updateKey } from '../../lambdas/account/keys.js';
+import { createKey, getKey, listKeys, revokeKey, rotateKey, updateKey } from '../../lambdas/account/keys.js';
 import type { CommandLine, OptionName } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import { usageError } from '../failure.js';
@@ -14,6 +14,7 @@ const KEY_FIELD_OPTIONS = [
   'allowed-ips',
   'allowed-domains',
   'expires-at',
+  'rate-limit',
 ] as const;
 
 function keyFields(values: CommandLine['values']): KeyFieldsInput {
@@ -24,6 +25,8 @@ function keyFields(values: CommandLine['values']): KeyFieldsInput {
     allowedIps: values['allowed-ips'],
     allowedDomains: values['allowed-domains'],
     expiresAt: values['expires-at'],
+    rateLimitPerSecond: values['rate-limit'],
+    type: values.type,
   };
 }
 
@@ -42,7 +45,7 @@ export const keyCommands: readonly Command[] = [
     words: ['keys', 'create'],
     summary: 'Create an API key and print it (once)',
     args: [],
-    options: ['name', 'project', ...KEY_FIELD_OPTIONS.filter((option) => option !== 'name')],
+    options: ['name', 'project', 'type', ...KEY_FIELD_OPTIONS.filter((option) => option !== 'name')],
     required: ['name'],
     async run(context) {
       const { target, output, values } = context;
@@ -87,6 +90,25 @@ export const keyCommands: readonly Command[] = [
       }
       const key = await updateKey(target.store, keyIdArg(context), keyFields(values));
       output.result(keyJson(key), () => `Updated API key ${key.id}.\n\n${keyDetails(key)}`);
+    },
+  },
+  {
+    words: ['keys', 'rotate'],
+    summary:
+      'Give a key a new secret (printed once); the old one works for --grace-period seconds (default 86400)',
+    args: ['ID'],
+    options: ['grace-period'],
+    async run(context) {
+      const raw = context.values['grace-period'];
+      const grace = raw === undefined ? undefined : /^\d{1,6}$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+      const rotated = await rotateKey(
+        context.target.store,
+        keyIdArg(context),
+        grace === undefined ? {} : { gracePeriodSeconds: grace },
+      );
+      context.output.result(createdKeyJson(rotated.key, rotated.metadata), () =>
+        createdKeyText(rotated.key, rotated.metadata, context.target.label),
+      );
     },
   },
   {

@@ -683,6 +683,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the project's API keys, newest first
+         * @description Requires a general key whose permission is `full_access` (no scope grants it).
+         */
+        get: operations["listApiKeys"];
+        put?: never;
+        /**
+         * Create an API key no more powerful than the calling key; answers its secret once
+         * @description Requires a general key whose permission is `full_access` (no scope grants it).
+         */
+        post: operations["createApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve one API key
+         * @description Requires a general key whose permission is `full_access` (no scope grants it).
+         */
+        get: operations["getApiKey"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API key: it stops working on the next request
+         * @description Requires a general key whose permission is `full_access` (no scope grants it).
+         */
+        delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an API key's name, access or restrictions (never beyond the calling key's)
+         * @description Requires a general key whose permission is `full_access` (no scope grants it).
+         */
+        patch: operations["updateApiKey"];
+        trace?: never;
+    };
+    "/v1/api-keys/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a key's secret; the old one works until the grace period ends
+         * @description Requires a general key whose permission is `full_access` (no scope grants it).
+         */
+        post: operations["rotateApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1095,6 +1167,95 @@ export interface components {
             sms: number | null;
             whatsapp: number | null;
         };
+        /** @description An API key, never its secret or hash. */
+        ApiKey: {
+            /**
+             * @description The 12-character key id.
+             * @example 0VbnqK3m8a2J
+             */
+            id: string;
+            /**
+             * @description Safe to show and log.
+             * @example sk_live_0VbnqK3m8a2J
+             */
+            prefix: string;
+            name: string;
+            /** @enum {string} */
+            type: "general" | "billing";
+            /** @enum {string} */
+            permission: "full_access" | "sending_only" | "custom";
+            /** @description What the key may do (a preset resolved to scopes). */
+            readonly scopes: string[];
+            project_id: string;
+            team_id: string;
+            /** @description Empty: any IP. */
+            readonly allowed_ips: string[];
+            /** @description Null: any of the project's. */
+            allowed_domains: string[] | null;
+            expires_at: string | null;
+            created_at: string | null;
+            updated_at: string | null;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            rate_limit_per_second: number | null;
+            /** @description The key id that created it, or `cli`. */
+            created_by: string | null;
+            /** @description After a rotation: until when the replaced secret still works. */
+            previous_key_expires_at: string | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked" | "invalid";
+            /** @description Hand-edit problems the authorizer tolerates. */
+            readonly warnings: string[];
+            /** @description Why a hand-edited item authorises nothing. */
+            readonly malformed: string[];
+        };
+        /** @description A key and its secret, shown once. */
+        ApiKeyWithSecret: {
+            /**
+             * @description The 12-character key id.
+             * @example 0VbnqK3m8a2J
+             */
+            id: string;
+            /**
+             * @description Safe to show and log.
+             * @example sk_live_0VbnqK3m8a2J
+             */
+            prefix: string;
+            name: string;
+            /** @enum {string} */
+            type: "general" | "billing";
+            /** @enum {string} */
+            permission: "full_access" | "sending_only" | "custom";
+            /** @description What the key may do (a preset resolved to scopes). */
+            readonly scopes: string[];
+            project_id: string;
+            team_id: string;
+            /** @description Empty: any IP. */
+            readonly allowed_ips: string[];
+            /** @description Null: any of the project's. */
+            allowed_domains: string[] | null;
+            expires_at: string | null;
+            created_at: string | null;
+            updated_at: string | null;
+            last_used_at: string | null;
+            revoked_at: string | null;
+            rate_limit_per_second: number | null;
+            /** @description The key id that created it, or `cli`. */
+            created_by: string | null;
+            /** @description After a rotation: until when the replaced secret still works. */
+            previous_key_expires_at: string | null;
+            /** @enum {string} */
+            status: "active" | "expired" | "revoked" | "invalid";
+            /** @description Hand-edit problems the authorizer tolerates. */
+            readonly warnings: string[];
+            /** @description Why a hand-edited item authorises nothing. */
+            readonly malformed: string[];
+            /**
+             * @description The whole secret key. Shown only here: store it now.
+             * @example sk_live_0VbnqK3m8a2J…
+             */
+            key: string;
+        };
         /** @description Every error answers this shape. */
         Error: {
             /** @description A sentence for people; may change between versions. */
@@ -1103,7 +1264,7 @@ export interface components {
              * @description Stable: branch on this.
              * @enum {string}
              */
-            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "email_rejected" | "domain_not_verified" | "missing_variable" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
+            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "permission_escalation" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "email_rejected" | "domain_not_verified" | "missing_variable" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
             /**
              * @description With `insufficient_scope`: the scope the route needs.
              * @enum {string}
@@ -6339,6 +6500,676 @@ export interface operations {
             };
             /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
             403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                /** @description How many items to answer, 1–100. */
+                limit?: number;
+                /** @description The previous page's `next_cursor`, passed unchanged. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the project's keys (revoked ones included), newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        object: "list";
+                        data: components["schemas"]["ApiKey"][];
+                        has_more: boolean;
+                        /** @description Pass as `cursor` for the next page; null on the last. */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key and body within 24 hours answer the first result. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example ci deploys */
+                    name: string;
+                    /** @enum {string} */
+                    permission?: "full_access" | "sending_only" | "custom";
+                    /** @description For a `custom` key. Not together with `permissions`. */
+                    scopes?: string[];
+                    /**
+                     * @description Per-resource levels (emails, templates, domains, webhooks, projects, sms, whatsapp, audience): none, read or full, expanded to scopes.
+                     * @example {
+                     *       "templates": "read",
+                     *       "emails": "full"
+                     *     }
+                     */
+                    permissions?: {
+                        [key: string]: "none" | "read" | "full";
+                    };
+                    /**
+                     * @description IPv4, IPv6 and CIDR entries; empty: any IP.
+                     * @example [
+                     *       "203.0.113.0/24"
+                     *     ]
+                     */
+                    allowed_ips?: string | string[];
+                    /** @description Sending domains (and their subdomains); null or empty: any of the project’s. */
+                    allowed_domains?: (string | string[]) | null;
+                    /** @description ISO 8601 with a time zone, in the future; null: never. */
+                    expires_at?: string | null;
+                    /** @description Requests per second for this key; null: the stage default only. */
+                    rate_limit_per_second?: number | null;
+                    /** @enum {string} */
+                    type?: "general";
+                };
+            };
+        };
+        responses: {
+            /** @description The key, with its secret (shown only now). A key may never create, change or rotate a key into something more powerful than itself. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope`, `permission_escalation` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_conflict`, `idempotency_in_progress` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id (or its prefix). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id (or its prefix). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key, revoked: it stops working on the next request. The key stays listed with `revoked_at` (revoking again answers the first revocation). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id (or its prefix). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example ci deploys */
+                    name?: string;
+                    /** @enum {string} */
+                    permission?: "full_access" | "sending_only" | "custom";
+                    /** @description For a `custom` key. Not together with `permissions`. */
+                    scopes?: string[];
+                    /**
+                     * @description Per-resource levels (emails, templates, domains, webhooks, projects, sms, whatsapp, audience): none, read or full, expanded to scopes.
+                     * @example {
+                     *       "templates": "read",
+                     *       "emails": "full"
+                     *     }
+                     */
+                    permissions?: {
+                        [key: string]: "none" | "read" | "full";
+                    };
+                    /**
+                     * @description IPv4, IPv6 and CIDR entries; empty: any IP.
+                     * @example [
+                     *       "203.0.113.0/24"
+                     *     ]
+                     */
+                    allowed_ips?: string | string[];
+                    /** @description Sending domains (and their subdomains); null or empty: any of the project’s. */
+                    allowed_domains?: (string | string[]) | null;
+                    /** @description ISO 8601 with a time zone, in the future; null: never. */
+                    expires_at?: string | null;
+                    /** @description Requests per second for this key; null: the stage default only. */
+                    rate_limit_per_second?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed key. A key may never create, change or rotate a key into something more powerful than itself. A revoked key cannot be changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope`, `permission_escalation` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key id (or its prefix). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description How long the replaced secret keeps working (default 86400). */
+                    grace_period_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The key with its new secret (shown only now). The replaced secret works until `previous_key_expires_at`; rotating again during a grace ends the older secret at once. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyWithSecret"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope`, `permission_escalation` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

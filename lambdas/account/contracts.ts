@@ -5,6 +5,7 @@ import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import { USAGE_AUDIT_CONTRACTS } from './usage-audit-contracts.js';
 import { BILLING_CONTRACTS } from './billing-contracts.js';
+import { API_KEY_CONTRACTS } from './api-key-contracts.js';
 
 export const projectSchema = z
   .object({
@@ -28,4 +29,5 @@ export const ACCOUNT_CONTRACTS = {
   }),
   ...USAGE_AUDIT_CONTRACTS,
   ...BILLING_CONTRACTS,
+  ...API_KEY_CONTRACTS,
 } satisfies ServiceContracts<'account'>;

@@ -1,4 +1,4 @@
-/** The account service: projects (and, in later issues, API keys). */
+/** The account service: projects and API keys. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
@@ -18,6 +18,8 @@ export const handler = createServiceHandler(
     documents,
     dataTable: requireEnv('DATA_TABLE'),
     apiKeysTable: requireEnv('API_KEYS_TABLE'),
+    // A deployed stack issues live keys only (the local stack wires `test`).
+    environment: 'live',
     now: () => new Date(),
   }),
   logger,

@@ -7,12 +7,16 @@ import type { FieldError } from '../core/errors.js';
 import { formatRange, parseAllowList } from '../core/ip-allowlist.js';
 import {
   GENERAL_SCOPES,
-  type GeneralScope,
   isPermission,
   isScopeOf,
+  KEY_TYPES,
+  type KeyType,
   PERMISSIONS,
   type Permission,
+  type Scope,
+  SCOPES_BY_KEY_TYPE,
 } from '../core/scopes.js';
+import { expandPermissions } from './permission-levels.js';
 
 /** Raw values as a caller gives them: a comma-separated string or a list for the list fields. */
 export interface KeyFieldsInput {
@@ -23,29 +27,46 @@ export interface KeyFieldsInput {
   readonly allowedDomains?: string | readonly string[] | null;
   /** ISO 8601; `null`, `''` or `'never'` mean no expiry (and clear it on update). */
   readonly expiresAt?: string | null;
+  /** Per-resource levels (`{"templates":"read"}`), expanded to scopes; not together with `scopes`. */
+  readonly permissions?: Readonly<Record<string, string>>;
+  /** Requests per second; `null`, `''` or `'none'` mean no limit of its own (and clear it on update). */
+  readonly rateLimitPerSecond?: number | string | null;
+  /** `general` (default) or `billing`; set at creation only, and only by the CLI. */
+  readonly type?: string;
 }
 
 /** A new key's validated settings, ready to store. */
 export interface KeySettings {
   readonly name: string;
+  readonly type: KeyType;
   readonly permission: Permission;
   /** Stored only for `custom`; empty for the presets. */
-  readonly scopes: readonly GeneralScope[];
+  readonly scopes: readonly Scope[];
   /** Canonical entries; empty means any IP. */
   readonly allowedIps: readonly string[];
   /** Undefined means any of the project's domains. */
   readonly allowedDomains: readonly string[] | undefined;
   readonly expiresAt: string | undefined;
+  readonly rateLimitPerSecond: number | undefined;
 }
 
 /** What an update sets; absent fields are left alone, `null` removes the attribute. */
 export interface KeyChanges {
   readonly name?: string;
   readonly permission?: Permission;
-  readonly scopes?: readonly GeneralScope[];
+  readonly scopes?: readonly Scope[];
   readonly allowedIps?: readonly string[];
   readonly allowedDomains?: readonly string[] | null;
   readonly expiresAt?: string | null;
+  readonly rateLimitPerSecond?: number | null;
+}
+
+/** A key's stored access, which a change of permission or scopes is resolved against. */
+export interface CurrentAccess {
+  /** @default 'general' */
+  readonly type?: KeyType;
+  readonly permission: Permission;
+  readonly scopes: readonly Scope[];
 }
 
 export type Validated<T> =
@@ -63,6 +84,8 @@ export class KeyInputError extends Error {
 }
 
 export const NAME_MAX_LENGTH = 100;
+/** API Gateway's default account-wide rate: a key's own limit above it could never bind. */
+export const RATE_LIMIT_MAX = 10_000;
 export const VALID_SCOPES_TEXT = Object.keys(GENERAL_SCOPES).join(', ');
 const NO_EXPIRY = new Set(['', 'never']);
 
@@ -72,19 +95,30 @@ export function validateNewKey(input: KeyFieldsInput, now: Date): Validated<KeyS
     input.name === undefined
       ? fail(errors, 'name', 'is required')
       : check(errors, 'name', parseName(input.name));
-  const access = check(errors, 'scopes', resolveAccess(input, { permission: 'full_access', scopes: [] }));
+  const type = check(errors, 'type', parseKeyType(input.type));
+  const access =
+    type === undefined ? undefined : check(errors, 'scopes', resolveAccess(input, defaultAccess(type)));
   const allowedIps =
     input.allowedIps === undefined ? [] : check(errors, 'allowed_ips', parseAllowedIps(input.allowedIps));
   const allowedDomains = check(errors, 'allowed_domains', parseAllowedDomains(input.allowedDomains ?? null));
   const expiresAt = check(errors, 'expires_at', parseExpiresAt(input.expiresAt ?? null, now));
-  if (errors.length > 0 || name === undefined || access === undefined || allowedIps === undefined) {
+  const rateLimit = check(errors, 'rate_limit_per_second', parseRateLimit(input.rateLimitPerSecond ?? null));
+  if (
+    errors.length > 0 ||
+    name === undefined ||
+    type === undefined ||
+    access === undefined ||
+    allowedIps === undefined
+  ) {
     return { ok: false, errors };
   }
   return {
     ok: true,
     value: {
       name,
+      type,
       ...access,
+      rateLimitPerSecond: rateLimit ?? undefined,
       allowedIps,
       allowedDomains: allowedDomains ?? undefined,
       expiresAt: expiresAt ?? undefined,
@@ -95,13 +129,16 @@ export function validateNewKey(input: KeyFieldsInput, now: Date): Validated<KeyS
 /** `current` is the key's stored access, needed because permission and scopes are checked together. */
 export function validateKeyChanges(
   input: KeyFieldsInput,
-  current: { readonly permission: Permission; readonly scopes: readonly GeneralScope[] },
+  current: CurrentAccess,
   now: Date,
 ): Validated<KeyChanges> {
   const errors: FieldError[] = [];
   const changes: { -readonly [K in keyof KeyChanges]: KeyChanges[K] } = {};
+  if (input.type !== undefined && input.type.trim().toLowerCase() !== (current.type ?? 'general')) {
+    errors.push({ path: 'type', message: 'cannot be changed; create a new key instead' });
+  }
   if (input.name !== undefined) changes.name = check(errors, 'name', parseName(input.name));
-  if (input.permission !== undefined || input.scopes !== undefined) {
+  if (input.permission !== undefined || input.scopes !== undefined || input.permissions !== undefined) {
     const access = check(errors, 'scopes', resolveAccess(input, current));
     if (access) Object.assign(changes, access);
   }
@@ -113,6 +150,13 @@ export function validateKeyChanges(
   }
   if (input.expiresAt !== undefined) {
     changes.expiresAt = check(errors, 'expires_at', parseExpiresAt(input.expiresAt, now));
+  }
+  if (input.rateLimitPerSecond !== undefined) {
+    changes.rateLimitPerSecond = check(
+      errors,
+      'rate_limit_per_second',
+      parseRateLimit(input.rateLimitPerSecond),
+    );
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: changes };
 }
@@ -137,15 +181,33 @@ export function parseName(raw: string): FieldResult<string> {
  * "everything").
  */
 export function resolveAccess(
-  input: Pick<KeyFieldsInput, 'permission' | 'scopes'>,
-  fallback: { readonly permission: Permission; readonly scopes: readonly GeneralScope[] },
-): Parsed<{ permission: Permission; scopes: GeneralScope[] }> {
+  input: Pick<KeyFieldsInput, 'permission' | 'scopes' | 'permissions'>,
+  fallback: CurrentAccess,
+): Parsed<{ permission: Permission; scopes: Scope[] }> {
   const errors: FieldError[] = [];
+  const type = fallback.type ?? 'general';
   const permissionText = input.permission?.trim().toLowerCase();
-  if (permissionText !== undefined && !isPermission(permissionText)) {
-    errors.push({ path: 'permission', message: `must be one of ${PERMISSIONS.join(', ')}` });
+  const allowed = type === 'billing' ? (['custom'] as const) : PERMISSIONS;
+  if (permissionText !== undefined && !(allowed as readonly string[]).includes(permissionText)) {
+    errors.push({
+      path: 'permission',
+      message: `must be ${allowed.length === 1 ? '' : 'one of '}${allowed.join(', ')}`,
+    });
   }
-  const scopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
+  let scopes: FieldResult<Scope[]> | undefined;
+  if (input.permissions !== undefined) {
+    if (input.scopes !== undefined) {
+      errors.push({ path: 'permissions', message: 'must not be given together with scopes' });
+    } else if (type === 'billing') {
+      errors.push({ path: 'permissions', message: 'cannot be given for a billing key; use scopes' });
+    } else {
+      const expanded = expandPermissions(input.permissions);
+      if ('errors' in expanded) errors.push(...expanded.errors);
+      else scopes = { value: expanded.scopes };
+    }
+  } else if (input.scopes !== undefined) {
+    scopes = parseScopes(input.scopes, type);
+  }
   if (scopes && 'error' in scopes) errors.push({ path: 'scopes', message: scopes.error });
   if (errors.length > 0) return { errors };
 
@@ -163,23 +225,54 @@ export function resolveAccess(
     return { value: { permission, scopes: [] } };
   }
   const custom = given ?? [...fallback.scopes];
-  if (custom.length === 0)
-    return { error: `a custom key needs at least one scope; valid scopes: ${VALID_SCOPES_TEXT}` };
+  if (custom.length === 0) {
+    const valid = type === 'general' ? VALID_SCOPES_TEXT : SCOPES_BY_KEY_TYPE[type].join(', ');
+    return { error: `a custom key needs at least one scope; valid scopes: ${valid}` };
+  }
   return { value: { permission, scopes: custom } };
 }
 
+function defaultAccess(type: KeyType): CurrentAccess {
+  // A billing key has no preset: its scopes are always listed.
+  return { type, permission: type === 'billing' ? 'custom' : 'full_access', scopes: [] };
+}
+
+/** `general` when absent; `billing` only from the CLI (the API's contract refuses the field). */
+export function parseKeyType(raw: string | undefined): FieldResult<KeyType> {
+  const type = (raw ?? 'general').trim().toLowerCase();
+  return (KEY_TYPES as readonly string[]).includes(type)
+    ? { value: type as KeyType }
+    : { error: `must be one of ${KEY_TYPES.join(', ')}` };
+}
+
+/** A whole number of requests per second, 1 to RATE_LIMIT_MAX; `null`, `''` or `none`: no own limit. */
+export function parseRateLimit(raw: number | string | null): FieldResult<number | null> {
+  if (raw === null) return { value: null };
+  const text = typeof raw === 'number' ? String(raw) : raw.trim();
+  if (text === '' || text.toLowerCase() === 'none') return { value: null };
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1 || Number(text) > RATE_LIMIT_MAX) {
+    return { error: `must be a whole number from 1 to ${RATE_LIMIT_MAX}` };
+  }
+  return { value: Number(text) };
+}
+
 /** Trimmed, lower-cased, de-duplicated, in the canonical order; any unknown entry is an error. */
-export function parseScopes(raw: string | readonly string[]): FieldResult<GeneralScope[]> {
+export function parseScopes(
+  raw: string | readonly string[],
+  type: KeyType = 'general',
+): FieldResult<Scope[]> {
   const entries = splitList(raw).map((entry) => entry.toLowerCase());
-  const unknown = entries.filter((entry) => !isScopeOf('general', entry));
+  const unknown = entries.filter((entry) => !isScopeOf(type, entry));
   if (unknown.length > 0) {
     const label = unknown.length === 1 ? 'unknown scope' : 'unknown scopes';
+    const valid = type === 'general' ? VALID_SCOPES_TEXT : SCOPES_BY_KEY_TYPE[type].join(', ');
+    const kind = type === 'general' ? '' : ` for a ${type} key`;
     return {
-      error: `${label} ${unknown.map((entry) => `"${entry}"`).join(', ')}; valid scopes: ${VALID_SCOPES_TEXT}`,
+      error: `${label} ${unknown.map((entry) => `"${entry}"`).join(', ')}${kind}; valid scopes: ${valid}`,
     };
   }
   const wanted = new Set(entries);
-  return { value: (Object.keys(GENERAL_SCOPES) as GeneralScope[]).filter((scope) => wanted.has(scope)) };
+  return { value: SCOPES_BY_KEY_TYPE[type].filter((scope) => wanted.has(scope)) };
 }
 
 /** Strict IP and CIDR parsing (the authorizer's own parser); one bad entry is an error naming it. */

@@ -6,6 +6,7 @@
  */
 import { type KeyEnvironment, keyPrefix } from '../core/api-key.js';
 import { splitAllowListEntries } from '../core/ip-allowlist.js';
+import { DynamoNumber } from '../core/attribute-values.js';
 import { readKeyItem, readStringList } from '../core/key-item.js';
 import { effectiveScopes, type KeyType, type Permission, type Scope } from '../core/scopes.js';
 
@@ -31,6 +32,12 @@ export interface KeyMetadata {
   readonly createdAt: string | null;
   readonly updatedAt: string | null;
   readonly lastUsedAt: string | null;
+  /** Requests per second of its own; null: the stage's default only. */
+  readonly rateLimitPerSecond: number | null;
+  /** The key id that created it through the API, or `cli`. */
+  readonly createdBy: string | null;
+  /** After a rotation: until when the replaced secret still works. */
+  readonly previousKeyExpiresAt: string | null;
   /** `invalid`: the item cannot authorise anything as stored (see `malformed` and `warnings`). */
   readonly status: KeyStatus;
   readonly warnings: readonly string[];
@@ -63,6 +70,8 @@ export function keyMetadata(
     createdAt: text(item.createdAt) ?? null,
     updatedAt: text(item.updatedAt) ?? null,
     lastUsedAt: text(item.lastUsedAt) ?? null,
+    rateLimitPerSecond: rateLimitOf(item.rateLimitPerSecond),
+    createdBy: text(item.createdBy) ?? null,
   };
   if (!reading.ok) {
     const rawDomains = item.allowedDomains;
@@ -76,6 +85,7 @@ export function keyMetadata(
       scopes: [],
       allowedDomains: allowedDomains ?? null,
       status: item.revokedAt === undefined ? 'invalid' : 'revoked',
+      previousKeyExpiresAt: null,
       warnings: [],
       malformed: reading.problems,
     };
@@ -89,6 +99,10 @@ export function keyMetadata(
     scopes: effectiveScopes(record.type, record.permission, record.scopes),
     allowedDomains: record.allowedDomains ?? null,
     revokedAt: record.revokedAt ?? null,
+    previousKeyExpiresAt:
+      record.previous && record.previous.expiresAt.getTime() > now.getTime()
+        ? record.previous.expiresAt.toISOString()
+        : null,
     status,
     warnings,
     malformed: [],
@@ -124,6 +138,9 @@ export function keyJson(key: KeyMetadata) {
     updated_at: key.updatedAt,
     last_used_at: key.lastUsedAt,
     revoked_at: key.revokedAt,
+    rate_limit_per_second: key.rateLimitPerSecond,
+    created_by: key.createdBy,
+    previous_key_expires_at: key.previousKeyExpiresAt,
     status: key.status,
     warnings: key.warnings,
     malformed: key.malformed,
@@ -134,6 +151,13 @@ export function keyJson(key: KeyMetadata) {
 export function createdKeyJson(key: string, metadata: KeyMetadata) {
   const { id, ...rest } = keyJson(metadata);
   return { id, key, ...rest };
+}
+
+/** A whole positive number (N, or a number set in code); anything else reads as no limit of its own. */
+function rateLimitOf(value: unknown): number | null {
+  const number =
+    value instanceof DynamoNumber ? Number(value.text) : typeof value === 'number' ? value : Number.NaN;
+  return Number.isSafeInteger(number) && number > 0 ? number : null;
 }
 
 function text(value: unknown): string | undefined {

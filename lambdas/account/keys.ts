@@ -8,13 +8,8 @@
  * throws on some hand-edited values: a malformed item is shown as such and can still be revoked.
  * The document client sends these low-level commands unchanged; only its own commands (un)marshal.
  */
-import {
-  type AttributeValue,
-  GetItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type GeneratedApiKey,
   generateApiKey,
@@ -22,9 +17,11 @@ import {
   type KeyEnvironment,
   looksLikeSecretKey,
 } from '../core/api-key.js';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
+import type { EventType } from '../core/event-types.js';
+import { eventItem } from '../core/events.js';
 import { readKeyItem } from '../core/key-item.js';
-import { type GeneralScope, isScopeOf } from '../core/scopes.js';
+import { cancellationCodes, isTransactionConflict } from './conflicts.js';
+import { checkNoEscalation, type EscalationAxis, type KeyPowers, powersOf } from './escalation.js';
 import {
   type KeyChanges,
   type KeyFieldsInput,
@@ -32,9 +29,9 @@ import {
   validateKeyChanges,
   validateNewKey,
 } from './key-input.js';
-import { type KeyMetadata, keyMetadata } from './key-metadata.js';
+import { type KeyMetadata, keyJson, keyMetadata } from './key-metadata.js';
 import { getProject } from './projects.js';
-import { fromAttributeMap, type PlainValue } from '../core/attribute-values.js';
+import { DynamoNumber, fromAttributeMap, type PlainValue } from '../core/attribute-values.js';
 
 type RawItem = Record<string, AttributeValue>;
 type PlainItem = Record<string, PlainValue>;
@@ -60,9 +57,40 @@ export interface CreatedKey {
   readonly metadata: KeyMetadata;
 }
 
-/** `projectId` confines a lookup to one project: a key of another project is not found (tenancy). */
+/**
+ * `projectId` confines a lookup to one project: a key of another project is not found (tenancy).
+ * `generalOnly` hides billing keys (the API never shows or changes them: they are CLI-made).
+ */
 export interface KeyLookup {
   readonly projectId?: string;
+  readonly generalOnly?: boolean;
+}
+
+/**
+ * Who makes a change through the API: the calling key and its powers, which the result may not
+ * exceed. Absent: the operator's CLI, which is not limited (it already has the table).
+ */
+export interface KeyActor {
+  readonly keyId: string;
+  readonly powers: KeyPowers;
+}
+
+export class KeyEscalationError extends Error {
+  constructor(
+    readonly axis: EscalationAxis,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KeyEscalationError';
+  }
+}
+
+/** An item a hand edit made unreadable: it can be shown and revoked, not rotated or used as a base. */
+export class KeyMalformedError extends Error {
+  constructor(readonly keyId: string) {
+    super(`API key ${keyId} is malformed (see keys show); it can only be revoked`);
+    this.name = 'KeyMalformedError';
+  }
 }
 
 export class KeyNotFoundError extends Error {
@@ -98,41 +126,57 @@ export class ProjectNotFoundError extends Error {
 }
 
 const CREATE_ATTEMPTS = 3;
+const WRITE_ATTEMPTS = 3;
 // Like the authorizer: revokedAt present, whatever its value (a console NULL included), means revoked.
 const NOT_REVOKED = 'attribute_not_exists(revokedAt)';
+/** Rotation grace: at most 7 days, 24 hours when not given (docs/decisions.md, "Keys over the API"). */
+export const MAX_GRACE_PERIOD_SECONDS = 604_800;
+export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 
-export async function createKey(store: KeyStore, input: NewKeyInput): Promise<CreatedKey> {
+export async function createKey(store: KeyStore, input: NewKeyInput, actor?: KeyActor): Promise<CreatedKey> {
   const now = clock(store);
   const validated = validateNewKey(input, now);
   if (!validated.ok) throw new KeyInputError(validated.errors);
   const project = await getProject(store, input.projectId);
   if (!project) throw new ProjectNotFoundError(input.projectId);
-  const { allowedDomains, expiresAt, ...settings } = validated.value;
+  const { allowedDomains, expiresAt, rateLimitPerSecond, ...settings } = validated.value;
   for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
     const generated = (store.generateKey ?? generateApiKey)(store.environment);
     const item = {
       keyId: generated.keyId,
       keyHash: generated.keyHash,
-      type: 'general',
       teamId: project.teamId,
       projectId: project.id,
       ...settings,
       ...(allowedDomains ? { allowedDomains } : {}),
       ...(expiresAt ? { expiresAt } : {}),
+      ...(rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond }),
+      createdBy: actor?.keyId ?? 'cli',
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
+    if (actor) refuseEscalation(actor, item);
+    const metadata = keyMetadata(item, store.environment, now);
     try {
       await store.documents.send(
-        new PutCommand({
-          TableName: store.apiKeysTable,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(keyId)',
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: store.apiKeysTable,
+                Item: item,
+                ConditionExpression: 'attribute_not_exists(keyId)',
+              },
+            },
+            eventPut(store, project.id, 'api_key.created', metadata, now),
+          ],
         }),
       );
-      return { key: generated.key, metadata: keyMetadata(item, store.environment, now) };
+      return { key: generated.key, metadata };
     } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
+      const codes = cancellationCodes(error);
+      if (codes === undefined) throw error;
+      if (codes[0] !== 'ConditionalCheckFailed' && !isTransactionConflict(codes)) throw error;
     }
   }
   throw new Error(`Could not allocate an unused key id in ${CREATE_ATTEMPTS} attempts`);
@@ -167,50 +211,109 @@ export async function listKeys(store: KeyStore, projectId: string): Promise<KeyM
   return keys;
 }
 
-/** Changes the given fields only; a revoked key cannot be changed. */
+/**
+ * One page of a project's general keys, newest first (the byProject index, by createdAt), for the
+ * API. The position is `<createdAt> <keyId>`, which the signed cursor carries. Billing keys are
+ * filtered out, so a page may take more than one Query.
+ */
+export async function listKeysPage(
+  store: KeyStore,
+  projectId: string,
+  page: { readonly limit: number; readonly after: string | undefined },
+): Promise<{ keys: KeyMetadata[]; nextAfter: string | undefined }> {
+  const now = clock(store);
+  const items: PlainItem[] = [];
+  let startKey = positionKey(projectId, page.after);
+  do {
+    const result = await store.documents.send(
+      new QueryCommand({
+        TableName: store.apiKeysTable,
+        IndexName: 'byProject',
+        KeyConditionExpression: 'projectId = :projectId',
+        FilterExpression: 'attribute_not_exists(#type) OR #type <> :billing',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':projectId': { S: projectId }, ':billing': { S: 'billing' } },
+        ScanIndexForward: false,
+        Limit: page.limit + 1 - items.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(result.Items ?? []).map(fromAttributeMap).filter((item) => !isBillingItem(item)));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length <= page.limit);
+  const shown = items.slice(0, page.limit);
+  const last = shown.at(-1);
+  const nextAfter =
+    items.length > page.limit && typeof last?.createdAt === 'string' && typeof last.keyId === 'string'
+      ? `${last.createdAt} ${last.keyId}`
+      : undefined;
+  return { keys: shown.map((item) => metadataOf(store, item, now)), nextAfter };
+}
+
+/** The index position a cursor names; anything not of that shape starts from the top. */
+function positionKey(projectId: string, after: string | undefined): RawItem | undefined {
+  const [createdAt, keyId, ...rest] = (after ?? '').split(' ');
+  if (createdAt === undefined || keyId === undefined || rest.length > 0 || !isKeyId(keyId)) return undefined;
+  return { projectId: { S: projectId }, createdAt: { S: createdAt }, keyId: { S: keyId } };
+}
+
+/**
+ * Changes the given fields only; a revoked key cannot be changed. With an actor, the key as it
+ * would be after the change may not exceed the actor's powers (whatever it was before).
+ */
 export async function updateKey(
   store: KeyStore,
   id: string,
   input: KeyFieldsInput,
   lookup: KeyLookup = {},
+  actor?: KeyActor,
 ): Promise<KeyMetadata> {
   const keyId = keyIdOf(id);
   const now = clock(store);
-  const found = await findItem(store, keyId, lookup);
-  if (!found) throw new KeyNotFoundError(keyId);
-  const reading = readKeyItem(found);
-  if (reading.ok && reading.record.revokedAt !== undefined) throw new KeyRevokedError(keyId);
-  if (reading.ok && reading.record.type !== 'general') {
-    throw new KeyInputError([{ path: 'type', message: 'billing keys are not managed here' }]);
-  }
-  const current = reading.ok
-    ? { permission: reading.record.permission, scopes: reading.record.scopes.filter(isGeneralScope) }
-    : { permission: 'custom' as const, scopes: [] };
-  const validated = validateKeyChanges(input, current, now);
-  if (!validated.ok) throw new KeyInputError(validated.errors);
-  if (Object.keys(validated.value).length === 0) return metadataOf(store, found, now);
-
-  try {
-    const { Attributes } = await store.documents.send(
-      new UpdateItemCommand({
-        TableName: store.apiKeysTable,
-        Key: { keyId: { S: keyId } },
-        ...updateExpression(validated.value, now),
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return metadataOf(store, fromAttributeMap(Attributes ?? {}), now);
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-    const latest = await findItem(store, keyId, lookup);
-    if (!latest) throw new KeyNotFoundError(keyId);
-    throw new KeyRevokedError(keyId);
+  for (let attempt = 1; ; attempt++) {
+    const found = await findItem(store, keyId, lookup);
+    if (!found) throw new KeyNotFoundError(keyId);
+    const reading = readKeyItem(found);
+    if (reading.ok && reading.record.revokedAt !== undefined) throw new KeyRevokedError(keyId);
+    if (!reading.ok && actor) throw new KeyMalformedError(keyId);
+    const current = reading.ok
+      ? { type: reading.record.type, permission: reading.record.permission, scopes: reading.record.scopes }
+      : { permission: 'custom' as const, scopes: [] };
+    const validated = validateKeyChanges(input, current, now);
+    if (!validated.ok) throw new KeyInputError(validated.errors);
+    const changes = validated.value;
+    if (Object.keys(changes).length === 0) return metadataOf(store, found, now);
+    const merged = applyChanges(found, changes, now);
+    if (actor) refuseEscalation(actor, merged);
+    const metadata = metadataOf(store, merged, now);
+    try {
+      await store.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: store.apiKeysTable,
+                Key: { keyId },
+                ...updateExpression(changes, now, found),
+              },
+            },
+            eventPut(store, metadata.projectId, 'api_key.updated', metadata, now),
+          ],
+        }),
+      );
+      return metadata;
+    } catch (error) {
+      // Changed under us (revoked, rotated, edited): read again and decide on what is there now.
+      if (!retryable(error) || attempt >= WRITE_ATTEMPTS) throw error;
+    }
   }
 }
 
 /**
- * Idempotent: revoking a revoked key answers its first revocation. Works on a malformed item too: the
- * update needs only its key, so the operator can always revoke what the authorizer already refuses.
+ * Idempotent: revoking a revoked key answers its first revocation (and records no second event).
+ * Works on a malformed item too: the operator can always revoke what the authorizer already refuses.
+ * Revoking is never an escalation, so it needs no actor: any full-access key of the project may stop
+ * any of its keys, as in Stripe and SendGrid.
  */
 export async function revokeKey(
   store: KeyStore,
@@ -219,28 +322,174 @@ export async function revokeKey(
 ): Promise<{ key: KeyMetadata; alreadyRevoked: boolean }> {
   const keyId = keyIdOf(id);
   const now = clock(store);
-  const inProject = lookup.projectId === undefined ? '' : ' AND projectId = :projectId';
-  try {
-    const { Attributes } = await store.documents.send(
-      new UpdateItemCommand({
-        TableName: store.apiKeysTable,
-        Key: { keyId: { S: keyId } },
-        UpdateExpression: 'SET revokedAt = :now, updatedAt = :now',
-        ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}${inProject}`,
-        ExpressionAttributeValues: {
-          ':now': { S: now.toISOString() },
-          ...(lookup.projectId === undefined ? {} : { ':projectId': { S: lookup.projectId } }),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return { key: metadataOf(store, fromAttributeMap(Attributes ?? {}), now), alreadyRevoked: false };
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
+  for (let attempt = 1; ; attempt++) {
     const found = await findItem(store, keyId, lookup);
     if (!found) throw new KeyNotFoundError(keyId);
-    return { key: metadataOf(store, found, now), alreadyRevoked: true };
+    if (found.revokedAt !== undefined) return { key: metadataOf(store, found, now), alreadyRevoked: true };
+    const metadata = metadataOf(
+      store,
+      { ...found, revokedAt: now.toISOString(), updatedAt: now.toISOString() },
+      now,
+    );
+    try {
+      await store.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: store.apiKeysTable,
+                Key: { keyId },
+                UpdateExpression: 'SET revokedAt = :now, updatedAt = :now',
+                ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}`,
+                ExpressionAttributeValues: { ':now': now.toISOString() },
+              },
+            },
+            eventPut(store, metadata.projectId, 'api_key.revoked', metadata, now),
+          ],
+        }),
+      );
+      return { key: metadata, alreadyRevoked: false };
+    } catch (error) {
+      if (!retryable(error) || attempt >= WRITE_ATTEMPTS) throw error;
+    }
   }
+}
+
+export interface RotateOptions {
+  /** How long the replaced secret keeps working: 0–604800 seconds, default 86400. */
+  readonly gracePeriodSeconds?: number;
+}
+
+/**
+ * A new secret for the same key id; the replaced one is accepted until the grace ends. Rotating
+ * again during a grace replaces the previous hash: only the secret just replaced keeps working, the
+ * one before it stops at once. With an actor, the key may not exceed the actor's powers: the actor
+ * receives its secret, so rotating a more powerful key would hand that power over.
+ */
+export async function rotateKey(
+  store: KeyStore,
+  id: string,
+  options: RotateOptions = {},
+  lookup: KeyLookup = {},
+  actor?: KeyActor,
+): Promise<CreatedKey> {
+  const keyId = keyIdOf(id);
+  const grace = options.gracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
+  if (!Number.isInteger(grace) || grace < 0 || grace > MAX_GRACE_PERIOD_SECONDS) {
+    throw new KeyInputError([
+      {
+        path: 'grace_period_seconds',
+        message: `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS}`,
+      },
+    ]);
+  }
+  const now = clock(store);
+  for (let attempt = 1; ; attempt++) {
+    const found = await findItem(store, keyId, lookup);
+    if (!found) throw new KeyNotFoundError(keyId);
+    const reading = readKeyItem(found);
+    if (!reading.ok) throw new KeyMalformedError(keyId);
+    if (reading.record.revokedAt !== undefined) throw new KeyRevokedError(keyId);
+    if (actor) refuseEscalation(actor, found);
+    const generated = generateApiKey(store.environment, keyId);
+    const until = new Date(now.getTime() + grace * 1000).toISOString();
+    const rotated: PlainItem = { ...found, keyHash: generated.keyHash, updatedAt: now.toISOString() };
+    if (grace > 0)
+      Object.assign(rotated, { previousKeyHash: reading.record.keyHash, previousKeyExpiresAt: until });
+    else {
+      delete rotated.previousKeyHash;
+      delete rotated.previousKeyExpiresAt;
+    }
+    const metadata = metadataOf(store, rotated, now);
+    try {
+      await store.documents.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: store.apiKeysTable,
+                Key: { keyId },
+                UpdateExpression:
+                  grace > 0
+                    ? 'SET keyHash = :new, previousKeyHash = :old, previousKeyExpiresAt = :until, updatedAt = :now'
+                    : 'SET keyHash = :new, updatedAt = :now REMOVE previousKeyHash, previousKeyExpiresAt',
+                // The hash read is still the hash: two concurrent rotations cannot both keep "their" previous.
+                ConditionExpression: `keyHash = :old AND ${NOT_REVOKED} AND projectId = :projectId`,
+                ExpressionAttributeValues: {
+                  ':new': generated.keyHash,
+                  ':old': reading.record.keyHash,
+                  ':now': now.toISOString(),
+                  ':projectId': reading.record.projectId,
+                  ...(grace > 0 ? { ':until': until } : {}),
+                },
+              },
+            },
+            eventPut(store, reading.record.projectId, 'api_key.rotated', metadata, now),
+          ],
+        }),
+      );
+      return { key: generated.key, metadata };
+    } catch (error) {
+      if (!retryable(error) || attempt >= WRITE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The calling key's own powers, read as the authorizer reads them; undefined when unreadable. */
+export async function actorOf(
+  store: KeyStore,
+  caller: { readonly keyId: string; readonly projectId: string },
+): Promise<KeyActor | undefined> {
+  const found = await findItem(store, caller.keyId, { projectId: caller.projectId });
+  if (!found) return undefined;
+  const reading = readKeyItem(found);
+  return reading.ok ? { keyId: caller.keyId, powers: powersOf(reading.record) } : undefined;
+}
+
+function refuseEscalation(actor: KeyActor, item: Readonly<Record<string, unknown>>): void {
+  const reading = readKeyItem(item);
+  // A result the reader cannot read authorises nothing; it is refused as input elsewhere.
+  if (!reading.ok) return;
+  const check = checkNoEscalation(actor.powers, powersOf(reading.record));
+  if (!check.ok) throw new KeyEscalationError(check.axis, check.message);
+}
+
+/** The event item written in the same transaction as the key change it reports (the outbox). */
+function eventPut(store: KeyStore, projectId: string, type: EventType, metadata: KeyMetadata, now: Date) {
+  return {
+    Put: {
+      TableName: store.dataTable,
+      Item: eventItem(projectId, type, keyJson(metadata), now),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+/** A condition failed or another transaction won: worth reading the item again. */
+function retryable(error: unknown): boolean {
+  const codes = cancellationCodes(error);
+  return codes !== undefined && (codes[0] === 'ConditionalCheckFailed' || isTransactionConflict(codes));
+}
+
+function isBillingItem(item: PlainItem): boolean {
+  return typeof item.type === 'string' && item.type.trim().toLowerCase() === 'billing';
+}
+
+/** The item as it will be after `changes`: what the answer, the event and the escalation check see. */
+function applyChanges(found: PlainItem, changes: KeyChanges, now: Date): PlainItem {
+  const cleared = new Set(
+    Object.entries(changes)
+      .filter(([, value]) => value === null)
+      .map(([attribute]) => attribute),
+  );
+  const kept = Object.entries(found).filter(([attribute]) => !cleared.has(attribute));
+  const set = (Object.entries(changes) as [string, unknown][])
+    .filter(([, value]) => value !== undefined && value !== null)
+    .map(([attribute, value]) => [
+      attribute,
+      typeof value === 'number' ? new DynamoNumber(String(value)) : (value as PlainValue),
+    ]);
+  return Object.fromEntries([...kept, ...set, ['updatedAt', now.toISOString()]]) as PlainItem;
 }
 
 /** Accepts a key id or its public prefix (`sk_live_<id>`), which is what listings show. */
@@ -256,6 +505,7 @@ async function findItem(store: KeyStore, keyId: string, lookup: KeyLookup): Prom
   if (!Item) return undefined;
   const found = fromAttributeMap(Item);
   if (lookup.projectId !== undefined && found.projectId !== lookup.projectId) return undefined;
+  if (lookup.generalOnly && isBillingItem(found)) return undefined;
   return found;
 }
 
@@ -263,37 +513,35 @@ function metadataOf(store: KeyStore, found: PlainItem, now: Date): KeyMetadata {
   return keyMetadata(found, store.environment, now);
 }
 
-/** SET for given values, REMOVE for cleared ones; only an existing, unrevoked key is changed. */
-function updateExpression(changes: KeyChanges, now: Date) {
+/**
+ * SET for given values, REMOVE for cleared ones; only an existing, unrevoked key of the project it
+ * was read in is changed. Values are plain (the document client marshals them): a list is stored as
+ * L of S, as createKey stores it, and a number as N.
+ */
+function updateExpression(changes: KeyChanges, now: Date, found: PlainItem) {
   const sets: string[] = ['#updatedAt = :updatedAt'];
   const removes: string[] = [];
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
-  const values: Record<string, AttributeValue> = { ':updatedAt': { S: now.toISOString() } };
-  for (const [attribute, value] of Object.entries(changes)) {
+  const values: Record<string, unknown> = { ':updatedAt': now.toISOString() };
+  for (const [attribute, value] of Object.entries(changes) as [string, unknown][]) {
     if (value === undefined) continue;
     names[`#${attribute}`] = attribute;
     if (value === null) {
       removes.push(`#${attribute}`);
     } else {
       sets.push(`#${attribute} = :${attribute}`);
-      values[`:${attribute}`] = attributeValue(value);
+      values[`:${attribute}`] = value;
     }
   }
+  // An item a hand edit left without a readable project (CLI only) is still changed by its id.
+  const inProject = typeof found.projectId === 'string' ? ' AND projectId = :projectId' : '';
+  if (inProject) values[':projectId'] = found.projectId;
   return {
     UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}`,
+    ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}${inProject}`,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
-}
-
-/** Stored as createKey's document client stores them: a string as S, a list as L of S. */
-function attributeValue(value: string | readonly string[]): AttributeValue {
-  return typeof value === 'string' ? { S: value } : { L: value.map((entry) => ({ S: entry })) };
-}
-
-function isGeneralScope(scope: string): scope is GeneralScope {
-  return isScopeOf('general', scope);
 }
 
 function clock(store: KeyStore): Date {

@@ -2,16 +2,19 @@ import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
 import { billingHandlers } from './billing.js';
 import { ACCOUNT_CONTRACTS } from './contracts.js';
-import { listProjectsPage, type ProjectStore, projectJson } from './projects.js';
+import { apiKeyHandlers, type ApiKeyStore } from './api-key-routes.js';
+import { listProjectsPage, projectJson } from './projects.js';
 import { type UsageAuditDependencies, usageAuditHandlers } from './usage-audit-routes.js';
 
 export function accountRoutes(
-  store: ProjectStore & UsageAuditDependencies,
+  store: ApiKeyStore & UsageAuditDependencies,
 ): ServiceRoutes<typeof ACCOUNT_CONTRACTS> {
   return {
     contracts: ACCOUNT_CONTRACTS,
+    idempotency: store,
     handlers: {
       ...usageAuditHandlers(store),
+      ...apiKeyHandlers(store),
       listProjects: ({ auth, query }) =>
         answerPage(store, { projectId: auth.projectId, routeId: 'listProjects' }, query, async (page) => {
           const { projects, nextAfter } = await listProjectsPage(store, auth.teamId, page);

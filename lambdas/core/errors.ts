@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'ip_not_allowed',
   'insufficient_scope',
   'domain_not_allowed',
+  'permission_escalation',
   'authorizer_unavailable',
   'not_found',
   'validation_error',
@@ -46,6 +47,7 @@ export function statusOf(code: ErrorCode): number {
     case 'ip_not_allowed':
     case 'insufficient_scope':
     case 'domain_not_allowed':
+    case 'permission_escalation':
       return 403;
     case 'not_found':
       return 404;
@@ -79,6 +81,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   ip_not_allowed: 'Access denied. Your IP address is not allowed.',
   insufficient_scope: 'Your API key does not have the required permissions for this action.',
   domain_not_allowed: 'This API key may not send from this domain.',
+  permission_escalation: 'A key may not create or change a key into something more powerful than itself.',
   authorizer_unavailable: 'Authorization is temporarily unavailable.',
   not_found: 'Not found.',
   validation_error: 'The request is invalid.',

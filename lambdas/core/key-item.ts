@@ -39,6 +39,11 @@ export interface KeyRecord {
   readonly lastUsedAt: string | undefined;
   /** Requests per second the key is held to; undefined: only the stage's default throttle. */
   readonly rateLimitPerSecond: number | undefined;
+  /**
+   * After a rotation: the old secret's hash, accepted until `previousKeyExpiresAt`. Undefined when
+   * either attribute is absent or unreadable: an unreadable grace is no grace (fail closed).
+   */
+  readonly previous?: { readonly keyHash: string; readonly expiresAt: Date } | undefined;
 }
 
 export type KeyItemReading =
@@ -75,6 +80,7 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
     warnings.push('expiresAt is not an ISO 8601 timestamp (key treated as expired)');
   const allowedDomains = readAllowedDomains(item.allowedDomains, warnings);
   const rateLimitPerSecond = readRateLimit(item.rateLimitPerSecond, warnings);
+  const previous = readPrevious(item, warnings);
 
   return {
     ok: true,
@@ -97,6 +103,7 @@ export function readKeyItem(item: Readonly<Record<string, unknown>>): KeyItemRea
       updatedAt: optionalString(item.updatedAt),
       lastUsedAt: optionalString(item.lastUsedAt),
       rateLimitPerSecond,
+      previous,
     },
   };
 }
@@ -175,6 +182,21 @@ function readTimestamp(value: unknown): Date | 'invalid' | undefined {
   const [year, month, dayOfMonth] = day.slice(1).map(Number);
   const calendar = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, dayOfMonth ?? 0));
   return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === dayOfMonth ? date : 'invalid';
+}
+
+/**
+ * The rotation grace: both attributes readable, or none. A removed `previousKeyHash` ends the grace
+ * at once (the documented way to cut it short); an unreadable `previousKeyExpiresAt` means no grace.
+ */
+function readPrevious(item: Readonly<Record<string, unknown>>, warnings: string[]): KeyRecord['previous'] {
+  const { previousKeyHash: hash, previousKeyExpiresAt: until } = item;
+  if (hash === undefined) return undefined;
+  const expiresAt = readTimestamp(until);
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash) || !(expiresAt instanceof Date)) {
+    warnings.push('previousKeyHash or previousKeyExpiresAt is unreadable (the previous secret is refused)');
+    return undefined;
+  }
+  return { keyHash: hash, expiresAt };
 }
 
 /** Whatever the value, a revoked key; it is kept only as far as it is text. */

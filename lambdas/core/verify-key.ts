@@ -70,7 +70,7 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
   }
   for (const warning of reading.warnings) deps.onItemWarning?.(parsed.keyId, warning);
   const key = reading.record;
-  if (key.keyId !== parsed.keyId || !keyHashMatches(presented, key.keyHash)) {
+  if (key.keyId !== parsed.keyId || !secretMatches(presented, key, deps.now())) {
     return invalid(parsed.keyId, 'secret does not match');
   }
 
@@ -95,6 +95,17 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
     };
   }
   return { ok: true, key, scopes };
+}
+
+/**
+ * The current secret, or the one it replaced while the rotation's grace lasts. Both hashes are
+ * compared (each in constant time) whichever matches, so the answer's timing does not say which.
+ */
+function secretMatches(presented: string, key: KeyRecord, now: Date): boolean {
+  const current = keyHashMatches(presented, key.keyHash);
+  if (key.previous === undefined) return current;
+  const previous = keyHashMatches(presented, key.previous.keyHash);
+  return current || (previous && now.getTime() < key.previous.expiresAt.getTime());
 }
 
 function invalid(keyId: string | undefined, reason: string): Verification {

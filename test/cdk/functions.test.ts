@@ -23,14 +23,6 @@ beforeAll(() => {
   synthesized = synthesize();
 });
 
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchWriteItem',
-];
-
 const statementsOf = (
   service: 'sending' | 'account' | 'domains' | 'templates' | 'audience',
 ): PolicyStatement[] =>
@@ -148,38 +140,35 @@ describe('least privilege', () => {
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(synthesized.stack.keyStore.apiKeys));
   });
 
-  it('lets account read the Data table, put the cursor secret and audit entries, and only GetItem ApiKeys', () => {
+  it('lets account read and write the Data table, and on ApiKeys only get, put, update and query byProject', () => {
     const statements = statementsOf('account');
-    const writes = statements.filter((statement) =>
-      actionsOf(statement).some((action) => WRITE_ACTIONS.includes(action)),
-    );
-    const dataTable = logicalIdOf(synthesized.stack.keyStore.data);
     const apiKeys = logicalIdOf(synthesized.stack.keyStore.apiKeys);
+    const onApiKeys = statements.filter((statement) =>
+      JSON.stringify(resourcesOf(statement)).includes(apiKeys),
+    );
+    const others = statements.filter((statement) => !onApiKeys.includes(statement));
 
-    // Every (action, table) pair granted; CDK may merge statements that share an action.
-    const pairs = statements
-      .flatMap((statement) =>
-        actionsOf(statement).flatMap((action) =>
-          resourcesOf(statement).map((resource) => {
-            const text = JSON.stringify(resource);
-            const table = text.includes(dataTable) ? 'Data' : text.includes(apiKeys) ? 'ApiKeys' : text;
-            return `${action} ${table}${text.includes('index') ? ' index' : ''}`;
-          }),
-        ),
-      )
-      .filter((pair) => pair.startsWith('dynamodb:'))
-      .toSorted();
-    // Reads: Query and GetItem on Data; GetItem on the ApiKeys table itself (a key's project and last use).
-    // Writes: PutItem on Data only — the cursor secret (STACK partition) and audit entries.
-    expect(pairs).toEqual([
-      'dynamodb:GetItem ApiKeys',
-      'dynamodb:GetItem Data',
-      'dynamodb:PutItem Data',
-      'dynamodb:PutItem Data',
-      'dynamodb:Query Data',
+    expect(
+      others
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'))
+        .toSorted(),
+    ).toEqual([...TABLE_ACTIONS.readwrite].toSorted());
+    expect(
+      onApiKeys.map((statement) => [actionsOf(statement).toSorted(), JSON.stringify(resourcesOf(statement))]),
+    ).toEqual([
+      [['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], expect.not.stringContaining('index')],
+      [['dynamodb:Query'], expect.stringContaining('/index/byProject')],
     ]);
-    expect(writes.flatMap(actionsOf)).toEqual(['dynamodb:PutItem', 'dynamodb:PutItem']);
     expect(statements.flatMap(actionsOf).filter((action) => action.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('keeps the authorizer to GetItem on ApiKeys and nothing else', () => {
+    const statements = roleStatements(
+      synthesized.template,
+      logicalIdOf(synthesized.stack.keyAuthorizer.handler.role),
+    ).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+    expect(statements.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
   });
 });
 
@@ -260,7 +249,10 @@ describe('house Lambda settings', () => {
       Variables: { DATA_TABLE: data, SES_CONFIGURATION_SET: { Ref: logicalIdOf(configurationSet) } },
     });
     expect(functionProperties(functions.account.function).Environment).toMatchObject({
-      Variables: { DATA_TABLE: data },
+      Variables: {
+        DATA_TABLE: data,
+        API_KEYS_TABLE: { Ref: logicalIdOf(synthesized.stack.keyStore.apiKeys) },
+      },
     });
     expect(functionProperties(functions.domains.function).Environment).toMatchObject({
       Variables: { DATA_TABLE: data, SES_CONFIGURATION_SET: { Ref: logicalIdOf(configurationSet) } },

@@ -97,6 +97,10 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
     const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
     return `/v1/api-keys/${key.keyId}/usage`;
   },
+  getApiKey: (stack) => otherProjectsKey(stack, ''),
+  updateApiKey: (stack) => otherProjectsKey(stack, ''),
+  revokeApiKey: (stack) => otherProjectsKey(stack, ''),
+  rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
 };
 
 /** A contact, list or segment OTHER_PROJECT creates through the API (with its own key): its id. */
@@ -124,6 +128,12 @@ async function otherProjectsMembership(stack: TestStack): Promise<string> {
   const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
   await call(stack.url, { method: 'PUT', path: `/v1/lists/${list}/contacts/${contact}`, key: key.key });
   return `/v1/lists/${list}/contacts/${contact}`;
+}
+
+/** A key of OTHER_PROJECT (stored directly: the fixture need not go through the API). */
+async function otherProjectsKey(stack: TestStack, suffix: string): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  return `/v1/api-keys/${key.keyId}${suffix}`;
 }
 
 /** A domain OTHER_PROJECT adds through the API (with its own key): its id. */

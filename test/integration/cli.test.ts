@@ -280,6 +280,59 @@ describe('keys update and revoke', () => {
     expect((await cliJson<KeyJson>(['keys', 'show', created.id])).status).toBe('revoked');
   });
 
+  it('rotates a key: the new secret works, the old one until the grace period ends', async () => {
+    const created = await cliJson<KeyJson>(['keys', 'create', '--name', 'rotating', '--rate-limit', '25']);
+    expect(created).toMatchObject({ rate_limit_per_second: 25, created_by: 'cli' });
+    const rotated = await cliJson<KeyJson>(['keys', 'rotate', created.id, '--grace-period', '600']);
+    expect(rotated.id).toBe(created.id);
+    expect(rotated.key).not.toBe(created.key);
+    expect(await verify(rotated.key, 'emails:send')).toMatchObject({ ok: true });
+    expect(await verify(created.key, 'emails:send')).toMatchObject({ ok: true });
+
+    const noGrace = await cliJson<KeyJson>(['keys', 'rotate', created.id, '--grace-period', '0']);
+    // Rotating again ends every older secret (grace 0: even the one just replaced).
+    expect(await verify(rotated.key, 'emails:send')).toMatchObject({ ok: false, code: 'invalid_api_key' });
+    expect(await verify(created.key, 'emails:send')).toMatchObject({ ok: false, code: 'invalid_api_key' });
+    expect(await verify(noGrace.key, 'emails:send')).toMatchObject({ ok: true });
+  });
+
+  it('refuses a grace period outside 0–604800', async () => {
+    const created = await cliJson<KeyJson>(['keys', 'create', '--name', 'bad grace']);
+    const run = await cli(['keys', 'rotate', created.id, '--grace-period', '604801', '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stderr)).toMatchObject({ error: { code: 'validation_error' } });
+  });
+
+  it('creates a billing key with billing scopes only', async () => {
+    const billing = await cliJson<KeyJson>([
+      'keys',
+      'create',
+      '--name',
+      'finance',
+      '--type',
+      'billing',
+      '--scopes',
+      'billing:read,billing:write',
+    ]);
+    expect(billing).toMatchObject({
+      type: 'billing',
+      permission: 'custom',
+      scopes: ['billing:read', 'billing:write'],
+    });
+    const run = await cli([
+      'keys',
+      'create',
+      '--name',
+      'mixed',
+      '--type',
+      'billing',
+      '--scopes',
+      'emails:send',
+      '--json',
+    ]);
+    expect(run.code).toBe(2);
+  });
+
   it('refuses to update a revoked key', async () => {
     const created = await cliJson<KeyJson>(['keys', 'create', '--name', 'revoked']);
     await cli(['keys', 'revoke', created.id]);
@@ -400,7 +453,7 @@ describe('projects', () => {
 describe('errors', () => {
   it.each([
     ['an unknown command', ['frobnicate'], 'usage_error', /unknown command "frobnicate"/],
-    ['an unknown subcommand', ['keys', 'rotate'], 'usage_error', /unknown command "keys rotate"/],
+    ['an unknown subcommand', ['keys', 'rename'], 'usage_error', /unknown command "keys rename"/],
     ['a missing subcommand', ['keys'], 'usage_error', /needs a subcommand/],
     ['an unknown option', ['keys', 'list', '--colour'], 'usage_error', /unknown option --colour/],
     [

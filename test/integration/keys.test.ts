@@ -86,6 +86,7 @@ describe('createKey', () => {
       allowedIps: ['203.0.113.50', '198.51.100.0/24'],
       allowedDomains: ['example.com'],
       expiresAt: '2099-01-01T00:00:00.000Z',
+      createdBy: 'cli',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });

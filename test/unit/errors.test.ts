@@ -24,6 +24,7 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   ip_not_allowed: 403,
   insufficient_scope: 403,
   domain_not_allowed: 403,
+  permission_escalation: 403,
   already_exists: 409,
   domain_not_verified: 422,
   authorizer_unavailable: 503,

@@ -5,7 +5,9 @@ import {
   parseAllowedIps,
   parseExpiresAt,
   parseName,
+  parseRateLimit,
   parseScopes,
+  RATE_LIMIT_MAX,
   resolveAccess,
   validateKeyChanges,
   validateNewKey,
@@ -213,11 +215,13 @@ describe('validateNewKey', () => {
       ok: true,
       value: {
         name: 'ci',
+        type: 'general',
         permission: 'full_access',
         scopes: [],
         allowedIps: [],
         allowedDomains: undefined,
         expiresAt: undefined,
+        rateLimitPerSecond: undefined,
       },
     });
   });
@@ -230,6 +234,7 @@ describe('validateNewKey', () => {
         allowedIps: '203.0.113.50, 198.51.100.0/24',
         allowedDomains: 'Example.com',
         expiresAt: '2030-01-01',
+        rateLimitPerSecond: ' 25 ',
       },
       NOW,
     );
@@ -237,6 +242,8 @@ describe('validateNewKey', () => {
       ok: true,
       value: {
         name: 'ci',
+        type: 'general',
+        rateLimitPerSecond: 25,
         permission: 'custom',
         scopes: ['emails:send'],
         allowedIps: ['203.0.113.50', '198.51.100.0/24'],
@@ -301,5 +308,95 @@ describe('KeyInputError', () => {
     const error = new KeyInputError([{ path: 'scopes', message: 'unknown scope "x"' }]);
     expect(error.errors).toEqual([{ path: 'scopes', message: 'unknown scope "x"' }]);
     expect(error.message).toBe('scopes: unknown scope "x"');
+  });
+});
+
+describe('rate limits, per-resource levels and billing keys', () => {
+  it.each([
+    [1, 1],
+    ['10000', 10_000],
+    [null, null],
+    ['', null],
+    ['none', null],
+  ] as const)('reads rate limit %j as %j', (raw, expected) => {
+    expect(parseRateLimit(raw)).toEqual({ value: expected });
+  });
+
+  it.each([0, -1, 1.5, 10_001, '1e3', 'fast', '0x10'])('refuses rate limit %j', (raw) => {
+    expect(parseRateLimit(raw)).toEqual({ error: `must be a whole number from 1 to ${RATE_LIMIT_MAX}` });
+  });
+
+  it('expands per-resource levels into a custom key', () => {
+    const result = validateNewKey({ name: 'ci', permissions: { templates: 'full', emails: 'read' } }, NOW);
+    expect(result.ok && { permission: result.value.permission, scopes: result.value.scopes }).toEqual({
+      permission: 'custom',
+      scopes: ['emails:read', 'templates:read', 'templates:write'],
+    });
+  });
+
+  it.each([
+    [
+      { permissions: { emails: 'full' }, scopes: ['emails:send'] },
+      'permissions',
+      'must not be given together with scopes',
+    ],
+    [{ permissions: { templates: 'none' } }, 'scopes', 'a custom key needs at least one scope'],
+    [
+      { permissions: { emails: 'full' }, permission: 'full_access' },
+      'scopes',
+      'can only be set with permission custom',
+    ],
+    [{ permissions: { billing: 'read' } }, 'permissions.billing', 'is not a resource'],
+  ])('refuses %j at %s', (input, path, message) => {
+    const result = validateNewKey({ name: 'ci', ...input }, NOW);
+    expect(result.ok ? [] : result.errors).toEqual([{ path, message: expect.stringContaining(message) }]);
+  });
+
+  it('makes a billing key of billing scopes only, and never a preset', () => {
+    const billing = validateNewKey({ name: 'finance', type: 'billing', scopes: 'billing:read' }, NOW);
+    expect(billing.ok && [billing.value.type, billing.value.permission, billing.value.scopes]).toEqual([
+      'billing',
+      'custom',
+      ['billing:read'],
+    ]);
+    const refusals = [
+      [{ type: 'billing' }, 'scopes', 'a custom key needs at least one scope; valid scopes: billing:read'],
+      [{ type: 'billing', scopes: 'emails:send' }, 'scopes', 'for a billing key'],
+      [
+        { type: 'billing', permission: 'full_access', scopes: 'billing:read' },
+        'permission',
+        'must be custom',
+      ],
+      [
+        { type: 'billing', permissions: { emails: 'full' } },
+        'permissions',
+        'cannot be given for a billing key',
+      ],
+      [{ scopes: 'billing:read' }, 'scopes', 'unknown scope'],
+      [{ type: 'admin' }, 'type', 'must be one of general, billing'],
+    ] as const;
+    for (const [input, path, message] of refusals) {
+      const result = validateNewKey({ name: 'finance', ...input }, NOW);
+      expect(result.ok ? [] : result.errors).toEqual([{ path, message: expect.stringContaining(message) }]);
+    }
+  });
+
+  it('refuses a change of type on update', () => {
+    const result = validateKeyChanges({ type: 'billing' }, { permission: 'full_access', scopes: [] }, NOW);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { path: 'type', message: 'cannot be changed; create a new key instead' },
+    ]);
+  });
+
+  it('sets and clears a rate limit on update', () => {
+    const current = { permission: 'full_access', scopes: [] } as const;
+    expect(validateKeyChanges({ rateLimitPerSecond: 5 }, current, NOW)).toEqual({
+      ok: true,
+      value: { rateLimitPerSecond: 5 },
+    });
+    expect(validateKeyChanges({ rateLimitPerSecond: null }, current, NOW)).toEqual({
+      ok: true,
+      value: { rateLimitPerSecond: null },
+    });
   });
 });
