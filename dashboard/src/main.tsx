@@ -8,6 +8,7 @@ import { clearError } from './errors';
 import { AuditLogPage } from './pages/audit-log';
 import { ContactsPage } from './pages/contacts';
 import { DomainsPage } from './pages/domains';
+import { KeysPage } from './pages/keys';
 import { ListsPage } from './pages/lists';
 import { EmailsPage } from './pages/emails';
 import { OverviewPage } from './pages/overview';
@@ -40,7 +41,7 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         <a class="brand" href={href('overview')}>
           scopegate
         </a>
-        <KeyOwner apiKey={key} projects={projects.value?.data} />
+        <KeyOwner apiKey={key} />
         <button
           type="button"
           class="small"
@@ -73,6 +74,7 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         {current.section === 'contacts' && <ContactsPage id={current.id} />}
         {current.section === 'lists' && <ListsPage id={current.id} />}
         {current.section === 'segments' && <SegmentsPage id={current.id} />}
+        {current.section === 'keys' && <KeysPage id={current.id} />}
         {current.section === 'audit-log' && <AuditLogPage />}
       </main>
     </>

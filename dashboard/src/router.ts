@@ -13,6 +13,7 @@ export type Section =
   | 'contacts'
   | 'lists'
   | 'segments'
+  | 'keys'
   | 'audit-log';
 export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'overview', label: 'Overview' },
@@ -23,6 +24,7 @@ export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'contacts', label: 'Contacts' },
   { section: 'lists', label: 'Lists' },
   { section: 'segments', label: 'Segments' },
+  { section: 'keys', label: 'API keys' },
   { section: 'audit-log', label: 'Audit log' },
 ];
 

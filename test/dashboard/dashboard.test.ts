@@ -50,6 +50,8 @@ beforeAll(async () => {
   });
   project = await stack.freshProject();
   page = await browser.newPage();
+  // A missing element fails its own step with its locator, well inside the test's timeout.
+  page.setDefaultTimeout(10_000);
   page.on('console', (message) => {
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
       consoleErrors.push(message.text());
@@ -70,6 +72,11 @@ async function pasteKey(key: string): Promise<void> {
   await page.getByLabel('Paste a full_access API key').fill(key);
   await page.getByRole('button', { name: 'Use this key' }).click();
   await page.getByRole('button', { name: 'Forget key' }).waitFor();
+}
+
+async function switchKey(key: string): Promise<void> {
+  await page.getByRole('button', { name: 'Forget key' }).click();
+  await pasteKey(key);
 }
 
 async function open(hash: string): Promise<void> {
@@ -97,6 +104,7 @@ describe('the key', () => {
     await open('#/overview');
     await expect(page.getByTestId('key-owner').textContent()).resolves.toContain(project.key.slice(0, 20));
     await expect(page.getByTestId('key-owner').textContent()).resolves.toContain('team_e2e');
+    await expect(page.getByTestId('key-owner').textContent()).resolves.toContain(project.projectId);
     const storage = await page.evaluate(
       '({ session: Object.values(sessionStorage), local: Object.keys(localStorage).length })',
     );
@@ -316,6 +324,108 @@ describe('audiences', () => {
   });
 });
 
+describe('keys', () => {
+  // Keys are made in an existing project: the fixture project (its key here) rather than the fresh
+  // one, which has a verified domain but no project record.
+  let owner: string;
+  beforeAll(async () => {
+    owner = (await stack.putKey({ name: 'dashboard owner' })).key.key;
+    await switchKey(owner);
+  });
+  afterAll(async () => {
+    await switchKey(project.key);
+  });
+
+  it('creates a custom key with two scopes through the picker, and the key can call exactly those routes', async () => {
+    await open('#/keys/new');
+    await page.getByLabel('Key name').fill('read templates and domains');
+    await page.getByRole('radio', { name: 'Custom' }).check();
+    await page.getByRole('radio', { name: 'templates: Read' }).check();
+    await page.getByRole('checkbox', { name: /^domains:read/ }).check();
+    // Typed IPs are checked with the authorizer's own parser before anything is sent.
+    await page.getByLabel('Allowed IPs').fill('127.0.0.1, 010.0.0.1');
+    await page.getByText('Not an IPv4/IPv6 address or CIDR range: 010.0.0.1').waitFor();
+    expect(await page.getByRole('button', { name: 'Create key' }).isDisabled()).toBe(true);
+    await page.getByLabel('Allowed IPs').fill('127.0.0.1');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('secret').textContent()) ?? '';
+    expect(secret).toMatch(/^sk_test_/);
+    expect(await page.locator('.secret-once').textContent()).toContain("you won't see it again");
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await page.getByRole('heading', { name: 'read templates and domains' }).waitFor();
+    expect(await page.getByTestId('secret').count()).toBe(0);
+
+    const status = async (path: string) => (await call(stack.url, { path, key: secret })).status;
+    expect(await status('/v1/templates')).toBe(200);
+    expect(await status('/v1/domains')).toBe(200);
+    expect(await status('/v1/emails')).toBe(403);
+    expect(await status('/v1/webhooks')).toBe(403);
+    const id = secret.slice('sk_test_'.length, 'sk_test_'.length + 12);
+    const stored = await call(stack.url, { path: `/v1/api-keys/${id}`, key: owner });
+    expect(stored.json).toMatchObject({
+      permission: 'custom',
+      scopes: expect.arrayContaining(['templates:read', 'domains:read']),
+      allowed_ips: ['127.0.0.1'],
+    });
+    expect((stored.json as { scopes: string[] }).scopes).toHaveLength(2);
+  });
+
+  it('an IP-restricted key is refused from any other address', async () => {
+    await open('#/keys/new');
+    await page.getByLabel('Key name').fill('office only');
+    await page.getByRole('radio', { name: 'Sending Only' }).check();
+    await page.getByLabel('Allowed IPs').fill('203.0.113.0/24');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('secret').textContent()) ?? '';
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const refused = await call(stack.url, { path: '/v1/emails', key: secret, method: 'POST', body: {} });
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({ error_code: 'ip_not_allowed' });
+  });
+
+  it('rotates a key (the new secret shown once), then revokes it after a confirmation, and it stops working', async () => {
+    const { key } = await stack.putKey({ name: 'to revoke' });
+    await open(`#/keys/${key.keyId}`);
+    await page.getByTestId('usage-totals').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // Rotation first: the new secret is shown once and works.
+    await page.getByLabel('Old secret keeps working for (seconds)').fill('60');
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const rotated = (await page.getByTestId('secret').textContent()) ?? '';
+    expect(rotated).not.toBe(key.key);
+    expect((await call(stack.url, { path: '/v1/projects', key: rotated })).status).toBe(200);
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+
+    await page.getByRole('button', { name: 'Revoke key' }).click();
+    await page.getByRole('button', { name: /^Revoke .* now$/ }).click();
+    await page.locator('.status', { hasText: 'revoked' }).waitFor();
+    const refused = await call(stack.url, { path: '/v1/projects', key: rotated });
+    expect([refused.status, (refused.json as { error_code?: string }).error_code]).toEqual([
+      403,
+      'key_revoked',
+    ]);
+  });
+
+  it('shows the API’s permission_escalation when a restricted key asks for a broader one', async () => {
+    const restricted = (await stack.putKey({ allowedIps: '127.0.0.1' })).key.key;
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${stack.url}/dashboard/`);
+      await other.getByLabel('Paste a full_access API key').fill(restricted);
+      await other.getByRole('button', { name: 'Use this key' }).click();
+      await other.getByRole('button', { name: 'Forget key' }).waitFor();
+      await other.goto(`${stack.url}/dashboard/#/keys/new`);
+      await other.getByLabel('Key name').fill('anywhere');
+      await other.getByRole('radio', { name: 'Full Access' }).check();
+      await other.getByRole('button', { name: 'Create key' }).click();
+      await other.getByRole('alert').waitFor();
+      expect(await other.getByTestId('error-code').textContent()).toBe('permission_escalation');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('audit log', () => {
   it('lists a mutating call with its action, resource, key, status and request id', async () => {
     const created = await call(stack.url, {
@@ -346,6 +456,8 @@ const PAGES = [
   '#/lists',
   '#/segments',
   '#/segments/new',
+  '#/keys',
+  '#/keys/new',
   '#/audit-log',
 ];
 
