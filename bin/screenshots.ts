@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: runs the local stack in a temporary data folder on free ports, fills it with
- * a domain, a template, a webhook, an email, contacts, a list and a segment, and photographs the dashboard's main pages with
+ * a domain, a template, a webhook, an email, contacts, a list, a segment and a custom key, and photographs the dashboard's main pages with
  * headless Chromium into docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -95,6 +95,18 @@ try {
       ],
     },
   });
+  const ciKey = await api('POST', '/v1/api-keys', {
+    name: 'CI deploys',
+    permission: 'custom',
+    scopes: ['templates:read', 'emails:send'],
+    allowed_ips: ['127.0.0.1', '203.0.113.0/24'],
+  });
+  // A few requests with it, so its usage chart has bars.
+  for (const path of ['/v1/templates', '/v1/templates', '/v1/domains']) {
+    await fetch(`${stack.apiUrl}${path}`, {
+      headers: { authorization: `Bearer ${(ciKey as { key?: string }).key ?? ''}` },
+    });
+  }
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${stack.apiUrl}/dashboard/`);
@@ -112,6 +124,10 @@ try {
     ['contacts.png', '#/contacts'],
     ['list.png', `#/lists/${list.id}`],
     ['segment.png', `#/segments/${segment.id}`],
+    ['keys.png', '#/keys'],
+    ['key-create.png', '#/keys/new'],
+    ['key.png', `#/keys/${ciKey.id}`],
+    ['audit-log.png', '#/audit-log'],
   ];
   for (const [file, hash] of shots) {
     await page.goto(`${stack.apiUrl}/dashboard/${hash}`);

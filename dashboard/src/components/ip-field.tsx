@@ -23,7 +23,7 @@ export function IpField({
         aria-describedby={problemId}
         onInput={(e) => onInput(e.currentTarget.value)}
       />
-      <p class={invalid.length > 0 ? 'problems' : 'hint'} id={problemId}>
+      <p class={invalid.length > 0 ? 'problems' : 'help'} id={problemId}>
         {invalid.length > 0
           ? `Not an IPv4/IPv6 address or CIDR range: ${invalid.join(', ')}`
           : 'Comma-separated addresses or CIDR ranges; empty allows any address.'}

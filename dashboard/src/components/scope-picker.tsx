@@ -23,7 +23,7 @@ export function ScopePicker({
           <fieldset key={group.resource} class="scope-group">
             <legend>
               {group.resource}
-              {state === 'mixed' && <span class="hint"> (custom)</span>}
+              {state === 'mixed' && <span class="help"> (custom)</span>}
             </legend>
             <div class="levels">
               {levelsOf(group).map((level) => (
@@ -51,7 +51,7 @@ export function ScopePicker({
                     onChange(next);
                   }}
                 />{' '}
-                <code>{scope}</code> <span class="hint">{describeScope(scope)}</span>
+                <code>{scope}</code> <span class="help">{describeScope(scope)}</span>
               </label>
             ))}
           </fieldset>

@@ -36,7 +36,7 @@ export function UsageChart({ id }: { id: string }) {
           </g>
         ))}
       </svg>
-      <p class="hint">
+      <p class="help">
         <span class="legend allowed" aria-hidden="true" /> allowed{' '}
         <span class="legend denied" aria-hidden="true" /> denied (refused by the authorizer or API Gateway)
       </p>

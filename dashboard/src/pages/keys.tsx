@@ -164,7 +164,7 @@ function KeyFields({ draft, onChange }: { draft: KeyDraft; onChange: (draft: Key
       <IpField id="key-ips" value={draft.ips} onInput={(ips) => set({ ips })} />
       <fieldset>
         <legend>Allowed sending domains</legend>
-        <p class="hint">None chosen: any of the project's verified domains.</p>
+        <p class="help">None chosen: any of the project's verified domains.</p>
         {verified.length === 0 && <p>No verified domains yet.</p>}
         {verified.map((domain) => (
           <label key={domain.id} class="check">
