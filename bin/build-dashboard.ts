@@ -1,12 +1,16 @@
 /**
- * `npm run build:dashboard`: writes the dashboard's static files to dashboard/dist, for hosting them
- * elsewhere. `npm start` and the CDK stack build it themselves; nothing needs this step.
+ * `npm run build:dashboard [folder]`: writes the dashboard's static files to dashboard/dist (or the
+ * folder given), for hosting them elsewhere. `npm start` builds it in memory; the CDK stack's bundling
+ * step runs this with the deployed Lambda's folder (lib/dashboard-site.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildDashboard } from '../dashboard/build.js';
 
-const out = new URL('../dashboard/dist/', import.meta.url);
+const [folder] = process.argv.slice(2);
+const out = folder ? pathToFileURL(`${resolve(folder)}/`) : new URL('../dashboard/dist/', import.meta.url);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const [name, file] of buildDashboard()) {

@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: runs the local stack in a temporary data folder on free ports, fills it with
- * a domain, a template, a webhook and an email, and photographs the dashboard's main pages with
+ * a domain, a template, a webhook, an email, contacts, a list, a segment and a custom key, and photographs the dashboard's main pages with
  * headless Chromium into docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -72,6 +72,41 @@ try {
     to: 'ada@example.org',
     template: { id: 'welcome', variables: { name: 'Ada', plan: 'pro' } },
   });
+  const list = await api('POST', '/v1/lists', { name: 'Beta testers', description: 'Early access' });
+  for (const [address, firstName, plan] of [
+    ['ada@example.org', 'Ada', 'pro'],
+    ['grace@example.org', 'Grace', 'pro'],
+    ['alan@example.org', 'Alan', 'free'],
+  ] as const) {
+    const contact = await api('POST', '/v1/contacts', {
+      email: address,
+      first_name: firstName,
+      properties: { plan },
+    });
+    if (plan === 'pro') await api('PUT', `/v1/lists/${list.id}/contacts/${contact.id}`);
+  }
+  const segment = await api('POST', '/v1/segments', {
+    name: 'Pro beta testers',
+    filter: {
+      match: 'all',
+      conditions: [
+        { field: 'list', op: 'eq', value: list.id },
+        { field: 'properties.plan', op: 'eq', value: 'pro' },
+      ],
+    },
+  });
+  const ciKey = await api('POST', '/v1/api-keys', {
+    name: 'CI deploys',
+    permission: 'custom',
+    scopes: ['templates:read', 'emails:send'],
+    allowed_ips: ['127.0.0.1', '203.0.113.0/24'],
+  });
+  // A few requests with it, so its usage chart has bars.
+  for (const path of ['/v1/templates', '/v1/templates', '/v1/domains']) {
+    await fetch(`${stack.apiUrl}${path}`, {
+      headers: { authorization: `Bearer ${(ciKey as { key?: string }).key ?? ''}` },
+    });
+  }
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${stack.apiUrl}/dashboard/`);
@@ -86,6 +121,13 @@ try {
     ['webhook.png', `#/webhooks/${webhook.id}`],
     ['emails.png', '#/emails'],
     ['email.png', `#/emails/${email.id}`],
+    ['contacts.png', '#/contacts'],
+    ['list.png', `#/lists/${list.id}`],
+    ['segment.png', `#/segments/${segment.id}`],
+    ['keys.png', '#/keys'],
+    ['key-create.png', '#/keys/new'],
+    ['key.png', `#/keys/${ciKey.id}`],
+    ['audit-log.png', '#/audit-log'],
   ];
   for (const [file, hash] of shots) {
     await page.goto(`${stack.apiUrl}/dashboard/${hash}`);
@@ -94,6 +136,9 @@ try {
     // The preview is a sandboxed frame: wait until it has painted its body.
     if (file === 'template-editor.png') {
       await page.frameLocator('iframe.html-preview').locator('h1').waitFor();
+    }
+    if (file === 'segment.png') {
+      await page.getByTestId('segment-preview').getByRole('link', { name: 'grace@example.org' }).waitFor();
     }
     await page.screenshot({ path: new URL(file, OUT).pathname, fullPage: true });
     console.log(`docs/screenshots/${file}`);

@@ -1,7 +1,8 @@
 /**
  * The REST API, built from the route table: one resource path and method per route, each behind the
  * API key authorizer and proxied to its service's Lambda, and one gateway response per row of
- * GATEWAY_RESPONSES so that API Gateway's own errors have the same bodies as the handlers'.
+ * GATEWAY_RESPONSES so that API Gateway's own errors have the same bodies as the handlers'. The only
+ * methods without the authorizer are PUBLIC_FILE_PATHS' GETs, to the static-file Lambda.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -17,6 +18,11 @@ export interface ApiProps {
   readonly authorizer: apigateway.IAuthorizer;
   /** The Lambda behind each service of the route table. */
   readonly services: Readonly<Record<Service, lambda.IFunction>>;
+  /**
+   * Serves PUBLIC_FILE_PATHS (the dashboard, the OpenAPI document) without the authorizer.
+   * @default - no public files
+   */
+  readonly publicFiles?: lambda.IFunction;
   /** @default ROUTES */
   readonly routes?: readonly Route[];
   /** @default 'prod' */
@@ -42,6 +48,9 @@ export interface ApiProps {
   readonly manageCloudWatchRole?: boolean;
 }
 
+/** The paths served without a key, all GET, all by the static-file Lambda (lib/dashboard-site.ts). */
+export const PUBLIC_FILE_PATHS = ['/dashboard', '/dashboard/{file+}', '/openapi.json'] as const;
+
 /**
  * One JSON object per request, in the format the usage pipeline reads (lambdas/core/access-log-format.ts).
  * Never the Authorization header: it holds the secret key.
@@ -51,6 +60,8 @@ const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringify(ACCES
 export class Api extends Construct {
   public readonly restApi: apigateway.RestApi;
   public readonly accessLogGroup: logs.LogGroup;
+  /** The GETs of PUBLIC_FILE_PATHS, the only methods without the authorizer. */
+  public readonly publicMethods: apigateway.Method[] = [];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -64,7 +75,7 @@ export class Api extends Construct {
       retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
     });
     this.restApi = new apigateway.RestApi(this, 'RestApi', {
-      description: 'scopegate messaging API: every method behind the API key authorizer',
+      description: 'scopegate messaging API: every /v1 method behind the API key authorizer',
       endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
       // Access logging needs the account-wide API Gateway CloudWatch role (a fresh account has none).
       ...(props.manageCloudWatchRole === false
@@ -92,6 +103,17 @@ export class Api extends Construct {
         authorizer: props.authorizer,
         authorizationType: apigateway.AuthorizationType.CUSTOM,
       });
+    }
+
+    if (props.publicFiles) {
+      const files = new apigateway.LambdaIntegration(props.publicFiles, { allowTestInvoke: false });
+      for (const path of PUBLIC_FILE_PATHS) {
+        this.publicMethods.push(
+          this.restApi.root.resourceForPath(path).addMethod('GET', files, {
+            authorizationType: apigateway.AuthorizationType.NONE,
+          }),
+        );
+      }
     }
 
     for (const spec of GATEWAY_RESPONSES) {

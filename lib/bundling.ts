@@ -30,6 +30,8 @@ export const LAMBDA_ENTRIES = {
   events: 'lambdas/events/handler.ts',
   /** Only in stacks deployed with `authorizerCacheFlush` (lib/authorizer-cache-flush.ts). */
   cacheFlush: 'lambdas/cache-flush/handler.ts',
+  /** The dashboard's and the OpenAPI document's static files (lib/dashboard-site.ts). */
+  dashboard: 'lambdas/dashboard/handler.ts',
   usage: 'lambdas/usage/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -59,6 +59,11 @@ export interface ScopegateFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default - none besides NODE_OPTIONS and what bindTable adds */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Shell commands run after esbuild, to put files beside the bundle (the dashboard's static files).
+   * @default - none
+   */
+  readonly afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
 
 export class ScopegateFunction extends Construct {
@@ -107,6 +112,13 @@ export class ScopegateFunction extends Construct {
         logLevel: LogLevel.WARNING,
         // esbuild is a devDependency: bundle locally, never in Docker (no internet to pull an image).
         forceDockerBundling: false,
+        ...(props.afterBundling && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: props.afterBundling,
+          },
+        }),
       },
     });
   }

@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { AuthorizerCacheFlush } from './authorizer-cache-flush.js';
+import { DashboardSite } from './dashboard-site.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
 import { Messaging, type MessagingSettings } from './messaging.js';
@@ -47,6 +48,8 @@ export class ScopegateStack extends Stack {
   public readonly keyStore: KeyStore;
   public readonly keyAuthorizer: KeyAuthorizer;
   public readonly services: Services;
+  /** The dashboard's and the OpenAPI document's static-file Lambda. */
+  public readonly dashboard: DashboardSite;
   public readonly webhookDeliveries: WebhookDeliveries;
   public readonly sesEvents: SesEvents;
   public readonly api: Api;
@@ -91,8 +94,10 @@ export class ScopegateStack extends Stack {
       smsOriginationIdentities: props.smsOriginationIdentities,
       whatsappPhoneNumberId: props.whatsappPhoneNumberId,
     });
+    this.dashboard = new DashboardSite(this, 'Dashboard', { logRetention });
     this.api = new Api(this, 'Api', {
       authorizer: this.keyAuthorizer.authorizer,
+      publicFiles: this.dashboard.handler.function,
       services: {
         sending: this.services.functions.sending.function,
         account: this.services.functions.account.function,
@@ -165,6 +170,13 @@ export class ScopegateStack extends Stack {
           'Callers are authenticated by scoped API keys through a Lambda REQUEST authorizer, not Cognito users.',
       },
     );
+    for (const method of this.api.publicMethods) {
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public static files (the dashboard page, which asks for the key itself, and the OpenAPI document); every /v1 method has the key authorizer.',
+      });
+    }
     Validations.of(this.services.functions.sending.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
       reason:

@@ -5,9 +5,14 @@ import { ErrorBanner } from './components/error-banner';
 import { KeyOwner } from './components/key-owner';
 import { KeyPaste } from './components/key-paste';
 import { clearError } from './errors';
+import { AuditLogPage } from './pages/audit-log';
+import { ContactsPage } from './pages/contacts';
 import { DomainsPage } from './pages/domains';
+import { KeysPage } from './pages/keys';
+import { ListsPage } from './pages/lists';
 import { EmailsPage } from './pages/emails';
 import { OverviewPage } from './pages/overview';
+import { SegmentsPage } from './pages/segments';
 import { TemplatesPage } from './pages/templates';
 import { WebhooksPage } from './pages/webhooks';
 import { href, route, SECTIONS } from './router';
@@ -36,7 +41,7 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         <a class="brand" href={href('overview')}>
           scopegate
         </a>
-        <KeyOwner apiKey={key} projects={projects.value?.data} />
+        <KeyOwner apiKey={key} />
         <button
           type="button"
           class="small"
@@ -66,6 +71,11 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         {current.section === 'templates' && <TemplatesPage id={current.id} />}
         {current.section === 'webhooks' && <WebhooksPage id={current.id} />}
         {current.section === 'emails' && <EmailsPage id={current.id} />}
+        {current.section === 'contacts' && <ContactsPage id={current.id} />}
+        {current.section === 'lists' && <ListsPage id={current.id} />}
+        {current.section === 'segments' && <SegmentsPage id={current.id} />}
+        {current.section === 'keys' && <KeysPage id={current.id} />}
+        {current.section === 'audit-log' && <AuditLogPage />}
       </main>
     </>
   );

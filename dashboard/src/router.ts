@@ -4,13 +4,28 @@
  */
 import { signal } from '@preact/signals';
 
-export type Section = 'overview' | 'domains' | 'templates' | 'webhooks' | 'emails';
+export type Section =
+  | 'overview'
+  | 'domains'
+  | 'templates'
+  | 'webhooks'
+  | 'emails'
+  | 'contacts'
+  | 'lists'
+  | 'segments'
+  | 'keys'
+  | 'audit-log';
 export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'overview', label: 'Overview' },
   { section: 'domains', label: 'Domains' },
   { section: 'templates', label: 'Templates' },
   { section: 'webhooks', label: 'Webhooks' },
   { section: 'emails', label: 'Emails' },
+  { section: 'contacts', label: 'Contacts' },
+  { section: 'lists', label: 'Lists' },
+  { section: 'segments', label: 'Segments' },
+  { section: 'keys', label: 'API keys' },
+  { section: 'audit-log', label: 'Audit log' },
 ];
 
 export interface Route {

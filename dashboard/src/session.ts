@@ -18,6 +18,11 @@ export function keyPrefix(key: string): string {
   return key.slice(0, 'sk_test_'.length + 12);
 }
 
+/** The key's 12-character id, inside its prefix: what `GET /v1/api-keys/{id}` takes. */
+export function keyId(key: string): string {
+  return key.slice('sk_test_'.length, 'sk_test_'.length + 12);
+}
+
 function stored(): string | undefined {
   const value = sessionStorage.getItem(STORAGE_KEY);
   return value !== null && isKeyShaped(value) ? value : undefined;

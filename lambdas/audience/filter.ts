@@ -67,9 +67,9 @@ export interface ContactFacts {
 export const PROPERTY_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const PROPERTY_FIELD_PREFIX = 'properties.';
 
-type ValueKind = 'string' | 'boolean' | 'scalar';
+export type ValueKind = 'string' | 'boolean' | 'scalar';
 
-interface FieldRule {
+export interface FieldRule {
   readonly ops: readonly FilterOp[];
   readonly value: ValueKind;
 }
@@ -89,7 +89,8 @@ const FIELD_RULES: Readonly<Record<FixedField | 'property', FieldRule>> = {
 
 const FIELD_DESCRIPTION = `${FIXED_FIELDS.join(', ')} or properties.<name>`;
 
-function ruleOf(field: string): FieldRule | undefined {
+/** The ops a field takes and its value kind (undefined for no such field); the dashboard's filter builder offers these. */
+export function ruleOf(field: string): FieldRule | undefined {
   if (field.startsWith(PROPERTY_FIELD_PREFIX)) {
     return PROPERTY_NAME.test(field.slice(PROPERTY_FIELD_PREFIX.length)) ? FIELD_RULES.property : undefined;
   }

@@ -90,3 +90,30 @@ function text(statusCode: number, body: string, headers: Record<string, string> 
     body,
   };
 }
+
+/** The OpenAPI document's path: public, as the API's shape is (the local gateway serves it too). */
+export const OPENAPI_PATH = '/openapi.json';
+
+/**
+ * The deployed static-file Lambda's answer: the OpenAPI document, or a dashboard file. Anything else
+ * is 404 (API Gateway routes only these paths to it; this is the second line).
+ */
+export function publicFileResponse(
+  site: StaticSite,
+  openApiJson: string,
+  method: string,
+  path: string,
+): APIGatewayProxyResult {
+  if (path === OPENAPI_PATH) {
+    if (method !== 'GET' && method !== 'HEAD') {
+      return text(405, 'Method not allowed.', { allow: 'GET, HEAD' });
+    }
+    return {
+      statusCode: 200,
+      headers: { ...DASHBOARD_SECURITY_HEADERS, 'content-type': contentTypeOf(OPENAPI_PATH) },
+      body: method === 'HEAD' ? '' : openApiJson,
+    };
+  }
+  if (isDashboardPath(path)) return dashboardResponse(site, method, path);
+  return text(404, 'Not found.');
+}

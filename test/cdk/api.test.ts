@@ -1,8 +1,12 @@
-/** The REST API: exactly the route table, every method behind the key authorizer, the documented error bodies. */
+/**
+ * The REST API: exactly the route table, every /v1 method behind the key authorizer, the public files
+ * (dashboard, OpenAPI document) the only methods without it, the documented error bodies.
+ */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../../lambdas/core/gateway-responses.js';
 import { ROUTES, routeKey } from '../../lambdas/core/routes.js';
+import { PUBLIC_FILE_PATHS } from '../../lib/api.js';
 import {
   arnOf,
   logicalIdOf,
@@ -17,11 +21,50 @@ beforeAll(() => {
   synthesized = synthesize();
 });
 
+const PUBLIC_ROUTES = PUBLIC_FILE_PATHS.map((path) => routeKey('GET', path));
+/** The methods of the route table: everything but the public files. */
+const apiMethods = () =>
+  methodRoutes(synthesized.template).filter(({ route }) => !PUBLIC_ROUTES.includes(route));
+
 describe('routes', () => {
-  it('creates exactly one method per route of the route table, and nothing else', () => {
+  it('creates exactly one method per route of the route table and the public files, and nothing else', () => {
     const routes = methodRoutes(synthesized.template).map(({ route }) => route);
 
-    expect(routes.toSorted()).toEqual(ROUTES.map((route) => routeKey(route.method, route.path)).toSorted());
+    expect(routes.toSorted()).toEqual(
+      [...ROUTES.map((route) => routeKey(route.method, route.path)), ...PUBLIC_ROUTES].toSorted(),
+    );
+    expect(PUBLIC_ROUTES.toSorted()).toEqual([
+      'GET /dashboard',
+      'GET /dashboard/{file+}',
+      'GET /openapi.json',
+    ]);
+  });
+
+  it('leaves only the public files without the authorizer, each a GET proxied to the static-file Lambda', () => {
+    const open = methodRoutes(synthesized.template).filter(
+      ({ method }) => method.Properties.AuthorizationType !== 'CUSTOM',
+    );
+    const filesFunction = logicalIdOf(synthesized.stack.dashboard.handler.function);
+
+    expect(open.map(({ route }) => route).toSorted()).toEqual(PUBLIC_ROUTES.toSorted());
+    for (const { route, method } of open) {
+      const integration = method.Properties.Integration as { Type: string; Uri: unknown };
+      expect({ route, type: method.Properties.AuthorizationType, integration: integration.Type }).toEqual({
+        route,
+        type: 'NONE',
+        integration: 'AWS_PROXY',
+      });
+      expect(JSON.stringify(integration.Uri)).toContain(filesFunction);
+    }
+    // No /v1 path reaches the static-file Lambda.
+    for (const { route, method } of apiMethods()) {
+      expect({ route, files: JSON.stringify(method.Properties.Integration).includes(filesFunction) }).toEqual(
+        {
+          route,
+          files: false,
+        },
+      );
+    }
   });
 
   it('puts every method behind the API key authorizer', () => {
@@ -35,7 +78,7 @@ describe('routes', () => {
     expect(JSON.stringify(authorizer?.AuthorizerUri)).toContain(
       JSON.stringify(arnOf(logicalIdOf(synthesized.stack.keyAuthorizer.handler.function))),
     );
-    for (const { route, method } of methodRoutes(synthesized.template)) {
+    for (const { route, method } of apiMethods()) {
       expect({ route, type: method.Properties.AuthorizationType }).toEqual({ route, type: 'CUSTOM' });
       expect({ route, authorizer: method.Properties.AuthorizerId }).toEqual({
         route,
@@ -46,7 +89,7 @@ describe('routes', () => {
 
   it("proxies every route to its own service's Lambda", () => {
     const functions = synthesized.stack.services.functions;
-    for (const { route, method } of methodRoutes(synthesized.template)) {
+    for (const { route, method } of apiMethods()) {
       const service = ROUTES.find(
         (candidate) => routeKey(candidate.method, candidate.path) === route,
       )?.service;
@@ -69,8 +112,10 @@ describe('routes', () => {
     const { stack, template } = synthesized;
     const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
       (permission) =>
-        JSON.stringify(permission.Properties.FunctionName) !==
-          JSON.stringify(arnOf(logicalIdOf(stack.keyAuthorizer.handler.function))) &&
+        ![stack.keyAuthorizer.handler.function, stack.dashboard.handler.function].some(
+          (fn) =>
+            JSON.stringify(permission.Properties.FunctionName) === JSON.stringify(arnOf(logicalIdOf(fn))),
+        ) &&
         // CloudWatch Logs invoking the usage function (test/cdk/usage.test.ts).
         permission.Properties.Principal === 'apigateway.amazonaws.com',
     );
@@ -119,6 +164,28 @@ describe('routes', () => {
         }),
       },
     ]);
+  });
+
+  it('lets API Gateway invoke the static-file Lambda only for GETs of the public files', () => {
+    const { stack, template } = synthesized;
+    const functionName = arnOf(logicalIdOf(stack.dashboard.handler.function));
+    const granted = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'))
+      .filter(({ Properties }) => JSON.stringify(Properties.FunctionName) === JSON.stringify(functionName))
+      .map(({ Properties }) => Properties.SourceArn);
+
+    expect(granted).toHaveLength(PUBLIC_FILE_PATHS.length);
+    expect(granted).toEqual(
+      expect.arrayContaining(
+        PUBLIC_FILE_PATHS.map((path) =>
+          executeApiArn(
+            { Ref: logicalIdOf(stack.api.restApi) },
+            '/',
+            { Ref: logicalIdOf(stack.api.restApi.deploymentStage) },
+            `/GET${path.replace(/\{[^}]+\}/g, '*')}`,
+          ),
+        ),
+      ),
+    );
   });
 
   it('is a regional REST API without API Gateway API keys', () => {

@@ -98,3 +98,33 @@ describe('Lambda bundles', () => {
     },
   );
 });
+
+describe('the dashboard bundle', () => {
+  it('carries the built page and the OpenAPI document, and answers them as the deployed Lambda', () => {
+    const directory = bundleDirectory(synthesized.stack.dashboard.handler);
+    const answer = (path: string) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '-e',
+            `require(${JSON.stringify(join(directory, 'index.js'))})
+              .handler({ httpMethod: 'GET', path: ${JSON.stringify(path)} })
+              .then((result) => process.stdout.write(JSON.stringify(result)))`,
+          ],
+          { env: { PATH: process.env.PATH }, encoding: 'utf8' },
+        ),
+      ) as { statusCode: number; headers: Record<string, string>; body: string };
+
+    const page = answer('/dashboard/');
+    expect([page.statusCode, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
+    expect(page.body).toContain('app.js');
+    expect(answer('/dashboard/app.js').statusCode).toBe(200);
+    expect(answer('/dashboard/styles.css').statusCode).toBe(200);
+    expect(answer('/dashboard/../openapi.json').statusCode).toBe(404);
+    const openApi = answer('/openapi.json');
+    expect(openApi.statusCode).toBe(200);
+    expect(openApi.body).toBe(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+  });
+});

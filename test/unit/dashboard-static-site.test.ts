@@ -3,6 +3,7 @@ import {
   DASHBOARD_CSP,
   dashboardResponse,
   isDashboardPath,
+  publicFileResponse,
   type StaticSite,
 } from '../../lambdas/dashboard/static-site.js';
 
@@ -56,5 +57,24 @@ describe('isDashboardPath', () => {
     ['/', false],
   ])('%s → %s', (path, expected) => {
     expect(isDashboardPath(path)).toBe(expected);
+  });
+});
+
+describe('publicFileResponse (the deployed static-file Lambda)', () => {
+  it.each([
+    ['GET', '/openapi.json', 200, '{"openapi":"3.1.0"}', 'application/json'],
+    ['HEAD', '/openapi.json', 200, '', 'application/json'],
+    ['POST', '/openapi.json', 405, 'Method not allowed.', 'text/plain; charset=utf-8'],
+    ['GET', '/dashboard/app.js', 200, 'export {}', 'text/javascript; charset=utf-8'],
+    ['GET', '/v1/emails', 404, 'Not found.', 'text/plain; charset=utf-8'],
+    ['GET', '/openapi.json/', 404, 'Not found.', 'text/plain; charset=utf-8'],
+  ])('%s %s → %i', (method, path, status, body, contentType) => {
+    const response = publicFileResponse(site, '{"openapi":"3.1.0"}', method, path);
+    expect([response.statusCode, response.body, response.headers?.['content-type']]).toEqual([
+      status,
+      body,
+      contentType,
+    ]);
+    expect(response.headers?.['content-security-policy']).toBe(DASHBOARD_CSP);
   });
 });
