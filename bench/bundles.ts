@@ -47,6 +47,11 @@ const CHILD_ENV = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   API_KEYS_TABLE: 'ApiKeys',
   DATA_TABLE: 'Data',
+  // Every setting some Lambda requires at cold start (its module throws without it).
+  SES_CONFIGURATION_SET: 'scopegate-bench',
+  DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/scopegate-bench',
+  REST_API_ID: 'benchapi',
+  STAGE_NAME: 'prod',
   KEY_ENVIRONMENT: 'live',
   AWS_REGION: 'us-east-1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
