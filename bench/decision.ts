@@ -6,7 +6,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { toAuthorizerResult, UnauthorizedError } from '../lambdas/authorizer/policy.js';
-import { keyHashMatches, parseApiKey } from '../lambdas/core/api-key.js';
+import { generateApiKey, keyHashMatches, parseApiKey } from '../lambdas/core/api-key.js';
 import { findRoute } from '../lambdas/core/routes.js';
 import { verifyKey } from '../lambdas/core/verify-key.js';
 import { authorizerEvent } from '../test/support/events.js';
@@ -32,6 +32,8 @@ export interface DecisionResults {
   readonly variants: {
     readonly verifyAndPolicy: OpsSummary;
     readonly handlerWithIpAllowList: OpsSummary;
+    /** The old secret of a rotated key, in its grace: two hash comparisons. */
+    readonly handlerWithRotatedKey: OpsSummary;
   };
 }
 
@@ -73,12 +75,29 @@ export async function measureDecision(options: {
   const restricted = testKey({ allowedIps: ALLOW_LIST_OF_TEN });
   const handler = authorizerFor(plain);
   const restrictedHandler = authorizerFor(restricted);
+  // Rotated: the item holds a new secret's hash, and the old secret (presented) is in its grace, so
+  // the decision compares two hashes.
+  const replaced = testKey();
+  const rotated: TestKey = {
+    key: replaced.key,
+    item: {
+      ...replaced.item,
+      keyHash: generateApiKey('live').keyHash,
+      previousKeyHash: replaced.key.keyHash,
+      previousKeyExpiresAt: new Date(NOW.getTime() + 86_400_000).toISOString(),
+    },
+  };
+  const rotatedHandler = authorizerFor(rotated);
+  const rotatedEvent = authorizerEvent({ authorization: bearer(rotated.key) });
   const event = authorizerEvent({ authorization: bearer(plain.key) });
   const restrictedEvent = authorizerEvent({ authorization: bearer(restricted.key) });
   const route = findRoute(event.httpMethod, event.resource);
   const getKeyItem = async () => plain.item;
 
-  const operations: Record<'floor' | 'decision' | 'verifyAndPolicy' | 'withIpAllowList', Operation> = {
+  const operations: Record<
+    'floor' | 'decision' | 'verifyAndPolicy' | 'withIpAllowList' | 'rotated',
+    Operation
+  > = {
     floor: () => {
       const parsed = parseApiKey(plain.key.key, 'live');
       return parsed !== undefined && keyHashMatches(plain.key.key, plain.key.keyHash);
@@ -92,10 +111,12 @@ export async function measureDecision(options: {
       return toAuthorizerResult(verification, event.methodArn, { coverAllRoutes: false });
     },
     withIpAllowList: () => restrictedHandler(restrictedEvent),
+    rotated: () => rotatedHandler(rotatedEvent),
   };
 
   await expectAllow(handler(event));
   await expectAllow(restrictedHandler(restrictedEvent));
+  await expectAllow(rotatedHandler(rotatedEvent));
   await expectAllow(Promise.resolve(operations.verifyAndPolicy()) as Promise<APIGatewayAuthorizerResult>);
   if (operations.floor() !== true) throw new Error('floor: the key did not parse or its hash did not match');
 
@@ -123,6 +144,7 @@ export async function measureDecision(options: {
     variants: {
       verifyAndPolicy: opsSummary(summarise(samples.verifyAndPolicy)),
       handlerWithIpAllowList: opsSummary(summarise(samples.withIpAllowList)),
+      handlerWithRotatedKey: opsSummary(summarise(samples.rotated)),
     },
   };
 }

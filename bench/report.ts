@@ -34,10 +34,14 @@ export function printResults(results: BenchResults): void {
         opsRow('floor: parseApiKey + keyHashMatches', floor),
         opsRow('  (verifyKey + toAuthorizerResult only)', variants.verifyAndPolicy),
         opsRow('handler, key with a 10-entry IP allow-list', variants.handlerWithIpAllowList),
+        opsRow('handler, rotated key (old secret, two hashes)', variants.handlerWithRotatedKey),
       ],
     ),
   );
   console.log(`decision / floor (p50): ${results.ratio}×`);
+  console.log(
+    `rotated key (old secret) / floor (p50): ${(variants.handlerWithRotatedKey.p50Us / floor.p50Us).toFixed(2)}×`,
+  );
 
   console.log(
     table(
