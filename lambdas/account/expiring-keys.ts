@@ -71,7 +71,9 @@ export async function notifyExpiringKeys(options: {
       new ScanCommand({
         TableName: store.apiKeysTable,
         ProjectionExpression: EXPIRING_SCAN_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(EXPIRING_SCAN_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+        ExpressionAttributeNames: Object.fromEntries(
+          EXPIRING_SCAN_ATTRIBUTES.map((name, i) => [`#a${i}`, name]),
+        ),
         ExclusiveStartKey: startKey,
       }),
     );

@@ -81,8 +81,8 @@ describe('expiringNotice', () => {
     ['an expired key', general, -DAY, undefined],
   ] as const)('%s', (_label, key, msBefore, expected) => {
     const notice = expiringNotice(key, new Set(), before(msBefore));
-    expect(notice === undefined ? undefined : { thresholds: notice.thresholds, daysLeft: notice.daysLeft }).toEqual(
-      expected,
-    );
+    expect(
+      notice === undefined ? undefined : { thresholds: notice.thresholds, daysLeft: notice.daysLeft },
+    ).toEqual(expected);
   });
 });
