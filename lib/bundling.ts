@@ -31,5 +31,6 @@ export const LAMBDA_ENTRIES = {
   /** Only in stacks deployed with `authorizerCacheFlush` (lib/authorizer-cache-flush.ts). */
   cacheFlush: 'lambdas/cache-flush/handler.ts',
   usage: 'lambdas/usage/handler.ts',
+  expiringKeys: 'lambdas/account/expiring-keys-handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

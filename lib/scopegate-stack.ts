@@ -14,6 +14,7 @@ import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
+import { ExpiringKeys } from './expiring-keys.js';
 import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps, MessagingSettings {
@@ -53,6 +54,7 @@ export class ScopegateStack extends Stack {
   /** Present only with `authorizerCacheFlush`. */
   public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
   public readonly usage: Usage;
+  public readonly expiringKeys: ExpiringKeys;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -119,6 +121,11 @@ export class ScopegateStack extends Stack {
         : undefined;
     this.usage = new Usage(this, 'Usage', {
       accessLogGroup: this.api.accessLogGroup,
+      apiKeysTable: this.keyStore.apiKeys,
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
+    this.expiringKeys = new ExpiringKeys(this, 'ExpiringKeys', {
       apiKeysTable: this.keyStore.apiKeys,
       dataTable: this.keyStore.data,
       logRetention,

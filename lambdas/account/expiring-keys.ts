@@ -70,6 +70,8 @@ export async function notifyExpiringKeys(options: {
     const page: ScanCommandOutput = await store.documents.send(
       new ScanCommand({
         TableName: store.apiKeysTable,
+        // Explicit, as the IAM grant requires it: no Scan of whole items (hashes included).
+        Select: 'SPECIFIC_ATTRIBUTES',
         ProjectionExpression: EXPIRING_SCAN_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
         ExpressionAttributeNames: Object.fromEntries(
           EXPIRING_SCAN_ATTRIBUTES.map((name, i) => [`#a${i}`, name]),
