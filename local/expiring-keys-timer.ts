@@ -32,6 +32,13 @@ export function startExpiringKeysTimer(options: ExpiringKeysTimerOptions): Expir
   let current: Promise<ExpiringKeysSummary | undefined> | undefined;
   const run = () => {
     current ??= notifyExpiringKeys({ store: options.store, now: now() })
+      .then((summary) => {
+        if (summary.failed.length > 0)
+          options.onError(
+            new Error(`api_key.expiring not written for ${summary.failed.join(', ')}; retried next run`),
+          );
+        return summary;
+      })
       .catch((error: unknown) => {
         options.onError(error);
         return undefined;

@@ -18,4 +18,8 @@ const store = {
 export async function handler(): Promise<void> {
   const summary = await notifyExpiringKeys({ store, now: new Date() });
   logger.info('expiring keys checked', { ...summary });
+  // Key ids are public (the `sk_live_<id>` prefix). Throwing makes EventBridge retry, which the
+  // markers make safe: keys already notified are skipped.
+  if (summary.failed.length > 0)
+    throw new Error(`api_key.expiring not written for ${summary.failed.join(', ')}`);
 }

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { keyPrefix, type KeyEnvironment } from '../core/api-key.js';
 import { eventItem } from '../core/events.js';
-import { readKeyItem, readStringList } from '../core/key-item.js';
+import { readKeyItem } from '../core/key-item.js';
 import { cancellationCodes } from './conflicts.js';
 import { expiringMarker, expiringNotice } from './expiring-decision.js';
 
@@ -54,6 +54,11 @@ export interface ExpiringKeysSummary {
   readonly unreadable: number;
   /** Another run (or a retry) had already notified, or the key was deleted meanwhile. */
   readonly alreadyNotified: number;
+  /**
+   * Keys (public ids) whose write failed otherwise, e.g. a transaction conflict with a concurrent
+   * run: the other keys still get their notices, and the next run tries these again.
+   */
+  readonly failed: readonly string[];
 }
 
 export async function notifyExpiringKeys(options: {
@@ -65,6 +70,7 @@ export async function notifyExpiringKeys(options: {
   let notified = 0;
   let unreadable = 0;
   let alreadyNotified = 0;
+  const failed: string[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page: ScanCommandOutput = await store.documents.send(
@@ -81,14 +87,15 @@ export async function notifyExpiringKeys(options: {
     );
     for (const item of page.Items ?? []) {
       scanned += 1;
-      const outcome = await notifyKey(store, item, now);
-      if (outcome === 'unreadable') unreadable += 1;
+      const outcome = await notifyKey(store, item, now).catch(() => 'failed' as const);
+      if (outcome === 'failed') failed.push(String(item.keyId));
+      else if (outcome === 'unreadable') unreadable += 1;
       else if (outcome === 'notified') notified += 1;
       else if (outcome === 'already') alreadyNotified += 1;
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
-  return { scanned, notified, unreadable, alreadyNotified };
+  return { scanned, notified, unreadable, alreadyNotified, failed };
 }
 
 type KeyOutcome = 'unreadable' | 'none' | 'notified' | 'already';
@@ -99,10 +106,10 @@ async function notifyKey(
   now: Date,
 ): Promise<KeyOutcome> {
   const reading = readKeyItem({ ...item, keyHash: UNREAD_HASH });
-  const markers = readStringList(item[EXPIRING_MARKER_ATTRIBUTE]);
+  const markers = readMarkers(item[EXPIRING_MARKER_ATTRIBUTE]);
   if (!reading.ok || markers === undefined) return 'unreadable';
   const key = reading.record;
-  const notice = expiringNotice(key, new Set(markers), now);
+  const notice = expiringNotice(key, markers, now);
   if (!notice) return 'none';
 
   const newMarkers = notice.thresholds.map((threshold) => expiringMarker(threshold, notice.expiresAt));
@@ -154,9 +161,17 @@ async function notifyKey(
 }
 
 /**
- * The key's own condition failed: already notified (another run or a retry) or deleted. A
- * transaction conflict with a concurrent run is left to throw: the next hourly run tries again.
+ * Only a string set (or nothing) can take the job's ADD: any other type, hand-made in the console,
+ * would fail the write on every run, so the item counts as unreadable and gets no notice.
  */
+function readMarkers(value: unknown): ReadonlySet<string> | undefined {
+  if (value === undefined) return new Set();
+  if (value instanceof Set && [...value].every((entry) => typeof entry === 'string'))
+    return value as Set<string>;
+  return undefined;
+}
+
+/** The key's own condition failed: already notified (another run or a retry) or deleted. */
 function conditionFailed(error: unknown): boolean {
   return cancellationCodes(error)?.[0] === 'ConditionalCheckFailed';
 }

@@ -44,7 +44,7 @@ describe('the local expiring-keys timer', () => {
     const second = timer.run();
     release({ Items: [] });
 
-    expect(await first).toEqual({ scanned: 0, notified: 0, unreadable: 0, alreadyNotified: 0 });
+    expect(await first).toEqual({ scanned: 0, notified: 0, unreadable: 0, alreadyNotified: 0, failed: [] });
     expect(await second).toBe(await first);
     expect(calls()).toBe(1);
     await timer.stop();
