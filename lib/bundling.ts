@@ -33,5 +33,6 @@ export const LAMBDA_ENTRIES = {
   /** The dashboard's and the OpenAPI document's static files (lib/dashboard-site.ts). */
   dashboard: 'lambdas/dashboard/handler.ts',
   usage: 'lambdas/usage/handler.ts',
+  expiringKeys: 'lambdas/account/expiring-keys-handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -15,6 +15,7 @@ import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
+import { ExpiringKeys } from './expiring-keys.js';
 import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps, MessagingSettings {
@@ -56,6 +57,7 @@ export class ScopegateStack extends Stack {
   /** Present only with `authorizerCacheFlush`. */
   public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
   public readonly usage: Usage;
+  public readonly expiringKeys: ExpiringKeys;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -124,6 +126,11 @@ export class ScopegateStack extends Stack {
         : undefined;
     this.usage = new Usage(this, 'Usage', {
       accessLogGroup: this.api.accessLogGroup,
+      apiKeysTable: this.keyStore.apiKeys,
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
+    this.expiringKeys = new ExpiringKeys(this, 'ExpiringKeys', {
       apiKeysTable: this.keyStore.apiKeys,
       dataTable: this.keyStore.data,
       logRetention,

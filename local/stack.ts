@@ -24,6 +24,7 @@ import {
   startSesLocal,
 } from './services.js';
 import { startMessagingStandIn } from './messaging.js';
+import { expiringKeysIntervalSeconds, startExpiringKeysTimer } from './expiring-keys-timer.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
 import { startUsageFeed } from './usage-feed.js';
@@ -53,6 +54,8 @@ export interface LocalStackOptions {
   readonly authorizerCacheTtlSeconds: number;
   /** SCOPEGATE_AUTHORIZER_CACHE_FLUSH=1: flush that cache on any ApiKeys change, as `authorizerCacheFlush` does. */
   readonly authorizerCacheFlush: boolean;
+  /** SCOPEGATE_EXPIRING_KEYS_INTERVAL_SECONDS: how often the api_key.expiring job runs (0: never). @default 60 */
+  readonly expiringKeysIntervalSeconds?: number;
 }
 
 export interface LocalStack {
@@ -80,6 +83,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     verbose: env.SCOPEGATE_VERBOSE === '1',
     quiet: env.SCOPEGATE_QUIET === '1',
     ...localAuthorizerCacheSettings(env),
+    expiringKeysIntervalSeconds: expiringKeysIntervalSeconds(env),
   };
 }
 
@@ -184,6 +188,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
         pipelineLog,
       ),
+    );
+    // The api_key.expiring job, on a timer in place of the deployed hourly schedule.
+    started.push(
+      startExpiringKeysTimer({
+        store: {
+          documents,
+          apiKeysTable: LOCAL.tables.apiKeys,
+          dataTable: LOCAL.tables.data,
+          environment: LOCAL.keyEnvironment,
+        },
+        intervalSeconds: options.expiringKeysIntervalSeconds ?? expiringKeysIntervalSeconds({}),
+        onError: (error) =>
+          console.error(
+            `error in the api_key.expiring job: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      }),
     );
     // Never resolves for a stop we asked for: only an unexpected exit is news.
     const dynamoDied = dynamo.exited.then((output) =>

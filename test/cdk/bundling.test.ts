@@ -27,6 +27,7 @@ beforeAll(() => {
 const functions = (): [string, ScopegateFunction][] => [
   ['authorizer', synthesized.stack.keyAuthorizer.handler],
   ...Object.entries(synthesized.stack.services.functions),
+  ['expiringKeys', synthesized.stack.expiringKeys.function],
 ];
 
 /** The bundle's directory in the cloud assembly, from the S3 key the template deploys. */
@@ -65,7 +66,7 @@ describe('Lambda bundles', () => {
     expect(size, `authorizer bundle ${size} bytes`).toBeLessThanOrEqual(AUTHORIZER_BUNDLE_LIMIT_BYTES);
   });
 
-  it.each(['authorizer', 'sending', 'account', 'domains', 'templates'])(
+  it.each(['authorizer', 'sending', 'account', 'domains', 'templates', 'expiringKeys'])(
     '%s loads in Node and exports a handler function',
     (name) => {
       const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
