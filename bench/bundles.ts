@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { SERVICES } from '../lambdas/core/routes.js';
 import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from '../lib/bundling.js';
 import { round } from './stats.js';
 
@@ -58,7 +59,12 @@ const CHILD_ENV = {
 };
 
 export async function buildBundles(root: string, outDir: string): Promise<BundleBuild[]> {
-  const entries: [string, string][] = [[BASELINE, BASELINE_ENTRY], ...Object.entries(LAMBDA_ENTRIES)];
+  // The request path: the authorizer and the service Lambdas (the pipelines' Lambdas answer no client).
+  const requestPath = ['authorizer', ...SERVICES] as const;
+  const entries: [string, string][] = [
+    [BASELINE, BASELINE_ENTRY],
+    ...requestPath.map((name): [string, string] => [name, LAMBDA_ENTRIES[name]]),
+  ];
   const builds: BundleBuild[] = [];
   for (const [name, entry] of entries) {
     const outfile = join(outDir, name, 'index.js');
