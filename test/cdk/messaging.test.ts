@@ -48,8 +48,9 @@ const environmentOf = (synthesized: Synthesized) =>
     ).Environment as { Variables: Record<string, unknown> }
   ).Variables;
 const messagingRules = (synthesized: Synthesized) =>
+  // Schedules (the expiring-keys job) have no event pattern: they are never messaging rules.
   Object.values(resourcesOfType(synthesized.template, 'AWS::Events::Rule')).filter((rule) =>
-    JSON.stringify(rule.Properties.EventPattern).match(/aws\.(sms-voice|social-messaging)/),
+    /aws\.(sms-voice|social-messaging)/.test(JSON.stringify(rule.Properties.EventPattern ?? {})),
   );
 const arn = (service: string, rest: string) => ({
   'Fn::Join': [
