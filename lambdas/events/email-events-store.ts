@@ -10,13 +10,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { statusesBefore } from '../core/email-status.js';
 import { eventItem } from '../core/events.js';
 import { queryPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import { SES_MESSAGE_SORT_KEY, sesMessagePartition } from '../sending/email-store.js';
 import type { EmailEventFact, EmailEventType } from './ses-event.js';
+import { ignoringRefusal, isRecordedBefore } from './record-steps.js';
 
 export interface EmailEventsStore {
   readonly documents: DynamoDBDocumentClient;
@@ -102,7 +102,7 @@ export async function recordEmailEvent(
       }),
     );
   } catch (error) {
-    if (!isDuplicate(error)) throw error;
+    if (!isRecordedBefore(error)) throw error;
     recorded = false;
   }
   const key = { pk: partition, sk: `EMAIL#${email.emailId}` };
@@ -110,6 +110,7 @@ export async function recordEmailEvent(
     const before = statusesBefore(event.status);
     const values = Object.fromEntries(before.map((status, i) => [`:before${i}`, status]));
     await ignoringRefusal(
+      store.documents,
       new UpdateCommand({
         TableName: store.dataTable,
         Key: key,
@@ -118,10 +119,10 @@ export async function recordEmailEvent(
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': event.status, ':now': now.toISOString(), ...values },
       }),
-      store,
     );
   }
   await ignoringRefusal(
+    store.documents,
     new UpdateCommand({
       TableName: store.dataTable,
       Key: key,
@@ -131,7 +132,6 @@ export async function recordEmailEvent(
         'attribute_exists(pk) AND (attribute_not_exists(lastEventKey) OR lastEventKey < :position)',
       ExpressionAttributeValues: { ':type': event.type, ':position': position },
     }),
-    store,
   );
   return { recorded };
 }
@@ -159,20 +159,4 @@ export async function listEmailEvents(
     })),
     nextAfter,
   };
-}
-
-/** A refused forward-only update means the email is already further along: nothing to do. */
-async function ignoringRefusal(command: UpdateCommand, store: EmailEventsStore): Promise<void> {
-  try {
-    await store.documents.send(command);
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-  }
-}
-
-/** The transaction was cancelled because the event item exists: this SES event was recorded before. */
-function isDuplicate(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return reasons?.[0]?.Code === 'ConditionalCheckFailed';
 }

@@ -10,7 +10,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { eventItem } from '../core/events.js';
 import { messageStatusesBefore } from '../core/message-status.js';
 import { projectPartition } from '../core/tables.js';
@@ -22,6 +21,7 @@ import {
   providerMessagePartition,
 } from '../sending/message-store.js';
 import type { MessageEventFact } from './messaging-event.js';
+import { ignoringRefusal, isRecordedBefore } from './record-steps.js';
 
 export interface MessageEventsStore {
   readonly documents: DynamoDBDocumentClient;
@@ -101,7 +101,7 @@ export async function recordMessageEvent(
       }),
     );
   } catch (error) {
-    if (!isDuplicate(error)) throw error;
+    if (!isRecordedBefore(error)) throw error;
     recorded = false;
   }
   // Run on duplicates too, so a retry after a crash between the steps completes them.
@@ -109,7 +109,7 @@ export async function recordMessageEvent(
   const before = messageStatusesBefore(event.status);
   const values = Object.fromEntries(before.map((status, i) => [`:before${i}`, status]));
   await ignoringRefusal(
-    store,
+    store.documents,
     new UpdateCommand({
       TableName: store.dataTable,
       Key: key,
@@ -120,7 +120,7 @@ export async function recordMessageEvent(
     }),
   );
   await ignoringRefusal(
-    store,
+    store.documents,
     new UpdateCommand({
       TableName: store.dataTable,
       Key: key,
@@ -131,18 +131,4 @@ export async function recordMessageEvent(
     }),
   );
   return { recorded };
-}
-
-async function ignoringRefusal(store: MessageEventsStore, command: UpdateCommand): Promise<void> {
-  try {
-    await store.documents.send(command);
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-  }
-}
-
-function isDuplicate(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return reasons?.[0]?.Code === 'ConditionalCheckFailed';
 }
