@@ -3,10 +3,11 @@
  * parsers, called from refinements, so the API and the CLI can never disagree on what a valid key
  * is; the expiry (which needs the clock) is checked by the key service with the same parser.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import { PERMISSIONS } from '../core/scopes.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { withMeta } from '../core/schema-meta.js';
 import {
   type FieldResult,
   parseAllowedDomains,
@@ -18,120 +19,129 @@ import {
 import { DEFAULT_GRACE_PERIOD_SECONDS, MAX_GRACE_PERIOD_SECONDS } from './keys.js';
 import { ACCESS_LEVELS, expandPermissions, RESOURCES } from './permission-levels.js';
 
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 
-export const apiKeySchema = z
-  .object({
-    id: z.string().meta({ example: '0VbnqK3m8a2J', description: 'The 12-character key id.' }),
-    prefix: z.string().meta({ example: 'sk_live_0VbnqK3m8a2J', description: 'Safe to show and log.' }),
+export const apiKeySchema = withMeta(
+  z.object({
+    id: withMeta(z.string(), { example: '0VbnqK3m8a2J', description: 'The 12-character key id.' }),
+    prefix: withMeta(z.string(), { example: 'sk_live_0VbnqK3m8a2J', description: 'Safe to show and log.' }),
     name: z.string(),
     type: z.enum(['general', 'billing']),
     permission: z.enum(PERMISSIONS),
-    scopes: z
-      .array(z.string())
-      .readonly()
-      .meta({ description: 'What the key may do (a preset resolved to scopes).' }),
+    scopes: withMeta(z.readonly(z.array(z.string())), {
+      description: 'What the key may do (a preset resolved to scopes).',
+    }),
     project_id: z.string(),
     team_id: z.string(),
-    allowed_ips: z.array(z.string()).readonly().meta({ description: 'Empty: any IP.' }),
-    allowed_domains: z
-      .array(z.string())
-      .readonly()
-      .nullable()
-      .meta({ description: "Null: any of the project's." }),
-    expires_at: timestamp.nullable(),
-    created_at: timestamp.nullable(),
-    updated_at: timestamp.nullable(),
-    last_used_at: timestamp.nullable(),
-    revoked_at: timestamp.nullable(),
-    rate_limit_per_second: z.number().int().nullable(),
-    created_by: z.string().nullable().meta({ description: 'The key id that created it, or `cli`.' }),
-    previous_key_expires_at: timestamp
-      .nullable()
-      .meta({ description: 'After a rotation: until when the replaced secret still works.' }),
+    allowed_ips: withMeta(z.readonly(z.array(z.string())), { description: 'Empty: any IP.' }),
+    allowed_domains: withMeta(z.nullable(z.readonly(z.array(z.string()))), {
+      description: "Null: any of the project's.",
+    }),
+    expires_at: z.nullable(timestamp),
+    created_at: z.nullable(timestamp),
+    updated_at: z.nullable(timestamp),
+    last_used_at: z.nullable(timestamp),
+    revoked_at: z.nullable(timestamp),
+    rate_limit_per_second: z.nullable(z.number().check(z.int())),
+    created_by: withMeta(z.nullable(z.string()), { description: 'The key id that created it, or `cli`.' }),
+    previous_key_expires_at: withMeta(z.nullable(timestamp), {
+      description: 'After a rotation: until when the replaced secret still works.',
+    }),
     status: z.enum(['active', 'expired', 'revoked', 'invalid']),
-    warnings: z
-      .array(z.string())
-      .readonly()
-      .meta({ description: 'Hand-edit problems the authorizer tolerates.' }),
-    malformed: z
-      .array(z.string())
-      .readonly()
-      .meta({ description: 'Why a hand-edited item authorises nothing.' }),
-  })
-  .meta({ id: 'ApiKey', description: 'An API key, never its secret or hash.' });
+    warnings: withMeta(z.readonly(z.array(z.string())), {
+      description: 'Hand-edit problems the authorizer tolerates.',
+    }),
+    malformed: withMeta(z.readonly(z.array(z.string())), {
+      description: 'Why a hand-edited item authorises nothing.',
+    }),
+  }),
+  { id: 'ApiKey', description: 'An API key, never its secret or hash.' },
+);
 
-const apiKeyWithSecretSchema = apiKeySchema
-  .extend({
-    key: z.string().meta({
+const apiKeyWithSecretSchema = withMeta(
+  z.extend(apiKeySchema, {
+    key: withMeta(z.string(), {
       description: 'The whole secret key. Shown only here: store it now.',
       example: 'sk_live_0VbnqK3m8a2J…',
     }),
-  })
-  .meta({ id: 'ApiKeyWithSecret', description: 'A key and its secret, shown once.' });
+  }),
+  { id: 'ApiKeyWithSecret', description: 'A key and its secret, shown once.' },
+);
 
 /** A refinement that runs one of key-input.ts's parsers on a field and reports its error there. */
 function checkWith<T>(parse: (value: T) => FieldResult<unknown>) {
-  return (value: T, context: z.RefinementCtx) => {
+  return z.superRefine((value: T, context) => {
     const parsed = parse(value);
     if ('error' in parsed) context.addIssue({ code: 'custom', message: parsed.error });
-  };
+  });
 }
 
 const listOrText = z.union([z.string(), z.array(z.string())], { error: 'must be a list of strings' });
 
+const RATE_LIMIT_RULE = `must be a whole number from 1 to ${RATE_LIMIT_MAX}`;
+
 const keyFields = {
-  name: z.string().superRefine(checkWith(parseName)).meta({ example: 'ci deploys' }),
-  permission: z.enum(PERMISSIONS, { error: `must be one of ${PERMISSIONS.join(', ')}` }).optional(),
-  scopes: z
-    .array(z.string())
-    .superRefine(checkWith((scopes: string[]) => parseScopes(scopes)))
-    .optional()
-    .meta({ description: 'For a `custom` key. Not together with `permissions`.' }),
-  permissions: z
-    .record(z.string(), z.enum(ACCESS_LEVELS, { error: `must be one of ${ACCESS_LEVELS.join(', ')}` }))
-    .superRefine((levels, context) => {
-      const expanded = expandPermissions(levels);
-      if ('errors' in expanded) {
-        for (const error of expanded.errors) {
-          context.addIssue({
-            code: 'custom',
-            message: error.message,
-            path: [error.path.split('.')[1] ?? ''],
-          });
-        }
-      }
-    })
-    .optional()
-    .meta({
+  name: withMeta(z.string().check(checkWith(parseName)), { example: 'ci deploys' }),
+  permission: z.optional(z.enum(PERMISSIONS, { error: `must be one of ${PERMISSIONS.join(', ')}` })),
+  scopes: withMeta(
+    z.optional(z.array(z.string()).check(checkWith((scopes: string[]) => parseScopes(scopes)))),
+    {
+      description: 'For a `custom` key. Not together with `permissions`.',
+    },
+  ),
+  permissions: withMeta(
+    z.optional(
+      z
+        .record(z.string(), z.enum(ACCESS_LEVELS, { error: `must be one of ${ACCESS_LEVELS.join(', ')}` }))
+        .check(
+          z.superRefine((levels, context) => {
+            const expanded = expandPermissions(levels);
+            if ('errors' in expanded) {
+              for (const error of expanded.errors) {
+                context.addIssue({
+                  code: 'custom',
+                  message: error.message,
+                  path: [error.path.split('.')[1] ?? ''],
+                });
+              }
+            }
+          }),
+        ),
+    ),
+    {
       description: `Per-resource levels (${RESOURCES.join(', ')}): none, read or full, expanded to scopes.`,
       example: { templates: 'read', emails: 'full' },
-    }),
-  allowed_ips: listOrText
-    .superRefine(checkWith(parseAllowedIps))
-    .optional()
-    .meta({ description: 'IPv4, IPv6 and CIDR entries; empty: any IP.', example: ['203.0.113.0/24'] }),
-  allowed_domains: listOrText
-    .nullable()
-    .superRefine(checkWith(parseAllowedDomains))
-    .optional()
-    .meta({ description: 'Sending domains (and their subdomains); null or empty: any of the project’s.' }),
-  expires_at: z
-    .string()
-    .nullable()
-    .optional()
-    .meta({ description: 'ISO 8601 with a time zone, in the future; null: never.' }),
-  rate_limit_per_second: z
-    .number({ error: `must be a whole number from 1 to ${RATE_LIMIT_MAX}` })
-    .int(`must be a whole number from 1 to ${RATE_LIMIT_MAX}`)
-    .min(1, `must be a whole number from 1 to ${RATE_LIMIT_MAX}`)
-    .max(RATE_LIMIT_MAX, `must be a whole number from 1 to ${RATE_LIMIT_MAX}`)
-    .nullable()
-    .optional()
-    .meta({ description: 'Requests per second for this key; null: the stage default only.' }),
+    },
+  ),
+  allowed_ips: withMeta(z.optional(listOrText.check(checkWith(parseAllowedIps))), {
+    description: 'IPv4, IPv6 and CIDR entries; empty: any IP.',
+    example: ['203.0.113.0/24'],
+  }),
+  allowed_domains: withMeta(z.optional(z.nullable(listOrText).check(checkWith(parseAllowedDomains))), {
+    description: 'Sending domains (and their subdomains); null or empty: any of the project’s.',
+  }),
+  expires_at: withMeta(z.optional(z.nullable(z.string())), {
+    description: 'ISO 8601 with a time zone, in the future; null: never.',
+  }),
+  rate_limit_per_second: withMeta(
+    z.optional(
+      z.nullable(
+        z
+          .number({ error: RATE_LIMIT_RULE })
+          .check(
+            z.int(RATE_LIMIT_RULE),
+            z.minimum(1, RATE_LIMIT_RULE),
+            z.maximum(RATE_LIMIT_MAX, RATE_LIMIT_RULE),
+          ),
+      ),
+    ),
+    { description: 'Requests per second for this key; null: the stage default only.' },
+  ),
 };
 
-const keyIdParams = z.object({ id: z.string().meta({ description: 'The key id (or its prefix).' }) });
+const keyIdParams = z.object({ id: withMeta(z.string(), { description: 'The key id (or its prefix).' }) });
+
+const GRACE_PERIOD_RULE = `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS}`;
 
 const ESCALATION = 'A key may never create, change or rotate a key into something more powerful than itself.';
 
@@ -146,14 +156,12 @@ export const API_KEY_CONTRACTS = {
   }),
   createApiKey: defineContract({
     idempotent: true,
-    body: z
-      .object({
-        ...keyFields,
-        type: z
-          .enum(['general'], { error: 'must be general: billing keys are made only with the CLI' })
-          .optional(),
-      })
-      .strict(),
+    body: z.strictObject({
+      ...keyFields,
+      type: z.optional(
+        z.enum(['general'], { error: 'must be general: billing keys are made only with the CLI' }),
+      ),
+    }),
     response: {
       status: 201,
       description: `The key, with its secret (shown only now). ${ESCALATION}`,
@@ -168,13 +176,7 @@ export const API_KEY_CONTRACTS = {
   }),
   updateApiKey: defineContract({
     params: keyIdParams,
-    body: z
-      .object({
-        ...keyFields,
-        name: keyFields.name.optional(),
-      })
-      .strict()
-      .optional(),
+    body: z.optional(z.strictObject({ ...keyFields, name: z.optional(keyFields.name) })),
     response: {
       status: 200,
       description: `The changed key. ${ESCALATION} A revoked key cannot be changed.`,
@@ -195,20 +197,24 @@ export const API_KEY_CONTRACTS = {
   }),
   rotateApiKey: defineContract({
     params: keyIdParams,
-    body: z
-      .object({
-        grace_period_seconds: z
-          .number({ error: `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS}` })
-          .int(`must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS}`)
-          .min(0, `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS}`)
-          .max(MAX_GRACE_PERIOD_SECONDS, `must be a whole number from 0 to ${MAX_GRACE_PERIOD_SECONDS}`)
-          .optional()
-          .meta({
+    body: z.optional(
+      z.strictObject({
+        grace_period_seconds: withMeta(
+          z.optional(
+            z
+              .number({ error: GRACE_PERIOD_RULE })
+              .check(
+                z.int(GRACE_PERIOD_RULE),
+                z.minimum(0, GRACE_PERIOD_RULE),
+                z.maximum(MAX_GRACE_PERIOD_SECONDS, GRACE_PERIOD_RULE),
+              ),
+          ),
+          {
             description: `How long the replaced secret keeps working (default ${DEFAULT_GRACE_PERIOD_SECONDS}).`,
-          }),
-      })
-      .strict()
-      .optional(),
+          },
+        ),
+      }),
+    ),
     response: {
       status: 200,
       description:

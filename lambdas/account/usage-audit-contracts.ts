@@ -1,78 +1,94 @@
 /** Contracts of a key's usage and of the audit log (account service; see lambdas/core/contract.ts). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { withMeta } from '../core/schema-meta.js';
 
 export const MAX_USAGE_DAYS = 90;
 export const DEFAULT_USAGE_DAYS = 30;
 
-const counts = z.record(z.string(), z.number().int());
+const counts = z.record(z.string(), z.number().check(z.int()));
 
-export const usageDaySchema = z
-  .object({
-    date: z.string().meta({ format: 'date', example: '2026-11-24', description: 'A UTC day.' }),
-    allowed: z.number().int().meta({ description: 'Requests the authorizer let through to the service.' }),
-    denied: z.number().int().meta({
+export const usageDaySchema = withMeta(
+  z.object({
+    date: withMeta(z.string(), { format: 'date', example: '2026-11-24', description: 'A UTC day.' }),
+    allowed: withMeta(z.number().check(z.int()), {
+      description: 'Requests the authorizer let through to the service.',
+    }),
+    denied: withMeta(z.number().check(z.int()), {
       description: 'Requests API Gateway refused for this key (revoked, expired, IP, scope, rate).',
     }),
-    by_route: counts.meta({
+    by_route: withMeta(counts, {
       description: 'Requests per route, `METHOD /path` as in the route table.',
       example: { 'POST /v1/emails': 41, 'GET /v1/emails/{id}': 3 },
     }),
-    by_error: counts.meta({
+    by_error: withMeta(counts, {
       description:
         'Answers of 400 or more per error code: the authorizer’s or API Gateway’s code, or `http_<status>` for a service’s answer.',
       example: { ip_not_allowed: 2, http_404: 1 },
     }),
-  })
-  .meta({ id: 'ApiKeyUsageDay' });
+  }),
+  { id: 'ApiKeyUsageDay' },
+);
 
-export const apiKeyUsageSchema = z
-  .object({
-    data: z
-      .array(usageDaySchema)
-      .meta({ description: 'One entry per day, oldest first; days without traffic are zeros.' }),
-    last_used_at: z
-      .string()
-      .nullable()
-      .meta({ format: 'date-time', description: 'The latest request made with the key, allowed or denied.' }),
-  })
-  .meta({ id: 'ApiKeyUsage' });
+export const apiKeyUsageSchema = withMeta(
+  z.object({
+    data: withMeta(z.array(usageDaySchema), {
+      description: 'One entry per day, oldest first; days without traffic are zeros.',
+    }),
+    last_used_at: withMeta(z.nullable(z.string()), {
+      format: 'date-time',
+      description: 'The latest request made with the key, allowed or denied.',
+    }),
+  }),
+  { id: 'ApiKeyUsage' },
+);
 
 export type ApiKeyUsageJson = z.input<typeof apiKeyUsageSchema>;
 
-export const auditEntrySchema = z
-  .object({
-    id: z.string().meta({ example: 'aud_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
-    created_at: z.string().meta({ format: 'date-time' }),
-    key_id: z.string().meta({ description: 'The key that made the call.', example: '4fQ2mZ8pL1xR' }),
-    action: z.string().meta({ example: 'domain.delete', description: '`<resource>.<verb>`, one per route.' }),
-    resource_id: z
-      .string()
-      .nullable()
-      .meta({ description: 'The resource acted on (for a create, the one created); null when none.' }),
+export const auditEntrySchema = withMeta(
+  z.object({
+    id: withMeta(z.string(), { example: 'aud_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    created_at: withMeta(z.string(), { format: 'date-time' }),
+    key_id: withMeta(z.string(), { description: 'The key that made the call.', example: '4fQ2mZ8pL1xR' }),
+    action: withMeta(z.string(), {
+      example: 'domain.delete',
+      description: '`<resource>.<verb>`, one per route.',
+    }),
+    resource_id: withMeta(z.nullable(z.string()), {
+      description: 'The resource acted on (for a create, the one created); null when none.',
+    }),
     source_ip: z.string(),
-    status: z.number().int().meta({ description: 'The HTTP status answered.', example: 201 }),
-    request_id: z.string().meta({ description: 'The call’s `X-Request-Id`, as in the access log.' }),
-  })
-  .meta({ id: 'AuditEntry' });
+    status: withMeta(z.number().check(z.int()), { description: 'The HTTP status answered.', example: 201 }),
+    request_id: withMeta(z.string(), { description: 'The call’s `X-Request-Id`, as in the access log.' }),
+  }),
+  { id: 'AuditEntry' },
+);
 
 export type AuditEntryJson = z.input<typeof auditEntrySchema>;
 
+const USAGE_DAYS_RULE = `must be a whole number from 1 to ${MAX_USAGE_DAYS}`;
+
 export const USAGE_AUDIT_CONTRACTS = {
   getApiKeyUsage: defineContract({
-    params: z.object({ id: z.string().min(1).max(64).meta({ description: 'The key id.' }) }).strict(),
-    query: z
-      .object({
-        days: z.coerce
-          .number({ error: `must be a whole number from 1 to ${MAX_USAGE_DAYS}` })
-          .int(`must be a whole number from 1 to ${MAX_USAGE_DAYS}`)
-          .min(1, `must be a whole number from 1 to ${MAX_USAGE_DAYS}`)
-          .max(MAX_USAGE_DAYS, `must be a whole number from 1 to ${MAX_USAGE_DAYS}`)
-          .default(DEFAULT_USAGE_DAYS)
-          .meta({ description: 'How many UTC days, ending today.' }),
-      })
-      .strict(),
+    params: z.strictObject({
+      id: withMeta(z.string().check(z.minLength(1), z.maxLength(64)), { description: 'The key id.' }),
+    }),
+    query: z.strictObject({
+      days: withMeta(
+        z._default(
+          z.coerce
+            .number({ error: USAGE_DAYS_RULE })
+            .check(
+              z.int(USAGE_DAYS_RULE),
+              z.minimum(1, USAGE_DAYS_RULE),
+              z.maximum(MAX_USAGE_DAYS, USAGE_DAYS_RULE),
+            ),
+          DEFAULT_USAGE_DAYS,
+        ),
+        { description: 'How many UTC days, ending today.' },
+      ),
+    }),
     response: {
       status: 200,
       description:

@@ -1,8 +1,9 @@
 /** The audience service's routes: contacts, lists and segments (see lambdas/core/contract.ts). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { withMeta } from '../core/schema-meta.js';
 import { MAX_MAILBOX_LENGTH } from '../sending/mailbox.js';
 import {
   isPropertyName,
@@ -21,30 +22,33 @@ import {
   type Filter,
 } from './filter.js';
 
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
-const name = z.string().trim().min(1).max(256);
-const description = z.string().max(1000);
+const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
+const description = z.string().check(z.maxLength(1000));
 
 // ---- contacts ----
 
-const email = z
-  .string()
-  .trim()
-  .max(MAX_MAILBOX_LENGTH, `must be at most ${MAX_MAILBOX_LENGTH} characters`)
-  .pipe(z.email({ error: 'must be an email address' }))
-  .meta({
+const email = withMeta(
+  z.pipe(
+    z
+      .string()
+      .check(z.trim(), z.maxLength(MAX_MAILBOX_LENGTH, `must be at most ${MAX_MAILBOX_LENGTH} characters`)),
+    z.email({ error: 'must be an email address' }),
+  ),
+  {
     description: 'Unique in the project, compared without regard to case.',
     example: 'ada@example.com',
-  });
+  },
+);
 const phone = z
   .string()
-  .regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +14155550123');
-const personName = z.string().trim().min(1).max(256);
+  .check(z.regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, like +14155550123'));
+const personName = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
 
 const propertyValue = z.union(
   [
-    z.string().max(MAX_PROPERTY_STRING),
-    z.number().min(-MAX_PROPERTY_NUMBER).max(MAX_PROPERTY_NUMBER),
+    z.string().check(z.maxLength(MAX_PROPERTY_STRING)),
+    z.number().check(z.minimum(-MAX_PROPERTY_NUMBER), z.maximum(MAX_PROPERTY_NUMBER)),
     z.boolean(),
   ],
   {
@@ -53,150 +57,154 @@ const propertyValue = z.union(
 );
 
 /** Counted before the values are read, so 100,000 properties cost one check, not 100,000 issues. */
-const propertyMap = <V extends z.ZodType>(value: V) =>
-  z
-    .record(z.string(), z.unknown())
-    .refine(
-      (map) => Object.keys(map).length <= MAX_PROPERTIES,
-      `must hold at most ${MAX_PROPERTIES} properties`,
-    )
-    .pipe(z.record(z.string().refine(isPropertyName, PROPERTY_NAME_RULE), value));
+const propertyMap = <V extends z.ZodMiniType>(value: V) =>
+  z.pipe(
+    z
+      .record(z.string(), z.unknown())
+      .check(
+        z.refine(
+          (map) => Object.keys(map).length <= MAX_PROPERTIES,
+          `must hold at most ${MAX_PROPERTIES} properties`,
+        ),
+      ),
+    z.record(z.string().check(z.refine(isPropertyName, PROPERTY_NAME_RULE)), value),
+  );
 
-const properties = propertyMap(propertyValue)
-  .superRefine((map, context) => {
-    const problem = propertiesProblem(map);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  })
-  .meta({ description: `Custom fields: at most ${MAX_PROPERTIES}, 8 KB as JSON in all.` });
+const properties = withMeta(
+  propertyMap(propertyValue).check(
+    z.superRefine((map, context) => {
+      const problem = propertiesProblem(map);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    }),
+  ),
+  { description: `Custom fields: at most ${MAX_PROPERTIES}, 8 KB as JSON in all.` },
+);
 
-export const createContactSchema = z
-  .object({
-    email,
-    phone: phone.nullish(),
-    first_name: personName.nullish(),
-    last_name: personName.nullish(),
-    properties: properties.default({}),
-    unsubscribed: z.boolean().default(false),
-  })
-  .strict();
+export const createContactSchema = z.strictObject({
+  email,
+  phone: z.nullish(phone),
+  first_name: z.nullish(personName),
+  last_name: z.nullish(personName),
+  properties: z._default(properties, {}),
+  unsubscribed: z._default(z.boolean(), false),
+});
 
-export const updateContactSchema = z
-  .object({
-    email: email.optional(),
-    phone: phone.nullish(),
-    first_name: personName.nullish(),
-    last_name: personName.nullish(),
-    properties: propertyMap(propertyValue.nullable())
-      .optional()
-      .meta({ description: 'Merged into the contact’s properties: a value sets one, null removes it.' }),
-    unsubscribed: z.boolean().optional(),
-  })
-  .strict()
-  .optional()
-  .meta({ description: 'Only the fields given change; null clears an optional field.' });
+export const updateContactSchema = withMeta(
+  z.optional(
+    z.strictObject({
+      email: z.optional(email),
+      phone: z.nullish(phone),
+      first_name: z.nullish(personName),
+      last_name: z.nullish(personName),
+      properties: withMeta(z.optional(propertyMap(z.nullable(propertyValue))), {
+        description: 'Merged into the contact’s properties: a value sets one, null removes it.',
+      }),
+      unsubscribed: z.optional(z.boolean()),
+    }),
+  ),
+  { description: 'Only the fields given change; null clears an optional field.' },
+);
 
 export type CreateContactInput = z.output<typeof createContactSchema>;
 export type UpdateContactInput = NonNullable<z.output<typeof updateContactSchema>>;
 
-export const contactSchema = z
-  .object({
+export const contactSchema = withMeta(
+  z.object({
     object: z.literal('contact'),
-    id: z.string().meta({ example: 'ct_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    id: withMeta(z.string(), { example: 'ct_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     email: z.string(),
-    phone: z.string().nullable(),
-    first_name: z.string().nullable(),
-    last_name: z.string().nullable(),
+    phone: z.nullable(z.string()),
+    first_name: z.nullable(z.string()),
+    last_name: z.nullable(z.string()),
     properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     unsubscribed: z.boolean(),
-    lists: z.array(z.string()).meta({ description: 'The ids of the lists the contact is in.' }),
+    lists: withMeta(z.array(z.string()), { description: 'The ids of the lists the contact is in.' }),
     created_at: timestamp,
     updated_at: timestamp,
-  })
-  .meta({ id: 'Contact', description: 'A person the project may send to.' });
+  }),
+  { id: 'Contact', description: 'A person the project may send to.' },
+);
 export type ContactJson = z.input<typeof contactSchema>;
 
-const contactsQuery = listQuerySchema.extend({
-  email: z
-    .string()
-    .min(1)
-    .max(MAX_MAILBOX_LENGTH)
-    .optional()
-    .meta({ description: 'Only the contact with this email (any case): a list of zero or one.' }),
+const contactsQuery = z.extend(listQuerySchema, {
+  email: withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(MAX_MAILBOX_LENGTH))), {
+    description: 'Only the contact with this email (any case): a list of zero or one.',
+  }),
 });
 
 // ---- lists ----
 
-export const createListSchema = z.object({ name, description: description.nullish() }).strict();
-export const updateListSchema = z
-  .object({ name: name.optional(), description: description.nullish() })
-  .strict()
-  .optional();
+export const createListSchema = z.strictObject({ name, description: z.nullish(description) });
+export const updateListSchema = z.optional(
+  z.strictObject({ name: z.optional(name), description: z.nullish(description) }),
+);
 export type CreateListInput = z.output<typeof createListSchema>;
 export type UpdateListInput = NonNullable<z.output<typeof updateListSchema>>;
 
-export const listSchema = z
-  .object({
+export const listSchema = withMeta(
+  z.object({
     object: z.literal('contact_list'),
-    id: z.string().meta({ example: 'lst_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    id: withMeta(z.string(), { example: 'lst_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     name: z.string(),
-    description: z.string().nullable(),
-    contact_count: z.number().int(),
+    description: z.nullable(z.string()),
+    contact_count: z.number().check(z.int()),
     created_at: timestamp,
     updated_at: timestamp,
-  })
-  .meta({ id: 'ContactList', description: 'A named set of contacts.' });
+  }),
+  { id: 'ContactList', description: 'A named set of contacts.' },
+);
 export type ListJson = z.input<typeof listSchema>;
 
 // ---- segments ----
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const conditionSchema = z
-  .object({
-    field: z
-      .string()
-      .max(80)
-      .meta({ description: `${FIXED_FIELDS.join(', ')} or properties.<name>` }),
-    op: z
-      .string()
-      .max(20)
-      .meta({ enum: [...FILTER_OPS] }),
-    value: z.union([scalar, z.array(scalar)]).optional(),
+  .strictObject({
+    field: withMeta(z.string().check(z.maxLength(80)), {
+      description: `${FIXED_FIELDS.join(', ')} or properties.<name>`,
+    }),
+    op: withMeta(z.string().check(z.maxLength(20)), { enum: [...FILTER_OPS] }),
+    value: z.optional(z.union([scalar, z.array(scalar)])),
   })
-  .strict()
-  .superRefine((condition, context) => {
-    const problem = conditionProblem(condition);
-    if (problem) context.addIssue({ code: 'custom', path: [problem.part], message: problem.message });
-  });
+  .check(
+    z.superRefine((condition, context) => {
+      const problem = conditionProblem(condition);
+      if (problem) context.addIssue({ code: 'custom', path: [problem.part], message: problem.message });
+    }),
+  );
 
-const filterSchema = z
-  .object({
-    match: z.enum(MATCH_MODES, { error: 'must be all or any' }).default('all'),
+const filterSchema = withMeta(
+  z.strictObject({
+    match: z._default(z.enum(MATCH_MODES, { error: 'must be all or any' }), 'all'),
     // The count is checked before any condition is read: 10,000 conditions are one 400, at once.
-    conditions: z
-      .array(z.unknown())
-      .min(1, 'must hold at least one condition')
-      .max(MAX_CONDITIONS, `must hold at most ${MAX_CONDITIONS} conditions`)
-      .pipe(z.array(conditionSchema)),
-  })
-  .strict()
-  .meta({
+    conditions: z.pipe(
+      z
+        .array(z.unknown())
+        .check(
+          z.minLength(1, 'must hold at least one condition'),
+          z.maxLength(MAX_CONDITIONS, `must hold at most ${MAX_CONDITIONS} conditions`),
+        ),
+      z.array(conditionSchema),
+    ),
+  }),
+  {
     id: 'SegmentFilter',
     description:
       'Contacts match when all (or any) conditions hold. Ops: eq neq contains starts_with exists not_exists gt gte lt lte in_list not_in_list.',
-  });
+  },
+);
 
-export const createSegmentSchema = z.object({ name, filter: filterSchema }).strict();
-export const updateSegmentSchema = z
-  .object({ name: name.optional(), filter: filterSchema.optional() })
-  .strict()
-  .optional();
+export const createSegmentSchema = z.strictObject({ name, filter: filterSchema });
+export const updateSegmentSchema = z.optional(
+  z.strictObject({ name: z.optional(name), filter: z.optional(filterSchema) }),
+);
 export type CreateSegmentInput = z.output<typeof createSegmentSchema>;
 export type UpdateSegmentInput = NonNullable<z.output<typeof updateSegmentSchema>>;
 
-export const segmentSchema = z
-  .object({
+export const segmentSchema = withMeta(
+  z.object({
     object: z.literal('segment'),
-    id: z.string().meta({ example: 'seg_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    id: withMeta(z.string(), { example: 'seg_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     name: z.string(),
     filter: z.object({
       match: z.enum(MATCH_MODES),
@@ -204,14 +212,15 @@ export const segmentSchema = z
         z.object({
           field: z.string(),
           op: z.enum(FILTER_OPS),
-          value: z.union([scalar, z.array(scalar)]).optional(),
+          value: z.optional(z.union([scalar, z.array(scalar)])),
         }),
       ),
     }),
     created_at: timestamp,
     updated_at: timestamp,
-  })
-  .meta({ id: 'Segment', description: 'A saved filter over the project’s contacts, evaluated on read.' });
+  }),
+  { id: 'Segment', description: 'A saved filter over the project’s contacts, evaluated on read.' },
+);
 export type SegmentJson = z.input<typeof segmentSchema>;
 
 /** The stored form of a validated filter (the contract checked op and field together). */
@@ -223,17 +232,14 @@ export function filterOf(input: CreateSegmentInput['filter']): Filter {
 
 const idParams = (what: string, prefix: string) =>
   z.object({
-    id: z
-      .string()
-      .max(64)
-      .meta({ description: `The ${what} id, \`${prefix}_…\`.` }),
+    id: withMeta(z.string().check(z.maxLength(64)), { description: `The ${what} id, \`${prefix}_…\`.` }),
   });
 const contactParams = idParams('contact', 'ct');
 const listParams = idParams('list', 'lst');
 const segmentParams = idParams('segment', 'seg');
 const membershipParams = z.object({
-  id: z.string().max(64).meta({ description: 'The list id, `lst_…`.' }),
-  contact_id: z.string().max(64).meta({ description: 'The contact id, `ct_…`.' }),
+  id: withMeta(z.string().check(z.maxLength(64)), { description: 'The list id, `lst_…`.' }),
+  contact_id: withMeta(z.string().check(z.maxLength(64)), { description: 'The contact id, `ct_…`.' }),
 });
 const deleted = z.object({ id: z.string(), deleted: z.literal(true) });
 

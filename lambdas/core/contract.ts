@@ -3,20 +3,20 @@
  * its successful response. Handlers receive only what these schemas parsed, and the OpenAPI document
  * is generated from the same objects, so nothing else describes a route.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ErrorCode } from './errors.js';
 
 export interface RouteContract {
   /** Path parameters, e.g. `{ id }` for `/v1/emails/{id}`. */
-  readonly params?: z.ZodObject;
-  readonly query?: z.ZodObject;
+  readonly params?: z.ZodMiniObject;
+  readonly query?: z.ZodMiniObject;
   /** Request headers the route reads, named in lower case (e.g. `idempotency-key`). */
-  readonly headers?: z.ZodObject;
-  readonly body?: z.ZodType;
+  readonly headers?: z.ZodMiniObject;
+  readonly body?: z.ZodMiniType;
   readonly response: {
     readonly status: 200 | 201;
     readonly description: string;
-    readonly schema: z.ZodType;
+    readonly schema: z.ZodMiniType;
   };
   /**
    * The route creates something: the frame accepts an `Idempotency-Key` header, claims the key per
@@ -33,7 +33,7 @@ export function defineContract<const C extends RouteContract>(contract: C): C {
   return contract;
 }
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** What a handler receives: the request's parts after its contract's schemas parsed them. */
 export interface ParsedRequest<C extends RouteContract, Auth> {

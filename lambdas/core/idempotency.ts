@@ -17,10 +17,11 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { RouteContract } from './contract.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { ApiError, type ErrorCode } from './errors.js';
+import { withMeta } from './schema-meta.js';
 import { projectPartition } from './tables.js';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -29,27 +30,30 @@ export const IN_PROGRESS_LOCK_SECONDS = 60;
 
 /** The request's headers (names lower-cased); errors name the header. */
 export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters, without spaces')
-    .optional()
-    .meta({
-      description: 'Makes retries safe: the same key and body within 24 hours answer the first result.',
-    }),
+  'idempotency-key': withMeta(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[\x21-\x7e]{1,256}$/, 'must be 1 to 256 printable ASCII characters, without spaces'),
+        ),
+    ),
+    { description: 'Makes retries safe: the same key and body within 24 hours answer the first result.' },
+  ),
 });
 
 /** What an idempotent route can answer besides its own errors. */
 export const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = ['idempotency_conflict', 'idempotency_in_progress'];
 
-const headersByContract = new WeakMap<RouteContract, z.ZodObject>();
+const headersByContract = new WeakMap<RouteContract, z.ZodMiniObject>();
 
 /** The headers a route reads: its contract's, plus `idempotency-key` when it is idempotent. */
-export function requestHeadersOf(contract: RouteContract): z.ZodObject | undefined {
+export function requestHeadersOf(contract: RouteContract): z.ZodMiniObject | undefined {
   if (!contract.idempotent) return contract.headers;
   let headers = headersByContract.get(contract);
   if (!headers) {
     headers = contract.headers
-      ? contract.headers.extend(idempotencyHeadersSchema.shape)
+      ? z.extend(contract.headers, idempotencyHeadersSchema.shape)
       : idempotencyHeadersSchema;
     headersByContract.set(contract, headers);
   }

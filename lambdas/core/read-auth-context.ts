@@ -2,34 +2,27 @@
  * The handler side of the authorizer contract: reads `requestContext.authorizer` back into an
  * AuthContext. Kept apart from auth-context.ts so the authorizer's bundle does not carry zod.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AuthContext } from './auth-context.js';
 import { ApiError } from './errors.js';
 import { mayCall } from './route-access.js';
 import type { RouteRequirement } from './routes.js';
 import { KEY_TYPES, PERMISSIONS, type Scope } from './scopes.js';
 
-const allowedDomainsSchema = z.array(z.string()).nullable();
-
 const authContextSchema = z.object({
-  keyId: z.string().min(1),
-  teamId: z.string().min(1),
-  projectId: z.string().min(1),
+  keyId: z.string().check(z.minLength(1)),
+  teamId: z.string().check(z.minLength(1)),
+  projectId: z.string().check(z.minLength(1)),
   keyType: z.enum(KEY_TYPES),
   permission: z.enum(PERMISSIONS),
   scopes: z.string(),
   // JSON: `null` (any of the project's domains) or a list; anything else fails closed.
-  allowedDomains: z.string().transform((text, context) => {
-    const parsed = allowedDomainsSchema.safeParse(parseJson(text));
-    if (parsed.success) return parsed.data ?? undefined;
-    context.addIssue({ code: 'custom', message: 'allowedDomains is not a JSON list or null' });
-    return z.NEVER;
-  }),
+  allowedDomains: z.pipe(z.pipe(z.string(), z.transform(parseJson)), z.nullable(z.array(z.string()))),
   // '' (no per-key limit) or whole requests per second; anything else fails closed.
-  rateLimitPerSecond: z
-    .string()
-    .regex(/^(\d{1,15})?$/)
-    .transform((text) => (text === '' ? undefined : Number(text))),
+  rateLimitPerSecond: z.pipe(
+    z.string().check(z.regex(/^(\d{1,15})?$/)),
+    z.transform((text) => (text === '' ? undefined : Number(text))),
+  ),
 });
 
 /** Reads the authorizer context; anything missing or odd fails closed as an invalid key. */
@@ -40,10 +33,11 @@ export function readAuthContext(raw: unknown): AuthContext {
   return {
     ...rest,
     scopes: scopes.split(' ').filter((scope) => scope !== '') as Scope[],
-    allowedDomains,
+    allowedDomains: allowedDomains ?? undefined,
   };
 }
 
+/** Unreadable JSON becomes `undefined`, which the schema then refuses. */
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);

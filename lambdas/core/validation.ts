@@ -6,7 +6,7 @@
  * Schemas phrase their own messages as predicates ("must be an email address"); this module words
  * zod's built-in checks the same way and puts the field's name in front.
  */
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ApiError, type FieldError } from './errors.js';
 
 /** Where a value came from, so a sentence can say "the limit query parameter" rather than "limit". */
@@ -15,12 +15,12 @@ export type RequestPart = 'body' | 'query' | 'path' | 'header';
 type Issue = z.core.$ZodRawIssue;
 
 /** Parses `value`, or throws a 400 `validation_error` listing every problem once, in words. */
-export function validate<T extends z.ZodType>(
+export function validate<T extends z.core.$ZodType>(
   schema: T,
   value: unknown,
   part: RequestPart = 'body',
 ): z.output<T> {
-  const result = schema.safeParse(value, { error: predicateFor });
+  const result = z.safeParse(schema, value, { error: predicateFor });
   if (result.success) return result.data;
   const errors = fieldErrors(result.error.issues, part);
   const [first] = errors;

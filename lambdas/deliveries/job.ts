@@ -3,7 +3,7 @@
  * queue; the event's body and the webhook's secrets are read when the job runs, so a message holds
  * no secret and no customer data, and a rotated secret or a disabled webhook takes effect at once.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export interface DeliveryJob {
   readonly projectId: string;
@@ -18,15 +18,13 @@ export interface DeliveryJob {
 /** SQS's limit on a message's delay. */
 export const MAX_SQS_DELAY_SECONDS = 900;
 
-const jobSchema = z
-  .object({
-    project_id: z.string().min(1).max(128),
-    webhook_id: z.string().regex(/^wh_[0-9A-Za-z]{22}$/),
-    event_id: z.string().regex(/^evt_[0-9A-Za-z]{22}$/),
-    attempt: z.number().int().min(1).max(100),
-    due_at: z.iso.datetime(),
-  })
-  .strict();
+const jobSchema = z.strictObject({
+  project_id: z.string().check(z.minLength(1), z.maxLength(128)),
+  webhook_id: z.string().check(z.regex(/^wh_[0-9A-Za-z]{22}$/)),
+  event_id: z.string().check(z.regex(/^evt_[0-9A-Za-z]{22}$/)),
+  attempt: z.number().check(z.int(), z.minimum(1), z.maximum(100)),
+  due_at: z.iso.datetime(),
+});
 
 export function encodeJob(job: DeliveryJob): string {
   return JSON.stringify({

@@ -1,43 +1,48 @@
 /** The domains service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { withMeta } from '../core/schema-meta.js';
 
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 const status = z.enum(['pending', 'verified', 'failed', 'temporary_failure']);
 
-const dnsRecordSchema = z
-  .object({
+const dnsRecordSchema = withMeta(
+  z.object({
     purpose: z.enum(['dkim', 'mail_from_mx', 'mail_from_spf', 'dmarc']),
     type: z.enum(['CNAME', 'MX', 'TXT']),
-    name: z.string().meta({ example: 'abcdef123456._domainkey.example.com' }),
-    value: z.string().meta({ example: 'abcdef123456.dkim.amazonses.com' }),
-    priority: z.number().int().optional(),
+    name: withMeta(z.string(), { example: 'abcdef123456._domainkey.example.com' }),
+    value: withMeta(z.string(), { example: 'abcdef123456.dkim.amazonses.com' }),
+    priority: z.optional(z.number().check(z.int())),
     status: z.enum([...status.options, 'not_checked']),
-  })
-  .meta({
+  }),
+  {
     id: 'DnsRecord',
     description: 'A DNS record to publish, as SES checks it (`not_checked`: a suggestion).',
-  });
+  },
+);
 
-export const domainSchema = z
-  .object({
+export const domainSchema = withMeta(
+  z.object({
     object: z.literal('domain'),
-    id: z.string().meta({ example: 'dom_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
-    name: z.string().meta({ example: 'example.com' }),
+    id: withMeta(z.string(), { example: 'dom_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    name: withMeta(z.string(), { example: 'example.com' }),
     status,
     records: z.array(dnsRecordSchema),
     created_at: timestamp,
     updated_at: timestamp,
-    verified_at: timestamp.nullable(),
-  })
-  .meta({
+    verified_at: z.nullable(timestamp),
+  }),
+  {
     id: 'Domain',
     description: 'A sending domain: an SES identity with Easy DKIM and a custom MAIL FROM (`send.<name>`).',
-  });
+  },
+);
 
-const domainIdParams = z.object({ id: z.string().meta({ description: 'The domain id, `dom_…`.' }) });
+const domainIdParams = z.object({ id: withMeta(z.string(), { description: 'The domain id, `dom_…`.' }) });
+
+const DOMAIN_NAME_RULE = 'must be a domain name such as example.com';
 
 export const DOMAINS_CONTRACTS = {
   listDomains: defineContract({
@@ -50,14 +55,12 @@ export const DOMAINS_CONTRACTS = {
   }),
   createDomain: defineContract({
     idempotent: true,
-    body: z
-      .object({
-        name: z
-          .string({ error: 'must be a domain name such as example.com' })
-          .max(1024, 'must be a domain name such as example.com')
-          .meta({ example: 'example.com', description: 'Lower-cased and IDNA-normalised (punycode).' }),
-      })
-      .strict(),
+    body: z.strictObject({
+      name: withMeta(z.string({ error: DOMAIN_NAME_RULE }).check(z.maxLength(1024, DOMAIN_NAME_RULE)), {
+        example: 'example.com',
+        description: 'Lower-cased and IDNA-normalised (punycode).',
+      }),
+    }),
     response: {
       status: 201,
       description: 'The domain, with the DNS records to publish.',

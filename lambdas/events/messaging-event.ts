@@ -4,7 +4,7 @@
  * Updated") and WhatsApp (`source: aws.social-messaging`, "WhatsApp Message …"). Pure: no AWS
  * imports, no clock. Fields are read loosely: only the ones used here must exist.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { EventType } from '../core/event-types.js';
 import { fingerprintOf } from '../core/fingerprint.js';
 import type { MessageStatus } from '../core/message-status.js';
@@ -75,26 +75,26 @@ export const WHATSAPP_STATUS_MAPPING: Readonly<
   undeliverable: { type: 'whatsapp.failed', status: 'failed' },
 };
 
-const text = z.string().optional();
+const text = z.optional(z.string());
 
 const smsDetailSchema = z.looseObject({
   eventType: z.string(),
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   eventTimestamp: z.number(),
   messageStatus: text,
   messageStatusDescription: text,
   isoCountryCode: text,
-  totalMessageParts: z.number().optional(),
+  totalMessageParts: z.optional(z.number()),
 });
 
 const whatsappDetailSchema = z.looseObject({
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   status: z.string(),
   // Unix seconds, as a string in AWS's examples; a number is read too.
   eventTimestamp: z.union([z.string(), z.number()]),
-  errors: z
-    .array(z.looseObject({ code: z.union([z.number(), z.string()]).optional(), title: text }))
-    .optional(),
+  errors: z.optional(
+    z.array(z.looseObject({ code: z.optional(z.union([z.number(), z.string()])), title: text })),
+  ),
 });
 
 /** An EventBridge event (`source`, `detail-type`, `detail`) of either service. */

@@ -6,7 +6,7 @@
  * SES adds fields over time, so every object is read loosely: only the fields used here must exist.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { EmailStatus } from '../core/email-status.js';
 import { EMAIL_EVENT_TYPES, type EmailEventType } from '../core/event-types.js';
 
@@ -44,28 +44,28 @@ export type ReadSesEvent =
   | { readonly kind: 'ignored'; readonly reason: string }
   | { readonly kind: 'invalid'; readonly reason: string };
 
-const recipients = z.array(z.looseObject({ emailAddress: z.string() })).optional();
-const text = z.string().optional();
+const recipients = z.optional(z.array(z.looseObject({ emailAddress: z.string() })));
+const text = z.optional(z.string());
 
 const sesEventSchema = z.looseObject({
   eventType: z.string(),
-  mail: z.looseObject({ messageId: z.string().min(1), timestamp: z.string() }),
-  bounce: z
-    .looseObject({ bounceType: text, bounceSubType: text, bouncedRecipients: recipients, timestamp: text })
-    .optional(),
-  complaint: z
-    .looseObject({ complainedRecipients: recipients, complaintFeedbackType: text, timestamp: text })
-    .optional(),
-  delivery: z
-    .looseObject({ recipients: z.array(z.string()).optional(), smtpResponse: text, timestamp: text })
-    .optional(),
-  deliveryDelay: z
-    .looseObject({ delayType: text, delayedRecipients: recipients, expirationTime: text, timestamp: text })
-    .optional(),
-  reject: z.looseObject({ reason: text }).optional(),
-  open: z.looseObject({ ipAddress: text, userAgent: text, timestamp: text }).optional(),
-  click: z.looseObject({ link: text, ipAddress: text, userAgent: text, timestamp: text }).optional(),
-  failure: z.looseObject({ errorMessage: text, templateName: text }).optional(),
+  mail: z.looseObject({ messageId: z.string().check(z.minLength(1)), timestamp: z.string() }),
+  bounce: z.optional(
+    z.looseObject({ bounceType: text, bounceSubType: text, bouncedRecipients: recipients, timestamp: text }),
+  ),
+  complaint: z.optional(
+    z.looseObject({ complainedRecipients: recipients, complaintFeedbackType: text, timestamp: text }),
+  ),
+  delivery: z.optional(
+    z.looseObject({ recipients: z.optional(z.array(z.string())), smtpResponse: text, timestamp: text }),
+  ),
+  deliveryDelay: z.optional(
+    z.looseObject({ delayType: text, delayedRecipients: recipients, expirationTime: text, timestamp: text }),
+  ),
+  reject: z.optional(z.looseObject({ reason: text })),
+  open: z.optional(z.looseObject({ ipAddress: text, userAgent: text, timestamp: text })),
+  click: z.optional(z.looseObject({ link: text, ipAddress: text, userAgent: text, timestamp: text })),
+  failure: z.optional(z.looseObject({ errorMessage: text, templateName: text })),
 });
 
 type SesEvent = z.infer<typeof sesEventSchema>;

@@ -3,7 +3,7 @@
  * content stays base64 text in the parsed request (so the idempotency hash and the batch's checks
  * see plain strings); it is decoded only when the MIME message is built.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** Decoded, all attachments of one email together: the request must stay under Lambda's 6 MB. */
 export const MAX_ATTACHMENT_BYTES = 4 * 1024 * 1024;
@@ -67,41 +67,40 @@ export function hasDangerousExtension(filename: string): boolean {
   return dot !== -1 && DANGEROUS_EXTENSIONS.has(effective.slice(dot + 1));
 }
 
-const filenameSchema = z
-  .string()
-  .max(1000)
-  .transform(sanitizeFilename)
-  .refine((name) => name !== '' && name !== '.' && name !== '..', 'must name a file')
-  .refine(
+const filenameSchema = z.pipe(z.string().check(z.maxLength(1000)), z.transform(sanitizeFilename)).check(
+  z.refine((name) => name !== '' && name !== '.' && name !== '..', 'must name a file'),
+  z.refine(
     (name) => name.length <= MAX_FILENAME_LENGTH,
     `must be at most ${MAX_FILENAME_LENGTH} characters long`,
-  )
-  .refine((name) => !hasDangerousExtension(name), {
+  ),
+  z.refine((name) => !hasDangerousExtension(name), {
     message: 'must not have an extension that mail providers block (such as .exe, .js or .bat)',
-  });
+  }),
+);
 
-export const attachmentSchema = z
-  .object({
-    filename: filenameSchema,
-    content: z
-      .string()
-      .min(1)
-      .refine(isStrictBase64, 'must be base64 (standard alphabet, padded, without line breaks)'),
-    content_type: z
-      .string()
-      .regex(CONTENT_TYPE, 'must be a media type such as application/pdf')
-      .transform((value) => value.toLowerCase())
-      .optional(),
-  })
-  .strict();
+export const attachmentSchema = z.strictObject({
+  filename: filenameSchema,
+  content: z
+    .string()
+    .check(
+      z.minLength(1),
+      z.refine(isStrictBase64, 'must be base64 (standard alphabet, padded, without line breaks)'),
+    ),
+  content_type: z.optional(
+    z.pipe(
+      z.string().check(z.regex(CONTENT_TYPE, 'must be a media type such as application/pdf')),
+      z.transform((value) => value.toLowerCase()),
+    ),
+  ),
+});
 
 export type AttachmentInput = z.infer<typeof attachmentSchema>;
 
-export const attachmentsSchema = z
-  .array(attachmentSchema)
-  .max(MAX_ATTACHMENTS)
-  .refine(
+export const attachmentsSchema = z.array(attachmentSchema).check(
+  z.maxLength(MAX_ATTACHMENTS),
+  z.refine(
     (attachments) =>
       attachments.reduce((total, { content }) => total + decodedLength(content), 0) <= MAX_ATTACHMENT_BYTES,
     'must not exceed 4 MB (4,194,304 bytes) decoded, all attachments together',
-  );
+  ),
+);

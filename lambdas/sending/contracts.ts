@@ -1,19 +1,20 @@
 /** The sending service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import { EMAIL_STATUSES } from '../core/email-status.js';
 import { EMAIL_EVENT_TYPES } from '../events/ses-event.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import type { ServiceContracts } from '../core/http.js';
+import { withMeta } from '../core/schema-meta.js';
 import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
 import { sendSmsSchema, sendWhatsappSchema } from './message-schemas.js';
 
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 
-export const emailSchema = z
-  .object({
+export const emailSchema = withMeta(
+  z.object({
     object: z.literal('email'),
-    id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     from: z.string(),
     to: z.array(z.string()),
     cc: z.array(z.string()),
@@ -21,39 +22,41 @@ export const emailSchema = z
     reply_to: z.array(z.string()),
     subject: z.string(),
     tags: z.array(z.object({ name: z.string(), value: z.string() })),
-    status: z.enum(EMAIL_STATUSES).meta({
+    status: withMeta(z.enum(EMAIL_STATUSES), {
       description:
         'Moves forward only, driven by SES events: queued → sent → delivery_delayed → delivered → complained → bounced → failed (a later event never moves it back).',
     }),
-    ses_message_id: z.string().nullable(),
-    failure_reason: z.string().nullable(),
-    last_event: z.enum(EMAIL_EVENT_TYPES).nullable().meta({
+    ses_message_id: z.nullable(z.string()),
+    failure_reason: z.nullable(z.string()),
+    last_event: withMeta(z.nullable(z.enum(EMAIL_EVENT_TYPES)), {
       description: 'The type of the latest event SES reported for this email (by when it happened).',
     }),
     created_at: timestamp,
     updated_at: timestamp,
-  })
-  .meta({ id: 'Email', description: 'A sent email: its envelope and status (bodies are not stored).' });
+  }),
+  { id: 'Email', description: 'A sent email: its envelope and status (bodies are not stored).' },
+);
 
 export type EmailJson = z.input<typeof emailSchema>;
 
 /** As Resend's batch. */
 export const MAX_BATCH_SIZE = 100;
 
-export const emailEventSchema = z
-  .object({
+export const emailEventSchema = withMeta(
+  z.object({
     type: z.enum(EMAIL_EVENT_TYPES),
-    created_at: timestamp.meta({ description: 'When SES says it happened.' }),
-    details: z.record(z.string(), z.unknown()).meta({
+    created_at: withMeta(timestamp, { description: 'When SES says it happened.' }),
+    details: withMeta(z.record(z.string(), z.unknown()), {
       description: 'What SES reported: recipients, bounce type, link clicked…',
       example: { recipients: ['someone@example.org'] },
     }),
-  })
-  .meta({ id: 'EmailEvent', description: 'One SES event of an email.' });
+  }),
+  { id: 'EmailEvent', description: 'One SES event of an email.' },
+);
 
 export type EmailEventJson = z.input<typeof emailEventSchema>;
 
-const emailIdParams = z.object({ id: z.string().meta({ description: 'The email id, `em_…`.' }) });
+const emailIdParams = z.object({ id: withMeta(z.string(), { description: 'The email id, `em_…`.' }) });
 
 /** What a send can answer besides the errors every route can: the same for one email and a batch. */
 const SEND_ERRORS = [
@@ -85,24 +88,22 @@ export const SENDING_CONTRACTS = {
     response: {
       status: 200,
       description: 'Accepted by SES; the email id.',
-      schema: z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+      schema: z.object({ id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
     },
     errors: SEND_ERRORS,
   }),
   sendEmailBatch: defineContract({
     headers: idempotencyHeadersSchema,
-    body: z
-      .array(sendEmailSchema)
-      .min(1)
-      .max(MAX_BATCH_SIZE)
-      .meta({ description: `1 to ${MAX_BATCH_SIZE} emails, each shaped like the body of POST /v1/emails.` }),
+    body: withMeta(z.array(sendEmailSchema).check(z.minLength(1), z.maxLength(MAX_BATCH_SIZE)), {
+      description: `1 to ${MAX_BATCH_SIZE} emails, each shaped like the body of POST /v1/emails.`,
+    }),
     response: {
       status: 200,
       description:
         'Every email accepted by SES; their ids, in the order given. If the batch stops part-way, the error ' +
         'names the email that stopped it and lists the emails already sent in `data`.',
       schema: z.object({
-        data: z.array(z.object({ id: z.string().meta({ example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) })),
+        data: z.array(z.object({ id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) })),
       }),
     },
     errors: SEND_ERRORS,
@@ -136,7 +137,7 @@ export const SENDING_CONTRACTS = {
       status: 200,
       description:
         'Accepted by AWS End User Messaging SMS; the message id. Delivery arrives as sms.* events.',
-      schema: z.object({ id: z.string().meta({ example: 'sms_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+      schema: z.object({ id: withMeta(z.string(), { example: 'sms_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
     },
     errors: MESSAGE_SEND_ERRORS,
     idempotent: true,
@@ -147,7 +148,7 @@ export const SENDING_CONTRACTS = {
       status: 200,
       description:
         'Accepted by AWS End User Messaging Social; the message id. Delivery arrives as whatsapp.* events.',
-      schema: z.object({ id: z.string().meta({ example: 'wa_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+      schema: z.object({ id: withMeta(z.string(), { example: 'wa_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
     },
     errors: MESSAGE_SEND_ERRORS,
     idempotent: true,

@@ -1,5 +1,5 @@
 /** The body of `POST /v1/emails`, validated with zod; the handler's input type is inferred from it. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { attachmentsSchema } from './attachments.js';
 import { MAX_MAILBOX_LENGTH, parseMailbox } from './mailbox.js';
 import { templateReferenceSchema } from './template-reference.js';
@@ -23,12 +23,12 @@ const RESERVED_HEADERS = new Set([
   'dkim-signature',
 ]);
 /** `someone@example.com`, `Some One <someone@example.com>` or `"One, Some" <someone@example.com>`. */
-export const mailbox = z
-  .string()
-  .trim()
-  .refine((value) => parseMailbox(value) !== undefined, {
+export const mailbox = z.string().check(
+  z.trim(),
+  z.refine((value) => parseMailbox(value) !== undefined, {
     message: `must be an email address or "Name <address>" (at most ${MAX_MAILBOX_LENGTH} characters)`,
-  });
+  }),
+);
 
 export { addressOf } from './mailbox.js';
 
@@ -36,89 +36,93 @@ export { addressOf } from './mailbox.js';
 // recipient count is checked once, for to, cc and bcc together, in superRefine below: a per-field cap
 // too would report one mistake twice.
 const mailboxList = z
-  .union([mailbox, z.array(mailbox)], {
-    error: 'must be an email address or a list of them',
-  })
-  .transform((value) => (Array.isArray(value) ? value : [value]))
-  .refine((list) => list.length > 0, 'must name at least one address');
+  .pipe(
+    z.union([mailbox, z.array(mailbox)], { error: 'must be an email address or a list of them' }),
+    z.transform((value) => (Array.isArray(value) ? value : [value])),
+  )
+  .check(z.refine((list) => list.length > 0, 'must name at least one address'));
 
-export const replyToList = mailboxList.refine(
-  (list) => list.length <= MAX_RECIPIENTS,
-  `must name at most ${MAX_RECIPIENTS} addresses`,
+export const replyToList = mailboxList.check(
+  z.refine((list) => list.length <= MAX_RECIPIENTS, `must name at most ${MAX_RECIPIENTS} addresses`),
 );
 
-const tagPart = z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1 to 256 letters, digits, _ or -');
+const tagPart = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1 to 256 letters, digits, _ or -'));
 
 export const sendEmailSchema = z
-  .object({
-    from: mailbox.optional(),
+  .strictObject({
+    from: z.optional(mailbox),
     to: mailboxList,
-    cc: mailboxList.optional(),
-    bcc: mailboxList.optional(),
-    reply_to: replyToList.optional(),
-    subject: z
-      .string()
-      .min(1)
-      .max(998)
-      .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
-      .optional(),
-    html: z.string().min(1).optional(),
-    text: z.string().min(1).optional(),
-    headers: z
-      .record(
-        z.string().regex(/^[!-9;-~]{1,100}$/, 'must be a valid header name'),
-        z
-          .string()
-          // The builder folds header values at spaces only: an unbroken value must fit RFC 5322's
-          // 998-character line by itself.
-          .max(990)
-          .refine(
-            // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
-            (value) => !/[\x00-\x1f\x7f]/.test(value),
-            'must not contain line breaks or control characters',
+    cc: z.optional(mailboxList),
+    bcc: z.optional(mailboxList),
+    reply_to: z.optional(replyToList),
+    subject: z.optional(
+      z.string().check(
+        z.minLength(1),
+        z.maxLength(998),
+        z.refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks'),
+      ),
+    ),
+    html: z.optional(z.string().check(z.minLength(1))),
+    text: z.optional(z.string().check(z.minLength(1))),
+    headers: z.optional(
+      z
+        .record(
+          z.string().check(z.regex(/^[!-9;-~]{1,100}$/, 'must be a valid header name')),
+          z.string().check(
+            // The builder folds header values at spaces only: an unbroken value must fit RFC 5322's
+            // 998-character line by itself.
+            z.maxLength(990),
+            z.refine(
+              // eslint-disable-next-line no-control-regex -- refusing control characters is the point.
+              (value) => !/[\x00-\x1f\x7f]/.test(value),
+              'must not contain line breaks or control characters',
+            ),
           ),
-      )
-      .refine((headers) => Object.keys(headers).length <= 50, 'must hold at most 50 headers')
-      .refine(
-        (headers) =>
-          Object.keys(headers).every(
-            (name) => !RESERVED_HEADERS.has(name.toLowerCase()) && !name.toLowerCase().startsWith('x-ses-'),
+        )
+        .check(
+          z.refine((headers) => Object.keys(headers).length <= 50, 'must hold at most 50 headers'),
+          z.refine(
+            (headers) =>
+              Object.keys(headers).every(
+                (name) =>
+                  !RESERVED_HEADERS.has(name.toLowerCase()) && !name.toLowerCase().startsWith('x-ses-'),
+              ),
+            {
+              message:
+                'must not set a reserved header: use the from, to, cc, bcc, reply_to and subject fields; X-SES-* is SES’s own',
+            },
           ),
-        {
-          message:
-            'must not set a reserved header: use the from, to, cc, bcc, reply_to and subject fields; X-SES-* is SES’s own',
-        },
-      )
-      .optional(),
-    tags: z
-      .array(z.object({ name: tagPart, value: tagPart }).strict())
-      .max(50)
-      .optional(),
-    attachments: attachmentsSchema.optional(),
-    template: templateReferenceSchema.optional(),
+        ),
+    ),
+    tags: z.optional(z.array(z.strictObject({ name: tagPart, value: tagPart })).check(z.maxLength(50))),
+    attachments: z.optional(attachmentsSchema),
+    template: z.optional(templateReferenceSchema),
   })
-  .strict()
-  .superRefine((email, context) => {
-    // With a template these may come from it; whether they do is known once it is read.
-    if (email.template === undefined) {
-      if (email.from === undefined)
-        context.addIssue({ code: 'custom', path: ['from'], message: 'is required' });
-      if (email.subject === undefined) {
-        context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
+  .check(
+    z.superRefine((email, context) => {
+      // With a template these may come from it; whether they do is known once it is read.
+      if (email.template === undefined) {
+        if (email.from === undefined)
+          context.addIssue({ code: 'custom', path: ['from'], message: 'is required' });
+        if (email.subject === undefined) {
+          context.addIssue({ code: 'custom', path: ['subject'], message: 'is required' });
+        }
       }
-    }
-    if (email.template === undefined && email.html === undefined && email.text === undefined) {
-      context.addIssue({ code: 'custom', path: ['html'], message: 'is required unless text is given' });
-    }
-    const recipients = email.to.length + (email.cc?.length ?? 0) + (email.bcc?.length ?? 0);
-    if (recipients > MAX_RECIPIENTS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `must not, with cc and bcc, name more than ${MAX_RECIPIENTS} recipients`,
-      });
-    }
-  });
+      if (email.template === undefined && email.html === undefined && email.text === undefined) {
+        context.addIssue({ code: 'custom', path: ['html'], message: 'is required unless text is given' });
+      }
+      const recipients = email.to.length + (email.cc?.length ?? 0) + (email.bcc?.length ?? 0);
+      if (recipients > MAX_RECIPIENTS) {
+        context.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `must not, with cc and bcc, name more than ${MAX_RECIPIENTS} recipients`,
+        });
+      }
+    }),
+  );
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
 

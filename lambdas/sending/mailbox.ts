@@ -9,7 +9,7 @@
  * specials), so that no field can be read as several mailboxes — which would slip past the domain
  * restriction and the recipient cap.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const MAX_MAILBOX_LENGTH = 320;
 

@@ -1,8 +1,9 @@
 /** The templates service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { withMeta } from '../core/schema-meta.js';
 import { mailbox, replyToList } from '../sending/email-schema.js';
 import { VARIABLE_TYPES } from './render.js';
 import {
@@ -15,121 +16,132 @@ import {
   VARIABLE_KEY_RULE,
 } from './template-rules.js';
 
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 
-const alias = z
-  .string()
-  .refine(isAlias, ALIAS_RULE)
-  .meta({ description: 'Unique in the project; usable wherever the id is.', example: 'welcome' });
+const alias = withMeta(z.string().check(z.refine(isAlias, ALIAS_RULE)), {
+  description: 'Unique in the project; usable wherever the id is.',
+  example: 'welcome',
+});
 
-const variableValue = z.union([z.string().max(MAX_FALLBACK_LENGTH), z.number(), z.boolean()], {
+const variableValue = z.union([z.string().check(z.maxLength(MAX_FALLBACK_LENGTH)), z.number(), z.boolean()], {
   error: `must be a string (at most ${MAX_FALLBACK_LENGTH} characters), a number, or true or false`,
 });
 
 const variableDeclaration = z
-  .object({
-    key: z.string().refine(isVariableKey, VARIABLE_KEY_RULE),
+  .strictObject({
+    key: z.string().check(z.refine(isVariableKey, VARIABLE_KEY_RULE)),
     type: z.enum(VARIABLE_TYPES),
-    fallback: variableValue
-      .nullish()
-      .meta({ description: 'Used when a send gives no value; of the declared type.' }),
+    fallback: withMeta(z.nullish(variableValue), {
+      description: 'Used when a send gives no value; of the declared type.',
+    }),
   })
-  .strict()
-  .superRefine((declaration, context) => {
-    const { fallback, type } = declaration;
-    if (fallback !== undefined && fallback !== null && typeof fallback !== type) {
-      context.addIssue({
-        code: 'custom',
-        path: ['fallback'],
-        message: `must be of the declared type, ${type}`,
-      });
-    }
-  });
-
-const variables = z
-  .array(variableDeclaration)
-  .max(MAX_VARIABLES)
-  .superRefine((declarations, context) => {
-    const seen = new Set<string>();
-    for (const [index, { key }] of declarations.entries()) {
-      if (seen.has(key)) {
+  .check(
+    z.superRefine((declaration, context) => {
+      const { fallback, type } = declaration;
+      if (fallback !== undefined && fallback !== null && typeof fallback !== type) {
         context.addIssue({
           code: 'custom',
-          path: [index, 'key'],
-          message: `must be unique, and ${key} is declared twice`,
+          path: ['fallback'],
+          message: `must be of the declared type, ${type}`,
         });
       }
-      seen.add(key);
-    }
-  })
-  .meta({ description: 'The variables the template may use: every name in its sources must be one.' });
+    }),
+  );
 
-const subjectSource = z
-  .string()
-  .min(1)
-  .max(998)
-  .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks');
+const variables = withMeta(
+  z.array(variableDeclaration).check(
+    z.maxLength(MAX_VARIABLES),
+    z.superRefine((declarations, context) => {
+      const seen = new Set<string>();
+      for (const [index, { key }] of declarations.entries()) {
+        if (seen.has(key)) {
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'key'],
+            message: `must be unique, and ${key} is declared twice`,
+          });
+        }
+        seen.add(key);
+      }
+    }),
+  ),
+  { description: 'The variables the template may use: every name in its sources must be one.' },
+);
+
+const subjectSource = z.string().check(
+  z.minLength(1),
+  z.maxLength(998),
+  z.refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks'),
+);
 // The whole template is bounded as JSON after parsing; this only stops absurd strings early.
-const bodySource = z.string().min(1).max(MAX_TEMPLATE_JSON_BYTES);
+const bodySource = z.string().check(z.minLength(1), z.maxLength(MAX_TEMPLATE_JSON_BYTES));
 
 /** The fields a template holds; on create `name` is required, on update every field is optional. */
 const templateFields = {
-  name: z.string().trim().min(1).max(256),
-  alias: alias.nullish(),
-  subject: subjectSource.nullish().meta({ description: 'Mustache, rendered verbatim.' }),
-  html: bodySource.nullish().meta({ description: 'Mustache, every value HTML-escaped.' }),
-  text: bodySource.nullish().meta({ description: 'Mustache, rendered verbatim.' }),
-  from: mailbox.nullish().meta({ description: 'Used when a send gives no from; not rendered.' }),
-  reply_to: replyToList.nullish().meta({ description: 'Used when a send gives no reply_to; not rendered.' }),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+  alias: z.nullish(alias),
+  subject: withMeta(z.nullish(subjectSource), { description: 'Mustache, rendered verbatim.' }),
+  html: withMeta(z.nullish(bodySource), { description: 'Mustache, every value HTML-escaped.' }),
+  text: withMeta(z.nullish(bodySource), { description: 'Mustache, rendered verbatim.' }),
+  from: withMeta(z.nullish(mailbox), { description: 'Used when a send gives no from; not rendered.' }),
+  reply_to: withMeta(z.nullish(replyToList), {
+    description: 'Used when a send gives no reply_to; not rendered.',
+  }),
 };
 
-export const createTemplateSchema = z
-  .object({ ...templateFields, variables: variables.default([]) })
-  .strict()
-  .meta({ description: 'Absent and null optional fields are the same: not set.' });
+export const createTemplateSchema = withMeta(
+  z.strictObject({ ...templateFields, variables: z._default(variables, []) }),
+  { description: 'Absent and null optional fields are the same: not set.' },
+);
 
-export const updateTemplateSchema = z
-  .object({ ...templateFields, name: templateFields.name.optional(), variables: variables.optional() })
-  .strict()
+export const updateTemplateSchema = withMeta(
   // A PATCH without a body changes nothing, like `{}`: it still answers 404 for a missing template.
-  .optional()
-  .meta({ description: 'Only the fields given change; null clears an optional field.' });
+  z.optional(
+    z.strictObject({
+      ...templateFields,
+      name: z.optional(templateFields.name),
+      variables: z.optional(variables),
+    }),
+  ),
+  { description: 'Only the fields given change; null clears an optional field.' },
+);
 
 export type CreateTemplateInput = z.output<typeof createTemplateSchema>;
 export type UpdateTemplateInput = NonNullable<z.output<typeof updateTemplateSchema>>;
 
-const nullableString = z.string().nullable();
+const nullableString = z.nullable(z.string());
 
-export const templateSchema = z
-  .object({
+export const templateSchema = withMeta(
+  z.object({
     object: z.literal('template'),
-    id: z.string().meta({ example: 'tpl_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    id: withMeta(z.string(), { example: 'tpl_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     name: z.string(),
     alias: nullableString,
     subject: nullableString,
     html: nullableString,
     text: nullableString,
     from: nullableString,
-    reply_to: z.array(z.string()).nullable(),
+    reply_to: z.nullable(z.array(z.string())),
     variables: z.array(
       z.object({
         key: z.string(),
         type: z.enum(VARIABLE_TYPES),
-        fallback: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+        fallback: z.nullable(z.union([z.string(), z.number(), z.boolean()])),
       }),
     ),
     created_at: timestamp,
     updated_at: timestamp,
-  })
-  .meta({
+  }),
+  {
     id: 'Template',
     description: 'A Mustache email template. Optional fields that are not set are null.',
-  });
+  },
+);
 
 export type TemplateJson = z.input<typeof templateSchema>;
 
 const templateParams = z.object({
-  id: z.string().meta({ description: 'The template id, `tpl_…`, or its alias.' }),
+  id: withMeta(z.string(), { description: 'The template id, `tpl_…`, or its alias.' }),
 });
 
 export const TEMPLATES_CONTRACTS = {

@@ -1,80 +1,88 @@
 /** The webhooks service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
 import { EVENT_TYPES } from '../core/event-types.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { withMeta } from '../core/schema-meta.js';
 import { MAX_WEBHOOK_URL_LENGTH } from '../deliveries/webhook-url.js';
 
-const timestamp = z.string().meta({ format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
+const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 const MAX_DESCRIPTION_LENGTH = 256;
 
 const eventTypeSchema = z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` });
-const eventsSchema = z
-  .array(eventTypeSchema)
-  .min(1, 'must list at least one event type')
-  .max(EVENT_TYPES.length)
-  .meta({ description: 'The event types delivered to this webhook.' });
-const urlSchema = z
-  .string()
-  .min(1, 'must be a URL')
-  .max(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`)
-  .meta({
+const eventsSchema = withMeta(
+  z
+    .array(eventTypeSchema)
+    .check(z.minLength(1, 'must list at least one event type'), z.maxLength(EVENT_TYPES.length)),
+  { description: 'The event types delivered to this webhook.' },
+);
+const urlSchema = withMeta(
+  z
+    .string()
+    .check(
+      z.minLength(1, 'must be a URL'),
+      z.maxLength(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`),
+    ),
+  {
     description: 'Where events are POSTed: https, a public host, no credentials. Redirects are not followed.',
     example: 'https://example.com/webhooks/scopegate',
-  });
+  },
+);
 const descriptionSchema = z
   .string()
-  .max(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`);
+  .check(z.maxLength(MAX_DESCRIPTION_LENGTH, `must be at most ${MAX_DESCRIPTION_LENGTH} characters`));
 
-export const webhookSchema = z
-  .object({
-    id: z.string().meta({ example: 'wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+export const webhookSchema = withMeta(
+  z.object({
+    id: withMeta(z.string(), { example: 'wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     url: z.string(),
     events: z.array(z.enum(EVENT_TYPES)),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     status: z.enum(['enabled', 'disabled']),
-    disabled_reason: z
-      .string()
-      .optional()
-      .meta({ description: 'Why deliveries stopped, when `status` is `disabled`.' }),
+    disabled_reason: withMeta(z.optional(z.string()), {
+      description: 'Why deliveries stopped, when `status` is `disabled`.',
+    }),
     created_at: timestamp,
-  })
-  .meta({ id: 'Webhook', description: 'An endpoint that receives the project’s events.' });
+  }),
+  { id: 'Webhook', description: 'An endpoint that receives the project’s events.' },
+);
 
 export type WebhookJson = z.input<typeof webhookSchema>;
 
-const signingSecret = z.string().meta({
+const signingSecret = withMeta(z.string(), {
   description: 'The `whsec_…` secret that signs deliveries. Shown only here: store it now.',
   example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 });
 
-const webhookWithSecretSchema = webhookSchema
-  .extend({ signing_secret: signingSecret })
-  .meta({ id: 'WebhookWithSecret', description: 'A webhook and its signing secret, shown once.' });
+const webhookWithSecretSchema = withMeta(z.extend(webhookSchema, { signing_secret: signingSecret }), {
+  id: 'WebhookWithSecret',
+  description: 'A webhook and its signing secret, shown once.',
+});
 
-export const deliverySchema = z
-  .object({
-    id: z.string().meta({ example: 'del_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
-    event_id: z.string().meta({ example: 'evt_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+export const deliverySchema = withMeta(
+  z.object({
+    id: withMeta(z.string(), { example: 'del_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    event_id: withMeta(z.string(), { example: 'evt_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
     event_type: z.string(),
-    attempt: z.number().int().min(1),
+    attempt: z.number().check(z.int(), z.minimum(1)),
     status: z.enum(['pending', 'succeeded', 'failed']),
-    response_status: z.number().int().optional(),
-    duration_ms: z.number().int().optional(),
-    error: z.string().optional(),
-    next_attempt_at: timestamp.optional(),
+    response_status: z.optional(z.number().check(z.int())),
+    duration_ms: z.optional(z.number().check(z.int())),
+    error: z.optional(z.string()),
+    next_attempt_at: z.optional(timestamp),
     created_at: timestamp,
-  })
-  .meta({
+  }),
+  {
     id: 'WebhookDelivery',
     description:
       'One delivery attempt. `pending`: it failed and `next_attempt_at` says when it is tried again.',
-  });
+  },
+);
 
 export type DeliveryJson = z.input<typeof deliverySchema>;
 
-const webhookIdParams = z.object({ id: z.string().meta({ description: 'The webhook id, `wh_…`.' }) });
+const webhookIdParams = z.object({ id: withMeta(z.string(), { description: 'The webhook id, `wh_…`.' }) });
 
 export const WEBHOOKS_CONTRACTS = {
   listWebhooks: defineContract({
@@ -87,9 +95,11 @@ export const WEBHOOKS_CONTRACTS = {
   }),
   createWebhook: defineContract({
     idempotent: true,
-    body: z
-      .object({ url: urlSchema, events: eventsSchema, description: descriptionSchema.optional() })
-      .strict(),
+    body: z.strictObject({
+      url: urlSchema,
+      events: eventsSchema,
+      description: z.optional(descriptionSchema),
+    }),
     response: {
       status: 201,
       description: 'The webhook, enabled, with its signing secret (shown only now).',
@@ -103,19 +113,20 @@ export const WEBHOOKS_CONTRACTS = {
   }),
   updateWebhook: defineContract({
     params: webhookIdParams,
-    body: z
-      .object({
-        url: urlSchema.optional(),
-        events: eventsSchema.optional(),
-        description: descriptionSchema.optional(),
-        status: z
-          .enum(['enabled', 'disabled'], { error: 'must be enabled or disabled' })
-          .optional()
-          .meta({ description: '`enabled` re-enables a disabled webhook and clears its reason.' }),
-      })
-      .strict()
-      // A PATCH without a body changes nothing, like `{}`: it still answers 404 for a missing webhook.
-      .optional(),
+    // A PATCH without a body changes nothing, like `{}`: it still answers 404 for a missing webhook.
+    body: z.optional(
+      z.strictObject({
+        url: z.optional(urlSchema),
+        events: z.optional(eventsSchema),
+        description: z.optional(descriptionSchema),
+        status: withMeta(
+          z.optional(z.enum(['enabled', 'disabled'], { error: 'must be enabled or disabled' })),
+          {
+            description: '`enabled` re-enables a disabled webhook and clears its reason.',
+          },
+        ),
+      }),
+    ),
     response: { status: 200, description: 'The updated webhook.', schema: webhookSchema },
     errors: ['not_found'],
   }),
@@ -146,7 +157,7 @@ export const WEBHOOKS_CONTRACTS = {
       description:
         'A `webhook.test` event was recorded; it is delivered to this webhook only, like any event.',
       schema: z.object({
-        id: z.string().meta({ example: 'evt_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+        id: withMeta(z.string(), { example: 'evt_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
         type: z.literal('webhook.test'),
         created_at: timestamp,
       }),

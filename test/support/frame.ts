@@ -4,7 +4,7 @@
  * and dropped (test/unit/http-audit.test.ts checks what the frame writes).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type {
   FrameDependencies,
   ServiceContracts,

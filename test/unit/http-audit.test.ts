@@ -1,7 +1,7 @@
 /** The frame's audit entries: which calls, with what, and what a failed write changes (nothing). */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AuditStore } from '../../lambdas/core/audit-log.js';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
@@ -10,7 +10,7 @@ import { UNLIMITED_FRAME } from '../support/frame.js';
 
 const response = { status: 200, description: 'echo', schema: z.unknown() } as const;
 const CONTRACTS = {
-  sendEmail: { body: z.object({ to: z.string() }).strict(), response: { ...response, status: 201 } },
+  sendEmail: { body: z.strictObject({ to: z.string() }), response: { ...response, status: 201 } },
   sendEmailBatch: { response },
   listEmails: { response },
   getEmail: { params: z.object({ id: z.string() }), response },

@@ -1,7 +1,7 @@
 /** The frame's Idempotency-Key for routes whose contract says `idempotent: true`, on DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.js';
 import { ApiError } from '../../lambdas/core/errors.js';
@@ -16,14 +16,14 @@ const TEST_CONTRACTS = {
   listTemplates: { response: echoResponse },
   createTemplate: {
     idempotent: true,
-    body: z.object({ name: z.string() }).strict(),
+    body: z.strictObject({ name: z.string() }),
     response: { ...echoResponse, status: 201 },
   },
   getTemplate: { params: z.object({ id: z.string() }), response: echoResponse },
   updateTemplate: {
     idempotent: true,
     params: z.object({ id: z.string() }),
-    body: z.object({ name: z.string() }).strict(),
+    body: z.strictObject({ name: z.string() }),
     response: echoResponse,
   },
   deleteTemplate: { params: z.object({ id: z.string() }), response: echoResponse },

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.js';
 import { ApiError } from '../../lambdas/core/errors.js';
@@ -20,19 +20,19 @@ const echoResponse = { status: 200, description: 'echo', schema: z.unknown() } a
 /** Small contracts for the service's routes, so the frame's validation is tested on its own. */
 const TEST_CONTRACTS = {
   sendEmail: {
-    headers: z.object({ 'idempotency-key': z.string().optional() }),
-    body: z.object({ to: z.string() }).strict(),
+    headers: z.object({ 'idempotency-key': z.optional(z.string()) }),
+    body: z.strictObject({ to: z.string() }),
     response: { ...echoResponse, status: 201 },
   },
-  sendEmailBatch: { body: z.array(z.object({ to: z.string() }).strict()), response: echoResponse },
+  sendEmailBatch: { body: z.array(z.strictObject({ to: z.string() })), response: echoResponse },
   listEmails: {
-    query: z.object({ limit: z.coerce.number().int().optional() }).strict(),
+    query: z.strictObject({ limit: z.optional(z.coerce.number().check(z.int())) }),
     response: echoResponse,
   },
-  getEmail: { params: z.object({ id: z.string().startsWith('em_') }), response: echoResponse },
+  getEmail: { params: z.object({ id: z.string().check(z.startsWith('em_')) }), response: echoResponse },
   listEmailEvents: { params: z.object({ id: z.string() }), response: echoResponse },
-  sendSms: { body: z.object({ to: z.string() }).strict(), response: echoResponse },
-  sendWhatsapp: { body: z.object({ to: z.string() }).strict(), response: echoResponse },
+  sendSms: { body: z.strictObject({ to: z.string() }), response: echoResponse },
+  sendWhatsapp: { body: z.strictObject({ to: z.string() }), response: echoResponse },
 } satisfies ServiceContracts<'sending'>;
 
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { type RequestPart, validate } from '../../lambdas/core/validation.js';
 
-function problems(schema: z.ZodType, value: unknown, part: RequestPart = 'body') {
+function problems(schema: z.ZodMiniType, value: unknown, part: RequestPart = 'body') {
   try {
     validate(schema, value, part);
   } catch (error) {
@@ -13,7 +13,7 @@ function problems(schema: z.ZodType, value: unknown, part: RequestPart = 'body')
   return 'valid';
 }
 
-const field = (schema: z.ZodType) => z.object({ field: schema });
+const field = (schema: z.ZodMiniType) => z.object({ field: schema });
 
 describe('validate words every problem as one sentence naming the field and the rule', () => {
   it.each([
@@ -22,21 +22,31 @@ describe('validate words every problem as one sentence naming the field and the 
     ['a number that is not one', field(z.coerce.number()), { field: 'ten' }, 'field must be a number.'],
     [
       'a fraction for a whole number',
-      field(z.number().int()),
+      field(z.number().check(z.int())),
       { field: 1.5 },
       'field must be a whole number.',
     ],
-    ['an empty string', field(z.string().min(1)), { field: '' }, 'field must not be empty.'],
-    ['a short string', field(z.string().min(3)), { field: 'a' }, 'field must be at least 3 characters long.'],
-    ['a long string', field(z.string().max(2)), { field: 'abc' }, 'field must be at most 2 characters long.'],
+    ['an empty string', field(z.string().check(z.minLength(1))), { field: '' }, 'field must not be empty.'],
+    [
+      'a short string',
+      field(z.string().check(z.minLength(3))),
+      { field: 'a' },
+      'field must be at least 3 characters long.',
+    ],
+    [
+      'a long string',
+      field(z.string().check(z.maxLength(2))),
+      { field: 'abc' },
+      'field must be at most 2 characters long.',
+    ],
     [
       'a long list',
-      field(z.array(z.string()).max(1)),
+      field(z.array(z.string()).check(z.maxLength(1))),
       { field: ['a', 'b'] },
       'field must have at most 1 item.',
     ],
-    ['a small number', field(z.number().min(1)), { field: 0 }, 'field must be at least 1.'],
-    ['a big number', field(z.number().max(100)), { field: 101 }, 'field must be at most 100.'],
+    ['a small number', field(z.number().check(z.minimum(1))), { field: 0 }, 'field must be at least 1.'],
+    ['a big number', field(z.number().check(z.maximum(100))), { field: 101 }, 'field must be at most 100.'],
     ['a bad email', field(z.email()), { field: 'x' }, 'field must be an email address.'],
     [
       'a bad timestamp',
@@ -47,11 +57,11 @@ describe('validate words every problem as one sentence naming the field and the 
     ['a value not in the enum', field(z.enum(['a', 'b'])), { field: 'c' }, 'field must be one of "a", "b".'],
     [
       'a schema’s own predicate',
-      field(z.string().refine(() => false, 'must rhyme')),
+      field(z.string().check(z.refine(() => false, 'must rhyme'))),
       { field: 'x' },
       'field must rhyme.',
     ],
-    ['an unknown field', z.object({}).strict(), { extra: 1 }, 'extra is not a known field.'],
+    ['an unknown field', z.strictObject({}), { extra: 1 }, 'extra is not a known field.'],
     ['no body at all', z.object({}), undefined, 'The request body is required.'],
     ['a body that is not an object', z.object({}), [], 'The request body must be a JSON object.'],
   ])('%s', (_case, schema, value, message) => {
@@ -68,7 +78,7 @@ describe('validate words every problem as one sentence naming the field and the 
   });
 
   it('lists several problems once each, and says how many in the message', () => {
-    const schema = z.object({ a: z.string(), b: z.string() }).strict();
+    const schema = z.strictObject({ a: z.string(), b: z.string() });
     const result = problems(schema, { c: 1 });
     expect(result).toEqual({
       message: 'The request has 3 problems: a is required. b is required. c is not a known field.',
@@ -81,7 +91,11 @@ describe('validate words every problem as one sentence naming the field and the 
   });
 
   it('never shows zod’s own wording', () => {
-    const schema = z.object({ n: z.number(), s: z.string().min(2), u: z.union([z.string(), z.number()]) });
+    const schema = z.object({
+      n: z.number(),
+      s: z.string().check(z.minLength(2)),
+      u: z.union([z.string(), z.number()]),
+    });
     const text = JSON.stringify(problems(schema, { n: 'x', s: 'a', u: true }));
     expect(text).not.toMatch(/Invalid input|expected|received/);
   });
