@@ -28,6 +28,33 @@ export default tseslint.config(
     },
   },
   {
+    // The Lambdas validate with zod/mini imported as a namespace, which esbuild tree-shakes to what is
+    // used; classic zod, or a named `z`, puts all of zod (about 430 KB) in every Lambda's cold start.
+    files: ['lambdas/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod(/(?!mini$).*)?$|^zod-openapi(/.*)?$',
+              message:
+                'Lambdas validate with zod/mini (docs/decisions.md); classic zod and zod-openapi belong to docs/openapi.ts.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod/mini'] > ImportSpecifier[imported.name='z']",
+          message:
+            "Import zod/mini as a namespace, `import * as z from 'zod/mini'`: a named `z` bundles all of zod.",
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScopegateFunction } from '../../lib/scopegate-function.js';
-import { propertiesOf, type Synthesized, synthesize } from './template.js';
+import { logicalIdOf, propertiesOf, resourcesOfType, type Synthesized, synthesize } from './template.js';
 
 /**
  * A guard against regressions, not the performance target (60 KB, printed by `npm run bench`): the
@@ -35,6 +35,20 @@ function bundleDirectory(fn: ScopegateFunction): string {
   const properties = propertiesOf(synthesized.template, 'AWS::Lambda::Function', fn.function);
   const s3Key = (properties.Code as { S3Key: string }).S3Key;
   return join(assemblyDirectory, `asset.${s3Key.replace(/\.zip$/, '')}`);
+}
+
+/** The sources each bundled Lambda's source map names (CDK's own helper functions have none). */
+function bundledSources(): [string, string[]][] {
+  return Object.entries(resourcesOfType(synthesized.template, 'AWS::Lambda::Function')).flatMap(
+    ([logicalId, resource]): [string, string[]][] => {
+      const s3Key = (resource.Properties.Code as { S3Key?: unknown }).S3Key;
+      if (typeof s3Key !== 'string') return [];
+      const mapFile = join(assemblyDirectory, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.js.map');
+      if (!existsSync(mapFile)) return [];
+      const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
+      return [[logicalId, map.sources]];
+    },
+  );
 }
 
 describe('Lambda bundles', () => {
@@ -64,6 +78,24 @@ describe('Lambda bundles', () => {
     expect(map.sources.filter((source) => /node_modules\/(zod|@aws-sdk|@smithy)\//.test(source))).toEqual([]);
     const size = statSync(join(directory, 'index.js')).size;
     expect(size, `authorizer bundle ${size} bytes`).toBeLessThanOrEqual(AUTHORIZER_BUNDLE_LIMIT_BYTES);
+  });
+
+  it('no Lambda carries classic zod, its locales or zod-openapi: validation is zod/mini, tree-shaken', () => {
+    const bundles = bundledSources();
+    // Only the sources that put code in the bundle are named, so zod/mini's own files show up.
+    const sendingId = logicalIdOf(synthesized.stack.services.functions.sending.function);
+    const sending = bundles.find(([logicalId]) => logicalId === sendingId);
+    expect(sending?.[1].some((source) => source.includes('node_modules/zod/v4/mini/'))).toBe(true);
+    const offending = bundles
+      .map(([logicalId, sources]): [string, string[]] => [
+        logicalId,
+        sources.filter((source) => /node_modules\/(zod\/v4\/(classic|locales)\/|zod-openapi\/)/.test(source)),
+      ])
+      .filter(([, sources]) => sources.length > 0);
+    expect(bundles.map(([logicalId]) => logicalId)).toEqual(
+      expect.arrayContaining(functions().map(([, fn]) => logicalIdOf(fn.function))),
+    );
+    expect(offending).toEqual([]);
   });
 
   it.each(['authorizer', 'sending', 'account', 'domains', 'templates', 'expiringKeys'])(
