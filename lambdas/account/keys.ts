@@ -4,10 +4,9 @@
  * answer. No function here ever returns the hash.
  *
  * Items are read as raw AttributeValues (lambdas/core/attribute-values.ts, the authorizer's own
- * converter), never through lib-dynamodb's unmarshall, which
- * throws on some hand-edited values: a malformed item is shown as such and can still be revoked.
- * The item commands (lambdas/dynamo/item-commands.ts) pass them through; only the document commands
- * (un)marshal.
+ * converter) through the item commands (lambdas/dynamo/item-commands.ts), never through the
+ * document commands' unmarshall, which throws on some hand-edited values: a malformed item is shown
+ * as such and can still be revoked.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '../dynamo/document-commands.js';

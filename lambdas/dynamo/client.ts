@@ -3,7 +3,8 @@
  * node:https, with the SDK's behaviour where it matters — the CallBounds per attempt and per call,
  * a retry with jitter on a throttle, a 5xx, a timeout or a dropped connection, errors named by
  * DynamoDB's error type — and none of its weight. The SDK's DynamoDB client and DocumentClient are
- * about 550 KB minified and take 100–200 ms to load; this client and aws4 are about 15 KB.
+ * about 550 KB minified and take 130–200 ms to load; this client and aws4 are about 14 KB, 22 KB
+ * with the document layer and util-dynamodb (docs/decisions.md, "scopegate's own DynamoDB client").
  *
  * Signing is `aws4` (8 KB, Node's crypto, synchronous). aws4fetch signs with WebCrypto and builds
  * `Headers`, which in Node loads undici on first use: its bundle loads in 2 ms but its first call
