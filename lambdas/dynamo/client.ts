@@ -77,7 +77,12 @@ export function createDynamoClient(config: DynamoClientConfig): DynamoClient {
         bounds.deadlineMs,
       );
       try {
-        return await callWithin(operation, body, controller.signal);
+        // Raced as a whole: a credential source that never answers is bounded too, not only the
+        // attempts and the pauses between them, which watch the signal themselves.
+        return await Promise.race([
+          callWithin(operation, body, controller.signal),
+          aborted(controller.signal),
+        ]);
       } finally {
         clearTimeout(deadline);
       }
@@ -110,6 +115,13 @@ function signedHeaders(
     credentials,
   );
   return signed.headers;
+}
+
+/** Rejects with the signal's reason when it aborts; never settles otherwise. */
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** A 200's body; anything but a JSON object is a broken answer (thrown, and not retried). */

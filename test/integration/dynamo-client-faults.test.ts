@@ -248,6 +248,26 @@ describe('failures that reach the caller, named as the SDK names them', () => {
     expect(requests).toBe(1);
   });
 
+  it('a credential source that never answers is bounded by the deadline too, and nothing is sent', async () => {
+    documents = createDocuments(
+      createDynamoClient({
+        endpoint,
+        region: 'eu-west-1',
+        credentials: () => new Promise(() => undefined),
+        bounds: BOUNDS,
+      }),
+    );
+    const { outcome, elapsedMs, requests } = await run(() =>
+      (documents as Documents).send(new GetCommand({ TableName: 'Data', Key: { pk: 'a', sk: 'b' } })),
+    );
+    expect(outcome).toMatchObject({
+      name: 'TimeoutError',
+      message: `no answer within the ${BOUNDS.deadlineMs} ms deadline`,
+    });
+    expect(elapsedMs).toBeLessThan(BOUNDS.deadlineMs + SLACK_MS);
+    expect(requests).toBe(0);
+  });
+
   it('missing credentials fail the call without a request', async () => {
     documents = createDocuments(
       createDynamoClient({
