@@ -13,11 +13,12 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../lambdas/dynamo/documents.js';
 import { startLocalAuthorizerCache } from '../local/authorizer-cache.js';
 import { startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';
-import { sesClient } from '../local/services.js';
+import { localDocuments, sesClient } from '../local/services.js';
 import { ensureTables } from '../local/tables.js';
 import { call } from '../test/support/http-client.js';
 import { testKey } from '../test/support/keys.js';
@@ -34,8 +35,9 @@ async function main(): Promise<void> {
   const loadBefore = loadavg().map(round);
   const guard = new JavaGuard();
   const local = await guard.start(await freePort());
+  const documents = localDocuments(local.endpoint);
   const handlers = localHandlers({
-    dynamo: local.client,
+    documents,
     // No route used here sends email.
     ses: sesClient('http://127.0.0.1:9'),
     tables: TABLES,
@@ -53,7 +55,6 @@ async function main(): Promise<void> {
       { ...handlers, authorizer: cache.authorizer },
       { host: '127.0.0.1', port: 0 },
     );
-    const documents = DynamoDBDocumentClient.from(local.client);
     const delays: number[] = [];
     try {
       for (let sample = 0; sample < SETTINGS.warmup + SETTINGS.samples; sample += 1) {
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function revocationDelayMs(url: string, documents: DynamoDBDocumentClient): Promise<number> {
+async function revocationDelayMs(url: string, documents: Documents): Promise<number> {
   const { key, item } = testKey({ teamId: 'team_bench', projectId: 'proj_bench' }, 'test');
   await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: item }));
   const first = await call(url, { path: '/v1/emails', key: key.key });

@@ -3,12 +3,11 @@
  * Local, next to a bare GetCommand for the same item so the authorizer's own share is visible.
  * DynamoDB Local is a Java process: it is stopped on success, on error and on Ctrl-C.
  */
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
-import type { GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
-import { authorizerKeyStoreClient } from '../local/handlers.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../local/services.js';
+import { GetCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../lambdas/dynamo/documents.js';
+import { type DynamoDbLocal, localDocuments, startDynamoDbLocal } from '../local/services.js';
 import type { ColdRequestTarget } from './bundles.js';
 import { ensureTables } from '../local/tables.js';
 import { authorizerEvent } from '../test/support/events.js';
@@ -46,16 +45,17 @@ export async function measureDynamoLocal(options: {
   const startedAt = process.hrtime.bigint();
   const local = await guard.start(port);
   const startupMs = elapsedNs(startedAt) / 1e6;
-  let keyStore: GetItemClient | undefined;
+  let opened: Documents | undefined;
   try {
-    const documents = DynamoDBDocumentClient.from(local.client);
     await ensureTables(local.client, TABLES);
+    // The authorizer's client, as deployed; the bare GetCommand goes through the same one.
+    const documents = localDocuments(local.endpoint);
+    opened = documents;
     const { key, item } = testKey();
     await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: item }));
-    keyStore = authorizerKeyStoreClient(local.client);
     const handler = createAuthorizer({
       environment: 'live',
-      getKeyItem: keyItemReader(keyStore, TABLES.apiKeys),
+      getKeyItem: keyItemReader(documents, TABLES.apiKeys),
       log: SILENT_LOG,
     });
     const event = authorizerEvent({ authorization: bearer(key) });
@@ -95,7 +95,7 @@ export async function measureDynamoLocal(options: {
       getItemOnly: msSummary(summarise(getItemSamples)),
     };
   } finally {
-    keyStore?.destroy();
+    opened?.destroy();
     local.client.destroy();
     await guard.stop();
   }

@@ -20,15 +20,15 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createProject } from '../lambdas/account/projects.js';
 import { createTeam } from '../lambdas/account/teams.js';
-import { createDocumentClient } from '../lambdas/aws-clients.js';
+import { PutCommand } from '../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../lambdas/dynamo/documents.js';
 import { type ProcessOutcome, processSesEvent } from '../lambdas/events/process.js';
 import { markEmail, putEmail } from '../lambdas/sending/email-store.js';
 import { startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';
-import { sesClient, startSesLocal } from '../local/services.js';
+import { localDocuments, sesClient, startSesLocal } from '../local/services.js';
 import { type SesEventJson, sesEventsFor } from '../local/ses-events.js';
 import { ensureTables } from '../local/tables.js';
 import { runPipeline, startLocalQueue, webhookPipeline } from '../local/webhook-pipeline.js';
@@ -70,9 +70,10 @@ async function main(): Promise<void> {
   const local = await guard.start(await freePort());
   try {
     console.log(`… (a) processSesEvent: ${SETTINGS.processing.emails} emails' SES events`);
-    const processing = await measureProcessing(local.client);
+    const documents = localDocuments(local.endpoint);
+    const processing = await measureProcessing(local.client, documents);
     console.log(`… (b) send → webhook: ${SETTINGS.endToEnd.emails} emails, one after another`);
-    const endToEnd = await measureEndToEnd(local.client);
+    const endToEnd = await measureEndToEnd(local.client, documents);
     const results = {
       date: new Date().toISOString(),
       node: process.version,
@@ -92,8 +93,7 @@ async function main(): Promise<void> {
 }
 
 /** (a): seeds emails indexed by SES message id, then times processSesEvent on each of their events. */
-async function measureProcessing(dynamo: DynamoDBClient) {
-  const documents = createDocumentClient(dynamo);
+async function measureProcessing(dynamo: DynamoDBClient, documents: Documents) {
   const dataTable = 'Data-events';
   await ensureTables(dynamo, { apiKeys: 'ApiKeys-events', data: dataTable });
   const store = { documents, dataTable };
@@ -153,10 +153,9 @@ async function measureProcessing(dynamo: DynamoDBClient) {
 }
 
 /** (b): the local stack's pieces in process; each send waits for its `email.sent` webhook. */
-async function measureEndToEnd(dynamo: DynamoDBClient) {
+async function measureEndToEnd(dynamo: DynamoDBClient, documents: Documents) {
   const tables = { apiKeys: 'ApiKeys-e2e', data: 'Data-e2e' };
   await ensureTables(dynamo, tables);
-  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const store = { documents, dataTable: tables.data };
   await createTeam(store, { id: TEAM, name: 'bench' });
   await createProject(store, { id: PROJECT, teamId: TEAM, name: 'bench' });
@@ -167,7 +166,7 @@ async function measureEndToEnd(dynamo: DynamoDBClient) {
   const since = new Date(Date.now() - 1000);
   const ses = await startSesLocal({ port: await freePort() });
   const gateway = await startGateway(
-    localHandlers({ dynamo, ses: sesClient(ses.endpoint), tables, environment: 'test', log: silentLog }),
+    localHandlers({ documents, ses: sesClient(ses.endpoint), tables, environment: 'test', log: silentLog }),
     { host: '127.0.0.1', port: 0 },
   );
   const queue = await startLocalQueue({ port: 0 });

@@ -9,15 +9,14 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../lambdas/dynamo/document-commands.js';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import autocannon from 'autocannon';
 import { createProject } from '../lambdas/account/projects.js';
 import { createTeam } from '../lambdas/account/teams.js';
-import { createDocumentClient } from '../lambdas/aws-clients.js';
 import { type RunningGateway, startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';
-import { sesClient } from '../local/services.js';
+import { localDocuments, sesClient } from '../local/services.js';
 import { ensureTables } from '../local/tables.js';
 import { testKey } from '../test/support/keys.js';
 import { freePort } from '../test/support/ports.js';
@@ -46,7 +45,7 @@ async function main(): Promise<void> {
   const gateways: RunningGateway[] = [];
   try {
     await ensureTables(local.client, TABLES);
-    const documents = createDocumentClient(local.client);
+    const documents = localDocuments(local.endpoint);
     await createTeam({ documents, dataTable: TABLES.data }, { id: TEAM, name: 'load' });
     await createProject({ documents, dataTable: TABLES.data }, { id: PROJECT, teamId: TEAM, name: 'load' });
     const allowed = testKey({ teamId: TEAM, projectId: PROJECT }, 'test');
@@ -55,7 +54,7 @@ async function main(): Promise<void> {
       await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: item }));
     }
     const handlers = localHandlers({
-      dynamo: local.client,
+      documents,
       ses: sesClient('http://127.0.0.1:9'),
       tables: TABLES,
       environment: 'test',

@@ -7,8 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
+import { localDocuments } from '../local/services.js';
 import { ensureTables } from '../local/tables.js';
 import { authContextFor, proxyEvent } from '../test/support/events.js';
 import { trivialRoutes } from '../test/support/frame.js';
@@ -40,7 +40,7 @@ export async function measureRateLimit(options: {
   const local = await guard.start(await freePort());
   try {
     await ensureTables(local.client, TABLES);
-    const documents = DynamoDBDocumentClient.from(local.client);
+    const documents = localDocuments(local.endpoint);
     const trivial = async () => ({ ok: true });
     // Every account route answers trivially: only the frame's own work is measured.
     const serve = createServiceHandler(

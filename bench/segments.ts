@@ -15,16 +15,17 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ContactRecord, contactItem } from '../lambdas/audience/contacts.js';
 import { type Filter, matches } from '../lambdas/audience/filter.js';
 import { SEGMENT_SCAN_BUDGET } from '../lambdas/audience/segments.js';
-import { createDocumentClient } from '../lambdas/aws-clients.js';
+import { createDynamoClient } from '../lambdas/dynamo/client.js';
+import { BatchWriteCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
+import { createDocuments } from '../lambdas/dynamo/documents.js';
 import { newId } from '../lambdas/core/ids.js';
 import { startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, sesClient } from '../local/services.js';
+import { localDocuments, localDynamoTarget, sesClient } from '../local/services.js';
 import { ensureTables } from '../local/tables.js';
 import { testKey } from '../test/support/keys.js';
 import { freePort } from '../test/support/ports.js';
@@ -86,8 +87,11 @@ function contactAt(index: number, base: number): ContactRecord {
  * which a loaded machine's DynamoDB Local can exceed on large batch writes.
  */
 async function seed(endpoint: string, dataTable: string, contacts: readonly ContactRecord[]) {
-  const documents = createDocumentClient(
-    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+  const documents = createDocuments(
+    createDynamoClient({
+      ...localDynamoTarget(endpoint),
+      bounds: { connectionTimeoutMs: 5_000, requestTimeoutMs: 60_000, maxAttempts: 3, deadlineMs: 120_000 },
+    }),
   );
   const batches: ContactRecord[][] = [];
   for (let start = 0; start < contacts.length; start += 25) batches.push(contacts.slice(start, start + 25));
@@ -114,7 +118,7 @@ async function measureSize(dynamo: DynamoDBClient, endpoint: string, size: numbe
   const seedMs = elapsedNs(seedStart) / 1e6;
   console.log(`  seeded in ${Math.round(seedMs)} ms`);
 
-  const documents = createDocumentClient(dynamo);
+  const documents = localDocuments(endpoint);
   const { key, item } = testKey(
     { teamId: 'team_bench', projectId: PROJECT, permission: 'full_access' },
     'test',
@@ -122,7 +126,7 @@ async function measureSize(dynamo: DynamoDBClient, endpoint: string, size: numbe
   await documents.send(new PutCommand({ TableName: tables.apiKeys, Item: item }));
   const gateway = await startGateway(
     localHandlers({
-      dynamo,
+      documents,
       // Segments never call SES; the client is only there to satisfy the wiring.
       ses: sesClient('http://127.0.0.1:9'),
       tables,

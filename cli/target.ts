@@ -3,9 +3,11 @@
  * `default` of team `local`), or a deployed stack named with `--stack`, whose table names come from
  * its CloudFormation outputs (`sk_live_` keys, default AWS credential chain, no default project).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { KeyStore } from '../lambdas/account/keys.js';
+import type { CallBounds } from '../lambdas/call-bounds.js';
+import { createDynamoClient } from '../lambdas/dynamo/client.js';
+import { createDocuments } from '../lambdas/dynamo/documents.js';
+import { type CredentialSource, regionalEndpoint } from '../lambdas/dynamo/target.js';
 import { STACK_OUTPUTS } from '../lib/stack-outputs.js';
 import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint } from '../local/config.js';
 import type { CommandLine } from './args.js';
@@ -34,7 +36,7 @@ export async function resolveTarget(line: CommandLine, env: Env): Promise<Target
   if (stack.trim() === '') throw usageError('--stack needs a stack name');
   if (region === undefined || region.trim() === '')
     throw usageError('--stack needs --region (or AWS_REGION)');
-  return stackTarget(stack, region);
+  return stackTarget(stack, region, env);
 }
 
 /**
@@ -43,18 +45,18 @@ export async function resolveTarget(line: CommandLine, env: Env): Promise<Target
  */
 export function localTarget(env: Env): Target {
   const endpoint = localEndpoint(env);
-  const client = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    // A stopped local stack should fail in well under a second, not after the SDK's retries.
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
-  });
+  const documents = createDocuments(
+    createDynamoClient({
+      endpoint: new URL(endpoint),
+      region: LOCAL_REGION,
+      credentials: () => LOCAL_CREDENTIALS,
+      bounds: LOCAL_BOUNDS,
+    }),
+  );
   return {
     label: `local stack (DynamoDB Local at ${endpoint})`,
     store: {
-      documents: DynamoDBDocumentClient.from(client),
+      documents,
       apiKeysTable: env.SCOPEGATE_API_KEYS_TABLE || LOCAL.tables.apiKeys,
       dataTable: env.SCOPEGATE_DATA_TABLE || LOCAL.tables.data,
       environment: LOCAL.keyEnvironment,
@@ -65,9 +67,25 @@ export function localTarget(env: Env): Target {
       unreachable: `cannot reach DynamoDB Local at ${endpoint}: run \`npm start\` first`,
       missingTables: `no ApiKeys/Data tables in DynamoDB Local at ${endpoint}: run \`npm start\` first (it creates them)`,
     },
-    close: () => client.destroy(),
+    close: () => documents.destroy(),
   };
 }
+
+/** A stopped local stack should fail in well under a second, not after retries. */
+const LOCAL_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 2_000,
+  requestTimeoutMs: 10_000,
+  maxAttempts: 1,
+  deadlineMs: 12_000,
+};
+
+/** A person waits at a terminal: patient with a slow network, and retried as the SDK would. */
+const STACK_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 5_000,
+  requestTimeoutMs: 30_000,
+  maxAttempts: 3,
+  deadlineMs: 60_000,
+};
 
 function localEndpoint(env: Env): string {
   try {
@@ -78,13 +96,21 @@ function localEndpoint(env: Env): string {
   }
 }
 
-async function stackTarget(stackName: string, region: string): Promise<Target> {
+async function stackTarget(stackName: string, region: string, env: Env): Promise<Target> {
   const tables = await stackTables(stackName, region);
-  const client = new DynamoDBClient({ region });
+  const configured = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
+  const documents = createDocuments(
+    createDynamoClient({
+      endpoint: configured ? new URL(configured) : regionalEndpoint(region),
+      region,
+      credentials: userCredentials(),
+      bounds: STACK_BOUNDS,
+    }),
+  );
   return {
     label: `stack ${stackName} in ${region}`,
     store: {
-      documents: DynamoDBDocumentClient.from(client),
+      documents,
       apiKeysTable: tables.apiKeys,
       dataTable: tables.data,
       environment: 'live',
@@ -95,8 +121,23 @@ async function stackTarget(stackName: string, region: string): Promise<Target> {
       unreachable: `cannot reach DynamoDB in ${region}`,
       missingTables: `the tables of stack ${stackName} (${tables.apiKeys}, ${tables.data}) do not exist in ${region}`,
     },
-    close: () => client.destroy(),
+    close: () => documents.destroy(),
   };
+}
+
+/**
+ * The user's credentials as the AWS CLI finds them (environment, profiles and AWS_PROFILE, SSO,
+ * credential processes, container and instance roles), refreshed before they expire. The chain is
+ * loaded on the first call: the local stack's commands never need it, and no Lambda bundles it.
+ */
+function userCredentials(): CredentialSource {
+  let provider: ReturnType<typeof loadDefaultProvider> | undefined;
+  return async () => (await (provider ??= loadDefaultProvider()))();
+}
+
+async function loadDefaultProvider() {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  return defaultProvider();
 }
 
 /** Table names from the stack's outputs. Loaded lazily: the local path never needs CloudFormation. */

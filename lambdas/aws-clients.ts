@@ -1,14 +1,13 @@
 /**
- * The services' AWS SDK clients, built with the bounds in lambdas/call-bounds.ts. The Lambda entry
- * points of the services and the local stack (`npm start`, the tests) build their clients here. The
- * authorizer has its own SDK-free client (lambdas/authorizer/get-item-client.ts) with the same bounds.
+ * The services' clients, built with the bounds in lambdas/call-bounds.ts. The Lambda entry points of
+ * the services and the local stack (`npm start`, the tests) build their clients here. DynamoDB goes
+ * through scopegate's own SDK-free client (lambdas/dynamo), as the authorizer's GetItem does; SES,
+ * SQS, SMS and WhatsApp through the AWS SDK.
  */
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import { SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   type CallBounds,
   DeadlineExceededError,
@@ -16,8 +15,19 @@ import {
   MESSAGING_BOUNDS,
   SES_BOUNDS,
 } from './call-bounds.js';
+import { createDynamoClient } from './dynamo/client.js';
+import { createDocuments, type Documents } from './dynamo/documents.js';
+import { type DynamoTarget, dynamoTargetFromEnv } from './dynamo/target.js';
 
 export { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, MESSAGING_BOUNDS, SES_BOUNDS };
+
+/**
+ * The services' DynamoDB, with DYNAMODB_BOUNDS: deployed, where and as whom Lambda's environment says
+ * (AWS_REGION, the role's credentials); the local stack and the tests name DynamoDB Local.
+ */
+export function createDocumentClient(target: DynamoTarget = dynamoTargetFromEnv()): Documents {
+  return createDocuments(createDynamoClient({ ...target, bounds: DYNAMODB_BOUNDS }));
+}
 
 /**
  * SQS, for the delivery pipeline (off the request path): a send is cheap to repeat, since a job
@@ -31,21 +41,7 @@ export const SQS_BOUNDS: CallBounds = {
 };
 
 /** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
-export type ClientOverrides = Pick<
-  DynamoDBClientConfig & SESv2ClientConfig,
-  'endpoint' | 'region' | 'credentials'
->;
-
-export function createDynamoClient(overrides: ClientOverrides = {}): DynamoDBClient {
-  const client = new DynamoDBClient({ ...overrides, ...clientBounds(DYNAMODB_BOUNDS) });
-  addDeadline(client, DYNAMODB_BOUNDS.deadlineMs);
-  return client;
-}
-
-/** The services' document client: the same bounds, since it sends through `dynamo`'s stack. */
-export function createDocumentClient(dynamo: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-}
+export type ClientOverrides = Pick<SESv2ClientConfig, 'endpoint' | 'region' | 'credentials'>;
 
 export function createSesClient(overrides: ClientOverrides = {}): SESv2Client {
   const client = new SESv2Client({ ...overrides, ...clientBounds(SES_BOUNDS) });
@@ -92,7 +88,7 @@ function clientBounds(bounds: CallBounds) {
  * `send`, which the callers would have to remember; this holds for every command. An attempt still
  * in flight when the deadline passes is ended by its own per-attempt timeouts.
  */
-function addDeadline(client: DynamoDBClient | SESv2Client, deadlineMs: number): void {
+function addDeadline(client: SESv2Client, deadlineMs: number): void {
   client.middlewareStack.add(deadlineMiddleware(deadlineMs), DEADLINE_STEP);
 }
 

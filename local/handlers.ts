@@ -2,20 +2,15 @@
  * Wires the real authorizer and service handlers to local clients — the same factories the Lambda
  * entry points (lambdas/<service>/handler.ts) call, with local endpoints instead of env-configured ones.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { accountRoutes } from '../lambdas/account/routes.js';
 import { audienceRoutes } from '../lambdas/audience/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
-import { createGetItemClient, type GetItemClient } from '../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
-import {
-  createDocumentClient,
-  createSmsClient,
-  createSocialMessagingClient,
-} from '../lambdas/aws-clients.js';
+import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/dynamo/documents.js';
 import { domainsRoutes } from '../lambdas/domains/routes.js';
 import type { EventsDependencies } from '../lambdas/events/process.js';
 import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/routes.js';
@@ -35,10 +30,10 @@ export const LOCAL_WEBHOOK_URL_POLICY = { requireHttps: false, allowLoopback: tr
 
 export interface LocalHandlerDependencies {
   /**
-   * From `dynamoClient` / `createDynamoClient`: the services wrap it; the authorizer reads the same
-   * DynamoDB through its own client, built from this one's endpoint, region and credentials.
+   * From `localDocuments` (local/services.ts) or `createDocumentClient`: the services and the
+   * authorizer share it, as each deployed Lambda holds the same client.
    */
-  readonly dynamo: DynamoDBClient;
+  readonly documents: Documents;
   readonly ses: SESv2Client;
   readonly tables: TableNames;
   readonly environment: KeyEnvironment;
@@ -55,13 +50,13 @@ export function localHandlers(
 ): Pick<GatewayOptions, 'authorizer' | 'services'> {
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
-  const documents = createDocumentClient(deps.dynamo);
+  const { documents } = deps;
   // The same frame as deployed: rate-limit windows and the audit log in the Data table.
   const frame = frameDependencies({ documents, dataTable, now });
   return {
     authorizer: createAuthorizer({
       environment: deps.environment,
-      getKeyItem: keyItemReader(authorizerKeyStoreClient(deps.dynamo), deps.tables.apiKeys),
+      getKeyItem: keyItemReader(documents, deps.tables.apiKeys),
       log: deps.log,
       now,
       coverAllRoutes: deps.coverAllRoutes ?? false,
@@ -150,29 +145,6 @@ function localMessagingChannels(
       phoneNumberId: LOCAL.whatsappPhoneNumberId,
       send: withLocalWhatsappEvents(whatsappSender(createSocialMessagingClient(overrides)), events, log),
     },
-  };
-}
-
-/**
- * The authorizer's own GetItem client, pointed where the services' SDK client points (its endpoint,
- * region and credentials are resolved once, on the first lookup).
- */
-export function authorizerKeyStoreClient(dynamo: DynamoDBClient): GetItemClient {
-  const { config } = dynamo;
-  const connect = async (): Promise<GetItemClient> => {
-    const endpoint = await config.endpoint?.();
-    if (!endpoint) throw new Error('the local DynamoDB client has no endpoint');
-    const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
-    return createGetItemClient({
-      endpoint: new URL(`${endpoint.protocol}//${endpoint.hostname}${port}${endpoint.path}`),
-      region: await config.region(),
-      credentials: () => config.credentials(),
-    });
-  };
-  let client: Promise<GetItemClient> | undefined;
-  return {
-    getItem: async (input) => (await (client ??= connect())).getItem(input),
-    destroy: () => void client?.then((resolved) => resolved.destroy()),
   };
 }
 

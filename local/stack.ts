@@ -5,8 +5,8 @@
  */
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createKey } from '../lambdas/account/keys.js';
+import type { Documents } from '../lambdas/dynamo/documents.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
 import { ensureTeam } from '../lambdas/account/teams.js';
 import { LOCAL, localPort } from './config.js';
@@ -18,6 +18,7 @@ import { type RunningGateway, startGateway } from './gateway.js';
 import { consoleLog, localHandlers } from './handlers.js';
 import {
   type DynamoDbLocal,
+  localDocuments,
   type SesLocal,
   sesClient,
   startDynamoDbLocal,
@@ -117,13 +118,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const messaging = await startMessagingStandIn({ host: options.host, port: options.messagingPort });
     started.push(messaging);
     await ensureTables(dynamo.client, LOCAL.tables);
-    const documents = DynamoDBDocumentClient.from(dynamo.client, {
-      marshallOptions: { removeUndefinedValues: true },
-    });
+    // The client every local Lambda stand-in shares, as deployed: scopegate's own, with its bounds.
+    const documents = localDocuments(dynamo.endpoint);
+    started.push({ stop: async () => documents.destroy() });
     const firstKey = await seed(documents);
     await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
     const handlers = localHandlers({
-      dynamo: dynamo.client,
+      documents,
       ses: sesClient(ses.endpoint),
       tables: LOCAL.tables,
       environment: LOCAL.keyEnvironment,
@@ -230,7 +231,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * no team record, and `projects create` needs one.
  */
 export async function seed(
-  documents: DynamoDBDocumentClient,
+  documents: Documents,
   tables: TableNames = LOCAL.tables,
 ): Promise<string | undefined> {
   const store = { documents, dataTable: tables.data };

@@ -15,7 +15,8 @@
  * an infinite scale, so a job that is not yet due comes straight back until the clock is advanced.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../lambdas/dynamo/documents.js';
+import { ScanCommand } from '../lambdas/dynamo/document-commands.js';
 import { startFauxqs } from 'fauxqs';
 import { createSqsClient } from '../lambdas/aws-clients.js';
 import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';
@@ -75,7 +76,7 @@ export async function startLocalQueue(options: { port: number }): Promise<LocalQ
 }
 
 export interface PipelineOptions {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly queue: DeliveryQueue;
   readonly now: () => Date;
@@ -171,7 +172,7 @@ export function webhookPipeline(options: PipelineOptions): WebhookPipeline {
 
 /** The outbox's events created since `since`, oldest first (ids are time-ordered). */
 async function recentEvents(
-  documents: DynamoDBDocumentClient,
+  documents: Documents,
   table: string,
   since: Date,
 ): Promise<Record<string, unknown>[]> {

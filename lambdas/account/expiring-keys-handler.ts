@@ -3,13 +3,13 @@
  * A throw lets EventBridge's asynchronous invoke retry; the markers make a retry emit nothing twice.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { notifyExpiringKeys } from './expiring-keys.js';
 
 const logger = new Logger({ serviceName: 'scopegate-expiring-keys' });
 const store = {
-  documents: createDocumentClient(createDynamoClient()),
+  documents: createDocumentClient(),
   apiKeysTable: requireEnv('API_KEYS_TABLE'),
   dataTable: requireEnv('DATA_TABLE'),
   environment: 'live',

@@ -5,12 +5,8 @@
  * on none being there yet, so a retry or a concurrent run emits once) and puts the event in the
  * project's outbox. Why a Scan and not an index: docs/decisions.md.
  */
-import {
-  type DynamoDBDocumentClient,
-  ScanCommand,
-  type ScanCommandOutput,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { ScanCommand, type ScanCommandOutput, TransactWriteCommand } from '../dynamo/document-commands.js';
 import { keyPrefix, type KeyEnvironment } from '../core/api-key.js';
 import { eventItem } from '../core/events.js';
 import { readKeyItem } from '../core/key-item.js';
@@ -40,7 +36,7 @@ export const EXPIRING_SCAN_ATTRIBUTES = [
 const UNREAD_HASH = 'not-read';
 
 export interface ExpiringKeysStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly apiKeysTable: string;
   readonly dataTable: string;
   /** `live` deployed, `test` locally: the event's `prefix`. */

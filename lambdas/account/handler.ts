@@ -1,13 +1,13 @@
 /** The account service: projects and API keys. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { accountRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-account' });
-const documents = createDocumentClient(createDynamoClient());
+const documents = createDocumentClient();
 
 // What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
 const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });

@@ -3,7 +3,8 @@
  * is a 404 exactly like a missing one), then one Query of its day items, with a zero entry for every
  * day without traffic so a chart needs no gap filling.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand } from '../dynamo/document-commands.js';
 import { isKeyId } from '../core/api-key.js';
 import { ApiError } from '../core/errors.js';
 import { utcDate } from '../usage/aggregate.js';
@@ -11,7 +12,7 @@ import { readUsage, type StoredDayUsage } from '../usage/usage-store.js';
 import type { ApiKeyUsageJson } from './usage-audit-contracts.js';
 
 export interface KeyUsageStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly apiKeysTable: string;
 }

@@ -4,12 +4,14 @@
  * answer. No function here ever returns the hash.
  *
  * Items are read as raw AttributeValues (lambdas/core/attribute-values.ts, the authorizer's own
- * converter), never through lib-dynamodb's unmarshall, which
- * throws on some hand-edited values: a malformed item is shown as such and can still be revoked.
- * The document client sends these low-level commands unchanged; only its own commands (un)marshal.
+ * converter) through the item commands (lambdas/dynamo/item-commands.ts), never through the
+ * document commands' unmarshall, which throws on some hand-edited values: a malformed item is shown
+ * as such and can still be revoked.
  */
-import { type AttributeValue, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../dynamo/documents.js';
+import { GetItemCommand, QueryCommand } from '../dynamo/item-commands.js';
 import {
   type GeneratedApiKey,
   generateApiKey,
@@ -37,7 +39,7 @@ type RawItem = Record<string, AttributeValue>;
 type PlainItem = Record<string, PlainValue>;
 
 export interface KeyStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly apiKeysTable: string;
   readonly dataTable: string;
   /** `live` for a deployed stack, `test` for the local one: decides the keys' `sk_<env>_` prefix. */

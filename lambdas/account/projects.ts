@@ -9,7 +9,8 @@
  * So a project is never created in a missing team, and two projects of a team never share a name,
  * even when two operators create them at the same moment.
  */
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, TransactWriteCommand } from '../dynamo/document-commands.js';
 import { newId } from '../core/ids.js';
 import { queryAll, queryPage } from '../core/query-page.js';
 import { projectPartition, teamPartition } from '../core/tables.js';
@@ -24,7 +25,7 @@ export interface Project {
 }
 
 export interface ProjectStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly now?: () => Date;
 }

@@ -8,7 +8,8 @@
  *
  * All three are written in one transaction, so two teams can never end up with the same name.
  */
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, TransactWriteCommand } from '../dynamo/document-commands.js';
 import { newId } from '../core/ids.js';
 import { teamPartition } from '../core/tables.js';
 import { queryAll } from '../core/query-page.js';
@@ -21,7 +22,7 @@ export interface Team {
 }
 
 export interface TeamStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly now?: () => Date;
 }

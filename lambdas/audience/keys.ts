@@ -2,16 +2,13 @@
  * Where audience items live in the Data table, all under the project's partition
  * (docs/architecture.md, "Tables"), and the one transaction runner they share.
  */
-import {
-  type DynamoDBDocumentClient,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '../dynamo/document-commands.js';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { projectPartition } from '../core/tables.js';
 
 export interface AudienceStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

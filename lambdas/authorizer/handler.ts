@@ -1,11 +1,15 @@
 /**
  * Lambda entry point: clients and configuration at module scope, created once per container. No AWS
- * SDK here: the key store is read through the authorizer's own small client (get-item-client.ts).
+ * SDK here: the key store is read through scopegate's own small client (lambdas/dynamo), without
+ * its document layer, so no marshalling code is bundled either.
  */
 
+import { DYNAMODB_BOUNDS } from '../call-bounds.js';
 import { keyEnvironmentFromEnv, requireEnv } from '../core/env.js';
+import { createDynamoClient } from '../dynamo/client.js';
+import { createDocuments } from '../dynamo/documents.js';
+import { dynamoTargetFromEnv } from '../dynamo/target.js';
 import { createAuthorizer } from './authorizer.js';
-import { createGetItemClient, getItemClientConfigFromEnv } from './get-item-client.js';
 import { createJsonLog } from './json-log.js';
 import { keyItemReader } from './key-store.js';
 
@@ -16,7 +20,10 @@ const logger = createJsonLog({
 
 export const handler = createAuthorizer({
   environment: keyEnvironmentFromEnv(),
-  getKeyItem: keyItemReader(createGetItemClient(getItemClientConfigFromEnv()), requireEnv('API_KEYS_TABLE')),
+  getKeyItem: keyItemReader(
+    createDocuments(createDynamoClient({ ...dynamoTargetFromEnv(), bounds: DYNAMODB_BOUNDS })),
+    requireEnv('API_KEYS_TABLE'),
+  ),
   log: logger,
   coverAllRoutes:
     process.env.AUTHORIZER_CACHE_TTL_SECONDS !== undefined &&

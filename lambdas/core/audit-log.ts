@@ -4,7 +4,8 @@
  * `PROJECT#<projectId>` / `AUDIT#<aud_ id>`. Ids are time-ordered, so the newest-first list is one
  * Query. Items expire a year after the call (the table's TTL attribute `ttl`).
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { PutCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { newId } from './ids.js';
 import { projectPartition } from './tables.js';
@@ -13,7 +14,7 @@ export const AUDIT_TTL_SECONDS = 365 * 24 * 60 * 60;
 export const AUDIT_PREFIX = 'AUDIT#';
 
 export interface AuditStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly now: () => Date;
 }

@@ -6,11 +6,12 @@
  * the secret there gives a client nothing; it only stops clients from forging cursors.
  */
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, PutCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 
 export interface CursorSecretStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

@@ -10,13 +10,8 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import * as z from 'zod/mini';
 import type { RouteContract } from './contract.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
@@ -61,7 +56,7 @@ export function requestHeadersOf(contract: RouteContract): z.ZodMiniObject | und
 }
 
 export interface IdempotencyStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly now: () => Date;
 }

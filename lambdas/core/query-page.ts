@@ -4,10 +4,11 @@
  * DynamoDB ends a Query page at 1 MB, so a page may hold fewer items than asked for: this keeps
  * reading until limit + 1 items (the extra one says whether there is more) or the partition's end.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { QueryCommand } from '../dynamo/document-commands.js';
 
 export interface PageRequest {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly table: string;
   readonly partition: string;
   /** Sort-key prefix of the kind listed, e.g. `EMAIL#`. */
@@ -51,7 +52,7 @@ export async function queryPage(request: PageRequest): Promise<Page> {
 }
 
 export interface PartitionRequest {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly table: string;
   readonly partition: string;
   /** Sort-key prefix of the kind read, e.g. `PROJECT#`. */

@@ -5,7 +5,8 @@
  * same write, on the condition that the team's counter stays within the cap. DynamoDB evaluates the
  * condition and the increment atomically: concurrent reservations at the cap never overshoot it.
  */
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { ApiError } from './errors.js';
 import {
@@ -22,7 +23,7 @@ import {
 } from './quota.js';
 
 export interface QuotaStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

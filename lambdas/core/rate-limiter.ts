@@ -4,12 +4,13 @@
  * DynamoDB applies the condition and the increment atomically, so concurrent requests of one key,
  * in any number of Lambdas, are admitted exactly `limit` times per window.
  */
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { UpdateCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { admits, rateWindowKey, rateWindowOf } from './rate-limit.js';
 
 export interface RateLimitStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly now: () => Date;
 }

@@ -13,7 +13,8 @@
  * delivery may be repeated (at least once), never dropped; its `webhook-id` is the event's id on
  * every attempt, which lets the receiver drop duplicates.
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand } from '../dynamo/document-commands.js';
 import { ApiError } from '../core/errors.js';
 import { EVENT_SORT_PREFIX } from '../core/events.js';
 import type { PipelineLog } from './pipeline-log.js';
@@ -32,7 +33,7 @@ import type { DeliveryJob } from './job.js';
 import { activeSecrets, signatureHeaders } from './signing.js';
 
 export interface ConsumerDependencies {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly queue: DeliveryQueue;
   readonly now: () => Date;

@@ -6,14 +6,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDocumentClient, createDynamoClient, createSqsClient } from '../aws-clients.js';
+import { createDocumentClient, createSqsClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { fanOutInOrder } from './fan-out-step.js';
 import { outboxEventFromStreamRecord } from './outbox.js';
 
 const logger = new Logger({ serviceName: 'scopegate-fan-out' });
 const deps = {
-  store: { documents: createDocumentClient(createDynamoClient()), dataTable: requireEnv('DATA_TABLE') },
+  store: { documents: createDocumentClient(), dataTable: requireEnv('DATA_TABLE') },
   queue: { sqs: createSqsClient(), queueUrl: requireEnv('DELIVERY_QUEUE_URL') },
   now: () => new Date(),
 };

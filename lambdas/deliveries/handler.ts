@@ -5,14 +5,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createDocumentClient, createDynamoClient, createSqsClient } from '../aws-clients.js';
+import { createDocumentClient, createSqsClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { deliverOnce } from './attempt.js';
 import { runDeliveryJob } from './consumer.js';
 import { runMessages } from './message-batch.js';
 
 const logger = new Logger({ serviceName: 'scopegate-deliveries' });
-const documents = createDocumentClient(createDynamoClient());
+const documents = createDocumentClient();
 const sqs = createSqsClient();
 const queueUrl = requireEnv('DELIVERY_QUEUE_URL');
 const deps = {

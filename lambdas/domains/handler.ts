@@ -1,13 +1,13 @@
 /** The domains service: sending domains as SES v2 email identities. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient, createSesClient } from '../aws-clients.js';
+import { createDocumentClient, createSesClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { domainsRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-domains' });
-const documents = createDocumentClient(createDynamoClient());
+const documents = createDocumentClient();
 const ses = createSesClient();
 
 // What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).

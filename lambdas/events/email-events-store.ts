@@ -4,12 +4,8 @@
  * the email's status and last event moved forward by them. Recording the same SES event again, or
  * events out of order, changes nothing that was already right.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { statusesBefore } from '../core/email-status.js';
 import { eventItem } from '../core/events.js';
 import { queryPage } from '../core/query-page.js';
@@ -19,7 +15,7 @@ import type { EmailEventFact, EmailEventType } from './ses-event.js';
 import { ignoringRefusal, isRecordedBefore } from './record-steps.js';
 
 export interface EmailEventsStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

@@ -1,12 +1,12 @@
 /** The events Lambda: SES's events of the configuration set, from the SQS queue, into emails' histories. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { sesEventsConsumer } from './queue-consumer.js';
 
 const logger = new Logger({ serviceName: 'scopegate-events' });
-const documents = createDocumentClient(createDynamoClient());
+const documents = createDocumentClient();
 
 export const handler = sesEventsConsumer(
   { documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() },

@@ -4,12 +4,8 @@
  * transaction, then the message's status and last event moved forward only. The same provider event
  * again, or events out of order, change nothing that was already right.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { eventItem } from '../core/events.js';
 import { messageStatusesBefore } from '../core/message-status.js';
 import { projectPartition } from '../core/tables.js';
@@ -24,7 +20,7 @@ import type { MessageEventFact } from './messaging-event.js';
 import { ignoringRefusal, isRecordedBefore } from './record-steps.js';
 
 export interface MessageEventsStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

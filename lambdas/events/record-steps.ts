@@ -3,7 +3,8 @@
  * stores: the event was recorded before (its transaction's first item, the event, exists), and a
  * forward-only update found the message already further along.
  */
-import type { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import type { UpdateCommand } from '../dynamo/document-commands.js';
 import { cancellationCodes } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 
@@ -13,10 +14,7 @@ export function isRecordedBefore(error: unknown): boolean {
 }
 
 /** A refused forward-only update means the message is already further along: nothing to do. */
-export async function ignoringRefusal(
-  documents: DynamoDBDocumentClient,
-  command: UpdateCommand,
-): Promise<void> {
+export async function ignoringRefusal(documents: Documents, command: UpdateCommand): Promise<void> {
   try {
     await documents.send(command);
   } catch (error) {

@@ -1,11 +1,6 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import type { EmailStatus } from '../core/email-status.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
@@ -32,7 +27,7 @@ export interface EmailRecord extends EmailEnvelope {
 }
 
 export interface EmailStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

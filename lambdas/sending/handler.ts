@@ -3,7 +3,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   createDocumentClient,
-  createDynamoClient,
   createSesClient,
   createSmsClient,
   createSocialMessagingClient,
@@ -17,7 +16,7 @@ import { smsSender } from './sms-sender.js';
 import { whatsappSender } from './whatsapp-sender.js';
 
 const logger = new Logger({ serviceName: 'scopegate-sending' });
-const documents = createDocumentClient(createDynamoClient());
+const documents = createDocumentClient();
 const ses = createSesClient();
 // A channel whose setting is absent gets no client: its route answers 503 channel_not_configured.
 const smsOriginationIdentities = settingList(process.env[SMS_SETTING.env]);

@@ -5,13 +5,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS } from '../core/idempotency.js';
@@ -21,7 +16,7 @@ import { projectPartition } from '../core/tables.js';
 export { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS, requestHashOf } from '../core/idempotency.js';
 
 export interface IdempotencyStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly now: () => Date;
 }

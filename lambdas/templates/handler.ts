@@ -1,13 +1,13 @@
 /** The templates service: Mustache email templates, used by the sending service. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { templatesRoutes } from './routes.js';
 
 const logger = new Logger({ serviceName: 'scopegate-templates' });
-const documents = createDocumentClient(createDynamoClient());
+const documents = createDocumentClient();
 
 // What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
 const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });

@@ -3,12 +3,12 @@
  * when it has an alias, an alias item (`TEMPLATE_ALIAS#<alias>` → the id). Both are written in one
  * transaction, the alias item only if it does not exist yet, so an alias is unique in its project.
  */
+import type { Documents } from '../dynamo/documents.js';
 import {
-  type DynamoDBDocumentClient,
   GetCommand,
   type TransactWriteCommandInput,
   TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from '../dynamo/document-commands.js';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
 import { queryPage } from '../core/query-page.js';
@@ -34,7 +34,7 @@ export interface TemplateRecord {
 }
 
 export interface TemplateStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

@@ -5,14 +5,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { createDocumentClient, createDynamoClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
 import { requireEnv } from '../core/env.js';
 import { decodeSubscription, usageBatchOf } from './log-subscription.js';
 import { recordUsage } from './record-usage.js';
 
 const logger = new Logger({ serviceName: 'scopegate-usage' });
 const store = {
-  documents: createDocumentClient(createDynamoClient()),
+  documents: createDocumentClient(),
   dataTable: requireEnv('DATA_TABLE'),
   apiKeysTable: requireEnv('API_KEYS_TABLE'),
 };

@@ -10,13 +10,13 @@
  * marker item for the batch (`USAGE_BATCH#<batch id>#<chunk>`), conditioned on the marker not
  * existing, so a batch delivered again (a retried invocation) changes nothing.
  */
+import type { Documents } from '../dynamo/documents.js';
 import {
-  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from '../dynamo/document-commands.js';
 import { cancellationCodes } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { projectPartition } from '../core/tables.js';
@@ -34,7 +34,7 @@ export const ROUTE_COUNTER_PREFIX = 'route:';
 export const ERROR_COUNTER_PREFIX = 'error:';
 
 export interface UsageStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
   readonly apiKeysTable: string;
 }

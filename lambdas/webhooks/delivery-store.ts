@@ -4,7 +4,8 @@
  * Lambda writes them; `GET /v1/webhooks/{id}/deliveries` reads them. They expire after 30 days
  * (the table's TTL), which also clears the attempts of a deleted webhook.
  */
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../dynamo/documents.js';
+import { PutCommand } from '../dynamo/document-commands.js';
 import { newId } from '../core/ids.js';
 import { queryPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
@@ -28,7 +29,7 @@ export interface DeliveryRecord {
 }
 
 export interface DeliveryStore {
-  readonly documents: DynamoDBDocumentClient;
+  readonly documents: Documents;
   readonly dataTable: string;
 }
 

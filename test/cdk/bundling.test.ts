@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVICES } from '../../lambdas/core/routes.js';
 import type { ScopegateFunction } from '../../lib/scopegate-function.js';
 import { logicalIdOf, propertiesOf, resourcesOfType, type Synthesized, synthesize } from './template.js';
 
@@ -97,6 +98,38 @@ describe('Lambda bundles', () => {
     );
     expect(offending).toEqual([]);
   });
+
+  /** The npm packages a bundle's source map names. */
+  const packagesOf = (name: string): Set<string> => {
+    const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
+    if (!fn) throw new Error(`No ${name} function`);
+    const map = JSON.parse(readFileSync(join(bundleDirectory(fn), 'index.js.map'), 'utf8')) as {
+      sources: string[];
+    };
+    return new Set(
+      map.sources.flatMap((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1] ?? []),
+    );
+  };
+
+  it.each([...SERVICES, 'expiringKeys'])(
+    "%s reaches DynamoDB through scopegate's own client, not the SDK's DynamoDB client or DocumentClient",
+    (name) => {
+      const packages = packagesOf(name);
+      expect(packages.has('aws4')).toBe(true);
+      expect(packages.has('@aws-sdk/util-dynamodb')).toBe(true);
+      expect([...packages].filter((name) => /^@aws-sdk\/(client-dynamodb|lib-dynamodb)$/.test(name))).toEqual(
+        [],
+      );
+    },
+  );
+
+  it.each(['account', 'templates', 'webhooks', 'audience', 'expiringKeys'])(
+    '%s, which calls no other AWS service, carries no AWS SDK runtime at all',
+    (name) => {
+      const sdk = [...packagesOf(name)].filter((name) => /^@(aws-sdk|smithy)\//.test(name));
+      expect(sdk).toEqual(['@aws-sdk/util-dynamodb']);
+    },
+  );
 
   it.each(['authorizer', 'sending', 'account', 'domains', 'templates', 'expiringKeys'])(
     '%s loads in Node and exports a handler function',

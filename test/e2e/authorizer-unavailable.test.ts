@@ -1,10 +1,10 @@
 /** The key store being unreachable or missing answers 503 authorizer_unavailable — never an Allow. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
+import { localDocuments } from '../../local/services.js';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { call } from '../support/http-client.js';
 import { createTestAws } from '../support/local-aws.js';
 import { freePort } from '../support/ports.js';
@@ -20,16 +20,11 @@ let missingTable: RunningGateway;
 beforeAll(async () => {
   const aws = await createTestAws();
   const deadEndpoint = `http://127.0.0.1:${await freePort()}`;
-  const dead = new DynamoDBClient({
-    endpoint: deadEndpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 1,
-  });
-  const start = (dynamo: DynamoDBClient, apiKeys: string) =>
+  const dead = localDocuments(deadEndpoint);
+  const start = (documents: Documents, apiKeys: string) =>
     startGateway(
       localHandlers({
-        dynamo,
+        documents,
         ses: aws.ses,
         tables: { ...aws.tables, apiKeys },
         environment: 'test',
@@ -38,7 +33,7 @@ beforeAll(async () => {
       { host: '127.0.0.1', port: 0 },
     );
   unreachable = await start(dead, aws.tables.apiKeys);
-  missingTable = await start(aws.dynamo, 'NoSuchTable');
+  missingTable = await start(aws.documents, 'NoSuchTable');
   gateways.push(unreachable, missingTable);
 });
 afterAll(async () => {

@@ -167,7 +167,7 @@ describe('GET /openapi.json', () => {
     const gateway = await startGateway(
       {
         ...localHandlers({
-          dynamo: stack.aws.dynamo,
+          documents: stack.aws.documents,
           ses: stack.aws.ses,
           tables: stack.aws.tables,
           environment: 'test',

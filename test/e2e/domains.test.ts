@@ -1,7 +1,7 @@
 /** Sending domains over HTTP through the local gateway, with the local SES identity stand-in. */
 import { randomBytes } from 'node:crypto';
 import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import {

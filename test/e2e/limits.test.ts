@@ -3,7 +3,7 @@
  * deployed: a limited key is held to its limit (the clock pinned to one second), a key without one
  * costs no DynamoDB call, billing keys call only billing routes, and a team's monthly cap holds.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import { startTestStack, TEST_DOMAIN, TEST_PROJECT, type TestStack } from '../support/local-stack.js';
@@ -14,15 +14,17 @@ let clock = new Date('2026-11-24T14:30:00.100Z');
 const dynamoCalls: { command: string; pk: unknown }[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ now: () => clock });
-  stack.aws.dynamo.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { Key?: { pk?: unknown } };
-      dynamoCalls.push({ command: String(context.commandName), pk: input.Key?.pk });
-      return next(args);
-    },
-    { step: 'initialize', name: 'countCalls' },
-  );
+  stack = await startTestStack({
+    now: () => clock,
+    wrapDocuments: (documents) => ({
+      send: (command) => {
+        const input = command.input as { Key?: { pk?: unknown } };
+        dynamoCalls.push({ command: command.operation, pk: input.Key?.pk });
+        return documents.send(command);
+      },
+      destroy: () => documents.destroy(),
+    }),
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -33,7 +35,7 @@ beforeEach(() => {
 });
 
 const rateWindowCalls = (keyId: string) =>
-  dynamoCalls.filter((entry) => entry.pk === `RATE#${keyId}` && entry.command === 'UpdateItemCommand');
+  dynamoCalls.filter((entry) => entry.pk === `RATE#${keyId}` && entry.command === 'UpdateItem');
 
 describe('rate limits', () => {
   it('a key limited to 2/s firing 5 requests at once: exactly 2 pass, 3 get 429 with Retry-After', async () => {
@@ -62,7 +64,7 @@ describe('rate limits', () => {
     expect((await call(stack.url, { path: '/v1/projects', key: unlimited.key.key })).status).toBe(200);
     const unlimitedCalls = dynamoCalls.slice(before);
     expect(unlimitedCalls.filter((entry) => String(entry.pk).startsWith('RATE#'))).toEqual([]);
-    expect(unlimitedCalls.some((entry) => entry.command === 'UpdateItemCommand')).toBe(false);
+    expect(unlimitedCalls.some((entry) => entry.command === 'UpdateItem')).toBe(false);
 
     const between = dynamoCalls.length;
     expect((await call(stack.url, { path: '/v1/projects', key: limited.key.key })).status).toBe(200);

@@ -14,9 +14,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
-import { createGetItemClient, type GetItemClient } from '../../lambdas/authorizer/get-item-client.js';
 import { keyItemReader } from '../../lambdas/authorizer/key-store.js';
 import type { CallBounds } from '../../lambdas/call-bounds.js';
+import { createDynamoClient, type DynamoClientConfig } from '../../lambdas/dynamo/client.js';
+import { createDocuments, type Documents } from '../../lambdas/dynamo/documents.js';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { toAttributeMap } from '../support/attribute-values.js';
 import { authorizerEvent } from '../support/events.js';
@@ -53,7 +54,7 @@ let server: Server;
 let endpoint: URL;
 let script: Step[] = [];
 let received: Received[] = [];
-let client: GetItemClient | undefined;
+let client: Documents | undefined;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -89,15 +90,18 @@ afterAll(async () => {
 
 function setUp(options: { random?: () => number; bounds?: CallBounds } = {}) {
   const log = recordingLog();
-  client = createGetItemClient({
-    endpoint,
-    region: 'eu-west-1',
+  client = documentsAt({
     credentials: () => CREDENTIALS,
     bounds: options.bounds ?? BOUNDS,
     random: options.random ?? (() => 0),
   });
   const authorize = createAuthorizer({ environment: 'live', getKeyItem: keyItemReader(client, TABLE), log });
   return { log, authorize };
+}
+
+/** The authorizer's client, as its handler builds it, pointed at the fake DynamoDB. */
+function documentsAt(config: Omit<DynamoClientConfig, 'endpoint' | 'region'>): Documents {
+  return createDocuments(createDynamoClient({ endpoint, region: 'eu-west-1', ...config }));
 }
 
 /** DynamoDB's JSON: the SDK's AttributeValue shape with binary values as base64 text. */
@@ -250,9 +254,7 @@ describe('store faults: never an Allow, always AUTHORIZER_FAILURE (not Unauthori
   it('no credentials in the environment: AUTHORIZER_FAILURE without a request', async () => {
     const key = testKey();
     const log = recordingLog();
-    client = createGetItemClient({
-      endpoint,
-      region: 'eu-west-1',
+    client = documentsAt({
       credentials: () => {
         throw new Error('no AWS credentials in the environment');
       },

@@ -4,13 +4,12 @@
  * very next call.
  */
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../../lambdas/authorizer/key-store.js';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
-import { authorizerKeyStoreClient } from '../../local/handlers.js';
 import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { type AuthorizerEventInput, authorizerEvent } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
@@ -27,7 +26,7 @@ beforeAll(async () => {
   aws = await createTestAws();
   authorize = createAuthorizer({
     environment: 'live',
-    getKeyItem: keyItemReader(authorizerKeyStoreClient(aws.dynamo), aws.tables.apiKeys),
+    getKeyItem: keyItemReader(aws.documents, aws.tables.apiKeys),
     log: recordingLog(),
   });
 });

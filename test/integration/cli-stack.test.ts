@@ -1,11 +1,20 @@
-/** `--stack NAME --region REGION`: table names from the stack's CloudFormation outputs. */
+/**
+ * `--stack NAME --region REGION`: table names from the stack's CloudFormation outputs, and DynamoDB
+ * calls signed with the user's own credential chain (environment or profile) for that region.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCommandLine } from '../../cli/args.js';
 import { CliFailure } from '../../cli/failure.js';
 import { runCli } from '../../cli/main.js';
 import { resolveTarget } from '../../cli/target.js';
+import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
 
 const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => cloudFormation.reset());
@@ -44,7 +53,6 @@ describe('resolveTarget', () => {
     });
     expect(resolved.defaultProjectId).toBeUndefined();
     expect(resolved.label).toBe('stack Scopegate in eu-west-1');
-    expect(await resolved.store.documents.config.region()).toBe('eu-west-1');
     resolved.close();
   });
 
@@ -160,5 +168,86 @@ describe('scopegate --stack', () => {
     const projects = await cli(['projects', 'list', '--stack', 'Scopegate', '--region', 'eu-west-1']);
     expect(keys).toEqual({ code: 2, stderr: 'scopegate: --project is required with --stack\n' });
     expect(projects).toEqual({ code: 2, stderr: 'scopegate: --team is required with --stack\n' });
+  });
+});
+
+describe("DynamoDB on a deployed stack: the user's credential chain, the stack's region", () => {
+  let server: Server;
+  let endpoint: string;
+  let received: IncomingHttpHeaders[] = [];
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      received.push(request.headers);
+      request.resume();
+      request.on('end', () =>
+        response
+          .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+          .end('{"Item":{"keyId":{"S":"k"}}}'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    received = [];
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** One GetCommand through the CLI's target; the Authorization and token headers it was sent with. */
+  async function signedCall(): Promise<{ authorization: string; token: unknown }> {
+    stackWith({ ApiKeysTableName: 'K', DataTableName: 'D' });
+    const resolved = await target(['--stack', 'Scopegate', '--region', 'eu-west-1'], {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    });
+    try {
+      const { Item } = await resolved.store.documents.send(
+        new GetCommand({ TableName: 'K', Key: { keyId: 'k' } }),
+      );
+      expect(Item).toEqual({ keyId: 'k' });
+    } finally {
+      resolved.close();
+    }
+    expect(received).toHaveLength(1);
+    return {
+      authorization: String(received[0]?.authorization),
+      token: received[0]?.['x-amz-security-token'],
+    };
+  }
+
+  it('environment credentials, session token included', async () => {
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDFROMENVIRONMENT');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'environment-secret');
+    vi.stubEnv('AWS_SESSION_TOKEN', 'environment-token');
+    const { authorization, token } = await signedCall();
+    expect(authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDFROMENVIRONMENT\/\d{8}\/eu-west-1\/dynamodb\//,
+    );
+    expect(token).toBe('environment-token');
+  });
+
+  it('a named profile (AWS_PROFILE) from the shared credentials file', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'scopegate-cli-'));
+    writeFileSync(
+      join(directory, 'credentials'),
+      '[scopegate-test]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = profile-secret\n',
+    );
+    writeFileSync(join(directory, 'config'), '');
+    vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
+    vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(directory, 'credentials'));
+    vi.stubEnv('AWS_CONFIG_FILE', join(directory, 'config'));
+    vi.stubEnv('AWS_PROFILE', 'scopegate-test');
+    const { authorization, token } = await signedCall();
+    expect(authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDFROMPROFILE\/\d{8}\/eu-west-1\/dynamodb\//,
+    );
+    expect(token).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import {
   PutEmailIdentityMailFromAttributesCommand,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { nameRecordKey } from '../../lambdas/domains/domain-store.js';

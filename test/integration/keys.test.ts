@@ -1,6 +1,6 @@
 /** The key service against DynamoDB Local: what is stored, what is returned, and what is refused. */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '../../lambdas/dynamo/document-commands.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KeyInputError } from '../../lambdas/account/key-input.js';
 import {

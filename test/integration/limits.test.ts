@@ -2,8 +2,9 @@
  * Rate-limit windows and monthly caps against DynamoDB Local: the conditional writes admit exactly
  * the limit under concurrency, a cap is never overshot, and usage adds up per project.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient } from '../../lambdas/dynamo/client.js';
+import { GetCommand, PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { createDocuments } from '../../lambdas/dynamo/documents.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { billingPartition } from '../../lambdas/core/quota.js';
@@ -19,7 +20,7 @@ import { takeRateToken } from '../../lambdas/core/rate-limiter.js';
 import { readAuthContext } from '../../lambdas/core/read-auth-context.js';
 import { sendEmailBatch } from '../../lambdas/sending/batch.js';
 import { sendEmail } from '../../lambdas/sending/emails.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
+import { localDynamoTarget } from '../../local/services.js';
 import { fixtureDomainOf, seedVerifiedDomain } from '../support/domains.js';
 import { authContextFor } from '../support/events.js';
 import { createTestAws } from '../support/local-aws.js';
@@ -29,12 +30,12 @@ beforeAll(async () => {
   const aws = await createTestAws();
   // Without the services' 3 s deadline: thirty concurrent writes to one Java process on a busy test
   // machine may take longer, and a timed-out write is neither admitted nor refused.
-  const patient = new DynamoDBClient({
-    endpoint: inject('dynamoEndpoint'),
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+  // One attempt each, so a write is counted once or refused, never sent twice.
+  const patient = createDynamoClient({
+    ...localDynamoTarget(inject('dynamoEndpoint')),
+    bounds: { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, maxAttempts: 1, deadlineMs: 30_000 },
   });
-  store = { documents: DynamoDBDocumentClient.from(patient), dataTable: aws.tables.data };
+  store = { documents: createDocuments(patient), dataTable: aws.tables.data };
 });
 
 let counter = 0;

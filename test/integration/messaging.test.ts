@@ -5,7 +5,7 @@
  */
 import { SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SendWhatsAppMessageCommand } from '@aws-sdk/client-socialmessaging';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsClient, createSocialMessagingClient } from '../../lambdas/aws-clients.js';
 import { ApiError } from '../../lambdas/core/errors.js';

@@ -4,7 +4,7 @@
  * local SES of its own, so the run's shared one keeps its identities.
  */
 import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { coveringDomain } from '../../lambdas/core/sending-domains.js';
 import { nameRecordKey, verifiedDomainNames } from '../../lambdas/domains/domain-store.js';

@@ -3,7 +3,8 @@
  * local SES accepts everything, so rejections and throttles have no local stand-in).
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
+import { GetCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
@@ -29,9 +30,9 @@ afterEach(() => {
 });
 
 /** Fails the next DynamoDB UpdateItem whose sort key starts with `failNextUpdateOf`; the rest is real. */
-function documents(): DynamoDBDocumentClient {
+function documents(): Documents {
   const real = aws.documents;
-  const send = (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+  const send = (command: Parameters<Documents['send']>[0]) => {
     const sk = command instanceof UpdateCommand ? String(command.input.Key?.sk ?? '') : '';
     if (failNextUpdateOf !== undefined && sk.startsWith(failNextUpdateOf)) {
       failNextUpdateOf = undefined;
@@ -41,7 +42,7 @@ function documents(): DynamoDBDocumentClient {
     }
     return real.send(command);
   };
-  return { send } as unknown as DynamoDBDocumentClient;
+  return { send } as unknown as Documents;
 }
 
 function handler() {

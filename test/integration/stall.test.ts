@@ -6,12 +6,12 @@
  * it stalls no other test file.
  */
 import { performance } from 'node:perf_hooks';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createDocumentClient, DYNAMODB_BOUNDS } from '../../lambdas/aws-clients.js';
+import { DYNAMODB_BOUNDS } from '../../lambdas/aws-clients.js';
 import { localHandlers } from '../../local/handlers.js';
-import { type DynamoDbLocal, dynamoClient, sesClient, startDynamoDbLocal } from '../../local/services.js';
+import { type DynamoDbLocal, localDocuments, sesClient, startDynamoDbLocal } from '../../local/services.js';
 import { ensureTables } from '../../local/tables.js';
 import { authContextFor, authorizerEvent, proxyEvent } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
@@ -33,11 +33,10 @@ beforeAll(async () => {
   local = await startDynamoDbLocal({ port: await freePort() });
   await ensureTables(local.client, TABLES);
   key = testKey({ teamId: 'team_stall', projectId: PROJECT }, 'test');
-  await createDocumentClient(local.client).send(
-    new PutCommand({ TableName: TABLES.apiKeys, Item: key.item }),
-  );
+  const documents = localDocuments(local.endpoint);
+  await documents.send(new PutCommand({ TableName: TABLES.apiKeys, Item: key.item }));
   handlers = localHandlers({
-    dynamo: dynamoClient(local.endpoint),
+    documents,
     ses: sesClient(inject('sesEndpoint')),
     tables: TABLES,
     environment: 'test',

@@ -1,6 +1,6 @@
 /** Teams and the uniqueness of project names, against DynamoDB Local's real transactions. */
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyExistsError } from '../../lambdas/account/conflicts.js';
 import {

@@ -6,12 +6,12 @@
  * file, and sending never asks it about identities. Tests of create, verify and delete go through
  * the API with names of their own.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { newId } from '../../lambdas/core/ids.js';
 import { DOMAIN_ID_PREFIX, insertDomain } from '../../lambdas/domains/domain-store.js';
 
 export async function seedVerifiedDomain(
-  store: { documents: DynamoDBDocumentClient; dataTable: string },
+  store: { documents: Documents; dataTable: string },
   projectId: string,
   name: string,
 ): Promise<string> {

@@ -3,7 +3,7 @@
  * rate-limit store is never reached (reaching it fails the test loudly); audit entries are accepted
  * and dropped (test/unit/http-audit.test.ts checks what the frame writes).
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import * as z from 'zod/mini';
 import type {
   FrameDependencies,
@@ -15,9 +15,9 @@ import { ROUTES, type Service } from '../../lambdas/core/routes.js';
 
 const unreachable = {
   send: () => Promise.reject(new Error('a key without a rate limit reached the rate-limit store')),
-} as unknown as DynamoDBDocumentClient;
+} as unknown as Documents;
 
-const discarding = { send: () => Promise.resolve({}) } as unknown as DynamoDBDocumentClient;
+const discarding = { send: () => Promise.resolve({}) } as unknown as Documents;
 
 export const UNLIMITED_FRAME: FrameDependencies = {
   rateLimits: { documents: unreachable, dataTable: 'unused', now: () => new Date() },

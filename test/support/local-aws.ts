@@ -2,14 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { dynamoClient, sesClient } from '../../local/services.js';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
+import { dynamoControlClient, localDocuments, sesClient } from '../../local/services.js';
 import { ensureTables, type TableNames } from '../../local/tables.js';
 
 export interface TestAws {
+  /** The SDK's client: creating tables, and raw items written as a console edit would write them. */
   readonly dynamo: DynamoDBClient;
-  readonly documents: DynamoDBDocumentClient;
+  /** scopegate's own client with the deployed bounds, as the stack's Lambdas hold it. */
+  readonly documents: Documents;
   readonly ses: SESv2Client;
   readonly sesEndpoint: string;
   readonly tables: TableNames;
@@ -17,13 +19,13 @@ export interface TestAws {
 
 /** Creates a uniquely named ApiKeys and Data table pair for one test file. */
 export async function createTestAws(): Promise<TestAws> {
-  const dynamo = dynamoClient(inject('dynamoEndpoint'));
+  const dynamo = dynamoControlClient(inject('dynamoEndpoint'));
   const suffix = randomBytes(4).toString('hex');
   const tables = { apiKeys: `ApiKeys-${suffix}`, data: `Data-${suffix}` };
   await ensureTables(dynamo, tables);
   return {
     dynamo,
-    documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    documents: localDocuments(inject('dynamoEndpoint')),
     ses: sesClient(inject('sesEndpoint')),
     sesEndpoint: inject('sesEndpoint'),
     tables,

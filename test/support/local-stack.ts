@@ -4,7 +4,8 @@
  * local SES. Tests talk to it over HTTP only.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
 import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
@@ -44,6 +45,8 @@ export interface TestStackOptions {
   readonly now?: () => Date;
   /** The dashboard's files, when a test drives it in a browser. */
   readonly dashboard?: StaticSite;
+  /** Stands between the stack's handlers and DynamoDB, e.g. to count the calls they make. */
+  readonly wrapDocuments?: (documents: Documents) => Documents;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -65,7 +68,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const gateway = await startGateway(
     {
       ...localHandlers({
-        dynamo: aws.dynamo,
+        documents: options.wrapDocuments?.(aws.documents) ?? aws.documents,
         ses: aws.ses,
         tables: aws.tables,
         environment: 'test',

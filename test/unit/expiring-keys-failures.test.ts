@@ -1,5 +1,6 @@
 /** One key's failed write does not cost the other keys their notices (DynamoDB replaced by a stub). */
-import { type DynamoDBDocumentClient, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
+import { ScanCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
 import { expect, it } from 'vitest';
 import { notifyExpiringKeys } from '../../lambdas/account/expiring-keys.js';
 
@@ -21,7 +22,7 @@ it('lists a key whose write failed and still notifies the others', async () => {
       }
       return Promise.reject(new Error('unexpected command'));
     },
-  } as unknown as DynamoDBDocumentClient;
+  } as unknown as Documents;
 
   const summary = await notifyExpiringKeys({
     store: { documents, apiKeysTable: 'ApiKeys', dataTable: 'Data', environment: 'live' },

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_EXPIRING_KEYS_INTERVAL_SECONDS,
@@ -13,7 +13,7 @@ function storeAnswering(send: () => Promise<unknown>) {
       calls += 1;
       return send();
     },
-  } as unknown as DynamoDBDocumentClient;
+  } as unknown as Documents;
   return {
     store: { documents, apiKeysTable: 'ApiKeys', dataTable: 'Data', environment: 'test' as const },
     calls: () => calls,

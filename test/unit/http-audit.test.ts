@@ -1,5 +1,5 @@
 /** The frame's audit entries: which calls, with what, and what a failed write changes (nothing). */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import type { AuditStore } from '../../lambdas/core/audit-log.js';
@@ -29,7 +29,7 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
     return Promise.resolve({});
   });
   const audit: AuditStore = {
-    documents: { send } as unknown as DynamoDBDocumentClient,
+    documents: { send } as unknown as Documents,
     dataTable: 'Data',
     now: () => NOW,
   };

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
 import { sendWhatsappSchema } from '../../lambdas/sending/message-schemas.js';
@@ -11,7 +11,7 @@ import { authContextFor, proxyEvent } from '../support/events.js';
 /** A table that must not be touched: a send of an unconfigured channel fails before any write. */
 const untouchable = {
   send: vi.fn(() => Promise.reject(new Error('the table was used'))),
-} as unknown as DynamoDBDocumentClient;
+} as unknown as Documents;
 
 function sendingHandler() {
   return createServiceHandler(

@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/dynamo/documents.js';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { DynamoNumber } from '../../lambdas/core/attribute-values.js';
@@ -122,7 +122,7 @@ describe('rateLimitPerSecond in the authorizer context', () => {
 describe('the frame holds a limited key to its limit', () => {
   function setUp(send: (command: unknown) => Promise<unknown>) {
     const handler = vi.fn(async () => ({ ok: true }));
-    const documents = { send: vi.fn(send) } as unknown as DynamoDBDocumentClient;
+    const documents = { send: vi.fn(send) } as unknown as Documents;
     const frame = {
       ...UNLIMITED_FRAME,
       rateLimits: { documents, dataTable: 'Data', now: () => new Date('2026-11-24T14:30:00.250Z') },

@@ -5,11 +5,11 @@ import {
   RETRY_DELAY_BASE_MS,
   retryDelayMs,
   THROTTLING_RETRY_DELAY_BASE_MS,
-} from '../../lambdas/authorizer/retry-policy.js';
+} from '../../lambdas/dynamo/retry-policy.js';
 
 const half = () => 0.5;
 
-describe('retryDelayMs: what the authorizer retries once, as the SDK standard mode would', () => {
+describe("retryDelayMs: what scopegate's DynamoDB client retries, as the SDK standard mode would", () => {
   it.each<[string, AttemptFailure, number | undefined]>([
     ['ProvisionedThroughputExceededException', status(400, 'ProvisionedThroughputExceededException'), 250],
     ['ThrottlingException', status(400, 'ThrottlingException'), 250],

@@ -1,7 +1,7 @@
 /**
- * Which failed attempts of a DynamoDB call are worth a second one, and how long to wait first: the
- * rules of the AWS SDK's standard retry mode, which the authorizer used before it had its own client.
- * Pure, so every row is tested without a network.
+ * Which failed attempts of a DynamoDB call are worth another one, and how long to wait first: the
+ * rules of the AWS SDK's standard retry mode, which every Lambda used before scopegate had its own
+ * client (lambdas/dynamo/client.ts). Pure, so every row is tested without a network.
  */
 
 /** How an attempt failed, as the transport saw it. */

@@ -1,0 +1,91 @@
+/**
+ * How a failed DynamoDB call looks to its caller. Errors keep the AWS SDK's shape, because the code
+ * recognises them by shape, not class (lambdas/core/dynamo-errors.ts, lambdas/account/conflicts.ts,
+ * lambdas/core/upstream-errors.ts): `name` is DynamoDB's error type, `$fault` says whose fault,
+ * `$metadata.httpStatusCode` the status, and a cancelled transaction carries `CancellationReasons`.
+ */
+import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
+import type { AttemptFailure } from './retry-policy.js';
+import { fromWireMap, isObject } from './wire.js';
+
+export interface ErrorDetails {
+  readonly requestId?: string | undefined;
+  /** TransactionCanceledException: one reason per transaction item, in order. */
+  readonly CancellationReasons?: CancellationReason[] | undefined;
+  /** ConditionalCheckFailedException under ReturnValuesOnConditionCheckFailure: the item as it was. */
+  readonly Item?: Record<string, AttributeValue> | undefined;
+}
+
+/** DynamoDB answered with an error; `name` is its error type, as the SDK names its exceptions. */
+export class DynamoDbError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string | undefined };
+  // Declared, not initialised: absent unless DynamoDB sent them, as on the SDK's exceptions.
+  declare readonly CancellationReasons?: CancellationReason[];
+  declare readonly Item?: Record<string, AttributeValue>;
+
+  constructor(status: number, type: string | undefined, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = type ?? `HTTP ${status}`;
+    this.$fault = status >= 500 ? 'server' : 'client';
+    this.$metadata = { httpStatusCode: status, requestId: details.requestId };
+    if (details.CancellationReasons !== undefined) {
+      Object.assign(this, { CancellationReasons: details.CancellationReasons });
+    }
+    if (details.Item !== undefined) Object.assign(this, { Item: details.Item });
+  }
+}
+
+/** A connect or attempt timer ran out; named like the SDK's own timeouts. */
+export class AttemptTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * DynamoDB's error body is `{"__type":"com.amazonaws.dynamodb.v20120810#Type","message":"…"}`
+ * (`Message` for some types), plus the type's own members.
+ */
+export function errorOfAnswer(status: number, body: string, requestId?: string): DynamoDbError {
+  let type: string | undefined;
+  let message = `DynamoDB answered HTTP ${status}`;
+  let fields: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isObject(parsed)) fields = parsed;
+  } catch {
+    // Not JSON (a proxy's error page): the status alone decides.
+  }
+  if (typeof fields.__type === 'string') type = fields.__type.split('#').pop();
+  const text = fields.message ?? fields.Message;
+  if (typeof text === 'string') message = text;
+  return new DynamoDbError(status, type, message, {
+    requestId,
+    CancellationReasons: Array.isArray(fields.CancellationReasons)
+      ? fields.CancellationReasons.map(cancellationReasonOf)
+      : undefined,
+    Item: isObject(fields.Item) ? fromWireMap(fields.Item) : undefined,
+  });
+}
+
+function cancellationReasonOf(reason: unknown): CancellationReason {
+  if (!isObject(reason)) return {};
+  return {
+    ...(typeof reason.Code === 'string' ? { Code: reason.Code } : {}),
+    ...(typeof reason.Message === 'string' ? { Message: reason.Message } : {}),
+    ...(isObject(reason.Item) ? { Item: fromWireMap(reason.Item) } : {}),
+  };
+}
+
+/** How an attempt failed, for the retry policy. */
+export function failureOf(error: unknown): AttemptFailure {
+  if (error instanceof DynamoDbError) {
+    return { kind: 'status', status: error.$metadata.httpStatusCode, errorType: error.name };
+  }
+  if (error instanceof AttemptTimeoutError) return { kind: 'timeout' };
+  const code =
+    error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return { kind: 'network', code };
+}
