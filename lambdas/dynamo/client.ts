@@ -1,22 +1,18 @@
 /**
- * scopegate's DynamoDB client: any operation of DynamoDB's JSON protocol, SigV4-signed and sent over
- * node:https, with the SDK's behaviour where it matters — the CallBounds per attempt and per call,
- * a retry with jitter on a throttle, a 5xx, a timeout or a dropped connection, errors named by
- * DynamoDB's error type — and none of its weight. The SDK's DynamoDB client and DocumentClient are
- * about 550 KB minified and take 130–200 ms to load; this client and aws4 are about 14 KB, 22 KB
- * with the document layer and util-dynamodb (docs/decisions.md, "scopegate's own DynamoDB client").
- *
- * Signing is `aws4` (8 KB, Node's crypto, synchronous). aws4fetch signs with WebCrypto and builds
- * `Headers`, which in Node loads undici on first use: its bundle loads in 2 ms but its first call
- * costs 50–80 ms more than aws4's (bench/sigv4-libraries.md).
+ * scopegate's DynamoDB client: any operation of DynamoDB's JSON protocol (awsJson1_0), through the
+ * signed, bounded client every AWS call shares (../aws-wire/signed-client.ts) — the CallBounds per
+ * attempt and per call, a retry with jitter on a throttle, a 5xx, a timeout or a dropped connection,
+ * errors named by DynamoDB's error type — and none of the SDK's weight. The SDK's DynamoDB client and
+ * DocumentClient are about 550 KB minified and take 130–200 ms to load; this client and aws4 are
+ * about 14 KB, 22 KB with the document layer and util-dynamodb (docs/decisions.md, "scopegate's own
+ * DynamoDB client").
  */
-import aws4 from 'aws4';
-import { type CallBounds, DeadlineExceededError } from '../call-bounds.js';
-import { errorOfAnswer, failureOf } from './errors.js';
-import { retryDelayMs } from './retry-policy.js';
-import type { AwsCredentials, DynamoTarget } from './target.js';
-import { attempt, loadTransport, pause, type Transport } from './transport.js';
-import { isObject, toWireJson } from './wire.js';
+import type { CallBounds } from '../call-bounds.js';
+import { answerObject } from '../aws-wire/json.js';
+import { awsJson10Request } from '../aws-wire/protocols.js';
+import { createSignedClient } from '../aws-wire/signed-client.js';
+import { errorOfAnswer } from './errors.js';
+import type { DynamoTarget } from './target.js';
 
 export interface DynamoClientConfig extends DynamoTarget {
   /** DYNAMODB_BOUNDS on the request path; a test may shrink them, the CLI widens them. */
@@ -45,88 +41,16 @@ export interface DynamoClient {
 }
 
 export function createDynamoClient(config: DynamoClientConfig): DynamoClient {
-  const { bounds } = config;
-  const random = config.random ?? Math.random;
-  let transport: Promise<Transport> | undefined;
-  let loaded: Transport | undefined;
-
-  async function callWithin(operation: string, body: string, signal: AbortSignal): Promise<DynamoAnswer> {
-    transport ??= loadTransport(config.endpoint.protocol).then((value) => (loaded = value));
-    const connection = await transport;
-    for (let attemptNumber = 1; ; attemptNumber++) {
-      try {
-        const headers = signedHeaders(config, operation, body, await config.credentials());
-        const answer = await attempt(connection, config.endpoint, headers, body, bounds, signal);
-        if (answer.status !== 200) throw errorOfAnswer(answer.status, answer.body, answer.requestId);
-        return { body: answerObject(answer.body), requestId: answer.requestId, attempts: attemptNumber };
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        const delay = attemptNumber < bounds.maxAttempts ? retryDelayMs(failureOf(error), random) : undefined;
-        if (delay === undefined) throw error;
-        await pause(delay, signal);
-      }
-    }
-  }
-
+  const client = createSignedClient({
+    ...config,
+    signingName: 'dynamodb',
+    errorOf: (answer) => errorOfAnswer(answer.status, answer.body, answer.requestId),
+  });
   return {
     async call(operation, request) {
-      const body = toWireJson(request);
-      const controller = new AbortController();
-      const deadline = setTimeout(
-        () => controller.abort(new DeadlineExceededError(bounds.deadlineMs)),
-        bounds.deadlineMs,
-      );
-      try {
-        // Raced as a whole: a credential source that never answers is bounded too, not only the
-        // attempts and the pauses between them, which watch the signal themselves.
-        return await Promise.race([
-          callWithin(operation, body, controller.signal),
-          aborted(controller.signal),
-        ]);
-      } finally {
-        clearTimeout(deadline);
-      }
+      const answer = await client.call(awsJson10Request('DynamoDB_20120810', operation, request));
+      return { body: answerObject(answer.body, 'DynamoDB'), requestId: answer.requestId, attempts: answer.attempts };
     },
-    destroy() {
-      loaded?.agent.destroy();
-    },
+    destroy: () => client.destroy(),
   };
-}
-
-function signedHeaders(
-  target: DynamoTarget,
-  operation: string,
-  body: string,
-  credentials: AwsCredentials,
-): Record<string, string | number> {
-  const signed = aws4.sign(
-    {
-      host: target.endpoint.host,
-      path: target.endpoint.pathname,
-      method: 'POST',
-      service: 'dynamodb',
-      region: target.region,
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.0',
-        'X-Amz-Target': `DynamoDB_20120810.${operation}`,
-      },
-      body,
-    },
-    credentials,
-  );
-  return signed.headers;
-}
-
-/** Rejects with the signal's reason when it aborts; never settles otherwise. */
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise<never>((_resolve, reject) => {
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}
-
-/** A 200's body; anything but a JSON object is a broken answer (thrown, and not retried). */
-function answerObject(text: string): Readonly<Record<string, unknown>> {
-  const parsed: unknown = JSON.parse(text);
-  if (!isObject(parsed)) throw new Error('DynamoDB answered with something other than a JSON object');
-  return parsed;
 }

@@ -5,8 +5,10 @@
  * `$metadata.httpStatusCode` the status, and a cancelled transaction carries `CancellationReasons`.
  */
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
-import type { AttemptFailure } from './retry-policy.js';
+import { AwsServiceError } from '../aws-wire/errors.js';
 import { fromWireMap, isObject } from './wire.js';
+
+export { AttemptTimeoutError, failureOf } from '../aws-wire/errors.js';
 
 export interface ErrorDetails {
   readonly requestId?: string | undefined;
@@ -17,30 +19,17 @@ export interface ErrorDetails {
 }
 
 /** DynamoDB answered with an error; `name` is its error type, as the SDK names its exceptions. */
-export class DynamoDbError extends Error {
-  readonly $fault: 'client' | 'server';
-  readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string | undefined };
+export class DynamoDbError extends AwsServiceError {
   // Declared, not initialised: absent unless DynamoDB sent them, as on the SDK's exceptions.
   declare readonly CancellationReasons?: CancellationReason[];
   declare readonly Item?: Record<string, AttributeValue>;
 
   constructor(status: number, type: string | undefined, message: string, details: ErrorDetails = {}) {
-    super(message);
-    this.name = type ?? `HTTP ${status}`;
-    this.$fault = status >= 500 ? 'server' : 'client';
-    this.$metadata = { httpStatusCode: status, requestId: details.requestId };
+    super(status, type, message, details.requestId);
     if (details.CancellationReasons !== undefined) {
       Object.assign(this, { CancellationReasons: details.CancellationReasons });
     }
     if (details.Item !== undefined) Object.assign(this, { Item: details.Item });
-  }
-}
-
-/** A connect or attempt timer ran out; named like the SDK's own timeouts. */
-export class AttemptTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TimeoutError';
   }
 }
 
@@ -77,15 +66,4 @@ function cancellationReasonOf(reason: unknown): CancellationReason {
     ...(typeof reason.Message === 'string' ? { Message: reason.Message } : {}),
     ...(isObject(reason.Item) ? { Item: fromWireMap(reason.Item) } : {}),
   };
-}
-
-/** How an attempt failed, for the retry policy. */
-export function failureOf(error: unknown): AttemptFailure {
-  if (error instanceof DynamoDbError) {
-    return { kind: 'status', status: error.$metadata.httpStatusCode, errorType: error.name };
-  }
-  if (error instanceof AttemptTimeoutError) return { kind: 'timeout' };
-  const code =
-    error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  return { kind: 'network', code };
 }

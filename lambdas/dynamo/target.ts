@@ -1,48 +1,17 @@
-/**
- * Where a DynamoDB client sends its calls and whose credentials sign them. Deployed, Lambda provides
- * both in the environment; the local stack and the tests name DynamoDB Local and its fixed
- * credentials; the CLI resolves the user's credential chain (cli/target.ts).
- */
+/** Where the DynamoDB client sends its calls and whose credentials sign them (../aws-wire/target.ts). */
+import { type AwsTarget, serviceEndpoint, targetFromEnv } from '../aws-wire/target.js';
 
-export interface AwsCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string | undefined;
-}
+export type { AwsCredentials, CredentialSource } from '../aws-wire/target.js';
+export type DynamoTarget = AwsTarget;
 
-/** Asked on every call, so credentials that change under the process are picked up. */
-export type CredentialSource = () => AwsCredentials | Promise<AwsCredentials>;
+const DYNAMODB = { hostPrefix: 'dynamodb', endpointVariable: 'DYNAMODB' } as const;
 
-export interface DynamoTarget {
-  readonly endpoint: URL;
-  readonly region: string;
-  readonly credentials: CredentialSource;
-}
-
-/** DynamoDB's public endpoint in `region` (China's regions are under their own domain). */
+/** DynamoDB's public endpoint in `region`. */
 export function regionalEndpoint(region: string): URL {
-  const domain = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return new URL(`https://dynamodb.${region}.${domain}`);
+  return serviceEndpoint(DYNAMODB.hostPrefix, region);
 }
 
-/**
- * Region, endpoint and credentials as Lambda provides them: AWS_REGION, the role's
- * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, and the SDK's endpoint overrides
- * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL (the tests point them at DynamoDB Local).
- */
+/** As Lambda provides it; AWS_ENDPOINT_URL_DYNAMODB or AWS_ENDPOINT_URL point the tests at DynamoDB Local. */
 export function dynamoTargetFromEnv(env: NodeJS.ProcessEnv = process.env): DynamoTarget {
-  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (!region) throw new Error('AWS_REGION is not set');
-  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL;
-  return {
-    endpoint: endpoint ? new URL(endpoint) : regionalEndpoint(region),
-    region,
-    credentials: () => {
-      const accessKeyId = env.AWS_ACCESS_KEY_ID;
-      const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
-      // A missing credential fails the call (→ 503), never the module load.
-      if (!accessKeyId || !secretAccessKey) throw new Error('no AWS credentials in the environment');
-      return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
-    },
-  };
+  return targetFromEnv(DYNAMODB, env);
 }

@@ -6,25 +6,9 @@
  * authorizer a throw would read as a store failure).
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { isObject } from '../aws-wire/json.js';
 
-/**
- * A request as DynamoDB's JSON: bytes anywhere in it (a Uint8Array or Buffer, any typed array or
- * DataView, an ArrayBuffer — what marshall accepts as binary) become base64 text.
- */
-export function toWireJson(request: unknown): string {
-  // The holder's own member, not `value`: JSON.stringify has already turned a Buffer into
-  // {type, data} through its toJSON by the time the replacer sees it.
-  return JSON.stringify(request, function (this: Record<string, unknown>, name: string, value: unknown) {
-    const bytes = bytesOf(this[name]);
-    return bytes === undefined ? value : bytes.toString('base64');
-  });
-}
-
-function bytesOf(value: unknown): Buffer | undefined {
-  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (value instanceof ArrayBuffer) return Buffer.from(value);
-  return undefined;
-}
+export { isObject, toWireJson } from '../aws-wire/json.js';
 
 /**
  * The attribute map at `value` in an answer (an Item, a key): undefined when absent; throws when it
@@ -54,10 +38,6 @@ export function fromWireValue(value: unknown): AttributeValue {
   // S, N, BOOL, NULL, SS, NS and anything unknown are already in the reader's shape, and
   // fromAttributeValue checks every member's runtime type before it trusts it.
   return value as unknown as AttributeValue;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function decodeBase64(text: string): Uint8Array {

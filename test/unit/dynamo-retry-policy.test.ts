@@ -5,7 +5,7 @@ import {
   RETRY_DELAY_BASE_MS,
   retryDelayMs,
   THROTTLING_RETRY_DELAY_BASE_MS,
-} from '../../lambdas/dynamo/retry-policy.js';
+} from '../../lambdas/aws-wire/retry-policy.js';
 
 const half = () => 0.5;
 

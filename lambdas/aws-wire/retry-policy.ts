@@ -1,19 +1,20 @@
 /**
- * Which failed attempts of a DynamoDB call are worth another one, and how long to wait first: the
- * rules of the AWS SDK's standard retry mode, which every Lambda used before scopegate had its own
- * client (lambdas/dynamo/client.ts). Pure, so every row is tested without a network.
+ * Which failed attempts of an AWS call are worth another one, and how long to wait first: the rules
+ * of the AWS SDK's standard retry mode, which every Lambda used before scopegate had its own clients
+ * (lambdas/aws-wire/signed-client.ts). Pure, so every row is tested without a network. SES and End
+ * User Messaging get one attempt (their bounds), so only DynamoDB is ever retried.
  */
 
 /** How an attempt failed, as the transport saw it. */
 export type AttemptFailure =
-  /** DynamoDB answered with an error status; `errorType` is its `__type` after the `#`. */
+  /** The service answered with an error status; `errorType` is its error type (the SDK's `name`). */
   | { readonly kind: 'status'; readonly status: number; readonly errorType: string | undefined }
   /** The connect or the attempt timer ran out. */
   | { readonly kind: 'timeout' }
   /** The connection failed (reset, refused, closed mid-answer); `code` is Node's error code. */
   | { readonly kind: 'network'; readonly code: string | undefined };
 
-/** DynamoDB's throttling error types (the SDK's THROTTLING_ERROR_CODES that DynamoDB can answer). */
+/** Throttling error types (the SDK's THROTTLING_ERROR_CODES that scopegate's services can answer). */
 const THROTTLING_TYPES: ReadonlySet<string> = new Set([
   'ThrottlingException',
   'ProvisionedThroughputExceededException',

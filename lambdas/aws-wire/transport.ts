@@ -1,7 +1,7 @@
 /**
- * One bounded HTTP exchange with DynamoDB over node:http(s). The module (about 10 ms to load because
- * of TLS) is loaded on the first call, not at import: the authorizer's cold start is every cold
- * request's latency.
+ * One bounded HTTP exchange with an AWS service over node:http(s). The module (about 10 ms to load
+ * because of TLS) is loaded on the first call, not at import: the authorizer's cold start is every
+ * cold request's latency.
  */
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { CallBounds } from '../call-bounds.js';
@@ -20,6 +20,8 @@ export interface Answer {
   readonly status: number;
   readonly body: string;
   readonly requestId: string | undefined;
+  /** restJson1 services name their error here (`Type:url`) rather than, or as well as, in the body. */
+  readonly errorType: string | undefined;
 }
 
 export async function loadTransport(protocol: string): Promise<Transport> {
@@ -36,6 +38,7 @@ export async function loadTransport(protocol: string): Promise<Transport> {
 export function attempt(
   transport: Transport,
   url: URL,
+  method: string,
   headers: Record<string, string | number>,
   body: string,
   bounds: CallBounds,
@@ -65,7 +68,7 @@ export function attempt(
 
     const request = transport.request(
       url,
-      { method: 'POST', headers, agent: transport.agent },
+      { method, headers, agent: transport.agent },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -76,6 +79,7 @@ export function attempt(
               status: response.statusCode ?? 0,
               body: Buffer.concat(chunks).toString('utf8'),
               requestId: headerValue(response.headers['x-amzn-requestid']),
+              errorType: headerValue(response.headers['x-amzn-errortype']),
             }),
           ),
         );

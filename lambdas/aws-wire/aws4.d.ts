@@ -1,4 +1,4 @@
-/** The one function of `aws4` (no bundled types) that lambdas/dynamo/client.ts calls. */
+/** The one function of `aws4` (no bundled types) that lambdas/aws-wire/signed-client.ts calls. */
 declare module 'aws4' {
   export interface SignableRequest {
     host: string;
