@@ -1,13 +1,10 @@
 /**
  * The services' clients, built with the bounds in lambdas/call-bounds.ts. The Lambda entry points of
- * the services and the local stack (`npm start`, the tests) build their clients here. DynamoDB goes
- * through scopegate's own SDK-free client (lambdas/dynamo), as the authorizer's GetItem does; SES,
- * SQS, SMS and WhatsApp through the AWS SDK.
+ * the services and the local stack (`npm start`, the tests) build their clients here. Everything on
+ * the request path — DynamoDB, SES, SMS and WhatsApp — goes through scopegate's own SDK-free clients
+ * (lambdas/dynamo, lambdas/aws-wire), as the authorizer's GetItem does. SQS, for the delivery
+ * pipeline only, keeps the AWS SDK in lambdas/sqs-client.ts, so no service bundle carries it.
  */
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
-import { SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import {
   type CallBounds,
   DeadlineExceededError,
@@ -15,6 +12,14 @@ import {
   MESSAGING_BOUNDS,
   SES_BOUNDS,
 } from './call-bounds.js';
+import { createSesClient as createSesWireClient, SES_ADDRESS, type SesClient } from './aws-wire/ses-client.js';
+import { createSmsClient as createSmsWireClient, SMS_ADDRESS, type SmsClient } from './aws-wire/sms-client.js';
+import {
+  createSocialMessagingClient as createSocialMessagingWireClient,
+  SOCIAL_MESSAGING_ADDRESS,
+  type SocialMessagingClient,
+} from './aws-wire/social-messaging-client.js';
+import { type AwsTarget, targetFromEnv } from './aws-wire/target.js';
 import { createDynamoClient } from './dynamo/client.js';
 import { createDocuments, type Documents } from './dynamo/documents.js';
 import { type DynamoTarget, dynamoTargetFromEnv } from './dynamo/target.js';
@@ -30,77 +35,22 @@ export function createDocumentClient(target: DynamoTarget = dynamoTargetFromEnv(
 }
 
 /**
- * SQS, for the delivery pipeline (off the request path): a send is cheap to repeat, since a job
- * delivered twice carries the same `webhook-id`, so the SDK may retry it.
+ * SES v2 (SendEmail, the identity calls) with SES_BOUNDS: deployed, where and as whom Lambda's
+ * environment says (AWS_ENDPOINT_URL_SESV2 overrides the endpoint, as it did for the SDK's client);
+ * the local stack and the tests name the local SES.
  */
-export const SQS_BOUNDS: CallBounds = {
-  connectionTimeoutMs: 1000,
-  requestTimeoutMs: 3000,
-  maxAttempts: 3,
-  deadlineMs: 8000,
-};
-
-/** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
-export type ClientOverrides = Pick<SESv2ClientConfig, 'endpoint' | 'region' | 'credentials'>;
-
-export function createSesClient(overrides: ClientOverrides = {}): SESv2Client {
-  const client = new SESv2Client({ ...overrides, ...clientBounds(SES_BOUNDS) });
-  addDeadline(client, SES_BOUNDS.deadlineMs);
-  return client;
+export function createSesClient(target: AwsTarget = targetFromEnv(SES_ADDRESS)): SesClient {
+  return createSesWireClient(target, SES_BOUNDS);
 }
 
-export function createSqsClient(overrides: ClientOverrides = {}): SQSClient {
-  const client = new SQSClient({ ...overrides, ...clientBounds(SQS_BOUNDS) });
-  client.middlewareStack.add(deadlineMiddleware(SQS_BOUNDS.deadlineMs), DEADLINE_STEP);
-  return client;
+/** End User Messaging SMS (SendTextMessage), with MESSAGING_BOUNDS. */
+export function createSmsClient(target: AwsTarget = targetFromEnv(SMS_ADDRESS)): SmsClient {
+  return createSmsWireClient(target, MESSAGING_BOUNDS);
 }
 
-/** End User Messaging SMS (SendTextMessage). */
-export function createSmsClient(overrides: ClientOverrides = {}): PinpointSMSVoiceV2Client {
-  const client = new PinpointSMSVoiceV2Client({ ...overrides, ...clientBounds(MESSAGING_BOUNDS) });
-  client.middlewareStack.add(deadlineMiddleware(MESSAGING_BOUNDS.deadlineMs), DEADLINE_STEP);
-  return client;
-}
-
-/** End User Messaging Social (SendWhatsAppMessage). */
-export function createSocialMessagingClient(overrides: ClientOverrides = {}): SocialMessagingClient {
-  const client = new SocialMessagingClient({ ...overrides, ...clientBounds(MESSAGING_BOUNDS) });
-  client.middlewareStack.add(deadlineMiddleware(MESSAGING_BOUNDS.deadlineMs), DEADLINE_STEP);
-  return client;
-}
-
-function clientBounds(bounds: CallBounds) {
-  return {
-    maxAttempts: bounds.maxAttempts,
-    requestHandler: {
-      connectionTimeout: bounds.connectionTimeoutMs,
-      requestTimeout: bounds.requestTimeoutMs,
-      // Without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
-      throwOnRequestTimeout: true,
-      // requestTimeout stops at the response headers; a body that stalls after them is bounded here.
-      socketTimeout: bounds.requestTimeoutMs,
-    },
-  };
-}
-
-/**
- * Races every call against its deadline. The SDK only cancels through an AbortSignal handed to each
- * `send`, which the callers would have to remember; this holds for every command. An attempt still
- * in flight when the deadline passes is ended by its own per-attempt timeouts.
- */
-function addDeadline(client: SESv2Client, deadlineMs: number): void {
-  client.middlewareStack.add(deadlineMiddleware(deadlineMs), DEADLINE_STEP);
-}
-
-const DEADLINE_STEP = { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' } as const;
-
-function deadlineMiddleware(deadlineMs: number) {
-  return <A, R>(next: (args: A) => Promise<R>) =>
-    (args: A): Promise<R> => {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new DeadlineExceededError(deadlineMs)), deadlineMs);
-      });
-      return Promise.race([next(args), deadline]).finally(() => clearTimeout(timer));
-    };
+/** End User Messaging Social (SendWhatsAppMessage), with MESSAGING_BOUNDS. */
+export function createSocialMessagingClient(
+  target: AwsTarget = targetFromEnv(SOCIAL_MESSAGING_ADDRESS),
+): SocialMessagingClient {
+  return createSocialMessagingWireClient(target, MESSAGING_BOUNDS);
 }

@@ -1,4 +1,5 @@
 /** The local stack's fixed addresses and names (README, "Quick start"). */
+import type { AwsTarget } from '../lambdas/aws-wire/target.js';
 export const LOCAL = {
   host: '127.0.0.1',
   apiPort: 3000,
@@ -44,3 +45,8 @@ export const LOCAL_API_URL = `http://${LOCAL.host}:${LOCAL.apiPort}`;
 /** Fixed, non-secret credentials: the emulators accept any, and the region keeps their data apart. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const LOCAL_REGION = 'us-east-1';
+
+/** A local stand-in at `endpoint` (DynamoDB Local, the local SES, the messaging stand-in), as scopegate's clients address it. */
+export function localTarget(endpoint: string): AwsTarget {
+  return { endpoint: new URL(endpoint), region: LOCAL_REGION, credentials: () => LOCAL_CREDENTIALS };
+}

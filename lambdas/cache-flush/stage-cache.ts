@@ -6,7 +6,7 @@
  */
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
 import { type CallBounds, DeadlineExceededError } from '../call-bounds.js';
-import type { ClientOverrides } from '../aws-clients.js';
+import type { ClientOverrides } from '../sqs-client.js';
 
 export interface StageRef {
   readonly restApiId: string;

@@ -6,7 +6,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createDocumentClient, createSqsClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
+import { createSqsClient } from '../sqs-client.js';
 import { requireEnv } from '../core/env.js';
 import { fanOutInOrder } from './fan-out-step.js';
 import { outboxEventFromStreamRecord } from './outbox.js';

@@ -5,7 +5,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createDocumentClient, createSqsClient } from '../aws-clients.js';
+import { createDocumentClient } from '../aws-clients.js';
+import { createSqsClient } from '../sqs-client.js';
 import { requireEnv } from '../core/env.js';
 import { deliverOnce } from './attempt.js';
 import { runDeliveryJob } from './consumer.js';

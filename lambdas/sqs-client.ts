@@ -1,0 +1,59 @@
+/**
+ * The AWS SDK clients that stay off the request path — SQS for the webhook delivery pipeline, and the
+ * overrides the cache-flush's API Gateway client shares — kept apart from lambdas/aws-clients.ts so
+ * that no service Lambda's bundle carries the SDK.
+ */
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import { type CallBounds, DeadlineExceededError } from './call-bounds.js';
+
+/**
+ * SQS, for the delivery pipeline (off the request path): a send is cheap to repeat, since a job
+ * delivered twice carries the same `webhook-id`, so the SDK may retry it.
+ */
+export const SQS_BOUNDS: CallBounds = {
+  connectionTimeoutMs: 1000,
+  requestTimeoutMs: 3000,
+  maxAttempts: 3,
+  deadlineMs: 8000,
+};
+
+/** What only the local stack and tests set; deployed, the SDK reads region and credentials itself. */
+export type ClientOverrides = Pick<SQSClientConfig, 'endpoint' | 'region' | 'credentials'>;
+
+export function createSqsClient(overrides: ClientOverrides = {}): SQSClient {
+  const client = new SQSClient({ ...overrides, ...clientBounds(SQS_BOUNDS) });
+  client.middlewareStack.add(deadlineMiddleware(SQS_BOUNDS.deadlineMs), DEADLINE_STEP);
+  return client;
+}
+
+function clientBounds(bounds: CallBounds) {
+  return {
+    maxAttempts: bounds.maxAttempts,
+    requestHandler: {
+      connectionTimeout: bounds.connectionTimeoutMs,
+      requestTimeout: bounds.requestTimeoutMs,
+      // Without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
+      throwOnRequestTimeout: true,
+      // requestTimeout stops at the response headers; a body that stalls after them is bounded here.
+      socketTimeout: bounds.requestTimeoutMs,
+    },
+  };
+}
+
+/**
+ * Races every SQS call against its deadline. The SDK only cancels through an AbortSignal handed to
+ * each `send`, which the callers would have to remember; this holds for every command. An attempt
+ * still in flight when the deadline passes is ended by its own per-attempt timeouts.
+ */
+const DEADLINE_STEP = { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' } as const;
+
+function deadlineMiddleware(deadlineMs: number) {
+  return <A, R>(next: (args: A) => Promise<R>) =>
+    (args: A): Promise<R> => {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new DeadlineExceededError(deadlineMs)), deadlineMs);
+      });
+      return Promise.race([next(args), deadline]).finally(() => clearTimeout(timer));
+    };
+}
