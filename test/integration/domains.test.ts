@@ -4,14 +4,9 @@
  * status change fires its event once.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  DeleteEmailIdentityCommand,
-  GetEmailIdentityCommand,
-  PutEmailIdentityMailFromAttributesCommand,
-  type SESv2Client,
-} from '@aws-sdk/client-sesv2';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { nameRecordKey } from '../../lambdas/domains/domain-store.js';
 import {
@@ -38,23 +33,25 @@ const deps = (overrides: Partial<DomainsDependencies> = {}): DomainsDependencies
   ...overrides,
 });
 
-/** The real local SES, except that the first command of `failing`'s class fails with `name`. */
-function sesFailingOnce(failing: abstract new (...args: never[]) => unknown, name: string): SESv2Client {
+/** The real local SES, except that the first call of `failing` fails with `name`. */
+function sesFailingOnce(failing: keyof Omit<SesClient, 'destroy'>, name: string): SesClient {
   let failed = false;
-  const send = (command: unknown) => {
-    if (!failed && command instanceof failing) {
-      failed = true;
-      return Promise.reject(Object.assign(new Error('injected'), { name }));
-    }
-    return aws.ses.send(command as Parameters<SESv2Client['send']>[0]);
+  return {
+    ...aws.ses,
+    [failing]: (...args: never[]) => {
+      if (!failed) {
+        failed = true;
+        return Promise.reject(Object.assign(new Error('injected'), { name }));
+      }
+      return (aws.ses[failing] as (...args: never[]) => Promise<unknown>)(...args);
+    },
   };
-  return { send } as unknown as SESv2Client;
 }
 
 const nameRecord = async (name: string) =>
   (await aws.documents.send(new GetCommand({ TableName: aws.tables.data, Key: nameRecordKey(name) }))).Item;
 const sesHas = async (name: string) =>
-  aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name })).then(
+  aws.ses.getEmailIdentity(name).then(
     () => true,
     (error: unknown) => {
       if (error instanceof Error && error.name === 'NotFoundException') return false;
@@ -111,7 +108,7 @@ describe('failures half-way', () => {
   it('an SES failure after the name was claimed frees the name and the identity, so a retry works', async () => {
     const name = unique();
     const failing = deps({
-      ses: sesFailingOnce(PutEmailIdentityMailFromAttributesCommand, 'InternalFailure'),
+      ses: sesFailingOnce('putEmailIdentityMailFromAttributes', 'InternalFailure'),
     });
     await expect(createDomain(failing, 'proj_retry', name)).rejects.toMatchObject({
       code: 'upstream_unavailable',
@@ -151,7 +148,7 @@ describe('failures half-way', () => {
     const name = unique();
     const domain = await createDomain(deps(), 'proj_delete', name);
     // SES's half happened; the table's did not (as if the Lambda had stopped in between).
-    await aws.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }));
+    await aws.ses.deleteEmailIdentity(name);
 
     await deleteDomain(deps(), 'proj_delete', domain.id);
 
@@ -196,7 +193,7 @@ describe('verify', () => {
     const projectId = `proj_gone_${randomBytes(3).toString('hex')}`;
     const domain = await createDomain(deps(), projectId, unique());
     expect((await verifyDomain(deps(), projectId, domain.id)).status).toBe('verified');
-    await aws.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: domain.name }));
+    await aws.ses.deleteEmailIdentity(domain.name);
     expect((await verifyDomain(deps(), projectId, domain.id)).status).toBe('failed');
     expect((await eventsOf(projectId)).map((event) => event.type)).toEqual([
       'domain.verified',

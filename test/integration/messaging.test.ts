@@ -1,10 +1,8 @@
 /**
- * The local SMS and WhatsApp stand-in against the real SDK clients (what they send, it accepts; its
- * errors reach the senders as the services' own), and the message records and their provider
+ * The local SMS and WhatsApp stand-in against the services' own clients (what they send, it accepts;
+ * its errors reach the senders as the services' own), and the message records and their provider
  * events against DynamoDB Local: recorded once, status forward only, whatever the order.
  */
-import { SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SendWhatsAppMessageCommand } from '@aws-sdk/client-socialmessaging';
 import { GetCommand, QueryCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsClient, createSocialMessagingClient } from '../../lambdas/aws-clients.js';
@@ -19,7 +17,7 @@ import {
 } from '../../lambdas/sending/message-store.js';
 import { smsSender } from '../../lambdas/sending/sms-sender.js';
 import { whatsappSender } from '../../lambdas/sending/whatsapp-sender.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
+import { localTarget } from '../../local/config.js';
 import { type MessagingStandIn, startMessagingStandIn } from '../../local/messaging.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 
@@ -30,9 +28,8 @@ let social: ReturnType<typeof createSocialMessagingClient>;
 
 beforeAll(async () => {
   standIn = await startMessagingStandIn({ host: '127.0.0.1', port: 0 });
-  const overrides = { endpoint: standIn.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  sms = createSmsClient(overrides);
-  social = createSocialMessagingClient(overrides);
+  sms = createSmsClient(localTarget(standIn.endpoint));
+  social = createSocialMessagingClient(localTarget(standIn.endpoint));
   aws = await createTestAws();
 });
 afterAll(async () => {
@@ -47,17 +44,15 @@ const store = async () =>
     whatsapp: Record<string, unknown>[];
   };
 
-describe('the stand-in, with the real SDK clients', () => {
-  it('accepts SendTextMessage as the SDK sends it (AWS JSON 1.0) and stores it', async () => {
-    const result = await sms.send(
-      new SendTextMessageCommand({
-        DestinationPhoneNumber: '+14155550111',
-        OriginationIdentity: 'SENDER',
-        MessageBody: 'hello',
-        MessageType: 'TRANSACTIONAL',
-        ConfigurationSetName: 'cs',
-      }),
-    );
+describe("the stand-in, with the services' own clients", () => {
+  it('accepts SendTextMessage as the client sends it (AWS JSON 1.0) and stores it', async () => {
+    const result = await sms.sendTextMessage({
+      DestinationPhoneNumber: '+14155550111',
+      OriginationIdentity: 'SENDER',
+      MessageBody: 'hello',
+      MessageType: 'TRANSACTIONAL',
+      ConfigurationSetName: 'cs',
+    });
     expect(result.MessageId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await store()).sms).toContainEqual(
       expect.objectContaining({
@@ -71,15 +66,13 @@ describe('the stand-in, with the real SDK clients', () => {
     );
   });
 
-  it('accepts SendWhatsAppMessage as the SDK sends it (REST-JSON, the message base64) and stores it', async () => {
+  it('accepts SendWhatsAppMessage as the client sends it (REST-JSON, the message base64) and stores it', async () => {
     const message = { messaging_product: 'whatsapp', to: '+14155550112', type: 'text', text: { body: 'hi' } };
-    const result = await social.send(
-      new SendWhatsAppMessageCommand({
-        originationPhoneNumberId: 'pn-1',
-        message: new TextEncoder().encode(JSON.stringify(message)),
-        metaApiVersion: 'v20.0',
-      }),
-    );
+    const result = await social.sendWhatsAppMessage({
+      originationPhoneNumberId: 'pn-1',
+      message: new TextEncoder().encode(JSON.stringify(message)),
+      metaApiVersion: 'v20.0',
+    });
     expect(result.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await store()).whatsapp).toContainEqual(
       expect.objectContaining({
@@ -120,11 +113,7 @@ describe('the stand-in, with the real SDK clients', () => {
   it('answers a 503 upstream_unavailable when the stand-in is gone', async () => {
     const gone = await startMessagingStandIn({ host: '127.0.0.1', port: 0 });
     await gone.stop();
-    const client = createSmsClient({
-      endpoint: gone.endpoint,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = createSmsClient(localTarget(gone.endpoint));
     try {
       await expect(
         smsSender(client)({

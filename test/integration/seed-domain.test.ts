@@ -3,7 +3,6 @@
  * start so a data folder from before domains gets it, and not brought back once deleted. Runs on a
  * local SES of its own, so the run's shared one keeps its identities.
  */
-import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { coveringDomain } from '../../lambdas/core/sending-domains.js';
@@ -38,7 +37,7 @@ it('gives a data folder from before domains the verified example.com, once, howe
   expect(coveringDomain('example.com', await verifiedDomainNames(store, LOCAL.projectId))).toBe(
     'example.com',
   );
-  const identity = await client.send(new GetEmailIdentityCommand({ EmailIdentity: SEED_DOMAIN }));
+  const identity = await client.getEmailIdentity(SEED_DOMAIN);
   expect(identity.VerificationStatus).toBe('SUCCESS');
 });
 

@@ -1,12 +1,10 @@
 /**
- * The sending service against DynamoDB Local, with SES faults injected by aws-sdk-client-mock (the
- * local SES accepts everything, so rejections and throttles have no local stand-in).
+ * The sending service against DynamoDB Local, with SES faults injected by a fake SES at the HTTP
+ * level (the local SES accepts everything, so rejections and throttles have no local stand-in).
  */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { GetCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
 import { UNLIMITED_FRAME } from '../support/frame.js';
 import { sendingRoutes } from '../../lambdas/sending/routes.js';
@@ -14,18 +12,23 @@ import { sesSender } from '../../lambdas/sending/ses-sender.js';
 import { silentLog } from '../../local/handlers.js';
 import { fixtureDomainOf, seedVerifiedDomain } from '../support/domains.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
+import { type FakeSes, rawMessageOf, startFakeSes } from '../support/fake-ses.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 
-const sesMock = mockClient(SESv2Client);
+let ses: FakeSes;
 let aws: TestAws;
 let clock = new Date('2026-11-23T12:00:00Z');
 let failNextUpdateOf: string | undefined;
 
 beforeAll(async () => {
   aws = await createTestAws();
+  ses = await startFakeSes();
+});
+afterAll(async () => {
+  await ses?.stop();
 });
 afterEach(() => {
-  sesMock.reset();
+  ses.reset();
   failNextUpdateOf = undefined;
 });
 
@@ -52,7 +55,7 @@ function handler() {
       documents: documents(),
       dataTable: aws.tables.data,
       now: () => clock,
-      send: sesSender(new SESv2Client({})),
+      send: sesSender(ses.client),
     }),
     silentLog,
     UNLIMITED_FRAME,
@@ -79,7 +82,7 @@ const sendEvent = (projectId: string, headers: Record<string, string> = {}, subj
     authorizer: authContextFor({ projectId }),
   });
 
-const sesError = (name: string, message = `${name} from SES`) => Object.assign(new Error(message), { name });
+const sesError = (error: string, message?: string) => ({ error, ...(message ? { message } : {}) });
 
 async function storedEmail(projectId: string, id: string) {
   const { Item } = await aws.documents.send(
@@ -97,7 +100,7 @@ describe('SES failures', () => {
     ['SendingPausedException', 503, 'upstream_unavailable'],
     ['AccountSuspendedException', 503, 'upstream_unavailable'],
   ])('%s answers %i %s and leaves the email recorded as failed', async (name, status, code) => {
-    sesMock.on(SendEmailCommand).rejects(sesError(name));
+    ses.always(sesError(name));
     const projectId = await newProject();
     const response = await handler()(sendEvent(projectId));
     expect(response.statusCode).toBe(status);
@@ -116,23 +119,21 @@ describe('SES failures', () => {
     // Arrange
     const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'after-failure' };
-    sesMock
-      .on(SendEmailCommand)
-      .rejectsOnce(sesError('TooManyRequestsException'))
-      .resolves({ MessageId: 'ses-1' });
+    ses.next(sesError('TooManyRequestsException'));
+    ses.always({ messageId: 'ses-1' });
     // Act
     const failed = await handler()(sendEvent(projectId, headers));
     const retried = await handler()(sendEvent(projectId, headers));
     // Assert
     expect(failed.statusCode).toBe(429);
     expect(retried.statusCode).toBe(200);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(ses.requests).toHaveLength(2);
     const id = JSON.parse(retried.body).id as string;
     expect(await storedEmail(projectId, id)).toMatchObject({ status: 'sent', sesMessageId: 'ses-1' });
   });
 
   it("passes SES's rejection reason on to the caller", async () => {
-    sesMock.on(SendEmailCommand).rejects(sesError('MessageRejected', 'Email address is not verified.'));
+    ses.always(sesError('MessageRejected', 'Email address is not verified.'));
     const response = await handler()(sendEvent(await newProject()));
     expect(JSON.parse(response.body).message).toBe(
       'The email was rejected by SES. Email address is not verified.',
@@ -143,12 +144,12 @@ describe('SES failures', () => {
 describe('Idempotency-Key under concurrency', () => {
   it('sends exactly once when the same request races itself', async () => {
     const projectId = await newProject();
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-race' });
+    ses.always({ messageId: 'ses-race' });
     const headers = { 'Idempotency-Key': 'race' };
     const responses = await Promise.all(
       Array.from({ length: 5 }, () => handler()(sendEvent(projectId, headers))),
     );
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.requests).toHaveLength(1);
     const ids = new Set(responses.filter((r) => r.statusCode === 200).map((r) => JSON.parse(r.body).id));
     expect(ids.size).toBe(1);
     for (const response of responses.filter((r) => r.statusCode !== 200)) {
@@ -161,13 +162,13 @@ describe('Idempotency-Key under concurrency', () => {
     // Arrange: a claim that never completes, because SES never answers.
     const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'crashed' };
-    sesMock.on(SendEmailCommand).callsFake(() => new Promise(() => undefined));
+    ses.always('stall');
     void handler()(sendEvent(projectId, headers));
-    await expect.poll(() => sesMock.commandCalls(SendEmailCommand).length).toBe(1);
+    await expect.poll(() => ses.requests.length).toBe(1);
     const blocked = await handler()(sendEvent(projectId, headers));
     // Act: two minutes later, the lock has lapsed.
-    sesMock.reset();
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-after' });
+    ses.reset();
+    ses.always({ messageId: 'ses-after' });
     clock = new Date(clock.getTime() + 120_000);
     const retried = await handler()(sendEvent(projectId, headers));
     // Assert
@@ -181,7 +182,7 @@ describe('after SES has accepted an email', () => {
     // Arrange
     const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'record-fails' };
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-accepted' });
+    ses.always({ messageId: 'ses-accepted' });
     failNextUpdateOf = 'EMAIL#';
     // Act
     const first = await handler()(sendEvent(projectId, headers));
@@ -189,14 +190,14 @@ describe('after SES has accepted an email', () => {
     // Assert
     expect(first.statusCode).toBe(200);
     expect(JSON.parse(retry.body).id).toBe(JSON.parse(first.body).id);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.requests).toHaveLength(1);
   });
 
   it('answers a stale claim whose email went out with that email, not a second send', async () => {
     // Arrange: the send succeeds but completing the Idempotency-Key fails, so the claim stays open.
     const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'complete-fails' };
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-once' });
+    ses.always({ messageId: 'ses-once' });
     failNextUpdateOf = 'IDEMPOTENCY#';
     const first = await handler()(sendEvent(projectId, headers));
     // Act: a retry inside the lock waits; after it, the earlier email is the answer.
@@ -208,7 +209,7 @@ describe('after SES has accepted an email', () => {
     expect(early.statusCode).toBe(409);
     expect(late.statusCode).toBe(200);
     expect(JSON.parse(late.body).id).toBe(JSON.parse(first.body).id);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.requests).toHaveLength(1);
   });
 });
 
@@ -231,11 +232,11 @@ describe('defence in depth', () => {
       error_code: 'insufficient_scope',
       required_scope: 'emails:send',
     });
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ses.requests).toHaveLength(0);
   });
 
   it('refuses a body that names a project: the project comes only from the authorizer', async () => {
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-tenancy' });
+    ses.always({ messageId: 'ses-tenancy' });
     const projectId = await newProject();
     const event = proxyEvent({
       method: 'POST',
@@ -251,7 +252,7 @@ describe('defence in depth', () => {
     });
     const response = await handler()(event);
     expect(response.statusCode).toBe(400);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ses.requests).toHaveLength(0);
   });
 });
 
@@ -270,22 +271,14 @@ describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
       authorizer: authContextFor({ projectId }),
     });
   const subjectsSent = () =>
-    sesMock
-      .commandCalls(SendEmailCommand)
-      .map(
-        (call) =>
-          /^Subject: (.*)$/m.exec(Buffer.from(call.args[0].input.Content?.Raw?.Data ?? []).toString())?.[1],
-      );
+    ses.requests.map((request) => /^Subject: (.*)$/m.exec(rawMessageOf(request))?.[1]);
 
   it('stops at the refused email, answers its error with the ids already sent, and a retry with the same key sends only the rest', async () => {
     // Arrange: SES accepts the first email and refuses the second.
     const projectId = await newProject();
     const headers = { 'Idempotency-Key': 'batch-partial' };
-    sesMock
-      .on(SendEmailCommand)
-      .resolvesOnce({ MessageId: 'ses-0' })
-      .rejectsOnce(sesError('MessageRejected', 'Address blacklisted.'))
-      .resolves({ MessageId: 'ses-later' });
+    ses.next({ messageId: 'ses-0' }, sesError('MessageRejected', 'Address blacklisted.'));
+    ses.always({ messageId: 'ses-later' });
     // Act
     const stopped = await handler()(batchEvent(projectId, ['s0', 's1', 's2'], headers));
     const resumed = await handler()(batchEvent(projectId, ['s0', 's1', 's2'], headers));
@@ -309,12 +302,12 @@ describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
     // The completed batch replays without sending; another body under the key is a conflict.
     expect(JSON.parse(replayed.body)).toEqual(JSON.parse(resumed.body));
     expect(otherBody.statusCode).toBe(409);
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(4);
+    expect(ses.requests).toHaveLength(4);
     expect(await storedEmail(projectId, ids[2] ?? '')).toMatchObject({ status: 'sent', subject: 's2' });
   });
 
   it('sends nothing and names the email when one of them may not be sent from its domain', async () => {
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'never' });
+    ses.always({ messageId: 'never' });
     const projectId = await newProject();
     const allowed = fixtureDomainOf(projectId);
     const event = proxyEvent({
@@ -332,6 +325,6 @@ describe('POST /v1/emails/batch when SES refuses an email part-way', () => {
       error_code: 'domain_not_allowed',
       message: 'Email 1: This API key may not send from this domain.',
     });
-    expect(sesMock.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ses.requests).toHaveLength(0);
   });
 });

@@ -17,8 +17,8 @@ import {
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesClient, startSesLocal } from '../../local/services.js';
-import { createTestAws, sentEmails, type TestAws } from '../support/local-aws.js';
+import { startSesLocal } from '../../local/services.js';
+import { createTestAws, sdkSesClient, sentEmails, type TestAws } from '../support/local-aws.js';
 import { freePort } from '../support/ports.js';
 
 let aws: TestAws;
@@ -38,7 +38,7 @@ const create = (ses: SESv2Client, name: string) =>
 
 describe('the identity calls', () => {
   it('CreateEmailIdentity answers three DKIM tokens, pending, 2048-bit', async () => {
-    const created = await create(aws.ses, unique());
+    const created = await create(aws.sdkSes, unique());
     expect(created.IdentityType).toBe('DOMAIN');
     expect(created.VerifiedForSendingStatus).toBe(false);
     expect(created.DkimAttributes).toMatchObject({ Status: 'PENDING', NextSigningKeyLength: 'RSA_2048_BIT' });
@@ -49,21 +49,21 @@ describe('the identity calls', () => {
 
   it('a second create of the same name is AlreadyExistsException', async () => {
     const name = unique();
-    await create(aws.ses, name);
-    await expect(create(aws.ses, name)).rejects.toMatchObject({ name: 'AlreadyExistsException' });
+    await create(aws.sdkSes, name);
+    await expect(create(aws.sdkSes, name)).rejects.toMatchObject({ name: 'AlreadyExistsException' });
   });
 
   it('the first GetEmailIdentity verifies an ordinary name, DKIM and MAIL FROM alike', async () => {
     const name = unique();
-    const { DkimAttributes } = await create(aws.ses, name);
-    await aws.ses.send(
+    const { DkimAttributes } = await create(aws.sdkSes, name);
+    await aws.sdkSes.send(
       new PutEmailIdentityMailFromAttributesCommand({
         EmailIdentity: name,
         MailFromDomain: `send.${name}`,
         BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
       }),
     );
-    const identity = await aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
+    const identity = await aws.sdkSes.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
     expect(identity).toMatchObject({
       IdentityType: 'DOMAIN',
       VerificationStatus: 'SUCCESS',
@@ -80,27 +80,27 @@ describe('the identity calls', () => {
 
   it('a .invalid name fails verification', async () => {
     const name = unique('invalid');
-    await create(aws.ses, name);
-    const identity = await aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
+    await create(aws.sdkSes, name);
+    const identity = await aws.sdkSes.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
     expect(identity.VerificationStatus).toBe('FAILED');
     expect(identity.DkimAttributes?.Status).toBe('FAILED');
   });
 
   it('DeleteEmailIdentity removes it; reading or deleting it again is NotFoundException', async () => {
     const name = unique();
-    await create(aws.ses, name);
-    await aws.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }));
-    await expect(aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject({
+    await create(aws.sdkSes, name);
+    await aws.sdkSes.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }));
+    await expect(aws.sdkSes.send(new GetEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject({
       name: 'NotFoundException',
       $metadata: { httpStatusCode: 404 },
     });
-    await expect(aws.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject(
+    await expect(aws.sdkSes.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject(
       {
         name: 'NotFoundException',
       },
     );
     await expect(
-      aws.ses.send(
+      aws.sdkSes.send(
         new PutEmailIdentityMailFromAttributesCommand({ EmailIdentity: name, MailFromDomain: 'x' }),
       ),
     ).rejects.toMatchObject({ name: 'NotFoundException' });
@@ -108,11 +108,11 @@ describe('the identity calls', () => {
 
   it('ListEmailIdentities lists them, page by page', async () => {
     const names = [unique(), unique(), unique()];
-    for (const name of names) await create(aws.ses, name);
+    for (const name of names) await create(aws.sdkSes, name);
     const listed: string[] = [];
     let token: string | undefined;
     do {
-      const page = await aws.ses.send(new ListEmailIdentitiesCommand({ PageSize: 2, NextToken: token }));
+      const page = await aws.sdkSes.send(new ListEmailIdentitiesCommand({ PageSize: 2, NextToken: token }));
       expect((page.EmailIdentities ?? []).length).toBeLessThanOrEqual(2);
       listed.push(...(page.EmailIdentities ?? []).map((identity) => identity.IdentityName ?? ''));
       token = page.NextToken;
@@ -124,7 +124,7 @@ describe('the identity calls', () => {
 describe('everything else goes to aws-ses-v2-local', () => {
   it('SendEmail is forwarded and shows up in /store through the same endpoint', async () => {
     const subject = `forwarded ${randomBytes(4).toString('hex')}`;
-    const sent = await aws.ses.send(
+    const sent = await aws.sdkSes.send(
       new SendEmailCommand({
         FromEmailAddress: 'a@example.com',
         Destination: { ToAddresses: ['b@example.com'] },
@@ -155,7 +155,7 @@ describe('with a file', () => {
     const file = join(dir, 'ses-identities.json');
     const port = await freePort();
     const first = await startSesLocal({ port, identitiesFile: file });
-    const ses = sesClient(first.endpoint);
+    const ses = sdkSesClient(first.endpoint);
     const name = unique();
     const { DkimAttributes } = await create(ses, name);
     await ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
@@ -163,7 +163,7 @@ describe('with a file', () => {
 
     const second = await startSesLocal({ port, identitiesFile: file });
     try {
-      const identity = await sesClient(second.endpoint).send(
+      const identity = await sdkSesClient(second.endpoint).send(
         new GetEmailIdentityCommand({ EmailIdentity: name }),
       );
       expect(identity.VerificationStatus).toBe('SUCCESS');

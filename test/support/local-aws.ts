@@ -1,9 +1,11 @@
 /** Clients and fresh tables on the run's DynamoDB Local and local SES. */
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { inject } from 'vitest';
 import type { Documents } from '../../lambdas/dynamo/documents.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { dynamoControlClient, localDocuments, sesClient } from '../../local/services.js';
 import { ensureTables, type TableNames } from '../../local/tables.js';
 
@@ -12,7 +14,10 @@ export interface TestAws {
   readonly dynamo: DynamoDBClient;
   /** scopegate's own client with the deployed bounds, as the stack's Lambdas hold it. */
   readonly documents: Documents;
-  readonly ses: SESv2Client;
+  /** scopegate's own SES client with the deployed bounds, as the sending and domains Lambdas hold it. */
+  readonly ses: SesClient;
+  /** The SDK's SES client, to check the local stand-in against the SDK itself. */
+  readonly sdkSes: SESv2Client;
   readonly sesEndpoint: string;
   readonly tables: TableNames;
 }
@@ -27,9 +32,15 @@ export async function createTestAws(): Promise<TestAws> {
     dynamo,
     documents: localDocuments(inject('dynamoEndpoint')),
     ses: sesClient(inject('sesEndpoint')),
+    sdkSes: sdkSesClient(inject('sesEndpoint')),
     sesEndpoint: inject('sesEndpoint'),
     tables,
   };
+}
+
+/** The SDK's SES client pointed at a local SES. */
+export function sdkSesClient(endpoint: string): SESv2Client {
+  return new SESv2Client({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 }
 
 export interface StoredEmail {

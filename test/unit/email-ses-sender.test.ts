@@ -1,16 +1,30 @@
 /** The SES call: raw content, recipients (Bcc included) only in Destination, tags and configuration set kept. */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { SendEmailInput, SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
 
-const sesMock = mockClient(SESv2Client);
-afterEach(() => sesMock.reset());
+/** An SES client that records each SendEmail and answers `messageId`; the other calls are not used. */
+function recordingSes(messageId: string): { client: SesClient; sent: SendEmailInput[] } {
+  const sent: SendEmailInput[] = [];
+  const unused = () => Promise.reject(new Error('not used by the sender'));
+  const client: SesClient = {
+    sendEmail: (input) => {
+      sent.push(input);
+      return Promise.resolve({ MessageId: messageId });
+    },
+    createEmailIdentity: unused,
+    putEmailIdentityMailFromAttributes: unused,
+    getEmailIdentity: unused,
+    deleteEmailIdentity: unused,
+    destroy: () => undefined,
+  };
+  return { client, sent };
+}
 
 describe('sesSender', () => {
   it('sends raw MIME with bare addresses in Destination and no Bcc header', async () => {
-    sesMock.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-    const send = sesSender(new SESv2Client({ region: 'eu-west-1' }), 'the-set');
+    const ses = recordingSes('ses-1');
+    const send = sesSender(ses.client, 'the-set');
     const id = await send({
       from: 'Zoë <zoe@example.com>',
       to: ['"Doe, Jane" <jane@example.com>'],
@@ -24,8 +38,8 @@ describe('sesSender', () => {
       attachments: [{ filename: 'a.txt', content: Buffer.from('file').toString('base64') }],
     });
     expect(id).toBe('ses-1');
-    const [call] = sesMock.commandCalls(SendEmailCommand);
-    const input = call?.args[0].input;
+    expect(ses.sent).toHaveLength(1);
+    const [input] = ses.sent;
     expect(input?.Destination).toEqual({
       ToAddresses: ['jane@example.com'],
       CcAddresses: ['cc@example.com'],
@@ -34,8 +48,7 @@ describe('sesSender', () => {
     expect(input?.FromEmailAddress).toBe('=?UTF-8?Q?Zo=C3=AB?= <zoe@example.com>');
     expect(input?.ConfigurationSetName).toBe('the-set');
     expect(input?.EmailTags).toEqual([{ Name: 'kind', Value: 'welcome' }]);
-    expect(input?.Content?.Simple).toBeUndefined();
-    const raw = Buffer.from(input?.Content?.Raw?.Data ?? new Uint8Array()).toString('latin1');
+    const raw = Buffer.from(input?.Content.Raw.Data ?? new Uint8Array()).toString('latin1');
     const head = raw.split('\r\n\r\n')[0] ?? '';
     expect(head).toMatch(/^Reply-To: reply@example\.com$/m);
     expect(head).toMatch(/^X-Campaign: spring$/m);
