@@ -12,8 +12,16 @@ import {
   MESSAGING_BOUNDS,
   SES_BOUNDS,
 } from './call-bounds.js';
-import { createSesClient as createSesWireClient, SES_ADDRESS, type SesClient } from './aws-wire/ses-client.js';
-import { createSmsClient as createSmsWireClient, SMS_ADDRESS, type SmsClient } from './aws-wire/sms-client.js';
+import {
+  createSesClient as createSesWireClient,
+  SES_ADDRESS,
+  type SesClient,
+} from './aws-wire/ses-client.js';
+import {
+  createSmsClient as createSmsWireClient,
+  SMS_ADDRESS,
+  type SmsClient,
+} from './aws-wire/sms-client.js';
 import {
   createSocialMessagingClient as createSocialMessagingWireClient,
   SOCIAL_MESSAGING_ADDRESS,

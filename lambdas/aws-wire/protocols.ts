@@ -33,7 +33,10 @@ export function restJsonRequest(
 
 /** A path label as the SDK encodes it (RFC 3986: also `!'()*`). */
 export function pathLabel(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -53,7 +56,9 @@ export function jsonErrorOf(service: string): (answer: Answer) => AwsServiceErro
     const raw = answer.errorType ?? stringMember(fields, 'code') ?? stringMember(fields, '__type');
     const type = raw === undefined ? undefined : sanitizeErrorType(raw);
     const message =
-      stringMember(fields, 'message') ?? stringMember(fields, 'Message') ?? `${service} answered HTTP ${answer.status}`;
+      stringMember(fields, 'message') ??
+      stringMember(fields, 'Message') ??
+      `${service} answered HTTP ${answer.status}`;
     return new AwsServiceError(answer.status, type === '' ? undefined : type, message, answer.requestId);
   };
 }

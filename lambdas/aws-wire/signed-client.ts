@@ -69,7 +69,12 @@ export function createSignedClient(config: SignedClientConfig): SignedClient {
         const headers = signedHeaders(config, request, path, await config.credentials());
         const answer = await attempt(connection, url, request.method, headers, request.body, bounds, signal);
         if (answer.status < 200 || answer.status > 299) throw config.errorOf(answer);
-        return { status: answer.status, body: answer.body, requestId: answer.requestId, attempts: attemptNumber };
+        return {
+          status: answer.status,
+          body: answer.body,
+          requestId: answer.requestId,
+          attempts: attemptNumber,
+        };
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const delay = attemptNumber < bounds.maxAttempts ? retryDelayMs(failureOf(error), random) : undefined;

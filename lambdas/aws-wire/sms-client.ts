@@ -9,7 +9,10 @@ import { awsJson10Request, jsonErrorOf } from './protocols.js';
 import { createSignedClient } from './signed-client.js';
 import type { AwsTarget, ServiceAddress } from './target.js';
 
-export const SMS_ADDRESS: ServiceAddress = { hostPrefix: 'sms-voice', endpointVariable: 'PINPOINT_SMS_VOICE_V2' };
+export const SMS_ADDRESS: ServiceAddress = {
+  hostPrefix: 'sms-voice',
+  endpointVariable: 'PINPOINT_SMS_VOICE_V2',
+};
 
 export interface SendTextMessageInput {
   readonly DestinationPhoneNumber: string;

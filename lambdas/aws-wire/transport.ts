@@ -66,25 +66,21 @@ export function attempt(
       });
     const onAbort = () => fail(signal.reason);
 
-    const request = transport.request(
-      url,
-      { method, headers, agent: transport.agent },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', fail);
-        response.on('end', () =>
-          finish(() =>
-            resolve({
-              status: response.statusCode ?? 0,
-              body: Buffer.concat(chunks).toString('utf8'),
-              requestId: headerValue(response.headers['x-amzn-requestid']),
-              errorType: headerValue(response.headers['x-amzn-errortype']),
-            }),
-          ),
-        );
-      },
-    );
+    const request = transport.request(url, { method, headers, agent: transport.agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', fail);
+      response.on('end', () =>
+        finish(() =>
+          resolve({
+            status: response.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            requestId: headerValue(response.headers['x-amzn-requestid']),
+            errorType: headerValue(response.headers['x-amzn-errortype']),
+          }),
+        ),
+      );
+    });
     const attemptTimer = setTimeout(
       () => fail(new AttemptTimeoutError(`no answer within ${bounds.requestTimeoutMs} ms`)),
       bounds.requestTimeoutMs,

@@ -49,7 +49,11 @@ export function createDynamoClient(config: DynamoClientConfig): DynamoClient {
   return {
     async call(operation, request) {
       const answer = await client.call(awsJson10Request('DynamoDB_20120810', operation, request));
-      return { body: answerObject(answer.body, 'DynamoDB'), requestId: answer.requestId, attempts: answer.attempts };
+      return {
+        body: answerObject(answer.body, 'DynamoDB'),
+        requestId: answer.requestId,
+        attempts: answer.attempts,
+      };
     },
     destroy: () => client.destroy(),
   };

@@ -80,8 +80,16 @@ function wireOf(
   };
 }
 
+type SdkConfig = NonNullable<ConstructorParameters<typeof SESv2Client>[0]>;
 type SdkClient = SESv2Client | PinpointSMSVoiceV2Client | SocialMessagingClient;
-type SdkClass = new (config: ConstructorParameters<typeof SESv2Client>[0]) => SdkClient;
+type SdkClass = (config: SdkConfig) => SdkClient;
+const sdkSes: SdkClass = (config) => new SESv2Client(config);
+const sdkSms: SdkClass = (config) =>
+  new PinpointSMSVoiceV2Client(
+    config as NonNullable<ConstructorParameters<typeof PinpointSMSVoiceV2Client>[0]>,
+  );
+const sdkSocial: SdkClass = (config) =>
+  new SocialMessagingClient(config as NonNullable<ConstructorParameters<typeof SocialMessagingClient>[0]>);
 
 /** Runs one SDK command against a canned answer: what it sent, and what it answered or threw. */
 async function sdkExchange(
@@ -90,7 +98,7 @@ async function sdkExchange(
   answer: Canned,
 ): Promise<{ wire: Wire; output?: unknown; error?: unknown }> {
   let wire: Wire | undefined;
-  const client = new Client({
+  const client = Client({
     region: REGION,
     credentials: CREDENTIALS,
     maxAttempts: 1,
@@ -213,7 +221,7 @@ const SEND_EMAIL = {
   Content: { Raw: { Data: RAW } },
   EmailTags: [{ Name: 'kind', Value: 'welcome' }],
   ConfigurationSetName: 'the-set',
-} as const;
+};
 const IDENTITY = {
   IdentityType: 'DOMAIN',
   VerificationStatus: 'PENDING',
@@ -247,7 +255,7 @@ const WHATSAPP = {
 const cases: Case[] = [
   {
     name: 'SES SendEmail',
-    Client: SESv2Client,
+    Client: sdkSes,
     command: new SendEmailCommand(SEND_EMAIL),
     ours: () => ses.sendEmail(SEND_EMAIL),
     answer: { status: 200, body: '{"MessageId":"ses-1"}' },
@@ -255,7 +263,7 @@ const cases: Case[] = [
   },
   {
     name: 'SES CreateEmailIdentity',
-    Client: SESv2Client,
+    Client: sdkSes,
     command: new CreateEmailIdentityCommand({
       EmailIdentity: 'example.com',
       DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
@@ -275,7 +283,7 @@ const cases: Case[] = [
   },
   {
     name: 'SES PutEmailIdentityMailFromAttributes',
-    Client: SESv2Client,
+    Client: sdkSes,
     command: new PutEmailIdentityMailFromAttributesCommand({
       EmailIdentity: 'bücher.example.de',
       MailFromDomain: 'mail.bücher.example.de',
@@ -292,7 +300,7 @@ const cases: Case[] = [
   },
   {
     name: 'SES GetEmailIdentity',
-    Client: SESv2Client,
+    Client: sdkSes,
     command: new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }),
     ours: () => ses.getEmailIdentity('example.com'),
     answer: { status: 200, body: JSON.stringify(IDENTITY) },
@@ -309,7 +317,7 @@ const cases: Case[] = [
   },
   {
     name: 'SES DeleteEmailIdentity',
-    Client: SESv2Client,
+    Client: sdkSes,
     command: new DeleteEmailIdentityCommand({ EmailIdentity: 'example.com' }),
     ours: () => ses.deleteEmailIdentity('example.com'),
     answer: { status: 200, body: '' },
@@ -317,7 +325,7 @@ const cases: Case[] = [
   },
   {
     name: 'End User Messaging SMS SendTextMessage',
-    Client: PinpointSMSVoiceV2Client,
+    Client: sdkSms,
     command: new SendTextMessageCommand(SMS),
     ours: () =>
       sms.sendTextMessage({
@@ -336,7 +344,7 @@ const cases: Case[] = [
   },
   {
     name: 'End User Messaging Social SendWhatsAppMessage',
-    Client: SocialMessagingClient,
+    Client: sdkSocial,
     command: new SendWhatsAppMessageCommand(WHATSAPP),
     ours: () => social.sendWhatsAppMessage(WHATSAPP),
     answer: { status: 200, body: '{"messageId":"wa-1"}' },
@@ -355,9 +363,9 @@ describe('each call as the SDK serializes it', () => {
   });
 
   it.each([
-    ['SES', SESv2Client, new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }), SES_ADDRESS],
-    ['SMS', PinpointSMSVoiceV2Client, new SendTextMessageCommand(SMS), SMS_ADDRESS],
-    ['Social', SocialMessagingClient, new SendWhatsAppMessageCommand(WHATSAPP), SOCIAL_MESSAGING_ADDRESS],
+    ['SES', sdkSes, new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }), SES_ADDRESS],
+    ['SMS', sdkSms, new SendTextMessageCommand(SMS), SMS_ADDRESS],
+    ['Social', sdkSocial, new SendWhatsAppMessageCommand(WHATSAPP), SOCIAL_MESSAGING_ADDRESS],
   ] as const)(
     '%s: the regional host is the one the SDK picks',
     async (_name, Client, command, address: ServiceAddress) => {
@@ -372,7 +380,7 @@ describe('error answers, read as the SDK reads them', () => {
   const errors: [string, SdkClass, unknown, () => Promise<unknown>, Canned][] = [
     [
       'restJson1, the type in x-amzn-ErrorType with a URL after it',
-      SESv2Client,
+      sdkSes,
       new SendEmailCommand(SEND_EMAIL),
       () => ses.sendEmail(SEND_EMAIL),
       {
@@ -385,7 +393,7 @@ describe('error answers, read as the SDK reads them', () => {
     ],
     [
       'restJson1, the type only in the body, namespaced',
-      SESv2Client,
+      sdkSes,
       new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }),
       () => ses.getEmailIdentity('example.com'),
       {
@@ -395,14 +403,14 @@ describe('error answers, read as the SDK reads them', () => {
     ],
     [
       'restJson1, a throttle with `code`',
-      SESv2Client,
+      sdkSes,
       new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }),
       () => ses.createEmailIdentity({ EmailIdentity: 'example.com' }),
       { status: 429, body: '{"code":"TooManyRequestsException","message":"Slow down"}' },
     ],
     [
       'restJson1, AlreadyExistsException',
-      SESv2Client,
+      sdkSes,
       new CreateEmailIdentityCommand({ EmailIdentity: 'example.com' }),
       () => ses.createEmailIdentity({ EmailIdentity: 'example.com' }),
       {
@@ -413,7 +421,7 @@ describe('error answers, read as the SDK reads them', () => {
     ],
     [
       'awsJson1_0, the type in the body',
-      PinpointSMSVoiceV2Client,
+      sdkSms,
       new SendTextMessageCommand(SMS),
       () =>
         sms.sendTextMessage({ ...SMS, MessageType: 'TRANSACTIONAL' } as Parameters<
@@ -427,7 +435,7 @@ describe('error answers, read as the SDK reads them', () => {
     ],
     [
       'awsJson1_0, ThrottlingException in the header',
-      PinpointSMSVoiceV2Client,
+      sdkSms,
       new SendTextMessageCommand(SMS),
       () =>
         sms.sendTextMessage({ ...SMS, MessageType: 'TRANSACTIONAL' } as Parameters<
@@ -441,7 +449,7 @@ describe('error answers, read as the SDK reads them', () => {
     ],
     [
       'restJson1 (Social), ValidationException',
-      SocialMessagingClient,
+      sdkSocial,
       new SendWhatsAppMessageCommand(WHATSAPP),
       () => social.sendWhatsAppMessage(WHATSAPP),
       {

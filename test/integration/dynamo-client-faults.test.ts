@@ -6,8 +6,6 @@
  * is called when it reaches the caller, and that every call ends within its deadline. The
  * authorizer's GetItem over the same client is in authorizer-faults.test.ts.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cancellationCodes } from '../../lambdas/account/conflicts.js';
 import type { CallBounds } from '../../lambdas/call-bounds.js';
@@ -21,6 +19,7 @@ import {
   UpdateCommand,
 } from '../../lambdas/dynamo/document-commands.js';
 import { createDocuments, type Documents } from '../../lambdas/dynamo/documents.js';
+import { type FaultServer, type FaultStep, startFaultServer } from '../support/fault-server.js';
 
 const BOUNDS: CallBounds = {
   connectionTimeoutMs: 200,
@@ -31,64 +30,24 @@ const BOUNDS: CallBounds = {
 /** Timer and scheduling slack on a loaded two-core machine. */
 const SLACK_MS = 400;
 
-/** What the fake DynamoDB does with one request. */
-type Step =
-  | { readonly status: number; readonly body: string }
-  | 'close' // the connection is destroyed without an answer
-  | 'close-mid-body' // headers and half a body, then the connection is destroyed
-  | 'silence' // the request is read and never answered
-  | 'silence-after-headers'; // the headers are sent, the body never comes
+type Step = FaultStep;
 
-interface Received {
-  readonly headers: IncomingHttpHeaders;
-  readonly body: unknown;
-  readonly socket: number;
-}
-
-let server: Server;
+let faults: FaultServer;
 let endpoint: URL;
-let script: Step[] = [];
-let received: Received[] = [];
 let documents: Documents | undefined;
-const sockets = new Map<object, number>();
 
 beforeAll(async () => {
-  server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (!sockets.has(request.socket)) sockets.set(request.socket, sockets.size + 1);
-      received.push({
-        headers: request.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString()) as unknown,
-        socket: sockets.get(request.socket) ?? 0,
-      });
-      play(script.shift() ?? { status: 500, body: 'no step scripted' }, response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  faults = await startFaultServer('application/x-amz-json-1.0');
+  endpoint = faults.endpoint;
 });
-
-function play(step: Step, response: ServerResponse): void {
-  const head = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': `REQ${received.length}` };
-  if (step === 'close') response.socket?.destroy();
-  else if (step === 'close-mid-body') {
-    response.writeHead(200, { ...head, 'content-length': '40' }).write('{"Item":{"pk":');
-    setImmediate(() => response.socket?.destroy());
-  } else if (step === 'silence-after-headers') response.writeHead(200, head).flushHeaders();
-  else if (step !== 'silence') response.writeHead(step.status, head).end(step.body);
-}
 
 afterEach(() => {
   documents?.destroy();
-  server.closeAllConnections();
-  script = [];
-  received = [];
+  faults.reset();
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await faults.stop();
 });
 
 function client(bounds: CallBounds = BOUNDS): Documents {
@@ -131,7 +90,7 @@ async function run(send: () => Promise<unknown>) {
     () => 'ok',
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
-  return { outcome, elapsedMs: performance.now() - startedAt, requests: received.length };
+  return { outcome, elapsedMs: performance.now() - startedAt, requests: faults.received.length };
 }
 
 describe('retried once, then answered', () => {
@@ -145,12 +104,12 @@ describe('retried once, then answered', () => {
     ['silence (the attempt timeout)', 'silence'],
     ['silence after the headers (the attempt timeout covers the body)', 'silence-after-headers'],
   ])('after %s', async (_fault, first) => {
-    script = [first, UPDATED];
+    faults.script = [first, UPDATED];
     const output = await client().send(update());
     expect(output.Attributes).toEqual({ pk: 'RATE#k', sk: 'RATE', hits: 3 });
     expect(output.$metadata).toMatchObject({ httpStatusCode: 200, attempts: 2 });
-    expect(received).toHaveLength(2);
-    expect(received[1]?.body).toEqual(received[0]?.body);
+    expect(faults.received).toHaveLength(2);
+    expect(faults.received[1]?.body).toEqual(faults.received[0]?.body);
   });
 });
 
@@ -169,7 +128,7 @@ describe('failures that reach the caller, named as the SDK names them', () => {
     ['closed twice', ['close', 'close'], { code: 'ECONNRESET' }],
     ['silence twice (two attempt timeouts)', ['silence', 'silence'], { name: 'TimeoutError' }],
   ])('%s → %j, answered 503 by the services', async (_fault, steps, shape) => {
-    script = [...steps];
+    faults.script = [...steps];
     const { outcome, requests } = await run(() => client().send(update()));
     expect(outcome).toMatchObject(shape);
     expect(isUpstreamUnavailable(outcome)).toBe(true);
@@ -177,7 +136,7 @@ describe('failures that reach the caller, named as the SDK names them', () => {
   });
 
   it('silence ends at the deadline however many attempts are left, as a TimeoutError', async () => {
-    script = ['silence', 'silence'];
+    faults.script = ['silence', 'silence'];
     const bounds = { ...BOUNDS, deadlineMs: 450 };
     const { outcome, elapsedMs, requests } = await run(() => client(bounds).send(update()));
     expect(outcome).toMatchObject({ name: 'TimeoutError', message: 'no answer within the 450 ms deadline' });
@@ -192,7 +151,7 @@ describe('failures that reach the caller, named as the SDK names them', () => {
     ['AccessDeniedException', dynamoError(400, 'AccessDeniedException')],
     ['ResourceNotFoundException', dynamoError(400, 'ResourceNotFoundException')],
   ])('%s is not retried, and is not an outage', async (name, step) => {
-    script = [step];
+    faults.script = [step];
     const { outcome, requests } = await run(() => client().send(update()));
     expect(outcome).toMatchObject({ name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
     expect(isUpstreamUnavailable(outcome)).toBe(false);
@@ -200,14 +159,14 @@ describe('failures that reach the caller, named as the SDK names them', () => {
   });
 
   it('a refused condition is not retried and is recognised by name', async () => {
-    script = [dynamoError(400, 'ConditionalCheckFailedException')];
+    faults.script = [dynamoError(400, 'ConditionalCheckFailedException')];
     const { outcome, requests } = await run(() => client().send(update()));
     expect(isConditionalCheckFailure(outcome)).toBe(true);
     expect(requests).toBe(1);
   });
 
   it('a cancelled transaction carries its reasons, as lambdas/account/conflicts.ts reads them', async () => {
-    script = [
+    faults.script = [
       dynamoError(400, 'TransactionCanceledException', {
         CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Message: 'taken' }],
       }),
@@ -234,7 +193,7 @@ describe('failures that reach the caller, named as the SDK names them', () => {
   });
 
   it('a 200 whose body is not JSON is a failure, not retried', async () => {
-    script = [{ status: 200, body: '{"Items":[' }];
+    faults.script = [{ status: 200, body: '{"Items":[' }];
     const { outcome, requests } = await run(() =>
       client().send(
         new QueryCommand({
@@ -289,9 +248,9 @@ describe('failures that reach the caller, named as the SDK names them', () => {
 
 describe('the requests', () => {
   it('name the operation, carry marshalled values, are signed with the session token', async () => {
-    script = [UPDATED];
+    faults.script = [UPDATED];
     await client().send(update());
-    const [request] = received;
+    const [request] = faults.received;
     expect(request?.headers).toMatchObject({
       'x-amz-target': 'DynamoDB_20120810.UpdateItem',
       'content-type': 'application/x-amz-json-1.0',
@@ -310,14 +269,14 @@ describe('the requests', () => {
   });
 
   it('reuse one kept-alive connection, as a warm Lambda does', async () => {
-    script = [UPDATED, UPDATED, UPDATED];
+    faults.script = [UPDATED, UPDATED, UPDATED];
     const documents = client();
     for (let call = 0; call < 3; call++) await documents.send(update());
-    expect(new Set(received.map((request) => request.socket)).size).toBe(1);
+    expect(new Set(faults.received.map((request) => request.socket)).size).toBe(1);
   });
 
   it('answer the request id DynamoDB sent', async () => {
-    script = [UPDATED];
+    faults.script = [UPDATED];
     const { $metadata } = await client().send(update());
     expect($metadata).toEqual({ httpStatusCode: 200, requestId: 'REQ1', attempts: 1 });
   });

@@ -90,15 +90,17 @@ describe('the identity calls', () => {
     const name = unique();
     await create(aws.sdkSes, name);
     await aws.sdkSes.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }));
-    await expect(aws.sdkSes.send(new GetEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject({
-      name: 'NotFoundException',
-      $metadata: { httpStatusCode: 404 },
-    });
-    await expect(aws.sdkSes.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject(
+    await expect(aws.sdkSes.send(new GetEmailIdentityCommand({ EmailIdentity: name }))).rejects.toMatchObject(
       {
         name: 'NotFoundException',
+        $metadata: { httpStatusCode: 404 },
       },
     );
+    await expect(
+      aws.sdkSes.send(new DeleteEmailIdentityCommand({ EmailIdentity: name })),
+    ).rejects.toMatchObject({
+      name: 'NotFoundException',
+    });
     await expect(
       aws.sdkSes.send(
         new PutEmailIdentityMailFromAttributesCommand({ EmailIdentity: name, MailFromDomain: 'x' }),

@@ -85,7 +85,9 @@ export async function startFakeSes(): Promise<FakeSes> {
 function answer(response: ServerResponse, step: FakeSesStep): void {
   if (step === 'stall') return;
   if ('messageId' in step) {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ MessageId: step.messageId }));
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ MessageId: step.messageId }));
     return;
   }
   response
