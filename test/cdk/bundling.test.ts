@@ -123,11 +123,23 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it.each(['account', 'templates', 'webhooks', 'audience', 'expiringKeys'])(
-    '%s, which calls no other AWS service, carries no AWS SDK runtime at all',
+  it.each(['sending', 'domains', 'account', 'templates', 'webhooks', 'audience', 'expiringKeys'])(
+    '%s carries no AWS SDK client and no @smithy runtime: only util-dynamodb',
     (name) => {
       const sdk = [...packagesOf(name)].filter((name) => /^@(aws-sdk|smithy)\//.test(name));
       expect(sdk).toEqual(['@aws-sdk/util-dynamodb']);
+    },
+  );
+
+  it.each(['sending', 'domains'])(
+    "%s reaches SES (and End User Messaging) through scopegate's own narrow clients",
+    (name) => {
+      const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];
+      if (!fn) throw new Error(`No ${name} function`);
+      const map = JSON.parse(readFileSync(join(bundleDirectory(fn), 'index.js.map'), 'utf8')) as {
+        sources: string[];
+      };
+      expect(map.sources.some((source) => source.endsWith('lambdas/aws-wire/ses-client.ts'))).toBe(true);
     },
   );
 
