@@ -1,9 +1,8 @@
 /**
  * The one place that says how long an AWS call on the request path may take, with no AWS SDK import:
- * scopegate's own DynamoDB client (lambdas/dynamo/client.ts), which the authorizer and the services
- * share, reads these bounds without bundling the SDK, and lambdas/aws-clients.ts gives the others to
- * the SDK clients (SES, SQS, SMS, WhatsApp), so a stalled dependency is bounded identically
- * everywhere and answers 503 instead of hanging until a Lambda or API Gateway timeout.
+ * scopegate's own clients (lambdas/dynamo, lambdas/aws-wire: DynamoDB, SES, SMS, WhatsApp) read these
+ * bounds without bundling the SDK, so a stalled dependency is bounded identically everywhere and
+ * answers 503 instead of hanging until a Lambda or API Gateway timeout.
  */
 
 export interface CallBounds {
