@@ -24,11 +24,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * A successful answer's body as a JSON object; an empty body (DeleteEmailIdentity's) is `{}`.
- * Anything else is a broken answer, thrown and not retried.
+ * A successful answer's body as a JSON object. Anything else (an empty body included) is a broken
+ * answer, thrown and not retried: for DynamoDB an empty answer must never read as "no item".
  */
 export function answerObject(text: string, service: string): Readonly<Record<string, unknown>> {
-  if (text === '') return {};
   const parsed: unknown = JSON.parse(text);
   if (!isObject(parsed)) throw new Error(`${service} answered with something other than a JSON object`);
   return parsed;

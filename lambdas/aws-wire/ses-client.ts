@@ -1,8 +1,8 @@
 /**
  * SES v2 (restJson1, signing name `ses`, `email.<region>.amazonaws.com`) with exactly the calls
  * scopegate makes: SendEmail for the sending service, and the four identity calls of the domains
- * service. Each request is laid out as the SDK's SESv2Client serializes it (test/unit/aws-wire-requests.test.ts
- * compares them byte for byte); errors carry SES's error type as `name`, as the SDK's exceptions do.
+ * service. Each request is laid out as the SDK's SESv2Client serializes it (test/integration/aws-wire-requests.test.ts
+ * compares them); errors carry SES's error type as `name`, as the SDK's exceptions do.
  */
 import type { CallBounds } from '../call-bounds.js';
 import { answerObject, isObject, stringOf } from './json.js';
@@ -58,8 +58,11 @@ export interface SesClient {
 
 export function createSesClient(target: AwsTarget, bounds: CallBounds): SesClient {
   const client = createSignedClient({ ...target, bounds, signingName: 'ses', errorOf: jsonErrorOf('SES') });
-  const call = async (...request: Parameters<typeof restJsonRequest>) =>
-    answerObject((await client.call(restJsonRequest(...request))).body, 'SES');
+  const call = async (...request: Parameters<typeof restJsonRequest>) => {
+    const { body } = await client.call(restJsonRequest(...request));
+    // An operation without output members (DeleteEmailIdentity, the MAIL FROM call) may answer nothing.
+    return body === '' ? {} : answerObject(body, 'SES');
+  };
   const identityPath = (name: string) => `/v2/email/identities/${pathLabel(name)}`;
 
   return {

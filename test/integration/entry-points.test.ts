@@ -1,7 +1,7 @@
 /**
  * The Lambda entry points (lambdas/<name>/handler.ts) as deployed: each module is imported
  * fresh with the environment the CDK stack gives its function (lib/authorizer.ts, lib/services.ts),
- * its SDK clients pointed at the local stand-ins through AWS_ENDPOINT_URL_<SERVICE>, and called with
+ * its AWS clients pointed at the local stand-ins through AWS_ENDPOINT_URL_<SERVICE>, and called with
  * an API Gateway event. What runs is the deployed wiring: client bounds, the cache-TTL switch, the
  * loggers (Powertools in the services, the authorizer's own JSON lines).
  */
