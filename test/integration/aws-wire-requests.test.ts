@@ -23,7 +23,7 @@ import {
   SendEmailCommand,
 } from '@aws-sdk/client-sesv2';
 import { SendWhatsAppMessageCommand, SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MESSAGING_BOUNDS, SES_BOUNDS } from '../../lambdas/call-bounds.js';
 import { createSesClient, SES_ADDRESS, type SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { createSmsClient, SMS_ADDRESS, type SmsClient } from '../../lambdas/aws-wire/sms-client.js';
@@ -372,6 +372,38 @@ describe('each call as the SDK serializes it', () => {
       const sdk = await sdkExchange(Client, command, { status: 200, body: '{}' });
       const env = { AWS_REGION: REGION, AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' };
       expect(targetFromEnv(address, env).endpoint.host).toBe(sdk.wire.host);
+    },
+  );
+});
+
+describe('endpoint overrides, read as the SDK reads them', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each([
+    [
+      'AWS_ENDPOINT_URL_SESV2',
+      sdkSes,
+      new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }),
+      SES_ADDRESS,
+    ],
+    ['AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2', sdkSms, new SendTextMessageCommand(SMS), SMS_ADDRESS],
+    [
+      'AWS_ENDPOINT_URL_SOCIALMESSAGING',
+      sdkSocial,
+      new SendWhatsAppMessageCommand(WHATSAPP),
+      SOCIAL_MESSAGING_ADDRESS,
+    ],
+  ] as const)(
+    '%s points the SDK and ours at the same host',
+    async (variable, Client, command, address: ServiceAddress) => {
+      vi.stubEnv(variable, 'http://stand-in.test:8123');
+      const sdk = await sdkExchange(Client, command, { status: 200, body: '{}' });
+      expect(sdk.wire.host).toBe('stand-in.test');
+      expect(targetFromEnv(address, { ...process.env, AWS_REGION: REGION }).endpoint.host).toBe(
+        'stand-in.test:8123',
+      );
     },
   );
 });
