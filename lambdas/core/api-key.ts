@@ -4,8 +4,8 @@
  * Only the SHA-256 of the whole key is ever stored. No AWS imports.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { encodeBase62, randomBase62 } from './base62.js';
+import { crc32 } from './crc32.js';
 
 export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
 export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];

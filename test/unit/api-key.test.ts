@@ -269,3 +269,24 @@ describe('looksLikeSecretKey', () => {
     expect(looksLikeSecretKey(value)).toBe(expected);
   });
 });
+
+describe('checksumOf', () => {
+  it("is the base62 of zlib's unsigned CRC-32 of the UTF-8 bytes, for any text", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (body) => {
+        expect(checksumOf(body)).toBe(encodeBase62(crc32(body), CHECKSUM_LENGTH));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is unsigned: a body whose CRC-32 has the top bit set keeps six base62 digits', () => {
+    const body = Array.from({ length: 64 }, (_, index) => `sk_live_${index}`).find(
+      (candidate) => crc32(candidate) >= 2 ** 31,
+    );
+    expect(body).toBeDefined();
+    if (body === undefined) return;
+    expect(checksumOf(body)).toBe(encodeBase62(crc32(body), CHECKSUM_LENGTH));
+    expect(checksumOf(body)).toMatch(/^[0-9A-Za-z]{6}$/);
+  });
+});
