@@ -1,7 +1,7 @@
 /**
- * The AWS SDK clients that stay off the request path — SQS for the webhook delivery pipeline, and the
- * overrides the cache-flush's API Gateway client shares — kept apart from lambdas/aws-clients.ts so
- * that no service Lambda's bundle carries the SDK.
+ * The AWS SDK clients that stay off the request path — SQS for the webhook delivery pipeline, and
+ * the overrides, bounds and deadline the cache-flush's API Gateway client shares — kept apart from
+ * lambdas/aws-clients.ts so that no service Lambda's bundle carries the SDK.
  */
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { type CallBounds, DeadlineExceededError } from './call-bounds.js';
@@ -21,12 +21,11 @@ export const SQS_BOUNDS: CallBounds = {
 export type ClientOverrides = Pick<SQSClientConfig, 'endpoint' | 'region' | 'credentials'>;
 
 export function createSqsClient(overrides: ClientOverrides = {}): SQSClient {
-  const client = new SQSClient({ ...overrides, ...clientBounds(SQS_BOUNDS) });
-  client.middlewareStack.add(deadlineMiddleware(SQS_BOUNDS.deadlineMs), DEADLINE_STEP);
-  return client;
+  return withDeadline(new SQSClient({ ...overrides, ...sdkClientBounds(SQS_BOUNDS) }), SQS_BOUNDS);
 }
 
-function clientBounds(bounds: CallBounds) {
+/** An SDK client's per-attempt bounds: its retries, connect and request timeouts. */
+export function sdkClientBounds(bounds: CallBounds) {
   return {
     maxAttempts: bounds.maxAttempts,
     requestHandler: {
@@ -40,11 +39,26 @@ function clientBounds(bounds: CallBounds) {
   };
 }
 
+/** What withDeadline needs of an SDK client: its middleware stack. */
+interface SdkClient {
+  readonly middlewareStack: {
+    add(
+      middleware: <A, R>(next: (args: A) => Promise<R>) => (args: A) => Promise<R>,
+      options: typeof DEADLINE_STEP,
+    ): void;
+  };
+}
+
 /**
- * Races every SQS call against its deadline. The SDK only cancels through an AbortSignal handed to
+ * Races every call of an SDK client against its deadline. The SDK only cancels through an AbortSignal handed to
  * each `send`, which the callers would have to remember; this holds for every command. An attempt
  * still in flight when the deadline passes is ended by its own per-attempt timeouts.
  */
+export function withDeadline<C extends SdkClient>(client: C, bounds: CallBounds): C {
+  client.middlewareStack.add(deadlineMiddleware(bounds.deadlineMs), DEADLINE_STEP);
+  return client;
+}
+
 const DEADLINE_STEP = { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' } as const;
 
 function deadlineMiddleware(deadlineMs: number) {

@@ -5,8 +5,8 @@
  * empties the whole stage's authorizer cache, so every key is authorized afresh once afterwards.
  */
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
-import { type CallBounds, DeadlineExceededError } from '../call-bounds.js';
-import type { ClientOverrides } from '../sqs-client.js';
+import type { CallBounds } from '../call-bounds.js';
+import { type ClientOverrides, sdkClientBounds, withDeadline } from '../sqs-client.js';
 
 export interface StageRef {
   readonly restApiId: string;
@@ -25,28 +25,10 @@ export const FLUSH_CALL_BOUNDS: CallBounds = {
 };
 
 export function createApiGatewayClient(overrides: ClientOverrides = {}): APIGatewayClient {
-  const bounds = FLUSH_CALL_BOUNDS;
-  const client = new APIGatewayClient({
-    ...overrides,
-    maxAttempts: bounds.maxAttempts,
-    requestHandler: {
-      connectionTimeout: bounds.connectionTimeoutMs,
-      requestTimeout: bounds.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: bounds.requestTimeoutMs,
-    },
-  });
-  client.middlewareStack.add(
-    (next) => (args) => {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => reject(new DeadlineExceededError(bounds.deadlineMs)), bounds.deadlineMs);
-      });
-      return Promise.race([next(args), deadline]).finally(() => clearTimeout(timer));
-    },
-    { step: 'initialize', name: 'scopegateCallDeadline', priority: 'high' },
+  return withDeadline(
+    new APIGatewayClient({ ...overrides, ...sdkClientBounds(FLUSH_CALL_BOUNDS) }),
+    FLUSH_CALL_BOUNDS,
   );
-  return client;
 }
 
 export async function flushStageAuthorizersCache(client: APIGatewayClient, stage: StageRef): Promise<void> {
