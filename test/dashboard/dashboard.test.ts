@@ -83,6 +83,9 @@ async function open(hash: string): Promise<void> {
   await page.goto(`${stack.url}/dashboard/${hash}`);
 }
 
+/** How long a polled assertion waits for the page to catch up, on a loaded two-core machine. */
+const POLL = { timeout: 5000, interval: 25 };
+
 describe('serving', () => {
   it('serves the page without a key, under a CSP that allows only its own origin', async () => {
     const response = await call(stack.url, { path: '/dashboard/' });
@@ -169,12 +172,17 @@ describe('templates', () => {
     await page.getByRole('button', { name: 'Add variable' }).click();
     await page.getByLabel('Key', { exact: true }).fill('name');
     await page.getByLabel('Fallback').fill('friend');
-    expect(await page.getByTestId('preview-subject').textContent()).toBe('Hi friend');
+    // Polled: Preact renders after the input event, and the iframe loads a new srcdoc asynchronously.
+    await expect.poll(() => page.getByTestId('preview-subject').textContent(), POLL).toBe('Hi friend');
     await page.locator('[data-variable="name"]').fill('<Ada>');
-    expect(await page.getByTestId('preview-subject').textContent()).toBe('Hi <Ada>');
+    await expect.poll(() => page.getByTestId('preview-subject').textContent(), POLL).toBe('Hi <Ada>');
     // html escapes the value, exactly as a send would.
-    expect(await page.locator('iframe.html-preview').getAttribute('srcdoc')).toBe('<p>Hello &lt;Ada&gt;</p>');
-    expect(await page.frameLocator('iframe.html-preview').locator('p').textContent()).toBe('Hello <Ada>');
+    await expect
+      .poll(() => page.locator('iframe.html-preview').getAttribute('srcdoc'), POLL)
+      .toBe('<p>Hello &lt;Ada&gt;</p>');
+    await expect
+      .poll(() => page.frameLocator('iframe.html-preview').locator('p').textContent(), POLL)
+      .toBe('Hello <Ada>');
 
     await page.getByRole('button', { name: 'Create template' }).click();
     await page.waitForURL(/#\/templates\/tpl_/);
