@@ -4,7 +4,7 @@
  * and path, a JSON body). Both name an error the same way.
  */
 import { AwsServiceError } from './errors.js';
-import { isObject, toWireJson } from './json.js';
+import { isObject, stringOf, toWireJson } from './json.js';
 import type { ServiceRequest } from './signed-client.js';
 import type { Answer } from './transport.js';
 
@@ -46,21 +46,28 @@ export function pathLabel(value: string): string {
  */
 export function jsonErrorOf(service: string): (answer: Answer) => AwsServiceError {
   return (answer) => {
-    let fields: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(answer.body);
-      if (isObject(parsed)) fields = parsed;
-    } catch {
-      // Not JSON: the status alone decides.
-    }
-    const raw = answer.errorType ?? stringMember(fields, 'code') ?? stringMember(fields, '__type');
+    const fields = errorFields(answer.body);
+    const raw = answer.errorType ?? stringOf(fields.code) ?? stringOf(fields.__type);
     const type = raw === undefined ? undefined : sanitizeErrorType(raw);
-    const message =
-      stringMember(fields, 'message') ??
-      stringMember(fields, 'Message') ??
-      `${service} answered HTTP ${answer.status}`;
+    const message = errorMessage(fields, `${service} answered HTTP ${answer.status}`);
     return new AwsServiceError(answer.status, type === '' ? undefined : type, message, answer.requestId);
   };
+}
+
+/** An error answer's JSON members; none when the body is not a JSON object (a proxy's error page). */
+export function errorFields(body: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (isObject(parsed)) return parsed;
+  } catch {
+    // Not JSON: the status alone decides.
+  }
+  return {};
+}
+
+/** The error's message as the SDK reads it (`message`, else `Message`), or `fallback`. */
+export function errorMessage(fields: Record<string, unknown>, fallback: string): string {
+  return stringOf(fields.message) ?? stringOf(fields.Message) ?? fallback;
 }
 
 /** `aws.protocoltests#FooError:http://…` → `FooError`, as the SDK's sanitizeErrorCode does. */
@@ -68,9 +75,4 @@ function sanitizeErrorType(raw: string): string {
   const beforeColon = (raw.split(',')[0] ?? '').split(':')[0] ?? '';
   const afterHash = beforeColon.split('#');
   return (afterHash[afterHash.length - 1] ?? '').trim();
-}
-
-function stringMember(fields: Record<string, unknown>, name: string): string | undefined {
-  const value = fields[name];
-  return typeof value === 'string' ? value : undefined;
 }

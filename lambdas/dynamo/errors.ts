@@ -6,6 +6,7 @@
  */
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import { AwsServiceError } from '../aws-wire/errors.js';
+import { errorFields, errorMessage } from '../aws-wire/protocols.js';
 import { fromWireMap, isObject } from './wire.js';
 
 export { AttemptTimeoutError, failureOf } from '../aws-wire/errors.js';
@@ -38,19 +39,9 @@ export class DynamoDbError extends AwsServiceError {
  * (`Message` for some types), plus the type's own members.
  */
 export function errorOfAnswer(status: number, body: string, requestId?: string): DynamoDbError {
-  let type: string | undefined;
-  let message = `DynamoDB answered HTTP ${status}`;
-  let fields: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (isObject(parsed)) fields = parsed;
-  } catch {
-    // Not JSON (a proxy's error page): the status alone decides.
-  }
-  if (typeof fields.__type === 'string') type = fields.__type.split('#').pop();
-  const text = fields.message ?? fields.Message;
-  if (typeof text === 'string') message = text;
-  return new DynamoDbError(status, type, message, {
+  const fields = errorFields(body);
+  const type = typeof fields.__type === 'string' ? fields.__type.split('#').pop() : undefined;
+  return new DynamoDbError(status, type, errorMessage(fields, `DynamoDB answered HTTP ${status}`), {
     requestId,
     CancellationReasons: Array.isArray(fields.CancellationReasons)
       ? fields.CancellationReasons.map(cancellationReasonOf)
