@@ -39,6 +39,10 @@ export function fromAttributeMap(item: Readonly<Record<string, AttributeValue>>)
 
 export function fromAttributeValue(value: AttributeValue): PlainValue {
   // Each member is checked for its runtime type too: the input comes from a deserializer, not from us.
+  // That includes the value itself: `{"L":[null]}` on the wire holds a null where a value belongs.
+  const raw: unknown = value;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return new UnknownAttribute('not a value');
   if (typeof value.S === 'string') return value.S;
   if (typeof value.N === 'string') return new DynamoNumber(value.N);
   if (typeof value.BOOL === 'boolean') return value.BOOL;
@@ -55,7 +59,9 @@ export function fromAttributeValue(value: AttributeValue): PlainValue {
   }
   if (isArrayOf(value.BS, (entry) => entry instanceof Uint8Array)) return new Set(value.BS);
   if (Array.isArray(value.L)) return value.L.map(fromAttributeValue);
-  if (typeof value.M === 'object' && value.M !== null) return fromAttributeMap(value.M);
+  if (typeof value.M === 'object' && value.M !== null && !Array.isArray(value.M)) {
+    return fromAttributeMap(value.M);
+  }
   return new UnknownAttribute(Object.keys(value).join(',') || 'none');
 }
 

@@ -37,8 +37,19 @@ describe('fromAttributeValue: what lib-dynamodb cannot convert is kept, never th
     ['an empty BS', { BS: [] }],
     ['a type DynamoDB may add', { $unknown: ['XS', 1] }],
     ['no type at all', {} as AttributeValue],
+    ['a map given as a list', { M: [{ S: 'x' }] } as unknown as AttributeValue],
   ])('%s is an UnknownAttribute (unreadable, but present)', (_case, value) => {
     expect(fromAttributeValue(value)).toBeInstanceOf(UnknownAttribute);
+  });
+
+  it('a null or a list where a value belongs is unreadable, inside a list or a map too', () => {
+    const item = { list: { L: [null] }, map: { M: { inner: null } } } as unknown as Record<
+      string,
+      AttributeValue
+    >;
+    const converted = fromAttributeMap(item);
+    expect((converted.list as unknown[])[0]).toBeInstanceOf(UnknownAttribute);
+    expect((converted.map as Record<string, unknown>).inner).toBeInstanceOf(UnknownAttribute);
   });
 
   it('a map named like Object.prototype members stays plain data', () => {
