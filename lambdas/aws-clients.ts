@@ -5,13 +5,7 @@
  * (lambdas/dynamo, lambdas/aws-wire), as the authorizer's GetItem does. SQS, for the delivery
  * pipeline only, keeps the AWS SDK in lambdas/sqs-client.ts, so no service bundle carries it.
  */
-import {
-  type CallBounds,
-  DeadlineExceededError,
-  DYNAMODB_BOUNDS,
-  MESSAGING_BOUNDS,
-  SES_BOUNDS,
-} from './call-bounds.js';
+import { DYNAMODB_BOUNDS, MESSAGING_BOUNDS, SES_BOUNDS } from './call-bounds.js';
 import {
   createSesClient as createSesWireClient,
   SES_ADDRESS,
@@ -31,8 +25,6 @@ import { type AwsTarget, targetFromEnv } from './aws-wire/target.js';
 import { createDynamoClient } from './dynamo/client.js';
 import { createDocuments, type Documents } from './dynamo/documents.js';
 import { type DynamoTarget, dynamoTargetFromEnv } from './dynamo/target.js';
-
-export { type CallBounds, DeadlineExceededError, DYNAMODB_BOUNDS, MESSAGING_BOUNDS, SES_BOUNDS };
 
 /**
  * The services' DynamoDB, with DYNAMODB_BOUNDS: deployed, where and as whom Lambda's environment says

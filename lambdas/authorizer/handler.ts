@@ -4,11 +4,8 @@
  * its document layer, so no marshalling code is bundled either.
  */
 
-import { DYNAMODB_BOUNDS } from '../call-bounds.js';
+import { createDocumentClient } from '../aws-clients.js';
 import { keyEnvironmentFromEnv, requireEnv } from '../core/env.js';
-import { createDynamoClient } from '../dynamo/client.js';
-import { createDocuments } from '../dynamo/documents.js';
-import { dynamoTargetFromEnv } from '../dynamo/target.js';
 import { createAuthorizer } from './authorizer.js';
 import { createJsonLog } from './json-log.js';
 import { keyItemReader } from './key-store.js';
@@ -20,10 +17,7 @@ const logger = createJsonLog({
 
 export const handler = createAuthorizer({
   environment: keyEnvironmentFromEnv(),
-  getKeyItem: keyItemReader(
-    createDocuments(createDynamoClient({ ...dynamoTargetFromEnv(), bounds: DYNAMODB_BOUNDS })),
-    requireEnv('API_KEYS_TABLE'),
-  ),
+  getKeyItem: keyItemReader(createDocumentClient(), requireEnv('API_KEYS_TABLE')),
   log: logger,
   coverAllRoutes:
     process.env.AUTHORIZER_CACHE_TTL_SECONDS !== undefined &&

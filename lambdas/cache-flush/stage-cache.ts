@@ -6,7 +6,7 @@
  */
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
 import type { CallBounds } from '../call-bounds.js';
-import { type ClientOverrides, sdkClientBounds, withDeadline } from '../sqs-client.js';
+import { type ClientOverrides, sdkClientBounds, withDeadline } from '../sdk-client-bounds.js';
 
 export interface StageRef {
   readonly restApiId: string;

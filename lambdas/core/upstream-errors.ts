@@ -5,7 +5,8 @@
  */
 
 const TRANSIENT_NAMES = new Set([
-  // The SDK's own per-attempt timeouts, and the call deadline in lambdas/aws-clients.ts.
+  // Per-attempt timeouts (scopegate's clients name theirs as the SDK does) and the call deadline
+  // (lambdas/aws-wire/signed-client.ts, lambdas/sdk-client-bounds.ts).
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',

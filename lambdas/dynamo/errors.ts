@@ -9,8 +9,6 @@ import { AwsServiceError } from '../aws-wire/errors.js';
 import { errorFields, errorMessage } from '../aws-wire/protocols.js';
 import { fromWireMap, isObject } from './wire.js';
 
-export { AttemptTimeoutError, failureOf } from '../aws-wire/errors.js';
-
 export interface ErrorDetails {
   readonly requestId?: string | undefined;
   /** TransactionCanceledException: one reason per transaction item, in order. */

@@ -8,7 +8,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { isObject } from '../aws-wire/json.js';
 
-export { isObject, toWireJson } from '../aws-wire/json.js';
+export { isObject } from '../aws-wire/json.js';
 
 /**
  * The attribute map at `value` in an answer (an Item, a key): undefined when absent; throws when it

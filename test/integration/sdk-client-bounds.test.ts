@@ -1,13 +1,13 @@
 /**
  * The SDK clients kept off the request path (SQS for webhook delivery, API Gateway for the cache
- * flush) get their bounds from one place (lambdas/sqs-client.ts): a server that never answers ends
+ * flush) get their bounds from one place (lambdas/sdk-client-bounds.ts): a server that never answers ends
  * the call by the request timeout, a throttled one is retried up to maxAttempts, and the deadline
  * ends a call whose attempts would otherwise outlast it.
  */
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CallBounds, DeadlineExceededError } from '../../lambdas/call-bounds.js';
-import { sdkClientBounds, withDeadline } from '../../lambdas/sqs-client.js';
+import { sdkClientBounds, withDeadline } from '../../lambdas/sdk-client-bounds.js';
 import { type FaultServer, startFaultServer } from '../support/fault-server.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

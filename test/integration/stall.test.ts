@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { DYNAMODB_BOUNDS } from '../../lambdas/aws-clients.js';
+import { DYNAMODB_BOUNDS } from '../../lambdas/call-bounds.js';
 import { localHandlers } from '../../local/handlers.js';
 import { type DynamoDbLocal, localDocuments, sesClient, startDynamoDbLocal } from '../../local/services.js';
 import { ensureTables } from '../../local/tables.js';

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { DynamoAnswer } from '../../lambdas/dynamo/client.js';
 import * as ours from '../../lambdas/dynamo/document-commands.js';
 import { errorOfAnswer } from '../../lambdas/dynamo/errors.js';
-import { toWireJson } from '../../lambdas/dynamo/wire.js';
+import { toWireJson } from '../../lambdas/aws-wire/json.js';
 
 /** Every kind of value the services store, undefined members included (left out, not refused). */
 const ITEM = {

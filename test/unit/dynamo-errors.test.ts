@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { cancellationCodes, isTransactionConflict } from '../../lambdas/account/conflicts.js';
 import { isConditionalCheckFailure } from '../../lambdas/core/dynamo-errors.js';
 import { isUpstreamUnavailable } from '../../lambdas/core/upstream-errors.js';
-import { AttemptTimeoutError, DynamoDbError, errorOfAnswer, failureOf } from '../../lambdas/dynamo/errors.js';
+import { AttemptTimeoutError, failureOf } from '../../lambdas/aws-wire/errors.js';
+import { DynamoDbError, errorOfAnswer } from '../../lambdas/dynamo/errors.js';
 
 const typed = (type: string, members: Record<string, unknown> = {}) =>
   JSON.stringify({

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromAttributeMap } from '../../lambdas/core/attribute-values.js';
-import { toWireJson, wireMapAt } from '../../lambdas/dynamo/wire.js';
+import { toWireJson } from '../../lambdas/aws-wire/json.js';
+import { wireMapAt } from '../../lambdas/dynamo/wire.js';
 
 describe('wireMapAt: DynamoDB JSON → the AttributeValue shape the readers take', () => {
   it('decodes base64 binaries (B, BS), also inside lists and maps, and keeps every other type', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeadlineExceededError } from '../../lambdas/aws-clients.js';
+import { DeadlineExceededError } from '../../lambdas/call-bounds.js';
 import { toErrorResponse } from '../../lambdas/core/errors.js';
 import { isUpstreamUnavailable } from '../../lambdas/core/upstream-errors.js';
 
