@@ -8,8 +8,7 @@ import { GetCommand } from '../dynamo/document-commands.js';
 import { ApiError } from '../core/errors.js';
 import { eventItem } from '../core/events.js';
 import { isIdOf, newId } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { CONTACT_ID_PREFIX, emailKey, mergeProperties, propertiesProblem } from './contact-rules.js';
 import type { ContactJson, CreateContactInput, UpdateContactInput } from './contracts.js';
 import type { ContactFacts, Scalar } from './filter.js';
@@ -123,14 +122,7 @@ export async function listContacts(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ contacts: ContactRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: CONTACT_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, CONTACT_PREFIX, page);
   return { contacts: items.map(contactFromItem), nextAfter };
 }
 
