@@ -18,7 +18,7 @@ import {
   CONTACT_PREFIX,
   contactEmailKey,
   contactKey,
-  listKey,
+  listCountDown,
   memberKey,
   refused,
   transact,
@@ -206,15 +206,7 @@ export async function deleteContact(
       // Its memberships go with it (at most MAX_LISTS_PER_CONTACT, so this fits one transaction).
       ...current.lists.flatMap((listId): TransactItem[] => [
         { Delete: { TableName: deps.dataTable, Key: memberKey(projectId, listId, id) } },
-        {
-          Update: {
-            TableName: deps.dataTable,
-            Key: listKey(projectId, listId),
-            UpdateExpression: 'ADD contactCount :minus',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':minus': -1 },
-          },
-        },
+        listCountDown(deps.dataTable, projectId, listId),
       ]),
     ];
     if (!(await transact(deps, items))) return current;

@@ -21,6 +21,7 @@ import {
   type AudienceStore,
   contactKey,
   LIST_PREFIX,
+  listCountDown,
   listKey,
   memberKey,
   memberPrefix,
@@ -215,15 +216,7 @@ export async function removeListContact(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    {
-      Update: {
-        TableName: deps.dataTable,
-        Key: listKey(projectId, listId),
-        UpdateExpression: 'ADD contactCount :minus',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':minus': -1 },
-      },
-    },
+    listCountDown(deps.dataTable, projectId, listId),
     contactLeaves(deps.dataTable, projectId, listId, contactId),
   ]);
   if (codes && refused(codes, 0)) {
