@@ -9,7 +9,7 @@
  * as such and can still be revoked.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '../dynamo/document-commands.js';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '../dynamo/document-commands.js';
 import type { Documents } from '../dynamo/documents.js';
 import { GetItemCommand, QueryCommand } from '../dynamo/item-commands.js';
 import {
@@ -288,26 +288,14 @@ export async function updateKey(
     const merged = applyChanges(found, changes, now);
     if (actor) refuseEscalation(actor, merged);
     const metadata = metadataOf(store, merged, now);
-    try {
-      await store.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: store.apiKeysTable,
-                Key: { keyId },
-                ...updateExpression(changes, now, found),
-              },
-            },
-            eventPut(store, metadata.projectId, 'api_key.updated', metadata, now),
-          ],
-        }),
-      );
-      return metadata;
-    } catch (error) {
-      // Changed under us (revoked, rotated, edited): read again and decide on what is there now.
-      if (!retryable(error) || attempt >= WRITE_ATTEMPTS) throw error;
-    }
+    const written = await writeChange(store, {
+      keyId,
+      update: updateExpression(changes, now, found),
+      event: { projectId: metadata.projectId, type: 'api_key.updated', metadata },
+      now,
+      attempt,
+    });
+    if (written) return metadata;
   }
 }
 
@@ -333,27 +321,18 @@ export async function revokeKey(
       { ...found, revokedAt: now.toISOString(), updatedAt: now.toISOString() },
       now,
     );
-    try {
-      await store.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: store.apiKeysTable,
-                Key: { keyId },
-                UpdateExpression: 'SET revokedAt = :now, updatedAt = :now',
-                ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}`,
-                ExpressionAttributeValues: { ':now': now.toISOString() },
-              },
-            },
-            eventPut(store, metadata.projectId, 'api_key.revoked', metadata, now),
-          ],
-        }),
-      );
-      return { key: metadata, alreadyRevoked: false };
-    } catch (error) {
-      if (!retryable(error) || attempt >= WRITE_ATTEMPTS) throw error;
-    }
+    const written = await writeChange(store, {
+      keyId,
+      update: {
+        UpdateExpression: 'SET revokedAt = :now, updatedAt = :now',
+        ConditionExpression: `attribute_exists(keyId) AND ${NOT_REVOKED}`,
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      },
+      event: { projectId: metadata.projectId, type: 'api_key.revoked', metadata },
+      now,
+      attempt,
+    });
+    if (written) return { key: metadata, alreadyRevoked: false };
   }
 }
 
@@ -403,37 +382,28 @@ export async function rotateKey(
       delete rotated.previousKeyExpiresAt;
     }
     const metadata = metadataOf(store, rotated, now);
-    try {
-      await store.documents.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: store.apiKeysTable,
-                Key: { keyId },
-                UpdateExpression:
-                  grace > 0
-                    ? 'SET keyHash = :new, previousKeyHash = :old, previousKeyExpiresAt = :until, updatedAt = :now'
-                    : 'SET keyHash = :new, updatedAt = :now REMOVE previousKeyHash, previousKeyExpiresAt',
-                // The hash read is still the hash: two concurrent rotations cannot both keep "their" previous.
-                ConditionExpression: `keyHash = :old AND ${NOT_REVOKED} AND projectId = :projectId`,
-                ExpressionAttributeValues: {
-                  ':new': generated.keyHash,
-                  ':old': reading.record.keyHash,
-                  ':now': now.toISOString(),
-                  ':projectId': reading.record.projectId,
-                  ...(grace > 0 ? { ':until': until } : {}),
-                },
-              },
-            },
-            eventPut(store, reading.record.projectId, 'api_key.rotated', metadata, now),
-          ],
-        }),
-      );
-      return { key: generated.key, metadata };
-    } catch (error) {
-      if (!retryable(error) || attempt >= WRITE_ATTEMPTS) throw error;
-    }
+    const written = await writeChange(store, {
+      keyId,
+      update: {
+        UpdateExpression:
+          grace > 0
+            ? 'SET keyHash = :new, previousKeyHash = :old, previousKeyExpiresAt = :until, updatedAt = :now'
+            : 'SET keyHash = :new, updatedAt = :now REMOVE previousKeyHash, previousKeyExpiresAt',
+        // The hash read is still the hash: two concurrent rotations cannot both keep "their" previous.
+        ConditionExpression: `keyHash = :old AND ${NOT_REVOKED} AND projectId = :projectId`,
+        ExpressionAttributeValues: {
+          ':new': generated.keyHash,
+          ':old': reading.record.keyHash,
+          ':now': now.toISOString(),
+          ':projectId': reading.record.projectId,
+          ...(grace > 0 ? { ':until': until } : {}),
+        },
+      },
+      event: { projectId: reading.record.projectId, type: 'api_key.rotated', metadata },
+      now,
+      attempt,
+    });
+    if (written) return { key: generated.key, metadata };
   }
 }
 
@@ -465,6 +435,45 @@ function eventPut(store: KeyStore, projectId: string, type: EventType, metadata:
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+/** One change of an existing key: its conditional update and the event reporting it. */
+interface KeyChange {
+  readonly keyId: string;
+  readonly update: KeyUpdate;
+  readonly event: { readonly projectId: string; readonly type: EventType; readonly metadata: KeyMetadata };
+  readonly now: Date;
+  /** Which attempt of the caller's read-decide-write loop this is (1 to WRITE_ATTEMPTS). */
+  readonly attempt: number;
+}
+
+/** The update of the key's item, all but which table and item (writeChange names them). */
+type KeyUpdate = Omit<
+  NonNullable<NonNullable<TransactWriteCommandInput['TransactItems']>[number]['Update']>,
+  'TableName' | 'Key'
+>;
+
+/**
+ * Writes a key's change and its event in one transaction (the outbox). Answers false when the key
+ * changed under us (revoked, rotated, edited) and attempts are left: the caller reads it again and
+ * decides on what is there now. Any other failure, or the last attempt's, is thrown as it came.
+ */
+async function writeChange(store: KeyStore, change: KeyChange): Promise<boolean> {
+  const { keyId, update, event, now } = change;
+  try {
+    await store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { TableName: store.apiKeysTable, Key: { keyId }, ...update } },
+          eventPut(store, event.projectId, event.type, event.metadata, now),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!retryable(error) || change.attempt >= WRITE_ATTEMPTS) throw error;
+    return false;
+  }
 }
 
 /** A condition failed or another transaction won: worth reading the item again. */

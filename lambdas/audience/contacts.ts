@@ -8,8 +8,7 @@ import { GetCommand } from '../dynamo/document-commands.js';
 import { ApiError } from '../core/errors.js';
 import { eventItem } from '../core/events.js';
 import { isIdOf, newId } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { CONTACT_ID_PREFIX, emailKey, mergeProperties, propertiesProblem } from './contact-rules.js';
 import type { ContactJson, CreateContactInput, UpdateContactInput } from './contracts.js';
 import type { ContactFacts, Scalar } from './filter.js';
@@ -19,7 +18,7 @@ import {
   CONTACT_PREFIX,
   contactEmailKey,
   contactKey,
-  listKey,
+  listCountDown,
   memberKey,
   refused,
   transact,
@@ -123,14 +122,7 @@ export async function listContacts(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ contacts: ContactRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: CONTACT_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, CONTACT_PREFIX, page);
   return { contacts: items.map(contactFromItem), nextAfter };
 }
 
@@ -214,15 +206,7 @@ export async function deleteContact(
       // Its memberships go with it (at most MAX_LISTS_PER_CONTACT, so this fits one transaction).
       ...current.lists.flatMap((listId): TransactItem[] => [
         { Delete: { TableName: deps.dataTable, Key: memberKey(projectId, listId, id) } },
-        {
-          Update: {
-            TableName: deps.dataTable,
-            Key: listKey(projectId, listId),
-            UpdateExpression: 'ADD contactCount :minus',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':minus': -1 },
-          },
-        },
+        listCountDown(deps.dataTable, projectId, listId),
       ]),
     ];
     if (!(await transact(deps, items))) return current;

@@ -36,6 +36,22 @@ export const segmentKey = (projectId: string, id: string) => at(projectId, `${SE
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /**
+ * The list's count one lower, in the transaction that removes one of its members (a contact leaving
+ * it or deleted), so the count never drifts from the member items.
+ */
+export function listCountDown(table: string, projectId: string, listId: string): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: listKey(projectId, listId),
+      UpdateExpression: 'ADD contactCount :minus',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':minus': -1 },
+    },
+  };
+}
+
+/**
  * Runs a transaction. Answers undefined when it was written, or the reason codes (one per item)
  * when a condition refused it; a transaction that only collided with another one is tried again.
  */

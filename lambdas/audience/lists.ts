@@ -11,7 +11,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '../dynam
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf, newId } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import { CONTACT_ID_PREFIX, LIST_ID_PREFIX, MAX_LISTS_PER_CONTACT } from './contact-rules.js';
 import { type ContactRecord, contactNotFound, findContact, getContact } from './contacts.js';
@@ -21,6 +21,7 @@ import {
   type AudienceStore,
   contactKey,
   LIST_PREFIX,
+  listCountDown,
   listKey,
   memberKey,
   memberPrefix,
@@ -103,14 +104,7 @@ export async function listLists(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ lists: ListRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: LIST_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, LIST_PREFIX, page);
   return { lists: items.map(listFromItem).filter((list) => !list.deleting), nextAfter };
 }
 
@@ -222,15 +216,7 @@ export async function removeListContact(
         ConditionExpression: 'attribute_exists(pk)',
       },
     },
-    {
-      Update: {
-        TableName: deps.dataTable,
-        Key: listKey(projectId, listId),
-        UpdateExpression: 'ADD contactCount :minus',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':minus': -1 },
-      },
-    },
+    listCountDown(deps.dataTable, projectId, listId),
     contactLeaves(deps.dataTable, projectId, listId, contactId),
   ]);
   if (codes && refused(codes, 0)) {
@@ -248,14 +234,7 @@ export async function listListContacts(
   { projectId, id: listId }: ListRecord,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ contacts: ContactRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: memberPrefix(listId),
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, memberPrefix(listId), page);
   const contacts = await Promise.all(
     items.map((item) => findContact(store, projectId, String(item.contactId))),
   );

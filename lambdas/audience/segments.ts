@@ -14,7 +14,7 @@ import {
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf, newId } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import { SEGMENT_ID_PREFIX } from './contact-rules.js';
 import { type ContactRecord, contactFromItem } from './contacts.js';
@@ -87,14 +87,7 @@ export async function listSegments(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ segments: SegmentRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: SEGMENT_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, SEGMENT_PREFIX, page);
   return { segments: items.map(segmentFromItem), nextAfter };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Documents } from '../dynamo/documents.js';
 import { QueryCommand } from '../dynamo/document-commands.js';
+import { projectPartition } from './tables.js';
 
 export interface PageRequest {
   readonly documents: Documents;
@@ -49,6 +50,23 @@ export async function queryPage(request: PageRequest): Promise<Page> {
   const page = items.slice(0, limit);
   const last = page.at(-1)?.sk;
   return { items: page, nextAfter: items.length > limit && typeof last === 'string' ? last : undefined };
+}
+
+/** One page of a project's items of one kind in the Data table: what every `GET /v1/<kind>` lists. */
+export function queryProjectPage(
+  store: { readonly documents: Documents; readonly dataTable: string },
+  projectId: string,
+  prefix: string,
+  page: { readonly limit: number; readonly after?: string | undefined },
+): Promise<Page> {
+  return queryPage({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: projectPartition(projectId),
+    prefix,
+    limit: page.limit,
+    after: page.after,
+  });
 }
 
 export interface PartitionRequest {

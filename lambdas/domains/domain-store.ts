@@ -11,7 +11,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/docum
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
-import { queryAll, queryPage } from '../core/query-page.js';
+import { queryAll, queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import type { DomainStatus } from './dns-records.js';
 
@@ -201,14 +201,7 @@ export async function listDomains(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ domains: DomainRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: DOMAIN_SORT_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, DOMAIN_SORT_PREFIX, page);
   return { domains: items.map(toRecord), nextAfter };
 }
 

@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '../
 import type { EmailStatus } from '../core/email-status.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import type { EmailEventType } from '../events/ses-event.js';
 import type { EmailJson } from './contracts.js';
@@ -146,14 +146,7 @@ export async function listEmails(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<EmailPage> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: 'EMAIL#',
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, 'EMAIL#', page);
   return { emails: items.map(toRecord), nextAfter };
 }
 

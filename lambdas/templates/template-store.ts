@@ -11,7 +11,7 @@ import {
 } from '../dynamo/document-commands.js';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
-import { queryPage } from '../core/query-page.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import type { VariableDeclaration } from './render.js';
 import { readReference } from './template-rules.js';
@@ -98,14 +98,7 @@ export async function listTemplates(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ templates: TemplateRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: TEMPLATE_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, TEMPLATE_PREFIX, page);
   return { templates: items.map(toRecord), nextAfter };
 }
 

@@ -9,7 +9,7 @@ import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import type { EventType } from '../core/event-types.js';
 import { isIdOf } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
+import { queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 
 export const WEBHOOK_ID_PREFIX = 'wh';
@@ -76,14 +76,7 @@ export async function listWebhooks(
   projectId: string,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ webhooks: WebhookRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
-    prefix: WEBHOOK_SORT_PREFIX,
-    limit: page.limit,
-    after: page.after,
-  });
+  const { items, nextAfter } = await queryProjectPage(store, projectId, WEBHOOK_SORT_PREFIX, page);
   return { webhooks: items.map(toRecord), nextAfter };
 }
 

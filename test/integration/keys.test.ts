@@ -1,6 +1,6 @@
 /** The key service against DynamoDB Local: what is stored, what is returned, and what is refused. */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand, PutCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KeyInputError } from '../../lambdas/account/key-input.js';
 import {
@@ -383,6 +383,52 @@ describe('revokeKey', () => {
     await expect(revokeKey(store, created.metadata.id, { projectId: 'proj_other' })).rejects.toBeInstanceOf(
       KeyNotFoundError,
     );
+    expect((await getKey(store, created.metadata.id)).status).toBe('active');
+  });
+});
+
+describe('a key write that loses a race', () => {
+  /** The store, whose first `conflicts` transactions are cancelled as if another one won. */
+  function racing(conflicts: number) {
+    const lost: Error[] = [];
+    let transactions = 0;
+    const documents: KeyStore['documents'] = {
+      send(command) {
+        if (command instanceof TransactWriteCommand && ++transactions <= conflicts) {
+          const error = Object.assign(new Error('Transaction cancelled'), {
+            name: 'TransactionCanceledException',
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+          lost.push(error);
+          return Promise.reject(error);
+        }
+        return aws.documents.send(command);
+      },
+      destroy() {},
+    };
+    return { store: { ...store, documents }, lost, transactions: () => transactions };
+  }
+
+  it('reads the key again and writes on a later attempt', async () => {
+    const created = await createKey(store, { projectId, name: 'raced' });
+    const race = racing(2);
+
+    const renamed = await updateKey(race.store, created.metadata.id, { name: 'renamed' });
+
+    expect(race.transactions()).toBe(3);
+    expect(renamed.name).toBe('renamed');
+    expect(await storedItem(created.metadata.id)).toMatchObject({ name: 'renamed' });
+  });
+
+  it('throws the last lost race after three attempts, and the key is unchanged', async () => {
+    const created = await createKey(store, { projectId, name: 'raced out' });
+    const race = racing(3);
+
+    const thrown: unknown = await revokeKey(race.store, created.metadata.id).catch((error: unknown) => error);
+
+    expect(thrown).toBe(race.lost[2]);
+
+    expect(race.transactions()).toBe(3);
     expect((await getKey(store, created.metadata.id)).status).toBe('active');
   });
 });
