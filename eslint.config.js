@@ -39,7 +39,7 @@ export default tseslint.config(
             {
               regex: '^zod(/(?!mini$).*)?$|^zod-openapi(/.*)?$',
               message:
-                'Lambdas validate with zod/mini (docs/decisions.md); classic zod and zod-openapi belong to docs/openapi.ts.',
+                'Lambdas validate with zod/mini (docs/decisions/0024-zod-mini-in-lambdas.md); classic zod and zod-openapi belong to docs/openapi.ts.',
             },
           ],
         },

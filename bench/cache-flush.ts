@@ -7,7 +7,7 @@
  * UpdateItem's answer to the first 403. Bounded: a sample that takes over 10 s stops the run.
  *
  * Deployed, the same path is DynamoDB Streams → Lambda (batching window 1 s) → FlushStageAuthorizersCache
- * → API Gateway's propagation of the flush; docs/decisions.md says what of that is documented.
+ * → API Gateway's propagation of the flush; docs/decisions/0018-authorizer-cache-fast-revocation.md says what of that is documented.
  * Writes bench/cache-flush-results.json.
  */
 import { writeFileSync } from 'node:fs';

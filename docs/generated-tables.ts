@@ -1,6 +1,6 @@
 /**
- * The README's endpoint, scope and error tables, generated from the route table, the scope table and
- * the error module (`npm run docs` rewrites them; a unit test fails when the README drifts).
+ * The documentation's endpoint, scope and error tables, generated from the route table, the scope
+ * table and the error module (`npm run docs` rewrites them; a unit test fails when a page drifts).
  */
 import { DEFAULT_MESSAGES, ERROR_CODES, statusOf } from '../lambdas/core/errors.js';
 import { requirementLabel, ROUTES } from '../lambdas/core/routes.js';
@@ -37,12 +37,28 @@ export const GENERATED_SECTIONS = {
   errors: errorTable,
 } as const;
 
-/** Replaces every `<!-- generated:NAME -->…<!-- /generated:NAME -->` block with fresh content. */
-export function regenerate(markdown: string): string {
+export type GeneratedSection = keyof typeof GENERATED_SECTIONS;
+
+/** Which page (a path from the repository root) carries which generated tables; each table lives in one page. */
+export const GENERATED_PAGES: Readonly<Record<string, readonly GeneratedSection[]>> = {
+  'docs/api.md': ['endpoints', 'errors'],
+  'docs/keys.md': ['scopes'],
+};
+
+/**
+ * Replaces each named `<!-- generated:NAME -->…<!-- /generated:NAME -->` block of a page with fresh
+ * content; a page missing one of its blocks is an error, so a table cannot silently disappear.
+ */
+export function regenerate(
+  markdown: string,
+  sections: readonly GeneratedSection[],
+  page = 'the page',
+): string {
   let result = markdown;
-  for (const [name, render] of Object.entries(GENERATED_SECTIONS)) {
+  for (const name of sections) {
     const pattern = new RegExp(`(<!-- generated:${name} -->)[\\s\\S]*?(<!-- /generated:${name} -->)`);
-    if (!pattern.test(result)) throw new Error(`README is missing the generated:${name} block`);
+    if (!pattern.test(result)) throw new Error(`${page} is missing the generated:${name} block`);
+    const render = GENERATED_SECTIONS[name];
     result = result.replace(
       pattern,
       (_match, open: string, close: string) => `${open}\n${render()}\n${close}`,

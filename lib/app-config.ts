@@ -61,7 +61,7 @@ export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env):
 }
 
 /**
- * The SMS and WhatsApp settings (docs/decisions.md, "SMS and WhatsApp"). Absent is fine (the channel
+ * The SMS and WhatsApp settings (docs/decisions/0017-sms-and-whatsapp.md). Absent is fine (the channel
  * answers 503 until it is set); present but unusable is refused here, naming the setting.
  */
 function messagingContext(node: Node): Pick<AppConfig, 'smsOriginationIdentities' | 'whatsappPhoneNumberId'> {

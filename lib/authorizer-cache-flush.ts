@@ -3,7 +3,7 @@
  * any key is news, whatever changed) wakes a small Lambda that calls FlushStageAuthorizersCache on the
  * API's stage once per batch. The revocation delay becomes stream delivery (typically under a
  * second) plus the batching window (1 s) plus the flush's own propagation, which AWS does not
- * document; the cache TTL stays the bound when a flush fails. docs/decisions.md has the quota
+ * document; the cache TTL stays the bound when a flush fails. docs/decisions/0018-authorizer-cache-fast-revocation.md has the quota
  * arithmetic ("Authorizer cache and fast revocation").
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';

@@ -3,7 +3,7 @@
  * reads, exactly the two send grants, and the EventBridge rules that put each configured channel's
  * delivery events on the events queue (the one the SES events use; lambdas/events tells them apart
  * by source). A channel without its setting gets none of these, and its route answers 503
- * `channel_not_configured`. Why EventBridge rather than SNS: docs/decisions.md, "SMS and WhatsApp".
+ * `channel_not_configured`. Why EventBridge rather than SNS: docs/decisions/0017-sms-and-whatsapp.md.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';

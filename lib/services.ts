@@ -109,7 +109,7 @@ export const SES_IDENTITY_ACTIONS = [
 /**
  * The identity calls, on this account and region's identities (named by pattern: they are created
  * after deployment). CreateEmailIdentity names the configuration set, so its ARN is listed too
- * (docs/decisions.md, "Sending domains"); no tags are sent, so no ses:TagResource.
+ * (docs/decisions/0010-sending-domains.md); no tags are sent, so no ses:TagResource.
  */
 function sesIdentityStatement(
   scope: Construct,

@@ -3,7 +3,7 @@
  * local/stack.ts). One Scan of ApiKeys reading only what the decision needs (never the hash); for
  * each key with a notice due, ONE transaction adds the notice's markers to the key item (conditioned
  * on none being there yet, so a retry or a concurrent run emits once) and puts the event in the
- * project's outbox. Why a Scan and not an index: docs/decisions.md.
+ * project's outbox. Why a Scan and not an index: docs/decisions/0023-expiry-notices.md.
  */
 import type { Documents } from '../dynamo/documents.js';
 import { ScanCommand, type ScanCommandOutput, TransactWriteCommand } from '../dynamo/document-commands.js';

@@ -131,7 +131,7 @@ const CREATE_ATTEMPTS = 3;
 const WRITE_ATTEMPTS = 3;
 // Like the authorizer: revokedAt present, whatever its value (a console NULL included), means revoked.
 const NOT_REVOKED = 'attribute_not_exists(revokedAt)';
-/** Rotation grace: at most 7 days, 24 hours when not given (docs/decisions.md, "Keys over the API"). */
+/** Rotation grace: at most 7 days, 24 hours when not given (docs/decisions/0022-keys-over-the-api.md). */
 export const MAX_GRACE_PERIOD_SECONDS = 604_800;
 export const DEFAULT_GRACE_PERIOD_SECONDS = 86_400;
 

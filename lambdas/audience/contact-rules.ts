@@ -1,6 +1,6 @@
 /**
  * What a contact may hold, pure: the bounds on its custom properties and how an email address is
- * compared for uniqueness. Bounds are documented in docs/decisions.md ("Audiences").
+ * compared for uniqueness. Bounds are documented in docs/decisions/0019-audiences.md.
  */
 import { PROPERTY_NAME, type Scalar } from './filter.js';
 

@@ -3,7 +3,7 @@
  * which value, and the evaluation of a filter against one contact. The contract validates with
  * `conditionProblem`, the segment routes evaluate with `matches`; both read the same tables below.
  *
- * Semantics (docs/decisions.md, "Audiences"): string comparisons ignore case; `neq`, `not_exists`
+ * Semantics (docs/decisions/0019-audiences.md): string comparisons ignore case; `neq`, `not_exists`
  * and `not_in_list` are exactly the negations of `eq`, `exists` and `in_list`, so a contact without
  * the field matches `neq`; the ordered comparisons, `contains` and `starts_with` only match a value
  * of the condition's own type (a number never equals the string "1"). The `list` field is the set of

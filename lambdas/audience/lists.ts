@@ -5,7 +5,7 @@
  *
  * Deleting a list first marks it `deleting` (from then on it answers 404 and takes no member), then
  * removes its members a page at a time, each page in one transaction with the contacts' sets, and
- * deletes the list item when none is left (docs/decisions.md, "Audiences").
+ * deletes the list item when none is left (docs/decisions/0019-audiences.md).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';

@@ -2,7 +2,7 @@
  * The authorizer's logger: one JSON line per entry on stdout, shaped like Powertools Logger's
  * (`level`, `message`, `timestamp`, `service`, `xray_trace_id`, then the entry's fields). The
  * authorizer sits in front of every cold request, and Powertools Logger was half of its import
- * time; the services keep Powertools (docs/decisions.md, "The authorizer's own logger").
+ * time; the services keep Powertools (docs/decisions/0015-authorizer-logger.md).
  */
 import type { AuthorizerLog } from './authorizer.js';
 

@@ -2,7 +2,7 @@
  * CRC-32 (the IEEE polynomial, as zlib and gzip compute it) of a text's UTF-8 bytes, one bit at a
  * time. A key's checksum covers 50 ASCII bytes, so the loop is about 400 steps and needs no lookup
  * table: zlib's import and the table-driven libraries' start-up work both cost the authorizer's cold
- * start more than this costs a request (docs/decisions.md, "The key checksum without node:zlib").
+ * start more than this costs a request (docs/decisions/0027-crc32-without-zlib.md).
  */
 const REVERSED_POLYNOMIAL = 0xedb88320;
 

@@ -1,6 +1,6 @@
 /**
  * Every event type a project's webhooks can subscribe to: the one list the webhook contracts, the
- * fan-out and the README read. A type is here before any producer writes it, so a subscription made
+ * fan-out and docs/api.md read. A type is here before any producer writes it, so a subscription made
  * today keeps working when the producer arrives.
  */
 /** The events an email's SES events become (lambdas/events/ses-event.ts maps them). */

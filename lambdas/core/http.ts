@@ -167,7 +167,7 @@ interface AuditTrace {
 /**
  * After the answer is decided and before it is returned (a Lambda may be frozen as soon as it
  * returns). A failed write does not change the answer — the change it records has happened — and is
- * logged with the whole entry, so the record is not lost (docs/decisions.md, "Usage and audit log").
+ * logged with the whole entry, so the record is not lost (docs/decisions/0021-usage-and-audit-log.md).
  */
 async function recordAudit(store: AuditStore, trace: AuditTrace, status: number, log: Log): Promise<void> {
   if (!trace.call) return;

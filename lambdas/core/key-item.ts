@@ -1,5 +1,5 @@
 /**
- * The ApiKeys item (README, "Editing a key in the DynamoDB console") ↔ KeyRecord. Reading is forgiving where an operator's hand edit in
+ * The ApiKeys item (docs/keys.md, "Editing a key in the DynamoDB console") ↔ KeyRecord. Reading is forgiving where an operator's hand edit in
  * the DynamoDB console is harmless (case, spaces, unknown scopes, SS vs L) and fails closed where it
  * is not (an invalid IP entry denies the key, an unreadable expiry counts as expired).
  *

@@ -4,7 +4,7 @@
  * lambdas/core/rate-limiter.ts); a key without one costs nothing here.
  *
  * A fixed window admits up to twice the limit across a window edge (a full window just before it
- * and another just after): docs/decisions.md, "Rate limits and billing".
+ * and another just after): docs/decisions/0020-rate-limits-and-billing-caps.md.
  */
 
 /** How long a window's counter item is kept: long enough to outlive any clock skew between Lambdas. */

@@ -1,7 +1,7 @@
 /**
  * The route table: the single source of truth for the API's surface. The CDK stack builds API
  * Gateway from it, the authorizer checks against it, handlers re-check its scope, the local gateway
- * dispatches with it, and the README's endpoint table and the OpenAPI document are generated from it.
+ * dispatches with it, and the endpoint table in docs/api.md and the OpenAPI document are generated from it.
  *
  * Each row's request and response schemas live in its service's `contracts.ts`, keyed by the row's
  * `id` (checked complete by the compiler, see lambdas/core/contract.ts). They are kept out of this
@@ -493,7 +493,7 @@ export type RouteId = (typeof ROUTES)[number]['id'];
 /** The ids of one service's routes: a service's contracts and handlers are keyed by exactly these. */
 export type RouteIdOf<S extends Service> = Extract<(typeof ROUTES)[number], { service: S }>['id'];
 
-/** How the README and the OpenAPI document name a route's requirement. */
+/** How docs/api.md and the OpenAPI document name a route's requirement. */
 export function requirementLabel(route: RouteRequirement): string {
   return route.scope ?? `permission ${route.permission}`;
 }

@@ -5,7 +5,7 @@
  *
  * Private-section suffixes count (`github.io`, `herokuapp.com`): their owners hand out names below
  * them to different people, so `github.io` itself is refused like `co.uk`, and `you.github.io` is a
- * name of its own (docs/decisions.md, "Sending domains").
+ * name of its own (docs/decisions/0010-sending-domains.md).
  */
 import { domainToASCII } from 'node:url';
 import { parse } from 'tldts';

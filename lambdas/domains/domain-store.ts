@@ -207,7 +207,7 @@ export async function listDomains(
 
 /**
  * The names of the project's verified domains: one strongly consistent Query of its `DOMAIN#` items,
- * projected to name and status (docs/decisions.md, "Sending domains", says why not a GetItem per
+ * projected to name and status (docs/decisions/0010-sending-domains.md says why not a GetItem per
  * parent domain).
  */
 export async function verifiedDomainNames(store: DomainStore, projectId: string): Promise<string[]> {

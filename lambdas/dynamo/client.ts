@@ -4,8 +4,7 @@
  * attempt and per call, a retry with jitter on a throttle, a 5xx, a timeout or a dropped connection,
  * errors named by DynamoDB's error type — and none of the SDK's weight. The SDK's DynamoDB client and
  * DocumentClient are about 550 KB minified and take 130–200 ms to load; this client and aws4 are
- * about 14 KB, 22 KB with the document layer and util-dynamodb (docs/decisions.md, "scopegate's own
- * DynamoDB client").
+ * about 14 KB, 22 KB with the document layer and util-dynamodb (docs/decisions/0025-own-dynamodb-client.md).
  */
 import type { CallBounds } from '../call-bounds.js';
 import { answerObject } from '../aws-wire/json.js';

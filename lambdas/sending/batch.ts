@@ -9,7 +9,7 @@
  * answered from their records, not sent again.
  *
  * A batch that stops part-way answers the error of the email that stopped it, its message naming that
- * email's position, with `data` listing the emails already sent (docs/decisions.md, "Batches").
+ * email's position, with `data` listing the emails already sent (docs/decisions/0008-attachments-display-names-batches.md).
  */
 import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';

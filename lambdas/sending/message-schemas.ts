@@ -1,6 +1,6 @@
 /**
  * The bodies of `POST /v1/sms` and `POST /v1/whatsapp`. Limits and their reasons are in
- * docs/decisions.md, "SMS and WhatsApp".
+ * docs/decisions/0017-sms-and-whatsapp.md.
  */
 import * as z from 'zod/mini';
 import { parseE164, PHONE_NUMBER_RULE } from '../core/phone-number.js';

@@ -1,5 +1,5 @@
 /**
- * How carriers split an SMS body into segments (docs/decisions.md, "SMS and WhatsApp"): a body
+ * How carriers split an SMS body into segments (docs/decisions/0017-sms-and-whatsapp.md): a body
  * written only in the GSM 03.38 alphabet is sent as GSM-7 (160 septets in one segment, 153 in each
  * segment of a longer one; the extension characters take two septets); any other character makes
  * the whole body UCS-2 (70 UTF-16 code units in one segment, 67 in each of a longer one). Pure.

@@ -1,5 +1,5 @@
 /**
- * The documented error bodies (docs/architecture.md, README "Errors"), copied verbatim as strings: the tests compare what the code renders
+ * The documented error bodies (docs/architecture.md, docs/api.md "Errors"), copied verbatim as strings: the tests compare what the code renders
  * with the contract's text, not with the code's own constants.
  */
 export const DOCUMENTED_BODIES = {

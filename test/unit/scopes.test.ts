@@ -12,7 +12,7 @@ import {
   type Scope,
 } from '../../lambdas/core/scopes.js';
 
-/** The documented scope table (README, docs/architecture.md), copied: the code's list must be exactly this. */
+/** The documented scope table (docs/keys.md, docs/architecture.md), copied: the code's list must be exactly this. */
 const DOCUMENTED_GENERAL_SCOPES = [
   'emails:send',
   'emails:read',
