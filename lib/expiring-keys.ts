@@ -13,6 +13,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EXPIRING_MARKER_ATTRIBUTE, EXPIRING_SCAN_ATTRIBUTES } from '../lambdas/account/expiring-keys.js';
 import { ScopegateFunction } from './scopegate-function.js';
+import { DATA_TABLE_GRANTS, tableGrantStatements } from './table-grants.js';
 
 /** Hourly: a notice goes out within an hour of its threshold (7 days or 1 day before expiry). */
 export const EXPIRING_KEYS_SCHEDULE = Duration.hours(1);
@@ -42,6 +43,8 @@ export class ExpiringKeys extends Construct {
     fn.addEnvironment('DATA_TABLE', props.dataTable.tableName);
     const role = this.function.role;
     // Read only the decision's attributes: dynamodb:Select pins a projection, so no Scan reads hashes.
+    // StringEquals (not IfExists) on purpose: the Scan always sends Select (lambdas/account/expiring-keys.ts),
+    // and a Scan without it, or without a projection, must be refused.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:Scan'],
@@ -64,9 +67,9 @@ export class ExpiringKeys extends Construct {
       }),
     );
     // The event, put in the same transaction as the marker.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.dataTable.tableArn] }),
-    );
+    for (const statement of tableGrantStatements(props.dataTable, DATA_TABLE_GRANTS.expiringKeys)) {
+      role.addToPrincipalPolicy(statement);
+    }
 
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Runs the scopegate api_key.expiring job',

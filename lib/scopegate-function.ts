@@ -13,6 +13,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LAMBDA_BUNDLING, LAMBDA_ENTRIES, type LambdaName } from './bundling.js';
+import { type TableGrant, tableGrantStatements } from './table-grants.js';
 
 /** The repository root: entries in LAMBDA_ENTRIES and the lock file are relative to it. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,27 +21,14 @@ const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The newest Node.js runtime in this aws-cdk-lib, named explicitly so an upgrade is a reviewed change. */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-export type TableAccess = 'getItem' | 'read' | 'readwrite';
-
-// Exactly what the services call: no batch reads, no condition-check-only transaction items.
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query'];
-
 /**
- * Exact actions per access level. Transactions need no action of their own: TransactWriteItems is
- * authorised by the Put/Update/Delete actions it contains. No Scan, no batch reads or writes.
+ * `getItem`: dynamodb:GetItem on the table itself only (the authorizer). Otherwise the exact grants,
+ * one statement each (lib/table-grants.ts holds every function's list).
  */
-export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  getItem: ['dynamodb:GetItem'],
-  read: READ_ACTIONS,
-  readwrite: [...READ_ACTIONS, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-};
+export type TableAccess = 'getItem' | readonly TableGrant[];
 
 export interface TableBinding {
   readonly table: ITable;
-  /**
-   * `getItem`: dynamodb:GetItem on the table itself only (the authorizer). `read` and `readwrite`:
-   * the actions in TABLE_ACTIONS on the table and, when it has any, its indexes.
-   */
   readonly access: TableAccess;
   /** The environment variable that receives the table name. */
   readonly envVar: string;
@@ -123,20 +111,18 @@ export class ScopegateFunction extends Construct {
     });
   }
 
-  /** Sets the table-name environment variable and grants exactly the access level's actions. */
+  /** Sets the table-name environment variable and grants exactly the binding's actions. */
   public bindTable({ table, access, envVar }: TableBinding): void {
     if (!/^[A-Z][A-Z0-9_]*$/.test(envVar)) {
       throw new Error(`bindTable: envVar must be an UPPER_SNAKE_CASE name, got '${envVar}'`);
     }
     this.function.addEnvironment(envVar, table.tableName);
-    if (access === 'getItem') {
-      // The table ARN only: no index ARNs, so no Query path exists even if an index is added later.
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: [...TABLE_ACTIONS.getItem], resources: [table.tableArn] }),
-      );
-      return;
-    }
-    table.grant(this.role, ...TABLE_ACTIONS[access]);
+    // The table ARN only: no index ARNs, so no Query path exists even if an index is added later.
+    const statements =
+      access === 'getItem'
+        ? [new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] })]
+        : tableGrantStatements(table, access);
+    for (const statement of statements) this.role.addToPrincipalPolicy(statement);
   }
 }
 

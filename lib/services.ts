@@ -1,8 +1,8 @@
 /**
  * The service Lambdas behind the API, one per entry of SERVICES, each with exactly the grants its
- * routes need: sending reads and writes the Data table and sends through SES; account reads and writes the Data table and manages ApiKeys items (no Scan, no DeleteItem);
- * domains reads and writes the Data table and manages SES identities.
- * templates reads and writes the Data table; so does audience (contacts, lists, segments).
+ * routes need: on the Data table the actions of DATA_TABLE_GRANTS (lib/table-grants.ts); sending
+ * also sends through SES, domains manages SES identities, and account manages ApiKeys items (no
+ * Scan, no DeleteItem).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,6 +12,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import type { Service } from '../lambdas/core/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
+import { DATA_TABLE_GRANTS } from './table-grants.js';
 
 export interface ServicesProps {
   readonly dataTable: ITable;
@@ -46,7 +47,7 @@ export class Services extends Construct {
       timeout: Duration.seconds(28),
       environment: { SES_CONFIGURATION_SET: this.configurationSet.configurationSetName },
     });
-    sending.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    sending.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.sending, envVar: 'DATA_TABLE' });
     this.sesSendStatement = sesSendStatement(this, this.configurationSet);
     sending.role.addToPrincipalPolicy(this.sesSendStatement);
 
@@ -56,7 +57,7 @@ export class Services extends Construct {
       logRetention: props.logRetention,
     });
     // Key changes write their api_key.* events and Idempotency-Key records in the Data table.
-    account.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    account.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.account, envVar: 'DATA_TABLE' });
     account.function.addEnvironment('API_KEYS_TABLE', props.apiKeysTable.tableName);
     for (const statement of apiKeysStatements(props.apiKeysTable))
       account.role.addToPrincipalPolicy(statement);
@@ -67,7 +68,7 @@ export class Services extends Construct {
       logRetention: props.logRetention,
       environment: { SES_CONFIGURATION_SET: this.configurationSet.configurationSetName },
     });
-    domains.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    domains.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.domains, envVar: 'DATA_TABLE' });
     domains.role.addToPrincipalPolicy(sesIdentityStatement(this, this.configurationSet));
 
     const templates = new ScopegateFunction(this, 'Templates', {
@@ -75,14 +76,18 @@ export class Services extends Construct {
       description: 'scopegate templates service: email templates',
       logRetention: props.logRetention,
     });
-    templates.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    templates.bindTable({
+      table: props.dataTable,
+      access: DATA_TABLE_GRANTS.templates,
+      envVar: 'DATA_TABLE',
+    });
 
     const webhooks = new ScopegateFunction(this, 'Webhooks', {
       name: 'webhooks',
       description: 'scopegate webhooks service: endpoints, secrets, test events, delivery history',
       logRetention: props.logRetention,
     });
-    webhooks.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    webhooks.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.webhooks, envVar: 'DATA_TABLE' });
 
     const audience = new ScopegateFunction(this, 'Audience', {
       name: 'audience',
@@ -92,7 +97,7 @@ export class Services extends Construct {
       // API Gateway's 29 s.
       timeout: Duration.seconds(28),
     });
-    audience.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    audience.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.audience, envVar: 'DATA_TABLE' });
 
     this.functions = { sending, account, domains, templates, webhooks, audience };
   }

@@ -15,6 +15,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ScopegateFunction } from './scopegate-function.js';
+import { DATA_TABLE_GRANTS } from './table-grants.js';
 
 /** Every event that changes an email's status or history (lambdas/events/ses-event.ts). */
 export const PUBLISHED_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
@@ -85,7 +86,11 @@ export class SesEvents extends Construct {
       logRetention: props.logRetention,
       timeout: FUNCTION_TIMEOUT,
     });
-    this.function.bindTable({ table: props.dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    this.function.bindTable({
+      table: props.dataTable,
+      access: DATA_TABLE_GRANTS.events,
+      envVar: 'DATA_TABLE',
+    });
     this.function.function.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
     );

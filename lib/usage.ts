@@ -14,6 +14,7 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ScopegateFunction } from './scopegate-function.js';
+import { DATA_TABLE_GRANTS, tableGrantStatements } from './table-grants.js';
 
 /** Only records that name a key: a 401 (no principal, written `-`) is counted nowhere. */
 export const USAGE_FILTER_PATTERN = logs.FilterPattern.stringValue('$.principalId', '!=', '-');
@@ -44,20 +45,19 @@ export class Usage extends Construct {
     fn.addEnvironment('API_KEYS_TABLE', props.apiKeysTable.tableName);
     const role = this.function.role;
     // Counters and batch markers: a transaction of Put (marker) and Update (counters) items.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-        resources: [props.dataTable.tableArn],
-      }),
-    );
+    for (const statement of tableGrantStatements(props.dataTable, DATA_TABLE_GRANTS.usage)) {
+      role.addToPrincipalPolicy(statement);
+    }
     // ApiKeys: read a key's project (for a Deny's record) and write its lastUsedAt — no other attribute.
+    // GetItem has no Select parameter, so the key is absent from its request: AWS's documented form
+    // for attribute-limited reads is StringEqualsIfExists (a plain StringEquals denies every GetItem).
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem'],
         resources: [props.apiKeysTable.tableArn],
         conditions: {
           'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['keyId', 'projectId'] },
-          StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       }),
     );

@@ -20,6 +20,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { OUTBOX_STREAM_FILTER } from '../lambdas/deliveries/outbox.js';
 import { ScopegateFunction } from './scopegate-function.js';
+import { DATA_TABLE_GRANTS } from './table-grants.js';
 
 export interface WebhookDeliveriesProps {
   /** The Data table, with a NEW_IMAGE stream. */
@@ -66,7 +67,7 @@ export class WebhookDeliveries extends Construct {
       timeout: CONSUMER_TIMEOUT,
       environment: { DELIVERY_QUEUE_URL: this.queue.queueUrl },
     });
-    this.consumer.bindTable({ table: dataTable, access: 'readwrite', envVar: 'DATA_TABLE' });
+    this.consumer.bindTable({ table: dataTable, access: DATA_TABLE_GRANTS.deliveries, envVar: 'DATA_TABLE' });
     // Retries and hops are sent back onto the same queue; receiving and deleting come with the source.
     this.consumer.role.addToPrincipalPolicy(sendStatement(this.queue));
     this.consumer.function.addEventSource(
@@ -80,7 +81,7 @@ export class WebhookDeliveries extends Construct {
       timeout: Duration.seconds(30),
       environment: { DELIVERY_QUEUE_URL: this.queue.queueUrl },
     });
-    this.fanOut.bindTable({ table: dataTable, access: 'read', envVar: 'DATA_TABLE' });
+    this.fanOut.bindTable({ table: dataTable, access: DATA_TABLE_GRANTS.fanOut, envVar: 'DATA_TABLE' });
     this.fanOut.role.addToPrincipalPolicy(sendStatement(this.queue));
     this.fanOut.function.addEventSource(
       new DynamoEventSource(dataTable, {

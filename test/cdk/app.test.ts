@@ -184,7 +184,9 @@ describe('construct props validation', () => {
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
     });
 
-    expect(() => fn.bindTable({ table, access: 'read', envVar: 'data-table' })).toThrow(/UPPER_SNAKE_CASE/);
+    expect(() => fn.bindTable({ table, access: 'getItem', envVar: 'data-table' })).toThrow(
+      /UPPER_SNAKE_CASE/,
+    );
   });
 
   it('refuses to destroy tables that are protected from deletion', () => {

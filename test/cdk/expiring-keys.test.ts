@@ -75,7 +75,14 @@ describe('expiring keys job', () => {
         },
       },
     ]);
-    expect(onTable(data)).toEqual([{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: arnOf(data) }]);
+    expect(onTable(data)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: arnOf(data),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PROJECT#*'] } },
+      },
+    ]);
     expect(
       propertiesOf(template, 'AWS::Lambda::Function', stack.expiringKeys.function.function).Environment,
     ).toEqual({

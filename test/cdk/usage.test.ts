@@ -53,7 +53,7 @@ describe('usage pipeline', () => {
         Resource: arnOf(apiKeys),
         Condition: {
           'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['keyId', 'projectId'] },
-          StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       },
       {

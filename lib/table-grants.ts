@@ -1,0 +1,102 @@
+/**
+ * Each function's DynamoDB grants on the Data table, as data: exactly the actions its code sends
+ * (read from the stores each Lambda bundles; test/cdk/table-grants.test.ts lists them per function and
+ * simulates every call), and a `dynamodb:LeadingKeys` condition where every call of an action stays
+ * in one kind of partition (lambdas/core/tables.ts: `PROJECT#<projectId>`, `TEAM#<teamId>`, …).
+ * docs/architecture.md, "Least privilege", explains the table in prose.
+ */
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { projectPartition, teamPartition } from '../lambdas/core/tables.js';
+import { nameRecordKey } from '../lambdas/domains/domain-store.js';
+
+/**
+ * The DynamoDB actions the functions call. A TransactWriteItems needs no action of its own: each of its
+ * Put, Update and Delete items is authorised as PutItem, UpdateItem and DeleteItem (a ConditionCheck
+ * item would need ConditionCheckItem; no Lambda sends one).
+ */
+export type DynamoAction =
+  'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
+
+export interface TableGrant {
+  readonly actions: readonly DynamoAction[];
+  /**
+   * Partition-key patterns (`StringLike`) every item the actions touch must match, held by
+   * `ForAllValues:StringLike` on `dynamodb:LeadingKeys`.
+   * @default - any partition
+   */
+  readonly leadingKeys?: readonly string[];
+}
+
+/** Every item of a project lives under `PROJECT#<projectId>`. */
+export const PROJECT_ITEMS = `${projectPartition('')}*`;
+/** A team's project list (`TEAM#<teamId>`). */
+export const TEAM_ITEMS = `${teamPartition('')}*`;
+/** The deployment-wide claim on a sending domain's name. */
+export const DOMAIN_NAME_ITEMS = `${nameRecordKey('').pk}*`;
+/** The usage pipeline's once-only batch markers (lambdas/usage/usage-store.ts). */
+export const USAGE_BATCH_ITEMS = 'USAGE_BATCH#*';
+
+const READ_WRITE: readonly DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+
+/**
+ * The API services: Get, Put and Update reach several kinds of item (the project's resources, the
+ * stack's cursor secret, per-key rate windows, billing counters…); every Query and every Delete is of
+ * one project's items (idempotency records, a deleted template, webhook, segment, contact…).
+ */
+const API_SERVICE: readonly TableGrant[] = [
+  { actions: READ_WRITE },
+  { actions: ['dynamodb:Query', 'dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS] },
+];
+
+/** Data table grants per function (functions absent here have none). */
+export const DATA_TABLE_GRANTS = {
+  sending: API_SERVICE,
+  templates: API_SERVICE,
+  webhooks: API_SERVICE,
+  audience: API_SERVICE,
+  // Listing a team's projects queries its TEAM# partition.
+  account: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS, TEAM_ITEMS] },
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // Deleting a domain also frees its name's claim (DOMAIN_NAME#<name>).
+  domains: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS] },
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS, DOMAIN_NAME_ITEMS] },
+  ],
+  // Finds the event and the webhook, records the attempt, updates the webhook's failure count.
+  deliveries: [{ actions: READ_WRITE, leadingKeys: [PROJECT_ITEMS] }],
+  // Lists the event's project's webhooks; nothing else.
+  fanOut: [{ actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS] }],
+  // Gets read SES/provider message-id lookups too; events are put and emails updated in the project.
+  events: [
+    { actions: ['dynamodb:GetItem'] },
+    { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // A batch marker once per batch, then the project's per-key day counters.
+  usage: [
+    { actions: ['dynamodb:PutItem'], leadingKeys: [USAGE_BATCH_ITEMS] },
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // The api_key.expiring event, in the key's project.
+  expiringKeys: [{ actions: ['dynamodb:PutItem'], leadingKeys: [PROJECT_ITEMS] }],
+} as const satisfies Readonly<Record<string, readonly TableGrant[]>>;
+
+export type DataTableUser = keyof typeof DATA_TABLE_GRANTS;
+
+/** One statement per grant, on the table itself (the Data table has no index). */
+export function tableGrantStatements(table: ITable, grants: readonly TableGrant[]): iam.PolicyStatement[] {
+  return grants.map(
+    ({ actions, leadingKeys }) =>
+      new iam.PolicyStatement({
+        actions: [...actions],
+        resources: [table.tableArn],
+        ...(leadingKeys && {
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } },
+        }),
+      }),
+  );
+}
