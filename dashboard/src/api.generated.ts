@@ -1206,7 +1206,7 @@ export interface components {
             status: "active" | "expired" | "revoked" | "invalid";
             /** @description Hand-edit problems the authorizer tolerates. */
             readonly warnings: string[];
-            /** @description Why a hand-edited item authorises nothing. */
+            /** @description Hand edits the authorizer cannot read: the names of unreadable restrictions (allowed_ips, allowed_domains, expires_at, rate_limit_per_second), each enforced as narrowly as possible and kept as stored by an edit that does not name it; or why the item authorises nothing. */
             readonly malformed: string[];
         };
         /** @description A key and its secret, shown once. */
@@ -1248,7 +1248,7 @@ export interface components {
             status: "active" | "expired" | "revoked" | "invalid";
             /** @description Hand-edit problems the authorizer tolerates. */
             readonly warnings: string[];
-            /** @description Why a hand-edited item authorises nothing. */
+            /** @description Hand edits the authorizer cannot read: the names of unreadable restrictions (allowed_ips, allowed_domains, expires_at, rate_limit_per_second), each enforced as narrowly as possible and kept as stored by an edit that does not name it; or why the item authorises nothing. */
             readonly malformed: string[];
             /**
              * @description The whole secret key. Shown only here: store it now.
@@ -6679,7 +6679,7 @@ export interface operations {
                      *     ]
                      */
                     allowed_ips?: string | string[];
-                    /** @description Sending domains (and their subdomains); null or empty: any of the project’s. */
+                    /** @description Sending domains (and their subdomains), at least one; null: any of the project’s. */
                     allowed_domains?: (string | string[]) | null;
                     /** @description ISO 8601 with a time zone, in the future; null: never. */
                     expires_at?: string | null;
@@ -7007,7 +7007,7 @@ export interface operations {
                      *     ]
                      */
                     allowed_ips?: string | string[];
-                    /** @description Sending domains (and their subdomains); null or empty: any of the project’s. */
+                    /** @description Sending domains (and their subdomains), at least one; null: any of the project’s. */
                     allowed_domains?: (string | string[]) | null;
                     /** @description ISO 8601 with a time zone, in the future; null: never. */
                     expires_at?: string | null;

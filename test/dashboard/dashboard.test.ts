@@ -414,6 +414,23 @@ describe('keys', () => {
     ]);
   });
 
+  it('renaming a key sends only its name, so a hand-edited restriction stays as stored and enforced', async () => {
+    // A key whose allowedIps a console edit set to NULL: denied from every address, shown as unreadable.
+    const { key } = await stack.putKey({ name: 'hand edited', allowedIps: null, expiresAt: '' });
+    await open(`#/keys/${key.keyId}`);
+    expect(await page.getByTestId('key-malformed').textContent()).toMatch(/^allowed_ips, expires_at /);
+    await page.getByLabel('Key name').fill('renamed');
+    const patch = page.waitForRequest(
+      (request) => request.method() === 'PATCH' && request.url().endsWith(`/v1/api-keys/${key.keyId}`),
+    );
+    await page.getByRole('button', { name: 'Save key' }).click();
+    expect((await patch).postDataJSON()).toEqual({ name: 'renamed' });
+    await page.getByRole('heading', { name: 'renamed' }).waitFor();
+    const stored = await call(stack.url, { path: `/v1/api-keys/${key.keyId}`, key: owner });
+    expect(stored.json).toMatchObject({ name: 'renamed', malformed: ['allowed_ips', 'expires_at'] });
+    expect((await call(stack.url, { path: '/v1/projects', key: key.key })).status).toBe(403);
+  });
+
   it('shows the API’s permission_escalation when a restricted key asks for a broader one', async () => {
     const restricted = (await stack.putKey({ allowedIps: '127.0.0.1' })).key.key;
     const other = await browser.newPage();
