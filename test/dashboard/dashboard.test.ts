@@ -150,6 +150,23 @@ describe('domains', () => {
     await page.locator('p .status', { hasText: 'verified' }).waitFor();
   });
 
+  it('shows tracking off by default and turns open tracking on with a PATCH of that setting alone', async () => {
+    await open('#/domains');
+    await page.getByLabel('Domain name').fill('track.dashboard-test.org');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByRole('heading', { name: 'track.dashboard-test.org' }).waitFor();
+    const openTracking = page.getByRole('checkbox', { name: 'Open tracking' });
+    expect(await openTracking.isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Click tracking' }).isChecked()).toBe(false);
+    const patch = page.waitForRequest((request) => request.method() === 'PATCH');
+    await openTracking.check();
+    expect((await patch).postDataJSON()).toEqual({ open_tracking: true });
+    const id = decodeURIComponent(page.url().split('/').pop() ?? '');
+    await expect
+      .poll(async () => (await call(stack.url, { path: `/v1/domains/${id}`, key: project.key })).json, POLL)
+      .toMatchObject({ open_tracking: true, click_tracking: false });
+  });
+
   it('shows a refused add as the API words it', async () => {
     await open('#/domains');
     await page.getByLabel('Domain name').fill('not a domain');
