@@ -84,7 +84,7 @@ export class ScopegateStack extends Stack {
       logRetention,
     });
     this.sesEvents = new SesEvents(this, 'SesEvents', {
-      configurationSet: this.services.configurationSet,
+      configurationSets: this.services.configurationSets,
       dataTable: this.keyStore.data,
       logRetention,
     });

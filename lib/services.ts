@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { CONFIGURATION_SET_ENV, TRACKING_MODES, type TrackingMode } from '../lambdas/core/email-tracking.js';
 import type { Service } from '../lambdas/core/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
@@ -25,18 +26,42 @@ export interface ServicesProps {
 export class Services extends Construct {
   /** Keyed by SERVICES, so a service added to the route table without a function fails to compile. */
   public readonly functions: Readonly<Record<Service, ScopegateFunction>>;
-  /** Every email is sent through it: reputation metrics and event destinations hang off it. */
+  /**
+   * The configuration set without open or click tracking: the default, the one domains' identities
+   * name, and the one every email is sent through unless its domain turns tracking on.
+   */
   public readonly configurationSet: ses.ConfigurationSet;
+  /**
+   * One configuration set per combination of open and click tracking (`none` is configurationSet).
+   * SES tracks exactly what a set's event destinations publish, so a send chooses its set by its from
+   * domain's settings (lambdas/core/email-tracking.ts).
+   */
+  public readonly configurationSets: Readonly<Record<TrackingMode, ses.ConfigurationSet>>;
   /** ses:SendEmail / ses:SendRawEmail, on this account and region's identities and the configuration set. */
   public readonly sesSendStatement: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: ServicesProps) {
     super(scope, id);
-    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
-      reputationMetrics: true,
-      sendingEnabled: true,
-      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
+    const configurationSet = (id: string) =>
+      new ses.ConfigurationSet(this, id, {
+        reputationMetrics: true,
+        sendingEnabled: true,
+        suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      });
+    // The first keeps its logical id, so an existing stack keeps its set.
+    this.configurationSet = configurationSet('ConfigurationSet');
+    this.configurationSets = {
+      none: this.configurationSet,
+      open: configurationSet('ConfigurationSetOpenTracking'),
+      click: configurationSet('ConfigurationSetClickTracking'),
+      open_click: configurationSet('ConfigurationSetOpenClickTracking'),
+    };
+    const configurationSetEnvironment = Object.fromEntries(
+      TRACKING_MODES.map((mode) => [
+        CONFIGURATION_SET_ENV[mode],
+        this.configurationSets[mode].configurationSetName,
+      ]),
+    );
 
     const sending = new ScopegateFunction(this, 'Sending', {
       name: 'sending',
@@ -45,10 +70,10 @@ export class Services extends Construct {
       // A batch sends up to 100 emails one by one; it starts none after 20 s (lambdas/sending/batch.ts)
       // and must answer inside API Gateway's 29 s.
       timeout: Duration.seconds(28),
-      environment: { SES_CONFIGURATION_SET: this.configurationSet.configurationSetName },
+      environment: configurationSetEnvironment,
     });
     sending.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.sending, envVar: 'DATA_TABLE' });
-    this.sesSendStatement = sesSendStatement(this, this.configurationSet);
+    this.sesSendStatement = sesSendStatement(this, Object.values(this.configurationSets));
     sending.role.addToPrincipalPolicy(this.sesSendStatement);
 
     const account = new ScopegateFunction(this, 'Account', {
@@ -156,17 +181,22 @@ export function apiKeysStatements(table: ITable): iam.PolicyStatement[] {
  * the project's sending domains, verified after deployment, so they can only be named by pattern; the
  * pattern is confined to this account and region.
  */
-function sesSendStatement(scope: Construct, configurationSet: ses.IConfigurationSet): iam.PolicyStatement {
+function sesSendStatement(
+  scope: Construct,
+  configurationSets: readonly ses.IConfigurationSet[],
+): iam.PolicyStatement {
   const stack = Stack.of(scope);
   return new iam.PolicyStatement({
     actions: ['ses:SendEmail', 'ses:SendRawEmail'],
     resources: [
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' }),
-      stack.formatArn({
-        service: 'ses',
-        resource: 'configuration-set',
-        resourceName: configurationSet.configurationSetName,
-      }),
+      ...configurationSets.map((configurationSet) =>
+        stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSet.configurationSetName,
+        }),
+      ),
     ],
   });
 }

@@ -14,10 +14,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TRACKING_MODES, type TrackingMode, trackingOf } from '../lambdas/core/email-tracking.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
 
-/** Every event that changes an email's status or history (lambdas/events/ses-event.ts). */
+/**
+ * Every event that changes an email's status or history (lambdas/events/ses-event.ts). OPEN and CLICK
+ * are published only by the configuration sets whose domains asked for tracking: publishing them is
+ * what makes SES add the pixel and rewrite the links (publishedEvents).
+ */
 export const PUBLISHED_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.SEND,
   ses.EmailSendingEvent.DELIVERY,
@@ -30,12 +35,23 @@ export const PUBLISHED_SES_EVENTS: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.DELIVERY_DELAY,
 ];
 
+/** What a configuration set of this tracking mode publishes: OPEN and CLICK only when asked for. */
+export function publishedEvents(mode: TrackingMode): ses.EmailSendingEvent[] {
+  const tracking = trackingOf(mode);
+  return PUBLISHED_SES_EVENTS.filter(
+    (event) =>
+      (event !== ses.EmailSendingEvent.OPEN || tracking.open) &&
+      (event !== ses.EmailSendingEvent.CLICK || tracking.click),
+  );
+}
+
 const FUNCTION_TIMEOUT = Duration.seconds(30);
 /** Receives before a message goes to the dead-letter queue: covers an event that beats its send's bookkeeping. */
 const MAX_RECEIVE_COUNT = 5;
 
 export interface SesEventsProps {
-  readonly configurationSet: ses.ConfigurationSet;
+  /** One per tracking mode (Services.configurationSets); each publishes what its mode allows. */
+  readonly configurationSets: Readonly<Record<TrackingMode, ses.ConfigurationSet>>;
   readonly dataTable: ITable;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
@@ -64,17 +80,25 @@ export class SesEvents extends Construct {
     });
 
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
-    props.configurationSet.addEventDestination('EventBridge', {
-      destination: ses.EventDestination.eventBus(defaultBus),
-      events: [...PUBLISHED_SES_EVENTS],
-    });
+    for (const mode of TRACKING_MODES) {
+      props.configurationSets[mode].addEventDestination('EventBridge', {
+        destination: ses.EventDestination.eventBus(defaultBus),
+        events: publishedEvents(mode),
+      });
+    }
     new events.Rule(this, 'Rule', {
-      description: "scopegate: this stack's SES configuration set events, to the events queue",
+      description: "scopegate: this stack's SES configuration sets' events, to the events queue",
       eventBus: defaultBus,
       eventPattern: {
         source: ['aws.ses'],
         detail: {
-          mail: { tags: { 'ses:configuration-set': [props.configurationSet.configurationSetName] } },
+          mail: {
+            tags: {
+              'ses:configuration-set': TRACKING_MODES.map(
+                (mode) => props.configurationSets[mode].configurationSetName,
+              ),
+            },
+          },
         },
       },
       targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue })],

@@ -25,6 +25,12 @@ import { requestContext } from './request-context.js';
 
 /** API Gateway's maximum payload size. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/**
+ * How much of a body over MAX_PAYLOAD_BYTES the gateway reads and throws away before answering 413
+ * (local/node-http.ts, readBody): enough for any client that overshoots the limit by a few times,
+ * bounded so a client cannot keep the gateway reading forever.
+ */
+export const MAX_DISCARD_BYTES = 64 * 1024 * 1024;
 const STAGE = 'local';
 const ARN_BASE = `arn:aws:execute-api:local:000000000000:scopegate/${STAGE}`;
 
@@ -135,8 +141,12 @@ async function handle(
 ): Promise<APIGatewayProxyResult> {
   const gatewayResult = (type: GatewayResponseType, statusOverride?: number) =>
     gatewayResultOf(type, statusOverride, trace);
-  const body = await readBody(request, MAX_PAYLOAD_BYTES);
-  if (body === 'too-large') return gatewayResult('REQUEST_TOO_LARGE');
+  const body = await readBody(request, MAX_PAYLOAD_BYTES, MAX_DISCARD_BYTES);
+  if (body === 'too-large') {
+    // Answered once the body is read (or the discard bound reached), then the connection is closed.
+    const refused = gatewayResult('REQUEST_TOO_LARGE');
+    return { ...refused, headers: { ...refused.headers, connection: 'close' } };
+  }
   // Only origin-form targets (`/path?query`) route: `//host/path` is not read as a host and a path.
   const target = request.url ?? '/';
   if (!target.startsWith('/') || target.startsWith('//')) {

@@ -2,24 +2,55 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 
-/** Reads the body, refusing more than `maxBytes` without buffering it all. */
-export async function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | 'too-large'> {
+/**
+ * Reads the body, refusing more than `maxBytes` without buffering it. A refused body is still read
+ * and thrown away up to `discardBytes` (unless its content-length already says it is longer): the
+ * answer goes out only once the client has finished writing, so a client still sending gets the
+ * 413 rather than a connection reset (EPIPE / ECONNRESET) when the gateway answers early. Past
+ * `discardBytes` the gateway stops reading and answers; that client may then see a reset.
+ */
+export function readBody(
+  request: IncomingMessage,
+  maxBytes: number,
+  discardBytes: number,
+): Promise<Buffer | 'too-large'> {
   const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > maxBytes) {
-    request.resume();
-    return 'too-large';
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      request.resume();
-      return 'too-large';
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (declared > discardBytes) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = declared > maxBytes;
+    const stop = () => {
+      request.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (!tooLarge && size > maxBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+      }
+      if (!tooLarge) chunks.push(chunk);
+      else if (size > discardBytes) {
+        stop();
+        resolve('too-large');
+      }
+    };
+    const onEnd = () => {
+      stop();
+      resolve(tooLarge ? 'too-large' : Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stop();
+      reject(error);
+    };
+    // Closed before its end (the client went away): nobody is left to answer but the access log.
+    const onClose = () => {
+      stop();
+      if (tooLarge) resolve('too-large');
+      else reject(new Error('the client closed the request before its end'));
+    };
+    request.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /** API Gateway's `headers`: the last value of each name. */

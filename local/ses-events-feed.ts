@@ -31,6 +31,7 @@ export function withLocalSesEvents(send: SendFunction, deps: EventsDependencies,
         from: addressOf(email.from) ?? email.from,
         recipients: [...bare(email.to), ...bare(email.cc), ...bare(email.bcc)],
         tags: email.tags,
+        tracking: email.tracking,
       },
       deps.now(),
     );

@@ -2,12 +2,17 @@
  * The SES events the local stack makes up for an email the local SES accepted: the same JSON SES
  * publishes through a configuration set, so the deployed events code reads them unchanged. Every
  * recipient is delivered, except SES's mailbox-simulator addresses, which behave as they do in SES.
- * Pure: the caller gives the time.
+ * A delivered recipient then opens and clicks, as far as the from domain's tracking publishes those
+ * events (off by default, as the deployed configuration sets do). Pure: the caller gives the time.
  */
+import { type EmailTracking, NO_TRACKING } from '../lambdas/core/email-tracking.js';
 
 export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
 
-type Outcome = 'delivery' | 'bounce' | 'suppressed' | 'complaint';
+type Outcome = 'delivery' | 'bounce' | 'suppressed' | 'complaint' | 'open' | 'click';
+
+/** The link a local Click event reports. */
+export const LOCAL_CLICKED_LINK = 'https://example.com/';
 
 /** What each simulator mailbox does; any other address is delivered. */
 const SIMULATOR_OUTCOMES: Readonly<Record<string, readonly Outcome[]>> = {
@@ -25,6 +30,8 @@ export interface AcceptedEmail {
   readonly recipients: readonly string[];
   readonly tags: readonly { readonly name: string; readonly value: string }[];
   readonly configurationSetName?: string | undefined;
+  /** The from domain's tracking: Open and Click events only when it is on. */
+  readonly tracking?: EmailTracking | undefined;
 }
 
 export type SesEventJson = Record<string, unknown> & { readonly eventType: string };
@@ -35,8 +42,15 @@ export function sesEventsFor(email: AcceptedEmail, acceptedAt: Date): SesEventJs
   const at = () => new Date(acceptedAt.getTime() + tick++).toISOString();
   const mail = mailObject(email, acceptedAt.toISOString());
   const events: SesEventJson[] = [{ eventType: 'Send', mail, send: {} }];
+  const tracking = email.tracking ?? NO_TRACKING;
+  const engagement: Outcome[] = [
+    ...(tracking.open ? ['open' as const] : []),
+    ...(tracking.click ? ['click' as const] : []),
+  ];
   for (const recipient of email.recipients) {
-    for (const outcome of outcomesOf(recipient)) events.push(eventOf(outcome, recipient, mail, at()));
+    const outcomes = outcomesOf(recipient);
+    const delivered = outcomes.includes('delivery') ? engagement : [];
+    for (const outcome of [...outcomes, ...delivered]) events.push(eventOf(outcome, recipient, mail, at()));
   }
   return events;
 }
@@ -86,6 +100,24 @@ function eventOf(
           timestamp,
           feedbackId: `${timestamp}-bounce`,
           reportingMTA: 'dns; local.scopegate',
+        },
+      };
+    case 'open':
+      return {
+        eventType: 'Open',
+        mail,
+        open: { ipAddress: '127.0.0.1', timestamp, userAgent: 'scopegate-local' },
+      };
+    case 'click':
+      return {
+        eventType: 'Click',
+        mail,
+        click: {
+          ipAddress: '127.0.0.1',
+          timestamp,
+          userAgent: 'scopegate-local',
+          link: LOCAL_CLICKED_LINK,
+          linkTags: {},
         },
       };
     case 'complaint':

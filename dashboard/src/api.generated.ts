@@ -192,7 +192,11 @@ export interface paths {
         delete: operations["deleteDomain"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a sending domain's open and click tracking
+         * @description Requires the `domains:write` scope.
+         */
+        patch: operations["updateDomain"];
         trace?: never;
     };
     "/v1/domains/{id}/verify": {
@@ -890,6 +894,10 @@ export interface components {
              */
             updated_at: string;
             verified_at: string | null;
+            /** @description SES open tracking (a tracking pixel) for email from this domain. */
+            open_tracking: boolean;
+            /** @description SES click tracking (links rewritten through SES) for email from this domain. */
+            click_tracking: boolean;
         };
         /** @description A DNS record to publish, as SES checks it (`not_checked`: a suggestion). */
         DnsRecord: {
@@ -1206,7 +1214,7 @@ export interface components {
             status: "active" | "expired" | "revoked" | "invalid";
             /** @description Hand-edit problems the authorizer tolerates. */
             readonly warnings: string[];
-            /** @description Why a hand-edited item authorises nothing. */
+            /** @description Hand edits the authorizer cannot read: the names of unreadable restrictions (allowed_ips, allowed_domains, expires_at, rate_limit_per_second), each enforced as narrowly as possible and kept as stored by an edit that does not name it; or why the item authorises nothing. */
             readonly malformed: string[];
         };
         /** @description A key and its secret, shown once. */
@@ -1248,7 +1256,7 @@ export interface components {
             status: "active" | "expired" | "revoked" | "invalid";
             /** @description Hand-edit problems the authorizer tolerates. */
             readonly warnings: string[];
-            /** @description Why a hand-edited item authorises nothing. */
+            /** @description Hand edits the authorizer cannot read: the names of unreadable restrictions (allowed_ips, allowed_domains, expires_at, rate_limit_per_second), each enforced as narrowly as possible and kept as stored by an edit that does not name it; or why the item authorises nothing. */
             readonly malformed: string[];
             /**
              * @description The whole secret key. Shown only here: store it now.
@@ -2363,6 +2371,10 @@ export interface operations {
                      * @example example.com
                      */
                     name: string;
+                    /** @description Track opens with a pixel SES adds to the HTML. Default false. */
+                    open_tracking?: boolean;
+                    /** @description Track clicks by rewriting links through SES. Default false. */
+                    click_tracking?: boolean;
                 };
             };
         };
@@ -2611,6 +2623,119 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The domain id, `dom_…`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Track opens with a pixel SES adds to the HTML. Default false. */
+                    open_tracking?: boolean;
+                    /** @description Track clicks by rewriting links through SES. Default false. */
+                    click_tracking?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The domain with its tracking settings changed; the next send follows them. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
@@ -6679,7 +6804,7 @@ export interface operations {
                      *     ]
                      */
                     allowed_ips?: string | string[];
-                    /** @description Sending domains (and their subdomains); null or empty: any of the project’s. */
+                    /** @description Sending domains (and their subdomains), at least one; null: any of the project’s. */
                     allowed_domains?: (string | string[]) | null;
                     /** @description ISO 8601 with a time zone, in the future; null: never. */
                     expires_at?: string | null;
@@ -7007,7 +7132,7 @@ export interface operations {
                      *     ]
                      */
                     allowed_ips?: string | string[];
-                    /** @description Sending domains (and their subdomains); null or empty: any of the project’s. */
+                    /** @description Sending domains (and their subdomains), at least one; null: any of the project’s. */
                     allowed_domains?: (string | string[]) | null;
                     /** @description ISO 8601 with a time zone, in the future; null: never. */
                     expires_at?: string | null;

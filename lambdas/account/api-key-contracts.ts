@@ -10,8 +10,8 @@ import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import { withMeta } from '../core/schema-meta.js';
 import {
   type FieldResult,
-  parseAllowedDomains,
   parseAllowedIps,
+  parseApiAllowedDomains,
   parseName,
   parseScopes,
   RATE_LIMIT_MAX,
@@ -52,7 +52,8 @@ export const apiKeySchema = withMeta(
       description: 'Hand-edit problems the authorizer tolerates.',
     }),
     malformed: withMeta(z.readonly(z.array(z.string())), {
-      description: 'Why a hand-edited item authorises nothing.',
+      description:
+        'Hand edits the authorizer cannot read: the names of unreadable restrictions (allowed_ips, allowed_domains, expires_at, rate_limit_per_second), each enforced as narrowly as possible and kept as stored by an edit that does not name it; or why the item authorises nothing.',
     }),
   }),
   { id: 'ApiKey', description: 'An API key, never its secret or hash.' },
@@ -117,8 +118,8 @@ const keyFields = {
     description: 'IPv4, IPv6 and CIDR entries; empty: any IP.',
     example: ['203.0.113.0/24'],
   }),
-  allowed_domains: withMeta(z.optional(z.nullable(listOrText).check(checkWith(parseAllowedDomains))), {
-    description: 'Sending domains (and their subdomains); null or empty: any of the project’s.',
+  allowed_domains: withMeta(z.optional(z.nullable(listOrText).check(checkWith(parseApiAllowedDomains))), {
+    description: 'Sending domains (and their subdomains), at least one; null: any of the project’s.',
   }),
   expires_at: withMeta(z.optional(z.nullable(z.string())), {
     description: 'ISO 8601 with a time zone, in the future; null: never.',

@@ -300,6 +300,18 @@ export function parseAllowedDomains(raw: string | readonly string[] | null): Fie
   return { value: domains.length === 0 ? null : [...new Set(domains)] };
 }
 
+/**
+ * The API's rule for `allowed_domains`: a list of at least one domain, or `null` for any of the
+ * project's. An empty list (or an empty string) is refused rather than read as "any": in the item an
+ * empty list means "no domain", and a restriction must mean the same over the API and in the item.
+ */
+export function parseApiAllowedDomains(raw: string | readonly string[] | null): FieldResult<string[] | null> {
+  if (raw !== null && splitList(raw).length === 0) {
+    return { error: 'must name at least one domain; send null for any of the project’s domains' };
+  }
+  return parseAllowedDomains(raw);
+}
+
 const ISO_8601 =
   /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 

@@ -2,11 +2,11 @@
  * The public view of an ApiKeys item: everything an owner may see about a key, never its hash. Read
  * through `readKeyItem`, the authorizer's own reader, so what is shown is what the authorizer enforces
  * (effective scopes; hand-edit problems it tolerates surface as `warnings`, and what makes an item
- * unusable as a key at all as `malformed`).
+ * unusable as a key at all, or a restriction unreadable, as `malformed`).
  */
 import { type KeyEnvironment, keyPrefix } from '../core/api-key.js';
 import { splitAllowListEntries } from '../core/ip-allowlist.js';
-import { readKeyItem, readRateLimit, readStringList } from '../core/key-item.js';
+import { type KeyRecord, readKeyItem, readRateLimit, readStringList } from '../core/key-item.js';
 import { effectiveScopes, type KeyType, type Permission, type Scope } from '../core/scopes.js';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked' | 'invalid';
@@ -41,9 +41,11 @@ export interface KeyMetadata {
   readonly status: KeyStatus;
   readonly warnings: readonly string[];
   /**
-   * Why the item is not a well-formed ApiKeys item (a required attribute missing, an unknown type, a
-   * value that cannot be read); empty when it is. Such an item authorises nothing, but can be shown
-   * and revoked.
+   * Empty for a well-formed item. For an item that can authorise nothing (a required attribute
+   * missing, an unknown type): why, and it can only be shown and revoked. Otherwise: the API names
+   * of the restrictions a hand edit made unreadable (`allowed_ips`, `allowed_domains`, `expires_at`,
+   * `rate_limit_per_second`), each enforced as narrowly as the authorizer reads it and kept as
+   * stored by any edit that does not name it.
    */
   readonly malformed: readonly string[];
 }
@@ -62,8 +64,11 @@ export function keyMetadata(
     name: text(item.name) ?? '',
     projectId: text(item.projectId) ?? '',
     teamId: text(item.teamId) ?? '',
-    // An unreadable list is shown as such: String() of a hand-typed map could itself throw.
-    allowedIps: splitAllowListEntries(readStringList(item.allowedIps) ?? ['(unreadable)']),
+    // An unreadable list (NULL included, which denies every IP) is shown as such, never as "any":
+    // String() of a hand-typed map could itself throw.
+    allowedIps: splitAllowListEntries(
+      (item.allowedIps === null ? undefined : readStringList(item.allowedIps)) ?? [UNREADABLE],
+    ),
     expiresAt: text(item.expiresAt) ?? null,
     revokedAt: text(item.revokedAt) ?? null,
     createdAt: text(item.createdAt) ?? null,
@@ -105,8 +110,30 @@ export function keyMetadata(
         : null,
     status,
     warnings,
-    malformed: [],
+    malformed: unreadableRestrictions(item, record),
   };
+}
+
+const UNREADABLE = '(unreadable)';
+
+/**
+ * The restrictions present in the item that the authorizer cannot read, by their API names. Each
+ * is enforced fail closed (an unreadable IP list denies every address, unreadable domains allow
+ * none, an unreadable expiry has expired, an unreadable rate limit is 0), so the answer names them
+ * rather than showing a value that would read as "no restriction".
+ */
+function unreadableRestrictions(item: Readonly<Record<string, unknown>>, record: KeyRecord): string[] {
+  const rateLimitProblems: string[] = [];
+  readRateLimit(item.rateLimitPerSecond, rateLimitProblems);
+  const domains = item.allowedDomains;
+  return [
+    ...(record.allowedIps.ok ? [] : ['allowed_ips']),
+    ...(domains !== undefined && (domains === null || readStringList(domains) === undefined)
+      ? ['allowed_domains']
+      : []),
+    ...(record.expiresAt === 'invalid' ? ['expires_at'] : []),
+    ...(rateLimitProblems.length > 0 ? ['rate_limit_per_second'] : []),
+  ];
 }
 
 function statusOf(

@@ -1,6 +1,6 @@
 /**
- * A key's usage as the API answers it: the key must be of the caller's project (another project's key
- * is a 404 exactly like a missing one), then one Query of its day items, with a zero entry for every
+ * A key's usage as the API answers it: the key must be a general key of the caller's project (another
+ * project's key, or a billing key, which the API never shows, is a 404 exactly like a missing one), then one Query of its day items, with a zero entry for every
  * day without traffic so a chart needs no gap filling.
  */
 import type { Documents } from '../dynamo/documents.js';
@@ -9,6 +9,7 @@ import { isKeyId } from '../core/api-key.js';
 import { ApiError } from '../core/errors.js';
 import { utcDate } from '../usage/aggregate.js';
 import { readUsage, type StoredDayUsage } from '../usage/usage-store.js';
+import { isBillingType } from './keys.js';
 import type { ApiKeyUsageJson } from './usage-audit-contracts.js';
 
 export interface KeyUsageStore {
@@ -51,11 +52,12 @@ async function keyOfProject(
     new GetCommand({
       TableName: store.apiKeysTable,
       Key: { keyId },
-      ProjectionExpression: 'projectId, lastUsedAt',
+      ProjectionExpression: 'projectId, lastUsedAt, #type',
+      ExpressionAttributeNames: { '#type': 'type' },
       ConsistentRead: true,
     }),
   );
-  if (Item?.projectId !== projectId) return undefined;
+  if (Item?.projectId !== projectId || isBillingType(Item.type)) return undefined;
   return { lastUsedAt: typeof Item.lastUsedAt === 'string' ? Item.lastUsedAt : null };
 }
 

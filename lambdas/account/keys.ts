@@ -483,7 +483,12 @@ function retryable(error: unknown): boolean {
 }
 
 function isBillingItem(item: PlainItem): boolean {
-  return typeof item.type === 'string' && item.type.trim().toLowerCase() === 'billing';
+  return isBillingType(item.type);
+}
+
+/** The item's `type` as the authorizer reads it: `billing` whatever its case and spacing. */
+export function isBillingType(type: unknown): boolean {
+  return typeof type === 'string' && type.trim().toLowerCase() === 'billing';
 }
 
 /** The item as it will be after `changes`: what the answer, the event and the escalation check see. */

@@ -1,8 +1,9 @@
 /**
  * Segments: a saved filter (`SEGMENT#<id>`), evaluated when read. `GET /v1/segments/{id}/contacts`
  * reads the project's contacts newest first, a Query page at a time, and keeps the ones the filter
- * matches until it has `limit` of them or has examined SEGMENT_SCAN_BUDGET contacts; the cursor
- * names the last contact examined, so the next request continues right after it.
+ * matches until it has `limit` of them, has examined SEGMENT_SCAN_BUDGET contacts or has spent
+ * SEGMENT_CPU_BUDGET_MS of CPU; the cursor names the last contact examined, so the next request
+ * continues right after it (docs/architecture.md, "Bounded work per request").
  */
 import {
   DeleteCommand,
@@ -42,6 +43,17 @@ export interface SegmentRecord {
  * timeout); a segment over more contacts is answered over several pages.
  */
 export const SEGMENT_SCAN_BUDGET = 5000;
+/**
+ * CPU one evaluation spends at most. Filters with many `contains` conditions over large property
+ * maps cost far more per contact than the scan budget assumes; past this the page is answered as it
+ * stands, with a cursor, so one request never holds a shared stage's CPU for seconds.
+ */
+export const SEGMENT_CPU_BUDGET_MS = 1000;
+/** This process's CPU time (user + system) in milliseconds: the default CPU clock. */
+export const processCpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 /** Contacts read per Query while evaluating. */
 const SEGMENT_QUERY_PAGE = 1000;
 
@@ -150,14 +162,27 @@ export interface SegmentPage {
   readonly examined: number;
 }
 
-/** The contacts a filter matches, from just after `after`, within one request's budget. */
+export interface SegmentPageRequest {
+  readonly limit: number;
+  readonly after?: string | undefined;
+  /** @default SEGMENT_SCAN_BUDGET — contacts examined at most. */
+  readonly budget?: number;
+  /** @default SEGMENT_CPU_BUDGET_MS — CPU spent at most, as `cpuClock` measures it. */
+  readonly cpuBudgetMs?: number;
+  /** @default processCpuMs — replaced in tests by a clock that advances as they choose. */
+  readonly cpuClock?: () => number;
+}
+
+/** The contacts a filter matches, from just after `after`, within one request's budgets. */
 export async function evaluateSegment(
   store: AudienceStore,
   projectId: string,
   filter: Filter,
-  page: { limit: number; after?: string | undefined; budget?: number },
+  page: SegmentPageRequest,
 ): Promise<SegmentPage> {
   const budget = page.budget ?? SEGMENT_SCAN_BUDGET;
+  const cpuClock = page.cpuClock ?? processCpuMs;
+  const cpuUntil = cpuClock() + (page.cpuBudgetMs ?? SEGMENT_CPU_BUDGET_MS);
   const partition = projectPartition(projectId);
   // A position outside the contacts' sort keys is not one this route issued.
   const after = page.after?.startsWith(CONTACT_PREFIX) ? page.after : undefined;
@@ -182,7 +207,8 @@ export async function evaluateSegment(
       lastExamined = String(item.sk);
       const contact = contactFromItem(item);
       if (matches(filter, contact)) contacts.push(contact);
-      if (contacts.length === page.limit) {
+      // Out of results or out of CPU: answer what this page has, with a cursor if any contact is left.
+      if (contacts.length === page.limit || cpuClock() >= cpuUntil) {
         const more = index < items.length - 1 || result.LastEvaluatedKey !== undefined;
         return { contacts, nextAfter: more ? lastExamined : undefined, examined };
       }

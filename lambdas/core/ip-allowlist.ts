@@ -39,17 +39,27 @@ export function parseAllowList(raw: string | Iterable<string> | undefined): Allo
 
 /** How many distinct stored lists a container keeps parsed; far more than one container's keys. */
 export const ALLOW_LIST_CACHE_SIZE = 500;
+/**
+ * A stored list longer than this (in characters of its cache key) is parsed on every request and
+ * never kept: the cache holds at most ALLOW_LIST_CACHE_SIZE × this many characters of keys (~2 MB),
+ * whatever a hand edit puts in an item of up to 400 KB.
+ */
+export const ALLOW_LIST_CACHE_MAX_KEY_CHARS = 4096;
 const parsedLists = new Map<string, AllowList>();
 
 /**
  * parseAllowList for the authorizer, which reads the same stored list on every request of a key:
- * parsed once per container, keyed by the exact stored entries (so an edited list is a new key and
- * is parsed afresh; nothing is ever served stale). Bounded: the oldest list is dropped first. The
+ * parsed once per container. The parse is a function of the entries alone (an S, an SS and an L
+ * with the same strings in the same order parse alike), so the cache key is the entries exactly:
+ * JSON of the array, which tells apart order, whitespace, commas inside an entry and an entry
+ * that itself looks like JSON of a list. An edited list is a new key and is parsed afresh; nothing
+ * is ever served stale. Bounded in count (the oldest list is dropped first) and in key length. The
  * result is frozen, because every request of the key shares it.
  */
 export function parseAllowListCached(entries: readonly string[]): AllowList {
   if (entries.length === 0) return EMPTY_ALLOW_LIST;
-  const cacheKey = entries.length === 1 ? (entries[0] ?? '') : JSON.stringify(entries);
+  const cacheKey = JSON.stringify(entries);
+  if (cacheKey.length > ALLOW_LIST_CACHE_MAX_KEY_CHARS) return freezeAllowList(parseAllowList(entries));
   const cached = parsedLists.get(cacheKey);
   if (cached) return cached;
   const parsed = freezeAllowList(parseAllowList(entries));

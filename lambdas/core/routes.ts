@@ -128,6 +128,14 @@ export const ROUTES = [
     summary: 'Retrieve one sending domain',
   },
   {
+    id: 'updateDomain',
+    method: 'PATCH',
+    path: '/v1/domains/{id}',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: "Change a sending domain's open and click tracking",
+  },
+  {
     id: 'deleteDomain',
     method: 'DELETE',
     path: '/v1/domains/{id}',

@@ -33,6 +33,12 @@ export const domainSchema = withMeta(
     created_at: timestamp,
     updated_at: timestamp,
     verified_at: z.nullable(timestamp),
+    open_tracking: withMeta(z.boolean(), {
+      description: 'SES open tracking (a tracking pixel) for email from this domain.',
+    }),
+    click_tracking: withMeta(z.boolean(), {
+      description: 'SES click tracking (links rewritten through SES) for email from this domain.',
+    }),
   }),
   {
     id: 'Domain',
@@ -43,6 +49,15 @@ export const domainSchema = withMeta(
 const domainIdParams = z.object({ id: withMeta(z.string(), { description: 'The domain id, `dom_…`.' }) });
 
 const DOMAIN_NAME_RULE = 'must be a domain name such as example.com';
+
+const trackingFields = {
+  open_tracking: withMeta(z.optional(z.boolean({ error: 'must be true or false' })), {
+    description: 'Track opens with a pixel SES adds to the HTML. Default false.',
+  }),
+  click_tracking: withMeta(z.optional(z.boolean({ error: 'must be true or false' })), {
+    description: 'Track clicks by rewriting links through SES. Default false.',
+  }),
+};
 
 export const DOMAINS_CONTRACTS = {
   listDomains: defineContract({
@@ -60,6 +75,7 @@ export const DOMAINS_CONTRACTS = {
         example: 'example.com',
         description: 'Lower-cased and IDNA-normalised (punycode).',
       }),
+      ...trackingFields,
     }),
     response: {
       status: 201,
@@ -71,6 +87,16 @@ export const DOMAINS_CONTRACTS = {
   getDomain: defineContract({
     params: domainIdParams,
     response: { status: 200, description: 'The domain.', schema: domainSchema },
+    errors: ['not_found'],
+  }),
+  updateDomain: defineContract({
+    params: domainIdParams,
+    body: z.optional(z.strictObject(trackingFields)),
+    response: {
+      status: 200,
+      description: 'The domain with its tracking settings changed; the next send follows them.',
+      schema: domainSchema,
+    },
     errors: ['not_found'],
   }),
   deleteDomain: defineContract({

@@ -9,6 +9,8 @@
 import type { Documents } from '../dynamo/documents.js';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
+import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
+import type { EmailTracking } from '../core/email-tracking.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';
 import { queryAll, queryProjectPage } from '../core/query-page.js';
@@ -30,6 +32,10 @@ export interface DomainRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly verifiedAt?: string | undefined;
+  /** SES open tracking for mail from this domain; absent: off. */
+  readonly openTracking?: boolean | undefined;
+  /** SES click tracking (links rewritten) for mail from this domain; absent: off. */
+  readonly clickTracking?: boolean | undefined;
 }
 
 export interface DomainStore {
@@ -211,17 +217,80 @@ export async function listDomains(
  * parent domain).
  */
 export async function verifiedDomainNames(store: DomainStore, projectId: string): Promise<string[]> {
+  return (await verifiedSendingDomains(store, projectId)).map((domain) => domain.name);
+}
+
+export interface SendingDomain {
+  readonly name: string;
+  readonly tracking: EmailTracking;
+}
+
+/**
+ * The project's verified domains with their tracking settings, in the same one Query. Only `true`
+ * turns tracking on: an absent or hand-edited value leaves it off.
+ */
+export async function verifiedSendingDomains(
+  store: DomainStore,
+  projectId: string,
+): Promise<SendingDomain[]> {
   const items = await queryAll({
     documents: store.documents,
     table: store.dataTable,
     partition: projectPartition(projectId),
     prefix: DOMAIN_SORT_PREFIX,
     consistent: true,
-    attributes: ['name', 'status'],
+    attributes: ['name', 'status', 'openTracking', 'clickTracking'],
   });
   return items.flatMap((item) =>
-    item.status === 'verified' && typeof item.name === 'string' ? [item.name] : [],
+    item.status === 'verified' && typeof item.name === 'string'
+      ? [
+          {
+            name: item.name,
+            tracking: { open: item.openTracking === true, click: item.clickTracking === true },
+          },
+        ]
+      : [],
   );
+}
+
+/**
+ * Sets a domain's tracking settings (only those given), conditioned on the domain existing; answers
+ * the domain as stored after the change.
+ */
+export async function updateTracking(
+  store: DomainStore,
+  projectId: string,
+  id: string,
+  changes: Partial<EmailTracking>,
+  now: string,
+): Promise<DomainRecord> {
+  const sets = ['updatedAt = :at'];
+  const values: Record<string, unknown> = { ':at': now };
+  if (changes.open !== undefined) {
+    sets.push('openTracking = :open');
+    values[':open'] = changes.open;
+  }
+  if (changes.click !== undefined) {
+    sets.push('clickTracking = :click');
+    values[':click'] = changes.click;
+  }
+  try {
+    const { Attributes } = await store.documents.send(
+      new UpdateCommand({
+        TableName: store.dataTable,
+        Key: domainKey(projectId, id),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!Attributes) throw new ApiError('not_found', { message: 'Domain not found.' });
+    return toRecord(Attributes);
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) throw new ApiError('not_found', { message: 'Domain not found.' });
+    throw error;
+  }
 }
 
 function toRecord(item: Record<string, unknown>): DomainRecord {

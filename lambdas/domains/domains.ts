@@ -3,6 +3,7 @@
  * change and its event), delete (the SES identity, then the name). The project always comes from
  * the caller's key.
  */
+import type { EmailTracking } from '../core/email-tracking.js';
 import { ApiError } from '../core/errors.js';
 import { eventItem } from '../core/events.js';
 import { newId } from '../core/ids.js';
@@ -18,6 +19,7 @@ import {
   recordStatus,
   removeDomain,
   saveIdentity,
+  updateTracking,
 } from './domain-store.js';
 import { createIdentity, deleteIdentity, readIdentity, type SesIdentities } from './ses-identities.js';
 
@@ -33,6 +35,7 @@ export async function createDomain(
   deps: DomainsDependencies,
   projectId: string,
   rawName: string,
+  tracking: Partial<EmailTracking> = {},
 ): Promise<DomainRecord> {
   const normalised = normaliseDomainName(rawName, { allowInvalidTld: deps.allowInvalidTld ?? false });
   if ('error' in normalised) {
@@ -48,6 +51,8 @@ export async function createDomain(
     dkimTokens: [],
     createdAt: now,
     updatedAt: now,
+    openTracking: tracking.open ?? false,
+    clickTracking: tracking.click ?? false,
   };
   // The name first: SES identities are account-wide, so only the project holding the name may create one.
   await insertDomain(deps, domain);
@@ -109,6 +114,18 @@ export async function deleteDomain(deps: DomainsDependencies, projectId: string,
   await removeDomain(deps, domain);
 }
 
+/** `PATCH /v1/domains/{id}`: changes the tracking settings given; the next send follows them. */
+export async function updateDomain(
+  deps: DomainsDependencies,
+  projectId: string,
+  id: string,
+  tracking: Partial<EmailTracking>,
+): Promise<DomainRecord> {
+  const current = await getDomain(deps, projectId, id);
+  if (tracking.open === undefined && tracking.click === undefined) return current;
+  return updateTracking(deps, projectId, current.id, tracking, deps.now().toISOString());
+}
+
 export interface DomainJson {
   readonly object: 'domain';
   readonly id: string;
@@ -118,6 +135,8 @@ export interface DomainJson {
   readonly created_at: string;
   readonly updated_at: string;
   readonly verified_at: string | null;
+  readonly open_tracking: boolean;
+  readonly click_tracking: boolean;
 }
 
 /** The JSON shape the API answers (the `Domain` schema of contracts.ts). */
@@ -135,5 +154,7 @@ export function domainJson(domain: DomainRecord, region: string): DomainJson {
     created_at: domain.createdAt,
     updated_at: domain.updatedAt,
     verified_at: domain.verifiedAt ?? null,
+    open_tracking: domain.openTracking === true,
+    click_tracking: domain.clickTracking === true,
   };
 }

@@ -2,7 +2,14 @@ import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
 import { DOMAINS_CONTRACTS } from './contracts.js';
 import { getDomain, listDomains } from './domain-store.js';
-import { createDomain, deleteDomain, type DomainsDependencies, domainJson, verifyDomain } from './domains.js';
+import {
+  createDomain,
+  deleteDomain,
+  type DomainsDependencies,
+  domainJson,
+  updateDomain,
+  verifyDomain,
+} from './domains.js';
 
 export function domainsRoutes(deps: DomainsDependencies): ServiceRoutes<typeof DOMAINS_CONTRACTS> {
   const json = (domain: Parameters<typeof domainJson>[0]) => domainJson(domain, deps.region);
@@ -15,7 +22,10 @@ export function domainsRoutes(deps: DomainsDependencies): ServiceRoutes<typeof D
           const { domains, nextAfter } = await listDomains(deps, auth.projectId, page);
           return { items: domains.map(json), nextAfter };
         }),
-      createDomain: async ({ auth, body }) => json(await createDomain(deps, auth.projectId, body.name)),
+      createDomain: async ({ auth, body }) =>
+        json(await createDomain(deps, auth.projectId, body.name, trackingOf(body))),
+      updateDomain: async ({ auth, params, body }) =>
+        json(await updateDomain(deps, auth.projectId, params.id, trackingOf(body ?? {}))),
       getDomain: async ({ auth, params }) => json(await getDomain(deps, auth.projectId, params.id)),
       deleteDomain: async ({ auth, params }) => {
         await deleteDomain(deps, auth.projectId, params.id);
@@ -23,5 +33,13 @@ export function domainsRoutes(deps: DomainsDependencies): ServiceRoutes<typeof D
       },
       verifyDomain: async ({ auth, params }) => json(await verifyDomain(deps, auth.projectId, params.id)),
     },
+  };
+}
+
+/** The API's `open_tracking` / `click_tracking` as given (absent stays absent). */
+function trackingOf(body: { open_tracking?: boolean | undefined; click_tracking?: boolean | undefined }) {
+  return {
+    ...(body.open_tracking === undefined ? {} : { open: body.open_tracking }),
+    ...(body.click_tracking === undefined ? {} : { click: body.click_tracking }),
   };
 }

@@ -8,8 +8,9 @@ import type { AuthContext } from '../core/auth-context.js';
 import { ApiError, describeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
-import { coveringDomain, domainOfAddress } from '../core/sending-domains.js';
-import { verifiedDomainNames } from '../domains/domain-store.js';
+import type { EmailTracking } from '../core/email-tracking.js';
+import { coveringDomain, domainOfAddress, isOnDomain } from '../core/sending-domains.js';
+import { verifiedSendingDomains } from '../domains/domain-store.js';
 import type { ComposedEmail } from './apply-template.js';
 import { composeEmail } from './compose-email.js';
 import { addressOf, type SendEmailInput } from './email-schema.js';
@@ -49,6 +50,8 @@ export interface PreparedEmail {
   /** What the client sent: the Idempotency-Key's request hash is of this (template reference included). */
   readonly input: SendEmailInput;
   readonly email: ComposedEmail;
+  /** The open and click tracking of the verified domain `from` is on. */
+  readonly tracking: EmailTracking;
 }
 
 /**
@@ -62,8 +65,8 @@ export async function prepareEmail(
   input: SendEmailInput,
 ): Promise<PreparedEmail> {
   const email = await composeEmail(deps, auth.projectId, input);
-  await assertSendingDomain(deps, auth, email.from);
-  return { input, email };
+  const tracking = await assertSendingDomain(deps, auth, email.from);
+  return { input, email, tracking };
 }
 
 /**
@@ -74,7 +77,7 @@ export async function prepareEmail(
 export async function sendPreparedEmail(
   deps: SendingDependencies,
   auth: AuthContext,
-  { input, email }: PreparedEmail,
+  { input, email, tracking }: PreparedEmail,
   idempotencyKey?: string,
   quota: 'reserve' | 'reserved' = 'reserve',
 ): Promise<SendResult> {
@@ -130,6 +133,7 @@ export async function sendPreparedEmail(
       text: email.text,
       headers: email.headers ?? {},
       attachments: email.attachments,
+      tracking,
     });
   } catch (error) {
     await markFailed(deps, record, error);
@@ -159,21 +163,29 @@ export async function sendPreparedEmail(
 /**
  * `from` must be on a domain the key allows (403, decided without a read) and on a verified domain of
  * the key's project (422), each the domain itself or a subdomain (lambdas/core/sending-domains.ts).
+ * Answers the tracking of the verified domain that covers `from` most closely (`mail.example.com`'s
+ * own settings over `example.com`'s when both are verified).
  */
 async function assertSendingDomain(
   deps: SendingDependencies,
   auth: AuthContext,
   from: string,
-): Promise<void> {
+): Promise<EmailTracking> {
   const domain = domainOfAddress(addressOf(from) ?? '');
   if (auth.allowedDomains !== undefined && (!domain || !coveringDomain(domain, auth.allowedDomains))) {
     throw new ApiError('domain_not_allowed');
   }
-  if (!domain || !coveringDomain(domain, await verifiedDomainNames(deps, auth.projectId))) {
+  const covering = domain
+    ? (await verifiedSendingDomains(deps, auth.projectId))
+        .filter((verified) => isOnDomain(domain, verified.name))
+        .sort((a, b) => b.name.length - a.name.length)[0]
+    : undefined;
+  if (!covering) {
     throw new ApiError('domain_not_verified', {
       message: `${domain ?? 'The from address'} is not on a verified domain of this project.`,
     });
   }
+  return covering.tracking;
 }
 
 async function markFailed(deps: SendingDependencies, record: EmailRecord, error: unknown): Promise<void> {

@@ -7,6 +7,7 @@ import {
   createSmsClient,
   createSocialMessagingClient,
 } from '../aws-clients.js';
+import { configurationSetsFromEnv } from '../core/email-tracking.js';
 import { requireEnv } from '../core/env.js';
 import { createServiceHandler, frameDependencies } from '../core/http.js';
 import { settingList, SMS_SETTING, WHATSAPP_SETTING } from './messaging-channels.js';
@@ -32,7 +33,7 @@ export const handler = createServiceHandler(
       documents,
       dataTable: requireEnv('DATA_TABLE'),
       now: () => new Date(),
-      send: sesSender(ses, process.env.SES_CONFIGURATION_SET || undefined),
+      send: sesSender(ses, configurationSetsFromEnv(process.env)),
       sms:
         smsOriginationIdentities.length > 0
           ? {

@@ -4,6 +4,12 @@
  * Bcc never appears in the message's headers.
  */
 import type { SesClient } from '../aws-wire/ses-client.js';
+import {
+  type ConfigurationSets,
+  configurationSetFor,
+  type EmailTracking,
+  NO_TRACKING,
+} from '../core/email-tracking.js';
 import { ApiError } from '../core/errors.js';
 import type { AttachmentInput } from './attachments.js';
 import type { EmailEnvelope } from './envelope.js';
@@ -15,6 +21,8 @@ export interface OutgoingEmail extends EmailEnvelope {
   readonly text?: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly attachments?: readonly AttachmentInput[] | undefined;
+  /** The from domain's open and click tracking; absent: none. */
+  readonly tracking?: EmailTracking | undefined;
 }
 
 export type SendFunction = (email: OutgoingEmail) => Promise<string>;
@@ -30,8 +38,13 @@ const REJECTIONS = new Set([
 // they fall through to 503 upstream_unavailable with every other SES failure.
 const THROTTLES = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException']);
 
-export function sesSender(client: SesClient, configurationSetName?: string): SendFunction {
+/**
+ * Sends through SES with the configuration set the email's tracking chooses (one per combination of
+ * open and click tracking: lambdas/core/email-tracking.ts). No sets (the local stack): none named.
+ */
+export function sesSender(client: SesClient, configurationSets: ConfigurationSets = {}): SendFunction {
   return async (email) => {
+    const configurationSetName = configurationSetFor(configurationSets, email.tracking ?? NO_TRACKING);
     const message = await buildMimeMessage({ ...email, attachments: email.attachments ?? [] });
     // SES's Destination wants bare addresses; the display names are in the message's headers.
     const bare = (list: readonly string[]) => list.map((mailbox) => addressOf(mailbox) ?? mailbox);

@@ -18,42 +18,85 @@ beforeAll(() => {
 });
 
 describe('SES events', () => {
-  it('publishes every recorded event type of the configuration set to the default EventBridge bus', () => {
-    const { template, stack } = synthesized;
-    const [destination] = Object.values(
-      resourcesOfType(template, 'AWS::SES::ConfigurationSetEventDestination'),
-    ).map((resource) => resource.Properties);
-    expect(destination?.ConfigurationSetName).toEqual({ Ref: logicalIdOf(stack.services.configurationSet) });
-    const published = destination?.EventDestination as {
+  const ALWAYS = ['send', 'delivery', 'bounce', 'complaint', 'reject', 'renderingFailure', 'deliveryDelay'];
+
+  /** The event types a configuration set's EventBridge destination publishes. */
+  function publishedBy(configurationSet: Parameters<typeof logicalIdOf>[0]): string[] {
+    const destinations = Object.values(
+      resourcesOfType(synthesized.template, 'AWS::SES::ConfigurationSetEventDestination'),
+    )
+      .map((resource) => resource.Properties)
+      .filter(
+        (properties) =>
+          JSON.stringify(properties.ConfigurationSetName) ===
+          JSON.stringify({ Ref: logicalIdOf(configurationSet) }),
+      );
+    expect(destinations).toHaveLength(1);
+    const published = destinations[0]?.EventDestination as {
       Enabled: boolean;
       EventBridgeDestination?: { EventBusArn: unknown };
       MatchingEventTypes: string[];
     };
     expect(published.Enabled).toBe(true);
     expect(JSON.stringify(published.EventBridgeDestination?.EventBusArn)).toContain('event-bus/default');
-    expect([...published.MatchingEventTypes].sort()).toEqual(
-      [
-        'send',
-        'delivery',
-        'bounce',
-        'complaint',
-        'reject',
-        'open',
-        'click',
-        'renderingFailure',
-        'deliveryDelay',
-      ].sort(),
+    return [...published.MatchingEventTypes].sort();
+  }
+
+  it('the default configuration set publishes no OPEN or CLICK, so SES adds no pixel and rewrites no link', () => {
+    const { stack } = synthesized;
+    expect(stack.services.configurationSets.none).toBe(stack.services.configurationSet);
+    expect(publishedBy(stack.services.configurationSet)).toEqual([...ALWAYS].sort());
+  });
+
+  it.each([
+    ['open', ['open']],
+    ['click', ['click']],
+    ['open_click', ['open', 'click']],
+  ] as const)('the %s tracking configuration set publishes exactly %j on top', (mode, extra) => {
+    expect(publishedBy(synthesized.stack.services.configurationSets[mode])).toEqual(
+      [...ALWAYS, ...extra].sort(),
     );
   });
 
-  it("routes only this configuration set's SES events to the queue", () => {
+  it('the domains identity names the default set; the sending function knows all four and may send with each', () => {
     const { template, stack } = synthesized;
+    const sets = stack.services.configurationSets;
+    const sending = propertiesOf(
+      template,
+      'AWS::Lambda::Function',
+      stack.services.functions.sending.function,
+    );
+    expect((sending.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      SES_CONFIGURATION_SET: { Ref: logicalIdOf(sets.none) },
+      SES_CONFIGURATION_SET_OPEN: { Ref: logicalIdOf(sets.open) },
+      SES_CONFIGURATION_SET_CLICK: { Ref: logicalIdOf(sets.click) },
+      SES_CONFIGURATION_SET_OPEN_CLICK: { Ref: logicalIdOf(sets.open_click) },
+    });
+    const domains = propertiesOf(
+      template,
+      'AWS::Lambda::Function',
+      stack.services.functions.domains.function,
+    );
+    expect((domains.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      SES_CONFIGURATION_SET: { Ref: logicalIdOf(sets.none) },
+    });
+    const sendStatement = JSON.stringify(stack.resolve(stack.services.sesSendStatement.toStatementJson()));
+    for (const set of Object.values(sets)) expect(sendStatement).toContain(`"Ref":"${logicalIdOf(set)}"`);
+  });
+
+  it("routes only this stack's configuration sets' SES events to the queue", () => {
+    const { template, stack } = synthesized;
+    const sets = stack.services.configurationSets;
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.ses'],
         detail: {
           mail: {
-            tags: { 'ses:configuration-set': [{ Ref: logicalIdOf(stack.services.configurationSet) }] },
+            tags: {
+              'ses:configuration-set': [sets.none, sets.open, sets.click, sets.open_click].map((set) => ({
+                Ref: logicalIdOf(set),
+              })),
+            },
           },
         },
       },

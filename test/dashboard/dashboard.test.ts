@@ -150,6 +150,23 @@ describe('domains', () => {
     await page.locator('p .status', { hasText: 'verified' }).waitFor();
   });
 
+  it('shows tracking off by default and turns open tracking on with a PATCH of that setting alone', async () => {
+    await open('#/domains');
+    await page.getByLabel('Domain name').fill('track.dashboard-test.org');
+    await page.getByRole('button', { name: 'Add domain' }).click();
+    await page.getByRole('heading', { name: 'track.dashboard-test.org' }).waitFor();
+    const openTracking = page.getByRole('checkbox', { name: 'Open tracking' });
+    expect(await openTracking.isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Click tracking' }).isChecked()).toBe(false);
+    const patch = page.waitForRequest((request) => request.method() === 'PATCH');
+    await openTracking.check();
+    expect((await patch).postDataJSON()).toEqual({ open_tracking: true });
+    const id = decodeURIComponent(page.url().split('/').pop() ?? '');
+    await expect
+      .poll(async () => (await call(stack.url, { path: `/v1/domains/${id}`, key: project.key })).json, POLL)
+      .toMatchObject({ open_tracking: true, click_tracking: false });
+  });
+
   it('shows a refused add as the API words it', async () => {
     await open('#/domains');
     await page.getByLabel('Domain name').fill('not a domain');
@@ -412,6 +429,23 @@ describe('keys', () => {
       403,
       'key_revoked',
     ]);
+  });
+
+  it('renaming a key sends only its name, so a hand-edited restriction stays as stored and enforced', async () => {
+    // A key whose allowedIps a console edit set to NULL: denied from every address, shown as unreadable.
+    const { key } = await stack.putKey({ name: 'hand edited', allowedIps: null, expiresAt: '' });
+    await open(`#/keys/${key.keyId}`);
+    expect(await page.getByTestId('key-malformed').textContent()).toMatch(/^allowed_ips, expires_at /);
+    await page.getByLabel('Key name').fill('renamed');
+    const patch = page.waitForRequest(
+      (request) => request.method() === 'PATCH' && request.url().endsWith(`/v1/api-keys/${key.keyId}`),
+    );
+    await page.getByRole('button', { name: 'Save key' }).click();
+    expect((await patch).postDataJSON()).toEqual({ name: 'renamed' });
+    await page.getByRole('heading', { name: 'renamed' }).waitFor();
+    const stored = await call(stack.url, { path: `/v1/api-keys/${key.keyId}`, key: owner });
+    expect(stored.json).toMatchObject({ name: 'renamed', malformed: ['allowed_ips', 'expires_at'] });
+    expect((await call(stack.url, { path: '/v1/projects', key: key.key })).status).toBe(403);
   });
 
   it('shows the API’s permission_escalation when a restricted key asks for a broader one', async () => {

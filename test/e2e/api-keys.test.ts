@@ -200,7 +200,7 @@ describe('who may manage keys', () => {
     }
   });
 
-  it('hides billing keys of the project: 404 on get, absent from the list', async () => {
+  it('hides billing keys of the project: 404 on get, edit, usage, rotate and revoke, absent from the list', async () => {
     const billing = await stack.putKey({
       type: 'billing',
       permission: 'custom',
@@ -208,6 +208,11 @@ describe('who may manage keys', () => {
     });
     expect((await api('GET', `/v1/api-keys/${billing.key.keyId}`, admin)).status).toBe(404);
     expect((await api('POST', `/v1/api-keys/${billing.key.keyId}/rotate`, admin, {})).status).toBe(404);
+    expect((await api('PATCH', `/v1/api-keys/${billing.key.keyId}`, admin, { name: 'x' })).status).toBe(404);
+    expect((await api('GET', `/v1/api-keys/${billing.key.keyId}/usage`, admin)).json).toMatchObject({
+      error_code: 'not_found',
+    });
+    expect((await api('DELETE', `/v1/api-keys/${billing.key.keyId}`, admin)).status).toBe(404);
     const listed = await api('GET', '/v1/api-keys?limit=100', admin);
     const ids = (listed.json.data as { id: string; type: string }[]).map((key) => key.id);
     expect(ids).not.toContain(billing.key.keyId);

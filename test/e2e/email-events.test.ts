@@ -106,3 +106,39 @@ describe('SES events of the local stack', () => {
     expect(foreign.json.message).toBe(missing.json.message);
   });
 });
+
+describe('open and click tracking of the local stack', () => {
+  it('follows the from domain’s settings, changed over PATCH /v1/domains/{id}', async () => {
+    const project = await stack.freshProject();
+    const listed = await call(stack.url, { path: '/v1/domains', key: project.key });
+    const domain = (listed.json.data as { id: string; name: string; open_tracking: boolean }[]).find(
+      (entry) => entry.name === project.domain,
+    );
+    expect(domain).toMatchObject({ open_tracking: false, click_tracking: false });
+    const patched = await call(stack.url, {
+      method: 'PATCH',
+      path: `/v1/domains/${domain?.id ?? ''}`,
+      key: project.key,
+      body: { open_tracking: true, click_tracking: true },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ open_tracking: true, click_tracking: true });
+
+    const id = await sendTo('reader@example.org', project.key, `news@${project.domain}`);
+    const events = await vi.waitFor(
+      async () => {
+        const answer = await call(stack.url, { path: `/v1/emails/${id}/events`, key: project.key });
+        const data = answer.json.data as { type: string }[];
+        expect(data).toHaveLength(4);
+        return data;
+      },
+      { timeout: 10_000, interval: 25 },
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      'email.sent',
+      'email.delivered',
+      'email.opened',
+      'email.clicked',
+    ]);
+  });
+});

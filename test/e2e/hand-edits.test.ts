@@ -3,6 +3,7 @@
  * changed with the AWS SDK exactly as the console would store it, then the next call sees it. No waits.
  */
 import { DeleteCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetItemCommand } from '../../lambdas/dynamo/item-commands.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import { startTestStack, type TestStack } from '../support/local-stack.js';
@@ -115,5 +116,102 @@ describe('hand edits of an ApiKeys item', () => {
     });
     await edit(key.keyId, 'SET projectId = :other', { ':other': 'proj_other' });
     expect((await call(stack.url, { path: `/v1/emails/${sent.json.id}`, key: key.key })).status).toBe(404);
+  });
+});
+
+/** The item's attribute exactly as DynamoDB holds it (type tag and all), or undefined when absent. */
+async function rawAttribute(keyId: string, attribute: string): Promise<string | undefined> {
+  const { Item } = await stack.aws.documents.send(
+    new GetItemCommand({
+      TableName: stack.aws.tables.apiKeys,
+      Key: { keyId: { S: keyId } },
+      ConsistentRead: true,
+    }),
+  );
+  const value = Item?.[attribute];
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+describe('an edit over the API keeps a hand-edited restriction it does not name', () => {
+  const sendFromExample = (key: string) =>
+    call(stack.url, {
+      method: 'POST',
+      path: '/v1/emails',
+      key,
+      body: { from: 'a@example.com', to: 'b@example.org', subject: 's', text: 't' },
+    });
+
+  it.each([
+    {
+      field: 'allowed_ips',
+      attribute: 'allowedIps',
+      update: 'SET allowedIps = :value',
+      value: null,
+      refused: (key: string) => listEmails(key),
+      code: 'ip_not_allowed',
+    },
+    {
+      field: 'expires_at',
+      attribute: 'expiresAt',
+      update: 'SET expiresAt = :value',
+      value: '',
+      refused: (key: string) => listEmails(key),
+      code: 'key_expired',
+    },
+    {
+      field: 'allowed_domains',
+      attribute: 'allowedDomains',
+      update: 'SET allowedDomains = :value',
+      value: null,
+      refused: sendFromExample,
+      code: 'domain_not_allowed',
+    },
+  ])('$field: renaming leaves the attribute byte for byte and the key as refused', async (edited) => {
+    // Arrange: a working key, then the console edit that makes one restriction unreadable.
+    const admin = (await stack.putKey({ name: 'admin' })).key;
+    const { key } = await stack.putKey({ name: 'before' });
+    await edit(key.keyId, edited.update, { ':value': edited.value });
+    const stored = await rawAttribute(key.keyId, edited.attribute);
+    expect((await edited.refused(key.key)).json.error_code).toBe(edited.code);
+    const shown = await call(stack.url, { path: `/v1/api-keys/${key.keyId}`, key: admin.key });
+    expect(shown.json.malformed).toEqual([edited.field]);
+
+    // Act: rename it over the API, as the dashboard does.
+    const renamed = await call(stack.url, {
+      method: 'PATCH',
+      path: `/v1/api-keys/${key.keyId}`,
+      key: admin.key,
+      body: { name: 'after' },
+    });
+
+    // Assert: renamed, the attribute untouched, still refused, still named as unreadable.
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ name: 'after', malformed: [edited.field] });
+    expect(await rawAttribute(key.keyId, edited.attribute)).toBe(stored);
+    expect((await edited.refused(key.key)).json.error_code).toBe(edited.code);
+  });
+
+  it('refuses allowed_domains: [] (400) instead of reading it as any domain', async () => {
+    const admin = (await stack.putKey({ name: 'admin' })).key;
+    const { key } = await stack.putKey({ allowedDomains: ['example.com'] });
+    for (const [method, path] of [
+      ['PATCH', `/v1/api-keys/${key.keyId}`],
+      ['POST', '/v1/api-keys'],
+    ] as const) {
+      const refused = await call(stack.url, {
+        method,
+        path,
+        key: admin.key,
+        body: { name: 'n', allowed_domains: [] },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.json).toMatchObject({
+        error_code: 'validation_error',
+        errors: [{ path: 'allowed_domains' }],
+      });
+    }
+    expect(await rawAttribute(key.keyId, 'allowedDomains')).toBe(
+      JSON.stringify({ L: [{ S: 'example.com' }] }),
+    );
   });
 });

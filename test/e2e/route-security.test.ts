@@ -68,6 +68,7 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   },
   listEmailEvents: async (stack) => `${await OTHER_PROJECTS_RESOURCE.getEmail?.(stack)}/events`,
   getDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
+  updateDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   deleteDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   verifyDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}/verify`,
   getTemplate: (stack) => otherProjectsTemplate(stack),

@@ -67,6 +67,54 @@ describe('evaluateSegment', () => {
     }
   });
 
+  /** A CPU clock that advances `step` ms each time it is read: deterministic, whatever the machine. */
+  const steppingClock = (step: number) => {
+    let used = 0;
+    return () => (used += step);
+  };
+
+  it('stops after its CPU budget, answering the page it has with a cursor on the last contact examined', async () => {
+    // Read once at the start (100), then once per contact: the 10th contact reaches 1100 ≥ 100 + 1000.
+    const first = await evaluateSegment(deps, PROJECT, EVEN, {
+      limit: 20,
+      cpuBudgetMs: 1000,
+      cpuClock: steppingClock(100),
+    });
+    expect(first.examined).toBe(10);
+    expect(first.contacts.map((contact) => contact.id)).toEqual(
+      newestFirst.slice(0, 10).filter((_id, index) => index % 2 === 1),
+    );
+    expect(first.nextAfter).toBe(`CONTACT#${newestFirst[9]}`);
+  });
+
+  it('walks every match exactly once across pages, whatever the CPU budget', async () => {
+    const expected = newestFirst.filter((_id, index) => index % 2 === 1);
+    for (const cpuBudgetMs of [1, 250, 700, 100_000]) {
+      const seen: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await evaluateSegment(deps, PROJECT, EVEN, {
+          limit: 4,
+          after,
+          cpuBudgetMs,
+          cpuClock: steppingClock(100),
+        });
+        expect(page.examined).toBeGreaterThan(0);
+        seen.push(...page.contacts.map((contact) => contact.id));
+        after = page.nextAfter;
+        pages++;
+      } while (after !== undefined && pages < 100);
+      expect(seen).toEqual(expected);
+    }
+  });
+
+  it('measures process CPU by default and answers a page within the default budgets', async () => {
+    const page = await evaluateSegment(deps, PROJECT, EVEN, { limit: 100 });
+    expect(page.contacts).toHaveLength(15);
+    expect(page.nextAfter).toBeUndefined();
+  });
+
   it('answers no next page when the limit is reached on the very last contact', async () => {
     const page = await evaluateSegment(deps, PROJECT, EVEN, { limit: 15, budget: 1000 });
     expect(page.contacts).toHaveLength(15);

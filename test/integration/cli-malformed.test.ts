@@ -108,7 +108,7 @@ describe('malformed ApiKeys items', () => {
     });
     expect(keys.get(hugeExpiry)).toMatchObject({
       status: 'expired',
-      malformed: [],
+      malformed: ['expires_at'],
       warnings: ['expiresAt is not an ISO 8601 timestamp (key treated as expired)'],
     });
   });

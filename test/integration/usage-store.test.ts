@@ -169,6 +169,11 @@ describe('keyUsage (GET /v1/api-keys/{id}/usage)', () => {
 
   it.each([
     ['another project', async () => newKey('proj_someone_else')],
+    ['a billing key of the project', async () => newKey('proj_usage', { type: 'billing' })],
+    [
+      'a billing key whose type a hand edit spaced and capitalised',
+      async () => newKey('proj_usage', { type: ' Billing ' }),
+    ],
     ['a missing key', () => Promise.resolve('NoSuchKey123')],
     ['a value that is not a key id', () => Promise.resolve('../../etc')],
   ])('answers 404 for %s', async (_name, keyOf) => {

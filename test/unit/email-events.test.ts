@@ -206,6 +206,38 @@ describe('the local SES events', () => {
     expect(kinds([recipient])).toEqual(expected);
   });
 
+  it.each([
+    [{ open: false, click: false }, ['email.sent', 'email.delivered']],
+    [{ open: true, click: false }, ['email.sent', 'email.delivered', 'email.opened']],
+    [{ open: false, click: true }, ['email.sent', 'email.delivered', 'email.clicked']],
+    [{ open: true, click: true }, ['email.sent', 'email.delivered', 'email.opened', 'email.clicked']],
+  ])('follow the from domain’s tracking %j: %j', (tracking, expected) => {
+    const events = sesEventsFor(
+      { messageId: 'm-2', from: 'a@example.com', recipients: ['x@example.org'], tags: [], tracking },
+      new Date(at),
+    );
+    expect(
+      events
+        .map((json) => readSesEvent(json))
+        .map((read) => (read.kind === 'event' ? read.event.type : read.kind)),
+    ).toEqual(expected);
+  });
+
+  it('has no open or click for a recipient that was never delivered, and none when tracking is absent', () => {
+    const events = sesEventsFor(
+      {
+        messageId: 'm-3',
+        from: 'a@example.com',
+        recipients: ['bounce@simulator.amazonses.com'],
+        tags: [],
+        tracking: { open: true, click: true },
+      },
+      new Date(at),
+    );
+    expect(events.map((json) => json.eventType)).toEqual(['Send', 'Bounce']);
+    expect(kinds(['x@example.org'])).toEqual(['email.sent', 'email.delivered']);
+  });
+
   it('gives each event a later time than the one before and carries the tags as SES does', () => {
     const events = accepted(['x@example.org', 'complaint@simulator.amazonses.com']).map((json) =>
       readSesEvent(json),

@@ -24,7 +24,7 @@ function recordingSes(messageId: string): { client: SesClient; sent: SendEmailIn
 describe('sesSender', () => {
   it('sends raw MIME with bare addresses in Destination and no Bcc header', async () => {
     const ses = recordingSes('ses-1');
-    const send = sesSender(ses.client, 'the-set');
+    const send = sesSender(ses.client, { none: 'the-set', open: 'open-set' });
     const id = await send({
       from: 'Zoë <zoe@example.com>',
       to: ['"Doe, Jane" <jane@example.com>'],
@@ -55,5 +55,36 @@ describe('sesSender', () => {
     expect(head).not.toMatch(/^Bcc:/im);
     expect(raw).not.toContain('hidden@example.com');
     expect(raw).toContain(Buffer.from('file').toString('base64'));
+  });
+
+  const SETS = { none: 'set-none', open: 'set-open', click: 'set-click', open_click: 'set-both' };
+  const minimal = {
+    from: 'a@example.com',
+    to: ['b@example.org'],
+    cc: [],
+    bcc: [],
+    replyTo: [],
+    subject: 's',
+    text: 't',
+    headers: {},
+    tags: [],
+  };
+
+  it.each([
+    [undefined, 'set-none'],
+    [{ open: false, click: false }, 'set-none'],
+    [{ open: true, click: false }, 'set-open'],
+    [{ open: false, click: true }, 'set-click'],
+    [{ open: true, click: true }, 'set-both'],
+  ])('an email with tracking %j is sent with %s', async (tracking, set) => {
+    const ses = recordingSes('ses-2');
+    await sesSender(ses.client, SETS)({ ...minimal, tracking });
+    expect(ses.sent[0]?.ConfigurationSetName).toBe(set);
+  });
+
+  it('names no configuration set when none is configured (the local stack)', async () => {
+    const ses = recordingSes('ses-3');
+    await sesSender(ses.client)({ ...minimal, tracking: { open: true, click: true } });
+    expect(ses.sent[0]).not.toHaveProperty('ConfigurationSetName');
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ALLOW_LIST_CACHE_MAX_KEY_CHARS,
   ALLOW_LIST_CACHE_SIZE,
   allowListCacheSize,
   formatRange,
@@ -443,6 +444,69 @@ describe('parseAllowListCached: parsed once per stored value', () => {
     const two = parseAllowListCached(['10.0.0.1', '10.0.0.2']);
     expect(one.ok).toBe(false);
     expect(two.ok).toBe(true);
+  });
+
+  /** Stored lists as a hand edit may leave them: few, short entries, with JSON, commas and spaces. */
+  const storedList = fc.array(
+    fc.oneof(
+      fc.constantFrom(
+        '10.0.0.1',
+        '10.0.0.2',
+        ' 10.0.0.1',
+        '10.0.0.1 ',
+        '10.0.0.1,10.0.0.2',
+        '',
+        'x',
+        '"',
+        ',',
+      ),
+      fc.string({ maxLength: 8 }),
+    ),
+    { maxLength: 3 },
+  );
+  /** A second value built to collide with the first under a lax key: its JSON, joined, reordered. */
+  const lookalike = (first: string[]) =>
+    fc.oneof(
+      storedList,
+      fc.constant([JSON.stringify(first)]),
+      fc.constant([first.join(',')]),
+      fc.constant([first.join(', ')]),
+      fc.constant([...first].reverse()),
+      fc.constant(first.map((entry) => ` ${entry}`)),
+    );
+
+  it('never lets two different stored values share a cached parse, in either order', () => {
+    fc.assert(
+      fc.property(
+        storedList.chain((first) => fc.tuple(fc.constant(first), lookalike(first))),
+        ([first, second]) => {
+          const firstParsed = parseAllowListCached(first);
+          const secondParsed = parseAllowListCached(second);
+          expect(firstParsed).toEqual(parseAllowList(first));
+          expect(secondParsed).toEqual(parseAllowList(second));
+          if (JSON.stringify(first) !== JSON.stringify(second) && first.length > 0 && second.length > 0)
+            expect(secondParsed).not.toBe(firstParsed);
+        },
+      ),
+    );
+  });
+
+  it('a one-entry value holding the JSON of a valid list stays invalid after that list was cached', () => {
+    expect(parseAllowListCached(['10.9.0.1', '10.9.0.2']).ok).toBe(true);
+    expect(parseAllowListCached(['["10.9.0.1","10.9.0.2"]'])).toEqual({
+      ok: false,
+      invalidEntries: ['["10.9.0.1"', '"10.9.0.2"]'],
+    });
+  });
+
+  it('parses but never keeps a value longer than the key bound', () => {
+    const before = allowListCacheSize();
+    const long = Array.from({ length: 400 }, (_, index) => `10.1.${index >> 8}.${index & 0xff}`).join(', ');
+    expect(long.length).toBeGreaterThan(ALLOW_LIST_CACHE_MAX_KEY_CHARS);
+    const parsed = parseAllowListCached([long]);
+    expect(parsed.ok && parsed.ranges.length).toBe(400);
+    expect(parseAllowListCached([long])).not.toBe(parsed);
+    expect(allowListCacheSize()).toBe(before);
   });
 
   it('holds at most ALLOW_LIST_CACHE_SIZE lists', () => {

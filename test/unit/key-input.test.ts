@@ -3,6 +3,7 @@ import {
   KeyInputError,
   parseAllowedDomains,
   parseAllowedIps,
+  parseApiAllowedDomains,
   parseExpiresAt,
   parseName,
   parseRateLimit,
@@ -176,6 +177,33 @@ describe('parseAllowedDomains', () => {
       expect('error' in result && result.error).toMatch(/invalid domain/);
     },
   );
+});
+
+describe('parseApiAllowedDomains: the API’s allowed_domains, which means the same as the item', () => {
+  it.each([
+    ['example.com', ['example.com']],
+    [
+      ['Example.com', 'b.example.org'],
+      ['example.com', 'b.example.org'],
+    ],
+    [null, null],
+  ])('accepts %j as %j', (raw, domains) => {
+    expect(parseApiAllowedDomains(raw)).toEqual({ value: domains });
+  });
+
+  // In the item an empty list allows no domain; over the API it used to mean any. Now it is refused.
+  it.each([[[]], [''], ['  '], [' , '], [['', ' ']]])(
+    'refuses %j, pointing at null for any domain',
+    (raw) => {
+      const result = parseApiAllowedDomains(raw);
+      expect('error' in result && result.error).toMatch(/at least one domain; send null/);
+    },
+  );
+
+  it('still refuses an invalid domain with the shared rule', () => {
+    const result = parseApiAllowedDomains(['localhost']);
+    expect('error' in result && result.error).toMatch(/invalid domain/);
+  });
 });
 
 describe('parseExpiresAt', () => {

@@ -1,4 +1,7 @@
-/** Sending domains: list, add, the DNS records to publish (copyable), verify, delete. */
+/**
+ * Sending domains: list, add, the DNS records to publish (copyable), verify, delete, and the
+ * domain's open and click tracking (off unless turned on here).
+ */
 import { useState } from 'preact/hooks';
 import { answer, type Schemas } from '../api';
 import { ConfirmButton } from '../components/confirm-button';
@@ -92,6 +95,13 @@ function DomainDetail({ id }: { id: string }) {
     const deleted = await run(() => answer(client.DELETE('/v1/domains/{id}', { params: { path: { id } } })));
     if (deleted) navigate('domains');
   };
+  // Each switch sends only its own setting.
+  const setTracking = async (body: { open_tracking: boolean } | { click_tracking: boolean }) => {
+    const updated = await run(() =>
+      answer(client.PATCH('/v1/domains/{id}', { params: { path: { id } }, body })),
+    );
+    if (updated) setFresh(updated);
+  };
   return (
     <section>
       <p>
@@ -107,6 +117,29 @@ function DomainDetail({ id }: { id: string }) {
         </button>
         <ConfirmButton label="Delete domain" confirmLabel={`Delete ${domain.name}`} onConfirm={remove} />
       </div>
+      <fieldset>
+        <legend>Tracking</legend>
+        <p class="help">
+          Off by default. Open tracking adds a pixel to HTML email; click tracking rewrites links through SES.
+          Changes apply to the next email sent from this domain.
+        </p>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={domain.open_tracking}
+            onChange={(e) => void setTracking({ open_tracking: e.currentTarget.checked })}
+          />{' '}
+          Open tracking
+        </label>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={domain.click_tracking}
+            onChange={(e) => void setTracking({ click_tracking: e.currentTarget.checked })}
+          />{' '}
+          Click tracking
+        </label>
+      </fieldset>
       <h2>DNS records to publish</h2>
       <div class="table-wrap">
         <table class="records">

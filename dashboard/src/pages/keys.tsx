@@ -131,6 +131,21 @@ function bodyOf(draft: KeyDraft) {
   };
 }
 
+/**
+ * An edit sends only the fields the user changed. A field left alone is not sent, so the API keeps
+ * its stored value exactly, even one a hand edit made unreadable (which the form cannot show and
+ * would otherwise send back as its widest value).
+ */
+export function changedFields(initial: KeyDraft, draft: KeyDraft): Partial<ReturnType<typeof bodyOf>> {
+  const before = bodyOf(initial);
+  const after = bodyOf(draft);
+  return Object.fromEntries(
+    Object.entries(after).filter(
+      ([field, value]) => JSON.stringify(value) !== JSON.stringify(before[field as keyof typeof before]),
+    ),
+  );
+}
+
 function KeyFields({ draft, onChange }: { draft: KeyDraft; onChange: (draft: KeyDraft) => void }) {
   const domains = useResource(
     (api) => answer(api.GET('/v1/domains', { params: { query: { limit: 100 } } })),
@@ -247,13 +262,14 @@ function KeyDetail({ id }: { id: string }) {
 function KeyEditor({ apiKey: key, onChanged }: { apiKey: ApiKey; onChanged: () => void }) {
   const client = useClient();
   const path = { params: { path: { id: key.id } } };
-  const [draft, setDraft] = useState<KeyDraft>(draftOf(key));
+  const initial = draftOf(key);
+  const [draft, setDraft] = useState<KeyDraft>(initial);
   const [grace, setGrace] = useState('86400');
   const [secret, setSecret] = useState<string | undefined>(undefined);
   const save = async (event: Event) => {
     event.preventDefault();
     const saved = await run(() =>
-      answer(client.PATCH('/v1/api-keys/{id}', { ...path, body: bodyOf(draft) })),
+      answer(client.PATCH('/v1/api-keys/{id}', { ...path, body: changedFields(initial, draft) })),
     );
     if (saved) onChanged();
   };
@@ -303,6 +319,15 @@ function KeyEditor({ apiKey: key, onChanged }: { apiKey: ApiKey; onChanged: () =
         <dd>{when(key.last_used_at)}</dd>
         <dt>Scopes</dt>
         <dd class="break">{list(key.scopes, 'none')}</dd>
+        {key.malformed.length > 0 && (
+          <>
+            <dt>Unreadable in the stored item</dt>
+            <dd class="break" data-testid="key-malformed">
+              {key.malformed.join(', ')} (enforced as narrowly as possible; kept as stored unless you change
+              it here)
+            </dd>
+          </>
+        )}
         {key.previous_key_expires_at && (
           <>
             <dt>Old secret works until</dt>
@@ -338,7 +363,10 @@ function KeyEditor({ apiKey: key, onChanged }: { apiKey: ApiKey; onChanged: () =
           <form class="stack" onSubmit={save}>
             <KeyFields draft={draft} onChange={setDraft} />
             <div class="actions">
-              <button type="submit" disabled={checkIpEntries(draft.ips).invalid.length > 0}>
+              <button
+                type="submit"
+                disabled={draft.ips !== initial.ips && checkIpEntries(draft.ips).invalid.length > 0}
+              >
                 Save key
               </button>
             </div>
