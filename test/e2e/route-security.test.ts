@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
 import { requirementLabel, type Route, type RouteId, ROUTES } from '../../lambdas/core/routes.js';
 import { isScopeOf, type KeyType, SCOPES_BY_KEY_TYPE } from '../../lambdas/core/scopes.js';
+import { PREVIOUS_SECRET_REFUSED_MESSAGE } from '../support/documented-bodies.js';
 import { call } from '../support/http-client.js';
 import { OTHER_DOMAIN, OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
 
@@ -21,6 +22,11 @@ const insufficient = (route: Route) => ({
   message: 'Your API key does not have the required permissions for this action.',
   error_code: 'insufficient_scope',
   ...(route.scope ? { required_scope: route.scope } : { required_permission: route.permission }),
+});
+
+const previousSecretRefused = (route: Route) => ({
+  ...insufficient(route),
+  message: PREVIOUS_SECRET_REFUSED_MESSAGE,
 });
 
 /** The kind of key a route serves: billing routes (billing scopes) serve only billing keys. */
@@ -267,6 +273,23 @@ describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
     const response = await request(key.key, { localAddress: '127.0.0.2' });
     expect([401, 403]).not.toContain(response.status);
   });
+
+  if (route.permission === undefined) {
+    it("lets a rotated key's previous secret past the authorizer and the frame during the grace", async () => {
+      const { previous } = await stack.putRotatedKey(itemHolding(route));
+      const response = await request(previous.key, { localAddress: '127.0.0.2' });
+      expect([401, 403]).not.toContain(response.status);
+    });
+  } else {
+    it("answers 403 naming the permission to a rotated key's previous secret during the grace", async () => {
+      const { key, previous } = await stack.putRotatedKey(itemHolding(route));
+      const response = await request(previous.key);
+      expect(response.status).toBe(403);
+      expect(response.json).toEqual(previousSecretRefused(route));
+      // The same key's new secret is let through.
+      expect([401, 403]).not.toContain((await request(key.key)).status);
+    });
+  }
 
   it('names every answer, allowed or denied, with an X-Request-Id', async () => {
     const { key } = await stack.putKey();

@@ -15,6 +15,10 @@ export const DOCUMENTED_BODIES = {
   not_found: '{"message":"Not found.","error_code":"not_found"}',
 } as const;
 
+/** The message of the 403 a rotated key's previous secret gets on a permission route (docs/architecture.md). */
+export const PREVIOUS_SECRET_REFUSED_MESSAGE =
+  "This is the API key's previous secret, which works during a rotation's grace period on scope routes only: it cannot manage API keys or read the audit log. Use the secret the rotation returned.";
+
 /**
  * The insufficient_scope body for a route's requirement, built from the documented templates:write
  * row: `required_scope` for a scope route, `required_permission` for a permission route.

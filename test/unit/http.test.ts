@@ -5,10 +5,11 @@ import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.j
 import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import { readAuthContext, requireAccess } from '../../lambdas/core/read-auth-context.js';
+import { PREVIOUS_SECRET_MESSAGE } from '../../lambdas/core/route-access.js';
 import { ROUTES, type Route, routeKey } from '../../lambdas/core/routes.js';
 import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
-import { UNLIMITED_FRAME } from '../support/frame.js';
+import { trivialRoutes, UNLIMITED_FRAME } from '../support/frame.js';
 
 const SERVICE = 'sending';
 const serviceRoutes = ROUTES.filter((route) => route.service === SERVICE);
@@ -331,5 +332,83 @@ describe('readAuthContext / requireAccess', () => {
 
   it.each([null, 'string', 42, []])('refuses %j', (raw) => {
     expect(() => readAuthContext(raw)).toThrow(expect.objectContaining({ code: 'invalid_api_key' }));
+  });
+});
+
+describe("the frame's re-check of a rotated key's previous secret", () => {
+  const accountRoutes = ROUTES.filter((route) => route.service === 'account');
+
+  it.each(accountRoutes.map((route) => [routeKey(route.method, route.path), route] as const))(
+    '%s: refused on a permission route, as the current secret on a scope route',
+    async (_name, route) => {
+      // Arrange: a full_access key's Allow context saying the previous secret was presented.
+      const called = vi.fn(async () => ({ ok: true }));
+      const handler = createServiceHandler(
+        'account',
+        trivialRoutes('account', called),
+        { error: vi.fn() },
+        UNLIMITED_FRAME,
+      );
+      const call = (secret: 'current' | 'previous') =>
+        handler(
+          proxyEvent({
+            method: route.method,
+            resource: route.path,
+            authorizer: authContextFor({ projectId: 'proj_a' }, secret),
+          }),
+        );
+      // Act
+      const [result, current] = [await call('previous'), await call('current')];
+      // Assert
+      if (route.permission === undefined) {
+        expect(result.statusCode).toBe(current.statusCode);
+        expect(parse(result.body).message).toBe(parse(current.body).message);
+        return;
+      }
+      expect(current.statusCode).toBe(200);
+      called.mockClear();
+      expect(result.statusCode).toBe(403);
+      expect(parse(result.body)).toMatchObject({
+        error_code: 'insufficient_scope',
+        required_permission: 'full_access',
+        message: PREVIOUS_SECRET_MESSAGE,
+      });
+      expect(called).not.toHaveBeenCalled();
+    },
+  );
+
+  it('a scope route the full_access key holds answers the previous secret', async () => {
+    const handler = createServiceHandler(
+      'account',
+      trivialRoutes('account', async () => ({ ok: true })),
+      { error: vi.fn() },
+      UNLIMITED_FRAME,
+    );
+    const result = await handler(
+      proxyEvent({
+        method: 'GET',
+        resource: '/v1/projects',
+        authorizer: authContextFor({ projectId: 'proj_a' }, 'previous'),
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('a context that does not say which secret was presented fails closed', () => {
+    const { secret: _secret, ...withoutSecret } = fullAccess;
+    expect(() => readAuthContext(withoutSecret)).toThrow(
+      expect.objectContaining({ code: 'invalid_api_key' }),
+    );
+    expect(() => readAuthContext({ ...fullAccess, secret: 'old' })).toThrow(
+      expect.objectContaining({ code: 'invalid_api_key' }),
+    );
+  });
+
+  it('requireAccess: the current secret of the same key may manage keys', () => {
+    const context = readAuthContext(fullAccess);
+    expect(() => requireAccess(context, { permission: 'full_access' })).not.toThrow();
+    expect(() => requireAccess({ ...context, secret: 'previous' }, { permission: 'full_access' })).toThrow(
+      ApiError,
+    );
   });
 });
