@@ -157,6 +157,8 @@ describe('createServiceHandler: error cases', () => {
     expect(result.statusCode).toBe(400);
     expect(parse(result.body)).toEqual({
       message,
+      statusCode: 400,
+      name: 'validation_error',
       error_code: 'validation_error',
       errors: [{ path, message }],
       request_id: 'test-request',
@@ -173,6 +175,8 @@ describe('createServiceHandler: error cases', () => {
     expect(result.statusCode).toBe(400);
     expect(parse(result.body)).toEqual({
       message: 'The request body is not valid JSON.',
+      statusCode: 400,
+      name: 'validation_error',
       error_code: 'validation_error',
       errors: [{ path: '', message: 'The request body must be valid JSON.' }],
       request_id: 'test-request',
@@ -190,6 +194,8 @@ describe('createServiceHandler: error cases', () => {
     );
     expect(result.statusCode).toBe(404);
     expect(parse(result.body)).toEqual({
+      statusCode: 404,
+      name: 'not_found',
       message: 'Email not found.',
       error_code: 'not_found',
       request_id: 'test-request',
@@ -215,7 +221,7 @@ describe('createServiceHandler: error cases', () => {
     // Assert
     expect(result.statusCode).toBe(500);
     expect(result.body).toBe(
-      '{"message":"Internal server error.","error_code":"internal_error","request_id":"test-request"}',
+      '{"statusCode":500,"name":"internal_server_error","message":"Internal server error.","error_code":"internal_error","request_id":"test-request"}',
     );
     expect(log.error).toHaveBeenCalledOnce();
     const logged = JSON.stringify(log.error.mock.calls);
@@ -239,8 +245,12 @@ describe('createServiceHandler: error cases', () => {
 });
 
 describe('createServiceHandler: security cases (fail closed, defence in depth)', () => {
-  const { keyId, teamId, projectId, keyType, permission, scopes, allowedDomains } = fullAccess;
-  const complete = { keyId, teamId, projectId, keyType, permission, scopes, allowedDomains };
+  const complete = { ...fullAccess };
+  delete complete.errorBody;
+  it('accepts the complete context each case below spoils', () => {
+    expect(readAuthContext(complete).projectId).toBe('proj_a');
+  });
+
   it.each([
     ['no authorizer context', undefined],
     ['an empty context', {}],
@@ -252,6 +262,8 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
     ['an unknown permission', { ...complete, permission: 'root' }],
     ['no scopes', { ...complete, scopes: undefined }],
     ['no allowedDomains', { ...complete, allowedDomains: undefined }],
+    ['no secret', { ...complete, secret: undefined }],
+    ['an unknown secret', { ...complete, secret: 'older' }],
     ['a Deny context', { message: 'x', errorCode: 'key_revoked', requiredScope: '', errorBody: '{}' }],
   ])('%s → 401 invalid_api_key, handler not called', async (_case, context) => {
     const route = requireRoute(getRoute);
@@ -336,7 +348,7 @@ describe('readAuthContext / requireAccess', () => {
 });
 
 describe("the frame's re-check of a rotated key's previous secret", () => {
-  const accountRoutes = ROUTES.filter((route) => route.service === 'account');
+  const accountRoutes = (ROUTES as readonly Route[]).filter((route) => route.service === 'account');
 
   it.each(accountRoutes.map((route) => [routeKey(route.method, route.path), route] as const))(
     '%s: refused on a permission route, as the current secret on a scope route',

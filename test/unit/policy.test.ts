@@ -124,6 +124,8 @@ describe('toAuthorizerResult: the documented Deny rows', () => {
     };
     const context = toAuthorizerResult(verification, METHOD_ARN, NO_CACHE).context ?? {};
     expect(JSON.parse(String(context.errorBody))).toEqual({
+      statusCode: 403,
+      name: 'restricted_api_key',
       message: 'Your API key does not have the required permissions for this action.',
       error_code: 'insufficient_scope',
     });
@@ -187,6 +189,8 @@ describe('toAuthorizerResult: Allow', () => {
   it('carries the insufficient_scope body for a cached policy that does not cover a route', () => {
     const context = toAuthorizerResult(allowFor(recordFor()), METHOD_ARN, CACHED).context ?? {};
     expect(JSON.parse(String(context.errorBody))).toEqual({
+      statusCode: 403,
+      name: 'restricted_api_key',
       message: 'Your API key does not have the required permissions for this action.',
       error_code: 'insufficient_scope',
     });
@@ -268,14 +272,15 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [METHOD_ARN] },
     ]);
     expect(result.context?.errorBody).toBe(
-      '{"message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope"}',
+      '{"statusCode":403,"name":"restricted_api_key","message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope"}',
     );
   });
 });
 
 describe("toAuthorizerResult: a rotated key's previous secret during the grace", () => {
-  const permissionRoutes = ROUTES.filter((route) => route.permission !== undefined);
-  const scopeRoutes = ROUTES.filter((route) => route.scope !== undefined);
+  const routes: readonly Route[] = ROUTES;
+  const permissionRoutes = routes.filter((route) => route.permission !== undefined);
+  const scopeRoutes = routes.filter((route) => route.scope !== undefined);
 
   it('says in the Allow context which secret was presented, and the handlers read it back', () => {
     const key = recordFor();
@@ -317,7 +322,7 @@ describe("toAuthorizerResult: a rotated key's previous secret during the grace",
   it('with caching on, the cached policy covers every scope route the key holds and no permission route', () => {
     // Arrange: a full_access key's previous secret calls a permission route (POST …/rotate).
     const key = recordFor();
-    const rotate = ROUTES.find((route) => route.id === 'rotateApiKey');
+    const rotate = routes.find((route) => route.id === 'rotateApiKey');
     if (!rotate) throw new Error('no rotateApiKey route');
     const verification: Verification = {
       ok: false,
@@ -342,7 +347,8 @@ describe("toAuthorizerResult: a rotated key's previous secret during the grace",
           `${route.method} ${route.path}`,
         ).toEqual([]);
       }
-      for (const route of scopeRoutes.filter((candidate) => scopesOf(key).includes(candidate.scope))) {
+      for (const route of scopeRoutes) {
+        if (route.scope === undefined || !scopesOf(key).includes(route.scope)) continue;
         expect(resources.some((resource) => iamMatches(resource, concreteArn(route)))).toBe(true);
       }
       expect(result.context?.secret).toBe('previous');

@@ -6,7 +6,9 @@ import {
   refusalMessage,
   SECRETS_USED,
 } from '../../lambdas/core/route-access.js';
-import { ROUTES } from '../../lambdas/core/routes.js';
+import { type Route, ROUTES } from '../../lambdas/core/routes.js';
+
+const routes: readonly Route[] = ROUTES;
 import { KEY_TYPES, PERMISSIONS, SCOPES_BY_KEY_TYPE, type Scope } from '../../lambdas/core/scopes.js';
 
 const allScopes = [...SCOPES_BY_KEY_TYPE.general, ...SCOPES_BY_KEY_TYPE.billing];
@@ -38,7 +40,7 @@ describe('mayCall', () => {
 
   it('the previous secret may call exactly what the current one may, minus every permission route', () => {
     fc.assert(
-      fc.property(standing, fc.constantFrom(...ROUTES), (key, route) => {
+      fc.property(standing, fc.constantFrom(...routes), (key, route) => {
         const previous = mayCall(route, { ...key, secret: 'previous' });
         const current = mayCall(route, { ...key, secret: 'current' });
         expect(previous).toBe(current && route.permission === undefined);
@@ -68,7 +70,7 @@ describe('mayCall', () => {
 describe('refusalMessage', () => {
   it('names the previous secret on a permission route, and nothing else', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ROUTES), fc.constantFrom(...SECRETS_USED), (route, secret) => {
+      fc.property(fc.constantFrom(...routes), fc.constantFrom(...SECRETS_USED), (route, secret) => {
         expect(refusalMessage(route, { secret })).toBe(
           route.permission !== undefined && secret === 'previous' ? PREVIOUS_SECRET_MESSAGE : undefined,
         );

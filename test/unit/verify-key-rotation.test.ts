@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { readKeyItem } from '../../lambdas/core/key-item.js';
-import { findRoute, ROUTES } from '../../lambdas/core/routes.js';
+import { findRoute, type Route, ROUTES } from '../../lambdas/core/routes.js';
 import { type VerifyDependencies, verifyKey } from '../../lambdas/core/verify-key.js';
 import { testKey } from '../support/keys.js';
 
@@ -102,7 +102,11 @@ describe('verifyKey after a rotation', () => {
 describe('verifyKey: the previous secret during the grace calls scope routes only', () => {
   const DURING = '2026-06-01T11:00:00.000Z';
 
-  it.each(ROUTES.filter((candidate) => candidate.permission !== undefined).map((r) => [r.id, r] as const))(
+  it.each(
+    (ROUTES as readonly Route[])
+      .filter((candidate) => candidate.permission !== undefined)
+      .map((r) => [r.id, r] as const),
+  )(
     '%s (a permission route): insufficient_scope for the old secret, allowed for the new one',
     async (_id, permissionRoute) => {
       const { current, old, item } = rotated();
