@@ -2,7 +2,7 @@
  * The documentation's endpoint, scope and error tables, generated from the route table, the scope
  * table and the error module (`npm run docs` rewrites them; a unit test fails when a page drifts).
  */
-import { DEFAULT_MESSAGES, ERROR_CODES, statusOf } from '../lambdas/core/errors.js';
+import { DEFAULT_MESSAGES, ERROR_CODES, NAME_BY_CODE, statusOf } from '../lambdas/core/errors.js';
 import { requirementLabel, ROUTES } from '../lambdas/core/routes.js';
 import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/core/scopes.js';
 
@@ -27,8 +27,10 @@ export function scopeTable(): string {
 }
 
 export function errorTable(): string {
-  const rows = ERROR_CODES.map((code) => `| ${statusOf(code)} | \`${code}\` | ${DEFAULT_MESSAGES[code]} |`);
-  return ['| status | error_code | message |', '|---|---|---|', ...rows].join('\n');
+  const rows = ERROR_CODES.map(
+    (code) => `| ${statusOf(code)} | \`${code}\` | \`${NAME_BY_CODE[code]}\` | ${DEFAULT_MESSAGES[code]} |`,
+  );
+  return ['| status | error_code | name | message |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 export const GENERATED_SECTIONS = {

@@ -8,8 +8,8 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import packageJson from '../package.json' with { type: 'json' };
 import { routesWithContracts } from '../lambdas/contracts.js';
 import type { RouteContract } from '../lambdas/core/contract.js';
-import { ERROR_CODES, type ErrorCode, errorBody, statusOf } from '../lambdas/core/errors.js';
-import type { Route } from '../lambdas/core/routes.js';
+import { ERROR_CODES, ERROR_NAMES, type ErrorCode, errorBody, statusOf } from '../lambdas/core/errors.js';
+import { ROUTE_PERMISSIONS, type Route } from '../lambdas/core/routes.js';
 import { IDEMPOTENCY_ERRORS, requestHeadersOf } from '../lambdas/core/idempotency.js';
 import { GENERAL_SCOPES } from '../lambdas/core/scopes.js';
 
@@ -36,12 +36,23 @@ const EVERY_ROUTE_ERRORS: readonly ErrorCode[] = [
 
 const errorSchema = z
   .object({
+    statusCode: z.int().nullable().meta({
+      description:
+        "The response's HTTP status, as Resend's and SendGrid's clients read it; null only in API Gateway's default 4XX and 5XX responses, whose status their template cannot know.",
+    }),
+    name: z.enum(ERROR_NAMES).meta({
+      description:
+        "Resend's name for the error (e.g. `restricted_api_key` for every refused permission), so a Resend or SendGrid client reads it unchanged. Stable.",
+    }),
     message: z.string().meta({ description: 'A sentence for people; may change between versions.' }),
     error_code: z.enum(ERROR_CODES).meta({ description: 'Stable: branch on this.' }),
     required_scope: z
       .enum(Object.keys(GENERAL_SCOPES) as [string, ...string[]])
       .optional()
       .meta({ description: 'With `insufficient_scope`: the scope the route needs.' }),
+    required_permission: z.enum(ROUTE_PERMISSIONS).optional().meta({
+      description: 'With `insufficient_scope` on a route that needs a key permission instead of a scope.',
+    }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()

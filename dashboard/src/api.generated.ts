@@ -1266,6 +1266,13 @@ export interface components {
         };
         /** @description Every error answers this shape. */
         Error: {
+            /** @description The response's HTTP status, as Resend's and SendGrid's clients read it; null only in API Gateway's default 4XX and 5XX responses, whose status their template cannot know. */
+            statusCode: number | null;
+            /**
+             * @description Resend's name for the error (e.g. `restricted_api_key` for every refused permission), so a Resend or SendGrid client reads it unchanged. Stable.
+             * @enum {string}
+             */
+            name: "invalid_api_key" | "restricted_api_key" | "validation_error" | "invalid_idempotency_key" | "not_found" | "invalid_idempotent_request" | "concurrent_idempotent_requests" | "missing_required_field" | "rate_limit_exceeded" | "monthly_quota_exceeded" | "application_error" | "internal_server_error";
             /** @description A sentence for people; may change between versions. */
             message: string;
             /**
@@ -1278,6 +1285,11 @@ export interface components {
              * @enum {string}
              */
             required_scope?: "emails:send" | "emails:read" | "templates:read" | "templates:write" | "domains:read" | "domains:write" | "webhooks:read" | "webhooks:write" | "projects:read" | "sms:send" | "whatsapp:send" | "audience:read" | "audience:write";
+            /**
+             * @description With `insufficient_scope` on a route that needs a key permission instead of a scope.
+             * @enum {string}
+             */
+            required_permission?: "full_access";
             /** @description With `validation_error`: one entry per problem, by field path. */
             errors?: {
                 path: string;

@@ -76,6 +76,8 @@ function decisionLog(
     reason: verification.ok ? 'ok' : verification.code,
   };
   if (!verification.ok && 'reason' in verification) line.detail = verification.reason;
+  // Which secret, never the secret: a rotated-away secret still in use is what an owner looks for.
+  if ('secret' in verification) line.secret = verification.secret;
   line.route = `${event.httpMethod} ${event.resource}`;
   line.sourceIp = event.requestContext.identity.sourceIp;
   return line;

@@ -7,7 +7,7 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { allowContext, denyContext } from '../core/auth-context.js';
 import { ROUTES } from '../core/routes.js';
 import type { KeyRecord } from '../core/key-item.js';
-import { mayCall } from '../core/route-access.js';
+import { mayCall, refusalMessage, type SecretUsed } from '../core/route-access.js';
 import type { Scope } from '../core/scopes.js';
 import type { Verification } from '../core/verify-key.js';
 
@@ -38,10 +38,16 @@ export function toAuthorizerResult(
     // A cached Deny for this route would be reused for every route of the key until the TTL ends;
     // cache what the key may call instead (the route called is not covered, so it is still denied,
     // and the Allow context carries the insufficient_scope body for ACCESS_DENIED).
-    const { key, scopes } = verification;
-    const resources = routeArns(methodArn, key, scopes);
+    // The cache key holds the Authorization header, so a previous secret's policy is its own entry and
+    // leaves out the permission routes (mayCall refuses them to that secret).
+    const { key, scopes, secret } = verification;
+    const resources = routeArns(methodArn, key, scopes, secret);
     if (resources.length > 0) {
-      return { principalId, policyDocument: policy('Allow', resources), context: allowContext(key, scopes) };
+      return {
+        principalId,
+        policyDocument: policy('Allow', resources),
+        context: allowContext(key, scopes, secret),
+      };
     }
     // A key that may call nothing: the cached Deny is reused for every route, so it names none.
     return {
@@ -53,7 +59,11 @@ export function toAuthorizerResult(
   if (!verification.ok) {
     const required =
       verification.code === 'insufficient_scope'
-        ? { requiredScope: verification.requiredScope, requiredPermission: verification.requiredPermission }
+        ? {
+            requiredScope: verification.requiredScope,
+            requiredPermission: verification.requiredPermission,
+            message: refusalMessage({ permission: verification.requiredPermission }, verification),
+          }
         : {};
     return {
       principalId,
@@ -61,13 +71,12 @@ export function toAuthorizerResult(
       context: denyContext(verification.code, required),
     };
   }
-  const resources = options.coverAllRoutes
-    ? routeArns(methodArn, verification.key, verification.scopes)
-    : [methodArn];
+  const { key, scopes, secret } = verification;
+  const resources = options.coverAllRoutes ? routeArns(methodArn, key, scopes, secret) : [methodArn];
   return {
     principalId,
     policyDocument: policy('Allow', resources),
-    context: allowContext(verification.key, verification.scopes),
+    context: allowContext(key, scopes, secret),
   };
 }
 
@@ -76,9 +85,10 @@ export function routeArns(
   methodArn: string,
   key: Pick<KeyRecord, 'type' | 'permission'>,
   scopes: readonly Scope[],
+  secret: SecretUsed,
 ): string[] {
   const [apiPart, stage] = methodArn.split('/');
-  const standing = { type: key.type, permission: key.permission, scopes };
+  const standing = { type: key.type, permission: key.permission, scopes, secret };
   return ROUTES.filter((route) => mayCall(route, standing)).map(
     (route) => `${apiPart}/${stage}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`,
   );

@@ -5,6 +5,7 @@
  */
 import { type ErrorCode, errorBody } from './errors.js';
 import type { KeyRecord } from './key-item.js';
+import type { SecretUsed } from './route-access.js';
 import type { RoutePermission } from './routes.js';
 import type { KEY_TYPES, PERMISSIONS, Scope } from './scopes.js';
 
@@ -19,9 +20,15 @@ export interface AuthContext {
   readonly allowedDomains: readonly string[] | undefined;
   /** Requests per second the key is held to by the handler frame; undefined: no per-key limit. */
   readonly rateLimitPerSecond: number | undefined;
+  /** The secret presented: `previous` (a rotation's grace) may call scope routes only. */
+  readonly secret: SecretUsed;
 }
 
-export function allowContext(key: KeyRecord, scopes: readonly Scope[]): Record<string, string> {
+export function allowContext(
+  key: KeyRecord,
+  scopes: readonly Scope[],
+  secret: SecretUsed,
+): Record<string, string> {
   return {
     keyId: key.keyId,
     teamId: key.teamId,
@@ -33,6 +40,8 @@ export function allowContext(key: KeyRecord, scopes: readonly Scope[]): Record<s
     allowedDomains: JSON.stringify(key.allowedDomains ?? null),
     // '' is no per-key limit; the frame holds a key with one to it (lambdas/core/rate-limit.ts).
     rateLimitPerSecond: key.rateLimitPerSecond === undefined ? '' : String(key.rateLimitPerSecond),
+    // The handlers' re-check (lambdas/core/route-access.ts) refuses permission routes to `previous`.
+    secret,
     // Rendered for the ACCESS_DENIED gateway response when a cached Allow policy does not cover a route.
     errorBody: insufficientScopeBody(),
   };
@@ -49,6 +58,8 @@ function insufficientScopeBody(): string {
 export interface DenyRequirement {
   readonly requiredScope?: Scope | undefined;
   readonly requiredPermission?: RoutePermission | undefined;
+  /** Instead of the code's default message (e.g. the previous secret on a permission route). */
+  readonly message?: string | undefined;
 }
 
 /**
@@ -56,8 +67,9 @@ export interface DenyRequirement {
  * gateway response renders verbatim.
  */
 export function denyContext(code: ErrorCode, required: DenyRequirement = {}): Record<string, string> {
-  const { requiredScope, requiredPermission } = required;
+  const { requiredScope, requiredPermission, message } = required;
   const body = errorBody(code, {
+    ...(message ? { message } : {}),
     ...(requiredScope ? { requiredScope } : {}),
     ...(requiredPermission ? { requiredPermission } : {}),
   });

@@ -101,12 +101,82 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   internal_error: 'Internal server error.',
 };
 
+/**
+ * The error names Resend's and SendGrid's clients branch on, sent as `name` beside `error_code` so a
+ * client written for either reads scopegate's errors unchanged.
+ */
+export const ERROR_NAMES = [
+  'invalid_api_key',
+  'restricted_api_key',
+  'validation_error',
+  'invalid_idempotency_key',
+  'not_found',
+  'invalid_idempotent_request',
+  'concurrent_idempotent_requests',
+  'missing_required_field',
+  'rate_limit_exceeded',
+  'monthly_quota_exceeded',
+  'application_error',
+  'internal_server_error',
+] as const;
+export type ErrorName = (typeof ERROR_NAMES)[number];
+
+/**
+ * `name` by `error_code` (docs/architecture.md, "Errors"). Exhaustive: the compiler refuses a code
+ * without a name. Codes Resend has no word for take the closest: a refused request's content is a
+ * `validation_error`, a failure past the request is an `application_error` (500:
+ * `internal_server_error`).
+ */
+export const NAME_BY_CODE = {
+  invalid_api_key: 'invalid_api_key',
+  key_revoked: 'invalid_api_key',
+  key_expired: 'invalid_api_key',
+  ip_not_allowed: 'restricted_api_key',
+  insufficient_scope: 'restricted_api_key',
+  domain_not_allowed: 'restricted_api_key',
+  permission_escalation: 'restricted_api_key',
+  authorizer_unavailable: 'application_error',
+  not_found: 'not_found',
+  validation_error: 'validation_error',
+  payload_too_large: 'validation_error',
+  rate_limited: 'rate_limit_exceeded',
+  quota_exceeded: 'monthly_quota_exceeded',
+  bad_request: 'validation_error',
+  idempotency_conflict: 'invalid_idempotent_request',
+  idempotency_in_progress: 'concurrent_idempotent_requests',
+  already_exists: 'validation_error',
+  email_rejected: 'validation_error',
+  domain_not_verified: 'validation_error',
+  missing_variable: 'missing_required_field',
+  message_rejected: 'validation_error',
+  upstream_unavailable: 'application_error',
+  channel_not_configured: 'application_error',
+  internal_error: 'internal_server_error',
+} as const satisfies Readonly<Record<ErrorCode, ErrorName>>;
+
+/** The one name that depends on more than the code: a `validation_error` about the Idempotency-Key header. */
+export type NameOverride = 'invalid_idempotency_key';
+
+/**
+ * The body's `name`: by code, except on a status the code does not fix (API Gateway's default 5XX
+ * response, whose status the template cannot know, is an `application_error`).
+ */
+export function errorNameOf(code: ErrorCode, status: number | null): ErrorName {
+  if (status === statusOf(code)) return NAME_BY_CODE[code];
+  if (status === 500) return 'internal_server_error';
+  if ((status ?? statusOf(code)) >= 500) return 'application_error';
+  return NAME_BY_CODE[code];
+}
+
 export interface FieldError {
   readonly path: string;
   readonly message: string;
 }
 
 export interface ErrorBody {
+  /** The HTTP status; null only in API Gateway's default 4XX/5XX responses, whose template cannot know it. */
+  readonly statusCode: number | null;
+  readonly name: ErrorName;
   readonly message: string;
   readonly error_code: ErrorCode;
   readonly required_scope?: Scope;
@@ -127,6 +197,10 @@ export interface ApiErrorDetails {
   readonly data?: readonly { readonly id: string }[];
   /** Sent as the `Retry-After` header (seconds), not in the body. */
   readonly retryAfterSeconds?: number;
+  /** Instead of the code's `name` (e.g. a bad Idempotency-Key header). */
+  readonly nameOverride?: NameOverride;
+  /** The status the body reports, when it is not the code's: null where it cannot be known. */
+  readonly status?: number | null;
 }
 
 export class ApiError extends Error {
@@ -136,6 +210,7 @@ export class ApiError extends Error {
   readonly errors: readonly FieldError[] | undefined;
   readonly data: readonly { readonly id: string }[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly nameOverride: NameOverride | undefined;
 
   constructor(code: ErrorCode, details: ApiErrorDetails = {}) {
     super(details.message ?? DEFAULT_MESSAGES[code]);
@@ -146,6 +221,7 @@ export class ApiError extends Error {
     this.errors = details.errors;
     this.data = details.data;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.nameOverride = details.nameOverride;
   }
 
   get status(): number {
@@ -153,8 +229,12 @@ export class ApiError extends Error {
   }
 }
 
+/** The one renderer of error bodies: `statusCode` and `name` first, as Resend's clients read them. */
 export function errorBody(code: ErrorCode, details: ApiErrorDetails = {}): ErrorBody {
+  const status = details.status === undefined ? statusOf(code) : details.status;
   return {
+    statusCode: status,
+    name: details.nameOverride ?? errorNameOf(code, status),
     message: details.message ?? DEFAULT_MESSAGES[code],
     error_code: code,
     ...(details.requiredScope ? { required_scope: details.requiredScope } : {}),

@@ -46,9 +46,10 @@ export const GATEWAY_RESPONSES: readonly GatewayResponseSpec[] = [
 
 /** The template API Gateway substitutes into: `$context.authorizer.errorBody` or a fixed JSON body. */
 export function gatewayResponseTemplate(spec: GatewayResponseSpec): string {
+  // A default family's status is API Gateway's to choose, so its body says null rather than guess.
   return spec.body === 'authorizer-context'
     ? '$context.authorizer.errorBody'
-    : JSON.stringify(errorBody(spec.body));
+    : JSON.stringify(errorBody(spec.body, { status: spec.status ?? null }));
 }
 
 export function gatewayResponse(type: GatewayResponseType): GatewayResponseSpec {

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import type { AuthContext } from './auth-context.js';
 import { ApiError } from './errors.js';
-import { mayCall } from './route-access.js';
+import { mayCall, refusalMessage, SECRETS_USED } from './route-access.js';
 import type { RouteRequirement } from './routes.js';
 import { KEY_TYPES, PERMISSIONS, type Scope } from './scopes.js';
 
@@ -23,6 +23,8 @@ const authContextSchema = z.object({
     z.string().check(z.regex(/^(\d{1,15})?$/)),
     z.transform((text) => (text === '' ? undefined : Number(text))),
   ),
+  // Absent or unknown fails closed: no context may leave out which secret was presented.
+  secret: z.enum(SECRETS_USED),
 });
 
 /** Reads the authorizer context; anything missing or odd fails closed as an invalid key. */
@@ -48,9 +50,16 @@ function parseJson(text: string): unknown {
 
 /** Defence in depth: every handler re-checks what its route requires, with the authorizer's rule. */
 export function requireAccess(context: AuthContext, route: RouteRequirement): void {
-  const standing = { type: context.keyType, permission: context.permission, scopes: context.scopes };
+  const standing = {
+    type: context.keyType,
+    permission: context.permission,
+    scopes: context.scopes,
+    secret: context.secret,
+  };
   if (mayCall(route, standing)) return;
+  const message = refusalMessage(route, standing);
   throw new ApiError('insufficient_scope', {
+    ...(message ? { message } : {}),
     ...(route.scope ? { requiredScope: route.scope } : {}),
     ...(route.permission ? { requiredPermission: route.permission } : {}),
   });

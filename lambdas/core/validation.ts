@@ -30,6 +30,10 @@ export function validate<T extends z.core.$ZodType>(
         ? first.message
         : `The request has ${errors.length} problems: ${errors.map((error) => error.message).join(' ')}`,
     errors,
+    // Resend names a bad Idempotency-Key header apart from other invalid input.
+    ...(part === 'header' && errors.some((error) => error.path === 'idempotency-key')
+      ? { nameOverride: 'invalid_idempotency_key' as const }
+      : {}),
   });
 }
 

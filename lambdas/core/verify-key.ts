@@ -6,7 +6,7 @@
 import { bearerToken, type KeyEnvironment, keyHashMatches, parseApiKey } from './api-key.js';
 import { isIpAllowed } from './ip-allowlist.js';
 import { type KeyRecord, readKeyItem } from './key-item.js';
-import { mayCall } from './route-access.js';
+import { mayCall, type SecretUsed } from './route-access.js';
 import type { Route, RoutePermission } from './routes.js';
 import { effectiveScopes, type Scope } from './scopes.js';
 
@@ -52,8 +52,15 @@ export type Verification =
       readonly requiredPermission?: RoutePermission | undefined;
       /** What the key does hold: a cached policy covers those routes instead. */
       readonly scopes: readonly Scope[];
+      readonly secret: SecretUsed;
     }
-  | { readonly ok: true; readonly key: KeyRecord; readonly scopes: readonly Scope[] };
+  | {
+      readonly ok: true;
+      readonly key: KeyRecord;
+      readonly scopes: readonly Scope[];
+      /** Which secret was presented: the previous one (during a rotation's grace) calls scope routes only. */
+      readonly secret: SecretUsed;
+    };
 
 export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies): Promise<Verification> {
   const presented = bearerToken(request.authorization);
@@ -70,9 +77,8 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
   }
   for (const warning of reading.warnings) deps.onItemWarning?.(parsed.keyId, warning);
   const key = reading.record;
-  if (key.keyId !== parsed.keyId || !secretMatches(presented, key, deps.now())) {
-    return invalid(parsed.keyId, 'secret does not match');
-  }
+  const secret = key.keyId === parsed.keyId ? secretMatching(presented, key, deps.now()) : undefined;
+  if (secret === undefined) return invalid(parsed.keyId, 'secret does not match');
 
   if (key.revokedAt !== undefined) return { ok: false, code: 'key_revoked', key };
   if (key.expiresAt === 'invalid' || (key.expiresAt && key.expiresAt.getTime() <= deps.now().getTime())) {
@@ -84,7 +90,10 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
 
   const scopes = effectiveScopes(key.type, key.permission, key.scopes);
   const route = request.route;
-  if (route === undefined || !mayCall(route, { type: key.type, permission: key.permission, scopes })) {
+  if (
+    route === undefined ||
+    !mayCall(route, { type: key.type, permission: key.permission, scopes, secret })
+  ) {
     return {
       ok: false,
       code: 'insufficient_scope',
@@ -92,20 +101,23 @@ export async function verifyKey(request: VerifyRequest, deps: VerifyDependencies
       requiredScope: route?.scope,
       requiredPermission: route?.permission,
       scopes,
+      secret,
     };
   }
-  return { ok: true, key, scopes };
+  return { ok: true, key, scopes, secret };
 }
 
 /**
- * The current secret, or the one it replaced while the rotation's grace lasts. Both hashes are
- * compared (each in constant time) whichever matches, so the answer's timing does not say which.
+ * The current secret, or the one it replaced while the rotation's grace lasts; undefined for neither.
+ * Both hashes are compared (each in constant time) whichever matches, so the answer's timing does not
+ * say which.
  */
-function secretMatches(presented: string, key: KeyRecord, now: Date): boolean {
+function secretMatching(presented: string, key: KeyRecord, now: Date): SecretUsed | undefined {
   const current = keyHashMatches(presented, key.keyHash);
-  if (key.previous === undefined) return current;
+  if (key.previous === undefined) return current ? 'current' : undefined;
   const previous = keyHashMatches(presented, key.previous.keyHash);
-  return current || (previous && now.getTime() < key.previous.expiresAt.getTime());
+  if (current) return 'current';
+  return previous && now.getTime() < key.previous.expiresAt.getTime() ? 'previous' : undefined;
 }
 
 function invalid(keyId: string | undefined, reason: string): Verification {

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../../lambdas/core/gateway-responses.js';
 import { ROUTES, routeKey } from '../../lambdas/core/routes.js';
 import { PUBLIC_FILE_PATHS } from '../../lib/api.js';
+import { DOCUMENTED_BODIES } from '../support/documented-bodies.js';
 import {
   arnOf,
   logicalIdOf,
@@ -217,29 +218,31 @@ describe('gateway responses', () => {
   });
 
   it.each([
-    [
-      'UNAUTHORIZED',
-      '401',
-      JSON.stringify({ message: 'Missing or invalid API key.', error_code: 'invalid_api_key' }),
-    ],
+    ['UNAUTHORIZED', '401', DOCUMENTED_BODIES.invalid_api_key],
     ['ACCESS_DENIED', '403', '$context.authorizer.errorBody'],
-    [
-      'AUTHORIZER_FAILURE',
-      '503',
-      JSON.stringify({
-        message: 'Authorization is temporarily unavailable.',
-        error_code: 'authorizer_unavailable',
-      }),
-    ],
-    [
-      'MISSING_AUTHENTICATION_TOKEN',
-      '404',
-      JSON.stringify({ message: 'Not found.', error_code: 'not_found' }),
-    ],
+    ['AUTHORIZER_FAILURE', '503', DOCUMENTED_BODIES.authorizer_unavailable],
+    ['MISSING_AUTHENTICATION_TOKEN', '404', DOCUMENTED_BODIES.not_found],
   ])('answers %s with %s and the documented error body', (type, status, template) => {
     synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: type,
       StatusCode: status,
+      ResponseTemplates: { 'application/json': template },
+    });
+  });
+
+  it.each([
+    [
+      'DEFAULT_4XX',
+      '{"statusCode":null,"name":"validation_error","message":"The request could not be processed.","error_code":"bad_request"}',
+    ],
+    [
+      'DEFAULT_5XX',
+      '{"statusCode":null,"name":"application_error","message":"Internal server error.","error_code":"internal_error"}',
+    ],
+  ])('%s keeps the status API Gateway chose, and its body says statusCode null', (type, template) => {
+    synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: Match.absent(),
       ResponseTemplates: { 'application/json': template },
     });
   });

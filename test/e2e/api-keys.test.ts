@@ -168,6 +168,49 @@ describe('rotate', () => {
   });
 });
 
+describe("a rotated key's previous secret cannot take the key over", () => {
+  it('refuses the old secret every permission route during the grace; the new secret keeps the key', async () => {
+    // Arrange: a full_access key rotates itself (a leak was noticed) with a day of grace.
+    const created = await api('POST', '/v1/api-keys', admin, { name: 'leaked', permission: 'full_access' });
+    const id = String(created.json.id);
+    const oldKey = String(created.json.key);
+    const rotated = await api('POST', `/v1/api-keys/${id}/rotate`, oldKey, { grace_period_seconds: 86_400 });
+    expect(rotated.status).toBe(200);
+    const newKey = String(rotated.json.key);
+
+    // Act: the leaker, holding the old secret, tries to rotate again with no grace, make a key, edit, revoke.
+    const attempts = [
+      await api('POST', `/v1/api-keys/${id}/rotate`, oldKey, { grace_period_seconds: 0 }),
+      await api('POST', '/v1/api-keys', oldKey, { name: 'backdoor', permission: 'full_access' }),
+      await api('PATCH', `/v1/api-keys/${id}`, oldKey, { allowed_ips: null }),
+      await api('DELETE', `/v1/api-keys/${id}`, oldKey),
+      await api('GET', '/v1/api-keys', oldKey),
+      await api('GET', '/v1/audit-log', oldKey),
+    ];
+
+    // Assert: each is a 403 naming the permission and saying why; nothing changed.
+    for (const attempt of attempts) {
+      expect(attempt.status).toBe(403);
+      expect(attempt.json).toMatchObject({
+        error_code: 'insufficient_scope',
+        required_permission: 'full_access',
+      });
+      expect(String(attempt.json.message)).toMatch(/previous secret.*cannot manage API keys/);
+    }
+    expect((await api('GET', '/v1/templates', oldKey)).status).toBe(200);
+    const shown = await api('GET', `/v1/api-keys/${id}`, newKey);
+    expect(shown.status).toBe(200);
+    expect(shown.json.revoked_at).toBeNull();
+    expect(Date.parse(String(shown.json.previous_key_expires_at))).toBe(
+      Date.parse(String(rotated.json.previous_key_expires_at)),
+    );
+    // The owner, with the new secret, still manages the key: ending the grace at once locks the old secret out.
+    const again = await api('POST', `/v1/api-keys/${id}/rotate`, newKey, { grace_period_seconds: 0 });
+    expect(again.status).toBe(200);
+    expect((await api('GET', '/v1/templates', oldKey)).status).toBe(401);
+  });
+});
+
 describe('who may manage keys', () => {
   const keyRoutes = ROUTES.filter((route) => route.path.startsWith('/v1/api-keys'));
   const urlOf = (path: string) => path.replace('{id}', 'AAAAAAAAAAAA');

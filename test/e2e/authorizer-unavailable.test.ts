@@ -10,6 +10,8 @@ import { createTestAws } from '../support/local-aws.js';
 import { freePort } from '../support/ports.js';
 
 const UNAVAILABLE = {
+  statusCode: 503,
+  name: 'application_error',
   message: 'Authorization is temporarily unavailable.',
   error_code: 'authorizer_unavailable',
 };

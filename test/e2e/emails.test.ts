@@ -146,6 +146,8 @@ describe('POST /v1/emails', () => {
     const response = await send(email({ text: 'x'.repeat(MAX_PAYLOAD_BYTES) }));
     expect(response.status).toBe(413);
     expect(response.json).toEqual({
+      statusCode: 413,
+      name: 'validation_error',
       message: 'The request body is larger than 10 MB.',
       error_code: 'payload_too_large',
     });

@@ -10,17 +10,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
 import { requirementLabel, type Route, type RouteId, ROUTES } from '../../lambdas/core/routes.js';
 import { isScopeOf, type KeyType, SCOPES_BY_KEY_TYPE } from '../../lambdas/core/scopes.js';
+import {
+  DOCUMENTED_BODIES,
+  documentedInsufficientScopeBody,
+  PREVIOUS_SECRET_REFUSED_MESSAGE,
+} from '../support/documented-bodies.js';
 import { call } from '../support/http-client.js';
 import { OTHER_DOMAIN, OTHER_PROJECT, startTestStack, type TestStack } from '../support/local-stack.js';
 
-const INVALID = { message: 'Missing or invalid API key.', error_code: 'invalid_api_key' };
-const REVOKED = { message: 'This API key has been revoked.', error_code: 'key_revoked' };
-const EXPIRED = { message: 'This API key has expired.', error_code: 'key_expired' };
-const IP_DENIED = { message: 'Access denied. Your IP address is not allowed.', error_code: 'ip_not_allowed' };
-const insufficient = (route: Route) => ({
-  message: 'Your API key does not have the required permissions for this action.',
-  error_code: 'insufficient_scope',
-  ...(route.scope ? { required_scope: route.scope } : { required_permission: route.permission }),
+const INVALID = JSON.parse(DOCUMENTED_BODIES.invalid_api_key) as unknown;
+const REVOKED = JSON.parse(DOCUMENTED_BODIES.key_revoked) as unknown;
+const EXPIRED = JSON.parse(DOCUMENTED_BODIES.key_expired) as unknown;
+const IP_DENIED = JSON.parse(DOCUMENTED_BODIES.ip_not_allowed) as unknown;
+const insufficient = (route: Route) => documentedInsufficientScopeBody(route) as Record<string, unknown>;
+
+const previousSecretRefused = (route: Route) => ({
+  ...insufficient(route),
+  message: PREVIOUS_SECRET_REFUSED_MESSAGE,
 });
 
 /** The kind of key a route serves: billing routes (billing scopes) serve only billing keys. */
@@ -269,6 +275,23 @@ describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
     expect([401, 403]).not.toContain(response.status);
   });
 
+  if (route.permission === undefined) {
+    it("lets a rotated key's previous secret past the authorizer and the frame during the grace", async () => {
+      const { previous } = await stack.putRotatedKey(itemHolding(route));
+      const response = await request(previous.key, { localAddress: '127.0.0.2' });
+      expect([401, 403]).not.toContain(response.status);
+    });
+  } else {
+    it("answers 403 naming the permission to a rotated key's previous secret during the grace", async () => {
+      const { key, previous } = await stack.putRotatedKey(itemHolding(route));
+      const response = await request(previous.key);
+      expect(response.status).toBe(403);
+      expect(response.json).toEqual(previousSecretRefused(route));
+      // The same key's new secret is let through.
+      expect([401, 403]).not.toContain((await request(key.key)).status);
+    });
+  }
+
   it('names every answer, allowed or denied, with an X-Request-Id', async () => {
     const { key } = await stack.putKey();
     const answers = [await request(undefined), await request(key.key)];
@@ -302,7 +325,7 @@ describe('unknown routes', () => {
     const { key } = await stack.putKey();
     const response = await call(stack.url, { method, path, key: key.key });
     expect(response.status).toBe(404);
-    expect(response.json).toEqual({ message: 'Not found.', error_code: 'not_found' });
+    expect(response.json).toEqual(JSON.parse(DOCUMENTED_BODIES.not_found));
   });
 });
 

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws
 import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import { allowContext } from '../../lambdas/core/auth-context.js';
 import type { KeyRecord } from '../../lambdas/core/key-item.js';
+import type { SecretUsed } from '../../lambdas/core/route-access.js';
 import { effectiveScopes } from '../../lambdas/core/scopes.js';
 import { requestContext } from '../../local/request-context.js';
 
@@ -92,9 +93,10 @@ export function proxyEvent(input: ProxyEventInput = {}): APIGatewayProxyEvent {
   } as APIGatewayProxyEvent;
 }
 
-/** The authorizer context an Allow would carry for a key with these properties. */
+/** The authorizer context an Allow would carry for a key with these properties (its current secret by default). */
 export function authContextFor(
   key: Partial<KeyRecord> & Pick<KeyRecord, 'projectId'>,
+  secret: SecretUsed = 'current',
 ): Record<string, string> {
   const record = {
     keyId: 'AAAAAAAAAAAA',
@@ -114,7 +116,7 @@ export function authContextFor(
     rateLimitPerSecond: undefined,
     ...key,
   } satisfies KeyRecord;
-  return allowContext(record, effectiveScopes(record.type, record.permission, record.scopes));
+  return allowContext(record, effectiveScopes(record.type, record.permission, record.scopes), secret);
 }
 
 export type { AuthContext };

@@ -8,7 +8,7 @@ import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
 import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
-import type { GeneratedApiKey } from '../../lambdas/core/api-key.js';
+import { type GeneratedApiKey, generateApiKey } from '../../lambdas/core/api-key.js';
 import type { StaticSite } from '../../lambdas/dashboard/static-site.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
@@ -28,6 +28,11 @@ export interface TestStack {
   readonly usage: UsageFeed;
   /** Stores a `sk_test_` key in ApiKeys with these item attributes and returns it. */
   putKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; item: Record<string, unknown> }>;
+  /**
+   * Stores a key as a rotation leaves it, an hour into a day of grace: `key` is the new secret,
+   * `previous` the one it replaced (same key id), still accepted.
+   */
+  putRotatedKey(item?: Record<string, unknown>): Promise<{ key: GeneratedApiKey; previous: GeneratedApiKey }>;
   /** A key of a new project that owns the verified domain `domain`: for tests that need a clean project. */
   freshProject(): Promise<{ projectId: string; key: string; domain: string }>;
   close(): Promise<void>;
@@ -91,6 +96,18 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
       await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: created.item }));
       return created;
+    },
+    putRotatedKey: async (item = {}) => {
+      const created = testKey({ teamId: TEST_TEAM, projectId: TEST_PROJECT, ...item }, 'test');
+      const previous = generateApiKey('test', created.key.keyId);
+      const graceEnds = new Date(Date.now() + 23 * 3600_000).toISOString();
+      await aws.documents.send(
+        new PutCommand({
+          TableName: aws.tables.apiKeys,
+          Item: { ...created.item, previousKeyHash: previous.keyHash, previousKeyExpiresAt: graceEnds },
+        }),
+      );
+      return { key: created.key, previous };
     },
     freshProject: async () => {
       const projectId = `proj_${randomBytes(6).toString('hex')}`;

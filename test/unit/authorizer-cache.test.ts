@@ -6,6 +6,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
+import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { cacheKey, withAuthorizerCache } from '../../local/authorizer-cache.js';
 import { localAuthorizerCacheSettings } from '../../local/stack.js';
 import { policyAllows } from '../../local/policy-evaluator.js';
@@ -93,6 +94,44 @@ describe('withAuthorizerCache', () => {
     // Not asked again: the cached Allow lists only the sending routes, so this route is not in it.
     expect(await allows(cache, event({ method: 'GET', resource: '/v1/templates' }))).toBe(false);
     expect(authorizer).toHaveBeenCalledTimes(1);
+  });
+
+  it("a rotated key's previous secret: its own cache entry, whose policy covers no permission route", async () => {
+    // Arrange: a full_access key rotated at 12:00 with a day of grace; the clock is inside the grace.
+    const current = testKey({ permission: 'full_access' });
+    const previous = generateApiKey('live', current.key.keyId);
+    const item = {
+      ...current.item,
+      previousKeyHash: previous.keyHash,
+      previousKeyExpiresAt: '2025-06-02T12:00:00Z',
+    };
+    const authorizer = vi.fn(
+      createAuthorizer({
+        environment: 'live',
+        getKeyItem: async () => item,
+        log: recordingLog(),
+        now: fixedClock('2025-06-01T12:00:00Z'),
+        coverAllRoutes: true,
+      }),
+    );
+    const cache = withAuthorizerCache(authorizer, { ttlSeconds: 300, now: () => 0 });
+    const rotate = {
+      method: 'POST',
+      resource: '/v1/api-keys/{id}/rotate',
+      path: `/v1/api-keys/${current.key.keyId}/rotate`,
+    };
+    const old = (input: Parameters<typeof authorizerEvent>[0]) =>
+      authorizerEvent({ authorization: bearer(previous), ...input });
+    // Act + Assert: a scope route first puts an Allow in the cache; the rotate call reuses it and is refused.
+    expect(await allows(cache, old({ method: 'GET', resource: '/v1/templates' }))).toBe(true);
+    expect(await allows(cache, old(rotate))).toBe(false);
+    expect(await allows(cache, old({ method: 'GET', resource: '/v1/api-keys' }))).toBe(false);
+    expect(authorizer).toHaveBeenCalledTimes(1);
+    // The new secret is another identity: asked afresh, and allowed to manage keys.
+    expect(await allows(cache, authorizerEvent({ authorization: bearer(current.key), ...rotate }))).toBe(
+      true,
+    );
+    expect(authorizer).toHaveBeenCalledTimes(2);
   });
 
   it('asks again once the TTL has passed, not a millisecond before', async () => {

@@ -1,6 +1,7 @@
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { AuthorizerUnavailableError, createAuthorizer } from '../../lambdas/authorizer/authorizer.js';
+import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { authorizerEvent, TEST_METHOD_ARN_BASE } from '../support/events.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
 import { fixedClock, recordingLog } from '../support/logs.js';
@@ -143,6 +144,28 @@ describe('createAuthorizer: failures', () => {
         ],
       },
     ]);
+  });
+
+  it('logs which secret was presented, never the secret: a rotated-away secret still in use shows', async () => {
+    const current = testKey();
+    const previous = generateApiKey('live', current.key.keyId);
+    const rotated = {
+      key: current.key,
+      item: {
+        ...current.item,
+        previousKeyHash: previous.keyHash,
+        previousKeyExpiresAt: '2025-06-02T12:00:00Z',
+      },
+    };
+    const { authorize, log } = setUp(rotated);
+    await authorize(authorizerEvent({ authorization: bearer(previous) }));
+    await authorize(authorizerEvent({ authorization: bearer(current.key) }));
+    expect(log.lines.map((line) => line.extra[0])).toMatchObject([
+      { decision: 'allow', secret: 'previous' },
+      { decision: 'allow', secret: 'current' },
+    ]);
+    expect(log.text()).not.toContain(previous.key.slice(-38));
+    expect(log.text()).not.toContain(previous.keyHash);
   });
 
   it('with coverAllRoutes, an Allow lists every route the key holds', async () => {

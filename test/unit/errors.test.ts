@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   ApiError,
   DEFAULT_MESSAGES,
   ERROR_CODES,
+  ERROR_NAMES,
   type ErrorCode,
+  type ErrorName,
   errorBody,
+  errorNameOf,
+  NAME_BY_CODE,
   statusOf,
   toErrorResponse,
 } from '../../lambdas/core/errors.js';
@@ -51,6 +56,88 @@ const SERVER_SIDE: readonly ErrorCode[] = [
   'channel_not_configured',
   'internal_error',
 ];
+
+/**
+ * Resend's names by error code, written out from the design's mapping (a Record, so a new code without
+ * a name fails the type check here too).
+ */
+const EXPECTED_NAME: Record<ErrorCode, ErrorName> = {
+  invalid_api_key: 'invalid_api_key',
+  key_revoked: 'invalid_api_key',
+  key_expired: 'invalid_api_key',
+  ip_not_allowed: 'restricted_api_key',
+  insufficient_scope: 'restricted_api_key',
+  domain_not_allowed: 'restricted_api_key',
+  permission_escalation: 'restricted_api_key',
+  validation_error: 'validation_error',
+  not_found: 'not_found',
+  idempotency_conflict: 'invalid_idempotent_request',
+  idempotency_in_progress: 'concurrent_idempotent_requests',
+  already_exists: 'validation_error',
+  domain_not_verified: 'validation_error',
+  payload_too_large: 'validation_error',
+  missing_variable: 'missing_required_field',
+  rate_limited: 'rate_limit_exceeded',
+  quota_exceeded: 'monthly_quota_exceeded',
+  // Codes the mapping does not list, given the closest name.
+  bad_request: 'validation_error',
+  email_rejected: 'validation_error',
+  message_rejected: 'validation_error',
+  authorizer_unavailable: 'application_error',
+  upstream_unavailable: 'application_error',
+  channel_not_configured: 'application_error',
+  internal_error: 'internal_server_error',
+};
+
+describe('name and statusCode (what Resend and SendGrid clients read)', () => {
+  it.each(Object.entries(EXPECTED_NAME))('%s → %s', (code, name) => {
+    expect(NAME_BY_CODE[code as ErrorCode]).toBe(name);
+    expect(errorBody(code as ErrorCode)).toMatchObject({ name, statusCode: statusOf(code as ErrorCode) });
+  });
+
+  it('every name is one of the listed names, and every 5xx is an application or internal server error', () => {
+    for (const code of ERROR_CODES) {
+      expect(ERROR_NAMES).toContain(NAME_BY_CODE[code]);
+      if (statusOf(code) === 500) expect(NAME_BY_CODE[code]).toBe('internal_server_error');
+      else if (statusOf(code) >= 500) expect(NAME_BY_CODE[code]).toBe('application_error');
+    }
+  });
+
+  it("a body is the code's name and status whatever its other details, statusCode and name first", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ERROR_CODES),
+        fc.option(fc.string(), { nil: undefined }),
+        fc.option(fc.array(fc.record({ path: fc.string(), message: fc.string() })), { nil: undefined }),
+        (code, message, errors) => {
+          const body = errorBody(code, { ...(message ? { message } : {}), ...(errors ? { errors } : {}) });
+          expect(Object.keys(body).slice(0, 4)).toEqual(['statusCode', 'name', 'message', 'error_code']);
+          expect(body.statusCode).toBe(statusOf(code));
+          expect(body.name).toBe(EXPECTED_NAME[code]);
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['a 5xx status the code does not fix', 'internal_error', 502, 'application_error'],
+    ['a 500 status', 'upstream_unavailable', 500, 'internal_server_error'],
+    ['an unknown status on a 5xx code', 'internal_error', null, 'application_error'],
+    ['an unknown status on a 4xx code', 'bad_request', null, 'validation_error'],
+  ] as const)('errorNameOf: %s', (_case, code, status, name) => {
+    expect(errorNameOf(code, status)).toBe(name);
+    expect(errorBody(code, { status })).toMatchObject({ statusCode: status, name });
+  });
+
+  it('a validation_error about the Idempotency-Key header is named invalid_idempotency_key', () => {
+    const error = new ApiError('validation_error', { nameOverride: 'invalid_idempotency_key' });
+    expect(toErrorResponse(error).body).toMatchObject({
+      statusCode: 400,
+      name: 'invalid_idempotency_key',
+      error_code: 'validation_error',
+    });
+  });
+});
 
 describe('statusOf', () => {
   it('covers every error code, and nothing else', () => {
@@ -100,6 +187,8 @@ describe('errorBody: the documented bodies, byte for byte', () => {
       errors: [{ path: 'to', message: 'Required' }],
     });
     expect(body).toEqual({
+      statusCode: 400,
+      name: 'validation_error',
       message: 'The request is invalid.',
       error_code: 'validation_error',
       errors: [{ path: 'to', message: 'Required' }],
@@ -113,6 +202,8 @@ describe('toErrorResponse', () => {
     expect(toErrorResponse(error)).toEqual({
       status: 403,
       body: {
+        statusCode: 403,
+        name: 'restricted_api_key',
         message: 'Your API key does not have the required permissions for this action.',
         error_code: 'insufficient_scope',
         required_scope: 'domains:write',
@@ -122,6 +213,8 @@ describe('toErrorResponse', () => {
 
   it('keeps a custom message of an ApiError', () => {
     expect(toErrorResponse(new ApiError('not_found', { message: 'Email not found.' })).body).toEqual({
+      statusCode: 404,
+      name: 'not_found',
       message: 'Email not found.',
       error_code: 'not_found',
     });
@@ -143,7 +236,12 @@ describe('toErrorResponse', () => {
     const response = toErrorResponse(thrown);
     expect(response).toEqual({
       status: 500,
-      body: { message: 'Internal server error.', error_code: 'internal_error' },
+      body: {
+        statusCode: 500,
+        name: 'internal_server_error',
+        message: 'Internal server error.',
+        error_code: 'internal_error',
+      },
     });
     expect(JSON.stringify(response)).not.toContain('ECONNREFUSED');
   });
@@ -187,14 +285,38 @@ describe('gateway responses (API Gateway)', () => {
   });
 
   it.each(GATEWAY_RESPONSES.filter((spec) => spec.body !== 'authorizer-context'))(
-    '$type: the template is valid JSON with a message and an error code of its status',
+    '$type: the template is valid JSON with its status, a name, a message and an error code of its status',
     (spec) => {
       const body = JSON.parse(gatewayResponseTemplate(spec));
-      expect(Object.keys(body)).toEqual(['message', 'error_code']);
+      expect(Object.keys(body)).toEqual(['statusCode', 'name', 'message', 'error_code']);
       expect(ERROR_CODES).toContain(body.error_code);
+      expect(ERROR_NAMES).toContain(body.name);
+      // A fixed status is the body's; a default family's status is API Gateway's, so the body says null.
+      expect(body.statusCode).toBe(spec.status ?? null);
       if (spec.status !== undefined) expect(statusOf(body.error_code)).toBe(spec.status);
     },
   );
+
+  it.each([
+    [
+      'DEFAULT_4XX',
+      '{"statusCode":null,"name":"validation_error","message":"The request could not be processed.","error_code":"bad_request"}',
+    ],
+    [
+      'DEFAULT_5XX',
+      '{"statusCode":null,"name":"application_error","message":"Internal server error.","error_code":"internal_error"}',
+    ],
+    [
+      'REQUEST_TOO_LARGE',
+      '{"statusCode":413,"name":"validation_error","message":"The request body is larger than 10 MB.","error_code":"payload_too_large"}',
+    ],
+    [
+      'THROTTLED',
+      '{"statusCode":429,"name":"rate_limit_exceeded","message":"Too many requests. Slow down and retry.","error_code":"rate_limited"}',
+    ],
+  ] as const)('%s renders %s', (type, body) => {
+    expect(gatewayResponseTemplate(gatewayResponse(type))).toBe(body);
+  });
 
   it('DEFAULT_4XX and DEFAULT_5XX keep the status API Gateway chose', () => {
     expect(gatewayResponse('DEFAULT_4XX').status).toBeUndefined();

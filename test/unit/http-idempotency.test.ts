@@ -208,6 +208,9 @@ describe('Idempotency-Key on idempotent routes', () => {
     const response = await handler(event({ key: 'has a space' }));
     expect(response.statusCode).toBe(400);
     expect(json(response.body).error_code).toBe('validation_error');
+    // Resend's name for this very problem, so its clients tell it from other invalid input.
+    expect(json(response.body).name).toBe('invalid_idempotency_key');
+    expect(json(response.body).statusCode).toBe(400);
     expect(response.body).toContain('Idempotency-Key');
     expect(calls()).toBe(0);
   });

@@ -5,10 +5,11 @@ import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.j
 import { ApiError } from '../../lambdas/core/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import { readAuthContext, requireAccess } from '../../lambdas/core/read-auth-context.js';
+import { PREVIOUS_SECRET_MESSAGE } from '../../lambdas/core/route-access.js';
 import { ROUTES, type Route, routeKey } from '../../lambdas/core/routes.js';
 import { DOCUMENTED_BODIES, documentedInsufficientScopeBody } from '../support/documented-bodies.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
-import { UNLIMITED_FRAME } from '../support/frame.js';
+import { trivialRoutes, UNLIMITED_FRAME } from '../support/frame.js';
 
 const SERVICE = 'sending';
 const serviceRoutes = ROUTES.filter((route) => route.service === SERVICE);
@@ -156,6 +157,8 @@ describe('createServiceHandler: error cases', () => {
     expect(result.statusCode).toBe(400);
     expect(parse(result.body)).toEqual({
       message,
+      statusCode: 400,
+      name: 'validation_error',
       error_code: 'validation_error',
       errors: [{ path, message }],
       request_id: 'test-request',
@@ -172,6 +175,8 @@ describe('createServiceHandler: error cases', () => {
     expect(result.statusCode).toBe(400);
     expect(parse(result.body)).toEqual({
       message: 'The request body is not valid JSON.',
+      statusCode: 400,
+      name: 'validation_error',
       error_code: 'validation_error',
       errors: [{ path: '', message: 'The request body must be valid JSON.' }],
       request_id: 'test-request',
@@ -189,6 +194,8 @@ describe('createServiceHandler: error cases', () => {
     );
     expect(result.statusCode).toBe(404);
     expect(parse(result.body)).toEqual({
+      statusCode: 404,
+      name: 'not_found',
       message: 'Email not found.',
       error_code: 'not_found',
       request_id: 'test-request',
@@ -214,7 +221,7 @@ describe('createServiceHandler: error cases', () => {
     // Assert
     expect(result.statusCode).toBe(500);
     expect(result.body).toBe(
-      '{"message":"Internal server error.","error_code":"internal_error","request_id":"test-request"}',
+      '{"statusCode":500,"name":"internal_server_error","message":"Internal server error.","error_code":"internal_error","request_id":"test-request"}',
     );
     expect(log.error).toHaveBeenCalledOnce();
     const logged = JSON.stringify(log.error.mock.calls);
@@ -238,8 +245,12 @@ describe('createServiceHandler: error cases', () => {
 });
 
 describe('createServiceHandler: security cases (fail closed, defence in depth)', () => {
-  const { keyId, teamId, projectId, keyType, permission, scopes, allowedDomains } = fullAccess;
-  const complete = { keyId, teamId, projectId, keyType, permission, scopes, allowedDomains };
+  const complete = { ...fullAccess };
+  delete complete.errorBody;
+  it('accepts the complete context each case below spoils', () => {
+    expect(readAuthContext(complete).projectId).toBe('proj_a');
+  });
+
   it.each([
     ['no authorizer context', undefined],
     ['an empty context', {}],
@@ -251,6 +262,8 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
     ['an unknown permission', { ...complete, permission: 'root' }],
     ['no scopes', { ...complete, scopes: undefined }],
     ['no allowedDomains', { ...complete, allowedDomains: undefined }],
+    ['no secret', { ...complete, secret: undefined }],
+    ['an unknown secret', { ...complete, secret: 'older' }],
     ['a Deny context', { message: 'x', errorCode: 'key_revoked', requiredScope: '', errorBody: '{}' }],
   ])('%s → 401 invalid_api_key, handler not called', async (_case, context) => {
     const route = requireRoute(getRoute);
@@ -331,5 +344,83 @@ describe('readAuthContext / requireAccess', () => {
 
   it.each([null, 'string', 42, []])('refuses %j', (raw) => {
     expect(() => readAuthContext(raw)).toThrow(expect.objectContaining({ code: 'invalid_api_key' }));
+  });
+});
+
+describe("the frame's re-check of a rotated key's previous secret", () => {
+  const accountRoutes = (ROUTES as readonly Route[]).filter((route) => route.service === 'account');
+
+  it.each(accountRoutes.map((route) => [routeKey(route.method, route.path), route] as const))(
+    '%s: refused on a permission route, as the current secret on a scope route',
+    async (_name, route) => {
+      // Arrange: a full_access key's Allow context saying the previous secret was presented.
+      const called = vi.fn(async () => ({ ok: true }));
+      const handler = createServiceHandler(
+        'account',
+        trivialRoutes('account', called),
+        { error: vi.fn() },
+        UNLIMITED_FRAME,
+      );
+      const call = (secret: 'current' | 'previous') =>
+        handler(
+          proxyEvent({
+            method: route.method,
+            resource: route.path,
+            authorizer: authContextFor({ projectId: 'proj_a' }, secret),
+          }),
+        );
+      // Act
+      const [result, current] = [await call('previous'), await call('current')];
+      // Assert
+      if (route.permission === undefined) {
+        expect(result.statusCode).toBe(current.statusCode);
+        expect(parse(result.body).message).toBe(parse(current.body).message);
+        return;
+      }
+      expect(current.statusCode).toBe(200);
+      called.mockClear();
+      expect(result.statusCode).toBe(403);
+      expect(parse(result.body)).toMatchObject({
+        error_code: 'insufficient_scope',
+        required_permission: 'full_access',
+        message: PREVIOUS_SECRET_MESSAGE,
+      });
+      expect(called).not.toHaveBeenCalled();
+    },
+  );
+
+  it('a scope route the full_access key holds answers the previous secret', async () => {
+    const handler = createServiceHandler(
+      'account',
+      trivialRoutes('account', async () => ({ ok: true })),
+      { error: vi.fn() },
+      UNLIMITED_FRAME,
+    );
+    const result = await handler(
+      proxyEvent({
+        method: 'GET',
+        resource: '/v1/projects',
+        authorizer: authContextFor({ projectId: 'proj_a' }, 'previous'),
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+  });
+
+  it('a context that does not say which secret was presented fails closed', () => {
+    const { secret: _secret, ...withoutSecret } = fullAccess;
+    expect(() => readAuthContext(withoutSecret)).toThrow(
+      expect.objectContaining({ code: 'invalid_api_key' }),
+    );
+    expect(() => readAuthContext({ ...fullAccess, secret: 'old' })).toThrow(
+      expect.objectContaining({ code: 'invalid_api_key' }),
+    );
+  });
+
+  it('requireAccess: the current secret of the same key may manage keys', () => {
+    const context = readAuthContext(fullAccess);
+    expect(() => requireAccess(context, { permission: 'full_access' })).not.toThrow();
+    expect(() => requireAccess({ ...context, secret: 'previous' }, { permission: 'full_access' })).toThrow(
+      ApiError,
+    );
   });
 });

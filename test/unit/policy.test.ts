@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toAuthorizerResult } from '../../lambdas/authorizer/policy.js';
 import { type KeyRecord, readKeyItem } from '../../lambdas/core/key-item.js';
 import { readAuthContext } from '../../lambdas/core/read-auth-context.js';
-import { mayCall } from '../../lambdas/core/route-access.js';
+import { mayCall, PREVIOUS_SECRET_MESSAGE, type SecretUsed } from '../../lambdas/core/route-access.js';
 import { ROUTES, type Route } from '../../lambdas/core/routes.js';
 import { effectiveScopes, type Scope } from '../../lambdas/core/scopes.js';
 import type { Verification } from '../../lambdas/core/verify-key.js';
@@ -25,7 +25,12 @@ function recordFor(overrides: Record<string, unknown> = {}): KeyRecord {
   return reading.record;
 }
 
-const allowFor = (key: KeyRecord): Verification => ({ ok: true, key, scopes: scopesOf(key) });
+const allowFor = (key: KeyRecord, secret: SecretUsed = 'current'): Verification => ({
+  ok: true,
+  key,
+  scopes: scopesOf(key),
+  secret,
+});
 
 /** A concrete request path for a route, the way API Gateway builds methodArn. */
 const concreteArn = (route: Route): string =>
@@ -78,7 +83,14 @@ describe('toAuthorizerResult: the documented Deny rows', () => {
     ['IP not allowed', { ok: false, code: 'ip_not_allowed', key }, DOCUMENTED_BODIES.ip_not_allowed, ''],
     [
       'scope missing',
-      { ok: false, code: 'insufficient_scope', key, requiredScope: 'templates:write', scopes: scopesOf(key) },
+      {
+        ok: false,
+        code: 'insufficient_scope',
+        key,
+        requiredScope: 'templates:write',
+        scopes: scopesOf(key),
+        secret: 'current',
+      },
       DOCUMENTED_BODIES.insufficient_scope_templates_write,
       'templates:write',
     ],
@@ -108,9 +120,12 @@ describe('toAuthorizerResult: the documented Deny rows', () => {
       key,
       requiredScope: undefined,
       scopes: scopesOf(key),
+      secret: 'current',
     };
     const context = toAuthorizerResult(verification, METHOD_ARN, NO_CACHE).context ?? {};
     expect(JSON.parse(String(context.errorBody))).toEqual({
+      statusCode: 403,
+      name: 'restricted_api_key',
       message: 'Your API key does not have the required permissions for this action.',
       error_code: 'insufficient_scope',
     });
@@ -155,6 +170,7 @@ describe('toAuthorizerResult: Allow', () => {
       permission: 'sending_only',
       scopes: String(context.scopes).split(' '),
       allowedDomains: ['example.com', 'mail.example.org'],
+      secret: 'current',
     });
   });
 
@@ -173,6 +189,8 @@ describe('toAuthorizerResult: Allow', () => {
   it('carries the insufficient_scope body for a cached policy that does not cover a route', () => {
     const context = toAuthorizerResult(allowFor(recordFor()), METHOD_ARN, CACHED).context ?? {};
     expect(JSON.parse(String(context.errorBody))).toEqual({
+      statusCode: 403,
+      name: 'restricted_api_key',
       message: 'Your API key does not have the required permissions for this action.',
       error_code: 'insufficient_scope',
     });
@@ -190,7 +208,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
     const key = recordFor(overrides);
     const scopes: readonly Scope[] = effectiveScopes(key.type, key.permission, key.scopes);
     const resources = resourcesOf(toAuthorizerResult(allowFor(key), METHOD_ARN, CACHED));
-    const standing = { type: key.type, permission: key.permission, scopes };
+    const standing = { type: key.type, permission: key.permission, scopes, secret: 'current' as const };
     const held = ROUTES.filter((route) => mayCall(route, standing));
     expect(resources).toHaveLength(held.length);
     expect(new Set(resources).size).toBe(resources.length);
@@ -225,6 +243,7 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
       key,
       requiredScope: 'emails:read',
       scopes: scopesOf(key),
+      secret: 'current',
     };
     // Act
     const result = toAuthorizerResult(verification, called, CACHED);
@@ -246,13 +265,100 @@ describe('toAuthorizerResult: cached policies cover every route the key may call
       key,
       requiredScope: 'emails:send',
       scopes: scopesOf(key),
+      secret: 'current',
     };
     const result = toAuthorizerResult(verification, METHOD_ARN, CACHED);
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [METHOD_ARN] },
     ]);
     expect(result.context?.errorBody).toBe(
-      '{"message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope"}',
+      '{"statusCode":403,"name":"restricted_api_key","message":"Your API key does not have the required permissions for this action.","error_code":"insufficient_scope"}',
     );
+  });
+});
+
+describe("toAuthorizerResult: a rotated key's previous secret during the grace", () => {
+  const routes: readonly Route[] = ROUTES;
+  const permissionRoutes = routes.filter((route) => route.permission !== undefined);
+  const scopeRoutes = routes.filter((route) => route.scope !== undefined);
+
+  it('says in the Allow context which secret was presented, and the handlers read it back', () => {
+    const key = recordFor();
+    for (const secret of ['current', 'previous'] as const) {
+      const context = toAuthorizerResult(allowFor(key, secret), METHOD_ARN, NO_CACHE).context ?? {};
+      expect(context.secret).toBe(secret);
+      expect(readAuthContext(context).secret).toBe(secret);
+    }
+  });
+
+  it.each(permissionRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: a Deny whose body names the permission and says the previous secret cannot manage keys',
+    (_name, route) => {
+      const key = recordFor();
+      const verification: Verification = {
+        ok: false,
+        code: 'insufficient_scope',
+        key,
+        requiredScope: undefined,
+        requiredPermission: route.permission,
+        scopes: scopesOf(key),
+        secret: 'previous',
+      };
+      const result = toAuthorizerResult(verification, concreteArn(route), NO_CACHE);
+      expect(result.policyDocument.Statement).toEqual([
+        { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [concreteArn(route)] },
+      ]);
+      const body = JSON.parse(String(result.context?.errorBody)) as Record<string, unknown>;
+      expect(body).toMatchObject({
+        error_code: 'insufficient_scope',
+        required_permission: 'full_access',
+        message: PREVIOUS_SECRET_MESSAGE,
+      });
+      expect(body.required_scope).toBeUndefined();
+      expect(result.context?.message).toBe(PREVIOUS_SECRET_MESSAGE);
+    },
+  );
+
+  it('with caching on, the cached policy covers every scope route the key holds and no permission route', () => {
+    // Arrange: a full_access key's previous secret calls a permission route (POST …/rotate).
+    const key = recordFor();
+    const rotate = routes.find((route) => route.id === 'rotateApiKey');
+    if (!rotate) throw new Error('no rotateApiKey route');
+    const verification: Verification = {
+      ok: false,
+      code: 'insufficient_scope',
+      key,
+      requiredScope: undefined,
+      requiredPermission: 'full_access',
+      scopes: scopesOf(key),
+      secret: 'previous',
+    };
+    // Act: the denied call and an allowed one, as the cache would keep either for every route.
+    const results = [
+      toAuthorizerResult(verification, concreteArn(rotate), CACHED),
+      toAuthorizerResult(allowFor(key, 'previous'), METHOD_ARN, CACHED),
+    ];
+    // Assert
+    for (const result of results) {
+      const resources = resourcesOf(result);
+      for (const route of permissionRoutes) {
+        expect(
+          resources.filter((resource) => iamMatches(resource, concreteArn(route))),
+          `${route.method} ${route.path}`,
+        ).toEqual([]);
+      }
+      for (const route of scopeRoutes) {
+        if (route.scope === undefined || !scopesOf(key).includes(route.scope)) continue;
+        expect(resources.some((resource) => iamMatches(resource, concreteArn(route)))).toBe(true);
+      }
+      expect(result.context?.secret).toBe('previous');
+    }
+  });
+
+  it("the current secret's cached policy still covers the permission routes", () => {
+    const resources = resourcesOf(toAuthorizerResult(allowFor(recordFor(), 'current'), METHOD_ARN, CACHED));
+    for (const route of permissionRoutes) {
+      expect(resources.some((resource) => iamMatches(resource, concreteArn(route)))).toBe(true);
+    }
   });
 });

@@ -23,6 +23,8 @@ describe('a dependency that did not answer, or said "not now", is 503 upstream_u
     expect(toErrorResponse(error)).toEqual({
       status: 503,
       body: {
+        statusCode: 503,
+        name: 'application_error',
         message: 'A dependency is temporarily unavailable. Retry shortly.',
         error_code: 'upstream_unavailable',
       },

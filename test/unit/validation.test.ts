@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { ApiError } from '../../lambdas/core/errors.js';
+import { ApiError, toErrorResponse } from '../../lambdas/core/errors.js';
 import { type RequestPart, validate } from '../../lambdas/core/validation.js';
 
 function problems(schema: z.ZodMiniType, value: unknown, part: RequestPart = 'body') {
@@ -102,5 +102,39 @@ describe('validate words every problem as one sentence naming the field and the 
 
   it('answers the parsed value when there is no problem', () => {
     expect(validate(z.object({ n: z.coerce.number() }), { n: '4' })).toEqual({ n: 4 });
+  });
+});
+
+describe("validate: the error's name", () => {
+  const headers = z.object({
+    'idempotency-key': z.optional(z.string().check(z.maxLength(3))),
+    'x-other': z.optional(z.string().check(z.maxLength(3))),
+  });
+  const nameOf = (value: unknown, part: RequestPart): string | undefined => {
+    try {
+      validate(headers, value, part);
+    } catch (error) {
+      return toErrorResponse(error).body.name;
+    }
+    return undefined;
+  };
+
+  it.each<[string, unknown, RequestPart, string]>([
+    ['a bad Idempotency-Key header', { 'idempotency-key': 'toolong' }, 'header', 'invalid_idempotency_key'],
+    [
+      'a bad Idempotency-Key header beside another bad header',
+      { 'idempotency-key': 'toolong', 'x-other': 'toolong' },
+      'header',
+      'invalid_idempotency_key',
+    ],
+    ['another bad header', { 'x-other': 'toolong' }, 'header', 'validation_error'],
+    [
+      'a body field that happens to share the name',
+      { 'idempotency-key': 'toolong' },
+      'body',
+      'validation_error',
+    ],
+  ])('%s → %s', (_case, value, part, name) => {
+    expect(nameOf(value, part)).toBe(name);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { readKeyItem } from '../../lambdas/core/key-item.js';
-import { findRoute } from '../../lambdas/core/routes.js';
+import { findRoute, type Route, ROUTES } from '../../lambdas/core/routes.js';
 import { type VerifyDependencies, verifyKey } from '../../lambdas/core/verify-key.js';
 import { testKey } from '../support/keys.js';
 
@@ -22,24 +22,30 @@ function rotated(extra: Record<string, unknown> = {}) {
   return { current: current.key, old, item };
 }
 
-async function codeAt(now: string, presented: string, item: Record<string, unknown>): Promise<string> {
+async function codeAt(
+  now: string,
+  presented: string,
+  item: Record<string, unknown>,
+  called = route,
+): Promise<string> {
   const deps: VerifyDependencies = {
     environment: 'live',
     getKeyItem: async () => item,
     now: () => new Date(now),
   };
   const verification = await verifyKey(
-    { authorization: `Bearer ${presented}`, sourceIp: '203.0.113.1', route },
+    { authorization: `Bearer ${presented}`, sourceIp: '203.0.113.1', route: called },
     deps,
   );
-  return verification.ok ? 'ok' : verification.code;
+  if (verification.ok) return `ok (${verification.secret})`;
+  return 'secret' in verification ? `${verification.code} (${verification.secret})` : verification.code;
 }
 
 describe('verifyKey after a rotation', () => {
   it.each([
-    ['the new secret during the grace', '2026-06-01T11:00:00.000Z', 'current', 'ok'],
-    ['the new secret after the grace', '2026-06-02T00:00:00.000Z', 'current', 'ok'],
-    ['the old secret during the grace', '2026-06-01T11:59:59.999Z', 'old', 'ok'],
+    ['the new secret during the grace', '2026-06-01T11:00:00.000Z', 'current', 'ok (current)'],
+    ['the new secret after the grace', '2026-06-02T00:00:00.000Z', 'current', 'ok (current)'],
+    ['the old secret during the grace', '2026-06-01T11:59:59.999Z', 'old', 'ok (previous)'],
     ['the old secret at the very end of the grace', GRACE_ENDS, 'old', 'invalid_api_key'],
     ['the old secret after the grace', '2026-06-01T12:00:00.001Z', 'old', 'invalid_api_key'],
   ] as const)('%s: %s', async (_case, now, which, expected) => {
@@ -71,7 +77,7 @@ describe('verifyKey after a rotation', () => {
     const cleaned = Object.fromEntries(Object.entries(item).filter(([, entry]) => entry !== undefined));
     expect(await codeAt('2026-06-01T11:00:00.000Z', old.key, cleaned)).toBe('invalid_api_key');
     // The current secret is unaffected by a damaged grace.
-    expect(await codeAt('2026-06-01T11:00:00.000Z', current.key, cleaned)).toBe('ok');
+    expect(await codeAt('2026-06-01T11:00:00.000Z', current.key, cleaned)).toBe('ok (current)');
   });
 
   it.each([
@@ -90,5 +96,40 @@ describe('verifyKey after a rotation', () => {
     expect(await codeAt('2026-06-01T11:00:00.000Z', old.key, item)).toBe('key_revoked');
     const expired = rotated({ expiresAt: '2026-06-01T10:00:00Z' });
     expect(await codeAt('2026-06-01T11:00:00.000Z', expired.old.key, expired.item)).toBe('key_expired');
+  });
+});
+
+describe('verifyKey: the previous secret during the grace calls scope routes only', () => {
+  const DURING = '2026-06-01T11:00:00.000Z';
+
+  it.each(
+    (ROUTES as readonly Route[])
+      .filter((candidate) => candidate.permission !== undefined)
+      .map((r) => [r.id, r] as const),
+  )(
+    '%s (a permission route): insufficient_scope for the old secret, allowed for the new one',
+    async (_id, permissionRoute) => {
+      const { current, old, item } = rotated();
+      expect(await codeAt(DURING, old.key, item, permissionRoute)).toBe('insufficient_scope (previous)');
+      expect(await codeAt(DURING, current.key, item, permissionRoute)).toBe('ok (current)');
+    },
+  );
+
+  it('names the permission the route requires', async () => {
+    const { old, item } = rotated();
+    const verification = await verifyKey(
+      {
+        authorization: `Bearer ${old.key}`,
+        sourceIp: '203.0.113.1',
+        route: findRoute('POST', '/v1/api-keys/{id}/rotate'),
+      },
+      { environment: 'live', getKeyItem: async () => item, now: () => new Date(DURING) },
+    );
+    expect(verification).toMatchObject({
+      ok: false,
+      code: 'insufficient_scope',
+      requiredPermission: 'full_access',
+      secret: 'previous',
+    });
   });
 });
