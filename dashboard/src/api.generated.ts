@@ -3412,7 +3412,7 @@ export interface operations {
                      * @example https://example.com/webhooks/scopegate
                      */
                     url: string;
-                    /** @description The event types delivered to this webhook. */
+                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
                     events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
                     description?: string;
                 };
@@ -3721,7 +3721,7 @@ export interface operations {
                      * @example https://example.com/webhooks/scopegate
                      */
                     url?: string;
-                    /** @description The event types delivered to this webhook. */
+                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
                     events?: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
                     description?: string;
                     /**
