@@ -75,6 +75,10 @@ export async function createDomain(
   }
 }
 
+/** One answer whoever holds what, so a refusal discloses no other project's domain. */
+export const DOMAIN_TAKEN_MESSAGE =
+  'This domain name, or a domain above or below it, is already registered on this deployment.';
+
 /** Rounds of read-decide-write when racing claims in one family keep winning. */
 const CLAIM_ROUNDS = 4;
 
@@ -89,9 +93,7 @@ async function claimName(deps: DomainsDependencies, domain: DomainRecord): Promi
     const family = await readFamily(deps, domain.name);
     const decision = decideClaim(domain.name, domain.projectId, family.claims, deps.now());
     if (!decision.ok) {
-      throw new ApiError('already_exists', {
-        message: `The domain ${domain.name}, or a domain above or below it, is already registered.`,
-      });
+      throw new ApiError('already_exists', { message: DOMAIN_TAKEN_MESSAGE });
     }
     if (decision.lapsed) {
       const { projectId, domainId } = decision.lapsed;
