@@ -890,6 +890,11 @@ export interface components {
              */
             updated_at: string;
             verified_at: string | null;
+            /**
+             * @description Why a `failed` domain lost its name: `verification_expired` (not verified within 72 hours of its create) or `released` (freed by the operator). Its SES identity is gone; delete it and add the name again to start over.
+             * @enum {string}
+             */
+            failure_reason?: "verification_expired" | "released";
         };
         /** @description A DNS record to publish, as SES checks it (`not_checked`: a suggestion). */
         DnsRecord: {
@@ -2359,7 +2364,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description Lower-cased and IDNA-normalised (punycode).
+                     * @description Lower-cased and IDNA-normalised (punycode). A name equal to, above or below a name another project holds is refused with 409 `already_exists`. The domain must be verified within 72 hours, or it lapses: `failed` with `failure_reason: "verification_expired"`, its name freed and its SES identity deleted.
                      * @example example.com
                      */
                     name: string;
