@@ -52,8 +52,8 @@ export function EventsPicker({
                 onChange={(e) => toggle(types, e.currentTarget.checked)}
               />{' '}
               {group}: all
-              {types[0] ? <small class="hint">{groupRequirementHint(types[0])}</small> : null}
             </label>
+            {types[0] ? <small class="hint">{groupRequirementHint(types[0])}</small> : null}
           </legend>
           {types.map((type) => (
             <label key={type} class="check">
