@@ -4,13 +4,19 @@
  */
 import type { CommandLine } from './args.js';
 import { type Command, GLOBAL_OPTIONS } from './command.js';
+import { domainCommands } from './commands/domains.js';
 import { keyCommands } from './commands/keys.js';
 import { projectCommands } from './commands/projects.js';
 import { teamCommands } from './commands/teams.js';
 import { usageError } from './failure.js';
 import { commandHelp, generalHelp } from './help.js';
 
-export const COMMANDS: readonly Command[] = [...keyCommands, ...teamCommands, ...projectCommands];
+export const COMMANDS: readonly Command[] = [
+  ...keyCommands,
+  ...teamCommands,
+  ...projectCommands,
+  ...domainCommands,
+];
 
 export type Dispatch =
   | { readonly help: string }

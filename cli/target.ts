@@ -4,12 +4,15 @@
  * its CloudFormation outputs (`sk_live_` keys, default AWS credential chain, no default project).
  */
 import type { KeyStore } from '../lambdas/account/keys.js';
+import { createSesClient } from '../lambdas/aws-clients.js';
+import { SES_ADDRESS, type SesClient } from '../lambdas/aws-wire/ses-client.js';
+import { serviceEndpoint } from '../lambdas/aws-wire/target.js';
 import type { CallBounds } from '../lambdas/call-bounds.js';
 import { createDynamoClient } from '../lambdas/dynamo/client.js';
 import { createDocuments } from '../lambdas/dynamo/documents.js';
 import { type CredentialSource, regionalEndpoint } from '../lambdas/dynamo/target.js';
 import { STACK_OUTPUTS } from '../lib/stack-outputs.js';
-import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint } from '../local/config.js';
+import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint, localPort } from '../local/config.js';
 import type { CommandLine } from './args.js';
 import { CliFailure, type FailureHints, usageError } from './failure.js';
 
@@ -17,6 +20,10 @@ export interface Target {
   /** e.g. `local stack (DynamoDB Local at http://127.0.0.1:8000)`. */
   readonly label: string;
   readonly store: KeyStore;
+  /** SES v2, for the identity of a domain an operator releases; it connects only when called. */
+  readonly ses: SesClient;
+  /** The stack's region: a released domain's records name it. */
+  readonly region: string;
   readonly defaultProjectId: string | undefined;
   readonly defaultTeamId: string | undefined;
   readonly hints: FailureHints;
@@ -53,6 +60,15 @@ export function localTarget(env: Env): Target {
       bounds: LOCAL_BOUNDS,
     }),
   );
+  // SCOPEGATE_SES_ENDPOINT (or SCOPEGATE_SES_PORT, the variable `npm start` reads) names the local SES.
+  const sesEndpoint =
+    env.SCOPEGATE_SES_ENDPOINT ||
+    `http://${LOCAL.host}:${localPortOf(env, 'SCOPEGATE_SES_PORT', LOCAL.sesPort)}`;
+  const ses = createSesClient({
+    endpoint: new URL(sesEndpoint),
+    region: LOCAL_REGION,
+    credentials: () => LOCAL_CREDENTIALS,
+  });
   return {
     label: `local stack (DynamoDB Local at ${endpoint})`,
     store: {
@@ -61,13 +77,18 @@ export function localTarget(env: Env): Target {
       dataTable: env.SCOPEGATE_DATA_TABLE || LOCAL.tables.data,
       environment: LOCAL.keyEnvironment,
     },
+    ses,
+    region: LOCAL_REGION,
     defaultProjectId: LOCAL.projectId,
     defaultTeamId: LOCAL.teamId,
     hints: {
       unreachable: `cannot reach DynamoDB Local at ${endpoint}: run \`npm start\` first`,
       missingTables: `no ApiKeys/Data tables in DynamoDB Local at ${endpoint}: run \`npm start\` first (it creates them)`,
     },
-    close: () => documents.destroy(),
+    close: () => {
+      documents.destroy();
+      ses.destroy();
+    },
   };
 }
 
@@ -96,6 +117,15 @@ function localEndpoint(env: Env): string {
   }
 }
 
+function localPortOf(env: Env, name: string, fallback: number): number {
+  try {
+    return localPort(env, name, fallback);
+  } catch (error) {
+    if (error instanceof RangeError) throw usageError(error.message);
+    throw error;
+  }
+}
+
 async function stackTarget(stackName: string, region: string, env: Env): Promise<Target> {
   const tables = await stackTables(stackName, region);
   const configured = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
@@ -107,6 +137,12 @@ async function stackTarget(stackName: string, region: string, env: Env): Promise
       bounds: STACK_BOUNDS,
     }),
   );
+  const sesEndpoint = env.AWS_ENDPOINT_URL_SESV2 || env.AWS_ENDPOINT_URL;
+  const ses = createSesClient({
+    endpoint: sesEndpoint ? new URL(sesEndpoint) : serviceEndpoint(SES_ADDRESS.hostPrefix, region),
+    region,
+    credentials: userCredentials(),
+  });
   return {
     label: `stack ${stackName} in ${region}`,
     store: {
@@ -115,13 +151,18 @@ async function stackTarget(stackName: string, region: string, env: Env): Promise
       dataTable: tables.data,
       environment: 'live',
     },
+    ses,
+    region,
     defaultProjectId: undefined,
     defaultTeamId: undefined,
     hints: {
       unreachable: `cannot reach DynamoDB in ${region}`,
       missingTables: `the tables of stack ${stackName} (${tables.apiKeys}, ${tables.data}) do not exist in ${region}`,
     },
-    close: () => documents.destroy(),
+    close: () => {
+      documents.destroy();
+      ses.destroy();
+    },
   };
 }
 

@@ -34,5 +34,6 @@ export const LAMBDA_ENTRIES = {
   dashboard: 'lambdas/dashboard/handler.ts',
   usage: 'lambdas/usage/handler.ts',
   expiringKeys: 'lambdas/account/expiring-keys-handler.ts',
+  domainLapse: 'lambdas/domains/domain-lapse-handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

@@ -15,6 +15,7 @@ import { Services } from './services.js';
 import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
+import { DomainLapse } from './domain-lapse.js';
 import { ExpiringKeys } from './expiring-keys.js';
 import { Usage } from './usage.js';
 
@@ -58,6 +59,7 @@ export class ScopegateStack extends Stack {
   public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
   public readonly usage: Usage;
   public readonly expiringKeys: ExpiringKeys;
+  public readonly domainLapse: DomainLapse;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -135,6 +137,7 @@ export class ScopegateStack extends Stack {
       dataTable: this.keyStore.data,
       logRetention,
     });
+    this.domainLapse = new DomainLapse(this, 'DomainLapse', { dataTable: this.keyStore.data, logRetention });
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {

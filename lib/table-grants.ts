@@ -8,7 +8,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { projectPartition, teamPartition } from '../lambdas/core/tables.js';
-import { nameRecordKey } from '../lambdas/domains/domain-store.js';
+import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
 
 /**
  * The DynamoDB actions the functions call. A TransactWriteItems needs no action of its own: each of its
@@ -32,8 +32,10 @@ export interface TableGrant {
 export const PROJECT_ITEMS = `${projectPartition('')}*`;
 /** A team's project list (`TEAM#<teamId>`). */
 export const TEAM_ITEMS = `${teamPartition('')}*`;
-/** The deployment-wide claim on a sending domain's name. */
-export const DOMAIN_NAME_ITEMS = `${nameRecordKey('').pk}*`;
+/** The deployment-wide claims on sending-domain names, grouped by registrable domain. */
+export const DOMAIN_FAMILY_ITEMS = `${FAMILY_PARTITION_PREFIX}*`;
+/** The due-time index of domains that lapse unless verified. */
+export const DOMAIN_LAPSE_ITEMS = LAPSE_PARTITION;
 /** The usage pipeline's once-only batch markers (lambdas/usage/usage-store.ts). */
 export const USAGE_BATCH_ITEMS = 'USAGE_BATCH#*';
 
@@ -61,11 +63,15 @@ export const DATA_TABLE_GRANTS = {
     { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS, TEAM_ITEMS] },
     { actions: ['dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS] },
   ],
-  // Deleting a domain also frees its name's claim (DOMAIN_NAME#<name>).
+  // A create reads the name's family of claims (DOMAIN_FAMILY#<registrable>); deleting or lapsing a
+  // domain frees its claim and its lapse-due entry (DOMAIN_LAPSE).
   domains: [
     { actions: READ_WRITE },
-    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS] },
-    { actions: ['dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS, DOMAIN_NAME_ITEMS] },
+    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS, DOMAIN_FAMILY_ITEMS] },
+    {
+      actions: ['dynamodb:DeleteItem'],
+      leadingKeys: [PROJECT_ITEMS, DOMAIN_FAMILY_ITEMS, DOMAIN_LAPSE_ITEMS],
+    },
   ],
   // Finds the event and the webhook, records the attempt, updates the webhook's failure count.
   deliveries: [{ actions: READ_WRITE, leadingKeys: [PROJECT_ITEMS] }],

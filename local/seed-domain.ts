@@ -7,7 +7,7 @@
 import type { Documents } from '../lambdas/dynamo/documents.js';
 import { GetCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
 import { createDomain, type DomainsDependencies, verifyDomain } from '../lambdas/domains/domains.js';
-import { nameRecordKey } from '../lambdas/domains/domain-store.js';
+import { claimKey } from '../lambdas/domains/domain-store.js';
 import type { SesClient } from '../lambdas/aws-wire/ses-client.js';
 import { createIdentity, deleteIdentity, readIdentity } from '../lambdas/domains/ses-identities.js';
 import { saveIdentity, findDomain } from '../lambdas/domains/domain-store.js';
@@ -30,7 +30,7 @@ export async function ensureSeedDomain(
   };
   const get = async (key: Record<string, string>) =>
     (await documents.send(new GetCommand({ TableName: dataTable, Key: key, ConsistentRead: true }))).Item;
-  const owner = await get(nameRecordKey(SEED_DOMAIN));
+  const owner = await get(claimKey(SEED_DOMAIN));
   if (!owner) {
     if (await get(SEEDED_MARKER)) return;
     // An identity with no owner in this data (a deleted data folder, an older identities file).

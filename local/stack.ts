@@ -9,7 +9,7 @@ import { createKey } from '../lambdas/account/keys.js';
 import type { Documents } from '../lambdas/dynamo/documents.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
 import { ensureTeam } from '../lambdas/account/teams.js';
-import { LOCAL, localPort } from './config.js';
+import { LOCAL, LOCAL_REGION, localPort } from './config.js';
 import { openApiJson } from '../docs/openapi.js';
 import { buildDashboard } from '../dashboard/build.js';
 import { accessLogLine } from './access-log.js';
@@ -25,6 +25,7 @@ import {
   startSesLocal,
 } from './services.js';
 import { startMessagingStandIn } from './messaging.js';
+import { domainLapseIntervalSeconds, startDomainLapseTimer } from './domain-lapse-timer.js';
 import { expiringKeysIntervalSeconds, startExpiringKeysTimer } from './expiring-keys-timer.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
@@ -57,6 +58,8 @@ export interface LocalStackOptions {
   readonly authorizerCacheFlush: boolean;
   /** SCOPEGATE_EXPIRING_KEYS_INTERVAL_SECONDS: how often the api_key.expiring job runs (0: never). @default 60 */
   readonly expiringKeysIntervalSeconds?: number;
+  /** SCOPEGATE_DOMAIN_LAPSE_INTERVAL_SECONDS: how often unverified domains past 72 hours lapse (0: never). @default 60 */
+  readonly domainLapseIntervalSeconds?: number;
 }
 
 export interface LocalStack {
@@ -85,6 +88,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     quiet: env.SCOPEGATE_QUIET === '1',
     ...localAuthorizerCacheSettings(env),
     expiringKeysIntervalSeconds: expiringKeysIntervalSeconds(env),
+    domainLapseIntervalSeconds: domainLapseIntervalSeconds(env),
   };
 }
 
@@ -203,6 +207,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         onError: (error) =>
           console.error(
             `error in the api_key.expiring job: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      }),
+    );
+    // The domain lapse job, on a timer in place of the deployed schedule.
+    started.push(
+      startDomainLapseTimer({
+        deps: {
+          documents,
+          dataTable: LOCAL.tables.data,
+          ses: sesClient(ses.endpoint),
+          region: LOCAL_REGION,
+          now: () => new Date(),
+        },
+        intervalSeconds: options.domainLapseIntervalSeconds ?? domainLapseIntervalSeconds({}),
+        onError: (error) =>
+          console.error(
+            `error in the domain lapse job: ${error instanceof Error ? error.message : String(error)}`,
           ),
       }),
     );

@@ -898,6 +898,11 @@ export interface components {
             open_tracking: boolean;
             /** @description SES click tracking (links rewritten through SES) for email from this domain. */
             click_tracking: boolean;
+            /**
+             * @description Why a `failed` domain lost its name: `verification_expired` (not verified within 72 hours of its create) or `released` (freed by the operator). Its SES identity is gone; delete it and add the name again to start over.
+             * @enum {string}
+             */
+            failure_reason?: "verification_expired" | "released";
         };
         /** @description A DNS record to publish, as SES checks it (`not_checked`: a suggestion). */
         DnsRecord: {
@@ -2379,7 +2384,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /**
-                     * @description Lower-cased and IDNA-normalised (punycode).
+                     * @description Lower-cased and IDNA-normalised (punycode). A name equal to, above or below a name another project holds is refused with 409 `already_exists`. The domain must be verified within 72 hours, or it lapses: `failed` with `failure_reason: "verification_expired"`, its name freed and its SES identity deleted.
                      * @example example.com
                      */
                     name: string;
@@ -3549,7 +3554,7 @@ export interface operations {
                      * @example https://example.com/webhooks/scopegate
                      */
                     url: string;
-                    /** @description The event types delivered to this webhook. */
+                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
                     events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
                     description?: string;
                 };
@@ -3858,7 +3863,7 @@ export interface operations {
                      * @example https://example.com/webhooks/scopegate
                      */
                     url?: string;
-                    /** @description The event types delivered to this webhook. */
+                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
                     events?: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
                     description?: string;
                     /**

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import type { AuthContext } from './auth-context.js';
 import { ApiError } from './errors.js';
-import { mayCall, refusalMessage, SECRETS_USED } from './route-access.js';
+import { type KeyStanding, mayCall, refusalMessage, SECRETS_USED } from './route-access.js';
 import type { RouteRequirement } from './routes.js';
 import { KEY_TYPES, PERMISSIONS, type Scope } from './scopes.js';
 
@@ -50,12 +50,7 @@ function parseJson(text: string): unknown {
 
 /** Defence in depth: every handler re-checks what its route requires, with the authorizer's rule. */
 export function requireAccess(context: AuthContext, route: RouteRequirement): void {
-  const standing = {
-    type: context.keyType,
-    permission: context.permission,
-    scopes: context.scopes,
-    secret: context.secret,
-  };
+  const standing = standingOf(context);
   if (mayCall(route, standing)) return;
   const message = refusalMessage(route, standing);
   throw new ApiError('insufficient_scope', {
@@ -63,4 +58,14 @@ export function requireAccess(context: AuthContext, route: RouteRequirement): vo
     ...(route.scope ? { requiredScope: route.scope } : {}),
     ...(route.permission ? { requiredPermission: route.permission } : {}),
   });
+}
+
+/** What the calling key holds, in the shape `mayCall` reads. */
+export function standingOf(context: AuthContext): KeyStanding {
+  return {
+    type: context.keyType,
+    permission: context.permission,
+    scopes: context.scopes,
+    secret: context.secret,
+  };
 }

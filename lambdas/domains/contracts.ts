@@ -4,6 +4,7 @@ import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import { withMeta } from '../core/schema-meta.js';
+import { FAILURE_REASONS } from './domain-claims.js';
 
 const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 const status = z.enum(['pending', 'verified', 'failed', 'temporary_failure']);
@@ -39,6 +40,12 @@ export const domainSchema = withMeta(
     click_tracking: withMeta(z.boolean(), {
       description: 'SES click tracking (links rewritten through SES) for email from this domain.',
     }),
+    failure_reason: withMeta(z.optional(z.enum(FAILURE_REASONS)), {
+      description:
+        'Why a `failed` domain lost its name: `verification_expired` (not verified within 72 hours of ' +
+        'its create) or `released` (freed by the operator). Its SES identity is gone; delete it and ' +
+        'add the name again to start over.',
+    }),
   }),
   {
     id: 'Domain',
@@ -73,7 +80,11 @@ export const DOMAINS_CONTRACTS = {
     body: z.strictObject({
       name: withMeta(z.string({ error: DOMAIN_NAME_RULE }).check(z.maxLength(1024, DOMAIN_NAME_RULE)), {
         example: 'example.com',
-        description: 'Lower-cased and IDNA-normalised (punycode).',
+        description:
+          'Lower-cased and IDNA-normalised (punycode). A name equal to, above or below a name another ' +
+          'project holds is refused with 409 `already_exists`. The domain must be verified within 72 ' +
+          'hours, or it lapses: `failed` with `failure_reason: "verification_expired"`, its name freed ' +
+          'and its SES identity deleted.',
       }),
       ...trackingFields,
     }),

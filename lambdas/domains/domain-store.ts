@@ -2,12 +2,23 @@
  * Sending domains in the Data table:
  *
  * - `PROJECT#<projectId>` / `DOMAIN#<id>`: the domain, in its project's partition;
- * - `DOMAIN_NAME#<name>` / `DOMAIN_NAME`: the name's uniqueness record, one per deployment, naming the
- *   project that owns it. It is written in the same transaction as the domain, so a name belongs to
- *   exactly one project even when two create it at the same moment, and deleted with it.
+ * - `DOMAIN_FAMILY#<registrable domain>` / `#NAME#<name>`: a name's uniqueness record (its claim),
+ *   naming the project and domain that hold it. Every claim under one registrable domain shares a
+ *   partition, so one Query finds every name that can overlap a new one (./domain-claims.ts);
+ * - `DOMAIN_FAMILY#<registrable domain>` / `#VERSION`: a counter every claim in the family bumps,
+ *   conditioned on the value its Query read, so two racing claims of overlapping names (a parent
+ *   and a subdomain) cannot both win;
+ * - `DOMAIN_LAPSE` / `<deadline>#<domainId>`: when a domain lapses unless verified, the due-time
+ *   index the lapse sweep Queries (./domain-lapse.ts).
  */
 import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '../dynamo/document-commands.js';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import type { EmailTracking } from '../core/email-tracking.js';
@@ -16,9 +27,15 @@ import { isIdOf } from '../core/ids.js';
 import { queryAll, queryProjectPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';
 import type { DomainStatus } from './dns-records.js';
+import { type FailureReason, familyOf, lapseDeadline, type NameClaim } from './domain-claims.js';
 
 export const DOMAIN_ID_PREFIX = 'dom';
 const DOMAIN_SORT_PREFIX = 'DOMAIN#';
+export const FAMILY_PARTITION_PREFIX = 'DOMAIN_FAMILY#';
+const FAMILY_ITEM_PREFIX = '#';
+const CLAIM_SORT_PREFIX = '#NAME#';
+const VERSION_SORT_KEY = '#VERSION';
+export const LAPSE_PARTITION = 'DOMAIN_LAPSE';
 
 export interface DomainRecord {
   readonly id: string;
@@ -36,6 +53,8 @@ export interface DomainRecord {
   readonly openTracking?: boolean | undefined;
   /** SES click tracking (links rewritten) for mail from this domain; absent: off. */
   readonly clickTracking?: boolean | undefined;
+  /** Set when the domain lost its name without SES failing it: it holds nothing any more. */
+  readonly failureReason?: FailureReason | undefined;
 }
 
 export interface DomainStore {
@@ -47,16 +66,86 @@ const domainKey = (projectId: string, id: string) => ({
   pk: projectPartition(projectId),
   sk: `${DOMAIN_SORT_PREFIX}${id}`,
 });
-export const nameRecordKey = (name: string) => ({ pk: `DOMAIN_NAME#${name}`, sk: 'DOMAIN_NAME' });
+const familyPartition = (name: string) => `${FAMILY_PARTITION_PREFIX}${familyOf(name)}`;
+export const claimKey = (name: string) => ({ pk: familyPartition(name), sk: `${CLAIM_SORT_PREFIX}${name}` });
+const versionKey = (name: string) => ({ pk: familyPartition(name), sk: VERSION_SORT_KEY });
+export const lapseDueKey = (domain: Pick<DomainRecord, 'id' | 'createdAt'>) => ({
+  pk: LAPSE_PARTITION,
+  sk: `${lapseDeadline(domain.createdAt).toISOString()}#${domain.id}`,
+});
 
 /** Attempts when DynamoDB cancels our transaction for a concurrent one on the same items. */
 const ATTEMPTS = 3;
-const NAME_RECORD = 1;
+const VERSION_ITEM = 0;
+const CLAIM_ITEM = 1;
 
-/** Stores a new domain and claims its name; 409 `already_exists` when any project holds the name. */
-export async function insertDomain(store: DomainStore, domain: DomainRecord): Promise<void> {
+export interface Family {
+  /** The family counter as read: the claim's transaction is conditioned on it. */
+  readonly version: number;
+  readonly claims: readonly NameClaim[];
+}
+
+/** Every claim in `name`'s family and the family's counter: one strongly consistent Query. */
+export async function readFamily(store: DomainStore, name: string): Promise<Family> {
+  const items = await queryAll({
+    documents: store.documents,
+    table: store.dataTable,
+    partition: familyPartition(name),
+    prefix: FAMILY_ITEM_PREFIX,
+    consistent: true,
+  });
+  let version = 0;
+  const claims: NameClaim[] = [];
+  for (const item of items) {
+    if (item.sk === VERSION_SORT_KEY) version = typeof item.version === 'number' ? item.version : 0;
+    else claims.push(toClaim(item));
+  }
+  return { version, claims };
+}
+
+/** The claim on exactly `name`, if any. */
+export async function findClaim(store: DomainStore, name: string): Promise<NameClaim | undefined> {
+  const { Item } = await store.documents.send(
+    new GetCommand({ TableName: store.dataTable, Key: claimKey(name), ConsistentRead: true }),
+  );
+  return Item ? toClaim(Item) : undefined;
+}
+
+/**
+ * Stores a new domain, claims its name and schedules its lapse, in one transaction conditioned on
+ * the family counter read with the claims the caller decided on. Answers false when another claim
+ * in the family won the race (the caller reads the family again and decides again).
+ */
+export async function insertDomain(
+  store: DomainStore,
+  domain: DomainRecord,
+  version: number,
+): Promise<boolean> {
   const write = new TransactWriteCommand({
     TransactItems: [
+      {
+        Update: {
+          TableName: store.dataTable,
+          Key: versionKey(domain.name),
+          UpdateExpression: 'SET version = :next',
+          ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'version = :seen',
+          ExpressionAttributeValues: { ':next': version + 1, ...(version === 0 ? {} : { ':seen': version }) },
+        },
+      },
+      {
+        Put: {
+          TableName: store.dataTable,
+          Item: {
+            ...claimKey(domain.name),
+            name: domain.name,
+            projectId: domain.projectId,
+            domainId: domain.id,
+            createdAt: domain.createdAt,
+            ...(domain.verifiedAt === undefined ? {} : { verifiedAt: domain.verifiedAt }),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       {
         Put: {
           TableName: store.dataTable,
@@ -67,8 +156,7 @@ export async function insertDomain(store: DomainStore, domain: DomainRecord): Pr
       {
         Put: {
           TableName: store.dataTable,
-          Item: { ...nameRecordKey(domain.name), projectId: domain.projectId, domainId: domain.id },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...lapseDueKey(domain), projectId: domain.projectId, domainId: domain.id },
         },
       },
     ],
@@ -76,12 +164,14 @@ export async function insertDomain(store: DomainStore, domain: DomainRecord): Pr
   for (let attempt = 1; ; attempt++) {
     try {
       await store.documents.send(write);
-      return;
+      return true;
     } catch (error) {
       const codes = cancellationCodes(error);
-      if (codes?.[NAME_RECORD] === 'ConditionalCheckFailed') {
-        // The same answer whichever project holds it: another project's domains are not disclosed.
-        throw new ApiError('already_exists', { message: `The domain ${domain.name} is already registered.` });
+      if (
+        codes?.[VERSION_ITEM] === 'ConditionalCheckFailed' ||
+        codes?.[CLAIM_ITEM] === 'ConditionalCheckFailed'
+      ) {
+        return false;
       }
       if (codes === undefined || !isTransactionConflict(codes) || attempt >= ATTEMPTS) throw error;
     }
@@ -147,6 +237,20 @@ export async function recordStatus(
                 },
               ]
             : []),
+          // Verified for the first time: the claim stops lapsing, while it is still this domain's.
+          ...(after.verifiedAt !== undefined && before.verifiedAt === undefined
+            ? [
+                {
+                  Update: {
+                    TableName: store.dataTable,
+                    Key: claimKey(after.name),
+                    UpdateExpression: 'SET verifiedAt = :at',
+                    ConditionExpression: 'domainId = :id',
+                    ExpressionAttributeValues: { ':at': after.verifiedAt, ':id': after.id },
+                  },
+                },
+              ]
+            : []),
         ],
       }),
     );
@@ -154,32 +258,133 @@ export async function recordStatus(
   } catch (error) {
     const codes = cancellationCodes(error);
     if (codes?.[0] === 'ConditionalCheckFailed') return false;
+    // The claim is no longer this domain's: it lapsed or was released while SES was read.
+    if (codes?.includes('ConditionalCheckFailed')) return false;
     throw error;
   }
 }
 
 /**
- * Deletes the domain and frees its name. Safe to repeat after a failure half-way: a missing item is
- * no error, and the name record is deleted only while it names this project (or is already gone).
+ * Deletes the domain, frees its name and drops its lapse, in one transaction. Safe to repeat after a
+ * failure: a missing item is no error, and the claim is deleted only while it names this domain (a
+ * lapsed or released domain's name may already be someone else's, and then only the domain goes).
  */
 export async function removeDomain(
   store: DomainStore,
-  domain: Pick<DomainRecord, 'projectId' | 'id' | 'name'>,
+  domain: Pick<DomainRecord, 'projectId' | 'id' | 'name' | 'createdAt'>,
 ) {
-  await store.documents.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Delete: { TableName: store.dataTable, Key: domainKey(domain.projectId, domain.id) } },
-        {
-          Delete: {
-            TableName: store.dataTable,
-            Key: nameRecordKey(domain.name),
-            ConditionExpression: 'attribute_not_exists(pk) OR (projectId = :project AND domainId = :id)',
-            ExpressionAttributeValues: { ':project': domain.projectId, ':id': domain.id },
+  const items = [
+    { Delete: { TableName: store.dataTable, Key: domainKey(domain.projectId, domain.id) } },
+    { Delete: { TableName: store.dataTable, Key: lapseDueKey(domain) } },
+  ];
+  try {
+    await store.documents.send(
+      new TransactWriteCommand({ TransactItems: [claimDeletion(store, domain), ...items] }),
+    );
+  } catch (error) {
+    if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+    await store.documents.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+}
+
+/** Frees a claim whose domain no longer exists (a delete that failed half-way before this layout). */
+export async function releaseClaim(store: DomainStore, claim: Pick<NameClaim, 'domainId' | 'name'>) {
+  try {
+    await store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [claimDeletion(store, { id: claim.domainId, name: claim.name })],
+      }),
+    );
+  } catch (error) {
+    if (cancellationCodes(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+  }
+}
+
+/** The claim's deletion, only while it is `domain`'s. */
+function claimDeletion(store: DomainStore, domain: Pick<DomainRecord, 'id' | 'name'>) {
+  return {
+    Delete: {
+      TableName: store.dataTable,
+      Key: claimKey(domain.name),
+      ConditionExpression: 'domainId = :id',
+      ExpressionAttributeValues: { ':id': domain.id },
+    },
+  };
+}
+
+/**
+ * Records that a domain lost its name: `failed` with its reason, its claim deleted, its lapse
+ * dropped and its `domain.failed` event, in one transaction conditioned on the status and
+ * verification it was read with and on the claim still being its own. Answers false when any of
+ * those had moved (nothing is written).
+ */
+export async function recordLapse(
+  store: DomainStore,
+  before: DomainRecord,
+  after: DomainRecord,
+  event: Record<string, unknown>,
+): Promise<boolean> {
+  try {
+    await store.documents.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: store.dataTable,
+              Item: { ...domainKey(after.projectId, after.id), ...after },
+              ConditionExpression:
+                '#status = :before AND ' +
+                (before.verifiedAt === undefined
+                  ? 'attribute_not_exists(verifiedAt)'
+                  : 'verifiedAt = :verified'),
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':before': before.status,
+                ...(before.verifiedAt === undefined ? {} : { ':verified': before.verifiedAt }),
+              },
+            },
           },
-        },
-      ],
+          claimDeletion(store, before),
+          { Delete: { TableName: store.dataTable, Key: lapseDueKey(before) } },
+          {
+            Put: { TableName: store.dataTable, Item: event, ConditionExpression: 'attribute_not_exists(pk)' },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
+    throw error;
+  }
+}
+
+/** Drops a lapse that no longer applies (the domain was verified, lapsed or deleted). */
+export async function dropLapse(store: DomainStore, key: { pk: string; sk: string }): Promise<void> {
+  await store.documents.send(new DeleteCommand({ TableName: store.dataTable, Key: key }));
+}
+
+export interface DueLapse {
+  readonly key: { readonly pk: string; readonly sk: string };
+  readonly projectId: string;
+  readonly domainId: string;
+}
+
+/** Lapses due by `now`, oldest first, at most `limit` (the sweep runs again for the rest). */
+export async function dueLapses(store: DomainStore, now: Date, limit: number): Promise<DueLapse[]> {
+  const { Items } = await store.documents.send(
+    new QueryCommand({
+      TableName: store.dataTable,
+      KeyConditionExpression: 'pk = :pk AND sk <= :now',
+      ExpressionAttributeValues: { ':pk': LAPSE_PARTITION, ':now': `${now.toISOString()}#~` },
+      ConsistentRead: true,
+      Limit: limit,
     }),
+  );
+  return (Items ?? []).flatMap((item) =>
+    typeof item.sk === 'string' && typeof item.projectId === 'string' && typeof item.domainId === 'string'
+      ? [{ key: { pk: LAPSE_PARTITION, sk: item.sk }, projectId: item.projectId, domainId: item.domainId }]
+      : [],
   );
 }
 
@@ -291,6 +496,18 @@ export async function updateTracking(
     if (isConditionalCheckFailure(error)) throw new ApiError('not_found', { message: 'Domain not found.' });
     throw error;
   }
+}
+
+/** A claim as stored; a field that cannot be read becomes one no rule frees (see isLapsed). */
+function toClaim(item: Record<string, unknown>): NameClaim {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  return {
+    name: text(item.name) || String(item.sk).slice(CLAIM_SORT_PREFIX.length),
+    projectId: text(item.projectId),
+    domainId: text(item.domainId),
+    createdAt: text(item.createdAt),
+    ...(typeof item.verifiedAt === 'string' ? { verifiedAt: item.verifiedAt } : {}),
+  };
 }
 
 function toRecord(item: Record<string, unknown>): DomainRecord {

@@ -8,6 +8,7 @@ import { ApiError } from '../core/errors.js';
 import { eventItem } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { type DnsRecord, dnsRecords, statusChangeEvent, statusFromSes } from './dns-records.js';
+import { decideClaim, type FailureReason, isLapsed } from './domain-claims.js';
 import { normaliseDomainName } from './domain-name.js';
 import {
   DOMAIN_ID_PREFIX,
@@ -16,7 +17,10 @@ import {
   findDomain,
   getDomain,
   insertDomain,
+  readFamily,
+  recordLapse,
   recordStatus,
+  releaseClaim,
   removeDomain,
   saveIdentity,
   updateTracking,
@@ -55,7 +59,7 @@ export async function createDomain(
     clickTracking: tracking.click ?? false,
   };
   // The name first: SES identities are account-wide, so only the project holding the name may create one.
-  await insertDomain(deps, domain);
+  await claimName(deps, domain);
   let identityCreated = false;
   try {
     const identity = await createIdentity(deps, domain.name);
@@ -76,7 +80,76 @@ export async function createDomain(
   }
 }
 
-/** Re-reads SES; a change of status is recorded with its `domain.verified` / `domain.failed` event. */
+/** One answer whoever holds what, so a refusal discloses no other project's domain. */
+export const DOMAIN_TAKEN_MESSAGE =
+  'This domain name, or a domain above or below it, is already registered on this deployment.';
+
+/** Rounds of read-decide-write when racing claims in one family keep winning. */
+const CLAIM_ROUNDS = 4;
+
+/**
+ * Claims the domain's name for its project: refused (409) when the same name, a parent or a
+ * subdomain is held by another project, or the same name by any. A lapsed claim on the same name is
+ * lapsed first (its SES identity deleted, its domain failed), then the name is claimed. The message
+ * is the same whoever holds what, so it discloses no other project's domain.
+ */
+async function claimName(deps: DomainsDependencies, domain: DomainRecord): Promise<void> {
+  for (let round = 1; round <= CLAIM_ROUNDS; round++) {
+    const family = await readFamily(deps, domain.name);
+    const decision = decideClaim(domain.name, domain.projectId, family.claims, deps.now());
+    if (!decision.ok) {
+      throw new ApiError('already_exists', { message: DOMAIN_TAKEN_MESSAGE });
+    }
+    if (decision.lapsed) {
+      const { projectId, domainId } = decision.lapsed;
+      const lapsed = await lapseDomain(deps, projectId, domainId, 'verification_expired');
+      // A claim whose domain is gone holds nothing: free it.
+      if (!lapsed) await releaseClaim(deps, decision.lapsed);
+      continue;
+    }
+    if (await insertDomain(deps, domain, family.version)) return;
+  }
+  // Claims in this family kept changing under us: the caller may simply retry.
+  throw new ApiError('upstream_unavailable');
+}
+
+/**
+ * Takes a domain's name away: its SES identity deleted (while the name is still its own, so no
+ * other project's identity can be hit), then `failed` with `reason`, its claim freed and a
+ * `domain.failed` event, in one transaction. `verification_expired` applies only to a domain that
+ * has lapsed (never to a verified one); `released` (an operator's) to any. Answers the domain as it
+ * is afterwards, or undefined when it no longer exists.
+ */
+export async function lapseDomain(
+  deps: DomainsDependencies,
+  projectId: string,
+  id: string,
+  reason: FailureReason,
+): Promise<DomainRecord | undefined> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const before = await findDomain(deps, projectId, id);
+    if (!before || before.failureReason !== undefined) return before;
+    if (reason === 'verification_expired' && !isLapsed(before, deps.now())) return before;
+    await deleteIdentity(deps, before.name);
+    const now = deps.now();
+    const after: DomainRecord = {
+      ...before,
+      status: 'failed',
+      failureReason: reason,
+      updatedAt: now.toISOString(),
+    };
+    const event = eventItem(projectId, 'domain.failed', { ...domainJson(after, deps.region) }, now);
+    if (await recordLapse(deps, before, after, event)) return after;
+  }
+  // Still moving after a re-read (a racing verify or lapse): whoever won has recorded it.
+  return findDomain(deps, projectId, id);
+}
+
+/**
+ * Re-reads SES; a change of status is recorded with its `domain.verified` / `domain.failed` event.
+ * A domain past its verification window lapses instead, and one that lost its name is answered as
+ * it is: SES is never read for a name that may be another project's now.
+ */
 export async function verifyDomain(
   deps: DomainsDependencies,
   projectId: string,
@@ -84,6 +157,10 @@ export async function verifyDomain(
 ): Promise<DomainRecord> {
   for (let attempt = 1; ; attempt++) {
     const before = await getDomain(deps, projectId, id);
+    if (before.failureReason !== undefined) return before;
+    if (isLapsed(before, deps.now())) {
+      return (await lapseDomain(deps, projectId, id, 'verification_expired')) ?? before;
+    }
     const identity = await readIdentity(deps, before.name);
     const now = deps.now().toISOString();
     // An identity removed from SES behind scopegate's back can no longer send: failed.
@@ -107,10 +184,14 @@ export async function verifyDomain(
   }
 }
 
-/** Removes the SES identity, then the domain and its name: a failure half-way is safe to retry. */
+/**
+ * Removes the SES identity, then the domain and its name: a failure half-way is safe to retry. A
+ * domain that lost its name (lapsed, released) has no identity of its own left: the name's identity,
+ * if any, is its new holder's and is not touched.
+ */
 export async function deleteDomain(deps: DomainsDependencies, projectId: string, id: string): Promise<void> {
   const domain = await getDomain(deps, projectId, id);
-  await deleteIdentity(deps, domain.name);
+  if (domain.failureReason === undefined) await deleteIdentity(deps, domain.name);
   await removeDomain(deps, domain);
 }
 
@@ -137,6 +218,7 @@ export interface DomainJson {
   readonly verified_at: string | null;
   readonly open_tracking: boolean;
   readonly click_tracking: boolean;
+  readonly failure_reason?: FailureReason;
 }
 
 /** The JSON shape the API answers (the `Domain` schema of contracts.ts). */
@@ -156,5 +238,6 @@ export function domainJson(domain: DomainRecord, region: string): DomainJson {
     verified_at: domain.verifiedAt ?? null,
     open_tracking: domain.openTracking === true,
     click_tracking: domain.clickTracking === true,
+    ...(domain.failureReason === undefined ? {} : { failure_reason: domain.failureReason }),
   };
 }

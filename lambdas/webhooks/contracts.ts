@@ -1,9 +1,11 @@
 /** The webhooks service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
 import * as z from 'zod/mini';
 import { defineContract } from '../core/contract.js';
+import { EVENT_FAMILY_REQUIREMENTS } from '../core/event-access.js';
 import { EVENT_TYPES } from '../core/event-types.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
+import { requirementLabel } from '../core/routes.js';
 import { withMeta } from '../core/schema-meta.js';
 import { MAX_WEBHOOK_URL_LENGTH } from '../deliveries/webhook-url.js';
 
@@ -15,8 +17,23 @@ const eventsSchema = withMeta(
   z
     .array(eventTypeSchema)
     .check(z.minLength(1, 'must list at least one event type'), z.maxLength(EVENT_TYPES.length)),
-  { description: 'The event types delivered to this webhook.' },
+  { description: eventsDescription() },
 );
+
+/** Written from the rule itself, so the document cannot drift from what the handler checks. */
+function eventsDescription(): string {
+  const rules = Object.entries(EVENT_FAMILY_REQUIREMENTS).map(
+    ([family, requirement]) =>
+      `\`${family}.*\` → ${requirement === null ? 'nothing more' : `\`${requirementLabel(requirement)}\``}`,
+  );
+  return (
+    'The event types delivered to this webhook. Events are read scopes: subscribing to an event type ' +
+    'needs what reading its data needs, besides `webhooks:write` — ' +
+    `${rules.join(', ')}. Checked on create and on every update that names \`events\` or \`url\` ` +
+    '(moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming ' +
+    'the first missing scope (`required_scope`) or permission (`required_permission`).'
+  );
+}
 const urlSchema = withMeta(
   z
     .string()

@@ -1,5 +1,6 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
+import { standingOf } from '../core/read-auth-context.js';
 import { WEBHOOKS_CONTRACTS } from './contracts.js';
 import { listDeliveries } from './delivery-store.js';
 import { deleteWebhook, getWebhook, listWebhooks } from './webhook-store.js';
@@ -26,10 +27,10 @@ function webhooksHandlers(deps: WebhooksDependencies): ServiceRoutes<typeof WEBH
         return { items: webhooks.map(webhookJson), nextAfter };
       }),
     createWebhook: async ({ auth, body }) =>
-      webhookWithSecretJson(await createWebhook(deps, auth.projectId, body)),
+      webhookWithSecretJson(await createWebhook(deps, auth.projectId, body, standingOf(auth))),
     getWebhook: async ({ auth, params }) => webhookJson(await getWebhook(deps, auth.projectId, params.id)),
     updateWebhook: async ({ auth, params, body }) =>
-      webhookJson(await changeWebhook(deps, auth.projectId, params.id, body ?? {})),
+      webhookJson(await changeWebhook(deps, auth.projectId, params.id, body ?? {}, standingOf(auth))),
     deleteWebhook: async ({ auth, params }) => {
       await deleteWebhook(deps, auth.projectId, params.id);
       return { id: params.id, deleted: true as const };

@@ -4,9 +4,11 @@
  */
 import { PutCommand } from '../dynamo/document-commands.js';
 import { ApiError } from '../core/errors.js';
+import { missingEventAccess } from '../core/event-access.js';
 import { type EventType, WEBHOOK_TEST_EVENT } from '../core/event-types.js';
 import { eventItem } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import type { KeyStanding } from '../core/route-access.js';
 import { generateWebhookSecret, previousSecretExpiresAt } from '../deliveries/signing.js';
 import { type WebhookUrlOptions, checkWebhookUrl } from '../deliveries/webhook-url.js';
 import type { DeliveryJson, WebhookJson } from './contracts.js';
@@ -33,11 +35,14 @@ export interface WebhookInput {
   readonly description?: string | undefined;
 }
 
+/** `caller`: the calling key, which must be able to read every event type it subscribes to. */
 export async function createWebhook(
   deps: WebhooksDependencies,
   projectId: string,
   input: WebhookInput,
+  caller: KeyStanding,
 ): Promise<WebhookRecord> {
+  requireEventAccess(input.events, caller);
   const now = deps.now().toISOString();
   const webhook: WebhookRecord = {
     id: newId(WEBHOOK_ID_PREFIX, deps.now()),
@@ -62,13 +67,22 @@ export interface WebhookPatch {
   readonly status?: WebhookStatus | undefined;
 }
 
+/**
+ * A patch naming `events` or `url` decides who receives the webhook's data from now on, so the
+ * caller must be able to read every event type the webhook will be subscribed to afterwards (the
+ * new list, or the current one when only the URL moves).
+ */
 export async function changeWebhook(
   deps: WebhooksDependencies,
   projectId: string,
   id: string,
   patch: WebhookPatch,
+  caller: KeyStanding,
 ): Promise<WebhookRecord> {
-  await getWebhook(deps, projectId, id);
+  const current = await getWebhook(deps, projectId, id);
+  if (patch.events !== undefined || patch.url !== undefined) {
+    requireEventAccess(patch.events ?? current.events, caller);
+  }
   const reEnabling = patch.status === 'enabled';
   return updateWebhook(deps, projectId, id, {
     updatedAt: deps.now().toISOString(),
@@ -122,6 +136,21 @@ export async function sendTestEvent(
     }),
   );
   return { id: event.id, type: 'webhook.test', created_at: event.created_at };
+}
+
+/** 403 `insufficient_scope` naming what the caller lacks for the first event type it may not read. */
+function requireEventAccess(events: readonly EventType[], caller: KeyStanding): void {
+  const missing = missingEventAccess(events, caller);
+  if (missing === undefined) return;
+  const { event, requirement } = missing;
+  const needs = requirement.scope
+    ? `the ${requirement.scope} scope`
+    : `a key whose permission is ${requirement.permission}`;
+  throw new ApiError('insufficient_scope', {
+    message: `Subscribing a webhook to ${event} needs ${needs}, which this API key does not have.`,
+    ...(requirement.scope ? { requiredScope: requirement.scope } : {}),
+    ...(requirement.permission ? { requiredPermission: requirement.permission } : {}),
+  });
 }
 
 function checkedUrl(url: string, policy: WebhookUrlOptions): string {

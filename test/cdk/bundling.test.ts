@@ -29,6 +29,7 @@ const functions = (): [string, ScopegateFunction][] => [
   ['authorizer', synthesized.stack.keyAuthorizer.handler],
   ...Object.entries(synthesized.stack.services.functions),
   ['expiringKeys', synthesized.stack.expiringKeys.function],
+  ['domainLapse', synthesized.stack.domainLapse.function],
 ];
 
 /** The bundle's directory in the cloud assembly, from the S3 key the template deploys. */
@@ -143,7 +144,7 @@ describe('Lambda bundles', () => {
     },
   );
 
-  it.each(['authorizer', 'sending', 'account', 'domains', 'templates', 'expiringKeys'])(
+  it.each(['authorizer', 'sending', 'account', 'domains', 'templates', 'expiringKeys', 'domainLapse'])(
     '%s loads in Node and exports a handler function',
     (name) => {
       const [, fn] = functions().find(([candidate]) => candidate === name) ?? [];

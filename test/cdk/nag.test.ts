@@ -72,6 +72,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Services/Sending/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'Usage/FailedBatches AwsSolutions-SQS3',
         'Services/Domains/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        'DomainLapse/Function/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'WebhookDeliveries/FanOutFailures AwsSolutions-SQS3',
         'WebhookDeliveries/FanOut/Role AwsSolutions-IAM5[Resource::*]',
       ].toSorted(),

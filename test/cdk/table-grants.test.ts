@@ -14,7 +14,7 @@ import { CURSOR_SECRET_PARTITION } from '../../lambdas/core/cursor-secret.js';
 import { billingPartition } from '../../lambdas/core/quota.js';
 import { rateWindowKey, rateWindowOf } from '../../lambdas/core/rate-limit.js';
 import { projectPartition, teamPartition } from '../../lambdas/core/tables.js';
-import { nameRecordKey } from '../../lambdas/domains/domain-store.js';
+import { claimKey, LAPSE_PARTITION } from '../../lambdas/domains/domain-store.js';
 import { sesMessagePartition } from '../../lambdas/sending/email-store.js';
 import { providerMessagePartition } from '../../lambdas/sending/message-store.js';
 import type { ScopegateStack } from '../../lib/scopegate-stack.js';
@@ -40,7 +40,8 @@ const BILLING = billingPartition('team_1');
 const RATE = rateWindowKey('AbCdEfGhIjKl', rateWindowOf(new Date('2026-12-07T12:00:00Z'))).pk;
 const SES_MESSAGE = sesMessagePartition('0100018c-ses');
 const PROVIDER_MESSAGE = providerMessagePartition('sms', 'msg-1');
-const DOMAIN_NAME = nameRecordKey('example.com').pk;
+const DOMAIN_FAMILY = claimKey('mail.example.com').pk;
+const DOMAIN_LAPSE = LAPSE_PARTITION;
 const USAGE_BATCH = 'USAGE_BATCH#batch-1';
 
 type Table = 'Data' | 'ApiKeys' | 'ApiKeys/index/byProject';
@@ -106,13 +107,14 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     { table: 'ApiKeys', action: 'dynamodb:UpdateItem' },
     { table: 'ApiKeys/index/byProject', action: 'dynamodb:Query' },
   ],
-  // A domain and its name's claim (DOMAIN_NAME#), created and deleted together (domain-store.ts).
+  // A domain, its name's claim and its family's version counter (DOMAIN_FAMILY#), its lapse-due entry
+  // (DOMAIN_LAPSE), written and freed in transactions (domain-store.ts); a create queries the family.
   domains: [
-    data('dynamodb:GetItem', [PROJECT, STACK, DOMAIN_NAME]),
-    data('dynamodb:PutItem', [PROJECT, STACK, DOMAIN_NAME]),
-    data('dynamodb:UpdateItem', [PROJECT, RATE]),
-    data('dynamodb:Query', [PROJECT]),
-    data('dynamodb:DeleteItem', [PROJECT, DOMAIN_NAME]),
+    data('dynamodb:GetItem', [PROJECT, STACK, DOMAIN_FAMILY]),
+    data('dynamodb:PutItem', [PROJECT, STACK, DOMAIN_FAMILY, DOMAIN_LAPSE]),
+    data('dynamodb:UpdateItem', [PROJECT, RATE, DOMAIN_FAMILY]),
+    data('dynamodb:Query', [PROJECT, DOMAIN_FAMILY]),
+    data('dynamodb:DeleteItem', [PROJECT, DOMAIN_FAMILY, DOMAIN_LAPSE]),
   ],
   templates: API_SERVICE_CALLS,
   webhooks: API_SERVICE_CALLS,
@@ -304,7 +306,7 @@ describe('each function may make exactly the DynamoDB calls its code makes', () 
 
   it.each([
     ['templates', 'dynamodb:DeleteItem', TEAM],
-    ['templates', 'dynamodb:DeleteItem', DOMAIN_NAME],
+    ['templates', 'dynamodb:DeleteItem', DOMAIN_FAMILY],
     ['audience', 'dynamodb:Query', BILLING],
     ['account', 'dynamodb:DeleteItem', BILLING],
     ['domains', 'dynamodb:DeleteItem', TEAM],

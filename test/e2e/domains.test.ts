@@ -1,6 +1,8 @@
 /** Sending domains over HTTP through the local gateway, with the local SES identity stand-in. */
 import { randomBytes } from 'node:crypto';
-import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { claimKey } from '../../lambdas/domains/domain-store.js';
+import { DOMAIN_TAKEN_MESSAGE } from '../../lambdas/domains/domains.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import {
@@ -122,6 +124,58 @@ describe('a domain from create to delete', () => {
   });
 });
 
+describe('names across two projects', () => {
+  const otherKey = async () => (await stack.putKey({ projectId: OTHER_PROJECT })).key.key;
+
+  it.each([
+    ['a subdomain of', (name: string) => `mail.${name}`, (name: string) => name],
+    ['a parent of', (name: string) => name, (name: string) => `mail.${name}`],
+  ])('refuses %s a name another project holds with 409, naming neither', async (_case, theirs, mine) => {
+    const base = unique();
+    expect((await create(theirs(base))).status).toBe(201);
+    const refused = await create(mine(base), await otherKey());
+    expect(refused.status).toBe(409);
+    expect(refused.json).toMatchObject({ error_code: 'already_exists', message: DOMAIN_TAKEN_MESSAGE });
+    expect(JSON.stringify(refused.json)).not.toContain(TEST_PROJECT);
+  });
+
+  it('frees a name whose domain was not verified within 72 hours: the holder sees it failed', async () => {
+    const name = unique();
+    const created = await create(name);
+    const id = String(created.json.id);
+    // 73 hours ago, as the item and its claim would say.
+    const longAgo = new Date(Date.now() - 73 * 60 * 60 * 1000).toISOString();
+    for (const key of [{ pk: `PROJECT#${TEST_PROJECT}`, sk: `DOMAIN#${id}` }, claimKey(name)]) {
+      await stack.aws.documents.send(
+        new UpdateCommand({
+          TableName: stack.aws.tables.data,
+          Key: key,
+          UpdateExpression: 'SET createdAt = :at',
+          ExpressionAttributeValues: { ':at': longAgo },
+        }),
+      );
+    }
+
+    const taken = await create(`mail.${name}`, await otherKey());
+    expect(taken.status).toBe(201);
+    const theirs = await create(name, await otherKey());
+    expect(theirs.status).toBe(201);
+
+    const lapsed = await call(stack.url, { method: 'GET', path: `/v1/domains/${id}`, key });
+    expect(lapsed.json).toMatchObject({ status: 'failed', failure_reason: 'verification_expired' });
+    expect((await eventsOf(TEST_PROJECT)).filter((event) => event.data?.id === id)).toMatchObject([
+      { type: 'domain.failed', data: { failure_reason: 'verification_expired' } },
+    ]);
+    // Verifying or deleting the lapsed domain never touches the new holder's identity.
+    expect((await verify(id)).json).toMatchObject({
+      status: 'failed',
+      failure_reason: 'verification_expired',
+    });
+    expect((await call(stack.url, { method: 'DELETE', path: `/v1/domains/${id}`, key })).status).toBe(200);
+    expect(await sesHas(name)).toBe(true);
+  });
+});
+
 describe('names', () => {
   it('answers 409 already_exists for a name any project holds, in any spelling', async () => {
     const name = unique();
@@ -129,10 +183,7 @@ describe('names', () => {
     const otherKey = (await stack.putKey({ projectId: OTHER_PROJECT })).key.key;
     const taken = await create(`${name.toUpperCase()}.`, otherKey);
     expect(taken.status).toBe(409);
-    expect(taken.json).toMatchObject({
-      error_code: 'already_exists',
-      message: `The domain ${name} is already registered.`,
-    });
+    expect(taken.json).toMatchObject({ error_code: 'already_exists', message: DOMAIN_TAKEN_MESSAGE });
     expect((await create(name)).status).toBe(409);
   });
 

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
+import { eventRequirement } from '../../lambdas/core/event-access.js';
+import { EVENT_TYPES } from '../../lambdas/core/event-types.js';
 import { requirementLabel, type Route, type RouteId, ROUTES } from '../../lambdas/core/routes.js';
 import { isScopeOf, type KeyType, SCOPES_BY_KEY_TYPE } from '../../lambdas/core/scopes.js';
 import {
@@ -311,6 +313,67 @@ describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
       expect(missing.status).toBe(404);
       const withoutId = ({ request_id: _id, ...body }: Record<string, unknown>) => body;
       expect(withoutId(foreign.json)).toEqual(withoutId(missing.json));
+    });
+  }
+});
+
+/**
+ * Events are read scopes: the webhook routes pass the authorizer on `webhooks:write`, and then each
+ * event type subscribed to needs what reading its data needs. One row per event type, from the data.
+ */
+describe.each(EVENT_TYPES)('subscribing a webhook to %s', (type) => {
+  const requirement = eventRequirement(type);
+  /** A key with `webhooks:write` and, when `withRequirement`, what the event type needs. */
+  const keyItem = (withRequirement: boolean): Record<string, unknown> => {
+    if (withRequirement && requirement?.permission)
+      return { type: 'general', permission: requirement.permission };
+    const extra = withRequirement && requirement?.scope ? [requirement.scope] : [];
+    return { type: 'general', permission: 'custom', scopes: new Set(['webhooks:write', ...extra]) };
+  };
+  const refusal = requirement?.scope
+    ? { required_scope: requirement.scope }
+    : { required_permission: requirement?.permission };
+  const create = (key: string) =>
+    call(stack.url, {
+      method: 'POST',
+      path: '/v1/webhooks',
+      key,
+      body: { url: 'https://example.com/hook', events: [type] },
+    });
+
+  const verdict = requirement === null ? 'allowed' : `refused, naming ${requirementLabel(requirement)}`;
+  it(`with only webhooks:write: ${verdict}`, async () => {
+    const { key } = await stack.putKey(keyItem(false));
+    const response = await create(key.key);
+    if (requirement === null) {
+      expect(response.status).toBe(201);
+      return;
+    }
+    expect(response.status).toBe(403);
+    expect(response.json).toMatchObject({ error_code: 'insufficient_scope', ...refusal });
+  });
+
+  it('is allowed with webhooks:write and what the event type needs', async () => {
+    const { key } = await stack.putKey(keyItem(true));
+    const response = await create(key.key);
+    expect(response.status).toBe(201);
+  });
+
+  if (requirement !== null) {
+    it('cannot be done, nor the webhook re-pointed, by a PATCH from a key with only webhooks:write', async () => {
+      const { key: owner } = await stack.putKey(keyItem(true));
+      const created = await create(owner.key);
+      const path = `/v1/webhooks/${String(created.json.id)}`;
+      const { key } = await stack.putKey(keyItem(false));
+      const patch = (body: Record<string, unknown>) =>
+        call(stack.url, { method: 'PATCH', path, key: key.key, body });
+      for (const body of [{ url: 'https://attacker.example/hook' }, { events: [type] }]) {
+        const response = await patch(body);
+        expect(response.status).toBe(403);
+        expect(response.json).toMatchObject({ error_code: 'insufficient_scope', ...refusal });
+      }
+      // What does not move the data stays a webhooks:write call.
+      expect((await patch({ description: 'renamed' })).status).toBe(200);
     });
   }
 });

@@ -8,7 +8,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '../../lambdas/dy
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { ApiError } from '../../lambdas/core/errors.js';
-import { nameRecordKey } from '../../lambdas/domains/domain-store.js';
+import { claimKey } from '../../lambdas/domains/domain-store.js';
 import {
   createDomain,
   deleteDomain,
@@ -49,7 +49,7 @@ function sesFailingOnce(failing: keyof Omit<SesClient, 'destroy'>, name: string)
 }
 
 const nameRecord = async (name: string) =>
-  (await aws.documents.send(new GetCommand({ TableName: aws.tables.data, Key: nameRecordKey(name) }))).Item;
+  (await aws.documents.send(new GetCommand({ TableName: aws.tables.data, Key: claimKey(name) }))).Item;
 const sesHas = async (name: string) =>
   aws.ses.getEmailIdentity(name).then(
     () => true,
@@ -127,7 +127,7 @@ describe('failures half-way', () => {
     await aws.documents.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Delete: { TableName: aws.tables.data, Key: nameRecordKey(name) } },
+          { Delete: { TableName: aws.tables.data, Key: claimKey(name) } },
           {
             Delete: {
               TableName: aws.tables.data,

@@ -6,7 +6,7 @@
 import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { coveringDomain } from '../../lambdas/core/sending-domains.js';
-import { nameRecordKey, verifiedDomainNames } from '../../lambdas/domains/domain-store.js';
+import { claimKey, verifiedDomainNames } from '../../lambdas/domains/domain-store.js';
 import { deleteDomain } from '../../lambdas/domains/domains.js';
 import { LOCAL, LOCAL_REGION } from '../../local/config.js';
 import { ensureSeedDomain, SEED_DOMAIN } from '../../local/seed-domain.js';
@@ -47,7 +47,7 @@ it('does not bring the domain back after the developer deleted it', async () => 
   const client = sesClient(ses.endpoint);
   await ensureSeedDomain(data.documents, client, data.tables.data);
   const { Item } = await data.documents.send(
-    new GetCommand({ TableName: data.tables.data, Key: nameRecordKey(SEED_DOMAIN) }),
+    new GetCommand({ TableName: data.tables.data, Key: claimKey(SEED_DOMAIN) }),
   );
   await deleteDomain(
     {

@@ -2,6 +2,7 @@
  * The delivery pipeline against DynamoDB Local and fauxqs: nothing is lost when SQS refuses a send,
  * and a consumer that dies part-way through a batch leaves exactly its unfinished messages.
  */
+import { SCOPES_BY_KEY_TYPE } from '../../lambdas/core/scopes.js';
 import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
@@ -23,6 +24,14 @@ import { silentLog } from '../../local/handlers.js';
 import { type LocalQueue, startLocalQueue, webhookPipeline } from '../../local/webhook-pipeline.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
+
+/** The calling key: one that may subscribe to every event type. */
+const FULL_ACCESS = {
+  type: 'general',
+  permission: 'full_access',
+  scopes: SCOPES_BY_KEY_TYPE.general,
+  secret: 'current',
+} as const;
 
 let aws: TestAws;
 let queue: LocalQueue;
@@ -56,7 +65,7 @@ async function putEvent(projectId: string, type: string) {
 describe('fan-out', () => {
   it('keeps an event whose jobs SQS refused, and enqueues it on the next poll', async () => {
     const projectId = 'proj_refused';
-    await createWebhook(webhooks(), projectId, { url: receiver.url, events: ['email.sent'] });
+    await createWebhook(webhooks(), projectId, { url: receiver.url, events: ['email.sent'] }, FULL_ACCESS);
     const pipeline = webhookPipeline({
       documents: aws.documents,
       dataTable: aws.tables.data,
@@ -82,7 +91,7 @@ describe('fan-out', () => {
 
   it('reports the first stream record that failed and attempts none after it', async () => {
     const projectId = 'proj_stream';
-    await createWebhook(webhooks(), projectId, { url: receiver.url, events: ['email.sent'] });
+    await createWebhook(webhooks(), projectId, { url: receiver.url, events: ['email.sent'] }, FULL_ACCESS);
     const events = [
       await putEvent(projectId, 'email.sent'),
       await putEvent(projectId, 'email.sent'),

@@ -1,6 +1,6 @@
 /**
  * Fixture sending domains: written straight into the Data table (the domain item and its name's
- * uniqueness record, through the same insertDomain the service uses), already `verified`. They skip
+ * claim, through the same insertDomain the service uses), already `verified`. They skip
  * the name rules, so fixtures may use reserved names such as `other.example` and never depend on the
  * Public Suffix List, and they create no SES identity: the run's local SES is shared by every test
  * file, and sending never asks it about identities. Tests of create, verify and delete go through
@@ -8,7 +8,7 @@
  */
 import type { Documents } from '../../lambdas/dynamo/documents.js';
 import { newId } from '../../lambdas/core/ids.js';
-import { DOMAIN_ID_PREFIX, insertDomain } from '../../lambdas/domains/domain-store.js';
+import { DOMAIN_ID_PREFIX, insertDomain, readFamily } from '../../lambdas/domains/domain-store.js';
 
 export async function seedVerifiedDomain(
   store: { documents: Documents; dataTable: string },
@@ -17,18 +17,24 @@ export async function seedVerifiedDomain(
 ): Promise<string> {
   const at = new Date().toISOString();
   const id = newId(DOMAIN_ID_PREFIX);
-  await insertDomain(store, {
-    id,
-    projectId,
-    name,
-    status: 'verified',
-    dkimTokens: ['fixturetoken1', 'fixturetoken2', 'fixturetoken3'],
-    dkimStatus: 'SUCCESS',
-    mailFromStatus: 'SUCCESS',
-    createdAt: at,
-    updatedAt: at,
-    verifiedAt: at,
-  });
+  const { version } = await readFamily(store, name);
+  const inserted = await insertDomain(
+    store,
+    {
+      id,
+      projectId,
+      name,
+      status: 'verified',
+      dkimTokens: ['fixturetoken1', 'fixturetoken2', 'fixturetoken3'],
+      dkimStatus: 'SUCCESS',
+      mailFromStatus: 'SUCCESS',
+      createdAt: at,
+      updatedAt: at,
+      verifiedAt: at,
+    },
+    version,
+  );
+  if (!inserted) throw new Error(`fixture domain ${name}: its family changed while it was claimed`);
   return id;
 }
 

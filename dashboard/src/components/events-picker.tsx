@@ -1,5 +1,17 @@
-/** Picks webhook event types from the API's own list (lambdas/core/event-types.ts), grouped by resource. */
+/**
+ * Picks webhook event types from the API's own list (lambdas/core/event-types.ts), grouped by resource.
+ * Each group names what subscribing to it needs (lambdas/core/event-access.ts): the dashboard's
+ * full_access key holds all of it, and the hint tells what a narrower key would need.
+ */
+import { EVENT_FAMILY_REQUIREMENTS, eventFamilyOf } from '../../../lambdas/core/event-access';
 import { EVENT_TYPES, type EventType } from '../../../lambdas/core/event-types';
+import { requirementLabel } from '../../../lambdas/core/routes';
+
+/** `needs emails:read` for a group, or nothing when the group needs no more than webhooks:write. */
+export function groupRequirementHint(type: EventType): string {
+  const requirement = EVENT_FAMILY_REQUIREMENTS[eventFamilyOf(type)];
+  return requirement === null ? '' : ` (needs ${requirementLabel(requirement)})`;
+}
 
 /** `email.sent` → `email`: the groups, in the list's order. */
 export function eventGroups(): [string, EventType[]][] {
@@ -41,6 +53,7 @@ export function EventsPicker({
               />{' '}
               {group}: all
             </label>
+            {types[0] ? <small class="hint">{groupRequirementHint(types[0])}</small> : null}
           </legend>
           {types.map((type) => (
             <label key={type} class="check">

@@ -110,6 +110,11 @@ function DomainDetail({ id }: { id: string }) {
       <h1>{domain.name}</h1>
       <p>
         Status <Status value={domain.status} /> · verified {when(domain.verified_at)}
+        {domain.failure_reason === 'verification_expired'
+          ? ' · not verified within 72 hours: the name was freed and its SES identity deleted'
+          : domain.failure_reason === 'released'
+            ? ' · released by the operator: the name was freed and its SES identity deleted'
+            : ''}
       </p>
       <div class="actions">
         <button type="button" onClick={verify}>
