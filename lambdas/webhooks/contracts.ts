@@ -95,6 +95,8 @@ export const WEBHOOKS_CONTRACTS = {
   }),
   createWebhook: defineContract({
     idempotent: true,
+    // A replay answers the webhook without its secret: a secret is never stored for a replay.
+    replayStatus: 200,
     body: z.strictObject({
       url: urlSchema,
       events: eventsSchema,
@@ -104,6 +106,7 @@ export const WEBHOOKS_CONTRACTS = {
       status: 201,
       description: 'The webhook, enabled, with its signing secret (shown only now).',
       schema: webhookWithSecretSchema,
+      secretFields: ['signing_secret'],
     },
   }),
   getWebhook: defineContract({
@@ -147,6 +150,7 @@ export const WEBHOOKS_CONTRACTS = {
         'The webhook with its new signing secret (shown only now). The previous secret keeps signing ' +
         'next to it for 24 hours.',
       schema: webhookWithSecretSchema,
+      secretFields: ['signing_secret'],
     },
     errors: ['not_found'],
   }),
