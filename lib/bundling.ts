@@ -34,5 +34,7 @@ export const LAMBDA_ENTRIES = {
   dashboard: 'lambdas/dashboard/handler.ts',
   usage: 'lambdas/usage/handler.ts',
   expiringKeys: 'lambdas/account/expiring-keys-handler.ts',
+  /** Run once on deploy: removes stored answers of older versions that hold a secret. */
+  secretRecordsCleanup: 'lambdas/cleanup/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

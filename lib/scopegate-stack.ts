@@ -16,6 +16,7 @@ import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 import { ExpiringKeys } from './expiring-keys.js';
+import { SecretRecordsCleanup } from './secret-records-cleanup.js';
 import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps, MessagingSettings {
@@ -58,6 +59,8 @@ export class ScopegateStack extends Stack {
   public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
   public readonly usage: Usage;
   public readonly expiringKeys: ExpiringKeys;
+  /** Runs once on deploy: removes what older versions stored with a secret in it. */
+  public readonly secretRecordsCleanup: SecretRecordsCleanup;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -132,6 +135,10 @@ export class ScopegateStack extends Stack {
     });
     this.expiringKeys = new ExpiringKeys(this, 'ExpiringKeys', {
       apiKeysTable: this.keyStore.apiKeys,
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
+    this.secretRecordsCleanup = new SecretRecordsCleanup(this, 'SecretRecordsCleanup', {
       dataTable: this.keyStore.data,
       logRetention,
     });
