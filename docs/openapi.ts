@@ -4,6 +4,7 @@
  * when the committed copy drifts, and the local stack serves it at /openapi.json.
  */
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import packageJson from '../package.json' with { type: 'json' };
 import { routesWithContracts } from '../lambdas/contracts.js';
@@ -133,6 +134,12 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           description: 'The request id: quote it when asking about a request.',
           schema: { type: 'string' },
         },
+        'Idempotent-Replayed': {
+          description:
+            'Present (`true`) when the answer replays an earlier request with the same `Idempotency-Key` ' +
+            'from the same API key: nothing was done again.',
+          schema: { type: 'string', enum: ['true'] },
+        },
       },
       examples: Object.fromEntries(
         ERROR_CODES.map((code) => [
@@ -171,14 +178,39 @@ function operation(route: Route, contract: RouteContract): ZodOpenApiOperationOb
       ? { requestBody: { required: true, content: { 'application/json': { schema: contract.body } } } }
       : {}),
     responses: {
-      [String(contract.response.status)]: {
-        description: contract.response.description,
-        headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } },
-        content: { 'application/json': { schema: contract.response.schema } },
-      },
+      ...successResponses(contract),
       ...errorResponses([...codes]),
     },
   };
+}
+
+/**
+ * The route's answer and, for an idempotent route whose replay answers another status (one with
+ * secret fields), the replay: the same resource without its secrets.
+ */
+function successResponses(contract: RouteContract): ZodOpenApiOperationObject['responses'] {
+  const headers = {
+    'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+    ...(contract.idempotent
+      ? { 'Idempotent-Replayed': { $ref: '#/components/headers/Idempotent-Replayed' } }
+      : {}),
+  };
+  const { status, description, schema, secretFields = [] } = contract.response;
+  const responses: ZodOpenApiOperationObject['responses'] = {
+    [`${status}`]: { description, headers, content: { 'application/json': { schema } } },
+  };
+  const replayStatus = contract.replayStatus ?? status;
+  if (contract.idempotent && replayStatus !== status && schema instanceof zm.ZodMiniObject) {
+    const mask = Object.fromEntries(secretFields.map((field) => [field, true] as const));
+    responses[`${replayStatus}`] = {
+      description:
+        'A replay of an earlier request with the same `Idempotency-Key` from the same API key: the ' +
+        `resource as it was created, without ${secretFields.map((field) => `\`${field}\``).join(', ')} (shown only once).`,
+      headers,
+      content: { 'application/json': { schema: zm.omit(schema, mask) } },
+    };
+  }
+  return responses;
 }
 
 /** One response per status, listing the error codes it can carry, each with its example body. */

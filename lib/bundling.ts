@@ -35,5 +35,7 @@ export const LAMBDA_ENTRIES = {
   usage: 'lambdas/usage/handler.ts',
   expiringKeys: 'lambdas/account/expiring-keys-handler.ts',
   domainLapse: 'lambdas/domains/domain-lapse-handler.ts',
+  /** Run once on deploy: removes stored answers of older versions that hold a secret. */
+  secretRecordsCleanup: 'lambdas/cleanup/handler.ts',
 } as const;
 export type LambdaName = keyof typeof LAMBDA_ENTRIES;

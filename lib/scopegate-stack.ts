@@ -17,6 +17,7 @@ import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 import { DomainLapse } from './domain-lapse.js';
 import { ExpiringKeys } from './expiring-keys.js';
+import { SecretRecordsCleanup } from './secret-records-cleanup.js';
 import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps, MessagingSettings {
@@ -60,6 +61,8 @@ export class ScopegateStack extends Stack {
   public readonly usage: Usage;
   public readonly expiringKeys: ExpiringKeys;
   public readonly domainLapse: DomainLapse;
+  /** Runs once on deploy: removes what older versions stored with a secret in it. */
+  public readonly secretRecordsCleanup: SecretRecordsCleanup;
 
   constructor(scope: Construct, id: string, props: ScopegateStackProps = {}) {
     super(scope, id, props);
@@ -138,6 +141,10 @@ export class ScopegateStack extends Stack {
       logRetention,
     });
     this.domainLapse = new DomainLapse(this, 'DomainLapse', { dataTable: this.keyStore.data, logRetention });
+    this.secretRecordsCleanup = new SecretRecordsCleanup(this, 'SecretRecordsCleanup', {
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
 
     // Stack-level ids, so the OutputKeys are exactly these names (the CLI looks them up).
     new CfnOutput(this, STACK_OUTPUTS.apiUrl, {

@@ -19,7 +19,7 @@ export function accessLogLine(entry: AccessLogEntry): string {
 }
 
 /** What API Gateway writes for this request: every value text, `-` where it has none. */
-export function accessLogRecord(entry: AccessLogEntry, stage = 'local'): AccessLogRecord {
+export function accessLogRecord(entry: AccessLogEntry): AccessLogRecord {
   const text = (value: string | number | undefined) =>
     value === undefined || value === '' ? NO_VALUE : String(value);
   const { trace } = entry;
@@ -32,7 +32,6 @@ export function accessLogRecord(entry: AccessLogEntry, stage = 'local'): AccessL
     userAgent: text(entry.userAgent),
     method: entry.method,
     resourcePath: text(trace.resourcePath),
-    path: `/${stage}${entry.path}`,
     status: String(entry.status),
     responseLength: String(entry.responseLength),
     responseLatency: String(entry.durationMs),

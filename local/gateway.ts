@@ -11,7 +11,13 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import { bearerToken, KEY_ENVIRONMENTS, keyPrefix, parseApiKey } from '../lambdas/core/api-key.js';
+import {
+  bearerToken,
+  KEY_ENVIRONMENTS,
+  keyPrefix,
+  parseApiKey,
+  redactPath,
+} from '../lambdas/core/api-key.js';
 import {
   type GatewayResponseType,
   gatewayResponse,
@@ -43,6 +49,7 @@ export type ProxyFunction = (event: APIGatewayProxyEvent) => Promise<APIGatewayP
 export interface AccessLogEntry {
   readonly requestId: string;
   readonly method: string;
+  /** The path without its query, every segment shaped like a key cut to the key's public prefix. */
   readonly path: string;
   readonly status: number;
   readonly durationMs: number;
@@ -104,7 +111,8 @@ export async function startGateway(
       options.onRequest?.({
         requestId,
         method: request.method ?? 'GET',
-        path: (request.url ?? '/').split('?')[0] ?? '/',
+        // A whole key pasted into the path is logged as its public prefix.
+        path: redactPath((request.url ?? '/').split('?')[0] ?? '/'),
         status: result.statusCode,
         durationMs: now() - started,
         sourceIp: request.socket.remoteAddress ?? '',

@@ -27,6 +27,7 @@ import {
 import { startMessagingStandIn } from './messaging.js';
 import { domainLapseIntervalSeconds, startDomainLapseTimer } from './domain-lapse-timer.js';
 import { expiringKeysIntervalSeconds, startExpiringKeysTimer } from './expiring-keys-timer.js';
+import { removeSecretRecords } from '../lambdas/cleanup/secret-records.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
 import { startUsageFeed } from './usage-feed.js';
@@ -38,6 +39,9 @@ import {
   webhookPipeline,
   webhookTimeScale,
 } from './webhook-pipeline.js';
+
+/** The start-up clean-up's bound: what it does not reach expires by its TTL within a day. */
+const CLEANUP_BUDGET_MS = 10_000;
 
 export interface LocalStackOptions {
   readonly host: string;
@@ -125,6 +129,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The client every local Lambda stand-in shares, as deployed: scopegate's own, with its bounds.
     const documents = localDocuments(dynamo.endpoint);
     started.push({ stop: async () => documents.destroy() });
+    // What older versions left: stored answers holding a key's secret (lambdas/cleanup/secret-records.ts).
+    const cleaned = await removeSecretRecords(
+      { documents, dataTable: LOCAL.tables.data },
+      { now: Date.now, deadline: Date.now() + CLEANUP_BUDGET_MS },
+    );
+    if (cleaned.deleted > 0) {
+      console.log(
+        `Removed ${cleaned.deleted} stored idempotent answer(s) that held a secret (older version).`,
+      );
+    }
     const firstKey = await seed(documents);
     await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
     const handlers = localHandlers({

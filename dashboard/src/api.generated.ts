@@ -1314,6 +1314,8 @@ export interface components {
     headers: {
         /** @description The request id: quote it when asking about a request. */
         "X-Request-Id": string;
+        /** @description Present (`true`) when the answer replays an earlier request with the same `Idempotency-Key` from the same API key: nothing was done again. */
+        "Idempotent-Replayed": "true";
     };
     pathItems: never;
 }
@@ -1962,6 +1964,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2083,6 +2086,7 @@ export interface operations {
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2400,6 +2404,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3024,6 +3029,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3561,10 +3567,37 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A replay of an earlier request with the same `Idempotency-Key` from the same API key: the resource as it was created, without `signing_secret` (shown only once). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw */
+                        id: string;
+                        url: string;
+                        events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
+                        description?: string;
+                        /** @enum {string} */
+                        status: "enabled" | "disabled";
+                        /** @description Why deliveries stopped, when `status` is `disabled`. */
+                        disabled_reason?: string;
+                        /**
+                         * Format: date-time
+                         * @example 2026-11-24T14:30:00.000Z
+                         */
+                        created_at: string;
+                    };
+                };
+            };
             /** @description The webhook, enabled, with its signing secret (shown only now). */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4404,6 +4437,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4932,6 +4966,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5741,6 +5776,7 @@ export interface operations {
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -6833,10 +6869,62 @@ export interface operations {
             };
         };
         responses: {
+            /** @description A replay of an earlier request with the same `Idempotency-Key` from the same API key: the resource as it was created, without `key` (shown only once). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description The 12-character key id.
+                         * @example 0VbnqK3m8a2J
+                         */
+                        id: string;
+                        /**
+                         * @description Safe to show and log.
+                         * @example sk_live_0VbnqK3m8a2J
+                         */
+                        prefix: string;
+                        name: string;
+                        /** @enum {string} */
+                        type: "general" | "billing";
+                        /** @enum {string} */
+                        permission: "full_access" | "sending_only" | "custom";
+                        /** @description What the key may do (a preset resolved to scopes). */
+                        readonly scopes: string[];
+                        project_id: string;
+                        team_id: string;
+                        /** @description Empty: any IP. */
+                        readonly allowed_ips: string[];
+                        /** @description Null: any of the project's. */
+                        allowed_domains: string[] | null;
+                        expires_at: string | null;
+                        created_at: string | null;
+                        updated_at: string | null;
+                        last_used_at: string | null;
+                        revoked_at: string | null;
+                        rate_limit_per_second: number | null;
+                        /** @description The key id that created it, or `cli`. */
+                        created_by: string | null;
+                        /** @description After a rotation: until when the replaced secret still works. */
+                        previous_key_expires_at: string | null;
+                        /** @enum {string} */
+                        status: "active" | "expired" | "revoked" | "invalid";
+                        /** @description Hand-edit problems the authorizer tolerates. */
+                        readonly warnings: string[];
+                        /** @description Hand edits the authorizer cannot read: the names of unreadable restrictions (allowed_ips, allowed_domains, expires_at, rate_limit_per_second), each enforced as narrowly as possible and kept as stored by an edit that does not name it; or why the item authorises nothing. */
+                        readonly malformed: string[];
+                    };
+                };
+            };
             /** @description The key, with its secret (shown only now). A key may never create, change or rotate a key into something more powerful than itself. */
             201: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     [name: string]: unknown;
                 };
                 content: {

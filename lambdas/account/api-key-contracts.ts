@@ -157,6 +157,8 @@ export const API_KEY_CONTRACTS = {
   }),
   createApiKey: defineContract({
     idempotent: true,
+    // A replay answers the key without its secret (the caller who lost the first answer rotates).
+    replayStatus: 200,
     body: z.strictObject({
       ...keyFields,
       type: z.optional(
@@ -167,6 +169,7 @@ export const API_KEY_CONTRACTS = {
       status: 201,
       description: `The key, with its secret (shown only now). ${ESCALATION}`,
       schema: apiKeyWithSecretSchema,
+      secretFields: ['key'],
     },
     errors: ['permission_escalation'],
   }),
@@ -222,6 +225,7 @@ export const API_KEY_CONTRACTS = {
         'The key with its new secret (shown only now). The replaced secret works until ' +
         '`previous_key_expires_at`; rotating again during a grace ends the older secret at once.',
       schema: apiKeyWithSecretSchema,
+      secretFields: ['key'],
     },
     errors: ['not_found', 'permission_escalation'],
   }),

@@ -2,7 +2,9 @@
  * The access-log record: one JSON object per request, written by API Gateway (deployed) and by the
  * local gateway (local/access-log.ts) with exactly these field names, and read by the usage pipeline
  * (lambdas/usage/access-log.ts). One table, so the format, the local record and the parser cannot
- * drift apart. Never the Authorization header: it holds the secret key.
+ * drift apart. Never the Authorization header: it holds the secret key. Never the raw path either
+ * (`$context.path`): a whole key pasted where an id belongs would be kept for the log's retention;
+ * `resourcePath` (`/v1/api-keys/{id}`) is what usage counts per route.
  *
  * API Gateway writes every value as text and `-` for a variable that has no value (for example
  * `principalId` on a 401, where the authorizer threw and no key could be attributed).
@@ -15,7 +17,6 @@ export const ACCESS_LOG_FORMAT = {
   userAgent: '$context.identity.userAgent',
   method: '$context.httpMethod',
   resourcePath: '$context.resourcePath',
-  path: '$context.path',
   status: '$context.status',
   responseLength: '$context.responseLength',
   responseLatency: '$context.responseLatency',

@@ -6,6 +6,7 @@
  */
 import type { Documents } from '../dynamo/documents.js';
 import { PutCommand } from '../dynamo/document-commands.js';
+import { publicFormOf } from './api-key.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { newId } from './ids.js';
 import { projectPartition } from './tables.js';
@@ -25,7 +26,10 @@ export interface AuditEntry {
   readonly projectId: string;
   readonly keyId: string;
   readonly action: string;
-  /** The path's `{id}`, else the created resource's id; null when there is neither (a batch, a refused create). */
+  /**
+   * The path's `{id}` (as its public prefix when it was a whole key), else the created resource's
+   * id; null when there is neither (a batch, a refused create) or the path's id was not an id.
+   */
   readonly resourceId: string | null;
   readonly sourceIp: string;
   /** The HTTP status answered. */
@@ -65,12 +69,31 @@ export async function putAuditEntry(store: AuditStore, entry: AuditEntry): Promi
   }
 }
 
-/** The resource a call acted on: the path's id, else the id the handler answered (a create). */
-export function resourceIdOf(
-  params: Readonly<Record<string, unknown>> | undefined,
-  body: unknown,
-): string | null {
-  if (typeof params?.id === 'string') return params.id;
+/** Ids as the routes' contracts accept them (`tpl_…`, a key id or prefix, a template alias). */
+const RECORDABLE_ID = /^[0-9A-Za-z][0-9A-Za-z_.@+-]{0,127}$/;
+
+export interface AuditedCall {
+  /** The path parameters as sent. */
+  readonly params?: Readonly<Record<string, unknown>> | undefined;
+  /** The path parameters the route's contract accepted; absent when it refused them. */
+  readonly validParams?: Readonly<Record<string, unknown>> | undefined;
+  /** The answer's body. */
+  readonly body?: unknown;
+}
+
+/**
+ * The resource a call acted on, never a secret: the path's id when the contract accepted it and it
+ * has an id's shape, else — for a whole key pasted where an id belongs — its public prefix, else
+ * null; for a route without an id in its path, the id the handler answered (a create).
+ */
+export function resourceIdOf({ params, validParams, body }: AuditedCall): string | null {
+  const sent = params?.id;
+  if (typeof sent === 'string') {
+    const valid = validParams?.id;
+    if (typeof valid === 'string' && publicFormOf(valid) === valid && RECORDABLE_ID.test(valid)) return valid;
+    const shown = publicFormOf(sent);
+    return shown === sent ? null : shown;
+  }
   if (body !== null && typeof body === 'object' && 'id' in body && typeof body.id === 'string')
     return body.id;
   return null;

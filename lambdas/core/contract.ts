@@ -17,6 +17,12 @@ export interface RouteContract {
     readonly status: 200 | 201;
     readonly description: string;
     readonly schema: z.ZodMiniType;
+    /**
+     * Top-level fields shown only in this answer (an API key's `key`, a webhook's
+     * `signing_secret`): an idempotent route stores its answer without them, so a replay never
+     * hands a secret out again — to anyone — and no secret sits in the Data table or its backups.
+     */
+    readonly secretFields?: readonly string[];
   };
   /**
    * The route creates something: the frame accepts an `Idempotency-Key` header, claims the key per
@@ -24,6 +30,11 @@ export interface RouteContract {
    * is added to `headers`, and the 409s to `errors`, by the frame and the OpenAPI document alike.
    */
   readonly idempotent?: true;
+  /**
+   * The status a replay answers, default `response.status`. A route with `secretFields` replays 200:
+   * the replay answers the resource without its secret and creates nothing.
+   */
+  readonly replayStatus?: 200 | 201;
   /** Error codes this route can answer besides the ones every route can (see OPENAPI_COMMON_ERRORS). */
   readonly errors?: readonly ErrorCode[];
 }
@@ -43,6 +54,11 @@ export interface ParsedRequest<C extends RouteContract, Auth> {
   readonly headers: Parsed<C['headers']>;
   readonly body: Parsed<C['body']>;
   readonly requestId: string;
+  /**
+   * For a route that keeps its own idempotency claims (the email sends): its answer is a replay of
+   * an earlier one, so the frame adds `Idempotent-Replayed: true`.
+   */
+  readonly markReplayed: () => void;
 }
 
 /** What a handler returns: a body of the contract's response shape (status comes from the contract). */

@@ -3,6 +3,7 @@
  * rendered here, by the authorizer (for API Gateway's gateway responses), the handlers and the local
  * gateway alike.
  */
+import { redactSecretKeys } from './api-key.js';
 import type { RoutePermission } from './routes.js';
 import type { Scope } from './scopes.js';
 import { isUpstreamUnavailable } from './upstream-errors.js';
@@ -259,7 +260,8 @@ export function toErrorResponse(error: unknown, requestId?: string): { status: n
 
 /** Error name and message only: never a request body, key or hash. */
 export function describeError(error: unknown): { name: string; message: string } {
+  // Logged: a message that quotes a whole key (a parse error echoing its input) keeps only its prefix.
   return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'unknown', message: String(error) };
+    ? { name: error.name, message: redactSecretKeys(error.message) }
+    : { name: 'unknown', message: redactSecretKeys(String(error)) };
 }

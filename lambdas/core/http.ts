@@ -14,6 +14,8 @@ import {
   completeRoute,
   type IdempotencyStore,
   releaseRoute,
+  REPLAYED_HEADER,
+  replayAnswerOf,
   requestHashOf,
   requestHeadersOf,
   type RouteClaim,
@@ -107,6 +109,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
         trace.params = event.pathParameters ?? undefined;
       }
       requireAccess(auth, route);
+      let replayed = false;
       const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
         params: parsePart(contract.params, event.pathParameters ?? {}, 'path'),
@@ -115,16 +118,22 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
         // A route without a body schema ignores whatever a client sent rather than refuse it.
         body: contract.body ? validate(contract.body, parseJsonBody(event), 'body') : undefined,
         requestId,
+        markReplayed: () => {
+          replayed = true;
+        },
       };
+      trace.validParams = request.params;
       const status = contract.response.status;
       const idempotencyKey = contract.idempotent ? request.headers?.['idempotency-key'] : undefined;
       if (!idempotency || typeof idempotencyKey !== 'string') {
         trace.body = await handler(request);
-        return jsonResult(status, trace.body, requestId);
+        return jsonResult(status, trace.body, requestId, replayed);
       }
+      // Per calling key: another key of the project makes its own call (and its own checks).
       const claim: RouteClaim = {
         projectId: auth.projectId,
         routeId: route.id,
+        keyId: auth.keyId,
         idempotencyKey,
         requestHash: requestHashOf({ params: request.params, query: request.query, body: request.body }),
         owner: requestId,
@@ -132,13 +141,15 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const claimed = await claimRoute(idempotency, claim);
       if (!claimed.claimed) {
         trace.body = claimed.body;
-        return jsonResult(claimed.status, claimed.body, requestId);
+        return jsonResult(claimed.status, claimed.body, requestId, true);
       }
       const body = await runClaimed(idempotency, claim, () => handler(request), log);
       trace.body = body;
-      // The resource exists, so it is answered; a failure to store the answer is only logged (a retry
-      // after the 60 s lock then runs the handler again).
-      await completeRoute(idempotency, claim, status, body).catch((error: unknown) => {
+      // What a replay answers: never a secret (shown in this answer only). The resource exists, so it
+      // is answered; a failure to store the replay is only logged (a retry after the 60 s lock then
+      // runs the handler again).
+      const replay = replayAnswerOf(contract, body);
+      await completeRoute(idempotency, claim, replay.status, replay.body).catch((error: unknown) => {
         log.error('the answer of an idempotent request was not stored', {
           error: describeError(error),
           requestId,
@@ -160,7 +171,10 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
 /** What the audit entry of a call needs, filled in as the frame learns it. */
 interface AuditTrace {
   call?: Omit<AuditCall, 'status' | 'resourceId'>;
+  /** The path parameters as sent: recorded only as their public prefix when shaped like a key. */
   params?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The path parameters the route's contract accepted (absent when they were refused). */
+  validParams?: Readonly<Record<string, unknown>> | undefined;
   body?: unknown;
 }
 
@@ -171,10 +185,7 @@ interface AuditTrace {
  */
 async function recordAudit(store: AuditStore, trace: AuditTrace, status: number, log: Log): Promise<void> {
   if (!trace.call) return;
-  const entry = auditEntryOf(
-    { ...trace.call, status, resourceId: resourceIdOf(trace.params, trace.body) },
-    store.now(),
-  );
+  const entry = auditEntryOf({ ...trace.call, status, resourceId: resourceIdOf(trace) }, store.now());
   try {
     await putAuditEntry(store, entry);
   } catch (error) {
@@ -233,10 +244,19 @@ function parsePart(
   return schema ? validate(schema, value, part) : undefined;
 }
 
-export function jsonResult(status: number, body: unknown, requestId: string): APIGatewayProxyResult {
+export function jsonResult(
+  status: number,
+  body: unknown,
+  requestId: string,
+  replayed = false,
+): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    headers: {
+      'content-type': 'application/json',
+      'x-request-id': requestId,
+      ...(replayed ? { [REPLAYED_HEADER]: 'true' } : {}),
+    },
     body: JSON.stringify(body),
   };
 }

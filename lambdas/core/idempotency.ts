@@ -1,12 +1,15 @@
 /**
  * `Idempotency-Key` for every route whose contract says `idempotent: true`, applied by the handler
  * frame (./http.ts): the key is claimed with a conditional write in the project's own partition
- * (`IDEMPOTENCY#<route id>#<sha256 of the key>`, so keys of two projects or two routes never
- * collide), the handler runs, and its answer is stored; a retry with the same key and body within
- * 24 hours gets that answer again without the handler running, another body is a 409.
+ * (`IDEMPOTENCY#<route id>#<calling key id>#<sha256 of the key>`, see `idempotencyRecordKey`, so
+ * keys of two projects, two routes or two calling API keys never collide), the handler runs, and its
+ * answer is stored without the contract's secret fields; a retry by the same API key with the same
+ * key and body within 24 hours gets that answer again without the handler running (with
+ * `Idempotent-Replayed: true`), another body is a 409.
  *
  * Emails and batches claim their keys themselves (lambdas/sending/idempotency.ts), because a send's
- * claim is tied to the email it sends; the header's rules and the request hash are shared.
+ * claim is tied to the email it sends; the header's rules, the record key and the request hash are
+ * shared.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -61,9 +64,38 @@ export interface IdempotencyStore {
   readonly now: () => Date;
 }
 
+/** Every idempotency record's sort key starts so (the clean-up of old records looks for it). */
+export const IDEMPOTENCY_PREFIX = 'IDEMPOTENCY#';
+
+/** Names the answer of a replay, Stripe-style: the handler did not run again. */
+export const REPLAYED_HEADER = 'idempotent-replayed';
+
+/** What a claim is scoped to: one project, one route (or group of routes), one calling API key. */
+export interface ClaimScope {
+  readonly projectId: string;
+  /** A route id, or a name shared by routes that share claims (the email sends). */
+  readonly scope: string;
+  /** The calling API key's id: another key of the project never shares, nor sees, its claims. */
+  readonly keyId: string;
+  readonly idempotencyKey: string;
+}
+
+/**
+ * The one derivation of an idempotency record's key, for both engines. The client's key is hashed
+ * (it may hold anything printable); the calling key id is public, so it stays readable.
+ */
+export function idempotencyRecordKey(claim: ClaimScope): { readonly pk: string; readonly sk: string } {
+  const hashed = createHash('sha256').update(claim.idempotencyKey).digest('hex');
+  return {
+    pk: projectPartition(claim.projectId),
+    sk: `${IDEMPOTENCY_PREFIX}${claim.scope}#${claim.keyId}#${hashed}`,
+  };
+}
+
 export interface RouteClaim {
   readonly projectId: string;
   readonly routeId: string;
+  readonly keyId: string;
   readonly idempotencyKey: string;
   readonly requestHash: string;
   /** Names this attempt (the request id): only the claim's owner completes or releases it. */
@@ -73,10 +105,7 @@ export interface RouteClaim {
 export type RouteClaimResult =
   { readonly claimed: true } | { readonly claimed: false; readonly status: number; readonly body: unknown };
 
-const keyOf = (request: Pick<RouteClaim, 'projectId' | 'routeId' | 'idempotencyKey'>) => ({
-  pk: projectPartition(request.projectId),
-  sk: `IDEMPOTENCY#${request.routeId}#${createHash('sha256').update(request.idempotencyKey).digest('hex')}`,
-});
+const keyOf = (request: RouteClaim) => idempotencyRecordKey({ ...request, scope: request.routeId });
 
 /**
  * Claims the key for this request, or answers the completed first request's status and body. A
@@ -146,8 +175,8 @@ async function putClaim(
 }
 
 /**
- * Stores the answer, as it was given, for replays: in the project's own partition, gzipped so that
- * a large answer (a template) stays within an item's 400 KB.
+ * Stores the answer a replay gives (the frame strips secrets first: `replayAnswerOf`): in the
+ * project's own partition, gzipped so that a large answer (a template) stays within an item's 400 KB.
  */
 export async function completeRoute(
   store: IdempotencyStore,
@@ -188,6 +217,25 @@ export async function releaseRoute(store: IdempotencyStore, request: RouteClaim)
     // Taken over by another attempt: the key is no longer this request's to give back.
     if (!isConditionalCheckFailure(error)) throw error;
   }
+}
+
+/**
+ * What a replay answers: the body without the contract's secret fields (a secret is shown once, in
+ * the answer that made it, and is never stored) and the contract's replay status.
+ */
+export function replayAnswerOf(
+  contract: Pick<RouteContract, 'response' | 'replayStatus'>,
+  body: unknown,
+): { readonly status: number; readonly body: unknown } {
+  const status = contract.replayStatus ?? contract.response.status;
+  const secrets = contract.response.secretFields ?? [];
+  if (secrets.length === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { status, body };
+  }
+  return {
+    status,
+    body: Object.fromEntries(Object.entries(body).filter(([name]) => !secrets.includes(name))),
+  };
 }
 
 /** A stable hash of the validated request, independent of JSON key order. */

@@ -27,12 +27,16 @@ import { type Claim, claim, complete, requestHashOf, unlock } from './idempotenc
  */
 export const BATCH_SENDING_BUDGET_MS = 20_000;
 
-/** The ids of the batch's emails, in the order given. */
+/**
+ * The ids of the batch's emails, in the order given. `onReplayed` is told when they are a completed
+ * earlier batch's (same Idempotency-Key and body), sent nothing now.
+ */
 export async function sendEmailBatch(
   deps: SendingDependencies,
   auth: AuthContext,
   inputs: readonly SendEmailInput[],
   idempotencyKey?: string,
+  onReplayed?: () => void,
 ): Promise<readonly string[]> {
   const prepared: PreparedEmail[] = [];
   for (const [index, input] of inputs.entries()) {
@@ -47,6 +51,7 @@ export async function sendEmailBatch(
   const request: Claim | undefined = idempotencyKey
     ? {
         projectId: auth.projectId,
+        keyId: auth.keyId,
         idempotencyKey,
         requestHash: requestHashOf(inputs),
         emailId: newId('batch', deps.now()),
@@ -57,7 +62,10 @@ export async function sendEmailBatch(
     // keep the sent ones from going out twice.
     const claimed = await claim(deps, request, async () => false);
     if (!claimed.claimed) {
-      if (claimed.emailIds) return claimed.emailIds;
+      if (claimed.emailIds) {
+        onReplayed?.();
+        return claimed.emailIds;
+      }
       throw new ApiError('idempotency_conflict');
     }
   }

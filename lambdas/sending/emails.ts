@@ -84,7 +84,13 @@ export async function sendPreparedEmail(
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
   const request: Claim | undefined = idempotencyKey
-    ? { projectId: auth.projectId, idempotencyKey, requestHash: requestHashOf(input), emailId: id }
+    ? {
+        projectId: auth.projectId,
+        keyId: auth.keyId,
+        idempotencyKey,
+        requestHash: requestHashOf(input),
+        emailId: id,
+      }
     : undefined;
   if (request) {
     // SES accepted it exactly when it has a message id, whatever its events have made its status since.

@@ -1,16 +1,19 @@
 /**
  * `Idempotency-Key` for sends, as a conditional write in the project's own partition (so keys of two
- * projects never collide and no partition is shared across tenants). A claim is held while the email
- * is sent; a retry with the same key and body gets the first email's id, with another body a 409.
+ * projects never collide and no partition is shared across tenants), per calling API key (another
+ * key of the project sending the same key sends its own email). A claim is held while the email is
+ * sent; a retry with the same key and body gets the first email's id, with another body a 409.
  */
 
-import { createHash } from 'node:crypto';
 import type { Documents } from '../dynamo/documents.js';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
-import { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS } from '../core/idempotency.js';
-import { projectPartition } from '../core/tables.js';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  idempotencyRecordKey,
+  IN_PROGRESS_LOCK_SECONDS,
+} from '../core/idempotency.js';
 
 // The rules every idempotent route shares: the TTL, the in-progress lock and the request hash.
 export { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS, requestHashOf } from '../core/idempotency.js';
@@ -23,6 +26,8 @@ export interface IdempotencyStore {
 
 export interface Claim {
   readonly projectId: string;
+  /** The calling API key's id. */
+  readonly keyId: string;
   readonly idempotencyKey: string;
   readonly requestHash: string;
   /** The email this claim sends; for a batch, a token naming this attempt (see ./batch.ts). */
@@ -38,12 +43,10 @@ export type ClaimResult =
       readonly emailIds?: readonly string[];
     };
 
-const sortKey = (idempotencyKey: string) =>
-  `IDEMPOTENCY#${createHash('sha256').update(idempotencyKey).digest('hex')}`;
-const keyOf = (request: Pick<Claim, 'projectId' | 'idempotencyKey'>) => ({
-  pk: projectPartition(request.projectId),
-  sk: sortKey(request.idempotencyKey),
-});
+/** Emails and batches share one set of claims (a batch's emails are claimed under derived keys). */
+export const SEND_CLAIM_SCOPE = 'emails';
+
+const keyOf = (request: Claim) => idempotencyRecordKey({ ...request, scope: SEND_CLAIM_SCOPE });
 
 /**
  * Claims the key for this request. A claim left `in_progress` past its lock (the earlier attempt

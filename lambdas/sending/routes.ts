@@ -21,12 +21,13 @@ function sendingHandlers(
   return {
     sendSms: ({ auth, body }) => sendSms(deps, auth, body),
     sendWhatsapp: ({ auth, body }) => sendWhatsapp(deps, auth, body),
-    sendEmail: async ({ auth, body, headers }) => {
+    sendEmail: async ({ auth, body, headers, markReplayed }) => {
       const result = await sendEmail(deps, auth, body, headers['idempotency-key']);
+      if (result.replayed) markReplayed();
       return { id: result.id };
     },
-    sendEmailBatch: async ({ auth, body, headers }) => {
-      const ids = await sendEmailBatch(deps, auth, body, headers['idempotency-key']);
+    sendEmailBatch: async ({ auth, body, headers, markReplayed }) => {
+      const ids = await sendEmailBatch(deps, auth, body, headers['idempotency-key'], markReplayed);
       return { data: ids.map((id) => ({ id })) };
     },
     listEmails: ({ auth, query }) =>

@@ -112,6 +112,8 @@ export const WEBHOOKS_CONTRACTS = {
   }),
   createWebhook: defineContract({
     idempotent: true,
+    // A replay answers the webhook without its secret: a secret is never stored for a replay.
+    replayStatus: 200,
     body: z.strictObject({
       url: urlSchema,
       events: eventsSchema,
@@ -121,6 +123,7 @@ export const WEBHOOKS_CONTRACTS = {
       status: 201,
       description: 'The webhook, enabled, with its signing secret (shown only now).',
       schema: webhookWithSecretSchema,
+      secretFields: ['signing_secret'],
     },
   }),
   getWebhook: defineContract({
@@ -164,6 +167,7 @@ export const WEBHOOKS_CONTRACTS = {
         'The webhook with its new signing secret (shown only now). The previous secret keeps signing ' +
         'next to it for 24 hours.',
       schema: webhookWithSecretSchema,
+      secretFields: ['signing_secret'],
     },
     errors: ['not_found'],
   }),

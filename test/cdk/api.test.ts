@@ -281,6 +281,8 @@ describe('stage', () => {
       principalId: '$context.authorizer.principalId',
     });
     expect(setting.Format).not.toMatch(/Authorization|header/i);
+    // The raw path could hold a whole key pasted where an id belongs: only the resource path is kept.
+    expect(setting.Format).not.toMatch(/\$context\.path\b/);
     expect(
       resourcesOfType(synthesized.template, 'AWS::Logs::LogGroup')[
         logicalIdOf(synthesized.stack.api.accessLogGroup)

@@ -250,7 +250,7 @@ describe('deliveries', () => {
 });
 
 describe('Idempotency-Key on POST /v1/webhooks', () => {
-  it('answers a retried create with the same webhook and secret, and creates one', async () => {
+  it('answers a retried create 200 with the same webhook but never its secret again, and creates one', async () => {
     const description = `idempotent ${Date.now().toString(36)}`;
     const body = { url: 'https://example.com/idempotent', events: ['email.sent'], description };
     const headers = { 'Idempotency-Key': `wh-${description.replace(' ', '-')}` };
@@ -258,9 +258,12 @@ describe('Idempotency-Key on POST /v1/webhooks', () => {
     const first = await post();
     const retry = await post();
     expect(first.status).toBe(201);
-    expect(retry.status).toBe(201);
-    expect(retry.json).toEqual(first.json);
-    expect(retry.json.signing_secret).toBe(first.json.signing_secret);
+    expect(first.json.signing_secret).toMatch(/^whsec_/);
+    // The secret is shown once: it is not stored for a replay (rotate-secret shows a new one).
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    const { signing_secret: _secret, ...withoutSecret } = first.json;
+    expect(retry.json).toEqual(withoutSecret);
     const listed = await get('/v1/webhooks?limit=100');
     const described = (listed.json.data as { description?: string }[]).filter(
       (webhook) => webhook.description === description,

@@ -73,13 +73,18 @@ async function newProject(): Promise<string> {
   );
   return projectId;
 }
-const sendEvent = (projectId: string, headers: Record<string, string> = {}, subject = 'Hello') =>
+const sendEvent = (
+  projectId: string,
+  headers: Record<string, string> = {},
+  subject = 'Hello',
+  keyId = 'AAAAAAAAAAAA',
+) =>
   proxyEvent({
     method: 'POST',
     resource: '/v1/emails',
     body: { from: `a@${fixtureDomainOf(projectId)}`, to: 'b@example.com', subject, text: 'x' },
     headers,
-    authorizer: authContextFor({ projectId }),
+    authorizer: authContextFor({ projectId, keyId }),
   });
 
 const sesError = (error: string, message?: string) => ({ error, ...(message ? { message } : {}) });
@@ -138,6 +143,24 @@ describe('SES failures', () => {
     expect(JSON.parse(response.body).message).toBe(
       'The email was rejected by SES. Email address is not verified.',
     );
+  });
+});
+
+describe('Idempotency-Key per calling key', () => {
+  it('replays the first email to the key that sent it, with Idempotent-Replayed, and sends anew for another key', async () => {
+    const projectId = await newProject();
+    ses.always({ messageId: 'ses-per-key' });
+    const headers = { 'Idempotency-Key': 'per-key' };
+    const first = await handler()(sendEvent(projectId, headers, 'Hello', 'AAAAAAAAAAAA'));
+    const replay = await handler()(sendEvent(projectId, headers, 'Hello', 'AAAAAAAAAAAA'));
+    const otherKey = await handler()(sendEvent(projectId, headers, 'Hello', 'BBBBBBBBBBBB'));
+    expect(first.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(replay.headers?.['idempotent-replayed']).toBe('true');
+    expect(JSON.parse(replay.body).id).toBe(JSON.parse(first.body).id);
+    expect(otherKey.statusCode).toBe(200);
+    expect(otherKey.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(JSON.parse(otherKey.body).id).not.toBe(JSON.parse(first.body).id);
+    expect(ses.requests).toHaveLength(2);
   });
 });
 

@@ -1,10 +1,12 @@
 /** The frame's Idempotency-Key for routes whose contract says `idempotent: true`, on DynamoDB Local. */
 import { randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.js';
 import { ApiError } from '../../lambdas/core/errors.js';
+import { ScanCommand } from '../../lambdas/dynamo/document-commands.js';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import type { IdempotencyStore } from '../../lambdas/core/idempotency.js';
 import { authContextFor, proxyEvent } from '../support/events.js';
@@ -38,8 +40,21 @@ beforeAll(async () => {
   store = { documents: aws.documents, dataTable: aws.tables.data, now: () => clock };
 });
 
+/** The same routes, but the create answers a secret shown only once, and a replay answers 200. */
+const SECRET_CONTRACTS = {
+  ...TEST_CONTRACTS,
+  createTemplate: {
+    ...TEST_CONTRACTS.createTemplate,
+    replayStatus: 200,
+    response: { ...echoResponse, status: 201, secretFields: ['secret'] },
+  },
+} satisfies ServiceContracts<'templates'>;
+
 /** A frame whose handlers count their calls and answer a new id each time (unless overridden). */
-function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
+function setUp(
+  override?: (request: AnyRequest) => Promise<unknown>,
+  contracts: ServiceContracts<'templates'> = TEST_CONTRACTS,
+) {
   let calls = 0;
   const create = async (request: AnyRequest) => {
     calls += 1;
@@ -56,7 +71,7 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
   const log = { error: vi.fn() };
   const handler = createServiceHandler(
     'templates',
-    { contracts: TEST_CONTRACTS, handlers, idempotency: store },
+    { contracts, handlers, idempotency: store },
     log,
     UNLIMITED_FRAME,
   );
@@ -68,9 +83,17 @@ interface Call {
   readonly body?: unknown;
   readonly projectId?: string;
   readonly route?: 'create' | 'update';
+  /** The calling API key's id. */
+  readonly keyId?: string;
 }
 
-function event({ key, body = { name: 'Welcome' }, projectId = 'proj_a', route = 'create' }: Call) {
+function event({
+  key,
+  body = { name: 'Welcome' },
+  projectId = 'proj_a',
+  route = 'create',
+  keyId = 'AAAAAAAAAAAA',
+}: Call) {
   const proxy = proxyEvent({
     method: route === 'create' ? 'POST' : 'PATCH',
     resource: route === 'create' ? '/v1/templates' : '/v1/templates/{id}',
@@ -78,7 +101,7 @@ function event({ key, body = { name: 'Welcome' }, projectId = 'proj_a', route = 
     pathParameters: route === 'create' ? undefined : { id: 'tpl_1' },
     body,
     headers: key === undefined ? {} : { 'Idempotency-Key': key },
-    authorizer: authContextFor({ projectId }),
+    authorizer: authContextFor({ projectId, keyId }),
   });
   return { ...proxy, requestContext: { ...proxy.requestContext, requestId: randomUUID() } };
 }
@@ -95,8 +118,52 @@ describe('Idempotency-Key on idempotent routes', () => {
     expect(retry.statusCode).toBe(201);
     expect(json(retry.body)).toEqual(json(first.body));
     expect(calls()).toBe(1);
-    // The retry still carries its own request id.
+    // The retry still carries its own request id, and says it is a replay; the first does not.
     expect(retry.headers?.['x-request-id']).not.toBe(first.headers?.['x-request-id']);
+    expect(retry.headers?.['idempotent-replayed']).toBe('true');
+    expect(first.headers?.['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('never stores a secret field: a replay answers the contract replay status without it', async () => {
+    const secret = `sk_test_${randomUUID()}`;
+    const { handler, calls } = setUp(async () => ({ id: 'tpl_secret', secret }), SECRET_CONTRACTS);
+    const key = randomUUID();
+    const first = await handler(event({ key }));
+    expect(first.statusCode).toBe(201);
+    expect(json(first.body).secret).toBe(secret);
+
+    const retry = await handler(event({ key }));
+    expect(retry.statusCode).toBe(200);
+    expect(retry.headers?.['idempotent-replayed']).toBe('true');
+    expect(json(retry.body)).toEqual({ id: 'tpl_secret' });
+    expect(calls()).toBe(1);
+    // What is stored: no secret, compressed or not.
+    const { Items = [] } = await store.documents.send(
+      new ScanCommand({
+        TableName: store.dataTable,
+        FilterExpression: 'begins_with(sk, :idem)',
+        ExpressionAttributeValues: { ':idem': 'IDEMPOTENCY#' },
+      }),
+    );
+    const stored = Items.map((item) =>
+      item.response instanceof Uint8Array ? gunzipSync(item.response).toString('utf8') : '',
+    );
+    expect(stored.some((text) => text.includes('tpl_secret'))).toBe(true);
+    expect(stored.join('\n')).not.toContain(secret);
+  });
+
+  it('keeps keys per calling API key: another key of the project makes its own call', async () => {
+    const { handler, calls } = setUp();
+    const key = randomUUID();
+    const a = await handler(event({ key, keyId: 'AAAAAAAAAAAA' }));
+    const b = await handler(event({ key, keyId: 'BBBBBBBBBBBB' }));
+    expect(b.statusCode).toBe(201);
+    expect(b.headers?.['idempotent-replayed']).toBeUndefined();
+    expect(json(b.body).id).not.toBe(json(a.body).id);
+    expect(calls()).toBe(2);
+    // Each key still replays its own answer.
+    expect(json((await handler(event({ key, keyId: 'BBBBBBBBBBBB' }))).body).id).toBe(json(b.body).id);
+    expect(calls()).toBe(2);
   });
 
   it('calls the handler every time without a key', async () => {

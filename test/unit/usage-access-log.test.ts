@@ -17,7 +17,6 @@ function line(fields: Partial<AccessLogRecord>): string {
     requestTimeEpoch: '1795996800123',
     method: 'POST',
     resourcePath: '/v1/emails',
-    path: '/prod/v1/emails',
     ip: '203.0.113.9',
     ...fields,
   });
