@@ -55,7 +55,6 @@ const CHILD_ENV = {
   STAGE_NAME: 'prod',
   KEY_ENVIRONMENT: 'live',
   AWS_REGION: 'us-east-1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 export async function buildBundles(root: string, outDir: string): Promise<BundleBuild[]> {

@@ -36,8 +36,6 @@ const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
 const rateLimitFile = fileURLToPath(new URL('./rate-limit-results.json', import.meta.url));
 
 async function main(): Promise<void> {
-  // The in-process SDK clients (DynamoDB Local) would otherwise warn about Node 20 on stderr.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const loadBefore = round(loadavg()[0] ?? 0);
   const outDir = mkdtempSync(join(tmpdir(), 'scopegate-bench-'));
   try {
