@@ -2,8 +2,9 @@
  * `npm run bench`: the authorizer's decision time, its refusal of malformed keys without DynamoDB,
  * its latency against DynamoDB Local, every Lambda's bundle size and cold import time, and a cold
  * request (import + first call) of the authorizer next to the baseline, and the whole cold cost of
- * every Lambda next to the SDK GetItem floor (bench/cold-start.ts), in one run. Prints tables and writes bench/results.json. Exits 0 whether targets pass or miss; only an
- * error (a bundle that does not build, DynamoDB Local that does not start) fails the run.
+ * every Lambda next to the SDK GetItem floor (bench/cold-start.ts), in one run. Prints tables and
+ * writes bench/results.json. Exits 0 whether targets pass or miss; only an error (a bundle that does
+ * not build, DynamoDB Local that does not start) fails the run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
