@@ -44,7 +44,7 @@ process.stdout.write(JSON.stringify({ ms: Number(ns) / 1e6, cpuMs: (user + syste
 `;
 
 /** A Lambda-like environment, built from scratch so no loader (tsx) or NODE_OPTIONS leaks in. */
-const CHILD_ENV = {
+export const CHILD_ENV = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   API_KEYS_TABLE: 'ApiKeys',
   DATA_TABLE: 'Data',
@@ -55,7 +55,6 @@ const CHILD_ENV = {
   STAGE_NAME: 'prod',
   KEY_ENVIRONMENT: 'live',
   AWS_REGION: 'us-east-1',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 export async function buildBundles(root: string, outDir: string): Promise<BundleBuild[]> {
@@ -66,35 +65,36 @@ export async function buildBundles(root: string, outDir: string): Promise<Bundle
     ...requestPath.map((name): [string, string] => [name, LAMBDA_ENTRIES[name]]),
   ];
   const builds: BundleBuild[] = [];
-  for (const [name, entry] of entries) {
-    const outfile = join(outDir, name, 'index.js');
-    const { metafile } = await build({
-      absWorkingDir: root,
-      entryPoints: [entry],
-      outfile,
-      bundle: true,
-      format: LAMBDA_BUNDLING.format,
-      platform: LAMBDA_BUNDLING.platform,
-      target: LAMBDA_BUNDLING.target,
-      minify: LAMBDA_BUNDLING.minify,
-      // Written to index.js.map; the size reported is index.js alone.
-      sourcemap: LAMBDA_BUNDLING.sourcemap,
-      sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-      // bundleAwsSdk: nothing is external except Node's built-ins (implied by platform node).
-      external: [],
-      metafile: true,
-      logLevel: 'warning',
-    });
-    builds.push({
-      name,
-      entry,
-      outfile,
-      bytes: statSync(outfile).size,
-      packages: packageShares(metafile),
-      metafile,
-    });
-  }
+  for (const [name, entry] of entries) builds.push(await buildBundle(root, outDir, name, entry));
   return builds;
+}
+
+/** One entry point bundled exactly as the CDK stack bundles it (LAMBDA_BUNDLING, AWS SDK bundled). */
+export async function buildBundle(
+  root: string,
+  outDir: string,
+  name: string,
+  entry: string,
+): Promise<BundleBuild> {
+  const outfile = join(outDir, name, 'index.js');
+  const { metafile } = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: LAMBDA_BUNDLING.format,
+    platform: LAMBDA_BUNDLING.platform,
+    target: LAMBDA_BUNDLING.target,
+    minify: LAMBDA_BUNDLING.minify,
+    // Written to index.js.map; the size reported is index.js alone.
+    sourcemap: LAMBDA_BUNDLING.sourcemap,
+    sourcesContent: LAMBDA_BUNDLING.sourcesContent,
+    // bundleAwsSdk: nothing is external except Node's built-ins (implied by platform node).
+    external: [],
+    metafile: true,
+    logLevel: 'warning',
+  });
+  return { name, entry, outfile, bytes: statSync(outfile).size, packages: packageShares(metafile), metafile };
 }
 
 export interface ImportTimes {
@@ -220,6 +220,8 @@ export function kb(bytes: number): number {
 export interface ColdRequestTarget {
   readonly endpoint: string;
   readonly tableName: string;
+  /** The Data table (empty): what the services' first calls query. */
+  readonly dataTable: string;
   readonly keyId: string;
   /** The authorizer's event for that key (an Allow is expected). */
   readonly authorizerEvent: unknown;

@@ -31,7 +31,6 @@ const TABLES = { apiKeys: 'ApiKeys-flush', data: 'Data-flush' } as const;
 const resultsFile = fileURLToPath(new URL('./cache-flush-results.json', import.meta.url));
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const loadBefore = loadavg().map(round);
   const guard = new JavaGuard();
   const local = await guard.start(await freePort());

@@ -62,6 +62,7 @@ export async function measureDynamoLocal(options: {
     options.whileRunning?.({
       endpoint: local.endpoint,
       tableName: TABLES.apiKeys,
+      dataTable: TABLES.data,
       keyId: key.keyId,
       authorizerEvent: event,
     });

@@ -64,7 +64,6 @@ const ms = (latency: Latency): MsSummary => ({
 });
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const loadBefore = loadavg().map((value) => round(value));
   const guard = new JavaGuard();
   const local = await guard.start(await freePort());

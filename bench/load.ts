@@ -38,7 +38,6 @@ interface Cell {
 }
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const loadBefore = round(loadavg()[0] ?? 0);
   const guard = new JavaGuard();
   const local = await guard.start(await freePort());

@@ -193,7 +193,6 @@ async function measureSize(dynamo: DynamoDBClient, endpoint: string, size: numbe
 }
 
 async function main(): Promise<void> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const loadBefore = loadavg().map((value) => round(value));
   const guard = new JavaGuard();
   const local = await guard.start(await freePort());

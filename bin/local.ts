@@ -2,8 +2,6 @@
 import { localStackOptions, startLocalStack } from '../local/stack.js';
 import { welcomeText } from '../local/welcome.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 try {
   const options = localStackOptions();
   const stack = await startLocalStack(options);

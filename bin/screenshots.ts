@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { localStackOptions, startLocalStack } from '../local/stack.js';
 import { launchChromium } from '../test/support/browser.js';
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const OUT = new URL('../docs/screenshots/', import.meta.url);
 
 function freePort(): Promise<number> {

@@ -14,10 +14,15 @@
  * the retry schedule (SCOPEGATE_WEBHOOK_TIME_SCALE for `npm start`); tests pass their own clock and
  * an infinite scale, so a job that is not yet due comes straight back until the clock is advanced.
  */
-import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Documents } from '../lambdas/dynamo/documents.js';
 import { ScanCommand } from '../lambdas/dynamo/document-commands.js';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { createSqsClient } from '../lambdas/sqs-client.js';
 import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';
 import { type DeliveryRequest, deliverOnce } from '../lambdas/deliveries/attempt.js';
@@ -41,37 +46,72 @@ export interface LocalQueue {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   /** The bodies of the queue's messages by state, without receiving them (tests). */
-  inspect(): { ready: string[]; delayed: string[]; inflight: string[] };
+  inspect(): Promise<QueueContents>;
   stop(): Promise<void>;
 }
 
-/** fauxqs on 127.0.0.1:`port` (0 = any free port) with the delivery queue created. */
+export interface QueueContents {
+  readonly ready: string[];
+  readonly delayed: string[];
+  readonly inflight: string[];
+}
+
+/**
+ * fauxqs on 127.0.0.1:`port` (0 = any free port) with the delivery queue created. Its `startFauxqs`
+ * listens on 0.0.0.0 whatever host it is given (up to 2.4.1 at least), which would put the local
+ * queue of webhook jobs on the network; so the app it builds is listened on loopback here instead.
+ */
 export async function startLocalQueue(options: { port: number }): Promise<LocalQueue> {
-  const server = await startFauxqs({ port: options.port, host: '127.0.0.1', logger: false });
-  const { queueUrl } = server.createQueue(LOCAL_DELIVERY_QUEUE, {
-    attributes: { VisibilityTimeout: String(LOCAL_VISIBILITY_TIMEOUT_SECONDS) },
-  });
-  const sqs = createSqsClient({
-    endpoint: server.address,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const app = buildApp({ logger: false });
+  const endpoint = await app.listen({ port: options.port, host: LOOPBACK });
+  const sqs = createSqsClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const stop = async () => {
+    sqs.destroy();
+    await app.close();
+  };
+  try {
+    const { QueueUrl: queueUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: LOCAL_DELIVERY_QUEUE,
+        Attributes: { VisibilityTimeout: String(LOCAL_VISIBILITY_TIMEOUT_SECONDS) },
+      }),
+    );
+    if (!queueUrl) throw new Error('the local queue answered CreateQueue without a QueueUrl');
+    return {
+      endpoint,
+      sqs,
+      queueUrl,
+      // fauxqs's non-destructive inspection route, called in process (no socket involved).
+      inspect: async () =>
+        queueContents(
+          (
+            await app.inject({ method: 'GET', url: `/_fauxqs/queues/${LOCAL_DELIVERY_QUEUE}` })
+          ).json<InspectedQueue>(),
+        ),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const LOOPBACK = '127.0.0.1';
+
+interface InspectedQueue {
+  readonly messages?: {
+    readonly ready?: readonly { readonly body: string }[];
+    readonly delayed?: readonly { readonly body: string }[];
+    readonly inflight?: readonly { readonly message: { readonly body: string } }[];
+  };
+}
+
+function queueContents(inspected: InspectedQueue): QueueContents {
+  const messages = inspected.messages;
   return {
-    endpoint: server.address,
-    sqs,
-    queueUrl,
-    inspect: () => {
-      const messages = server.inspectQueue(LOCAL_DELIVERY_QUEUE)?.messages;
-      return {
-        ready: messages?.ready.map((message) => message.body) ?? [],
-        delayed: messages?.delayed.map((message) => message.body) ?? [],
-        inflight: messages?.inflight.map(({ message }) => message.body) ?? [],
-      };
-    },
-    stop: async () => {
-      sqs.destroy();
-      await server.stop();
-    },
+    ready: messages?.ready?.map((message) => message.body) ?? [],
+    delayed: messages?.delayed?.map((message) => message.body) ?? [],
+    inflight: messages?.inflight?.map(({ message }) => message.body) ?? [],
   };
 }
 

@@ -162,7 +162,6 @@ describe('Lambda bundles', () => {
           env: {
             PATH: process.env.PATH,
             AWS_REGION: 'eu-west-1',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
             API_KEYS_TABLE: 'ApiKeys',
             DATA_TABLE: 'Data',
             KEY_ENVIRONMENT: 'live',

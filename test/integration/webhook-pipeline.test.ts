@@ -79,7 +79,7 @@ describe('fan-out', () => {
     sqsMock.on(SendMessageBatchCommand).rejects(new Error('SQS is down'));
 
     await pipeline.pollOutbox();
-    const whileDown = queue.inspect();
+    const whileDown = await queue.inspect();
     sqsMock.restore();
     await pipeline.pollOutbox();
     const outcomes = await pipeline.drain();
@@ -163,7 +163,7 @@ describe('consumer batches', () => {
     );
     await acked;
 
-    const left = queue.inspect();
+    const left = await queue.inspect();
     expect(Messages).toHaveLength(3);
     expect(left.ready).toEqual([]);
     expect(left.inflight.sort()).toEqual(jobs.slice(1).map(encodeJob).sort());
