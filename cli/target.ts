@@ -5,9 +5,7 @@
  */
 import type { KeyStore } from '../lambdas/account/keys.js';
 import type { CallBounds } from '../lambdas/call-bounds.js';
-import { createDynamoClient } from '../lambdas/dynamo/client.js';
-import { createDocuments } from '../lambdas/dynamo/documents.js';
-import { type CredentialSource, regionalEndpoint } from '../lambdas/dynamo/target.js';
+import { createDocumentClient } from '../lambdas/aws-clients.js';
 import { STACK_OUTPUTS } from '../lib/stack-outputs.js';
 import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint } from '../local/config.js';
 import type { CommandLine } from './args.js';
@@ -45,13 +43,9 @@ export async function resolveTarget(line: CommandLine, env: Env): Promise<Target
  */
 export function localTarget(env: Env): Target {
   const endpoint = localEndpoint(env);
-  const documents = createDocuments(
-    createDynamoClient({
-      endpoint: new URL(endpoint),
-      region: LOCAL_REGION,
-      credentials: () => LOCAL_CREDENTIALS,
-      bounds: LOCAL_BOUNDS,
-    }),
+  const documents = createDocumentClient(
+    { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    LOCAL_BOUNDS,
   );
   return {
     label: `local stack (DynamoDB Local at ${endpoint})`,
@@ -98,15 +92,11 @@ function localEndpoint(env: Env): string {
 
 async function stackTarget(stackName: string, region: string, env: Env): Promise<Target> {
   const tables = await stackTables(stackName, region);
-  const configured = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
-  const documents = createDocuments(
-    createDynamoClient({
-      endpoint: configured ? new URL(configured) : regionalEndpoint(region),
-      region,
-      credentials: userCredentials(),
-      bounds: STACK_BOUNDS,
-    }),
-  );
+  // The SDK's default credential chain (environment, profiles, SSO, processes, roles) and endpoint
+  // resolution (FIPS and dual-stack settings), as the AWS CLI finds them; the endpoint variables are
+  // read from `env`, as the rest of the command line is.
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
+  const documents = createDocumentClient({ region, ...(endpoint ? { endpoint } : {}) }, STACK_BOUNDS);
   return {
     label: `stack ${stackName} in ${region}`,
     store: {
@@ -123,21 +113,6 @@ async function stackTarget(stackName: string, region: string, env: Env): Promise
     },
     close: () => documents.destroy(),
   };
-}
-
-/**
- * The user's credentials as the AWS CLI finds them (environment, profiles and AWS_PROFILE, SSO,
- * credential processes, container and instance roles), refreshed before they expire. The chain is
- * loaded on the first call: the local stack's commands never need it, and no Lambda bundles it.
- */
-function userCredentials(): CredentialSource {
-  let provider: ReturnType<typeof loadDefaultProvider> | undefined;
-  return async () => (await (provider ??= loadDefaultProvider()))();
-}
-
-async function loadDefaultProvider() {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  return defaultProvider();
 }
 
 /** Table names from the stack's outputs. Loaded lazily: the local path never needs CloudFormation. */

@@ -15,8 +15,8 @@
  * an infinite scale, so a job that is not yet due comes straight back until the clock is advanced.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Documents } from '../lambdas/dynamo/documents.js';
-import { ScanCommand } from '../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../lambdas/aws-clients.js';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startFauxqs } from 'fauxqs';
 import { createSqsClient } from '../lambdas/sqs-client.js';
 import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';

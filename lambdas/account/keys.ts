@@ -9,9 +9,9 @@
  * as such and can still be revoked.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '../dynamo/document-commands.js';
-import type { Documents } from '../dynamo/documents.js';
-import { GetItemCommand, QueryCommand } from '../dynamo/item-commands.js';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../aws-clients.js';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   type GeneratedApiKey,
   generateApiKey,

@@ -10,7 +10,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-} from '../dynamo/document-commands.js';
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf, newId } from '../core/ids.js';

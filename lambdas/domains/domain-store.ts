@@ -6,8 +6,8 @@
  *   project that owns it. It is written in the same transaction as the domain, so a name belongs to
  *   exactly one project even when two create it at the same moment, and deleted with it.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';

@@ -5,8 +5,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Documents } from '../dynamo/documents.js';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS } from '../core/idempotency.js';

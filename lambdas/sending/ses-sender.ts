@@ -3,7 +3,7 @@
  * without attachments), and SES's errors mapped to API errors. The recipients go in Destination, so
  * Bcc never appears in the message's headers.
  */
-import type { SesClient } from '../aws-wire/ses-client.js';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ApiError } from '../core/errors.js';
 import type { AttachmentInput } from './attachments.js';
 import type { EmailEnvelope } from './envelope.js';
@@ -30,25 +30,27 @@ const REJECTIONS = new Set([
 // they fall through to 503 upstream_unavailable with every other SES failure.
 const THROTTLES = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException']);
 
-export function sesSender(client: SesClient, configurationSetName?: string): SendFunction {
+export function sesSender(client: SESv2Client, configurationSetName?: string): SendFunction {
   return async (email) => {
     const message = await buildMimeMessage({ ...email, attachments: email.attachments ?? [] });
     // SES's Destination wants bare addresses; the display names are in the message's headers.
     const bare = (list: readonly string[]) => list.map((mailbox) => addressOf(mailbox) ?? mailbox);
     try {
-      const result = await client.sendEmail({
-        FromEmailAddress: message.fromHeader,
-        Destination: {
-          ToAddresses: bare(email.to),
-          CcAddresses: bare(email.cc),
-          BccAddresses: bare(email.bcc),
-        },
-        Content: { Raw: { Data: message.raw } },
-        ...(email.tags.length > 0
-          ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) }
-          : {}),
-        ...(configurationSetName ? { ConfigurationSetName: configurationSetName } : {}),
-      });
+      const result = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: message.fromHeader,
+          Destination: {
+            ToAddresses: bare(email.to),
+            CcAddresses: bare(email.cc),
+            BccAddresses: bare(email.bcc),
+          },
+          Content: { Raw: { Data: message.raw } },
+          ...(email.tags.length > 0
+            ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) }
+            : {}),
+          ...(configurationSetName ? { ConfigurationSetName: configurationSetName } : {}),
+        }),
+      );
       if (!result.MessageId) throw new ApiError('upstream_unavailable');
       return result.MessageId;
     } catch (error) {

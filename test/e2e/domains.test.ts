@@ -1,6 +1,7 @@
 /** Sending domains over HTTP through the local gateway, with the local SES identity stand-in. */
+import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
-import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import {
@@ -34,7 +35,7 @@ const send = (from: string, withKey = key) =>
     body: { from, to: 'someone@example.org', subject: `s ${unique()}`, text: 'x' },
   });
 const sesHas = (name: string) =>
-  stack.aws.ses.getEmailIdentity(name).then(
+  stack.aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name })).then(
     () => true,
     () => false,
   );

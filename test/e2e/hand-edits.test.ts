@@ -2,7 +2,7 @@
  * "Editing any of these in the DynamoDB console takes effect on the very next request": the item is
  * changed with the AWS SDK exactly as the console would store it, then the next call sees it. No waits.
  */
-import { DeleteCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import { startTestStack, type TestStack } from '../support/local-stack.js';

@@ -8,7 +8,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
-} from '../../lambdas/dynamo/document-commands.js';
+} from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { notifyExpiringKeys, type ExpiringKeysStore } from '../../lambdas/account/expiring-keys.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';

@@ -2,9 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { inject } from 'vitest';
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { dynamoControlClient, localDocuments, sesClient } from '../../local/services.js';
 import { ensureTables, type TableNames } from '../../local/tables.js';
@@ -15,7 +14,7 @@ export interface TestAws {
   /** scopegate's own client with the deployed bounds, as the stack's Lambdas hold it. */
   readonly documents: Documents;
   /** scopegate's own SES client with the deployed bounds, as the sending and domains Lambdas hold it. */
-  readonly ses: SesClient;
+  readonly ses: SESv2Client;
   /** The SDK's SES client, to check the local stand-in against the SDK itself. */
   readonly sdkSes: SESv2Client;
   readonly sesEndpoint: string;
