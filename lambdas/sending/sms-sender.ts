@@ -2,10 +2,7 @@
  * The one SMS call: AWS End User Messaging SMS (pinpoint-sms-voice-v2) SendTextMessage, and its
  * errors mapped to API errors.
  */
-import {
-  type PinpointSMSVoiceV2Client,
-  SendTextMessageCommand,
-} from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { ApiError } from '../core/errors.js';
 
 export interface OutgoingSms {

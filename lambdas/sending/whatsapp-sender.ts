@@ -2,10 +2,7 @@
  * The one WhatsApp call: AWS End User Messaging Social SendWhatsAppMessage, whose `message` is
  * Meta's Cloud API message JSON (built by whatsappMessageJson), and its errors mapped to API errors.
  */
-import {
-  SendWhatsAppMessageCommand,
-  type SocialMessagingClient,
-} from '@aws-sdk/client-socialmessaging';
+import { SendWhatsAppMessageCommand, type SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import { ApiError } from '../core/errors.js';
 import type { SendWhatsappInput } from './message-schemas.js';
 import { mapProviderError } from './sms-sender.js';

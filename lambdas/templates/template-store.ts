@@ -4,11 +4,7 @@
  * transaction, the alias item only if it does not exist yet, so an alias is unique in its project.
  */
 import type { Documents } from '../aws-clients.js';
-import {
-  GetCommand,
-  type TransactWriteCommandInput,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type TransactWriteCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
 import { queryProjectPage } from '../core/query-page.js';

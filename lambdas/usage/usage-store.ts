@@ -11,12 +11,7 @@
  * existing, so a batch delivered again (a retried invocation) changes nothing.
  */
 import type { Documents } from '../aws-clients.js';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { projectPartition } from '../core/tables.js';

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES } from '../../lambdas/core/routes.js';
 import { LAMBDA_BUNDLING, LAMBDA_ENTRIES, type LambdaName } from '../../lib/bundling.js';
 import type { ScopegateFunction } from '../../lib/scopegate-function.js';
-import { logicalIdOf, propertiesOf, resourcesOfType, type Synthesized, synthesize } from './template.js';
+import { propertiesOf, type Synthesized, synthesize } from './template.js';
 
 /**
  * A guard against regressions (the SDK's DynamoDBClient tree-shaken, its unused credential providers

@@ -5,11 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  DeleteEmailIdentityCommand,
-  GetEmailIdentityCommand,
-  type SESv2Client,
-} from '@aws-sdk/client-sesv2';
+import { DeleteEmailIdentityCommand, GetEmailIdentityCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSesClient } from '../../lambdas/aws-clients.js';
 import { ApiError } from '../../lambdas/core/errors.js';

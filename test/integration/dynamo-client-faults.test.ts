@@ -12,12 +12,7 @@ import { cancellationCodes } from '../../lambdas/account/conflicts.js';
 import type { CallBounds } from '../../lambdas/call-bounds.js';
 import { isConditionalCheckFailure } from '../../lambdas/core/dynamo-errors.js';
 import { isUpstreamUnavailable } from '../../lambdas/core/upstream-errors.js';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, type Documents } from '../../lambdas/aws-clients.js';
 import type { ClientOverrides } from '../../lambdas/sdk-client-bounds.js';
 import { type FaultServer, type FaultStep, startFaultServer } from '../support/fault-server.js';

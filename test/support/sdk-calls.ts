@@ -18,7 +18,8 @@ function onEachCall<C extends Client>(client: C, inspect: (call: SerializedCall)
     (next) => (args) => {
       const request = args.request as { headers?: Record<string, string>; body?: unknown };
       const target = request.headers?.['x-amz-target'] ?? '';
-      const body = typeof request.body === 'string' ? (JSON.parse(request.body) as SerializedCall['body']) : {};
+      const body =
+        typeof request.body === 'string' ? (JSON.parse(request.body) as SerializedCall['body']) : {};
       const failure = inspect({ operation: target.split('.').pop() ?? '', body });
       return failure ? Promise.reject(failure) : next(args);
     },
@@ -28,10 +29,7 @@ function onEachCall<C extends Client>(client: C, inspect: (call: SerializedCall)
 }
 
 /** Records every call's operation and the `pk` of its Key (undefined when it has none). */
-export function recordingCalls<C extends Client>(
-  client: C,
-  calls: { command: string; pk: unknown }[],
-): C {
+export function recordingCalls<C extends Client>(client: C, calls: { command: string; pk: unknown }[]): C {
   return onEachCall(client, ({ operation, body }) => {
     calls.push({ command: operation, pk: body.Key?.pk?.S });
     return undefined;
