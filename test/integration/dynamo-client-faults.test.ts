@@ -139,6 +139,19 @@ describe('failures that reach the caller, named as the SDK names them', () => {
     expect(requests).toBe(2);
   });
 
+  it('the deadline stops the retry loop: no attempt starts after the caller was told it failed', async () => {
+    // A throttle, then a backoff of 0.9 × 1 s: the deadline passes during the wait.
+    faults.script = [dynamoError(400, 'ThrottlingException'), UPDATED];
+    const documents = client({ ...BOUNDS, deadlineMs: 300 });
+    vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    const { outcome, requests } = await run(() => documents.send(update()));
+    expect(outcome).toMatchObject({ name: 'TimeoutError', message: 'no answer within the 300 ms deadline' });
+    expect(requests).toBe(1);
+    // Past the moment the backoff would have ended: the aborted call sent nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 900 + SLACK_MS));
+    expect(faults.received).toHaveLength(1);
+  });
+
   it.each<[string, Step]>([
     ['ValidationException', dynamoError(400, 'ValidationException')],
     ['AccessDeniedException', dynamoError(400, 'AccessDeniedException')],
