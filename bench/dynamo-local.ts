@@ -88,7 +88,7 @@ export async function measureDynamoLocal(options: {
       getItemSamples[i] = await timed(getItem);
     }
     return {
-      what: 'createAuthorizer + keyItemReader (its own SigV4 client) → DynamoDB Local (ConsistentRead GetItem)',
+      what: "createAuthorizer + keyItemReader (the SDK's DynamoDBClient) → DynamoDB Local (ConsistentRead GetItem)",
       warmup: options.warmup,
       startupMs: Math.round(startupMs),
       ...msSummary(summarise(authorizerSamples)),

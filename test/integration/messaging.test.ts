@@ -1,5 +1,5 @@
 /**
- * The local SMS and WhatsApp stand-in against the services' own clients (what they send, it accepts;
+ * The local SMS and WhatsApp stand-in against the services' SDK clients (what they send, it accepts;
  * its errors reach the senders as the services' own), and the message records and their provider
  * events against DynamoDB Local: recorded once, status forward only, whatever the order.
  */
@@ -46,7 +46,7 @@ const store = async () =>
     whatsapp: Record<string, unknown>[];
   };
 
-describe("the stand-in, with the services' own clients", () => {
+describe("the stand-in, with the services' SDK clients", () => {
   it('accepts SendTextMessage as the client sends it (AWS JSON 1.0) and stores it', async () => {
     const result = await sms.send(
       new SendTextMessageCommand({

@@ -11,11 +11,11 @@ import { ensureTables, type TableNames } from '../../local/tables.js';
 export interface TestAws {
   /** The SDK's client: creating tables, and raw items written as a console edit would write them. */
   readonly dynamo: DynamoDBClient;
-  /** scopegate's own client with the deployed bounds, as the stack's Lambdas hold it. */
+  /** The services' DocumentClient with the deployed bounds, as the stack's Lambdas hold it. */
   readonly documents: Documents;
-  /** scopegate's own SES client with the deployed bounds, as the sending and domains Lambdas hold it. */
+  /** The SES client with the deployed bounds, as the sending and domains Lambdas hold it. */
   readonly ses: SESv2Client;
-  /** The SDK's SES client, to check the local stand-in against the SDK itself. */
+  /** A plain SES client without the deployed bounds, for set-up and checks of the stand-in. */
   readonly sdkSes: SESv2Client;
   readonly sesEndpoint: string;
   readonly tables: TableNames;

@@ -18,8 +18,13 @@ function onEachCall<C extends Client>(client: C, inspect: (call: SerializedCall)
     (next) => (args) => {
       const request = args.request as { headers?: Record<string, string>; body?: unknown };
       const target = request.headers?.['x-amz-target'] ?? '';
-      const body =
-        typeof request.body === 'string' ? (JSON.parse(request.body) as SerializedCall['body']) : {};
+      const text =
+        typeof request.body === 'string'
+          ? request.body
+          : request.body instanceof Uint8Array
+            ? Buffer.from(request.body).toString()
+            : '{}';
+      const body = JSON.parse(text) as SerializedCall['body'];
       const failure = inspect({ operation: target.split('.').pop() ?? '', body });
       return failure ? Promise.reject(failure) : next(args);
     },
