@@ -85,12 +85,13 @@ export async function buildBundle(
     format: LAMBDA_BUNDLING.format,
     platform: LAMBDA_BUNDLING.platform,
     target: LAMBDA_BUNDLING.target,
+    mainFields: [...LAMBDA_BUNDLING.mainFields],
     minify: LAMBDA_BUNDLING.minify,
     // Written to index.js.map; the size reported is index.js alone.
     sourcemap: LAMBDA_BUNDLING.sourcemap,
     sourcesContent: LAMBDA_BUNDLING.sourcesContent,
-    // bundleAwsSdk: nothing is external except Node's built-ins (implied by platform node).
-    external: [],
+    // bundleAwsSdk: nothing is external but Node's built-ins and the unused credential providers.
+    external: [...LAMBDA_BUNDLING.external],
     metafile: true,
     logLevel: 'warning',
   });

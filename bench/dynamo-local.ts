@@ -5,8 +5,8 @@
  */
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
-import { GetCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
-import type { Documents } from '../lambdas/dynamo/documents.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../lambdas/aws-clients.js';
 import { type DynamoDbLocal, localDocuments, startDynamoDbLocal } from '../local/services.js';
 import type { ColdRequestTarget } from './bundles.js';
 import { ensureTables } from '../local/tables.js';
@@ -89,7 +89,7 @@ export async function measureDynamoLocal(options: {
       getItemSamples[i] = await timed(getItem);
     }
     return {
-      what: 'createAuthorizer + keyItemReader (its own SigV4 client) → DynamoDB Local (ConsistentRead GetItem)',
+      what: "createAuthorizer + keyItemReader (the SDK's DynamoDBClient) → DynamoDB Local (ConsistentRead GetItem)",
       warmup: options.warmup,
       startupMs: Math.round(startupMs),
       ...msSummary(summarise(authorizerSamples)),

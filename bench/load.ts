@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { PutCommand } from '../lambdas/dynamo/document-commands.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import autocannon from 'autocannon';
 import { createProject } from '../lambdas/account/projects.js';

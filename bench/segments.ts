@@ -19,9 +19,8 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ContactRecord, contactItem } from '../lambdas/audience/contacts.js';
 import { type Filter, matches } from '../lambdas/audience/filter.js';
 import { SEGMENT_SCAN_BUDGET } from '../lambdas/audience/segments.js';
-import { createDynamoClient } from '../lambdas/dynamo/client.js';
-import { BatchWriteCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
-import { createDocuments } from '../lambdas/dynamo/documents.js';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../lambdas/aws-clients.js';
 import { newId } from '../lambdas/core/ids.js';
 import { startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';
@@ -87,12 +86,12 @@ function contactAt(index: number, base: number): ContactRecord {
  * which a loaded machine's DynamoDB Local can exceed on large batch writes.
  */
 async function seed(endpoint: string, dataTable: string, contacts: readonly ContactRecord[]) {
-  const documents = createDocuments(
-    createDynamoClient({
-      ...localDynamoTarget(endpoint),
-      bounds: { connectionTimeoutMs: 5_000, requestTimeoutMs: 60_000, maxAttempts: 3, deadlineMs: 120_000 },
-    }),
-  );
+  const documents = createDocumentClient(localDynamoTarget(endpoint), {
+    connectionTimeoutMs: 5_000,
+    requestTimeoutMs: 60_000,
+    maxAttempts: 3,
+    deadlineMs: 120_000,
+  });
   const batches: ContactRecord[][] = [];
   for (let start = 0; start < contacts.length; start += 25) batches.push(contacts.slice(start, start + 25));
   const write = async (batch: ContactRecord[]) => {

@@ -4,13 +4,9 @@
  * its CloudFormation outputs (`sk_live_` keys, default AWS credential chain, no default project).
  */
 import type { KeyStore } from '../lambdas/account/keys.js';
-import { createSesClient } from '../lambdas/aws-clients.js';
-import { SES_ADDRESS, type SesClient } from '../lambdas/aws-wire/ses-client.js';
-import { serviceEndpoint } from '../lambdas/aws-wire/target.js';
 import type { CallBounds } from '../lambdas/call-bounds.js';
-import { createDynamoClient } from '../lambdas/dynamo/client.js';
-import { createDocuments } from '../lambdas/dynamo/documents.js';
-import { type CredentialSource, regionalEndpoint } from '../lambdas/dynamo/target.js';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createDocumentClient, createSesClient } from '../lambdas/aws-clients.js';
 import { STACK_OUTPUTS } from '../lib/stack-outputs.js';
 import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint, localPort } from '../local/config.js';
 import type { CommandLine } from './args.js';
@@ -21,7 +17,7 @@ export interface Target {
   readonly label: string;
   readonly store: KeyStore;
   /** SES v2, for the identity of a domain an operator releases; it connects only when called. */
-  readonly ses: SesClient;
+  readonly ses: SESv2Client;
   /** The stack's region: a released domain's records name it. */
   readonly region: string;
   readonly defaultProjectId: string | undefined;
@@ -52,22 +48,18 @@ export async function resolveTarget(line: CommandLine, env: Env): Promise<Target
  */
 export function localTarget(env: Env): Target {
   const endpoint = localEndpoint(env);
-  const documents = createDocuments(
-    createDynamoClient({
-      endpoint: new URL(endpoint),
-      region: LOCAL_REGION,
-      credentials: () => LOCAL_CREDENTIALS,
-      bounds: LOCAL_BOUNDS,
-    }),
+  const documents = createDocumentClient(
+    { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS },
+    LOCAL_BOUNDS,
   );
   // SCOPEGATE_SES_ENDPOINT (or SCOPEGATE_SES_PORT, the variable `npm start` reads) names the local SES.
   const sesEndpoint =
     env.SCOPEGATE_SES_ENDPOINT ||
     `http://${LOCAL.host}:${localPortOf(env, 'SCOPEGATE_SES_PORT', LOCAL.sesPort)}`;
   const ses = createSesClient({
-    endpoint: new URL(sesEndpoint),
+    endpoint: sesEndpoint,
     region: LOCAL_REGION,
-    credentials: () => LOCAL_CREDENTIALS,
+    credentials: LOCAL_CREDENTIALS,
   });
   return {
     label: `local stack (DynamoDB Local at ${endpoint})`,
@@ -128,21 +120,13 @@ function localPortOf(env: Env, name: string, fallback: number): number {
 
 async function stackTarget(stackName: string, region: string, env: Env): Promise<Target> {
   const tables = await stackTables(stackName, region);
-  const configured = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
-  const documents = createDocuments(
-    createDynamoClient({
-      endpoint: configured ? new URL(configured) : regionalEndpoint(region),
-      region,
-      credentials: userCredentials(),
-      bounds: STACK_BOUNDS,
-    }),
-  );
+  // The SDK's default credential chain (environment, profiles, SSO, processes, roles) and endpoint
+  // resolution (FIPS and dual-stack settings), as the AWS CLI finds them; the endpoint variables are
+  // read from `env`, as the rest of the command line is.
+  const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL;
+  const documents = createDocumentClient({ region, ...(endpoint ? { endpoint } : {}) }, STACK_BOUNDS);
   const sesEndpoint = env.AWS_ENDPOINT_URL_SESV2 || env.AWS_ENDPOINT_URL;
-  const ses = createSesClient({
-    endpoint: sesEndpoint ? new URL(sesEndpoint) : serviceEndpoint(SES_ADDRESS.hostPrefix, region),
-    region,
-    credentials: userCredentials(),
-  });
+  const ses = createSesClient({ region, ...(sesEndpoint ? { endpoint: sesEndpoint } : {}) });
   return {
     label: `stack ${stackName} in ${region}`,
     store: {
@@ -164,21 +148,6 @@ async function stackTarget(stackName: string, region: string, env: Env): Promise
       ses.destroy();
     },
   };
-}
-
-/**
- * The user's credentials as the AWS CLI finds them (environment, profiles and AWS_PROFILE, SSO,
- * credential processes, container and instance roles), refreshed before they expire. The chain is
- * loaded on the first call: the local stack's commands never need it, and no Lambda bundles it.
- */
-function userCredentials(): CredentialSource {
-  let provider: ReturnType<typeof loadDefaultProvider> | undefined;
-  return async () => (await (provider ??= loadDefaultProvider()))();
-}
-
-async function loadDefaultProvider() {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  return defaultProvider();
 }
 
 /** Table names from the stack's outputs. Loaded lazily: the local path never needs CloudFormation. */

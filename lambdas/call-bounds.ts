@@ -1,8 +1,8 @@
 /**
- * The one place that says how long an AWS call on the request path may take, with no AWS SDK import:
- * scopegate's own clients (lambdas/dynamo, lambdas/aws-wire: DynamoDB, SES, SMS, WhatsApp) read these
- * bounds without bundling the SDK, so a stalled dependency is bounded identically everywhere and
- * answers 503 instead of hanging until a Lambda or API Gateway timeout.
+ * The one place that says how long an AWS call may take. Every AWS SDK client is built from these
+ * bounds by lambdas/sdk-client-bounds.ts (retries, per-attempt timeouts, a deadline over the whole
+ * call), so a stalled dependency is bounded identically everywhere and answers 503 instead of
+ * hanging until a Lambda or API Gateway timeout. No SDK import here: pure values.
  */
 
 export interface CallBounds {
@@ -28,9 +28,10 @@ export const DYNAMODB_BOUNDS: CallBounds = {
 };
 
 /**
- * SES SendEmail: slower than DynamoDB, but a send that takes seconds has failed. One attempt: a send
- * that timed out may still have been accepted, and an automatic retry would send the email twice;
- * the client retries instead, with its Idempotency-Key.
+ * SES SendEmail: slower than DynamoDB, but a send that takes seconds has failed. One attempt
+ * (`maxAttempts: 1` turns the SDK's retries off): SendEmail takes no idempotency token, so a send
+ * that timed out may still have been accepted and an automatic retry would send the email twice;
+ * the API's client retries instead, with its Idempotency-Key.
  */
 export const SES_BOUNDS: CallBounds = {
   connectionTimeoutMs: 1000,

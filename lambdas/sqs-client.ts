@@ -1,6 +1,6 @@
 /**
- * SQS for the webhook delivery pipeline, off the request path, through the AWS SDK; kept apart from
- * lambdas/aws-clients.ts so that no service Lambda's bundle carries the SDK.
+ * SQS for the webhook delivery pipeline, off the request path; kept apart from lambdas/aws-clients.ts
+ * so that only the Lambdas that enqueue deliveries bundle the SQS client.
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { CallBounds } from './call-bounds.js';

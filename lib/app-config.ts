@@ -5,7 +5,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import { settingList } from '../lambdas/sending/messaging-channels.js';
-import { MAX_AUTHORIZER_CACHE_TTL_SECONDS } from './authorizer.js';
+import { MAX_AUTHORIZER_CACHE_TTL_SECONDS, MAX_AUTHORIZER_PROVISIONED_CONCURRENCY } from './authorizer.js';
 
 /** A context or environment setting the user got wrong: worth one line, not a stack trace. */
 export class AppConfigError extends Error {
@@ -20,6 +20,7 @@ export interface AppConfig {
   readonly whatsappPhoneNumberId?: string;
   readonly authorizerCacheTtl: Duration;
   readonly authorizerCacheFlush: boolean;
+  readonly authorizerProvisionedConcurrency: number;
   readonly manageApiGatewayCloudWatchRole: boolean;
 }
 
@@ -27,6 +28,7 @@ export interface AppConfig {
  * `stackName`: context `stackName`, else SCOPEGATE_STACK_NAME, else `Scopegate`.
  * `authorizerCacheTtl`: context `authorizerCacheTtlSeconds`, else 0.
  * `authorizerCacheFlush`: context `authorizerCacheFlush` (`true`/`false`), else false; true needs a TTL above 0.
+ * `authorizerProvisionedConcurrency`: context `authorizerProvisionedConcurrency`, else 0 (off).
  * `manageApiGatewayCloudWatchRole`: context `apiGatewayCloudWatchRole` (`true`/`false`), else true.
  */
 export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -51,6 +53,11 @@ export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env):
     stackName,
     authorizerCacheTtl: Duration.seconds(ttlSeconds),
     authorizerCacheFlush: cacheFlush,
+    authorizerProvisionedConcurrency: wholeNumberContext(
+      node.tryGetContext('authorizerProvisionedConcurrency'),
+      'authorizerProvisionedConcurrency',
+      MAX_AUTHORIZER_PROVISIONED_CONCURRENCY,
+    ),
     manageApiGatewayCloudWatchRole: booleanContext(
       node.tryGetContext('apiGatewayCloudWatchRole'),
       'apiGatewayCloudWatchRole',
@@ -105,6 +112,23 @@ function cacheTtlSeconds(value: unknown): number {
     );
   }
   return seconds;
+}
+
+/** A whole number from 0 to `max`, 0 when absent; from the command line it is a string. */
+function wholeNumberContext(value: unknown, name: string, max: number): number {
+  if (value === undefined) return 0;
+  const number =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && value.trim() !== ''
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(number) || number < 0 || number > max) {
+    throw new AppConfigError(
+      `Context ${name} must be a whole number from 0 to ${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
 }
 
 function booleanContext(value: unknown, name: string, fallback: boolean): boolean {

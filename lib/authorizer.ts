@@ -6,6 +6,7 @@
  * may call.
  */
 import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -25,7 +26,18 @@ export interface KeyAuthorizerProps {
   readonly resultsCacheTtl?: Duration;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Execution environments of the authorizer kept initialised (code loaded, client built), so no
+   * request waits for a cold start. Billed while configured, used or not: per GB-second of
+   * 1024 MB × this number, around the clock (docs/decisions/0030-aws-sdk-v3-tuned-for-cold-start.md). API Gateway then calls the alias
+   * `live`, published with each deployment.
+   * @default 0 - off: cold starts are paid by the requests that meet them
+   */
+  readonly provisionedConcurrency?: number;
 }
+
+/** A sanity ceiling: each environment is billed continuously; the account's concurrency caps it too. */
+export const MAX_AUTHORIZER_PROVISIONED_CONCURRENCY = 100;
 
 export class KeyAuthorizer extends Construct {
   public readonly handler: ScopegateFunction;
@@ -48,17 +60,36 @@ export class KeyAuthorizer extends Construct {
       },
     });
     this.handler.bindTable({ table: props.apiKeysTable, access: 'getItem', envVar: 'API_KEYS_TABLE' });
+    const provisioned = validateProvisionedConcurrency(props.provisionedConcurrency ?? 0);
+    // With provisioned concurrency API Gateway must call a published version: the alias `live`.
+    const target: lambda.IFunction =
+      provisioned > 0
+        ? new lambda.Alias(this, 'Live', {
+            aliasName: 'live',
+            version: this.handler.function.currentVersion,
+            provisionedConcurrentExecutions: provisioned,
+          })
+        : this.handler.function;
 
     const identitySources = [apigateway.IdentitySource.header('Authorization')];
     if (this.resultsCacheTtlSeconds > 0)
       identitySources.push(apigateway.IdentitySource.context('identity.sourceIp'));
     this.authorizer = new apigateway.RequestAuthorizer(this, 'Authorizer', {
-      handler: this.handler.function,
+      handler: target,
       identitySources,
       // Explicit even when 0: the construct's own default would be five minutes.
       resultsCacheTtl: Duration.seconds(this.resultsCacheTtlSeconds),
     });
   }
+}
+
+function validateProvisionedConcurrency(count: number): number {
+  if (!Number.isInteger(count) || count < 0 || count > MAX_AUTHORIZER_PROVISIONED_CONCURRENCY) {
+    throw new Error(
+      `Authorizer provisioned concurrency must be a whole number from 0 to ${MAX_AUTHORIZER_PROVISIONED_CONCURRENCY}, got ${count}`,
+    );
+  }
+  return count;
 }
 
 function validateCacheTtl(ttl: Duration): number {

@@ -1,6 +1,7 @@
 /**
  * How every Lambda is bundled, in one place: the CDK constructs pass these to NodejsFunction and the
  * benchmark passes the same to esbuild, so the sizes and import times it reports are the deployed ones.
+ * The choices and their measurements are in docs/decisions/0030-aws-sdk-v3-tuned-for-cold-start.md.
  */
 export const LAMBDA_BUNDLING = {
   /** CommonJS: an ESM bundle of the AWS SDK fails with "Dynamic require of node:https is not supported". */
@@ -8,12 +9,38 @@ export const LAMBDA_BUNDLING = {
   platform: 'node',
   /** Matches the newest Lambda runtime the stack uses (Node.js 24). */
   target: 'node24',
+  /**
+   * The SDK's ES module builds first: esbuild can tree-shake them (the CommonJS builds are one file
+   * per package, bundled whole), which roughly halves a bundle that carries the SDK.
+   */
+  mainFields: ['module', 'main'],
   minify: true,
-  sourcemap: true,
-  /** Maps name the sources without embedding them: a much smaller deployment package. */
+  /**
+   * No source maps: with --enable-source-maps Node parses the map of a whole bundle at load, on
+   * every cold start, for a readable stack trace only when something throws (measured in
+   * docs/decisions/0030-aws-sdk-v3-tuned-for-cold-start.md). Minification keeps identifiers readable enough for the logged errors.
+   */
+  sourcemap: false,
   sourcesContent: false,
   /** The SDK is bundled (pinned, tree-shaken) rather than taken from the runtime. */
   bundleAwsSdk: true,
+  /**
+   * The credential providers the SDK's default chain loads only when the environment holds no
+   * credentials. Lambda always puts the role's credentials in the environment, which the chain reads
+   * first (@aws-sdk/credential-provider-env, bundled); these are left out of the bundle, and the
+   * Node.js runtime's own copy of the SDK would answer the import if one were ever made.
+   */
+  external: [
+    '@aws-sdk/credential-provider-ini',
+    '@aws-sdk/credential-provider-process',
+    '@aws-sdk/credential-provider-sso',
+    '@aws-sdk/credential-provider-web-identity',
+    '@aws-sdk/credential-provider-http',
+    '@aws-sdk/credential-provider-login',
+    '@aws-sdk/token-providers',
+    '@aws-sdk/nested-clients',
+    '@smithy/credential-provider-imds',
+  ],
 } as const;
 
 /** Entry points, one per Lambda (docs/architecture.md). */

@@ -89,14 +89,19 @@ export class ScopegateFunction extends Construct {
       memorySize,
       role: this.role,
       logGroup: this.logGroup,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: {
+        ...(LAMBDA_BUNDLING.sourcemap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+        ...props.environment,
+      },
       bundling: {
         format: LAMBDA_BUNDLING.format === 'cjs' ? OutputFormat.CJS : OutputFormat.ESM,
         target: LAMBDA_BUNDLING.target,
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
         minify: LAMBDA_BUNDLING.minify,
         sourceMap: LAMBDA_BUNDLING.sourcemap,
         sourcesContent: LAMBDA_BUNDLING.sourcesContent,
         bundleAwsSDK: LAMBDA_BUNDLING.bundleAwsSdk,
+        externalModules: [...LAMBDA_BUNDLING.external],
         logLevel: LogLevel.WARNING,
         // esbuild is a devDependency: bundle locally, never in Docker (no internet to pull an image).
         forceDockerBundling: false,

@@ -33,6 +33,13 @@ export interface ScopegateStackProps extends StackProps, MessagingSettings {
    * @default false
    */
   readonly authorizerCacheFlush?: boolean;
+  /**
+   * Authorizer execution environments kept warm (provisioned concurrency on its alias `live`), so no
+   * request pays the authorizer's cold start. Costs money whether or not requests come: see
+   * docs/decisions/0030-aws-sdk-v3-tuned-for-cold-start.md.
+   * @default 0 - off
+   */
+  readonly authorizerProvisionedConcurrency?: number;
   /** @default 100 requests per second */
   readonly throttlingRateLimit?: number;
   /** @default 200 requests */
@@ -78,6 +85,7 @@ export class ScopegateStack extends Stack {
       apiKeysTable: this.keyStore.apiKeys,
       resultsCacheTtl: cacheTtl,
       logRetention,
+      provisionedConcurrency: props.authorizerProvisionedConcurrency ?? 0,
     });
     this.services = new Services(this, 'Services', {
       dataTable: this.keyStore.data,

@@ -1,5 +1,6 @@
 /** The local stack's fixed addresses and names (README, "Quick start"). */
-import type { AwsTarget } from '../lambdas/aws-wire/target.js';
+import type { ClientOverrides } from '../lambdas/sdk-client-bounds.js';
+
 export const LOCAL = {
   host: '127.0.0.1',
   apiPort: 3000,
@@ -46,7 +47,7 @@ export const LOCAL_API_URL = `http://${LOCAL.host}:${LOCAL.apiPort}`;
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
-/** A local stand-in at `endpoint` (DynamoDB Local, the local SES, the messaging stand-in), as scopegate's clients address it. */
-export function localTarget(endpoint: string): AwsTarget {
-  return { endpoint: new URL(endpoint), region: LOCAL_REGION, credentials: () => LOCAL_CREDENTIALS };
+/** A local stand-in at `endpoint` (DynamoDB Local, the local SES, the messaging stand-in), as the SDK clients address it. */
+export function localTarget(endpoint: string): ClientOverrides {
+  return { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 }

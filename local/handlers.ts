@@ -9,8 +9,8 @@ import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/api-key.js';
 import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
 import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws-clients.js';
-import type { SesClient } from '../lambdas/aws-wire/ses-client.js';
-import type { Documents } from '../lambdas/dynamo/documents.js';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Documents } from '../lambdas/aws-clients.js';
 import { domainsRoutes } from '../lambdas/domains/routes.js';
 import type { EventsDependencies } from '../lambdas/events/process.js';
 import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/routes.js';
@@ -34,7 +34,7 @@ export interface LocalHandlerDependencies {
    * authorizer share it, as each deployed Lambda holds the same client.
    */
   readonly documents: Documents;
-  readonly ses: SesClient;
+  readonly ses: SESv2Client;
   readonly tables: TableNames;
   readonly environment: KeyEnvironment;
   readonly log: AuthorizerLog;

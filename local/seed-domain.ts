@@ -4,11 +4,11 @@
  * it on its next start. A marker item records that it was seeded, so a developer who deletes the
  * domain does not see it come back.
  */
-import type { Documents } from '../lambdas/dynamo/documents.js';
-import { GetCommand, PutCommand } from '../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../lambdas/aws-clients.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDomain, type DomainsDependencies, verifyDomain } from '../lambdas/domains/domains.js';
 import { claimKey } from '../lambdas/domains/domain-store.js';
-import type { SesClient } from '../lambdas/aws-wire/ses-client.js';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createIdentity, deleteIdentity, readIdentity } from '../lambdas/domains/ses-identities.js';
 import { saveIdentity, findDomain } from '../lambdas/domains/domain-store.js';
 import { LOCAL, LOCAL_REGION } from './config.js';
@@ -18,7 +18,7 @@ const SEEDED_MARKER = { pk: 'STACK', sk: 'LOCAL_SEED_DOMAIN' };
 
 export async function ensureSeedDomain(
   documents: Documents,
-  ses: SesClient,
+  ses: SESv2Client,
   dataTable: string,
 ): Promise<void> {
   const deps: DomainsDependencies = {

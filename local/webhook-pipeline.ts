@@ -20,8 +20,8 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Documents } from '../lambdas/dynamo/documents.js';
-import { ScanCommand } from '../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../lambdas/aws-clients.js';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildApp } from 'fauxqs';
 import { createSqsClient } from '../lambdas/sqs-client.js';
 import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';

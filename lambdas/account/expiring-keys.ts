@@ -5,8 +5,8 @@
  * on none being there yet, so a retry or a concurrent run emits once) and puts the event in the
  * project's outbox. Why a Scan and not an index: docs/decisions/0023-expiry-notices.md.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { ScanCommand, type ScanCommandOutput, TransactWriteCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { ScanCommand, type ScanCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keyPrefix, type KeyEnvironment } from '../core/api-key.js';
 import { eventItem } from '../core/events.js';
 import { readKeyItem } from '../core/key-item.js';

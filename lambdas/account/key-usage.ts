@@ -3,8 +3,8 @@
  * project's key, or a billing key, which the API never shows, is a 404 exactly like a missing one), then one Query of its day items, with a zero entry for every
  * day without traffic so a chart needs no gap filling.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isKeyId } from '../core/api-key.js';
 import { ApiError } from '../core/errors.js';
 import { utcDate } from '../usage/aggregate.js';

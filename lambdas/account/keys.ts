@@ -4,14 +4,13 @@
  * answer. No function here ever returns the hash.
  *
  * Items are read as raw AttributeValues (lambdas/core/attribute-values.ts, the authorizer's own
- * converter) through the item commands (lambdas/dynamo/item-commands.ts), never through the
- * document commands' unmarshall, which throws on some hand-edited values: a malformed item is shown
- * as such and can still be revoked.
+ * converter) through the SDK's low-level GetItem and Query commands (sent by the DocumentClient,
+ * which passes them through untouched), never through lib-dynamodb's unmarshall, which throws on
+ * some hand-edited values: a malformed item is shown as such and can still be revoked.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '../dynamo/document-commands.js';
-import type { Documents } from '../dynamo/documents.js';
-import { GetItemCommand, QueryCommand } from '../dynamo/item-commands.js';
+import { type AttributeValue, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../aws-clients.js';
 import {
   type GeneratedApiKey,
   generateApiKey,

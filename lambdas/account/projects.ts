@@ -9,8 +9,8 @@
  * So a project is never created in a missing team, and two projects of a team never share a name,
  * even when two operators create them at the same moment.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, TransactWriteCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
 import { queryAll, queryPage } from '../core/query-page.js';
 import { projectPartition, teamPartition } from '../core/tables.js';

@@ -8,8 +8,8 @@
  *
  * All three are written in one transaction, so two teams can never end up with the same name.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, TransactWriteCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
 import { teamPartition } from '../core/tables.js';
 import { queryAll } from '../core/query-page.js';

@@ -4,7 +4,7 @@
  * as the contact so an email is unique in its project. Every change is written with its
  * `contact.*` event (the outbox) and only over the version it was computed from.
  */
-import { GetCommand } from '../dynamo/document-commands.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors.js';
 import { eventItem } from '../core/events.js';
 import { isIdOf, newId } from '../core/ids.js';

@@ -2,8 +2,8 @@
  * Where audience items live in the Data table, all under the project's partition
  * (docs/architecture.md, "Tables"), and the one transaction runner they share.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { projectPartition } from '../core/tables.js';
 

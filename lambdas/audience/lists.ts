@@ -7,7 +7,7 @@
  * removes its members a page at a time, each page in one transaction with the contacts' sets, and
  * deletes the list item when none is left (docs/decisions/0019-audiences.md).
  */
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf, newId } from '../core/ids.js';

@@ -5,13 +5,7 @@
  * SEGMENT_CPU_BUDGET_MS of CPU; the cursor names the last contact examined, so the next request
  * continues right after it (docs/architecture.md, "Bounded work per request").
  */
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '../dynamo/document-commands.js';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf, newId } from '../core/ids.js';

@@ -1,10 +1,10 @@
 /**
- * Lambda entry point: clients and configuration at module scope, created once per container. No AWS
- * SDK here: the key store is read through scopegate's own small client (lambdas/dynamo), without
- * its document layer, so no marshalling code is bundled either.
+ * Lambda entry point: clients and configuration at module scope, created once per container. The key
+ * store is read through the SDK's low-level DynamoDBClient (no DocumentClient), so no marshalling
+ * code is bundled.
  */
 
-import { createDocumentClient } from '../aws-clients.js';
+import { createDynamoClient } from '../dynamodb-client.js';
 import { keyEnvironmentFromEnv, requireEnv } from '../core/env.js';
 import { createAuthorizer } from './authorizer.js';
 import { createJsonLog } from './json-log.js';
@@ -17,7 +17,7 @@ const logger = createJsonLog({
 
 export const handler = createAuthorizer({
   environment: keyEnvironmentFromEnv(),
-  getKeyItem: keyItemReader(createDocumentClient(), requireEnv('API_KEYS_TABLE')),
+  getKeyItem: keyItemReader(createDynamoClient(), requireEnv('API_KEYS_TABLE')),
   log: logger,
   coverAllRoutes:
     process.env.AUTHORIZER_CACHE_TTL_SECONDS !== undefined &&

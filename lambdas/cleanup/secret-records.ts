@@ -10,8 +10,8 @@
 import { gunzipSync } from 'node:zlib';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { IDEMPOTENCY_PREFIX } from '../core/idempotency.js';
-import { DeleteCommand, ScanCommand, type ScanCommandOutput } from '../dynamo/document-commands.js';
-import type { Documents } from '../dynamo/documents.js';
+import { DeleteCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../aws-clients.js';
 
 /** What the Scan reads (its IAM grant allows exactly these). */
 export const CLEANUP_SCAN_ATTRIBUTES = ['pk', 'sk', 'response'] as const;

@@ -4,8 +4,8 @@
  * `PROJECT#<projectId>` / `AUDIT#<aud_ id>`. Ids are time-ordered, so the newest-first list is one
  * Query. Items expire a year after the call (the table's TTL attribute `ttl`).
  */
-import type { Documents } from '../dynamo/documents.js';
-import { PutCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { publicFormOf } from './api-key.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { newId } from './ids.js';

@@ -6,8 +6,8 @@
  * the secret there gives a client nothing; it only stops clients from forging cursors.
  */
 import { randomBytes } from 'node:crypto';
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, PutCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 
 export interface CursorSecretStore {

@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Documents } from '../dynamo/documents.js';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { RouteContract } from './contract.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';

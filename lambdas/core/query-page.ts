@@ -4,8 +4,8 @@
  * DynamoDB ends a Query page at 1 MB, so a page may hold fewer items than asked for: this keeps
  * reading until limit + 1 items (the extra one says whether there is more) or the partition's end.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { QueryCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { projectPartition } from './tables.js';
 
 export interface PageRequest {

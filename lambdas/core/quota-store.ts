@@ -5,8 +5,8 @@
  * same write, on the condition that the team's counter stays within the cap. DynamoDB evaluates the
  * condition and the increment atomically: concurrent reservations at the cap never overshoot it.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { ApiError } from './errors.js';
 import {

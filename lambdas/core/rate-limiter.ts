@@ -4,8 +4,8 @@
  * DynamoDB applies the condition and the increment atomically, so concurrent requests of one key,
  * in any number of Lambdas, are admitted exactly `limit` times per window.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { admits, rateWindowKey, rateWindowOf } from './rate-limit.js';
 

@@ -5,8 +5,8 @@
  */
 
 const TRANSIENT_NAMES = new Set([
-  // Per-attempt timeouts (scopegate's clients name theirs as the SDK does) and the call deadline
-  // (lambdas/aws-wire/signed-client.ts, lambdas/sdk-client-bounds.ts).
+  // The SDK's per-attempt timeouts, the call deadline (lambdas/sdk-client-bounds.ts) and the abort
+  // it causes.
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',

@@ -13,8 +13,8 @@
  * delivery may be repeated (at least once), never dropped; its `webhook-id` is the event's id on
  * every attempt, which lets the receiver drop duplicates.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors.js';
 import { EVENT_SORT_PREFIX } from '../core/events.js';
 import type { PipelineLog } from './pipeline-log.js';

@@ -11,14 +11,14 @@
  * - `DOMAIN_LAPSE` / `<deadline>#<domainId>`: when a domain lapses unless verified, the due-time
  *   index the lapse sweep Queries (./domain-lapse.ts).
  */
-import type { Documents } from '../dynamo/documents.js';
+import type { Documents } from '../aws-clients.js';
 import {
   DeleteCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
-} from '../dynamo/document-commands.js';
+} from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import type { EmailTracking } from '../core/email-tracking.js';

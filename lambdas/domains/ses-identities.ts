@@ -3,12 +3,18 @@
  * client: create (Easy DKIM 2048-bit, the stack's configuration set), custom MAIL FROM, read, delete.
  * The IAM grant in lib/services.ts names exactly these four actions.
  */
-import type { SesClient } from '../aws-wire/ses-client.js';
+import {
+  CreateEmailIdentityCommand,
+  DeleteEmailIdentityCommand,
+  GetEmailIdentityCommand,
+  PutEmailIdentityMailFromAttributesCommand,
+  type SESv2Client,
+} from '@aws-sdk/client-sesv2';
 import { ApiError } from '../core/errors.js';
 import { type IdentityState, mailFromDomain } from './dns-records.js';
 
 export interface SesIdentities {
-  readonly ses: SesClient;
+  readonly ses: SESv2Client;
   /** Every identity sends through it (events, reputation); absent locally. */
   readonly configurationSetName?: string | undefined;
 }
@@ -23,12 +29,14 @@ const errorName = (error: unknown) => (error instanceof Error ? error.name : '')
 export async function createIdentity(deps: SesIdentities, name: string): Promise<IdentityState> {
   let tokens: readonly string[];
   try {
-    const created = await deps.ses.createEmailIdentity({
-      EmailIdentity: name,
-      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
-      ...(deps.configurationSetName ? { ConfigurationSetName: deps.configurationSetName } : {}),
-    });
-    tokens = created.DkimTokens;
+    const created = await deps.ses.send(
+      new CreateEmailIdentityCommand({
+        EmailIdentity: name,
+        DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+        ...(deps.configurationSetName ? { ConfigurationSetName: deps.configurationSetName } : {}),
+      }),
+    );
+    tokens = created.DkimAttributes?.Tokens ?? [];
   } catch (error) {
     if (errorName(error) === 'AlreadyExistsException') {
       throw new ApiError('already_exists', {
@@ -38,12 +46,14 @@ export async function createIdentity(deps: SesIdentities, name: string): Promise
     throw mapIdentityError(error);
   }
   try {
-    await deps.ses.putEmailIdentityMailFromAttributes({
-      EmailIdentity: name,
-      MailFromDomain: mailFromDomain(name),
-      // Until the MX is published, mail goes out with SES's own MAIL FROM rather than bouncing.
-      BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
-    });
+    await deps.ses.send(
+      new PutEmailIdentityMailFromAttributesCommand({
+        EmailIdentity: name,
+        MailFromDomain: mailFromDomain(name),
+        // Until the MX is published, mail goes out with SES's own MAIL FROM rather than bouncing.
+        BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+      }),
+    );
   } catch (error) {
     // Half an identity is worse than none: remove it so the create can simply be retried.
     await deleteIdentity(deps, name).catch(() => undefined);
@@ -60,12 +70,12 @@ export async function createIdentity(deps: SesIdentities, name: string): Promise
 /** What SES says about the identity now; undefined when it no longer exists. */
 export async function readIdentity(deps: SesIdentities, name: string): Promise<IdentityState | undefined> {
   try {
-    const identity = await deps.ses.getEmailIdentity(name);
+    const identity = await deps.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name }));
     return {
-      dkimTokens: identity.DkimTokens,
+      dkimTokens: identity.DkimAttributes?.Tokens ?? [],
       verificationStatus: identity.VerificationStatus,
-      dkimStatus: identity.DkimStatus,
-      mailFromStatus: identity.MailFromDomainStatus,
+      dkimStatus: identity.DkimAttributes?.Status,
+      mailFromStatus: identity.MailFromAttributes?.MailFromDomainStatus,
     };
   } catch (error) {
     if (errorName(error) === 'NotFoundException') return undefined;
@@ -76,7 +86,7 @@ export async function readIdentity(deps: SesIdentities, name: string): Promise<I
 /** Removes the identity; one already gone counts as removed, so a delete can be retried. */
 export async function deleteIdentity(deps: SesIdentities, name: string): Promise<void> {
   try {
-    await deps.ses.deleteEmailIdentity(name);
+    await deps.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }));
   } catch (error) {
     if (errorName(error) === 'NotFoundException') return;
     throw mapIdentityError(error);

@@ -4,8 +4,8 @@
  * the email's status and last event moved forward by them. Recording the same SES event again, or
  * events out of order, changes nothing that was already right.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { statusesBefore } from '../core/email-status.js';
 import { eventItem } from '../core/events.js';
 import { queryPage } from '../core/query-page.js';

@@ -4,8 +4,8 @@
  * transaction, then the message's status and last event moved forward only. The same provider event
  * again, or events out of order, change nothing that was already right.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { eventItem } from '../core/events.js';
 import { messageStatusesBefore } from '../core/message-status.js';
 import { projectPartition } from '../core/tables.js';

@@ -3,8 +3,8 @@
  * stores: the event was recorded before (its transaction's first item, the event, exists), and a
  * forward-only update found the message already further along.
  */
-import type { Documents } from '../dynamo/documents.js';
-import type { UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import type { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 

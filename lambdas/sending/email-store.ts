@@ -1,6 +1,6 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import type { Documents } from '../dynamo/documents.js';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmailStatus } from '../core/email-status.js';
 import { ApiError } from '../core/errors.js';
 import { isIdOf } from '../core/ids.js';

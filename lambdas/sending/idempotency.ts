@@ -5,8 +5,8 @@
  * sent; a retry with the same key and body gets the first email's id, with another body a 409.
  */
 
-import type { Documents } from '../dynamo/documents.js';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import {

@@ -5,8 +5,8 @@
  * as the `sent` mark and its `sms.sent` / `whatsapp.sent` project event: the provider's delivery
  * events name only its own message id, and this index is written only by our code.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { eventItem } from '../core/events.js';
 import type { MessageStatus } from '../core/message-status.js';

@@ -3,7 +3,7 @@
  * without attachments), and SES's errors mapped to API errors. The recipients go in Destination, so
  * Bcc never appears in the message's headers.
  */
-import type { SesClient } from '../aws-wire/ses-client.js';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import {
   type ConfigurationSets,
   configurationSetFor,
@@ -42,26 +42,28 @@ const THROTTLES = new Set(['TooManyRequestsException', 'LimitExceededException',
  * Sends through SES with the configuration set the email's tracking chooses (one per combination of
  * open and click tracking: lambdas/core/email-tracking.ts). No sets (the local stack): none named.
  */
-export function sesSender(client: SesClient, configurationSets: ConfigurationSets = {}): SendFunction {
+export function sesSender(client: SESv2Client, configurationSets: ConfigurationSets = {}): SendFunction {
   return async (email) => {
     const configurationSetName = configurationSetFor(configurationSets, email.tracking ?? NO_TRACKING);
     const message = await buildMimeMessage({ ...email, attachments: email.attachments ?? [] });
     // SES's Destination wants bare addresses; the display names are in the message's headers.
     const bare = (list: readonly string[]) => list.map((mailbox) => addressOf(mailbox) ?? mailbox);
     try {
-      const result = await client.sendEmail({
-        FromEmailAddress: message.fromHeader,
-        Destination: {
-          ToAddresses: bare(email.to),
-          CcAddresses: bare(email.cc),
-          BccAddresses: bare(email.bcc),
-        },
-        Content: { Raw: { Data: message.raw } },
-        ...(email.tags.length > 0
-          ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) }
-          : {}),
-        ...(configurationSetName ? { ConfigurationSetName: configurationSetName } : {}),
-      });
+      const result = await client.send(
+        new SendEmailCommand({
+          FromEmailAddress: message.fromHeader,
+          Destination: {
+            ToAddresses: bare(email.to),
+            CcAddresses: bare(email.cc),
+            BccAddresses: bare(email.bcc),
+          },
+          Content: { Raw: { Data: message.raw } },
+          ...(email.tags.length > 0
+            ? { EmailTags: email.tags.map(({ name, value }) => ({ Name: name, Value: value })) }
+            : {}),
+          ...(configurationSetName ? { ConfigurationSetName: configurationSetName } : {}),
+        }),
+      );
       if (!result.MessageId) throw new ApiError('upstream_unavailable');
       return result.MessageId;
     } catch (error) {

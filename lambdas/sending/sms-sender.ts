@@ -2,7 +2,7 @@
  * The one SMS call: AWS End User Messaging SMS (pinpoint-sms-voice-v2) SendTextMessage, and its
  * errors mapped to API errors.
  */
-import type { SmsClient } from '../aws-wire/sms-client.js';
+import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { ApiError } from '../core/errors.js';
 
 export interface OutgoingSms {
@@ -20,18 +20,20 @@ const REJECTIONS = new Set(['ValidationException', 'ConflictException']);
 const THROTTLES = new Set(['ThrottlingException', 'ServiceQuotaExceededException']);
 
 export function smsSender(
-  client: SmsClient,
+  client: PinpointSMSVoiceV2Client,
   options: { configurationSetName?: string | undefined } = {},
 ): SmsSendFunction {
   return async (sms) => {
     try {
-      const result = await client.sendTextMessage({
-        DestinationPhoneNumber: sms.to,
-        OriginationIdentity: sms.originationIdentity,
-        MessageBody: sms.body,
-        MessageType: sms.messageType === 'promotional' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
-        ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
-      });
+      const result = await client.send(
+        new SendTextMessageCommand({
+          DestinationPhoneNumber: sms.to,
+          OriginationIdentity: sms.originationIdentity,
+          MessageBody: sms.body,
+          MessageType: sms.messageType === 'promotional' ? 'PROMOTIONAL' : 'TRANSACTIONAL',
+          ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),
+        }),
+      );
       if (!result.MessageId) throw new ApiError('upstream_unavailable');
       return result.MessageId;
     } catch (error) {

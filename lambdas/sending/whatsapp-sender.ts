@@ -2,7 +2,7 @@
  * The one WhatsApp call: AWS End User Messaging Social SendWhatsAppMessage, whose `message` is
  * Meta's Cloud API message JSON (built by whatsappMessageJson), and its errors mapped to API errors.
  */
-import type { SocialMessagingClient } from '../aws-wire/social-messaging-client.js';
+import { SendWhatsAppMessageCommand, type SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
 import { ApiError } from '../core/errors.js';
 import type { SendWhatsappInput } from './message-schemas.js';
 import { mapProviderError } from './sms-sender.js';
@@ -24,11 +24,13 @@ const THROTTLES = new Set(['ThrottledRequestException', 'LimitExceededException'
 export function whatsappSender(client: SocialMessagingClient): WhatsappSendFunction {
   return async ({ phoneNumberId, message }) => {
     try {
-      const result = await client.sendWhatsAppMessage({
-        originationPhoneNumberId: phoneNumberId,
-        message: new TextEncoder().encode(JSON.stringify(message)),
-        metaApiVersion: META_API_VERSION,
-      });
+      const result = await client.send(
+        new SendWhatsAppMessageCommand({
+          originationPhoneNumberId: phoneNumberId,
+          message: new TextEncoder().encode(JSON.stringify(message)),
+          metaApiVersion: META_API_VERSION,
+        }),
+      );
       if (!result.messageId) throw new ApiError('upstream_unavailable');
       return result.messageId;
     } catch (error) {

@@ -3,12 +3,8 @@
  * when it has an alias, an alias item (`TEMPLATE_ALIAS#<alias>` → the id). Both are written in one
  * transaction, the alias item only if it does not exist yet, so an alias is unique in its project.
  */
-import type { Documents } from '../dynamo/documents.js';
-import {
-  GetCommand,
-  type TransactWriteCommandInput,
-  TransactWriteCommand,
-} from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, type TransactWriteCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
 import { ApiError } from '../core/errors.js';
 import { queryProjectPage } from '../core/query-page.js';

@@ -10,13 +10,8 @@
  * marker item for the batch (`USAGE_BATCH#<batch id>#<chunk>`), conditioned on the marker not
  * existing, so a batch delivered again (a retried invocation) changes nothing.
  */
-import type { Documents } from '../dynamo/documents.js';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes } from '../account/conflicts.js';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { projectPartition } from '../core/tables.js';

@@ -4,8 +4,8 @@
  * Lambda writes them; `GET /v1/webhooks/{id}/deliveries` reads them. They expire after 30 days
  * (the table's TTL), which also clears the attempts of a deleted webhook.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { PutCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../core/ids.js';
 import { queryPage } from '../core/query-page.js';
 import { projectPartition } from '../core/tables.js';

@@ -3,8 +3,8 @@
  * secrets live on the record so the deliveries Lambda can sign; only the create and rotate answers
  * ever show one, and nothing logs a record.
  */
-import type { Documents } from '../dynamo/documents.js';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '../dynamo/document-commands.js';
+import type { Documents } from '../aws-clients.js';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
 import { ApiError } from '../core/errors.js';
 import type { EventType } from '../core/event-types.js';

@@ -2,7 +2,7 @@
  * What the webhook routes do: create, change, rotate and test webhooks of the caller's project. The
  * project always comes from the caller's key; a webhook of another project is never found.
  */
-import { PutCommand } from '../dynamo/document-commands.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../core/errors.js';
 import { missingEventAccess } from '../core/event-access.js';
 import { type EventType, WEBHOOK_TEST_EVENT } from '../core/event-types.js';

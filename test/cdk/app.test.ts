@@ -50,6 +50,21 @@ describe('readAppConfig', () => {
     );
   });
 
+  it.each([
+    [undefined, 0],
+    ['2', 2],
+    [5, 5],
+  ])('reads authorizerProvisionedConcurrency %j as %d', (value, count) => {
+    const context = value === undefined ? {} : { authorizerProvisionedConcurrency: value };
+    expect(readAppConfig(appWith(context).node, {}).authorizerProvisionedConcurrency).toBe(count);
+  });
+
+  it.each(['-1', '101', '1.5', 'two', '', true])('refuses authorizerProvisionedConcurrency %j', (value) => {
+    expect(() => readAppConfig(appWith({ authorizerProvisionedConcurrency: value }).node, {})).toThrow(
+      /authorizerProvisionedConcurrency must be a whole number from 0 to 100/,
+    );
+  });
+
   it('refuses a stack name CloudFormation would refuse', () => {
     expect(() => readAppConfig(appWith({ stackName: 'my_stack' }).node, {})).toThrow(/stackName/);
   });

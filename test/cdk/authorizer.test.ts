@@ -110,3 +110,39 @@ describe('authorizer result cache', () => {
     expect(() => new ScopegateStack(app, 'X', { authorizerCacheTtl: Duration.hours(1) })).not.toThrow();
   });
 });
+
+describe('authorizer provisioned concurrency', () => {
+  const authorizerUri = (synthesized: Synthesized) => JSON.stringify(authorizerOf(synthesized).AuthorizerUri);
+
+  it('is off by default: no alias, no provisioned concurrency, API Gateway calls the function itself', () => {
+    expect(resourcesOfType(uncached.template, 'AWS::Lambda::Alias')).toEqual({});
+    expect(resourcesOfType(uncached.template, 'AWS::Lambda::Version')).toEqual({});
+    expect(authorizerUri(uncached)).toContain(logicalIdOf(uncached.stack.keyAuthorizer.handler.function));
+    expect(authorizerUri(uncached)).not.toContain(':live');
+  });
+
+  it('on, keeps that many environments warm on the alias live, which API Gateway calls and may invoke', () => {
+    const warm = synthesize({ authorizerProvisionedConcurrency: 2 });
+    const aliases = Object.entries(resourcesOfType(warm.template, 'AWS::Lambda::Alias'));
+    expect(aliases).toHaveLength(1);
+    const [aliasId, alias] = aliases[0] ?? [];
+    expect(alias?.Properties).toMatchObject({
+      Name: 'live',
+      FunctionName: { Ref: logicalIdOf(warm.stack.keyAuthorizer.handler.function) },
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+    });
+    expect(authorizerUri(warm)).toContain(String(aliasId));
+    const permissions = Object.values(resourcesOfType(warm.template, 'AWS::Lambda::Permission')).filter(
+      (permission) => JSON.stringify(permission.Properties.FunctionName).includes(String(aliasId)),
+    );
+    expect(permissions.map((permission) => permission.Properties.Principal)).toContain(
+      'apigateway.amazonaws.com',
+    );
+  });
+
+  it.each([-1, 1.5, 101])('refuses %d', (count) => {
+    expect(() => synthesize({ authorizerProvisionedConcurrency: count })).toThrow(
+      /provisioned concurrency must be a whole number from 0 to 100/,
+    );
+  });
+});

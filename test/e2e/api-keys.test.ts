@@ -3,7 +3,7 @@
  * keys, a new key works at once, a revoke and a rotation take effect on the next request, and no
  * key JSON ever carries a hash. The escalation matrix is test/integration/key-escalation.test.ts.
  */
-import { UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/core/routes.js';
 import { GENERAL_SCOPES } from '../../lambdas/core/scopes.js';

@@ -1,5 +1,5 @@
 /** Contacts, lists and segments over HTTP through the local gateway. */
-import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACTS } from '../../lambdas/contracts.js';
 import type { RouteId } from '../../lambdas/core/routes.js';

@@ -5,7 +5,7 @@
  * with the ApiKeys stream read and the cache flushed, the next requests answer 403 key_revoked within
  * seconds; without the flush, only the TTL (an injected clock here) ends it.
  */
-import { PutCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type LocalAuthorizerCache, startLocalAuthorizerCache } from '../../local/authorizer-cache.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';

@@ -4,7 +4,7 @@ import { generateApiKey } from '../../lambdas/core/api-key.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';
 import { localDocuments } from '../../local/services.js';
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { call } from '../support/http-client.js';
 import { createTestAws } from '../support/local-aws.js';
 import { freePort } from '../support/ports.js';

@@ -1,6 +1,7 @@
 /** Sending domains over HTTP through the local gateway, with the local SES identity stand-in. */
+import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
-import { QueryCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { claimKey } from '../../lambdas/domains/domain-store.js';
 import { DOMAIN_TAKEN_MESSAGE } from '../../lambdas/domains/domains.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,7 +37,7 @@ const send = (from: string, withKey = key) =>
     body: { from, to: 'someone@example.org', subject: `s ${unique()}`, text: 'x' },
   });
 const sesHas = (name: string) =>
-  stack.aws.ses.getEmailIdentity(name).then(
+  stack.aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name })).then(
     () => true,
     () => false,
   );

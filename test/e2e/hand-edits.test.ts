@@ -2,8 +2,8 @@
  * "Editing any of these in the DynamoDB console takes effect on the very next request": the item is
  * changed with the AWS SDK exactly as the console would store it, then the next call sees it. No waits.
  */
-import { DeleteCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
-import { GetItemCommand } from '../../lambdas/dynamo/item-commands.js';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import { startTestStack, type TestStack } from '../support/local-stack.js';

@@ -3,7 +3,8 @@
  * deployed: a limited key is held to its limit (the clock pinned to one second), a key without one
  * costs no DynamoDB call, billing keys call only billing routes, and a team's monthly cap holds.
  */
-import { UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { recordingCalls } from '../support/sdk-calls.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../support/http-client.js';
 import { startTestStack, TEST_DOMAIN, TEST_PROJECT, type TestStack } from '../support/local-stack.js';
@@ -16,14 +17,7 @@ const dynamoCalls: { command: string; pk: unknown }[] = [];
 beforeAll(async () => {
   stack = await startTestStack({
     now: () => clock,
-    wrapDocuments: (documents) => ({
-      send: (command) => {
-        const input = command.input as { Key?: { pk?: unknown } };
-        dynamoCalls.push({ command: command.operation, pk: input.Key?.pk });
-        return documents.send(command);
-      },
-      destroy: () => documents.destroy(),
-    }),
+    wrapDocuments: (documents) => recordingCalls(documents, dynamoCalls),
   });
 });
 afterAll(async () => {

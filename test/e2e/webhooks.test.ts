@@ -3,7 +3,7 @@
  * (fauxqs, the outbox poller and the consumer) to receivers on 127.0.0.1. The consumer's clock is
  * the test's: a retry becomes due when the test moves the clock, never by waiting.
  */
-import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventItem } from '../../lambdas/core/events.js';

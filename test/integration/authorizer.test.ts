@@ -4,7 +4,7 @@
  * very next call.
  */
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from '../../lambdas/authorizer/authorizer.js';

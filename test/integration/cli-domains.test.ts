@@ -2,10 +2,11 @@
  * `scopegate domains release NAME` in-process against DynamoDB Local and the local SES: the holder's
  * identity and claim go, its domain is failed (released) with its event, and the name is free.
  */
+import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.js';
-import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findClaim, findDomain } from '../../lambdas/domains/domain-store.js';
 import { createDomain, type DomainsDependencies, verifyDomain } from '../../lambdas/domains/domains.js';
 import { createCliTarget } from '../support/cli-target.js';
@@ -39,7 +40,7 @@ async function cli(argv: readonly string[]) {
 }
 
 const sesHas = (name: string) =>
-  aws.ses.getEmailIdentity(name).then(
+  aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name })).then(
     () => true,
     () => false,
   );

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../lambdas/core/api-key.js';
 import { verifyKey } from '../../lambdas/core/verify-key.js';

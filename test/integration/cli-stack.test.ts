@@ -14,7 +14,7 @@ import { parseCommandLine } from '../../cli/args.js';
 import { CliFailure } from '../../cli/failure.js';
 import { runCli } from '../../cli/main.js';
 import { resolveTarget } from '../../cli/target.js';
-import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 const cloudFormation = mockClient(CloudFormationClient);
 afterEach(() => cloudFormation.reset());

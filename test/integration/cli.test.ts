@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/main.js';
 import { hashApiKey } from '../../lambdas/core/api-key.js';

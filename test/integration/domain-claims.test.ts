@@ -3,9 +3,10 @@
  * belong to one project even under racing creates, and a domain not verified within 72 hours lapses
  * — at the next create or verify, or by the sweep — freeing its name and its SES identity.
  */
+import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { namesOverlap, VERIFICATION_WINDOW_MS } from '../../lambdas/domains/domain-claims.js';
 import { sweepLapsedDomains } from '../../lambdas/domains/domain-lapse.js';
@@ -44,7 +45,7 @@ const deps = (now: () => Date = () => new Date()): DomainsDependencies => ({
   now,
 });
 const sesHas = async (name: string) =>
-  aws.ses.getEmailIdentity(name).then(
+  aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name })).then(
     () => true,
     (error: unknown) => {
       if (error instanceof Error && error.name === 'NotFoundException') return false;

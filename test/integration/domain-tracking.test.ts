@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SendEmailInput, SesClient } from '../../lambdas/aws-wire/ses-client.js';
+import { SendEmailCommand, type SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { createServiceHandler } from '../../lambdas/core/http.js';
 import {
   createDomain,
@@ -60,19 +61,15 @@ describe('a domain’s tracking settings', () => {
 
 describe('each send names the configuration set of its from domain’s tracking', () => {
   const SETS = { none: 'set-none', open: 'set-open', click: 'set-click', open_click: 'set-both' };
-  const sent: SendEmailInput[] = [];
-  const unused = () => Promise.reject(new Error('not used by the sender'));
-  const ses: SesClient = {
-    sendEmail: (input) => {
+  const sent: SendEmailCommandInput[] = [];
+  // No stand-in records which configuration set a send named, so the SES client is mocked here.
+  const ses = new SESv2Client({ region: 'us-east-1' });
+  mockClient(ses)
+    .on(SendEmailCommand)
+    .callsFake((input: SendEmailCommandInput) => {
       sent.push(input);
-      return Promise.resolve({ MessageId: `m-${sent.length}` });
-    },
-    createEmailIdentity: unused,
-    putEmailIdentityMailFromAttributes: unused,
-    getEmailIdentity: unused,
-    deleteEmailIdentity: unused,
-    destroy: () => undefined,
-  };
+      return { MessageId: `m-${sent.length}` };
+    });
   const handler = () =>
     createServiceHandler(
       'sending',

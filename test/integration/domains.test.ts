@@ -4,9 +4,10 @@
  * status change fires its event once.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteEmailIdentityCommand, GetEmailIdentityCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
+import { createSesClient } from '../../lambdas/aws-clients.js';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { claimKey } from '../../lambdas/domains/domain-store.js';
 import {
@@ -15,6 +16,7 @@ import {
   type DomainsDependencies,
   verifyDomain,
 } from '../../lambdas/domains/domains.js';
+import { localTarget } from '../../local/config.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 
 let aws: TestAws;
@@ -33,25 +35,27 @@ const deps = (overrides: Partial<DomainsDependencies> = {}): DomainsDependencies
   ...overrides,
 });
 
-/** The real local SES, except that the first call of `failing` fails with `name`. */
-function sesFailingOnce(failing: keyof Omit<SesClient, 'destroy'>, name: string): SesClient {
+/** The real local SES, except that the first call of the command named `failing` fails with `name`. */
+function sesFailingOnce(failing: string, name: string): SESv2Client {
+  const client = createSesClient(localTarget(aws.sesEndpoint));
   let failed = false;
-  return {
-    ...aws.ses,
-    [failing]: (...args: never[]) => {
-      if (!failed) {
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (!failed && context.commandName === failing) {
         failed = true;
         return Promise.reject(Object.assign(new Error('injected'), { name }));
       }
-      return (aws.ses[failing] as (...args: never[]) => Promise<unknown>)(...args);
+      return next(args);
     },
-  };
+    { step: 'initialize' },
+  );
+  return client;
 }
 
 const nameRecord = async (name: string) =>
   (await aws.documents.send(new GetCommand({ TableName: aws.tables.data, Key: claimKey(name) }))).Item;
 const sesHas = async (name: string) =>
-  aws.ses.getEmailIdentity(name).then(
+  aws.ses.send(new GetEmailIdentityCommand({ EmailIdentity: name })).then(
     () => true,
     (error: unknown) => {
       if (error instanceof Error && error.name === 'NotFoundException') return false;
@@ -108,7 +112,7 @@ describe('failures half-way', () => {
   it('an SES failure after the name was claimed frees the name and the identity, so a retry works', async () => {
     const name = unique();
     const failing = deps({
-      ses: sesFailingOnce('putEmailIdentityMailFromAttributes', 'InternalFailure'),
+      ses: sesFailingOnce('PutEmailIdentityMailFromAttributesCommand', 'InternalFailure'),
     });
     await expect(createDomain(failing, 'proj_retry', name)).rejects.toMatchObject({
       code: 'upstream_unavailable',
@@ -148,7 +152,7 @@ describe('failures half-way', () => {
     const name = unique();
     const domain = await createDomain(deps(), 'proj_delete', name);
     // SES's half happened; the table's did not (as if the Lambda had stopped in between).
-    await aws.ses.deleteEmailIdentity(name);
+    await aws.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: name }));
 
     await deleteDomain(deps(), 'proj_delete', domain.id);
 
@@ -193,7 +197,7 @@ describe('verify', () => {
     const projectId = `proj_gone_${randomBytes(3).toString('hex')}`;
     const domain = await createDomain(deps(), projectId, unique());
     expect((await verifyDomain(deps(), projectId, domain.id)).status).toBe('verified');
-    await aws.ses.deleteEmailIdentity(domain.name);
+    await aws.ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: domain.name }));
     expect((await verifyDomain(deps(), projectId, domain.id)).status).toBe('failed');
     expect((await eventsOf(projectId)).map((event) => event.type)).toEqual([
       'domain.verified',

@@ -1,24 +1,20 @@
 /**
- * scopegate's DynamoDB client as the services use it (document commands through Documents), against
+ * The services' DynamoDB client (lib-dynamodb's DocumentClient built by createDocumentClient, with
+ * the call bounds) against
  * a fake DynamoDB at the HTTP level: the server answers each request from a script — an error
  * status, a throttle, silence, silence after the headers, a connection closed before or during the
- * answer. What is retried (once, as the SDK's standard mode would), what is not, what each failure
+ * answer. What is retried (once, the SDK's standard mode), what is not, what each failure
  * is called when it reaches the caller, and that every call ends within its deadline. The
  * authorizer's GetItem over the same client is in authorizer-faults.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cancellationCodes } from '../../lambdas/account/conflicts.js';
 import type { CallBounds } from '../../lambdas/call-bounds.js';
 import { isConditionalCheckFailure } from '../../lambdas/core/dynamo-errors.js';
 import { isUpstreamUnavailable } from '../../lambdas/core/upstream-errors.js';
-import { createDynamoClient } from '../../lambdas/dynamo/client.js';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '../../lambdas/dynamo/document-commands.js';
-import { createDocuments, type Documents } from '../../lambdas/dynamo/documents.js';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, type Documents } from '../../lambdas/aws-clients.js';
+import type { ClientOverrides } from '../../lambdas/sdk-client-bounds.js';
 import { type FaultServer, type FaultStep, startFaultServer } from '../support/fault-server.js';
 
 const BOUNDS: CallBounds = {
@@ -42,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
+  vi.restoreAllMocks();
   documents?.destroy();
   faults.reset();
 });
@@ -50,16 +47,12 @@ afterAll(async () => {
   await faults.stop();
 });
 
-function client(bounds: CallBounds = BOUNDS): Documents {
-  documents = createDocuments(
-    createDynamoClient({
-      endpoint,
-      region: 'eu-west-1',
-      credentials: () => ({ accessKeyId: 'AKIDFAULTS', secretAccessKey: 'secret', sessionToken: 'token' }),
-      bounds,
-      random: () => 0,
-    }),
-  );
+const CREDENTIALS = { accessKeyId: 'AKIDFAULTS', secretAccessKey: 'secret', sessionToken: 'token' };
+
+function client(bounds: CallBounds = BOUNDS, credentials: ClientOverrides['credentials'] = CREDENTIALS) {
+  // The SDK draws its retry jitter from Math.random: no wait here, so the timings are the bounds'.
+  vi.spyOn(Math, 'random').mockReturnValue(0);
+  documents = createDocumentClient({ endpoint: endpoint.href, region: 'eu-west-1', credentials }, bounds);
   return documents;
 }
 
@@ -146,6 +139,19 @@ describe('failures that reach the caller, named as the SDK names them', () => {
     expect(requests).toBe(2);
   });
 
+  it('the deadline stops the retry loop: no attempt starts after the caller was told it failed', async () => {
+    // A throttle, then a backoff of 0.9 × 1 s: the deadline passes during the wait.
+    faults.script = [dynamoError(400, 'ThrottlingException'), UPDATED];
+    const documents = client({ ...BOUNDS, deadlineMs: 300 });
+    vi.spyOn(Math, 'random').mockReturnValue(0.9);
+    const { outcome, requests } = await run(() => documents.send(update()));
+    expect(outcome).toMatchObject({ name: 'TimeoutError', message: 'no answer within the 300 ms deadline' });
+    expect(requests).toBe(1);
+    // Past the moment the backoff would have ended: the aborted call sent nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 900 + SLACK_MS));
+    expect(faults.received).toHaveLength(1);
+  });
+
   it.each<[string, Step]>([
     ['ValidationException', dynamoError(400, 'ValidationException')],
     ['AccessDeniedException', dynamoError(400, 'AccessDeniedException')],
@@ -208,14 +214,7 @@ describe('failures that reach the caller, named as the SDK names them', () => {
   });
 
   it('a credential source that never answers is bounded by the deadline too, and nothing is sent', async () => {
-    documents = createDocuments(
-      createDynamoClient({
-        endpoint,
-        region: 'eu-west-1',
-        credentials: () => new Promise(() => undefined),
-        bounds: BOUNDS,
-      }),
-    );
+    documents = client(BOUNDS, () => new Promise(() => undefined));
     const { outcome, elapsedMs, requests } = await run(() =>
       (documents as Documents).send(new GetCommand({ TableName: 'Data', Key: { pk: 'a', sk: 'b' } })),
     );
@@ -228,16 +227,7 @@ describe('failures that reach the caller, named as the SDK names them', () => {
   });
 
   it('missing credentials fail the call without a request', async () => {
-    documents = createDocuments(
-      createDynamoClient({
-        endpoint,
-        region: 'eu-west-1',
-        credentials: () => {
-          throw new Error('no AWS credentials in the environment');
-        },
-        bounds: BOUNDS,
-      }),
-    );
+    documents = client(BOUNDS, () => Promise.reject(new Error('no AWS credentials in the environment')));
     const { outcome, requests } = await run(() =>
       (documents as Documents).send(new GetCommand({ TableName: 'Data', Key: { pk: 'a', sk: 'b' } })),
     );
@@ -278,6 +268,6 @@ describe('the requests', () => {
   it('answer the request id DynamoDB sent', async () => {
     faults.script = [UPDATED];
     const { $metadata } = await client().send(update());
-    expect($metadata).toEqual({ httpStatusCode: 200, requestId: 'REQ1', attempts: 1 });
+    expect($metadata).toMatchObject({ httpStatusCode: 200, requestId: 'REQ1', attempts: 1 });
   });
 });

@@ -1,5 +1,5 @@
 /** SES events recorded against DynamoDB Local: the index lookup, idempotency, forward-only status. */
-import { QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../lambdas/core/ids.js';

@@ -6,7 +6,7 @@
  * loggers (Powertools in the services, the authorizer's own JSON lines).
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { createProject } from '../../lambdas/account/projects.js';

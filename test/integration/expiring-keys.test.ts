@@ -3,12 +3,7 @@
  * the project's outbox in the same transaction as the key's marker. Each test has tables of its own:
  * the job scans the whole ApiKeys table, so a shared one would let tests see each other's keys.
  */
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { notifyExpiringKeys, type ExpiringKeysStore } from '../../lambdas/account/expiring-keys.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';

@@ -1,7 +1,7 @@
 /** The key service against DynamoDB Local: what is stored, what is returned, and what is refused. */
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { KeyInputError } from '../../lambdas/account/key-input.js';
 import {
   createKey,
@@ -19,7 +19,9 @@ import { createTeam } from '../../lambdas/account/teams.js';
 import { generateApiKey, hashApiKey } from '../../lambdas/core/api-key.js';
 import { readKeyItem } from '../../lambdas/core/key-item.js';
 import { GENERAL_SCOPES } from '../../lambdas/core/scopes.js';
+import { localDocuments } from '../../local/services.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
+import { failingCalls } from '../support/sdk-calls.js';
 
 let aws: TestAws;
 let store: KeyStore;
@@ -392,20 +394,15 @@ describe('a key write that loses a race', () => {
   function racing(conflicts: number) {
     const lost: Error[] = [];
     let transactions = 0;
-    const documents: KeyStore['documents'] = {
-      send(command) {
-        if (command instanceof TransactWriteCommand && ++transactions <= conflicts) {
-          const error = Object.assign(new Error('Transaction cancelled'), {
-            name: 'TransactionCanceledException',
-            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
-          });
-          lost.push(error);
-          return Promise.reject(error);
-        }
-        return aws.documents.send(command);
-      },
-      destroy() {},
-    };
+    const documents = failingCalls(localDocuments(inject('dynamoEndpoint')), 'TransactWriteItems', () => {
+      if (++transactions > conflicts) return undefined;
+      const error = Object.assign(new Error('Transaction cancelled'), {
+        name: 'TransactionCanceledException',
+        CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+      });
+      lost.push(error);
+      return error;
+    });
     return { store: { ...store, documents }, lost, transactions: () => transactions };
   }
 

@@ -2,9 +2,8 @@
  * Rate-limit windows and monthly caps against DynamoDB Local: the conditional writes admit exactly
  * the limit under concurrency, a cap is never overshot, and usage adds up per project.
  */
-import { createDynamoClient } from '../../lambdas/dynamo/client.js';
-import { GetCommand, PutCommand } from '../../lambdas/dynamo/document-commands.js';
-import { createDocuments } from '../../lambdas/dynamo/documents.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambdas/aws-clients.js';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { billingPartition } from '../../lambdas/core/quota.js';
@@ -31,11 +30,13 @@ beforeAll(async () => {
   // Without the services' 3 s deadline: thirty concurrent writes to one Java process on a busy test
   // machine may take longer, and a timed-out write is neither admitted nor refused.
   // One attempt each, so a write is counted once or refused, never sent twice.
-  const patient = createDynamoClient({
-    ...localDynamoTarget(inject('dynamoEndpoint')),
-    bounds: { connectionTimeoutMs: 5_000, requestTimeoutMs: 30_000, maxAttempts: 1, deadlineMs: 30_000 },
+  const patient = createDocumentClient(localDynamoTarget(inject('dynamoEndpoint')), {
+    connectionTimeoutMs: 5_000,
+    requestTimeoutMs: 30_000,
+    maxAttempts: 1,
+    deadlineMs: 30_000,
   });
-  store = { documents: createDocuments(patient), dataTable: aws.tables.data };
+  store = { documents: patient, dataTable: aws.tables.data };
 });
 
 let counter = 0;

@@ -1,9 +1,11 @@
 /**
- * The local SMS and WhatsApp stand-in against the services' own clients (what they send, it accepts;
+ * The local SMS and WhatsApp stand-in against the services' SDK clients (what they send, it accepts;
  * its errors reach the senders as the services' own), and the message records and their provider
  * events against DynamoDB Local: recorded once, status forward only, whatever the order.
  */
-import { GetCommand, QueryCommand } from '../../lambdas/dynamo/document-commands.js';
+import { SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SendWhatsAppMessageCommand } from '@aws-sdk/client-socialmessaging';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsClient, createSocialMessagingClient } from '../../lambdas/aws-clients.js';
 import { ApiError } from '../../lambdas/core/errors.js';
@@ -44,15 +46,17 @@ const store = async () =>
     whatsapp: Record<string, unknown>[];
   };
 
-describe("the stand-in, with the services' own clients", () => {
+describe("the stand-in, with the services' SDK clients", () => {
   it('accepts SendTextMessage as the client sends it (AWS JSON 1.0) and stores it', async () => {
-    const result = await sms.sendTextMessage({
-      DestinationPhoneNumber: '+14155550111',
-      OriginationIdentity: 'SENDER',
-      MessageBody: 'hello',
-      MessageType: 'TRANSACTIONAL',
-      ConfigurationSetName: 'cs',
-    });
+    const result = await sms.send(
+      new SendTextMessageCommand({
+        DestinationPhoneNumber: '+14155550111',
+        OriginationIdentity: 'SENDER',
+        MessageBody: 'hello',
+        MessageType: 'TRANSACTIONAL',
+        ConfigurationSetName: 'cs',
+      }),
+    );
     expect(result.MessageId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await store()).sms).toContainEqual(
       expect.objectContaining({
@@ -68,11 +72,13 @@ describe("the stand-in, with the services' own clients", () => {
 
   it('accepts SendWhatsAppMessage as the client sends it (REST-JSON, the message base64) and stores it', async () => {
     const message = { messaging_product: 'whatsapp', to: '+14155550112', type: 'text', text: { body: 'hi' } };
-    const result = await social.sendWhatsAppMessage({
-      originationPhoneNumberId: 'pn-1',
-      message: new TextEncoder().encode(JSON.stringify(message)),
-      metaApiVersion: 'v20.0',
-    });
+    const result = await social.send(
+      new SendWhatsAppMessageCommand({
+        originationPhoneNumberId: 'pn-1',
+        message: new TextEncoder().encode(JSON.stringify(message)),
+        metaApiVersion: 'v20.0',
+      }),
+    );
     expect(result.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await store()).whatsapp).toContainEqual(
       expect.objectContaining({

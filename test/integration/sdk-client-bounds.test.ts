@@ -1,6 +1,6 @@
 /**
- * The SDK clients kept off the request path (SQS for webhook delivery, API Gateway for the cache
- * flush) get their bounds from one place (lambdas/sdk-client-bounds.ts): a server that never answers ends
+ * Every SDK client gets its bounds from one place (lambdas/sdk-client-bounds.ts), shown here on
+ * SQS (the request path's clients have their own fault tests): a server that never answers ends
  * the call by the request timeout, a throttled one is retried up to maxAttempts, and the deadline
  * ends a call whose attempts would otherwise outlast it.
  */

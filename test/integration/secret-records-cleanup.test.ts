@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { holdsSecret, removeSecretRecords } from '../../lambdas/cleanup/secret-records.js';
 import { generateApiKey } from '../../lambdas/core/api-key.js';
-import { GetCommand, PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
 
 let aws: TestAws;

@@ -3,7 +3,8 @@
  * start so a data folder from before domains gets it, and not brought back once deleted. Runs on a
  * local SES of its own, so the run's shared one keeps its identities.
  */
-import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { coveringDomain } from '../../lambdas/core/sending-domains.js';
 import { claimKey, verifiedDomainNames } from '../../lambdas/domains/domain-store.js';
@@ -37,7 +38,7 @@ it('gives a data folder from before domains the verified example.com, once, howe
   expect(coveringDomain('example.com', await verifiedDomainNames(store, LOCAL.projectId))).toBe(
     'example.com',
   );
-  const identity = await client.getEmailIdentity(SEED_DOMAIN);
+  const identity = await client.send(new GetEmailIdentityCommand({ EmailIdentity: SEED_DOMAIN }));
   expect(identity.VerificationStatus).toBe('SUCCESS');
 });
 

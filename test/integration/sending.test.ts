@@ -2,8 +2,8 @@
  * The sending service against DynamoDB Local, with SES faults injected by a fake SES at the HTTP
  * level (the local SES accepts everything, so rejections and throttles have no local stand-in).
  */
-import type { Documents } from '../../lambdas/dynamo/documents.js';
-import { GetCommand, UpdateCommand } from '../../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
 import { UNLIMITED_FRAME } from '../support/frame.js';

@@ -6,7 +6,7 @@
  * it stalls no other test file.
  */
 import { performance } from 'node:perf_hooks';
-import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DYNAMODB_BOUNDS } from '../../lambdas/call-bounds.js';

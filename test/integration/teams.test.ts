@@ -1,7 +1,7 @@
 /** Teams and the uniqueness of project names, against DynamoDB Local's real transactions. */
 import { randomUUID } from 'node:crypto';
-import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AlreadyExistsError } from '../../lambdas/account/conflicts.js';
 import {
   createProject,
@@ -17,8 +17,10 @@ import {
   TeamNameTakenError,
   TeamNotFoundError,
 } from '../../lambdas/account/teams.js';
+import { localDocuments } from '../../local/services.js';
 import { seed } from '../../local/stack.js';
 import { createTestAws, type TestAws } from '../support/local-aws.js';
+import { type LossyProxy, startLossyProxy } from '../support/lossy-proxy.js';
 
 let aws: TestAws;
 let store: ProjectStore;
@@ -134,5 +136,41 @@ describe('the local stack seed', () => {
     expect(await getTeam(local, 'local')).toMatchObject({ id: 'local' });
     await createProject(local, { name: 'new', teamId: 'local' });
     expect((await listProjects(local, 'local')).map((p) => p.name)).toEqual(['default', 'new']);
+  });
+});
+
+describe('a transaction whose answer is lost', () => {
+  let proxy: LossyProxy;
+  beforeAll(async () => {
+    proxy = await startLossyProxy(inject('dynamoEndpoint'));
+  });
+  afterAll(async () => {
+    await proxy.stop();
+  });
+
+  it('committed on the first attempt, is retried with the same ClientRequestToken: success, not a false conflict', async () => {
+    // Arrange: the deployed client (DYNAMODB_BOUNDS: two attempts) behind a proxy that lets the
+    // first TransactWriteItems commit in DynamoDB Local and then drops its answer.
+    const documents = localDocuments(proxy.endpoint);
+    const lossy = { documents, dataTable: aws.tables.data };
+    proxy.dropNextAnswer((headers) => headers['x-amz-target'] === 'DynamoDB_20120810.TransactWriteItems');
+    const name = unique('lost answer');
+    try {
+      // Act
+      const team = await createTeam(lossy, { name });
+      // Assert: the caller sees its team, stored once, and both attempts carried one token.
+      expect(await getTeam(store, team.id)).toEqual(team);
+      const writes = proxy.forwarded.filter(
+        (request) => request.headers['x-amz-target'] === 'DynamoDB_20120810.TransactWriteItems',
+      );
+      expect(writes.map((write) => write.dropped)).toEqual([true, false]);
+      const tokens = writes.map(
+        (write) => (JSON.parse(write.body) as { ClientRequestToken?: string }).ClientRequestToken,
+      );
+      expect(tokens[0]).toEqual(expect.any(String));
+      expect(tokens[1]).toBe(tokens[0]);
+    } finally {
+      documents.destroy();
+    }
   });
 });

@@ -1,5 +1,5 @@
 /** The template store against DynamoDB Local: alias uniqueness, alias moves, and writes over a stale read. */
-import { GetCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../lambdas/core/errors.js';
 import { projectPartition } from '../../lambdas/core/tables.js';

@@ -1,5 +1,5 @@
 /** The usage consumer against DynamoDB Local: counters, forward-only lastUsedAt, a batch counted once. */
-import { GetCommand, PutCommand } from '../../lambdas/dynamo/document-commands.js';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { UsageRecord } from '../../lambdas/usage/access-log.js';
 import { recordUsage } from '../../lambdas/usage/record-usage.js';

@@ -7,7 +7,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSesClient } from '../../lambdas/aws-clients.js';
-import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { localTarget } from '../../local/config.js';
 
 export type FakeSesStep =
@@ -25,7 +25,7 @@ export interface SendEmailRequest {
 
 export interface FakeSes {
   /** scopegate's SES client, pointed at the fake. */
-  readonly client: SesClient;
+  readonly client: SESv2Client;
   /** Every SendEmail body received, in order. */
   readonly requests: SendEmailRequest[];
   /** Queues steps for the next SendEmails. */

@@ -3,7 +3,7 @@
  * rate-limit store is never reached (reaching it fails the test loudly); audit entries are accepted
  * and dropped (test/unit/http-audit.test.ts checks what the frame writes).
  */
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import * as z from 'zod/mini';
 import type {
   FrameDependencies,

@@ -2,9 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
 import { inject } from 'vitest';
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { dynamoControlClient, localDocuments, sesClient } from '../../local/services.js';
 import { ensureTables, type TableNames } from '../../local/tables.js';
@@ -12,11 +11,11 @@ import { ensureTables, type TableNames } from '../../local/tables.js';
 export interface TestAws {
   /** The SDK's client: creating tables, and raw items written as a console edit would write them. */
   readonly dynamo: DynamoDBClient;
-  /** scopegate's own client with the deployed bounds, as the stack's Lambdas hold it. */
+  /** The services' DocumentClient with the deployed bounds, as the stack's Lambdas hold it. */
   readonly documents: Documents;
-  /** scopegate's own SES client with the deployed bounds, as the sending and domains Lambdas hold it. */
-  readonly ses: SesClient;
-  /** The SDK's SES client, to check the local stand-in against the SDK itself. */
+  /** The SES client with the deployed bounds, as the sending and domains Lambdas hold it. */
+  readonly ses: SESv2Client;
+  /** A plain SES client without the deployed bounds, for set-up and checks of the stand-in. */
   readonly sdkSes: SESv2Client;
   readonly sesEndpoint: string;
   readonly tables: TableNames;

@@ -4,8 +4,8 @@
  * local SES. Tests talk to it over HTTP only.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '../../lambdas/dynamo/document-commands.js';
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
 import { type GeneratedApiKey, generateApiKey } from '../../lambdas/core/api-key.js';

@@ -2,7 +2,7 @@
  * package.json sorts packages by who needs them at run time: what a Lambda bundle or the CLI
  * (`npx scopegate`, cli/main.ts through tsx) imports is a dependency; what only tests, docs, the
  * bench, the dashboard's build, the CDK app or the local stack use is a devDependency
- * (docs/decisions-deps.md). Read from esbuild's import graph of every entry point.
+ * (docs/decisions/0031-node-24-and-dependencies.md). Read from esbuild's import graph of every entry point.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -61,11 +61,8 @@ describe('dependencies and devDependencies', () => {
     expect(misplaced.map((pkg) => `${pkg} (imported by ${runtime.get(pkg)?.join(', ')})`)).toEqual([]);
   });
 
-  // The AWS SDK packages are being sorted with the move of every AWS call to the SDK's clients.
-  it('lists under dependencies only what a Lambda or the CLI imports (AWS SDK packages aside)', () => {
-    const unused = Object.keys(manifest.dependencies).filter(
-      (pkg) => !runtime.has(pkg) && !pkg.startsWith('@aws-sdk/'),
-    );
+  it('lists under dependencies only what a Lambda or the CLI imports', () => {
+    const unused = Object.keys(manifest.dependencies).filter((pkg) => !runtime.has(pkg));
 
     expect(unused).toEqual([]);
   });

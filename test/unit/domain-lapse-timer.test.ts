@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SesClient } from '../../lambdas/aws-wire/ses-client.js';
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import {
   DEFAULT_DOMAIN_LAPSE_INTERVAL_SECONDS,
   domainLapseIntervalSeconds,
@@ -17,7 +17,13 @@ function depsAnswering(send: (command: unknown) => Promise<unknown>) {
       return send(command);
     },
   } as unknown as Documents;
-  const deps = { documents, dataTable: 'Data', ses: {} as SesClient, region: 'us-east-1', now: () => NOW };
+  const deps = {
+    documents,
+    dataTable: 'Data',
+    ses: new SESv2Client({ region: 'us-east-1' }),
+    region: 'us-east-1',
+    now: () => NOW,
+  };
   return { deps, commands };
 }
 

@@ -1,23 +1,18 @@
 /** The SES call: raw content, recipients (Bcc included) only in Destination, tags and configuration set kept. */
 import { describe, expect, it } from 'vitest';
-import type { SendEmailInput, SesClient } from '../../lambdas/aws-wire/ses-client.js';
+import { SendEmailCommand, type SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { sesSender } from '../../lambdas/sending/ses-sender.js';
 
-/** An SES client that records each SendEmail and answers `messageId`; the other calls are not used. */
-function recordingSes(messageId: string): { client: SesClient; sent: SendEmailInput[] } {
-  const sent: SendEmailInput[] = [];
-  const unused = () => Promise.reject(new Error('not used by the sender'));
-  const client: SesClient = {
-    sendEmail: (input) => {
-      sent.push(input);
-      return Promise.resolve({ MessageId: messageId });
-    },
-    createEmailIdentity: unused,
-    putEmailIdentityMailFromAttributes: unused,
-    getEmailIdentity: unused,
-    deleteEmailIdentity: unused,
-    destroy: () => undefined,
-  };
+/** An SES client that records each SendEmail and answers `messageId`; any other call fails. */
+function recordingSes(messageId: string): { client: SESv2Client; sent: SendEmailCommandInput[] } {
+  const client = new SESv2Client({ region: 'us-east-1' });
+  const mock = mockClient(client);
+  const sent: SendEmailCommandInput[] = [];
+  mock.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
+    sent.push(input);
+    return { MessageId: messageId };
+  });
   return { client, sent };
 }
 
@@ -48,7 +43,7 @@ describe('sesSender', () => {
     expect(input?.FromEmailAddress).toBe('=?UTF-8?Q?Zo=C3=AB?= <zoe@example.com>');
     expect(input?.ConfigurationSetName).toBe('the-set');
     expect(input?.EmailTags).toEqual([{ Name: 'kind', Value: 'welcome' }]);
-    const raw = Buffer.from(input?.Content.Raw.Data ?? new Uint8Array()).toString('latin1');
+    const raw = Buffer.from(input?.Content?.Raw?.Data ?? new Uint8Array()).toString('latin1');
     const head = raw.split('\r\n\r\n')[0] ?? '';
     expect(head).toMatch(/^Reply-To: reply@example\.com$/m);
     expect(head).toMatch(/^X-Campaign: spring$/m);

@@ -1,6 +1,6 @@
 /** One key's failed write does not cost the other keys their notices (DynamoDB replaced by a stub). */
-import type { Documents } from '../../lambdas/dynamo/documents.js';
-import { ScanCommand, TransactWriteCommand } from '../../lambdas/dynamo/document-commands.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
+import { ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, it } from 'vitest';
 import { notifyExpiringKeys } from '../../lambdas/account/expiring-keys.js';
 

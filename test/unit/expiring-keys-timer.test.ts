@@ -1,4 +1,4 @@
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_EXPIRING_KEYS_INTERVAL_SECONDS,

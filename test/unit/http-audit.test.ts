@@ -1,5 +1,5 @@
 /** The frame's audit entries: which calls, with what, and what a failed write changes (nothing). */
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import type { AuditStore } from '../../lambdas/core/audit-log.js';

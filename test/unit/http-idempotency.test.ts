@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
 import type { AuthContext } from '../../lambdas/core/auth-context.js';
 import type { ParsedRequest, RouteContract } from '../../lambdas/core/contract.js';
 import { ApiError } from '../../lambdas/core/errors.js';
-import { ScanCommand } from '../../lambdas/dynamo/document-commands.js';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createServiceHandler, type ServiceContracts } from '../../lambdas/core/http.js';
 import type { IdempotencyStore } from '../../lambdas/core/idempotency.js';
 import { authContextFor, proxyEvent } from '../support/events.js';

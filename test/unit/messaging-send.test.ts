@@ -1,4 +1,4 @@
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createServiceHandler } from '../../lambdas/core/http.js';
 import { sendWhatsappSchema } from '../../lambdas/sending/message-schemas.js';

@@ -1,4 +1,4 @@
-import type { Documents } from '../../lambdas/dynamo/documents.js';
+import type { Documents } from '../../lambdas/aws-clients.js';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { DynamoNumber } from '../../lambdas/core/attribute-values.js';

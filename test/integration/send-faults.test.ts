@@ -1,13 +1,12 @@
 /**
- * The SES, SMS and WhatsApp clients against a fake service at the HTTP level (test/support/fault-server.ts):
+ * The SES, SMS and WhatsApp SDK clients, built as deployed (lambdas/aws-clients.ts), against a fake service at the HTTP level (test/support/fault-server.ts):
  * a 5xx, a throttle, silence, silence after the headers and a dropped connection each reach the
  * senders and the domains service as the API error they map to, after exactly one request (a send is
  * never repeated), and every call ends within its bounds.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSesClient, type SesClient } from '../../lambdas/aws-wire/ses-client.js';
-import { createSmsClient } from '../../lambdas/aws-wire/sms-client.js';
-import { createSocialMessagingClient } from '../../lambdas/aws-wire/social-messaging-client.js';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { createSesClient, createSmsClient, createSocialMessagingClient } from '../../lambdas/aws-clients.js';
 import { type CallBounds, MESSAGING_BOUNDS, SES_BOUNDS } from '../../lambdas/call-bounds.js';
 import { readIdentity } from '../../lambdas/domains/ses-identities.js';
 import { type OutgoingEmail, sesSender } from '../../lambdas/sending/ses-sender.js';
@@ -42,11 +41,11 @@ afterAll(async () => {
 });
 
 const target = (server: FaultServer) => ({
-  endpoint: server.endpoint,
+  endpoint: server.endpoint.href,
   region: 'eu-west-1',
-  credentials: () => ({ accessKeyId: 'AKIDFAULTS', secretAccessKey: 'secret' }),
+  credentials: { accessKeyId: 'AKIDFAULTS', secretAccessKey: 'secret' },
 });
-function ses(bounds: CallBounds = BOUNDS): SesClient {
+function ses(bounds: CallBounds = BOUNDS): SESv2Client {
   const client = createSesClient(target(rest), bounds);
   destroyers.push(() => client.destroy());
   return client;
@@ -107,7 +106,9 @@ describe('SES SendEmail, through the sender', () => {
 
   it('silence reaches the caller as the SDK would name it: a TimeoutError', async () => {
     rest.script = ['silence'];
-    await expect(ses().sendEmail({ ...EMAIL_REQUEST })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await expect(ses().send(new SendEmailCommand(EMAIL_REQUEST))).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
   });
 
   it('the deployed bounds allow one attempt for SES and for messaging: a send is never repeated', () => {
