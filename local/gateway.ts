@@ -11,13 +11,8 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import {
-  bearerToken,
-  KEY_ENVIRONMENTS,
-  keyPrefix,
-  parseApiKey,
-  redactPath,
-} from '../lambdas/core/api-key.js';
+import { bearerToken, keyPrefix, parseApiKey } from '../lambdas/core/api-key.js';
+import { KEY_ENVIRONMENTS, redactPath } from '../lambdas/core/key-format.js';
 import {
   type GatewayResponseType,
   gatewayResponse,

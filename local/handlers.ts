@@ -6,7 +6,7 @@ import { accountRoutes } from '../lambdas/account/routes.js';
 import { audienceRoutes } from '../lambdas/audience/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
-import type { KeyEnvironment } from '../lambdas/core/api-key.js';
+import type { KeyEnvironment } from '../lambdas/core/key-format.js';
 import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
 import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws-clients.js';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';

@@ -7,7 +7,8 @@
  */
 import type { Documents } from '../aws-clients.js';
 import { ScanCommand, type ScanCommandOutput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { keyPrefix, type KeyEnvironment } from '../core/api-key.js';
+import { keyPrefix } from '../core/api-key.js';
+import { type KeyEnvironment } from '../core/key-format.js';
 import { eventItem } from '../core/events.js';
 import { readKeyItem } from '../core/key-item.js';
 import { cancellationCodes } from './conflicts.js';

@@ -4,7 +4,8 @@
  * (effective scopes; hand-edit problems it tolerates surface as `warnings`, and what makes an item
  * unusable as a key at all, or a restriction unreadable, as `malformed`).
  */
-import { type KeyEnvironment, keyPrefix } from '../core/api-key.js';
+import { keyPrefix } from '../core/api-key.js';
+import { type KeyEnvironment } from '../core/key-format.js';
 import { splitAllowListEntries } from '../core/ip-allowlist.js';
 import { type KeyRecord, readKeyItem, readRateLimit, readStringList } from '../core/key-item.js';
 import { effectiveScopes, type KeyType, type Permission, type Scope } from '../core/scopes.js';

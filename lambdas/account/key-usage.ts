@@ -5,7 +5,7 @@
  */
 import type { Documents } from '../aws-clients.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { isKeyId } from '../core/api-key.js';
+import { isKeyId } from '../core/key-format.js';
 import { ApiError } from '../core/errors.js';
 import { utcDate } from '../usage/aggregate.js';
 import { readUsage, type StoredDayUsage } from '../usage/usage-store.js';

@@ -11,13 +11,8 @@
 import { type AttributeValue, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Documents } from '../aws-clients.js';
-import {
-  type GeneratedApiKey,
-  generateApiKey,
-  isKeyId,
-  type KeyEnvironment,
-  looksLikeSecretKey,
-} from '../core/api-key.js';
+import { type GeneratedApiKey, generateApiKey } from '../core/api-key.js';
+import { isKeyId, type KeyEnvironment, looksLikeSecretKey } from '../core/key-format.js';
 import type { EventType } from '../core/event-types.js';
 import { eventItem } from '../core/events.js';
 import { readKeyItem } from '../core/key-item.js';

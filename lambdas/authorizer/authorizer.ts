@@ -3,7 +3,7 @@
  * client, a mocked one for fault injection, or a fixed clock.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { KeyEnvironment } from '../core/api-key.js';
+import type { KeyEnvironment } from '../core/key-format.js';
 import { describeError } from '../core/errors.js';
 import { findRoute } from '../core/routes.js';
 import { type Verification, verifyKey } from '../core/verify-key.js';

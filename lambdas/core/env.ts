@@ -1,4 +1,4 @@
-import { KEY_ENVIRONMENTS, type KeyEnvironment } from './api-key.js';
+import { KEY_ENVIRONMENTS, type KeyEnvironment } from './key-format.js';
 
 /** Reads a required environment variable; a Lambda missing one fails at cold start, not per request. */
 export function requireEnv(name: string): string {

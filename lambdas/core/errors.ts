@@ -3,7 +3,7 @@
  * rendered here, by the authorizer (for API Gateway's gateway responses), the handlers and the local
  * gateway alike.
  */
-import { redactSecretKeys } from './api-key.js';
+import { redactSecretKeys } from './key-format.js';
 import type { RoutePermission } from './routes.js';
 import type { Scope } from './scopes.js';
 import { isUpstreamUnavailable } from './upstream-errors.js';

@@ -3,7 +3,8 @@
  * early returns in a fixed order, returning a discriminated union. The adapter that turns this into
  * an IAM policy lives with the authorizer handler.
  */
-import { bearerToken, type KeyEnvironment, keyHashMatches, parseApiKey } from './api-key.js';
+import { bearerToken, keyHashMatches, parseApiKey } from './api-key.js';
+import { type KeyEnvironment } from './key-format.js';
 import { isIpAllowed } from './ip-allowlist.js';
 import { type KeyRecord, readKeyItem } from './key-item.js';
 import { mayCall, type SecretUsed } from './route-access.js';

@@ -10,7 +10,7 @@
  * anyone who knows a key's public prefix inflate that key's denials.
  */
 import { type AccessLogField, NO_VALUE } from '../core/access-log-format.js';
-import { isKeyId } from '../core/api-key.js';
+import { isKeyId } from '../core/key-format.js';
 import { GATEWAY_RESPONSES } from '../core/gateway-responses.js';
 
 export type UsageOutcome = 'allowed' | 'denied';

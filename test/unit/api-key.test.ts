@@ -4,18 +4,20 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   bearerToken,
-  CHECKSUM_LENGTH,
   checksumOf,
   generateApiKey,
   hashApiKey,
-  isKeyId,
-  KEY_ID_LENGTH,
   keyHashMatches,
   keyPrefix,
-  looksLikeSecretKey,
   parseApiKey,
-  SECRET_LENGTH,
 } from '../../lambdas/core/api-key.js';
+import {
+  CHECKSUM_LENGTH,
+  isKeyId,
+  KEY_ID_LENGTH,
+  looksLikeSecretKey,
+  SECRET_LENGTH,
+} from '../../lambdas/core/key-format.js';
 import { BASE62_ALPHABET, encodeBase62 } from '../../lambdas/core/base62.js';
 
 import type * as Crypto from 'node:crypto';

@@ -216,7 +216,8 @@ function KeyCreate() {
   const create = async (event: Event) => {
     event.preventDefault();
     const key = await run(() => answer(client.POST('/v1/api-keys', { body: bodyOf(draft) })));
-    if (key) setCreated(key);
+    // The dashboard sends no Idempotency-Key, so the answer is the 201 with the key (a replay has none).
+    if (key && 'key' in key) setCreated(key);
   };
   if (created) {
     return (

@@ -33,7 +33,8 @@ function WebhookList() {
       ...(description.trim() ? { description: description.trim() } : {}),
     };
     const webhook = await run(() => answer(client.POST('/v1/webhooks', { body })));
-    if (!webhook) return;
+    // The dashboard sends no Idempotency-Key, so the answer is the 201 with the secret (a replay has none).
+    if (!webhook || !('signing_secret' in webhook)) return;
     setCreated(webhook);
     setUrl('');
     setDescription('');
