@@ -953,7 +953,7 @@ export interface components {
             /** @example wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw */
             id: string;
             url: string;
-            events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
+            events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "email.scheduled" | "email.canceled" | "email.suppressed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.unsubscribed" | "broadcast.sending" | "broadcast.sent" | "broadcast.canceled" | "webhook.test")[];
             description?: string;
             /** @enum {string} */
             status: "enabled" | "disabled";
@@ -970,7 +970,7 @@ export interface components {
             /** @example wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw */
             id: string;
             url: string;
-            events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
+            events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "email.scheduled" | "email.canceled" | "email.suppressed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.unsubscribed" | "broadcast.sending" | "broadcast.sent" | "broadcast.canceled" | "webhook.test")[];
             description?: string;
             /** @enum {string} */
             status: "enabled" | "disabled";
@@ -1289,7 +1289,7 @@ export interface components {
              * @description With `insufficient_scope`: the scope the route needs.
              * @enum {string}
              */
-            required_scope?: "emails:send" | "emails:read" | "templates:read" | "templates:write" | "domains:read" | "domains:write" | "webhooks:read" | "webhooks:write" | "projects:read" | "sms:send" | "whatsapp:send" | "audience:read" | "audience:write";
+            required_scope?: "emails:send" | "emails:read" | "templates:read" | "templates:write" | "domains:read" | "domains:write" | "webhooks:read" | "webhooks:write" | "projects:read" | "sms:send" | "whatsapp:send" | "audience:read" | "audience:write" | "broadcasts:read" | "broadcasts:write" | "suppressions:read" | "suppressions:write";
             /**
              * @description With `insufficient_scope` on a route that needs a key permission instead of a scope.
              * @enum {string}
@@ -3560,8 +3560,8 @@ export interface operations {
                      * @example https://example.com/webhooks/scopegate
                      */
                     url: string;
-                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
-                    events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
+                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `broadcast.*` → `broadcasts:read`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
+                    events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "email.scheduled" | "email.canceled" | "email.suppressed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.unsubscribed" | "broadcast.sending" | "broadcast.sent" | "broadcast.canceled" | "webhook.test")[];
                     description?: string;
                 };
             };
@@ -3579,7 +3579,7 @@ export interface operations {
                         /** @example wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw */
                         id: string;
                         url: string;
-                        events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
+                        events: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "email.scheduled" | "email.canceled" | "email.suppressed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.unsubscribed" | "broadcast.sending" | "broadcast.sent" | "broadcast.canceled" | "webhook.test")[];
                         description?: string;
                         /** @enum {string} */
                         status: "enabled" | "disabled";
@@ -3896,8 +3896,8 @@ export interface operations {
                      * @example https://example.com/webhooks/scopegate
                      */
                     url?: string;
-                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
-                    events?: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "webhook.test")[];
+                    /** @description The event types delivered to this webhook. Events are read scopes: subscribing to an event type needs what reading its data needs, besides `webhooks:write` — `email.*` → `emails:read`, `domain.*` → `domains:read`, `contact.*` → `audience:read`, `sms.*` → `sms:send`, `whatsapp.*` → `whatsapp:send`, `broadcast.*` → `broadcasts:read`, `api_key.*` → `permission full_access`, `webhook.*` → nothing more. Checked on create and on every update that names `events` or `url` (moving a webhook needs the scopes of all its events); otherwise 403 `insufficient_scope` naming the first missing scope (`required_scope`) or permission (`required_permission`). */
+                    events?: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed" | "email.scheduled" | "email.canceled" | "email.suppressed" | "domain.verified" | "domain.failed" | "api_key.created" | "api_key.updated" | "api_key.rotated" | "api_key.revoked" | "api_key.expiring" | "sms.sent" | "sms.delivered" | "sms.failed" | "whatsapp.sent" | "whatsapp.delivered" | "whatsapp.read" | "whatsapp.failed" | "contact.created" | "contact.updated" | "contact.deleted" | "contact.unsubscribed" | "broadcast.sending" | "broadcast.sent" | "broadcast.canceled" | "webhook.test")[];
                     description?: string;
                     /**
                      * @description `enabled` re-enables a disabled webhook and clears its reason.
@@ -6841,7 +6841,7 @@ export interface operations {
                     /** @description For a `custom` key. Not together with `permissions`. */
                     scopes?: string[];
                     /**
-                     * @description Per-resource levels (emails, templates, domains, webhooks, projects, sms, whatsapp, audience): none, read or full, expanded to scopes.
+                     * @description Per-resource levels (emails, templates, domains, webhooks, projects, sms, whatsapp, audience, broadcasts, suppressions): none, read or full, expanded to scopes.
                      * @example {
                      *       "templates": "read",
                      *       "emails": "full"
@@ -7221,7 +7221,7 @@ export interface operations {
                     /** @description For a `custom` key. Not together with `permissions`. */
                     scopes?: string[];
                     /**
-                     * @description Per-resource levels (emails, templates, domains, webhooks, projects, sms, whatsapp, audience): none, read or full, expanded to scopes.
+                     * @description Per-resource levels (emails, templates, domains, webhooks, projects, sms, whatsapp, audience, broadcasts, suppressions): none, read or full, expanded to scopes.
                      * @example {
                      *       "templates": "read",
                      *       "emails": "full"

@@ -23,6 +23,7 @@ export const EVENT_FAMILY_REQUIREMENTS: Readonly<Record<EventFamily, RouteRequir
   contact: { scope: 'audience:read' },
   sms: { scope: 'sms:send' },
   whatsapp: { scope: 'whatsapp:send' },
+  broadcast: { scope: 'broadcasts:read' },
   // Key metadata is readable only by keys that may manage keys.
   api_key: { permission: 'full_access' },
   // Sent only by `POST /v1/webhooks/{id}/test`, carrying nothing but the webhook's own id.

@@ -15,10 +15,14 @@ export const EMAIL_EVENT_TYPES = [
   'email.failed',
 ] as const;
 
+/** What scheduling and suppressions add to an email's life (lambdas/sending). */
+export const EMAIL_LIFECYCLE_EVENT_TYPES = ['email.scheduled', 'email.canceled', 'email.suppressed'] as const;
+
 export type EmailEventType = (typeof EMAIL_EVENT_TYPES)[number];
 
 export const EVENT_TYPES = [
   ...EMAIL_EVENT_TYPES,
+  ...EMAIL_LIFECYCLE_EVENT_TYPES,
   'domain.verified',
   'domain.failed',
   'api_key.created',
@@ -36,6 +40,10 @@ export const EVENT_TYPES = [
   'contact.created',
   'contact.updated',
   'contact.deleted',
+  'contact.unsubscribed',
+  'broadcast.sending',
+  'broadcast.sent',
+  'broadcast.canceled',
   'webhook.test',
 ] as const;
 

@@ -17,6 +17,10 @@ export const GENERAL_SCOPES = {
   'whatsapp:send': 'Send WhatsApp messages',
   'audience:read': 'List and retrieve contacts, lists and segments',
   'audience:write': 'Create, update and delete contacts, lists and segments',
+  'broadcasts:read': 'List and retrieve broadcasts and their recipients',
+  'broadcasts:write': 'Create, send, schedule, cancel and delete broadcasts',
+  'suppressions:read': "List the project's suppressed addresses",
+  'suppressions:write': 'Add and remove suppressed addresses',
 } as const;
 
 export const BILLING_SCOPES = {

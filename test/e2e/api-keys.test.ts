@@ -218,7 +218,7 @@ describe('who may manage keys', () => {
   it.each([
     ['a sending_only key', { permission: 'sending_only' }],
     [
-      'a custom key holding all 13 scopes',
+      'a custom key holding every general scope',
       { permission: 'custom', scopes: new Set(Object.keys(GENERAL_SCOPES)) },
     ],
     [

@@ -78,6 +78,8 @@ function post(size: number, options: { chunk: number; declared: boolean }): Prom
 }
 
 const TOO_LARGE = JSON.stringify({
+  statusCode: 413,
+  name: 'validation_error',
   message: 'The request body is larger than 10 MB.',
   error_code: 'payload_too_large',
 });

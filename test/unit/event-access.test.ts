@@ -13,6 +13,7 @@ const DOCUMENTED: Readonly<Record<string, string | null>> = {
   contact: 'audience:read',
   sms: 'sms:send',
   whatsapp: 'whatsapp:send',
+  broadcast: 'broadcasts:read',
   api_key: 'permission full_access',
   webhook: null,
 };

@@ -13,6 +13,8 @@ describe('expandPermissions', () => {
       'sms',
       'whatsapp',
       'audience',
+      'broadcasts',
+      'suppressions',
     ]);
     expect(Object.values(RESOURCE_SCOPES).flat().sort()).toEqual(Object.keys(GENERAL_SCOPES).sort());
   });

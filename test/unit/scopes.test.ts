@@ -27,6 +27,10 @@ const DOCUMENTED_GENERAL_SCOPES = [
   'whatsapp:send',
   'audience:read',
   'audience:write',
+  'broadcasts:read',
+  'broadcasts:write',
+  'suppressions:read',
+  'suppressions:write',
 ];
 const DOCUMENTED_BILLING_SCOPES = ['billing:read', 'billing:write'];
 const DOCUMENTED_SENDING_ONLY = ['emails:send', 'sms:send', 'whatsapp:send'];
@@ -34,7 +38,7 @@ const DOCUMENTED_SENDING_ONLY = ['emails:send', 'sms:send', 'whatsapp:send'];
 const sorted = (values: readonly string[]): string[] => [...values].sort();
 
 describe('scope catalogue', () => {
-  it('lists exactly the 13 general scopes of the design', () => {
+  it('lists exactly the 17 general scopes of the design', () => {
     expect(sorted(Object.keys(GENERAL_SCOPES))).toEqual(sorted(DOCUMENTED_GENERAL_SCOPES));
   });
 
@@ -60,7 +64,7 @@ describe('scope catalogue', () => {
 });
 
 describe('effectiveScopes: presets', () => {
-  it('full_access on a general key is all 13 general scopes', () => {
+  it('full_access on a general key is all 17 general scopes', () => {
     expect(sorted(effectiveScopes('general', 'full_access', []))).toEqual(sorted(DOCUMENTED_GENERAL_SCOPES));
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
 import { findRoute, ROUTES, type Route } from '../../lambdas/core/routes.js';
-import { isScopeOf } from '../../lambdas/core/scopes.js';
+import { GENERAL_SCOPES, isScopeOf } from '../../lambdas/core/scopes.js';
 import { type Verification, type VerifyDependencies, verifyKey } from '../../lambdas/core/verify-key.js';
 import { bearer, type TestKey, testKey } from '../support/keys.js';
 import { fixedClock } from '../support/logs.js';
@@ -57,7 +57,7 @@ describe('verifyKey: happy path', () => {
     expect(verification.ok).toBe(true);
     if (!verification.ok) return;
     expect(verification.key.keyId).toBe(key.key.keyId);
-    expect(verification.scopes).toHaveLength(13);
+    expect(verification.scopes).toHaveLength(Object.keys(GENERAL_SCOPES).length);
     expect(getKeyItem).toHaveBeenCalledExactlyOnceWith(key.key.keyId);
   });
 
