@@ -1,9 +1,10 @@
 /**
- * The per-stack secret that authenticates pagination cursors. It lives in the Data table under a
- * partition of its own (`STACK` / `CURSOR_SECRET`), made from 32 random bytes by whichever service
- * needs it first (a conditional put, so racing cold starts agree on one), and is cached for the life
- * of the container. Anyone who can read the table can read every project's data directly, so keeping
- * the secret there gives a client nothing; it only stops clients from forging cursors.
+ * The per-stack secrets that authenticate what the API hands out and reads back: pagination cursors
+ * (`CURSOR_SECRET`) and unsubscribe tokens (`UNSUBSCRIBE_SECRET`). Each lives in the Data table under
+ * a partition of its own (`STACK` / `<name>`), made from 32 random bytes by whichever service needs it
+ * first (a conditional put, so racing cold starts agree on one), and is cached for the life of the
+ * container. Anyone who can read the table can read every project's data directly, so keeping the
+ * secrets there gives a client nothing; they only stop clients from forging cursors and tokens.
  */
 import { randomBytes } from 'node:crypto';
 import type { Documents } from '../aws-clients.js';
@@ -17,47 +18,57 @@ export interface CursorSecretStore {
 
 /** The partition of the stack-wide item: a read-only service is granted PutItem on this key alone. */
 export const CURSOR_SECRET_PARTITION = 'STACK';
-const KEY = { pk: CURSOR_SECRET_PARTITION, sk: 'CURSOR_SECRET' } as const;
+export type StackSecretName = 'CURSOR_SECRET' | 'UNSUBSCRIBE_SECRET';
 const cache = new Map<string, Promise<Uint8Array>>();
 
-/** The secret for this Data table, read (or created) once per container. */
+/** The cursor secret for this Data table, read (or created) once per container. */
 export function cursorSecret(store: CursorSecretStore): Promise<Uint8Array> {
-  let secret = cache.get(store.dataTable);
+  return stackSecret(store, 'CURSOR_SECRET');
+}
+
+/** A named per-stack secret for this Data table, read (or created) once per container. */
+export function stackSecret(store: CursorSecretStore, name: StackSecretName): Promise<Uint8Array> {
+  const cacheKey = `${store.dataTable}#${name}`;
+  let secret = cache.get(cacheKey);
   if (!secret) {
-    secret = loadOrCreate(store);
+    secret = loadOrCreate(store, name);
     // A failed read is not cached: the next request tries again.
-    secret.catch(() => cache.delete(store.dataTable));
-    cache.set(store.dataTable, secret);
+    secret.catch(() => cache.delete(cacheKey));
+    cache.set(cacheKey, secret);
   }
   return secret;
 }
 
-async function loadOrCreate(store: CursorSecretStore): Promise<Uint8Array> {
-  const existing = await read(store);
+async function loadOrCreate(store: CursorSecretStore, name: StackSecretName): Promise<Uint8Array> {
+  const key = { pk: CURSOR_SECRET_PARTITION, sk: name };
+  const existing = await read(store, key);
   if (existing) return existing;
   try {
     await store.documents.send(
       new PutCommand({
         TableName: store.dataTable,
-        Item: { ...KEY, secret: randomBytes(32).toString('base64') },
+        Item: { ...key, secret: randomBytes(32).toString('base64') },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   } catch (error) {
     if (!isConditionalCheckFailure(error)) throw error;
   }
-  const created = await read(store);
-  if (!created) throw new Error('The cursor secret could not be read back');
+  const created = await read(store, key);
+  if (!created) throw new Error(`The stack secret ${name} could not be read back`);
   return created;
 }
 
-async function read(store: CursorSecretStore): Promise<Uint8Array | undefined> {
+async function read(
+  store: CursorSecretStore,
+  key: { readonly pk: string; readonly sk: StackSecretName },
+): Promise<Uint8Array | undefined> {
   const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.dataTable, Key: KEY, ConsistentRead: true }),
+    new GetCommand({ TableName: store.dataTable, Key: key, ConsistentRead: true }),
   );
   const secret = Item?.secret;
   if (typeof secret !== 'string') return undefined;
   const bytes = Buffer.from(secret, 'base64');
-  if (bytes.length < 32) throw new Error('The stored cursor secret is shorter than 32 bytes');
+  if (bytes.length < 32) throw new Error(`The stored ${key.sk} is shorter than 32 bytes`);
   return bytes;
 }
