@@ -14,15 +14,30 @@ export interface TableNames {
   readonly data: string;
 }
 
-export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  await ensureTable(client, names.apiKeys, API_KEYS_TABLE);
-  await ensureTable(client, names.data, DATA_TABLE);
+export interface TableOptions {
+  /**
+   * Turn DynamoDB TTL on where the definition names an attribute, as deployed. Tests that inject a
+   * clock turn it off: DynamoDB Local deletes items whose `ttl` is already past, at moments of its
+   * own choosing, so records written under an injected past clock would vanish mid-test.
+   * @default true
+   */
+  readonly timeToLive?: boolean;
+}
+
+export async function ensureTables(
+  client: DynamoDBClient,
+  names: TableNames,
+  options: TableOptions = {},
+): Promise<void> {
+  await ensureTable(client, names.apiKeys, API_KEYS_TABLE, options);
+  await ensureTable(client, names.data, DATA_TABLE, options);
 }
 
 export async function ensureTable(
   client: DynamoDBClient,
   name: string,
   definition: TableDefinition,
+  { timeToLive = true }: TableOptions = {},
 ): Promise<void> {
   const keyNames = new Set([definition.partitionKey, definition.sortKey]);
   for (const index of definition.globalSecondaryIndexes) keyNames.add(index.partitionKey).add(index.sortKey);
@@ -49,7 +64,7 @@ export async function ensureTable(
           : {}),
       }),
     );
-    if (definition.timeToLiveAttribute) {
+    if (timeToLive && definition.timeToLiveAttribute) {
       await client.send(
         new UpdateTimeToLiveCommand({
           TableName: name,

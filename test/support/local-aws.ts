@@ -26,7 +26,8 @@ export async function createTestAws(): Promise<TestAws> {
   const dynamo = dynamoControlClient(inject('dynamoEndpoint'));
   const suffix = randomBytes(4).toString('hex');
   const tables = { apiKeys: `ApiKeys-${suffix}`, data: `Data-${suffix}` };
-  await ensureTables(dynamo, tables);
+  // No TTL sweeping: tests write records under injected clocks, often in the past (local/tables.ts).
+  await ensureTables(dynamo, tables, { timeToLive: false });
   return {
     dynamo,
     documents: localDocuments(inject('dynamoEndpoint')),
