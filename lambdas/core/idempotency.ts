@@ -1,15 +1,15 @@
 /**
- * `Idempotency-Key` for every route whose contract says `idempotent: true`, applied by the handler
- * frame (./http.ts): the key is claimed with a conditional write in the project's own partition
- * (`IDEMPOTENCY#<route id>#<calling key id>#<sha256 of the key>`, see `idempotencyRecordKey`, so
- * keys of two projects, two routes or two calling API keys never collide), the handler runs, and its
- * answer is stored without the contract's secret fields; a retry by the same API key with the same
- * key and body within 24 hours gets that answer again without the handler running (with
- * `Idempotent-Replayed: true`), another body is a 409.
+ * `Idempotency-Key`: the header's rules, and the one engine that claims, replays, takes over,
+ * completes and releases keys with conditional writes in the project's own partition
+ * (`IDEMPOTENCY#<scope>#<calling key id>#<sha256 of the key>`, see `idempotencyRecordKey`, so keys
+ * of two projects, two routes or two calling API keys never collide). A retry by the same API key
+ * with the same key and request within 24 hours gets the first outcome again, another request is a
+ * 409, a claim left unfinished past its lock is taken over.
  *
- * Emails and batches claim their keys themselves (lambdas/sending/idempotency.ts), because a send's
- * claim is tied to the email it sends; the header's rules, the record key and the request hash are
- * shared.
+ * Two configurations of it (`IdempotencyConfig`): the handler frame's (./http.ts), for every route
+ * whose contract says `idempotent: true`, which stores the answer without the contract's secret
+ * fields and replays it with `Idempotent-Replayed: true`; and the email send's and batch's
+ * (lambdas/sending/idempotency.ts), whose claim is tied to the email it sends.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -92,61 +92,91 @@ export function idempotencyRecordKey(claim: ClaimScope): { readonly pk: string; 
   };
 }
 
-export interface RouteClaim {
-  readonly projectId: string;
-  readonly routeId: string;
-  readonly keyId: string;
-  readonly idempotencyKey: string;
+/** A claim of one key by one attempt, for any user of the engine. */
+export interface KeyClaim extends ClaimScope {
   readonly requestHash: string;
-  /** Names this attempt (the request id): only the claim's owner completes or releases it. */
+  /** Names this attempt: only the claim's holder completes, unlocks or releases it. */
   readonly owner: string;
 }
 
-export type RouteClaimResult =
-  { readonly claimed: true } | { readonly claimed: false; readonly status: number; readonly body: unknown };
+/**
+ * What one user of the engine keeps in its claims, the way Powertools' idempotency takes a
+ * configuration: the attribute that names a claim's holder, what a completed claim stores and what a
+ * replay answers from it. The frame keeps the route's answer (a request id holds the claim); the
+ * email send keeps the email's id, which also holds the claim (lambdas/sending/idempotency.ts).
+ */
+export interface IdempotencyConfig<Outcome> {
+  /** The attribute naming the attempt that holds the claim, written with every claim. */
+  readonly ownerAttribute: string;
+  /** The attributes a completed claim stores besides its status. */
+  readonly stored: (outcome: Outcome) => Readonly<Record<string, unknown>>;
+  /** What a completed record answers; undefined when it holds no answer (then it counts as unfinished). */
+  readonly replayed: (record: Readonly<Record<string, unknown>>) => Outcome | undefined;
+}
 
-const keyOf = (request: RouteClaim) => idempotencyRecordKey({ ...request, scope: request.routeId });
+export type Claimed<Outcome> =
+  { readonly claimed: true } | { readonly claimed: false; readonly outcome: Outcome };
 
 /**
- * Claims the key for this request, or answers the completed first request's status and body. A
- * claim left unfinished past its lock (the earlier attempt crashed) is taken over.
+ * Asked before a claim whose lock ran out is taken over: the outcome of the earlier attempt when its
+ * effect happened after all (SES accepted its email), which then completes the claim and is answered.
  */
-export async function claimRoute(store: IdempotencyStore, request: RouteClaim): Promise<RouteClaimResult> {
+export type Recover<Outcome> = (earlierOwner: string) => Promise<Outcome | undefined>;
+
+/** A condition on the existing record; `:now` (epoch seconds) is always available to it. */
+interface ClaimCondition {
+  readonly expression: string;
+  readonly names: Readonly<Record<string, string>>;
+  readonly values?: Readonly<Record<string, unknown>>;
+}
+
+const UNCLAIMED_OR_EXPIRED: ClaimCondition = {
+  expression: 'attribute_not_exists(pk) OR #ttl < :now',
+  names: { '#ttl': 'ttl' },
+};
+
+/**
+ * Claims the key for this attempt, or answers the completed first attempt's outcome. The same key
+ * with another request is a 409 `idempotency_conflict`; an unfinished claim within its lock is a 409
+ * `idempotency_in_progress`; one left unfinished past its lock (the earlier attempt crashed) is taken
+ * over, unless `recover` finds that its effect happened.
+ */
+export async function claimKey<Outcome>(
+  store: IdempotencyStore,
+  config: IdempotencyConfig<Outcome>,
+  request: KeyClaim,
+  recover?: Recover<Outcome>,
+): Promise<Claimed<Outcome>> {
   const nowSeconds = Math.floor(store.now().getTime() / 1000);
-  const unclaimedOrExpired = {
-    expression: 'attribute_not_exists(pk) OR #ttl < :now',
-    names: { '#ttl': 'ttl' },
-  };
-  if (await putClaim(store, request, nowSeconds, unclaimedOrExpired)) return { claimed: true };
+  if (await putClaim(store, config, request, nowSeconds, UNCLAIMED_OR_EXPIRED)) return { claimed: true };
   const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.dataTable, Key: keyOf(request), ConsistentRead: true }),
+    new GetCommand({ TableName: store.dataTable, Key: idempotencyRecordKey(request), ConsistentRead: true }),
   );
   // Released between the two calls: the other attempt failed and is being retried by its client.
   if (!Item) throw new ApiError('idempotency_in_progress');
   if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
-  if (Item.status === 'completed' && Item.response instanceof Uint8Array) {
-    const body = JSON.parse(gunzipSync(Item.response).toString('utf8')) as unknown;
-    return { claimed: false, status: Number(Item.responseStatus), body };
-  }
+  const replay = Item.status === 'completed' ? config.replayed(Item) : undefined;
+  if (replay !== undefined) return { claimed: false, outcome: replay };
   if (Number(Item.lockedUntil) >= nowSeconds) throw new ApiError('idempotency_in_progress');
-  const takenOver = await putClaim(store, request, nowSeconds, {
-    expression: '#claimedBy = :earlier AND lockedUntil < :now',
-    names: { '#claimedBy': 'claimedBy' },
-    values: { ':earlier': Item.claimedBy },
+  const earlier = String(Item[config.ownerAttribute]);
+  const recovered = recover ? await recover(earlier) : undefined;
+  if (recovered !== undefined) {
+    await completeClaim(store, config, { ...request, owner: earlier }, recovered);
+    return { claimed: false, outcome: recovered };
+  }
+  const takenOver = await putClaim(store, config, request, nowSeconds, {
+    expression: '#owner = :earlier AND lockedUntil < :now',
+    names: { '#owner': config.ownerAttribute },
+    values: { ':earlier': earlier },
   });
   if (!takenOver) throw new ApiError('idempotency_in_progress');
   return { claimed: true };
 }
 
-interface ClaimCondition {
-  readonly expression: string;
-  readonly names: Record<string, string>;
-  readonly values?: Record<string, unknown>;
-}
-
-async function putClaim(
+async function putClaim<Outcome>(
   store: IdempotencyStore,
-  request: RouteClaim,
+  config: IdempotencyConfig<Outcome>,
+  request: KeyClaim,
   nowSeconds: number,
   condition: ClaimCondition,
 ): Promise<boolean> {
@@ -155,9 +185,9 @@ async function putClaim(
       new PutCommand({
         TableName: store.dataTable,
         Item: {
-          ...keyOf(request),
+          ...idempotencyRecordKey(request),
           requestHash: request.requestHash,
-          claimedBy: request.owner,
+          [config.ownerAttribute]: request.owner,
           status: 'in_progress',
           lockedUntil: nowSeconds + IN_PROGRESS_LOCK_SECONDS,
           ttl: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
@@ -174,49 +204,130 @@ async function putClaim(
   }
 }
 
+/** Marks the claim completed with what a replay answers; only its holder completes it. */
+export async function completeClaim<Outcome>(
+  store: IdempotencyStore,
+  config: IdempotencyConfig<Outcome>,
+  request: KeyClaim,
+  outcome: Outcome,
+): Promise<void> {
+  const stored = Object.entries(config.stored(outcome));
+  await store.documents.send(
+    new UpdateCommand({
+      TableName: store.dataTable,
+      Key: idempotencyRecordKey(request),
+      UpdateExpression: `SET #status = :completed${stored.map((_, i) => `, #stored${i} = :stored${i}`).join('')} REMOVE lockedUntil`,
+      // A claim taken over belongs to another attempt.
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#owner': config.ownerAttribute,
+        ...Object.fromEntries(stored.map(([name], i) => [`#stored${i}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':completed': 'completed',
+        ':owner': request.owner,
+        ...Object.fromEntries(stored.map(([, value], i) => [`:stored${i}`, value])),
+      },
+    }),
+  );
+}
+
 /**
- * Stores the answer a replay gives (the frame strips secrets first: `replayAnswerOf`): in the
- * project's own partition, gzipped so that a large answer (a template) stays within an item's 400 KB.
+ * Ends the claim's lock at once but keeps its request hash: the next request with the same key and
+ * request takes it over (a batch resumes), another request is still a 409.
  */
+export async function unlockClaim<Outcome>(
+  store: IdempotencyStore,
+  config: IdempotencyConfig<Outcome>,
+  request: KeyClaim,
+): Promise<void> {
+  await store.documents.send(
+    new UpdateCommand({
+      TableName: store.dataTable,
+      Key: idempotencyRecordKey(request),
+      UpdateExpression: 'SET lockedUntil = :unlocked',
+      ConditionExpression: '#owner = :owner',
+      ExpressionAttributeNames: { '#owner': config.ownerAttribute },
+      ExpressionAttributeValues: { ':unlocked': 0, ':owner': request.owner },
+    }),
+  );
+}
+
+/** Gives the key back after the attempt failed, so the client can fix the request and retry. */
+export async function releaseClaim<Outcome>(
+  store: IdempotencyStore,
+  config: IdempotencyConfig<Outcome>,
+  request: KeyClaim,
+): Promise<void> {
+  try {
+    await store.documents.send(
+      new DeleteCommand({
+        TableName: store.dataTable,
+        Key: idempotencyRecordKey(request),
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#owner': config.ownerAttribute },
+        ExpressionAttributeValues: { ':owner': request.owner },
+      }),
+    );
+  } catch (error) {
+    // Taken over by another attempt: the key is no longer this attempt's to give back.
+    if (!isConditionalCheckFailure(error)) throw error;
+  }
+}
+
+/** What the frame keeps of an idempotent route's call: the answer a replay gives. */
+export interface RouteAnswer {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * The frame's configuration of the engine: the request id holds the claim, and the answer is stored
+ * gzipped, so that a large one (a template) stays within an item's 400 KB.
+ */
+const ROUTE_ANSWERS: IdempotencyConfig<RouteAnswer> = {
+  ownerAttribute: 'claimedBy',
+  stored: ({ status, body }) => ({ responseStatus: status, response: gzipSync(JSON.stringify(body)) }),
+  replayed: ({ response, responseStatus }) =>
+    response instanceof Uint8Array
+      ? { status: Number(responseStatus), body: JSON.parse(gunzipSync(response).toString('utf8')) as unknown }
+      : undefined,
+};
+
+export interface RouteClaim {
+  readonly projectId: string;
+  readonly routeId: string;
+  readonly keyId: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+  /** Names this attempt (the request id): only the claim's owner completes or releases it. */
+  readonly owner: string;
+}
+
+export type RouteClaimResult = { readonly claimed: true } | ({ readonly claimed: false } & RouteAnswer);
+
+const keyClaimOf = (request: RouteClaim): KeyClaim => ({ ...request, scope: request.routeId });
+
+/** Claims the key for this request, or answers the completed first request's status and body. */
+export async function claimRoute(store: IdempotencyStore, request: RouteClaim): Promise<RouteClaimResult> {
+  const claimed = await claimKey(store, ROUTE_ANSWERS, keyClaimOf(request));
+  return claimed.claimed ? claimed : { claimed: false, ...claimed.outcome };
+}
+
+/** Stores the answer a replay gives (the frame strips secrets first: `replayAnswerOf`). */
 export async function completeRoute(
   store: IdempotencyStore,
   request: RouteClaim,
   status: number,
   body: unknown,
 ): Promise<void> {
-  await store.documents.send(
-    new UpdateCommand({
-      TableName: store.dataTable,
-      Key: keyOf(request),
-      UpdateExpression:
-        'SET #status = :completed, responseStatus = :responseStatus, #response = :response REMOVE lockedUntil',
-      ConditionExpression: 'claimedBy = :owner',
-      ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-      ExpressionAttributeValues: {
-        ':completed': 'completed',
-        ':responseStatus': status,
-        ':response': gzipSync(JSON.stringify(body)),
-        ':owner': request.owner,
-      },
-    }),
-  );
+  await completeClaim(store, ROUTE_ANSWERS, keyClaimOf(request), { status, body });
 }
 
 /** Gives the key back after the handler failed, so the client can fix the request and retry. */
 export async function releaseRoute(store: IdempotencyStore, request: RouteClaim): Promise<void> {
-  try {
-    await store.documents.send(
-      new DeleteCommand({
-        TableName: store.dataTable,
-        Key: keyOf(request),
-        ConditionExpression: 'claimedBy = :owner',
-        ExpressionAttributeValues: { ':owner': request.owner },
-      }),
-    );
-  } catch (error) {
-    // Taken over by another attempt: the key is no longer this request's to give back.
-    if (!isConditionalCheckFailure(error)) throw error;
-  }
+  await releaseClaim(store, ROUTE_ANSWERS, keyClaimOf(request));
 }
 
 /**

@@ -1,28 +1,23 @@
 /**
- * `Idempotency-Key` for sends, as a conditional write in the project's own partition (so keys of two
- * projects never collide and no partition is shared across tenants), per calling API key (another
- * key of the project sending the same key sends its own email). A claim is held while the email is
- * sent; a retry with the same key and body gets the first email's id, with another body a 409.
+ * `Idempotency-Key` for sends: the one engine (../core/idempotency.ts) configured so that a claim is
+ * held by the email it sends. Claims live in the project's own partition (keys of two projects never
+ * collide, no partition is shared across tenants), per calling API key (another key of the project
+ * sending the same key sends its own email). A retry with the same key and body gets the first
+ * email's id, with another body a 409.
  */
-
-import type { Documents } from '../aws-clients.js';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { ApiError } from '../core/errors.js';
 import {
-  IDEMPOTENCY_TTL_SECONDS,
-  idempotencyRecordKey,
-  IN_PROGRESS_LOCK_SECONDS,
+  claimKey,
+  completeClaim,
+  type IdempotencyConfig,
+  type IdempotencyStore,
+  type KeyClaim,
+  releaseClaim,
+  unlockClaim,
 } from '../core/idempotency.js';
 
-// The rules every idempotent route shares: the TTL, the in-progress lock and the request hash.
-export { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS, requestHashOf } from '../core/idempotency.js';
-
-export interface IdempotencyStore {
-  readonly documents: Documents;
-  readonly dataTable: string;
-  readonly now: () => Date;
-}
+export type { IdempotencyStore } from '../core/idempotency.js';
+// The rules every idempotent route shares: the request hash.
+export { requestHashOf } from '../core/idempotency.js';
 
 export interface Claim {
   readonly projectId: string;
@@ -34,19 +29,32 @@ export interface Claim {
   readonly emailId: string;
 }
 
-export type ClaimResult =
-  | { readonly claimed: true }
-  | {
-      readonly claimed: false;
-      readonly emailId: string;
-      /** A completed batch's answer: its emails' ids, in order. */
-      readonly emailIds?: readonly string[];
-    };
+/** What a completed send answers: its email, or a batch's emails' ids, in order. */
+interface SendOutcome {
+  readonly emailId: string;
+  readonly emailIds?: readonly string[];
+}
+
+export type ClaimResult = { readonly claimed: true } | ({ readonly claimed: false } & SendOutcome);
 
 /** Emails and batches share one set of claims (a batch's emails are claimed under derived keys). */
 export const SEND_CLAIM_SCOPE = 'emails';
 
-const keyOf = (request: Claim) => idempotencyRecordKey({ ...request, scope: SEND_CLAIM_SCOPE });
+/** The email a claim sends holds it; a completed batch also stores its emails' ids. */
+const SENDS: IdempotencyConfig<SendOutcome> = {
+  ownerAttribute: 'emailId',
+  stored: ({ emailIds }) => (emailIds ? { emailIds: [...emailIds] } : {}),
+  replayed: ({ emailId, emailIds }) => ({
+    emailId: String(emailId),
+    ...(Array.isArray(emailIds) ? { emailIds: emailIds.map(String) } : {}),
+  }),
+};
+
+const keyClaimOf = (request: Claim): KeyClaim => ({
+  ...request,
+  scope: SEND_CLAIM_SCOPE,
+  owner: request.emailId,
+});
 
 /**
  * Claims the key for this request. A claim left `in_progress` past its lock (the earlier attempt
@@ -58,70 +66,10 @@ export async function claim(
   request: Claim,
   wasSent: (emailId: string) => Promise<boolean>,
 ): Promise<ClaimResult> {
-  const nowSeconds = Math.floor(store.now().getTime() / 1000);
-  const unclaimedOrExpired = {
-    expression: 'attribute_not_exists(pk) OR #ttl < :now',
-    names: { '#ttl': 'ttl' },
-  };
-  if (await putClaim(store, request, nowSeconds, unclaimedOrExpired)) return { claimed: true };
-  const { Item } = await store.documents.send(
-    new GetCommand({ TableName: store.dataTable, Key: keyOf(request), ConsistentRead: true }),
+  const claimed = await claimKey(store, SENDS, keyClaimOf(request), async (earlier) =>
+    (await wasSent(earlier)) ? { emailId: earlier } : undefined,
   );
-  if (!Item) throw new ApiError('idempotency_in_progress');
-  if (Item.requestHash !== request.requestHash) throw new ApiError('idempotency_conflict');
-  const earlier = String(Item.emailId);
-  if (Item.status === 'completed') {
-    const emailIds = Array.isArray(Item.emailIds) ? Item.emailIds.map(String) : undefined;
-    return { claimed: false, emailId: earlier, ...(emailIds ? { emailIds } : {}) };
-  }
-  if (Number(Item.lockedUntil) >= nowSeconds) throw new ApiError('idempotency_in_progress');
-  if (await wasSent(earlier)) {
-    await complete(store, { ...request, emailId: earlier });
-    return { claimed: false, emailId: earlier };
-  }
-  const takenOver = await putClaim(store, request, nowSeconds, {
-    expression: 'emailId = :earlier AND lockedUntil < :now',
-    values: { ':earlier': earlier },
-  });
-  if (!takenOver) throw new ApiError('idempotency_in_progress');
-  return { claimed: true };
-}
-
-/** A condition on the existing record; `:now` (epoch seconds) is always available to it. */
-interface ClaimCondition {
-  readonly expression: string;
-  readonly names?: Record<string, string>;
-  readonly values?: Record<string, unknown>;
-}
-
-async function putClaim(
-  store: IdempotencyStore,
-  request: Claim,
-  nowSeconds: number,
-  condition: ClaimCondition,
-): Promise<boolean> {
-  try {
-    await store.documents.send(
-      new PutCommand({
-        TableName: store.dataTable,
-        Item: {
-          ...keyOf(request),
-          requestHash: request.requestHash,
-          emailId: request.emailId,
-          status: 'in_progress',
-          lockedUntil: nowSeconds + IN_PROGRESS_LOCK_SECONDS,
-          ttl: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
-        },
-        ConditionExpression: condition.expression,
-        ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
-        ExpressionAttributeValues: { ':now': nowSeconds, ...condition.values },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return false;
-    throw error;
-  }
+  return claimed.claimed ? claimed : { claimed: false, ...claimed.outcome };
 }
 
 /** Marks the claim done; a batch stores its emails' ids, which a replay answers. */
@@ -130,21 +78,10 @@ export async function complete(
   request: Claim,
   emailIds?: readonly string[],
 ): Promise<void> {
-  await store.documents.send(
-    new UpdateCommand({
-      TableName: store.dataTable,
-      Key: keyOf(request),
-      UpdateExpression: `SET #status = :completed${emailIds ? ', emailIds = :emailIds' : ''} REMOVE lockedUntil`,
-      // Only the claim's owner completes it: a claim taken over belongs to another email.
-      ConditionExpression: 'emailId = :emailId',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':completed': 'completed',
-        ':emailId': request.emailId,
-        ...(emailIds ? { ':emailIds': [...emailIds] } : {}),
-      },
-    }),
-  );
+  await completeClaim(store, SENDS, keyClaimOf(request), {
+    emailId: request.emailId,
+    ...(emailIds ? { emailIds } : {}),
+  });
 }
 
 /**
@@ -152,25 +89,10 @@ export async function complete(
  * body takes it over (a batch resumes), another body is still a 409.
  */
 export async function unlock(store: IdempotencyStore, request: Claim): Promise<void> {
-  await store.documents.send(
-    new UpdateCommand({
-      TableName: store.dataTable,
-      Key: keyOf(request),
-      UpdateExpression: 'SET lockedUntil = :unlocked',
-      ConditionExpression: 'emailId = :emailId',
-      ExpressionAttributeValues: { ':unlocked': 0, ':emailId': request.emailId },
-    }),
-  );
+  await unlockClaim(store, SENDS, keyClaimOf(request));
 }
 
 /** Gives the key back after a failed send, so the client can retry with the same key. */
 export async function release(store: IdempotencyStore, request: Claim): Promise<void> {
-  await store.documents.send(
-    new DeleteCommand({
-      TableName: store.dataTable,
-      Key: keyOf(request),
-      ConditionExpression: 'emailId = :emailId',
-      ExpressionAttributeValues: { ':emailId': request.emailId },
-    }),
-  );
+  await releaseClaim(store, SENDS, keyClaimOf(request));
 }

@@ -127,7 +127,7 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
   ],
   // fan-out-step.ts: allWebhooks of the event's project.
   fanOut: [data('dynamodb:Query', [PROJECT])],
-  // email-events-store.ts / message-events-store.ts.
+  // record-steps.ts, the event store that email-events-store.ts / message-events-store.ts configure.
   events: [
     data('dynamodb:GetItem', [SES_MESSAGE, PROVIDER_MESSAGE]),
     data('dynamodb:PutItem', [PROJECT]),

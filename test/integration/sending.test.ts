@@ -17,7 +17,9 @@ import { createTestAws, type TestAws } from '../support/local-aws.js';
 
 let ses: FakeSes;
 let aws: TestAws;
-let clock = new Date('2026-11-23T12:00:00Z');
+// The real time, not a fixed date: DynamoDB Local deletes an item within about a second once its
+// `ttl` has passed by the wall clock, so claims written by a clock in the past vanish mid-test.
+let clock = new Date();
 let failNextUpdateOf: string | undefined;
 
 beforeAll(async () => {

@@ -34,8 +34,8 @@ const TEST_CONTRACTS = {
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
 
 let store: IdempotencyStore;
-// Near the real time: the local tables have DynamoDB TTL on, and DynamoDB Local deletes items whose
-// `ttl` is already past, so a clock in the past would let records vanish in the middle of a test.
+// The real time, not a fixed date: DynamoDB Local deletes an item within about a second once its
+// `ttl` has passed by the wall clock, so claims written by a clock in the past vanish mid-test.
 const START = new Date();
 let clock = START;
 beforeAll(async () => {
