@@ -11,13 +11,8 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import {
-  bearerToken,
-  KEY_ENVIRONMENTS,
-  keyPrefix,
-  parseApiKey,
-  redactPath,
-} from '../lambdas/core/api-key.js';
+import { bearerToken, KEY_ENVIRONMENTS, keyPrefix, parseApiKey } from '../lambdas/core/api-key.js';
+import { redactPath } from '../lambdas/core/redaction.js';
 import {
   type GatewayResponseType,
   gatewayResponse,

@@ -6,7 +6,7 @@
  * (local/ses-events-feed.ts), they arrive after the send has answered, and one that comes before the
  * sending code has recorded the provider's message id is tried again shortly.
  */
-import { describeError } from '../lambdas/core/errors.js';
+import { describeError } from '../lambdas/core/redaction.js';
 import { type EventsDependencies, processQueueMessage } from '../lambdas/events/process.js';
 import type { SmsSendFunction } from '../lambdas/sending/sms-sender.js';
 import type { WhatsappSendFunction } from '../lambdas/sending/whatsapp-sender.js';

@@ -7,7 +7,7 @@
  * event that comes before the sending code has recorded the message id is tried again shortly, as
  * the queue would redeliver it.
  */
-import { describeError } from '../lambdas/core/errors.js';
+import { describeError } from '../lambdas/core/redaction.js';
 import { type EventsDependencies, processSesEvent } from '../lambdas/events/process.js';
 import { addressOf } from '../lambdas/sending/mailbox.js';
 import type { SendFunction } from '../lambdas/sending/ses-sender.js';

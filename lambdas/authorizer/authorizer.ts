@@ -4,7 +4,7 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import type { KeyEnvironment } from '../core/api-key.js';
-import { describeError } from '../core/errors.js';
+import { describeError } from '../core/redaction.js';
 import { findRoute } from '../core/routes.js';
 import { type Verification, verifyKey } from '../core/verify-key.js';
 import { toAuthorizerResult, UnauthorizedError } from './policy.js';

@@ -5,7 +5,8 @@
  */
 
 import { createDynamoClient } from '../dynamodb-client.js';
-import { keyEnvironmentFromEnv, requireEnv } from '../core/env.js';
+import { keyEnvironmentFromEnv } from '../core/api-key.js';
+import { requireEnv } from '../core/env.js';
 import { createAuthorizer } from './authorizer.js';
 import { createJsonLog } from './json-log.js';
 import { keyItemReader } from './key-store.js';

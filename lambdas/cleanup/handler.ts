@@ -6,7 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDocumentClient } from '../aws-clients.js';
-import { describeError } from '../core/errors.js';
+import { describeError } from '../core/redaction.js';
 import { requireEnv } from '../core/env.js';
 import { answerCustomResource, type CustomResourceEvent, putWithFetch } from './custom-resource.js';
 import { removeSecretRecords } from './secret-records.js';

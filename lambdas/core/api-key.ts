@@ -6,9 +6,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { encodeBase62, randomBase62 } from './base62.js';
 import { crc32 } from './crc32.js';
+import { requireEnv } from './env.js';
 
 export const KEY_ENVIRONMENTS = ['live', 'test'] as const;
 export type KeyEnvironment = (typeof KEY_ENVIRONMENTS)[number];
+
+/** The stack's key environment (`KEY_ENVIRONMENT`): a Lambda without a valid one fails at cold start. */
+export function keyEnvironmentFromEnv(): KeyEnvironment {
+  const value = requireEnv('KEY_ENVIRONMENT');
+  if (!(KEY_ENVIRONMENTS as readonly string[]).includes(value)) {
+    throw new Error(`KEY_ENVIRONMENT must be one of ${KEY_ENVIRONMENTS.join(', ')}`);
+  }
+  return value as KeyEnvironment;
+}
 
 export const KEY_ID_LENGTH = 12;
 export const SECRET_LENGTH = 32;
@@ -41,35 +51,6 @@ const SECRET_KEY_SHAPE = new RegExp(
 /** Has the shape of a whole secret key, with or without its `sk_<env>_` prefix (checksum unchecked). */
 export function looksLikeSecretKey(value: string): boolean {
   return SECRET_KEY_SHAPE.test(value);
-}
-
-/** A whole key anywhere in a text: its public prefix (groups 1 and 2), then the secret and checksum. */
-const EMBEDDED_KEY = new RegExp(
-  `sk_(live|test)_([0-9A-Za-z]{${KEY_ID_LENGTH}})[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}`,
-  'g',
-);
-
-/** The text with every whole key in it replaced by its public prefix: safe to log or store. */
-export function redactSecretKeys(text: string): string {
-  return text.replace(EMBEDDED_KEY, 'sk_$1_$2');
-}
-
-/**
- * What may be recorded of one value standing for an id (a path parameter): a value that starts like
- * a key and goes on past its key id (a whole key, or one mistyped) becomes its public prefix
- * `sk_<env>_<keyId>`; 50 base62 characters (a key without its `sk_<env>_`) become the key id; any
- * other value keeps its text, with whole keys inside it redacted.
- */
-export function publicFormOf(value: string): string {
-  const prefixed = /^(sk_(?:live|test)_[0-9A-Za-z]{12})[0-9A-Za-z]/.exec(value);
-  if (prefixed?.[1] !== undefined) return prefixed[1];
-  if (looksLikeSecretKey(value)) return value.slice(0, KEY_ID_LENGTH);
-  return redactSecretKeys(value);
-}
-
-/** A URL path safe to log: each segment through `publicFormOf`. */
-export function redactPath(path: string): string {
-  return path.split('/').map(publicFormOf).join('/');
 }
 
 export function keyPrefix(environment: KeyEnvironment, keyId: string): string {

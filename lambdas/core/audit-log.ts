@@ -6,7 +6,7 @@
  */
 import type { Documents } from '../aws-clients.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { publicFormOf } from './api-key.js';
+import { publicFormOf } from './redaction.js';
 import { isConditionalCheckFailure } from './dynamo-errors.js';
 import { newId } from './ids.js';
 import { projectPartition } from './tables.js';

@@ -3,7 +3,6 @@
  * rendered here, by the authorizer (for API Gateway's gateway responses), the handlers and the local
  * gateway alike.
  */
-import { redactSecretKeys } from './api-key.js';
 import type { RoutePermission } from './routes.js';
 import type { Scope } from './scopes.js';
 import { isUpstreamUnavailable } from './upstream-errors.js';
@@ -256,12 +255,4 @@ export function toErrorResponse(error: unknown, requestId?: string): { status: n
   }
   if (isUpstreamUnavailable(error)) return { status: 503, body: withId(errorBody('upstream_unavailable')) };
   return { status: 500, body: withId(errorBody('internal_error')) };
-}
-
-/** Error name and message only: never a request body, key or hash. */
-export function describeError(error: unknown): { name: string; message: string } {
-  // Logged: a message that quotes a whole key (a parse error echoing its input) keeps only its prefix.
-  return error instanceof Error
-    ? { name: error.name, message: redactSecretKeys(error.message) }
-    : { name: 'unknown', message: redactSecretKeys(String(error)) };
 }

@@ -8,7 +8,8 @@ import { auditAction, isAudited } from './audit-action.js';
 import { type AuditCall, type AuditStore, auditEntryOf, putAuditEntry, resourceIdOf } from './audit-log.js';
 import type { AuthContext } from './auth-context.js';
 import type { ParsedRequest, ResponseOf, RouteContract } from './contract.js';
-import { ApiError, describeError, toErrorResponse } from './errors.js';
+import { ApiError, toErrorResponse } from './errors.js';
+import { describeError } from './redaction.js';
 import {
   claimRoute,
   completeRoute,

@@ -5,7 +5,7 @@
  * failing ends in the dead-letter queue.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { describeError } from '../core/errors.js';
+import { describeError } from '../core/redaction.js';
 import { type EventsDependencies, processQueueMessage } from './process.js';
 
 export interface ConsumerLog {

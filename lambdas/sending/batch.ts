@@ -12,7 +12,8 @@
  * email's position, with `data` listing the emails already sent (docs/decisions/0008-attachments-display-names-batches.md).
  */
 import type { AuthContext } from '../core/auth-context.js';
-import { ApiError, describeError } from '../core/errors.js';
+import { ApiError } from '../core/errors.js';
+import { describeError } from '../core/redaction.js';
 import { newId } from '../core/ids.js';
 import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
 import { isUpstreamUnavailable } from '../core/upstream-errors.js';

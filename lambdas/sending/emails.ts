@@ -5,7 +5,8 @@
  * the key; once SES has accepted an email the request succeeds, whatever the bookkeeping after it does.
  */
 import type { AuthContext } from '../core/auth-context.js';
-import { ApiError, describeError } from '../core/errors.js';
+import { ApiError } from '../core/errors.js';
+import { describeError } from '../core/redaction.js';
 import { newId } from '../core/ids.js';
 import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
 import type { EmailTracking } from '../core/email-tracking.js';

@@ -12,6 +12,7 @@
 import * as z from 'zod/mini';
 
 export const MAX_MAILBOX_LENGTH = 320;
+export const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
 
 export interface Mailbox {
   /** The display name without its quotes; empty when there is none. */
@@ -61,3 +62,25 @@ function addressOrUndefined(name: string, address: string): Mailbox | undefined 
   if (!ASCII_ADDRESS.test(address) || !plainAddress.safeParse(address).success) return undefined;
   return { name, address };
 }
+
+/** `someone@example.com`, `Some One <someone@example.com>` or `"One, Some" <someone@example.com>`. */
+export const mailbox = z.string().check(
+  z.trim(),
+  z.refine((value) => parseMailbox(value) !== undefined, {
+    message: `must be an email address or "Name <address>" (at most ${MAX_MAILBOX_LENGTH} characters)`,
+  }),
+);
+
+// A union reports only "Invalid input" when both branches fail, so it carries its own message. The
+// recipient count is checked once, for to, cc and bcc together, by the email schema (./email-schema.ts): a per-field cap
+// too would report one mistake twice.
+export const mailboxList = z
+  .pipe(
+    z.union([mailbox, z.array(mailbox)], { error: 'must be an email address or a list of them' }),
+    z.transform((value) => (Array.isArray(value) ? value : [value])),
+  )
+  .check(z.refine((list) => list.length > 0, 'must name at least one address'));
+
+export const replyToList = mailboxList.check(
+  z.refine((list) => list.length <= MAX_RECIPIENTS, `must name at most ${MAX_RECIPIENTS} addresses`),
+);

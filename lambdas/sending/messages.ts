@@ -7,7 +7,8 @@
  * again). The Idempotency-Key is claimed by the handler frame (the contracts are idempotent).
  */
 import type { AuthContext } from '../core/auth-context.js';
-import { ApiError, describeError } from '../core/errors.js';
+import { ApiError } from '../core/errors.js';
+import { describeError } from '../core/redaction.js';
 import { newId } from '../core/ids.js';
 import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
 import type { SendSmsInput, SendWhatsappInput } from './message-schemas.js';

@@ -4,7 +4,7 @@ import { defineContract } from '../core/contract.js';
 import type { ServiceContracts } from '../core/http.js';
 import { listQuerySchema, listResponseSchema } from '../core/list.js';
 import { withMeta } from '../core/schema-meta.js';
-import { mailbox, replyToList } from '../sending/email-schema.js';
+import { mailbox, replyToList } from '../sending/mailbox.js';
 import { VARIABLE_TYPES } from './render.js';
 import {
   ALIAS_RULE,

@@ -1,16 +1,10 @@
 /** A whole key pasted where an id belongs is recorded as its public prefix: in logs and the audit log. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  generateApiKey,
-  KEY_ENVIRONMENTS,
-  publicFormOf,
-  redactPath,
-  redactSecretKeys,
-} from '../../lambdas/core/api-key.js';
+import { generateApiKey, KEY_ENVIRONMENTS } from '../../lambdas/core/api-key.js';
 import { resourceIdOf } from '../../lambdas/core/audit-log.js';
 import { BASE62_ALPHABET } from '../../lambdas/core/base62.js';
-import { describeError } from '../../lambdas/core/errors.js';
+import { describeError, publicFormOf, redactPath, redactSecretKeys } from '../../lambdas/core/redaction.js';
 
 const key = generateApiKey('live');
 const testKey = generateApiKey('test');
