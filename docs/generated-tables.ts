@@ -2,9 +2,9 @@
  * The documentation's endpoint, scope and error tables, generated from the route table, the scope
  * table and the error module (`npm run docs` rewrites them; a unit test fails when a page drifts).
  */
-import { DEFAULT_MESSAGES, ERROR_CODES, NAME_BY_CODE, statusOf } from '../lambdas/core/errors.js';
-import { requirementLabel, ROUTES } from '../lambdas/core/routes.js';
-import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/core/scopes.js';
+import { DEFAULT_MESSAGES, ERROR_CODES, NAME_BY_CODE, statusOf } from '../lambdas/api/errors.js';
+import { requirementLabel, ROUTES } from '../lambdas/api/routes.js';
+import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/api/scopes.js';
 
 export function endpointTable(): string {
   const rows = ROUTES.map(

@@ -16,7 +16,7 @@ import {
   SMS_EVENT_SOURCE,
   WHATSAPP_EVENT_DETAIL_TYPES,
   WHATSAPP_EVENT_SOURCE,
-} from '../lambdas/events/messaging-event.js';
+} from '../lambdas/message-status/messaging-event.js';
 import { SMS_SETTING, WHATSAPP_SETTING } from '../lambdas/sending/messaging-channels.js';
 import type { ScopegateFunction } from './scopegate-function.js';
 

@@ -14,12 +14,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TRACKING_MODES, type TrackingMode, trackingOf } from '../lambdas/core/email-tracking.js';
+import { TRACKING_MODES, type TrackingMode, trackingOf } from '../lambdas/domains/email-tracking.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
 
 /**
- * Every event that changes an email's status or history (lambdas/events/ses-event.ts). OPEN and CLICK
+ * Every event that changes an email's status or history (lambdas/message-status/ses-event.ts). OPEN and CLICK
  * are published only by the configuration sets whose domains asked for tracking: publishing them is
  * what makes SES add the pixel and rewrite the links (publishedEvents).
  */

@@ -1,10 +1,10 @@
 /** The body of `POST /v1/emails`, validated with zod; the handler's input type is inferred from it. */
 import * as z from 'zod/mini';
 import { attachmentsSchema } from './attachments.js';
-import { mailbox, mailboxList, MAX_RECIPIENTS, replyToList } from './mailbox.js';
+import { mailbox, mailboxList, MAX_RECIPIENTS, replyToList } from '../shared/mailbox.js';
 import { templateReferenceSchema } from './template-reference.js';
 
-export { addressOf } from './mailbox.js';
+export { addressOf } from '../shared/mailbox.js';
 
 /** Headers SES or the envelope owns: set them through their own fields, or not at all. */
 const RESERVED_HEADERS = new Set([
@@ -105,4 +105,4 @@ export const sendEmailSchema = z
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
 
 /** The request's headers (names lower-cased); the same rules as every idempotent route's. */
-export { idempotencyHeadersSchema } from '../core/idempotency.js';
+export { idempotencyHeadersSchema } from '../http/idempotency.js';

@@ -1,12 +1,12 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmailStatus } from '../core/email-status.js';
-import { ApiError } from '../core/errors.js';
-import { isIdOf } from '../core/ids.js';
-import { queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
-import type { EmailEventType } from '../events/ses-event.js';
+import type { EmailStatus } from '../message-status/email-status.js';
+import { ApiError } from '../api/errors.js';
+import { isIdOf } from '../shared/ids.js';
+import { queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
+import type { EmailEventType } from '../message-status/ses-event.js';
 import type { EmailJson } from './contracts.js';
 import type { EmailEnvelope } from './envelope.js';
 

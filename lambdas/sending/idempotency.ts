@@ -5,18 +5,18 @@
  * sent; a retry with the same key and body gets the first email's id, with another body a 409.
  */
 
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { ApiError } from '../core/errors.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { ApiError } from '../api/errors.js';
 import {
   IDEMPOTENCY_TTL_SECONDS,
   idempotencyRecordKey,
   IN_PROGRESS_LOCK_SECONDS,
-} from '../core/idempotency.js';
+} from '../http/idempotency.js';
 
 // The rules every idempotent route shares: the TTL, the in-progress lock and the request hash.
-export { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS, requestHashOf } from '../core/idempotency.js';
+export { IDEMPOTENCY_TTL_SECONDS, IN_PROGRESS_LOCK_SECONDS, requestHashOf } from '../http/idempotency.js';
 
 export interface IdempotencyStore {
   readonly documents: Documents;

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_PAGES, GENERATED_SECTIONS, regenerate } from '../../docs/generated-tables.js';
-import { requirementLabel, ROUTES } from '../../lambdas/core/routes.js';
+import { requirementLabel, ROUTES } from '../../lambdas/api/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
