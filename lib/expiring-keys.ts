@@ -11,7 +11,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EXPIRING_MARKER_ATTRIBUTE, EXPIRING_SCAN_ATTRIBUTES } from '../lambdas/expiring-keys/expiring-keys.js';
+import {
+  EXPIRING_MARKER_ATTRIBUTE,
+  EXPIRING_SCAN_ATTRIBUTES,
+} from '../lambdas/expiring-keys/expiring-keys.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS, tableGrantStatements } from './table-grants.js';
 

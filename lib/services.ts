@@ -10,7 +10,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { CONFIGURATION_SET_ENV, TRACKING_MODES, type TrackingMode } from '../lambdas/domains/email-tracking.js';
+import {
+  CONFIGURATION_SET_ENV,
+  TRACKING_MODES,
+  type TrackingMode,
+} from '../lambdas/domains/email-tracking.js';
 import type { Service } from '../lambdas/api/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';

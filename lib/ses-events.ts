@@ -1,7 +1,7 @@
 /**
  * SES's events of the configuration set, into emails' histories: SES v2 publishes them to the
  * account's default EventBridge bus; a rule matching this configuration set puts them on a durable
- * SQS queue (with a dead-letter queue); the events Lambda (lambdas/events) consumes it with partial
+ * SQS queue (with a dead-letter queue); the events Lambda (lambdas/provider-events) consumes it with partial
  * batch responses. Why EventBridge rather than SNS: docs/decisions/0013-email-events.md.
  */
 import { Duration } from 'aws-cdk-lib';

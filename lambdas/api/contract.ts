@@ -26,7 +26,7 @@ export interface RouteContract {
   };
   /**
    * The route creates something: the frame accepts an `Idempotency-Key` header, claims the key per
-   * project and route, and answers a retry with the first answer (see ./idempotency.ts). The header
+   * project and route, and answers a retry with the first answer (see lambdas/http/idempotency.ts). The header
    * is added to `headers`, and the 409s to `errors`, by the frame and the OpenAPI document alike.
    */
   readonly idempotent?: true;

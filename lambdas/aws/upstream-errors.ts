@@ -1,7 +1,7 @@
 /**
  * Recognises a dependency (DynamoDB, SES) that did not answer or answered "not now": a timeout, a
  * dropped connection, a throttle or a server-side fault. Those are 503 `upstream_unavailable` (retry
- * later), not the 500 of a bug. Recognised by the error's shape, so the pure core imports no SDK.
+ * later), not the 500 of a bug. Recognised by the error's shape, so no SDK class is imported (the API's error module maps it).
  */
 
 const TRANSIENT_NAMES = new Set([

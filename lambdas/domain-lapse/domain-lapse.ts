@@ -1,7 +1,7 @@
 /**
  * The lapse sweep: domains not verified within 72 hours of their create lose their name — `failed`
  * with `failure_reason: "verification_expired"`, their SES identity deleted, a `domain.failed` event.
- * Creates and verifies already treat a lapsed claim as lapsed (./domains.ts), so correctness never
+ * Creates and verifies already treat a lapsed claim as lapsed (lambdas/domains/domains.ts), so correctness never
  * waits for this sweep; it frees the names and fires the events of domains nobody touches. Deployed
  * on an EventBridge schedule (lib/domain-lapse.ts), locally on a timer (local/stack.ts).
  */

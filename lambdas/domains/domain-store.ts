@@ -9,7 +9,7 @@
  *   conditioned on the value its Query read, so two racing claims of overlapping names (a parent
  *   and a subdomain) cannot both win;
  * - `DOMAIN_LAPSE` / `<deadline>#<domainId>`: when a domain lapses unless verified, the due-time
- *   index the lapse sweep Queries (./domain-lapse.ts).
+ *   index the lapse sweep Queries (lambdas/domain-lapse/domain-lapse.ts).
  */
 import type { Documents } from '../aws/aws-clients.js';
 import {

@@ -1,6 +1,6 @@
 /**
  * The audit log: one item per mutating call of a project (lambdas/http/audit-action.ts says which),
- * written by the service frame (./http.ts) after the handler answered, in the project's partition:
+ * written by the service frame (./frame.ts) after the handler answered, in the project's partition:
  * `PROJECT#<projectId>` / `AUDIT#<aud_ id>`. Ids are time-ordered, so the newest-first list is one
  * Query. Items expire a year after the call (the table's TTL attribute `ttl`).
  */

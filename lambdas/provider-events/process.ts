@@ -2,7 +2,11 @@
  * One SES event, from its JSON to the email it belongs to: the same code for the deployed queue
  * consumer and the local stack.
  */
-import { type EmailEventsStore, findEmailBySesMessage, recordEmailEvent } from '../sending/email-events-store.js';
+import {
+  type EmailEventsStore,
+  findEmailBySesMessage,
+  recordEmailEvent,
+} from '../sending/email-events-store.js';
 import { findMessageByProviderId, recordMessageEvent } from '../sending/message-events-store.js';
 import {
   mayStillBeIndexed,

@@ -20,7 +20,7 @@ export interface EmailRecord extends EmailEnvelope {
   readonly status: EmailStatus;
   readonly sesMessageId?: string;
   readonly failureReason?: string;
-  /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/events. */
+  /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/provider-events. */
   readonly lastEventType?: EmailEventType;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -65,7 +65,7 @@ export async function markEmail(
   );
 }
 
-/** The index item of an SES message id: its email's project and id (see lambdas/events). */
+/** The index item of an SES message id: its email's project and id (see lambdas/provider-events). */
 export const sesMessagePartition = (messageId: string): string => `SESMSG#${messageId}`;
 export const SES_MESSAGE_SORT_KEY = 'SESMSG';
 

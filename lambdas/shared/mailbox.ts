@@ -72,7 +72,7 @@ export const mailbox = z.string().check(
 );
 
 // A union reports only "Invalid input" when both branches fail, so it carries its own message. The
-// recipient count is checked once, for to, cc and bcc together, by the email schema (./email-schema.ts): a per-field cap
+// recipient count is checked once, for to, cc and bcc together, by the email schema (lambdas/sending/email-schema.ts): a per-field cap
 // too would report one mistake twice.
 export const mailboxList = z
   .pipe(

@@ -9,7 +9,10 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { IConstruct } from 'constructs';
 import { Duration } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPIRING_MARKER_ATTRIBUTE, EXPIRING_SCAN_ATTRIBUTES } from '../../../lambdas/expiring-keys/expiring-keys.js';
+import {
+  EXPIRING_MARKER_ATTRIBUTE,
+  EXPIRING_SCAN_ATTRIBUTES,
+} from '../../../lambdas/expiring-keys/expiring-keys.js';
 import { CURSOR_SECRET_PARTITION } from '../../../lambdas/http/cursor-secret.js';
 import { billingPartition } from '../../../lambdas/shared/quota.js';
 import { rateWindowKey, rateWindowOf } from '../../../lambdas/http/rate-limit.js';

@@ -676,7 +676,9 @@ describe('help', () => {
   });
 
   it("prints package.json's version for --version, in text and JSON, and exits 0", async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
+    ) as {
       version: string;
     };
     expect(await cli(['--version'])).toEqual({ code: 0, stdout: `scopegate ${version}\n`, stderr: '' });

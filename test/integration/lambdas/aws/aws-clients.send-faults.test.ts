@@ -6,7 +6,11 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { createSesClient, createSmsClient, createSocialMessagingClient } from '../../../../lambdas/aws/aws-clients.js';
+import {
+  createSesClient,
+  createSmsClient,
+  createSocialMessagingClient,
+} from '../../../../lambdas/aws/aws-clients.js';
 import { type CallBounds, MESSAGING_BOUNDS, SES_BOUNDS } from '../../../../lambdas/aws/call-bounds.js';
 import { readIdentity } from '../../../../lambdas/domains/ses-identities.js';
 import { type OutgoingEmail, sesSender } from '../../../../lambdas/sending/ses-sender.js';

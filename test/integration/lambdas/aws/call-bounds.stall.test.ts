@@ -11,7 +11,12 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { DYNAMODB_BOUNDS } from '../../../../lambdas/aws/call-bounds.js';
 import { localHandlers } from '../../../../local/handlers.js';
-import { type DynamoDbLocal, localDocuments, sesClient, startDynamoDbLocal } from '../../../../local/services.js';
+import {
+  type DynamoDbLocal,
+  localDocuments,
+  sesClient,
+  startDynamoDbLocal,
+} from '../../../../local/services.js';
 import { ensureTables } from '../../../../local/tables.js';
 import { authContextFor, authorizerEvent, proxyEvent } from '../../../support/events.js';
 import { bearer, type TestKey, testKey } from '../../../support/keys.js';

@@ -5,7 +5,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { notifyExpiringKeys, type ExpiringKeysStore } from '../../../../lambdas/expiring-keys/expiring-keys.js';
+import {
+  notifyExpiringKeys,
+  type ExpiringKeysStore,
+} from '../../../../lambdas/expiring-keys/expiring-keys.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
 
 const HOUR = 60 * 60 * 1000;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expandPermissions, RESOURCES, RESOURCE_SCOPES } from '../../../../lambdas/account/permission-levels.js';
+import {
+  expandPermissions,
+  RESOURCES,
+  RESOURCE_SCOPES,
+} from '../../../../lambdas/account/permission-levels.js';
 import { GENERAL_SCOPES } from '../../../../lambdas/api/scopes.js';
 
 describe('expandPermissions', () => {

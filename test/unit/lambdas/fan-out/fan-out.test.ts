@@ -10,8 +10,16 @@ import {
   disableReasonAfterFailures,
 } from '../../../../lambdas/deliveries/decisions.js';
 import { type Subscriber, deliveryJobsFor, subscribersOf } from '../../../../lambdas/fan-out/fan-out.js';
-import { MAX_SQS_DELAY_SECONDS, delaySecondsFor, encodeJob, parseJob } from '../../../../lambdas/deliveries/job.js';
-import { outboxEventFromItem, outboxEventFromStreamRecord } from '../../../../lambdas/fan-out/outbox-stream.js';
+import {
+  MAX_SQS_DELAY_SECONDS,
+  delaySecondsFor,
+  encodeJob,
+  parseJob,
+} from '../../../../lambdas/deliveries/job.js';
+import {
+  outboxEventFromItem,
+  outboxEventFromStreamRecord,
+} from '../../../../lambdas/fan-out/outbox-stream.js';
 import { MAX_ATTEMPTS } from '../../../../lambdas/deliveries/schedule.js';
 
 const EVT = `evt_${'0VbnqK3m8a2'.repeat(2)}`;

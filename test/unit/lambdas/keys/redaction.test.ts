@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { generateApiKey, KEY_ENVIRONMENTS } from '../../../../lambdas/keys/api-key.js';
 import { resourceIdOf } from '../../../../lambdas/http/audit-log.js';
 import { BASE62_ALPHABET } from '../../../../lambdas/keys/base62.js';
-import { describeError, publicFormOf, redactPath, redactSecretKeys } from '../../../../lambdas/keys/redaction.js';
+import {
+  describeError,
+  publicFormOf,
+  redactPath,
+  redactSecretKeys,
+} from '../../../../lambdas/keys/redaction.js';
 
 const key = generateApiKey('live');
 const testKey = generateApiKey('test');

@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { checksumOf, generateApiKey } from '../../../../lambdas/keys/api-key.js';
 import { findRoute, ROUTES, type Route } from '../../../../lambdas/api/routes.js';
 import { isScopeOf } from '../../../../lambdas/api/scopes.js';
-import { type Verification, type VerifyDependencies, verifyKey } from '../../../../lambdas/keys/verify-key.js';
+import {
+  type Verification,
+  type VerifyDependencies,
+  verifyKey,
+} from '../../../../lambdas/keys/verify-key.js';
 import { bearer, type TestKey, testKey } from '../../../support/keys.js';
 import { fixedClock } from '../../../support/logs.js';
 

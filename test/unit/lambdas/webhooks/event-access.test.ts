@@ -1,10 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventRequirement, missingEventAccess, subscribableEvents } from '../../../../lambdas/webhooks/event-access.js';
+import {
+  eventRequirement,
+  missingEventAccess,
+  subscribableEvents,
+} from '../../../../lambdas/webhooks/event-access.js';
 import { EVENT_TYPES, type EventType } from '../../../../lambdas/shared/event-types.js';
 import { type KeyStanding, mayCall, SECRETS_USED } from '../../../../lambdas/api/route-access.js';
 import { requirementLabel } from '../../../../lambdas/api/routes.js';
-import { KEY_TYPES, PERMISSIONS, SCOPES_BY_KEY_TYPE, effectiveScopes } from '../../../../lambdas/api/scopes.js';
+import {
+  KEY_TYPES,
+  PERMISSIONS,
+  SCOPES_BY_KEY_TYPE,
+  effectiveScopes,
+} from '../../../../lambdas/api/scopes.js';
 
 /** The rule as the docs state it, written out independently of the module's table. */
 const DOCUMENTED: Readonly<Record<string, string | null>> = {
