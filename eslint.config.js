@@ -3,6 +3,34 @@ import js from '@eslint/js';
 import vitest from '@vitest/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
+import { BOUNDARIES } from './lambdas/boundaries.ts';
+
+/**
+ * One import rule per folder of lambdas/, from the table in lambdas/boundaries.ts: a relative import
+ * that leaves the folder must land in a folder its row allows. A folder without a row may import no
+ * other folder, and a file loose in lambdas/ imports nothing relative at all.
+ */
+function restrictImports(regex, message) {
+  return { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex, message }] }] };
+}
+
+const boundaries = [
+  {
+    files: ['lambdas/*/**/*.{ts,tsx}'],
+    rules: restrictImports('^\\.\\./', 'A folder of lambdas/ needs a row in lambdas/boundaries.ts.'),
+  },
+  {
+    files: ['lambdas/*.{ts,tsx}'],
+    rules: restrictImports('^\\.', 'A file loose in lambdas/ imports no folder (lambdas/boundaries.ts).'),
+  },
+  ...Object.entries(BOUNDARIES).map(([folder, { imports }]) => ({
+    files: [`lambdas/${folder}/**/*.{ts,tsx}`],
+    rules: restrictImports(
+      `^\\.\\./(?!(?:${imports.join('|')})/)`,
+      `lambdas/${folder} may import only ${imports.length === 0 ? 'no other folder' : imports.map((name) => `lambdas/${name}`).join(', ')} (lambdas/boundaries.ts).`,
+    ),
+  })),
+];
 
 export default tseslint.config(
   {
@@ -54,6 +82,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...boundaries,
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { SERVICES } from '../lambdas/core/routes.js';
+import { SERVICES } from '../lambdas/api/routes.js';
 import { LAMBDA_BUNDLING, LAMBDA_ENTRIES } from '../lib/bundling.js';
 import { round } from './stats.js';
 

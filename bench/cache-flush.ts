@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Documents } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/aws/aws-clients.js';
 import { startLocalAuthorizerCache } from '../local/authorizer-cache.js';
 import { startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';

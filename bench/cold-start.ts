@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LAMBDA_ENTRIES, type LambdaName } from '../lib/bundling.js';
-import { SERVICES } from '../lambdas/core/routes.js';
+import { SERVICES } from '../lambdas/api/routes.js';
 import { authContextFor, proxyEvent } from '../test/support/events.js';
 import { BASELINE, type BundleBuild, buildBundle, CHILD_ENV, type ColdRequestTarget, kb } from './bundles.js';
 import { median, round } from './stats.js';

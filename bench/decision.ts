@@ -6,9 +6,9 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { toAuthorizerResult, UnauthorizedError } from '../lambdas/authorizer/policy.js';
-import { generateApiKey, keyHashMatches, parseApiKey } from '../lambdas/core/api-key.js';
-import { findRoute } from '../lambdas/core/routes.js';
-import { verifyKey } from '../lambdas/core/verify-key.js';
+import { generateApiKey, keyHashMatches, parseApiKey } from '../lambdas/keys/api-key.js';
+import { findRoute } from '../lambdas/api/routes.js';
+import { verifyKey } from '../lambdas/keys/verify-key.js';
 import { authorizerEvent } from '../test/support/events.js';
 import { bearer, type TestKey, testKey } from '../test/support/keys.js';
 import { elapsedNs, type Latency, round, summarise } from './stats.js';

@@ -6,7 +6,7 @@
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Documents } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/aws/aws-clients.js';
 import { type DynamoDbLocal, localDocuments, startDynamoDbLocal } from '../local/services.js';
 import type { ColdRequestTarget } from './bundles.js';
 import { ensureTables } from '../local/tables.js';

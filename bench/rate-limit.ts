@@ -1,5 +1,5 @@
 /**
- * What a per-key rate limit costs a request: the service frame (lambdas/core/http.ts) with a trivial
+ * What a per-key rate limit costs a request: the service frame (lambdas/http/frame.ts) with a trivial
  * handler, called with a key that has no limit (no DynamoDB call) and with one whose limit is never
  * reached (one conditional UpdateItem on its window), interleaved, against DynamoDB Local. The
  * difference is the added latency per request; DynamoDB itself answers in single-digit
@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
+import { createServiceHandler, frameDependencies } from '../lambdas/http/frame.js';
 import { localDocuments } from '../local/services.js';
 import { ensureTables } from '../local/tables.js';
 import { authContextFor, proxyEvent } from '../test/support/events.js';

@@ -20,8 +20,8 @@ import { type ContactRecord, contactItem } from '../lambdas/audience/contacts.js
 import { type Filter, matches } from '../lambdas/audience/filter.js';
 import { SEGMENT_SCAN_BUDGET } from '../lambdas/audience/segments.js';
 import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../lambdas/aws-clients.js';
-import { newId } from '../lambdas/core/ids.js';
+import { createDocumentClient } from '../lambdas/aws/aws-clients.js';
+import { newId } from '../lambdas/shared/ids.js';
 import { startGateway } from '../local/gateway.js';
 import { localHandlers, silentLog } from '../local/handlers.js';
 import { localDocuments, localDynamoTarget, sesClient } from '../local/services.js';

@@ -1,7 +1,8 @@
 /**
- * `npm run docs`: regenerates the tables of the reference pages (docs/api.md, docs/keys.md) and
- * docs/openapi.json from the route table, the contracts, the scope table and the error module, and
- * the dashboard's API types from the document.
+ * `npm run docs`: regenerates the tables of the reference pages (docs/api.md, docs/keys.md), the
+ * folder diagram of docs/architecture.md and docs/openapi.json from the route table, the contracts,
+ * the scope table, the error module and lambdas/boundaries.ts, and the dashboard's API types from
+ * the document.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DASHBOARD_API_TYPES_PATH, dashboardApiTypes } from '../docs/dashboard-types.js';

@@ -2,7 +2,7 @@
  * The CLI's one failure type: a stable code, the exit status, a one-line message and, for invalid
  * key fields, the per-field errors. Exit 2 means "fix the command"; exit 1 means "something failed".
  */
-import { AlreadyExistsError } from '../lambdas/account/conflicts.js';
+import { AlreadyExistsError } from '../lambdas/aws/conflicts.js';
 import { KeyInputError } from '../lambdas/account/key-input.js';
 import {
   KeyMalformedError,
@@ -11,7 +11,7 @@ import {
   ProjectNotFoundError,
 } from '../lambdas/account/keys.js';
 import { TeamNotFoundError } from '../lambdas/account/teams.js';
-import type { FieldError } from '../lambdas/core/errors.js';
+import type { FieldError } from '../lambdas/api/errors.js';
 
 export type FailureCode =
   | 'usage_error'

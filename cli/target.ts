@@ -4,9 +4,9 @@
  * its CloudFormation outputs (`sk_live_` keys, default AWS credential chain, no default project).
  */
 import type { KeyStore } from '../lambdas/account/keys.js';
-import type { CallBounds } from '../lambdas/call-bounds.js';
+import type { CallBounds } from '../lambdas/aws/call-bounds.js';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, createSesClient } from '../lambdas/aws-clients.js';
+import { createDocumentClient, createSesClient } from '../lambdas/aws/aws-clients.js';
 import { STACK_OUTPUTS } from '../lib/stack-outputs.js';
 import { LOCAL, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoEndpoint, localPort } from '../local/config.js';
 import type { CommandLine } from './args.js';

@@ -1,10 +1,12 @@
 /**
- * The documentation's endpoint, scope and error tables, generated from the route table, the scope
- * table and the error module (`npm run docs` rewrites them; a unit test fails when a page drifts).
+ * The documentation's endpoint, scope and error tables and its folder diagram, generated from the
+ * route table, the scope table, the error module and the boundary table of lambdas/ (`npm run docs`
+ * rewrites them; a unit test fails when a page drifts).
  */
-import { DEFAULT_MESSAGES, ERROR_CODES, NAME_BY_CODE, statusOf } from '../lambdas/core/errors.js';
-import { requirementLabel, ROUTES } from '../lambdas/core/routes.js';
-import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/core/scopes.js';
+import { DEFAULT_MESSAGES, ERROR_CODES, NAME_BY_CODE, statusOf } from '../lambdas/api/errors.js';
+import { requirementLabel, ROUTES } from '../lambdas/api/routes.js';
+import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/api/scopes.js';
+import { BOUNDARIES, type FolderBoundary } from '../lambdas/boundaries.js';
 
 export function endpointTable(): string {
   const rows = ROUTES.map(
@@ -33,10 +35,53 @@ export function errorTable(): string {
   return ['| status | error_code | name | message |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/**
+ * The folders of lambdas/ in layers (a folder sits one layer above the highest folder it imports, so
+ * every import points down), then one row per folder: what it holds and what it may import.
+ */
+export function folderDiagram(): string {
+  const rows: Readonly<Record<string, FolderBoundary>> = BOUNDARIES;
+  const layers = new Map<string, number>();
+  const layerOf = (folder: string): number => {
+    const known = layers.get(folder);
+    if (known !== undefined) return known;
+    const layer = Math.max(-1, ...(rows[folder]?.imports ?? []).map(layerOf)) + 1;
+    layers.set(folder, layer);
+    return layer;
+  };
+  const names = Object.keys(rows);
+  const top = Math.max(...names.map(layerOf));
+  const label = (folder: string) => (rows[folder]?.kind === 'lambda' ? `${folder} (λ)` : folder);
+  const diagram = Array.from({ length: top + 1 }, (_, i) => top - i).map(
+    (layer) =>
+      `${String(layer).padStart(2)}  ${names
+        .filter((name) => layerOf(name) === layer)
+        .map(label)
+        .join('   ')}`,
+  );
+  const table = Object.entries(rows)
+    .reverse()
+    .map(
+      ([folder, { kind, holds, imports }]) =>
+        `| \`${folder}/\` | ${kind} | ${holds} | ${imports.length === 0 ? '—' : imports.join(', ')} |`,
+    );
+  return [
+    '```',
+    'lambdas/ by layer: every import points to a lower layer; (λ) holds one Lambda, entered at handler.ts',
+    ...diagram,
+    '```',
+    '',
+    '| folder | kind | holds | may import |',
+    '|---|---|---|---|',
+    ...table,
+  ].join('\n');
+}
+
 export const GENERATED_SECTIONS = {
   endpoints: endpointTable,
   scopes: scopeTable,
   errors: errorTable,
+  folders: folderDiagram,
 } as const;
 
 export type GeneratedSection = keyof typeof GENERATED_SECTIONS;
@@ -45,6 +90,7 @@ export type GeneratedSection = keyof typeof GENERATED_SECTIONS;
 export const GENERATED_PAGES: Readonly<Record<string, readonly GeneratedSection[]>> = {
   'docs/api.md': ['endpoints', 'errors'],
   'docs/keys.md': ['scopes'],
+  'docs/architecture.md': ['folders'],
 };
 
 /**

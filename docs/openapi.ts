@@ -1,18 +1,18 @@
 /**
  * The OpenAPI 3.1 document, generated from the route table and the very zod schemas the handlers
- * validate with (lambdas/contracts.ts). `npm run docs` writes it to docs/openapi.json; a test fails
+ * validate with (docs/route-contracts.ts). `npm run docs` writes it to docs/openapi.json; a test fails
  * when the committed copy drifts, and the local stack serves it at /openapi.json.
  */
 import { z } from 'zod';
 import * as zm from 'zod/mini';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import packageJson from '../package.json' with { type: 'json' };
-import { routesWithContracts } from '../lambdas/contracts.js';
-import type { RouteContract } from '../lambdas/core/contract.js';
-import { ERROR_CODES, ERROR_NAMES, type ErrorCode, errorBody, statusOf } from '../lambdas/core/errors.js';
-import { ROUTE_PERMISSIONS, type Route } from '../lambdas/core/routes.js';
-import { IDEMPOTENCY_ERRORS, requestHeadersOf } from '../lambdas/core/idempotency.js';
-import { GENERAL_SCOPES } from '../lambdas/core/scopes.js';
+import { routesWithContracts } from './route-contracts.js';
+import type { RouteContract } from '../lambdas/api/contract.js';
+import { ERROR_CODES, ERROR_NAMES, type ErrorCode, errorBody, statusOf } from '../lambdas/api/errors.js';
+import { ROUTE_PERMISSIONS, type Route } from '../lambdas/api/routes.js';
+import { IDEMPOTENCY_ERRORS, requestHeadersOf } from '../lambdas/http/idempotency.js';
+import { GENERAL_SCOPES } from '../lambdas/api/scopes.js';
 
 /** What the authorizer (API Gateway's gateway responses) can answer on any route. */
 const AUTHORIZER_ERRORS: readonly ErrorCode[] = [

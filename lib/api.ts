@@ -9,9 +9,9 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ACCESS_LOG_FORMAT as ACCESS_LOG_FIELDS } from '../lambdas/core/access-log-format.js';
-import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../lambdas/core/gateway-responses.js';
-import { ROUTES, type Route, type Service } from '../lambdas/core/routes.js';
+import { ACCESS_LOG_FORMAT as ACCESS_LOG_FIELDS } from '../lambdas/api/access-log-format.js';
+import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../lambdas/api/gateway-responses.js';
+import { ROUTES, type Route, type Service } from '../lambdas/api/routes.js';
 
 export interface ApiProps {
   /** Attached to every method: no route is reachable without a valid key. */
@@ -52,7 +52,7 @@ export interface ApiProps {
 export const PUBLIC_FILE_PATHS = ['/dashboard', '/dashboard/{file+}', '/openapi.json'] as const;
 
 /**
- * One JSON object per request, in the format the usage pipeline reads (lambdas/core/access-log-format.ts).
+ * One JSON object per request, in the format the usage pipeline reads (lambdas/api/access-log-format.ts).
  * Never the Authorization header: it holds the secret key.
  */
 const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS));

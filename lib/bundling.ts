@@ -53,15 +53,15 @@ export const LAMBDA_ENTRIES = {
   webhooks: 'lambdas/webhooks/handler.ts',
   audience: 'lambdas/audience/handler.ts',
   deliveries: 'lambdas/deliveries/handler.ts',
-  fanOut: 'lambdas/deliveries/fan-out-handler.ts',
-  events: 'lambdas/events/handler.ts',
+  fanOut: 'lambdas/fan-out/handler.ts',
+  events: 'lambdas/provider-events/handler.ts',
   /** Only in stacks deployed with `authorizerCacheFlush` (lib/authorizer-cache-flush.ts). */
   cacheFlush: 'lambdas/cache-flush/handler.ts',
   /** The dashboard's and the OpenAPI document's static files (lib/dashboard-site.ts). */
   dashboard: 'lambdas/dashboard/handler.ts',
   usage: 'lambdas/usage/handler.ts',
-  expiringKeys: 'lambdas/account/expiring-keys-handler.ts',
-  domainLapse: 'lambdas/domains/domain-lapse-handler.ts',
+  expiringKeys: 'lambdas/expiring-keys/handler.ts',
+  domainLapse: 'lambdas/domain-lapse/handler.ts',
   /** Run once on deploy: removes stored answers of older versions that hold a secret. */
   secretRecordsCleanup: 'lambdas/cleanup/handler.ts',
 } as const;

@@ -1,5 +1,5 @@
 /**
- * The domain lapse job: an EventBridge schedule invokes lambdas/domains/domain-lapse-handler.ts,
+ * The domain lapse job: an EventBridge schedule invokes lambdas/domain-lapse/handler.ts,
  * which Queries the `DOMAIN_LAPSE` due-time index of the Data table and lapses each domain not
  * verified within 72 hours (its SES identity deleted, `failed`, its claim freed, a `domain.failed`
  * event). Every grant is held to the kind of item the job touches by `dynamodb:LeadingKeys`.

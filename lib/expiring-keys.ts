@@ -1,5 +1,5 @@
 /**
- * The `api_key.expiring` job: an EventBridge schedule invokes lambdas/account/expiring-keys-handler.ts
+ * The `api_key.expiring` job: an EventBridge schedule invokes lambdas/expiring-keys/handler.ts
  * every hour. It Scans ApiKeys reading only the attributes the decision needs (never keyHash), writes
  * only its marker attribute on a key item, and puts the event into the Data table (the outbox, from
  * which the existing fan-out delivers it to webhooks).
@@ -11,7 +11,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EXPIRING_MARKER_ATTRIBUTE, EXPIRING_SCAN_ATTRIBUTES } from '../lambdas/account/expiring-keys.js';
+import {
+  EXPIRING_MARKER_ATTRIBUTE,
+  EXPIRING_SCAN_ATTRIBUTES,
+} from '../lambdas/expiring-keys/expiring-keys.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS, tableGrantStatements } from './table-grants.js';
 
@@ -43,7 +46,7 @@ export class ExpiringKeys extends Construct {
     fn.addEnvironment('DATA_TABLE', props.dataTable.tableName);
     const role = this.function.role;
     // Read only the decision's attributes: dynamodb:Select pins a projection, so no Scan reads hashes.
-    // StringEquals (not IfExists) on purpose: the Scan always sends Select (lambdas/account/expiring-keys.ts),
+    // StringEquals (not IfExists) on purpose: the Scan always sends Select (lambdas/expiring-keys/expiring-keys.ts),
     // and a Scan without it, or without a projection, must be refused.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

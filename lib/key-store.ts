@@ -1,11 +1,11 @@
 /**
- * The two DynamoDB tables, built from the key schemas in lambdas/core/tables.ts that the local stack
+ * The two DynamoDB tables, built from the key schemas in lambdas/aws/tables.ts that the local stack
  * also uses, so a deployed stack and `npm start` can never disagree on key names or indexes.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { API_KEYS_TABLE, DATA_TABLE, type TableDefinition } from '../lambdas/core/tables.js';
+import { API_KEYS_TABLE, DATA_TABLE, type TableDefinition } from '../lambdas/aws/tables.js';
 
 /** Construct ids (and so logical ids) of the tables; physical names are left to CloudFormation. */
 const DEFINITIONS = { ApiKeys: API_KEYS_TABLE, Data: DATA_TABLE } as const satisfies Record<

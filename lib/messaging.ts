@@ -1,7 +1,7 @@
 /**
  * SMS and WhatsApp for the sending Lambda, from the stack's settings: the environment its handler
  * reads, exactly the two send grants, and the EventBridge rules that put each configured channel's
- * delivery events on the events queue (the one the SES events use; lambdas/events tells them apart
+ * delivery events on the events queue (the one the SES events use; lambdas/provider-events tells them apart
  * by source). A channel without its setting gets none of these, and its route answers 503
  * `channel_not_configured`. Why EventBridge rather than SNS: docs/decisions/0017-sms-and-whatsapp.md.
  */
@@ -16,7 +16,7 @@ import {
   SMS_EVENT_SOURCE,
   WHATSAPP_EVENT_DETAIL_TYPES,
   WHATSAPP_EVENT_SOURCE,
-} from '../lambdas/events/messaging-event.js';
+} from '../lambdas/message-status/messaging-event.js';
 import { SMS_SETTING, WHATSAPP_SETTING } from '../lambdas/sending/messaging-channels.js';
 import type { ScopegateFunction } from './scopegate-function.js';
 

@@ -10,8 +10,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { CONFIGURATION_SET_ENV, TRACKING_MODES, type TrackingMode } from '../lambdas/core/email-tracking.js';
-import type { Service } from '../lambdas/core/routes.js';
+import {
+  CONFIGURATION_SET_ENV,
+  TRACKING_MODES,
+  type TrackingMode,
+} from '../lambdas/domains/email-tracking.js';
+import type { Service } from '../lambdas/api/routes.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
 
@@ -34,7 +38,7 @@ export class Services extends Construct {
   /**
    * One configuration set per combination of open and click tracking (`none` is configurationSet).
    * SES tracks exactly what a set's event destinations publish, so a send chooses its set by its from
-   * domain's settings (lambdas/core/email-tracking.ts).
+   * domain's settings (lambdas/domains/email-tracking.ts).
    */
   public readonly configurationSets: Readonly<Record<TrackingMode, ses.ConfigurationSet>>;
   /** ses:SendEmail / ses:SendRawEmail, on this account and region's identities and the configuration set. */

@@ -1,7 +1,7 @@
 /**
  * SES's events of the configuration set, into emails' histories: SES v2 publishes them to the
  * account's default EventBridge bus; a rule matching this configuration set puts them on a durable
- * SQS queue (with a dead-letter queue); the events Lambda (lambdas/events) consumes it with partial
+ * SQS queue (with a dead-letter queue); the events Lambda (lambdas/provider-events) consumes it with partial
  * batch responses. Why EventBridge rather than SNS: docs/decisions/0013-email-events.md.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -14,12 +14,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TRACKING_MODES, type TrackingMode, trackingOf } from '../lambdas/core/email-tracking.js';
+import { TRACKING_MODES, type TrackingMode, trackingOf } from '../lambdas/domains/email-tracking.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
 
 /**
- * Every event that changes an email's status or history (lambdas/events/ses-event.ts). OPEN and CLICK
+ * Every event that changes an email's status or history (lambdas/message-status/ses-event.ts). OPEN and CLICK
  * are published only by the configuration sets whose domains asked for tracking: publishing them is
  * what makes SES add the pixel and rewrite the links (publishedEvents).
  */

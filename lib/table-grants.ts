@@ -1,13 +1,13 @@
 /**
  * Each function's DynamoDB grants on the Data table, as data: exactly the actions its code sends
- * (read from the stores each Lambda bundles; test/cdk/table-grants.test.ts lists them per function and
+ * (read from the stores each Lambda bundles; test/cdk/lib/table-grants.test.ts lists them per function and
  * simulates every call), and a `dynamodb:LeadingKeys` condition where every call of an action stays
- * in one kind of partition (lambdas/core/tables.ts: `PROJECT#<projectId>`, `TEAM#<teamId>`, …).
+ * in one kind of partition (lambdas/aws/tables.ts: `PROJECT#<projectId>`, `TEAM#<teamId>`, …).
  * docs/architecture.md, "Least privilege", explains the table in prose.
  */
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { projectPartition, teamPartition } from '../lambdas/core/tables.js';
+import { projectPartition, teamPartition } from '../lambdas/aws/tables.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
 
 /**

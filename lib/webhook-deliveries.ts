@@ -18,7 +18,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { OUTBOX_STREAM_FILTER } from '../lambdas/deliveries/outbox.js';
+import { OUTBOX_STREAM_FILTER } from '../lambdas/fan-out/outbox-stream.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
 

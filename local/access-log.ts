@@ -1,9 +1,9 @@
 /**
  * The local stack's access log: a line per request for people (method, path, status, duration, the
  * key's public prefix, source IP, request id — never a key or a body), and the same JSON record API
- * Gateway writes deployed (lambdas/core/access-log-format.ts), which feeds the usage pipeline.
+ * Gateway writes deployed (lambdas/api/access-log-format.ts), which feeds the usage pipeline.
  */
-import { type AccessLogRecord, NO_VALUE } from '../lambdas/core/access-log-format.js';
+import { type AccessLogRecord, NO_VALUE } from '../lambdas/api/access-log-format.js';
 import type { AccessLogEntry } from './gateway.js';
 
 export function accessLogLine(entry: AccessLogEntry): string {

@@ -1,5 +1,5 @@
 /** The local stack's fixed addresses and names (README, "Quick start"). */
-import type { ClientOverrides } from '../lambdas/sdk-client-bounds.js';
+import type { ClientOverrides } from '../lambdas/aws/sdk-client-bounds.js';
 
 export const LOCAL = {
   host: '127.0.0.1',

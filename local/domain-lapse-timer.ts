@@ -1,12 +1,12 @@
 /**
- * The local domain lapse job: the deployed job's code (lambdas/domains/domain-lapse.ts) on a timer
+ * The local domain lapse job: the deployed job's code (lambdas/domain-lapse/domain-lapse.ts) on a timer
  * (./job-timer.ts) instead of the EventBridge schedule.
  */
 import {
   type DomainLapseDependencies,
   type DomainLapseSummary,
   sweepLapsedDomains,
-} from '../lambdas/domains/domain-lapse.js';
+} from '../lambdas/domain-lapse/domain-lapse.js';
 import { intervalSecondsOf, type JobTimer, startJobTimer } from './job-timer.js';
 
 /** Every minute locally, like the other local job. */

@@ -1,12 +1,12 @@
 /**
- * The local `api_key.expiring` job: the deployed job's code (lambdas/account/expiring-keys.ts) on a
+ * The local `api_key.expiring` job: the deployed job's code (lambdas/expiring-keys/expiring-keys.ts) on a
  * timer (./job-timer.ts) instead of the hourly EventBridge schedule.
  */
 import {
   type ExpiringKeysStore,
   type ExpiringKeysSummary,
   notifyExpiringKeys,
-} from '../lambdas/account/expiring-keys.js';
+} from '../lambdas/expiring-keys/expiring-keys.js';
 import { intervalSecondsOf, type JobTimer, startJobTimer } from './job-timer.js';
 
 /** Every minute locally: a key made to expire soon gets its notice while the developer watches. */

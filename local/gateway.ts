@@ -11,14 +11,14 @@ import type {
   APIGatewayProxyResult,
   APIGatewayRequestAuthorizerEvent,
 } from 'aws-lambda';
-import { bearerToken, keyPrefix, parseApiKey } from '../lambdas/core/api-key.js';
-import { KEY_ENVIRONMENTS, redactPath } from '../lambdas/core/key-format.js';
+import { bearerToken, KEY_ENVIRONMENTS, keyPrefix, parseApiKey } from '../lambdas/keys/api-key.js';
+import { redactPath } from '../lambdas/keys/redaction.js';
 import {
   type GatewayResponseType,
   gatewayResponse,
   gatewayResponseTemplate,
-} from '../lambdas/core/gateway-responses.js';
-import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/core/routes.js';
+} from '../lambdas/api/gateway-responses.js';
+import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/api/routes.js';
 import { dashboardResponse, isDashboardPath, type StaticSite } from '../lambdas/dashboard/static-site.js';
 import { lastValues, multiValueHeaders, readBody, send } from './node-http.js';
 import { policyAllows } from './policy-evaluator.js';
@@ -55,7 +55,7 @@ export interface AccessLogEntry {
   readonly keyPrefix: string | undefined;
   /** When the request arrived (ms since the epoch), like `$context.requestTimeEpoch`. */
   readonly startedAt: number;
-  /** What API Gateway's access log would also know (lambdas/core/access-log-format.ts). */
+  /** What API Gateway's access log would also know (lambdas/api/access-log-format.ts). */
   readonly trace: GatewayTrace;
 }
 

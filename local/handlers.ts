@@ -2,25 +2,25 @@
  * Wires the real authorizer and service handlers to local clients — the same factories the Lambda
  * entry points (lambdas/<service>/handler.ts) call, with local endpoints instead of env-configured ones.
  */
-import { accountRoutes } from '../lambdas/account/routes.js';
-import { audienceRoutes } from '../lambdas/audience/routes.js';
+import { accountRoutes } from '../lambdas/account/route-handlers.js';
+import { audienceRoutes } from '../lambdas/audience/route-handlers.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
-import type { KeyEnvironment } from '../lambdas/core/key-format.js';
-import { createServiceHandler, frameDependencies } from '../lambdas/core/http.js';
-import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws-clients.js';
+import type { KeyEnvironment } from '../lambdas/keys/api-key.js';
+import { createServiceHandler, frameDependencies } from '../lambdas/http/frame.js';
+import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws/aws-clients.js';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { Documents } from '../lambdas/aws-clients.js';
-import { domainsRoutes } from '../lambdas/domains/routes.js';
-import type { EventsDependencies } from '../lambdas/events/process.js';
-import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/routes.js';
+import type { Documents } from '../lambdas/aws/aws-clients.js';
+import { domainsRoutes } from '../lambdas/domains/route-handlers.js';
+import type { EventsDependencies } from '../lambdas/provider-events/process.js';
+import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/route-handlers.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { smsSender } from '../lambdas/sending/sms-sender.js';
 import { whatsappSender } from '../lambdas/sending/whatsapp-sender.js';
 import { LOCAL, LOCAL_REGION, localTarget } from './config.js';
 import { withLocalSmsEvents, withLocalWhatsappEvents } from './messaging-feed.js';
-import { templatesRoutes } from '../lambdas/templates/routes.js';
-import { webhooksRoutes } from '../lambdas/webhooks/routes.js';
+import { templatesRoutes } from '../lambdas/templates/route-handlers.js';
+import { webhooksRoutes } from '../lambdas/webhooks/route-handlers.js';
 import { withLocalSesEvents } from './ses-events-feed.js';
 import type { GatewayOptions } from './gateway.js';
 import type { TableNames } from './tables.js';

@@ -12,7 +12,7 @@ import {
   GetShardIteratorCommand,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import { DYNAMODB_BOUNDS } from '../lambdas/call-bounds.js';
+import { DYNAMODB_BOUNDS } from '../lambdas/aws/call-bounds.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
 
 export interface KeyStreamFlusher {

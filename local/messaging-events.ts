@@ -8,7 +8,7 @@ import {
   SMS_EVENT_DETAIL_TYPE,
   SMS_EVENT_SOURCE,
   WHATSAPP_EVENT_SOURCE,
-} from '../lambdas/events/messaging-event.js';
+} from '../lambdas/message-status/messaging-event.js';
 
 export const FAILING_NUMBER_SUFFIX = '0000';
 

@@ -2,12 +2,12 @@
  * Local SMS and WhatsApp events: wraps the local stack's SMS and WhatsApp sends so that every message
  * the stand-in accepts produces the events End User Messaging would publish
  * (local/messaging-events.ts), fed in-process to the deployed events code
- * (lambdas/events/process.ts) as the stack's queue feeds it deployed. As with local SES events
+ * (lambdas/provider-events/process.ts) as the stack's queue feeds it deployed. As with local SES events
  * (local/ses-events-feed.ts), they arrive after the send has answered, and one that comes before the
  * sending code has recorded the provider's message id is tried again shortly.
  */
-import { describeError } from '../lambdas/core/errors.js';
-import { type EventsDependencies, processQueueMessage } from '../lambdas/events/process.js';
+import { describeError } from '../lambdas/keys/redaction.js';
+import { type EventsDependencies, processQueueMessage } from '../lambdas/provider-events/process.js';
 import type { SmsSendFunction } from '../lambdas/sending/sms-sender.js';
 import type { WhatsappSendFunction } from '../lambdas/sending/whatsapp-sender.js';
 import { localSmsEvents, localWhatsappEvents } from './messaging-events.js';

@@ -4,7 +4,7 @@
  * it on its next start. A marker item records that it was seeded, so a developer who deletes the
  * domain does not see it come back.
  */
-import type { Documents } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/aws/aws-clients.js';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDomain, type DomainsDependencies, verifyDomain } from '../lambdas/domains/domains.js';
 import { claimKey } from '../lambdas/domains/domain-store.js';

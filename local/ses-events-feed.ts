@@ -1,15 +1,15 @@
 /**
  * Local SES events: wraps the local stack's SES send so that every email the local SES accepts
  * produces the events SES would publish (local/ses-events.ts), fed in-process to the deployed events
- * code (lambdas/events/process.ts), as the stack's queue feeds it deployed.
+ * code (lambdas/provider-events/process.ts), as the stack's queue feeds it deployed.
  *
  * As in SES, the events arrive after the send has answered: they are fed in the background, and an
  * event that comes before the sending code has recorded the message id is tried again shortly, as
  * the queue would redeliver it.
  */
-import { describeError } from '../lambdas/core/errors.js';
-import { type EventsDependencies, processSesEvent } from '../lambdas/events/process.js';
-import { addressOf } from '../lambdas/sending/mailbox.js';
+import { describeError } from '../lambdas/keys/redaction.js';
+import { type EventsDependencies, processSesEvent } from '../lambdas/provider-events/process.js';
+import { addressOf } from '../lambdas/shared/mailbox.js';
 import type { SendFunction } from '../lambdas/sending/ses-sender.js';
 import { sesEventsFor } from './ses-events.js';
 

@@ -5,7 +5,7 @@
  * A delivered recipient then opens and clicks, as far as the from domain's tracking publishes those
  * events (off by default, as the deployed configuration sets do). Pure: the caller gives the time.
  */
-import { type EmailTracking, NO_TRACKING } from '../lambdas/core/email-tracking.js';
+import { type EmailTracking, NO_TRACKING } from '../lambdas/domains/email-tracking.js';
 
 export const SIMULATOR_DOMAIN = 'simulator.amazonses.com';
 

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createKey } from '../lambdas/account/keys.js';
-import type { Documents } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/aws/aws-clients.js';
 import { createProject, getProject } from '../lambdas/account/projects.js';
 import { ensureTeam } from '../lambdas/account/teams.js';
 import { LOCAL, LOCAL_REGION, localPort } from './config.js';

@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { API_KEYS_TABLE, DATA_TABLE, type TableDefinition } from '../lambdas/core/tables.js';
+import { API_KEYS_TABLE, DATA_TABLE, type TableDefinition } from '../lambdas/aws/tables.js';
 
 export interface TableNames {
   readonly apiKeys: string;

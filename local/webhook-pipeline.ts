@@ -20,17 +20,17 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { Documents } from '../lambdas/aws-clients.js';
+import type { Documents } from '../lambdas/aws/aws-clients.js';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildApp } from 'fauxqs';
-import { createSqsClient } from '../lambdas/sqs-client.js';
-import { EVENT_SORT_PREFIX } from '../lambdas/core/events.js';
+import { createSqsClient } from '../lambdas/aws/sqs-client.js';
+import { EVENT_SORT_PREFIX } from '../lambdas/shared/outbox.js';
 import { type DeliveryRequest, deliverOnce } from '../lambdas/deliveries/attempt.js';
 import { type JobOutcome, runDeliveryJob } from '../lambdas/deliveries/consumer.js';
 import type { DeliveryQueue } from '../lambdas/deliveries/delivery-queue.js';
-import { fanOutInOrder } from '../lambdas/deliveries/fan-out-step.js';
+import { fanOutInOrder } from '../lambdas/fan-out/fan-out-step.js';
 import { runMessages } from '../lambdas/deliveries/message-batch.js';
-import { outboxEventFromItem } from '../lambdas/deliveries/outbox.js';
+import { outboxEventFromItem } from '../lambdas/fan-out/outbox-stream.js';
 import type { PipelineLog } from '../lambdas/deliveries/pipeline-log.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './config.js';
 

@@ -1,5 +1,5 @@
 /** `scopegate domains …`: an operator's tools over lambdas/domains. */
-import { ApiError } from '../../lambdas/core/errors.js';
+import { ApiError } from '../../lambdas/api/errors.js';
 import { normaliseDomainName } from '../../lambdas/domains/domain-name.js';
 import { findClaim, releaseClaim } from '../../lambdas/domains/domain-store.js';
 import { lapseDomain } from '../../lambdas/domains/domains.js';

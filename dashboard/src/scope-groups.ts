@@ -1,9 +1,9 @@
 /**
- * The scope picker's model, derived from the server's scope table (lambdas/core/scopes.ts): scopes
+ * The scope picker's model, derived from the server's scope table (lambdas/api/scopes.ts): scopes
  * grouped by resource (the part before `:`), and per resource the levels None, Read (its `:read`
  * scope) and Full (all its scopes). A scope added to the table appears in the picker by itself.
  */
-import { GENERAL_SCOPES, type GeneralScope } from '../../lambdas/core/scopes';
+import { GENERAL_SCOPES, type GeneralScope } from '../../lambdas/api/scopes';
 
 export interface ScopeGroup {
   readonly resource: string;

@@ -3,7 +3,7 @@
  * into the page): the same Mustache, the same escaping (html escaped, subject and text verbatim), the
  * same checks when saving and the same variable rules when sending. One implementation, not a copy.
  */
-import type { FieldError } from '../../lambdas/core/errors';
+import type { FieldError } from '../../lambdas/api/errors';
 import {
   prepareSources,
   type RenderedBodies,

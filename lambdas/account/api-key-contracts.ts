@@ -4,10 +4,10 @@
  * is; the expiry (which needs the clock) is checked by the key service with the same parser.
  */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import { PERMISSIONS } from '../core/scopes.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { withMeta } from '../core/schema-meta.js';
+import { defineContract } from '../api/contract.js';
+import { PERMISSIONS } from '../api/scopes.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { withMeta } from '../api/schema-meta.js';
 import {
   type FieldResult,
   parseAllowedIps,

@@ -1,7 +1,7 @@
 /** The audit log as the API lists it: the project's `AUDIT#` items, newest first. */
-import { AUDIT_PREFIX } from '../core/audit-log.js';
-import { queryPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { AUDIT_PREFIX } from '../http/audit-log.js';
+import { queryPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 import type { AuditEntryJson } from './usage-audit-contracts.js';
 import type { KeyUsageStore } from './key-usage.js';
 

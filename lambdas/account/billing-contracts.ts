@@ -1,7 +1,7 @@
 /** The billing routes of the account service (billing keys only): usage and monthly caps. */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import { withMeta } from '../core/schema-meta.js';
+import { defineContract } from '../api/contract.js';
+import { withMeta } from '../api/schema-meta.js';
 
 const countSchema = z.number().check(z.int(), z.nonnegative());
 

@@ -2,9 +2,9 @@
  * The billing routes' handlers: a billing key reads its team's sends this month and reads or
  * replaces the team's monthly caps. The team comes only from the key (`auth.teamId`).
  */
-import type { ServiceHandlers } from '../core/http.js';
-import { type Channel, CHANNELS, type ChannelLimits, monthOf } from '../core/quota.js';
-import { putTeamLimits, type QuotaStore, readTeamLimits, readTeamUsage } from '../core/quota-store.js';
+import type { ServiceHandlers } from '../http/frame.js';
+import { type Channel, CHANNELS, type ChannelLimits, monthOf } from '../shared/quota.js';
+import { putTeamLimits, type QuotaStore, readTeamLimits, readTeamUsage } from '../shared/quota-store.js';
 import type { BILLING_CONTRACTS } from './billing-contracts.js';
 
 export interface BillingStore extends QuotaStore {

@@ -1,9 +1,9 @@
-/** The account service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
+/** The account service's routes: what each one accepts and answers (see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import type { ServiceContracts } from '../core/http.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { withMeta } from '../core/schema-meta.js';
+import { defineContract } from '../api/contract.js';
+import type { ServiceContracts } from '../http/frame.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { withMeta } from '../api/schema-meta.js';
 import { USAGE_AUDIT_CONTRACTS } from './usage-audit-contracts.js';
 import { BILLING_CONTRACTS } from './billing-contracts.js';
 import { API_KEY_CONTRACTS } from './api-key-contracts.js';

@@ -4,10 +4,10 @@
  * first axis that would grow out. Checked on the RESULT of a create or an edit (the merged item), so
  * an edit that leaves a too-powerful key too powerful is refused as well.
  */
-import type { AllowList, IpRange } from '../core/ip-allowlist.js';
-import type { KeyRecord } from '../core/key-item.js';
-import { isOnDomain } from '../core/sending-domains.js';
-import { effectiveScopes, type Scope } from '../core/scopes.js';
+import type { AllowList, IpRange } from '../keys/ip-allowlist.js';
+import type { KeyRecord } from '../keys/key-item.js';
+import { isOnDomain } from '../shared/sending-domains.js';
+import { effectiveScopes, type Scope } from '../api/scopes.js';
 
 /** What a key can do, as the authorizer and the sending path enforce it. */
 export interface KeyPowers {
@@ -79,7 +79,7 @@ export function rangeWithin(inner: IpRange, outer: IpRange): boolean {
 }
 
 /**
- * The sending path's rule (lambdas/core/sending-domains.ts): an allowed domain covers itself and its
+ * The sending path's rule (lambdas/shared/sending-domains.ts): an allowed domain covers itself and its
  * subdomains, so `mail.example.com` is inside `example.com`. An empty result list allows no domain,
  * which is inside anything.
  */

@@ -1,15 +1,15 @@
 /** The account service: projects and API keys. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient } from '../aws-clients.js';
-import { requireEnv } from '../core/env.js';
-import { createServiceHandler, frameDependencies } from '../core/http.js';
-import { accountRoutes } from './routes.js';
+import { createDocumentClient } from '../aws/aws-clients.js';
+import { requireEnv } from '../aws/env.js';
+import { createServiceHandler, frameDependencies } from '../http/frame.js';
+import { accountRoutes } from './route-handlers.js';
 
 const logger = new Logger({ serviceName: 'scopegate-account' });
 const documents = createDocumentClient();
 
-// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+// What the frame writes: rate-limit windows and the audit log (lambdas/http/frame.ts).
 const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
 
 export const handler = createServiceHandler(

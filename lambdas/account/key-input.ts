@@ -3,8 +3,8 @@
  * CLI and the `/v1/api-keys` routes. Pure: no AWS, no clock of its own. Every problem is collected,
  * so a caller sees all of them at once, each with the API field it concerns.
  */
-import type { FieldError } from '../core/errors.js';
-import { formatRange, parseAllowList } from '../core/ip-allowlist.js';
+import type { FieldError } from '../api/errors.js';
+import { formatRange, parseAllowList } from '../keys/ip-allowlist.js';
 import {
   GENERAL_SCOPES,
   isPermission,
@@ -15,7 +15,7 @@ import {
   type Permission,
   type Scope,
   SCOPES_BY_KEY_TYPE,
-} from '../core/scopes.js';
+} from '../api/scopes.js';
 import { expandPermissions } from './permission-levels.js';
 
 /** Raw values as a caller gives them: a comma-separated string or a list for the list fields. */

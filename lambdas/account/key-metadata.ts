@@ -4,11 +4,10 @@
  * (effective scopes; hand-edit problems it tolerates surface as `warnings`, and what makes an item
  * unusable as a key at all, or a restriction unreadable, as `malformed`).
  */
-import { keyPrefix } from '../core/api-key.js';
-import { type KeyEnvironment } from '../core/key-format.js';
-import { splitAllowListEntries } from '../core/ip-allowlist.js';
-import { type KeyRecord, readKeyItem, readRateLimit, readStringList } from '../core/key-item.js';
-import { effectiveScopes, type KeyType, type Permission, type Scope } from '../core/scopes.js';
+import { type KeyEnvironment, keyPrefix } from '../keys/api-key.js';
+import { splitAllowListEntries } from '../keys/ip-allowlist.js';
+import { type KeyRecord, readKeyItem, readRateLimit, readStringList } from '../keys/key-item.js';
+import { effectiveScopes, type KeyType, type Permission, type Scope } from '../api/scopes.js';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked' | 'invalid';
 
@@ -51,7 +50,7 @@ export interface KeyMetadata {
   readonly malformed: readonly string[];
 }
 
-/** The item as the authorizer reads it (lambdas/core/attribute-values.ts, then readKeyItem). */
+/** The item as the authorizer reads it (lambdas/aws/attribute-values.ts, then readKeyItem). */
 export function keyMetadata(
   item: Readonly<Record<string, unknown>>,
   environment: KeyEnvironment,

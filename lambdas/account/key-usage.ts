@@ -3,10 +3,10 @@
  * project's key, or a billing key, which the API never shows, is a 404 exactly like a missing one), then one Query of its day items, with a zero entry for every
  * day without traffic so a chart needs no gap filling.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { isKeyId } from '../core/key-format.js';
-import { ApiError } from '../core/errors.js';
+import { isKeyId } from '../keys/api-key.js';
+import { ApiError } from '../api/errors.js';
 import { utcDate } from '../usage/aggregate.js';
 import { readUsage, type StoredDayUsage } from '../usage/usage-store.js';
 import { isBillingType } from './keys.js';

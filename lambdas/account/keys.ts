@@ -3,20 +3,25 @@
  * Only the SHA-256 of a key is stored; the key itself leaves this module exactly once, in createKey's
  * answer. No function here ever returns the hash.
  *
- * Items are read as raw AttributeValues (lambdas/core/attribute-values.ts, the authorizer's own
+ * Items are read as raw AttributeValues (lambdas/aws/attribute-values.ts, the authorizer's own
  * converter) through the SDK's low-level GetItem and Query commands (sent by the DocumentClient,
  * which passes them through untouched), never through lib-dynamodb's unmarshall, which throws on
  * some hand-edited values: a malformed item is shown as such and can still be revoked.
  */
 import { type AttributeValue, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Documents } from '../aws-clients.js';
-import { type GeneratedApiKey, generateApiKey } from '../core/api-key.js';
-import { isKeyId, type KeyEnvironment, looksLikeSecretKey } from '../core/key-format.js';
-import type { EventType } from '../core/event-types.js';
-import { eventItem } from '../core/events.js';
-import { readKeyItem } from '../core/key-item.js';
-import { cancellationCodes, isTransactionConflict } from './conflicts.js';
+import type { Documents } from '../aws/aws-clients.js';
+import {
+  type GeneratedApiKey,
+  generateApiKey,
+  isKeyId,
+  type KeyEnvironment,
+  looksLikeSecretKey,
+} from '../keys/api-key.js';
+import type { EventType } from '../shared/event-types.js';
+import { eventItem } from '../shared/outbox.js';
+import { readKeyItem } from '../keys/key-item.js';
+import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
 import { checkNoEscalation, type EscalationAxis, type KeyPowers, powersOf } from './escalation.js';
 import {
   type KeyChanges,
@@ -27,7 +32,7 @@ import {
 } from './key-input.js';
 import { type KeyMetadata, keyJson, keyMetadata } from './key-metadata.js';
 import { getProject } from './projects.js';
-import { DynamoNumber, fromAttributeMap, type PlainValue } from '../core/attribute-values.js';
+import { DynamoNumber, fromAttributeMap, type PlainValue } from '../aws/attribute-values.js';
 
 type RawItem = Record<string, AttributeValue>;
 type PlainItem = Record<string, PlainValue>;

@@ -4,8 +4,8 @@
  * the colon), so a scope added there is a resource here without another edit. Stored and answered as
  * scopes only.
  */
-import type { FieldError } from '../core/errors.js';
-import { GENERAL_SCOPES, type GeneralScope } from '../core/scopes.js';
+import type { FieldError } from '../api/errors.js';
+import { GENERAL_SCOPES, type GeneralScope } from '../api/scopes.js';
 
 export const ACCESS_LEVELS = ['none', 'read', 'full'] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];

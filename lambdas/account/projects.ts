@@ -9,12 +9,12 @@
  * So a project is never created in a missing team, and two projects of a team never share a name,
  * even when two operators create them at the same moment.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../core/ids.js';
-import { queryAll, queryPage } from '../core/query-page.js';
-import { projectPartition, teamPartition } from '../core/tables.js';
-import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from './conflicts.js';
+import { newId } from '../shared/ids.js';
+import { queryAll, queryPage } from '../aws/query-page.js';
+import { projectPartition, teamPartition } from '../aws/tables.js';
+import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from '../aws/conflicts.js';
 import { TEAM_ID_PATTERN, TeamNotFoundError, teamRecordKey } from './teams.js';
 
 export interface Project {

@@ -8,12 +8,12 @@
  *
  * All three are written in one transaction, so two teams can never end up with the same name.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../core/ids.js';
-import { teamPartition } from '../core/tables.js';
-import { queryAll } from '../core/query-page.js';
-import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from './conflicts.js';
+import { newId } from '../shared/ids.js';
+import { teamPartition } from '../aws/tables.js';
+import { queryAll } from '../aws/query-page.js';
+import { AlreadyExistsError, cancellationCodes, isTransactionConflict, nameKey } from '../aws/conflicts.js';
 
 export interface Team {
   readonly id: string;

@@ -1,8 +1,8 @@
-/** Contracts of a key's usage and of the audit log (account service; see lambdas/core/contract.ts). */
+/** Contracts of a key's usage and of the audit log (account service; see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { withMeta } from '../core/schema-meta.js';
+import { defineContract } from '../api/contract.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { withMeta } from '../api/schema-meta.js';
 
 export const MAX_USAGE_DAYS = 90;
 export const DEFAULT_USAGE_DAYS = 30;

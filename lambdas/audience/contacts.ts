@@ -5,10 +5,10 @@
  * `contact.*` event (the outbox) and only over the version it was computed from.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../core/errors.js';
-import { eventItem } from '../core/events.js';
-import { isIdOf, newId } from '../core/ids.js';
-import { queryProjectPage } from '../core/query-page.js';
+import { ApiError } from '../api/errors.js';
+import { eventItem } from '../shared/outbox.js';
+import { isIdOf, newId } from '../shared/ids.js';
+import { queryProjectPage } from '../aws/query-page.js';
 import { CONTACT_ID_PREFIX, emailKey, mergeProperties, propertiesProblem } from './contact-rules.js';
 import type { ContactJson, CreateContactInput, UpdateContactInput } from './contracts.js';
 import type { ContactFacts, Scalar } from './filter.js';
@@ -23,7 +23,7 @@ import {
   refused,
   transact,
   type TransactItem,
-} from './keys.js';
+} from './item-keys.js';
 
 export interface ContactRecord extends ContactFacts {
   readonly id: string;

@@ -1,10 +1,10 @@
-/** The audience service's routes: contacts, lists and segments (see lambdas/core/contract.ts). */
+/** The audience service's routes: contacts, lists and segments (see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import type { ServiceContracts } from '../core/http.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { withMeta } from '../core/schema-meta.js';
-import { MAX_MAILBOX_LENGTH } from '../sending/mailbox.js';
+import { defineContract } from '../api/contract.js';
+import type { ServiceContracts } from '../http/frame.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { withMeta } from '../api/schema-meta.js';
+import { MAX_MAILBOX_LENGTH } from '../shared/mailbox.js';
 import {
   isPropertyName,
   MAX_PROPERTIES,

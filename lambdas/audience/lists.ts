@@ -8,11 +8,11 @@
  * deletes the list item when none is left (docs/decisions/0019-audiences.md).
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { ApiError } from '../core/errors.js';
-import { isIdOf, newId } from '../core/ids.js';
-import { queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { ApiError } from '../api/errors.js';
+import { isIdOf, newId } from '../shared/ids.js';
+import { queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 import { CONTACT_ID_PREFIX, LIST_ID_PREFIX, MAX_LISTS_PER_CONTACT } from './contact-rules.js';
 import { type ContactRecord, contactNotFound, findContact, getContact } from './contacts.js';
 import type { CreateListInput, ListJson, UpdateListInput } from './contracts.js';
@@ -28,7 +28,7 @@ import {
   refused,
   transact,
   type TransactItem,
-} from './keys.js';
+} from './item-keys.js';
 
 export interface ListRecord {
   readonly id: string;

@@ -6,11 +6,11 @@
  * continues right after it (docs/architecture.md, "Bounded work per request").
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { ApiError } from '../core/errors.js';
-import { isIdOf, newId } from '../core/ids.js';
-import { queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { ApiError } from '../api/errors.js';
+import { isIdOf, newId } from '../shared/ids.js';
+import { queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 import { SEGMENT_ID_PREFIX } from './contact-rules.js';
 import { type ContactRecord, contactFromItem } from './contacts.js';
 import { type CreateSegmentInput, filterOf, type SegmentJson, type UpdateSegmentInput } from './contracts.js';
@@ -21,7 +21,7 @@ import {
   CONTACT_PREFIX,
   SEGMENT_PREFIX,
   segmentKey,
-} from './keys.js';
+} from './item-keys.js';
 
 export interface SegmentRecord {
   readonly id: string;

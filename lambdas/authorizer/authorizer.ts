@@ -3,10 +3,10 @@
  * client, a mocked one for fault injection, or a fixed clock.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { KeyEnvironment } from '../core/key-format.js';
-import { describeError } from '../core/errors.js';
-import { findRoute } from '../core/routes.js';
-import { type Verification, verifyKey } from '../core/verify-key.js';
+import type { KeyEnvironment } from '../keys/api-key.js';
+import { describeError } from '../keys/redaction.js';
+import { findRoute } from '../api/routes.js';
+import { type Verification, verifyKey } from '../keys/verify-key.js';
 import { toAuthorizerResult, UnauthorizedError } from './policy.js';
 
 export interface AuthorizerLog {

@@ -4,8 +4,9 @@
  * code is bundled.
  */
 
-import { createDynamoClient } from '../dynamodb-client.js';
-import { keyEnvironmentFromEnv, requireEnv } from '../core/env.js';
+import { createDynamoClient } from '../aws/dynamodb-client.js';
+import { keyEnvironmentFromEnv } from '../keys/api-key.js';
+import { requireEnv } from '../aws/env.js';
 import { createAuthorizer } from './authorizer.js';
 import { createJsonLog } from './json-log.js';
 import { keyItemReader } from './key-store.js';

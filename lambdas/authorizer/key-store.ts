@@ -1,5 +1,5 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { fromAttributeMap, type PlainValue } from '../core/attribute-values.js';
+import { fromAttributeMap, type PlainValue } from '../aws/attribute-values.js';
 
 /**
  * The authorizer's only data access: one strongly consistent GetItem on ApiKeys (IAM allows nothing

@@ -4,12 +4,12 @@
  * Gateway maps to its UNAUTHORIZED (401) gateway response.
  */
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import { allowContext, denyContext } from '../core/auth-context.js';
-import { ROUTES } from '../core/routes.js';
-import type { KeyRecord } from '../core/key-item.js';
-import { mayCall, refusalMessage, type SecretUsed } from '../core/route-access.js';
-import type { Scope } from '../core/scopes.js';
-import type { Verification } from '../core/verify-key.js';
+import { allowContext, denyContext } from '../keys/auth-context.js';
+import { ROUTES } from '../api/routes.js';
+import type { KeyRecord } from '../keys/key-item.js';
+import { mayCall, refusalMessage, type SecretUsed } from '../api/route-access.js';
+import type { Scope } from '../api/scopes.js';
+import type { Verification } from '../keys/verify-key.js';
 
 export class UnauthorizedError extends Error {
   constructor() {

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { requireEnv } from '../core/env.js';
+import { requireEnv } from '../aws/env.js';
 import { flushForBatch } from './flush-batch.js';
 import { createApiGatewayClient, flushStageAuthorizersCache } from './stage-cache.js';
 

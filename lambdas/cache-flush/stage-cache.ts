@@ -5,8 +5,8 @@
  * empties the whole stage's authorizer cache, so every key is authorized afresh once afterwards.
  */
 import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
-import type { CallBounds } from '../call-bounds.js';
-import { type ClientOverrides, sdkClientBounds, withDeadline } from '../sdk-client-bounds.js';
+import type { CallBounds } from '../aws/call-bounds.js';
+import { type ClientOverrides, sdkClientBounds, withDeadline } from '../aws/sdk-client-bounds.js';
 
 export interface StageRef {
   readonly restApiId: string;

@@ -5,9 +5,9 @@
  * running out of time only warns, since the records it did not reach expire within a day by their TTL.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient } from '../aws-clients.js';
-import { describeError } from '../core/errors.js';
-import { requireEnv } from '../core/env.js';
+import { createDocumentClient } from '../aws/aws-clients.js';
+import { describeError } from '../keys/redaction.js';
+import { requireEnv } from '../aws/env.js';
 import { answerCustomResource, type CustomResourceEvent, putWithFetch } from './custom-resource.js';
 import { removeSecretRecords } from './secret-records.js';
 

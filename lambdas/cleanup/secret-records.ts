@@ -8,10 +8,10 @@
  * Run once per deploy by a CDK Trigger (lib/secret-records-cleanup.ts) and at every local start.
  */
 import { gunzipSync } from 'node:zlib';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { IDEMPOTENCY_PREFIX } from '../core/idempotency.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { IDEMPOTENCY_PREFIX } from '../http/idempotency.js';
 import { DeleteCommand, ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 
 /** What the Scan reads (its IAM grant allows exactly these). */
 export const CLEANUP_SCAN_ATTRIBUTES = ['pk', 'sk', 'response'] as const;

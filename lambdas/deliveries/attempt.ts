@@ -13,10 +13,10 @@
 import { lookup } from 'node:dns/promises';
 import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
-import { type ForbiddenCategory, classifyAddress, describeCategory } from './address-guard.js';
+import { type ForbiddenCategory, classifyAddress, describeCategory } from '../webhooks/address-guard.js';
 import { type CheckedAddress, type Connector, httpConnector } from './connector.js';
 import { parseRetryAfter } from './retry-after.js';
-import { checkWebhookUrl } from './webhook-url.js';
+import { checkWebhookUrl } from '../webhooks/webhook-url.js';
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
 export const MAX_KEPT_RESPONSE_BYTES = 1024;

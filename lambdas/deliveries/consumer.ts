@@ -13,12 +13,12 @@
  * delivery may be repeated (at least once), never dropped; its `webhook-id` is the event's id on
  * every attempt, which lets the receiver drop duplicates.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../core/errors.js';
-import { EVENT_SORT_PREFIX } from '../core/events.js';
+import { ApiError } from '../api/errors.js';
+import { EVENT_SORT_PREFIX } from '../shared/outbox.js';
 import type { PipelineLog } from './pipeline-log.js';
-import { projectPartition } from '../core/tables.js';
+import { projectPartition } from '../aws/tables.js';
 import { newDeliveryRecord, putDelivery } from '../webhooks/delivery-store.js';
 import {
   type WebhookRecord,
@@ -30,7 +30,7 @@ import type { DeliveryRequest, DeliveryResult } from './attempt.js';
 import { decideAfterAttempt, disableReasonAfterFailures } from './decisions.js';
 import { type DeliveryQueue, enqueueJob } from './delivery-queue.js';
 import type { DeliveryJob } from './job.js';
-import { activeSecrets, signatureHeaders } from './signing.js';
+import { activeSecrets, signatureHeaders } from '../webhooks/signing.js';
 
 export interface ConsumerDependencies {
   readonly documents: Documents;

@@ -5,9 +5,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createDocumentClient } from '../aws-clients.js';
-import { createSqsClient } from '../sqs-client.js';
-import { requireEnv } from '../core/env.js';
+import { createDocumentClient } from '../aws/aws-clients.js';
+import { createSqsClient } from '../aws/sqs-client.js';
+import { requireEnv } from '../aws/env.js';
 import { deliverOnce } from './attempt.js';
 import { runDeliveryJob } from './consumer.js';
 import { runMessages } from './message-batch.js';

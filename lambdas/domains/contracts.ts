@@ -1,9 +1,9 @@
-/** The domains service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
+/** The domains service's routes: what each one accepts and answers (see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import type { ServiceContracts } from '../core/http.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { withMeta } from '../core/schema-meta.js';
+import { defineContract } from '../api/contract.js';
+import type { ServiceContracts } from '../http/frame.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { withMeta } from '../api/schema-meta.js';
 import { FAILURE_REASONS } from './domain-claims.js';
 
 const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });

@@ -9,9 +9,9 @@
  *   conditioned on the value its Query read, so two racing claims of overlapping names (a parent
  *   and a subdomain) cannot both win;
  * - `DOMAIN_LAPSE` / `<deadline>#<domainId>`: when a domain lapses unless verified, the due-time
- *   index the lapse sweep Queries (./domain-lapse.ts).
+ *   index the lapse sweep Queries (lambdas/domain-lapse/domain-lapse.ts).
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import {
   DeleteCommand,
   GetCommand,
@@ -19,13 +19,13 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import type { EmailTracking } from '../core/email-tracking.js';
-import { ApiError } from '../core/errors.js';
-import { isIdOf } from '../core/ids.js';
-import { queryAll, queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import type { EmailTracking } from './email-tracking.js';
+import { ApiError } from '../api/errors.js';
+import { isIdOf } from '../shared/ids.js';
+import { queryAll, queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 import type { DomainStatus } from './dns-records.js';
 import { type FailureReason, familyOf, lapseDeadline, type NameClaim } from './domain-claims.js';
 

@@ -3,10 +3,10 @@
  * change and its event), delete (the SES identity, then the name). The project always comes from
  * the caller's key.
  */
-import type { EmailTracking } from '../core/email-tracking.js';
-import { ApiError } from '../core/errors.js';
-import { eventItem } from '../core/events.js';
-import { newId } from '../core/ids.js';
+import type { EmailTracking } from './email-tracking.js';
+import { ApiError } from '../api/errors.js';
+import { eventItem } from '../shared/outbox.js';
+import { newId } from '../shared/ids.js';
 import { type DnsRecord, dnsRecords, statusChangeEvent, statusFromSes } from './dns-records.js';
 import { decideClaim, type FailureReason, isLapsed } from './domain-claims.js';
 import { normaliseDomainName } from './domain-name.js';

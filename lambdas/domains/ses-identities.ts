@@ -10,7 +10,7 @@ import {
   PutEmailIdentityMailFromAttributesCommand,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../api/errors.js';
 import { type IdentityState, mailFromDomain } from './dns-records.js';
 
 export interface SesIdentities {

@@ -3,7 +3,7 @@
  * request leaves out (fields given explicitly win, one by one), its sources are rendered with the
  * request's values and the declared fallbacks, and the result is checked like any email.
  */
-import { ApiError, type FieldError } from '../core/errors.js';
+import { ApiError, type FieldError } from '../api/errors.js';
 import {
   prepareSources,
   type RenderedField,

@@ -11,11 +11,12 @@
  * A batch that stops part-way answers the error of the email that stopped it, its message naming that
  * email's position, with `data` listing the emails already sent (docs/decisions/0008-attachments-display-names-batches.md).
  */
-import type { AuthContext } from '../core/auth-context.js';
-import { ApiError, describeError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
-import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
-import { isUpstreamUnavailable } from '../core/upstream-errors.js';
+import type { AuthContext } from '../keys/auth-context.js';
+import { ApiError } from '../api/errors.js';
+import { describeError } from '../keys/redaction.js';
+import { newId } from '../shared/ids.js';
+import { type Reservation, releaseSends, reserveSends } from '../shared/quota-store.js';
+import { isUpstreamUnavailable } from '../aws/upstream-errors.js';
 import type { SendEmailInput } from './email-schema.js';
 import { type PreparedEmail, prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
 import { type Claim, claim, complete, requestHashOf, unlock } from './idempotency.js';

@@ -2,7 +2,7 @@
  * The one step of a send that reads templates: the template a request names, from the key's project
  * only (another project's answers 404 exactly like a missing one), applied by apply-template.ts.
  */
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../api/errors.js';
 import { findTemplate, type TemplateStore } from '../templates/template-store.js';
 import { applyTemplate, type ComposedEmail } from './apply-template.js';
 import type { SendEmailInput } from './email-schema.js';

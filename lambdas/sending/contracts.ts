@@ -1,11 +1,11 @@
-/** The sending service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
+/** The sending service's routes: what each one accepts and answers (see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import { EMAIL_STATUSES } from '../core/email-status.js';
-import { EMAIL_EVENT_TYPES } from '../events/ses-event.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import type { ServiceContracts } from '../core/http.js';
-import { withMeta } from '../core/schema-meta.js';
+import { defineContract } from '../api/contract.js';
+import { EMAIL_STATUSES } from '../message-status/email-status.js';
+import { EMAIL_EVENT_TYPES } from '../message-status/ses-event.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import type { ServiceContracts } from '../http/frame.js';
+import { withMeta } from '../api/schema-meta.js';
 import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
 import { sendSmsSchema, sendWhatsappSchema } from './message-schemas.js';
 

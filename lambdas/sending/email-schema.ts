@@ -1,10 +1,11 @@
 /** The body of `POST /v1/emails`, validated with zod; the handler's input type is inferred from it. */
 import * as z from 'zod/mini';
 import { attachmentsSchema } from './attachments.js';
-import { MAX_MAILBOX_LENGTH, parseMailbox } from './mailbox.js';
+import { mailbox, mailboxList, MAX_RECIPIENTS, replyToList } from '../shared/mailbox.js';
 import { templateReferenceSchema } from './template-reference.js';
 
-const MAX_RECIPIENTS = 50; // SES's limit per message (to + cc + bcc)
+export { addressOf } from '../shared/mailbox.js';
+
 /** Headers SES or the envelope owns: set them through their own fields, or not at all. */
 const RESERVED_HEADERS = new Set([
   'from',
@@ -22,29 +23,6 @@ const RESERVED_HEADERS = new Set([
   'return-path',
   'dkim-signature',
 ]);
-/** `someone@example.com`, `Some One <someone@example.com>` or `"One, Some" <someone@example.com>`. */
-export const mailbox = z.string().check(
-  z.trim(),
-  z.refine((value) => parseMailbox(value) !== undefined, {
-    message: `must be an email address or "Name <address>" (at most ${MAX_MAILBOX_LENGTH} characters)`,
-  }),
-);
-
-export { addressOf } from './mailbox.js';
-
-// A union reports only "Invalid input" when both branches fail, so it carries its own message. The
-// recipient count is checked once, for to, cc and bcc together, in superRefine below: a per-field cap
-// too would report one mistake twice.
-const mailboxList = z
-  .pipe(
-    z.union([mailbox, z.array(mailbox)], { error: 'must be an email address or a list of them' }),
-    z.transform((value) => (Array.isArray(value) ? value : [value])),
-  )
-  .check(z.refine((list) => list.length > 0, 'must name at least one address'));
-
-export const replyToList = mailboxList.check(
-  z.refine((list) => list.length <= MAX_RECIPIENTS, `must name at most ${MAX_RECIPIENTS} addresses`),
-);
 
 const tagPart = z
   .string()
@@ -127,4 +105,4 @@ export const sendEmailSchema = z
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
 
 /** The request's headers (names lower-cased); the same rules as every idempotent route's. */
-export { idempotencyHeadersSchema } from '../core/idempotency.js';
+export { idempotencyHeadersSchema } from '../http/idempotency.js';

@@ -1,12 +1,12 @@
 /** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmailStatus } from '../core/email-status.js';
-import { ApiError } from '../core/errors.js';
-import { isIdOf } from '../core/ids.js';
-import { queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
-import type { EmailEventType } from '../events/ses-event.js';
+import type { EmailStatus } from '../message-status/email-status.js';
+import { ApiError } from '../api/errors.js';
+import { isIdOf } from '../shared/ids.js';
+import { queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
+import type { EmailEventType } from '../message-status/ses-event.js';
 import type { EmailJson } from './contracts.js';
 import type { EmailEnvelope } from './envelope.js';
 
@@ -20,7 +20,7 @@ export interface EmailRecord extends EmailEnvelope {
   readonly status: EmailStatus;
   readonly sesMessageId?: string;
   readonly failureReason?: string;
-  /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/events. */
+  /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/provider-events. */
   readonly lastEventType?: EmailEventType;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -65,7 +65,7 @@ export async function markEmail(
   );
 }
 
-/** The index item of an SES message id: its email's project and id (see lambdas/events). */
+/** The index item of an SES message id: its email's project and id (see lambdas/provider-events). */
 export const sesMessagePartition = (messageId: string): string => `SESMSG#${messageId}`;
 export const SES_MESSAGE_SORT_KEY = 'SESMSG';
 

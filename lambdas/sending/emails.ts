@@ -4,12 +4,13 @@
  * a retry: the record exists before SES is called; a send SES refuses is marked `failed` and frees
  * the key; once SES has accepted an email the request succeeds, whatever the bookkeeping after it does.
  */
-import type { AuthContext } from '../core/auth-context.js';
-import { ApiError, describeError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
-import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
-import type { EmailTracking } from '../core/email-tracking.js';
-import { coveringDomain, domainOfAddress, isOnDomain } from '../core/sending-domains.js';
+import type { AuthContext } from '../keys/auth-context.js';
+import { ApiError } from '../api/errors.js';
+import { describeError } from '../keys/redaction.js';
+import { newId } from '../shared/ids.js';
+import { type Reservation, releaseSends, reserveSends } from '../shared/quota-store.js';
+import type { EmailTracking } from '../domains/email-tracking.js';
+import { coveringDomain, domainOfAddress, isOnDomain } from '../shared/sending-domains.js';
 import { verifiedSendingDomains } from '../domains/domain-store.js';
 import type { ComposedEmail } from './apply-template.js';
 import { composeEmail } from './compose-email.js';
@@ -71,7 +72,7 @@ export async function prepareEmail(
 
 /**
  * Sends an email that prepareEmail has passed. It counts against the team's monthly email cap
- * (lambdas/core/quota-store.ts) unless its caller has already counted it (`quota: 'reserved'`, a
+ * (lambdas/shared/quota-store.ts) unless its caller has already counted it (`quota: 'reserved'`, a
  * batch); a replay is not counted again, and an email SES never accepted is given back.
  */
 export async function sendPreparedEmail(
@@ -168,7 +169,7 @@ export async function sendPreparedEmail(
 
 /**
  * `from` must be on a domain the key allows (403, decided without a read) and on a verified domain of
- * the key's project (422), each the domain itself or a subdomain (lambdas/core/sending-domains.ts).
+ * the key's project (422), each the domain itself or a subdomain (lambdas/shared/sending-domains.ts).
  * Answers the tracking of the verified domain that covers `from` most closely (`mail.example.com`'s
  * own settings over `example.com`'s when both are verified).
  */

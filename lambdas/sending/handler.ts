@@ -6,12 +6,12 @@ import {
   createSesClient,
   createSmsClient,
   createSocialMessagingClient,
-} from '../aws-clients.js';
-import { configurationSetsFromEnv } from '../core/email-tracking.js';
-import { requireEnv } from '../core/env.js';
-import { createServiceHandler, frameDependencies } from '../core/http.js';
+} from '../aws/aws-clients.js';
+import { configurationSetsFromEnv } from '../domains/email-tracking.js';
+import { requireEnv } from '../aws/env.js';
+import { createServiceHandler, frameDependencies } from '../http/frame.js';
 import { settingList, SMS_SETTING, WHATSAPP_SETTING } from './messaging-channels.js';
-import { sendingRoutes } from './routes.js';
+import { sendingRoutes } from './route-handlers.js';
 import { sesSender } from './ses-sender.js';
 import { smsSender } from './sms-sender.js';
 import { whatsappSender } from './whatsapp-sender.js';
@@ -23,7 +23,7 @@ const ses = createSesClient();
 const smsOriginationIdentities = settingList(process.env[SMS_SETTING.env]);
 const whatsappPhoneNumberId = process.env[WHATSAPP_SETTING.env] ?? '';
 
-// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+// What the frame writes: rate-limit windows and the audit log (lambdas/http/frame.ts).
 const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
 
 export const handler = createServiceHandler(

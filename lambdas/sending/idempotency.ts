@@ -1,5 +1,5 @@
 /**
- * `Idempotency-Key` for sends: the one engine (../core/idempotency.ts) configured so that a claim is
+ * `Idempotency-Key` for sends: the one engine (../http/idempotency.ts) configured so that a claim is
  * held by the email it sends. Claims live in the project's own partition (keys of two projects never
  * collide, no partition is shared across tenants), per calling API key (another key of the project
  * sending the same key sends its own email). A retry with the same key and body gets the first
@@ -13,11 +13,11 @@ import {
   type KeyClaim,
   releaseClaim,
   unlockClaim,
-} from '../core/idempotency.js';
+} from '../http/idempotency.js';
 
-export type { IdempotencyStore } from '../core/idempotency.js';
+export type { IdempotencyStore } from '../http/idempotency.js';
 // The rules every idempotent route shares: the request hash.
-export { requestHashOf } from '../core/idempotency.js';
+export { requestHashOf } from '../http/idempotency.js';
 
 export interface Claim {
   readonly projectId: string;

@@ -3,8 +3,8 @@
  * docs/decisions/0017-sms-and-whatsapp.md.
  */
 import * as z from 'zod/mini';
-import { parseE164, PHONE_NUMBER_RULE } from '../core/phone-number.js';
-import { withMeta } from '../core/schema-meta.js';
+import { parseE164, PHONE_NUMBER_RULE } from './phone-number.js';
+import { withMeta } from '../api/schema-meta.js';
 
 /** AWS End User Messaging SMS refuses a longer MessageBody; carriers split it into segments. */
 export const MAX_SMS_BODY_LENGTH = 1600;

@@ -5,12 +5,12 @@
  * as the `sent` mark and its `sms.sent` / `whatsapp.sent` project event: the provider's delivery
  * events name only its own message id, and this index is written only by our code.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { eventItem } from '../core/events.js';
-import type { MessageStatus } from '../core/message-status.js';
-import { projectPartition } from '../core/tables.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { eventItem } from '../shared/outbox.js';
+import type { MessageStatus } from '../message-status/message-status.js';
+import { projectPartition } from '../aws/tables.js';
 
 export type MessageChannel = 'sms' | 'whatsapp';
 

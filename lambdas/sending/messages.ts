@@ -6,10 +6,11 @@
  * accepted it the request succeeds, whatever the bookkeeping after it does (a retry would send it
  * again). The Idempotency-Key is claimed by the handler frame (the contracts are idempotent).
  */
-import type { AuthContext } from '../core/auth-context.js';
-import { ApiError, describeError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
-import { type Reservation, releaseSends, reserveSends } from '../core/quota-store.js';
+import type { AuthContext } from '../keys/auth-context.js';
+import { ApiError } from '../api/errors.js';
+import { describeError } from '../keys/redaction.js';
+import { newId } from '../shared/ids.js';
+import { type Reservation, releaseSends, reserveSends } from '../shared/quota-store.js';
 import type { SendSmsInput, SendWhatsappInput } from './message-schemas.js';
 import {
   CHANNELS,

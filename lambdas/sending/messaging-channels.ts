@@ -4,7 +4,7 @@
  * number id of End User Messaging Social (`whatsappPhoneNumberId` → WHATSAPP_PHONE_NUMBER_ID). A
  * channel without its setting answers 503 `channel_not_configured` naming the setting, never a 500.
  */
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../api/errors.js';
 import type { SmsSendFunction } from './sms-sender.js';
 import type { WhatsappSendFunction } from './whatsapp-sender.js';
 

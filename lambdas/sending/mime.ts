@@ -9,7 +9,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { AttachmentInput } from './attachments.js';
-import { type Mailbox, parseMailbox } from './mailbox.js';
+import { type Mailbox, parseMailbox } from '../shared/mailbox.js';
 
 export interface MimeInput {
   readonly from: string;

@@ -9,11 +9,11 @@ import {
   configurationSetFor,
   type EmailTracking,
   NO_TRACKING,
-} from '../core/email-tracking.js';
-import { ApiError } from '../core/errors.js';
+} from '../domains/email-tracking.js';
+import { ApiError } from '../api/errors.js';
 import type { AttachmentInput } from './attachments.js';
 import type { EmailEnvelope } from './envelope.js';
-import { addressOf } from './mailbox.js';
+import { addressOf } from '../shared/mailbox.js';
 import { buildMimeMessage } from './mime.js';
 
 export interface OutgoingEmail extends EmailEnvelope {
@@ -40,7 +40,7 @@ const THROTTLES = new Set(['TooManyRequestsException', 'LimitExceededException',
 
 /**
  * Sends through SES with the configuration set the email's tracking chooses (one per combination of
- * open and click tracking: lambdas/core/email-tracking.ts). No sets (the local stack): none named.
+ * open and click tracking: lambdas/domains/email-tracking.ts). No sets (the local stack): none named.
  */
 export function sesSender(client: SESv2Client, configurationSets: ConfigurationSets = {}): SendFunction {
   return async (email) => {

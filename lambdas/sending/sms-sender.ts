@@ -3,7 +3,7 @@
  * errors mapped to API errors.
  */
 import { type PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../api/errors.js';
 
 export interface OutgoingSms {
   readonly to: string;

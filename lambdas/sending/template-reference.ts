@@ -3,7 +3,7 @@
  * Declarations, types and fallbacks are checked once the template is read (email-template.ts).
  */
 import * as z from 'zod/mini';
-import { withMeta } from '../core/schema-meta.js';
+import { withMeta } from '../api/schema-meta.js';
 import { MAX_SEND_VARIABLES_JSON_BYTES, jsonBytes } from '../templates/template-rules.js';
 
 export const templateReferenceSchema = withMeta(

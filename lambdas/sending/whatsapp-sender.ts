@@ -3,7 +3,7 @@
  * Meta's Cloud API message JSON (built by whatsappMessageJson), and its errors mapped to API errors.
  */
 import { SendWhatsAppMessageCommand, type SocialMessagingClient } from '@aws-sdk/client-socialmessaging';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../api/errors.js';
 import type { SendWhatsappInput } from './message-schemas.js';
 import { mapProviderError } from './sms-sender.js';
 

@@ -1,10 +1,10 @@
-/** The templates service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
+/** The templates service's routes: what each one accepts and answers (see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import type { ServiceContracts } from '../core/http.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { withMeta } from '../core/schema-meta.js';
-import { mailbox, replyToList } from '../sending/email-schema.js';
+import { defineContract } from '../api/contract.js';
+import type { ServiceContracts } from '../http/frame.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { withMeta } from '../api/schema-meta.js';
+import { mailbox, replyToList } from '../shared/mailbox.js';
 import { VARIABLE_TYPES } from './render.js';
 import {
   ALIAS_RULE,

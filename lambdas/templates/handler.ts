@@ -1,15 +1,15 @@
 /** The templates service: Mustache email templates, used by the sending service. */
 
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient } from '../aws-clients.js';
-import { requireEnv } from '../core/env.js';
-import { createServiceHandler, frameDependencies } from '../core/http.js';
-import { templatesRoutes } from './routes.js';
+import { createDocumentClient } from '../aws/aws-clients.js';
+import { requireEnv } from '../aws/env.js';
+import { createServiceHandler, frameDependencies } from '../http/frame.js';
+import { templatesRoutes } from './route-handlers.js';
 
 const logger = new Logger({ serviceName: 'scopegate-templates' });
 const documents = createDocumentClient();
 
-// What the frame writes: rate-limit windows and the audit log (lambdas/core/http.ts).
+// What the frame writes: rate-limit windows and the audit log (lambdas/http/frame.ts).
 const frame = frameDependencies({ documents, dataTable: requireEnv('DATA_TABLE'), now: () => new Date() });
 
 export const handler = createServiceHandler(

@@ -9,7 +9,7 @@
  * same tokens the renderer renders.
  */
 import Mustache from 'mustache';
-import type { FieldError } from '../core/errors.js';
+import type { FieldError } from '../api/errors.js';
 
 /**
  * Section nesting (`{{#a}}{{#b}}…`). Mustache renders nested sections recursively; a bound keeps a

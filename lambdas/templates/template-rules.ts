@@ -2,7 +2,7 @@
  * The rules a template's names and sizes keep, without AWS imports: what an alias and a variable key
  * may look like, how a reference in a URL or a send is read (id or alias), and the size bounds.
  */
-import { isIdOf } from '../core/ids.js';
+import { isIdOf } from '../shared/ids.js';
 
 export const TEMPLATE_ID_PREFIX = 'tpl';
 

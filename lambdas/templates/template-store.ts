@@ -3,12 +3,12 @@
  * when it has an alias, an alias item (`TEMPLATE_ALIAS#<alias>` → the id). Both are written in one
  * transaction, the alias item only if it does not exist yet, so an alias is unique in its project.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, type TransactWriteCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, isTransactionConflict } from '../account/conflicts.js';
-import { ApiError } from '../core/errors.js';
-import { queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
+import { ApiError } from '../api/errors.js';
+import { queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 import type { VariableDeclaration } from './render.js';
 import { readReference } from './template-rules.js';
 

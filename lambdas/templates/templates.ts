@@ -2,8 +2,8 @@
  * Creating, changing and deleting templates: check the result (sources against declarations,
  * size), then write it over exactly what was read. The JSON the API answers is built here too.
  */
-import { ApiError, type FieldError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
+import { ApiError, type FieldError } from '../api/errors.js';
+import { newId } from '../shared/ids.js';
 import type { CreateTemplateInput, TemplateJson, UpdateTemplateInput } from './contracts.js';
 import { sourceProblems, type VariableDeclaration } from './render.js';
 import { getTemplate, type TemplateRecord, type TemplateStore, writeTemplate } from './template-store.js';

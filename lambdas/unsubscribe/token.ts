@@ -2,7 +2,7 @@
  * Unsubscribe tokens: what `{{unsubscribe_url}}` and a broadcast email's `List-Unsubscribe` header
  * carry, read back by `GET`/`POST /u/{token}` (no key, no authorizer). A token names the project, the
  * contact and the broadcast, and is signed with the stack's own secret (`UNSUBSCRIBE_SECRET`,
- * lambdas/core/cursor-secret.ts), so a forged or edited token reads as nothing — the route answers
+ * lambdas/http/cursor-secret.ts), so a forged or edited token reads as nothing — the route answers
  * 404 exactly as for an unknown one. Tokens do not expire: an unsubscribe link must keep working.
  *
  *   token = base64url(JSON [projectId, contactId, broadcastId]) "." base64url(HMAC-SHA256(payload))

@@ -1,5 +1,5 @@
 /**
- * Reads one access-log record (lambdas/core/access-log-format.ts) into what usage counts: which key,
+ * Reads one access-log record (lambdas/api/access-log-format.ts) into what usage counts: which key,
  * which route, allowed or denied, which error, when. Pure and total: a line that is not a record, or
  * a record that names no key, answers undefined and is counted nowhere.
  *
@@ -9,9 +9,9 @@
  * gives a thrown `Unauthorized` no context, and counting a 401 under the key id it names would let
  * anyone who knows a key's public prefix inflate that key's denials.
  */
-import { type AccessLogField, NO_VALUE } from '../core/access-log-format.js';
-import { isKeyId } from '../core/key-format.js';
-import { GATEWAY_RESPONSES } from '../core/gateway-responses.js';
+import { type AccessLogField, NO_VALUE } from '../api/access-log-format.js';
+import { isKeyId } from '../keys/api-key.js';
+import { GATEWAY_RESPONSES } from '../api/gateway-responses.js';
 
 export type UsageOutcome = 'allowed' | 'denied';
 

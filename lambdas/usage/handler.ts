@@ -5,8 +5,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchLogsEvent } from 'aws-lambda';
-import { createDocumentClient } from '../aws-clients.js';
-import { requireEnv } from '../core/env.js';
+import { createDocumentClient } from '../aws/aws-clients.js';
+import { requireEnv } from '../aws/env.js';
 import { decodeSubscription, usageBatchOf } from './log-subscription.js';
 import { recordUsage } from './record-usage.js';
 

@@ -10,11 +10,11 @@
  * marker item for the batch (`USAGE_BATCH#<batch id>#<chunk>`), conditioned on the marker not
  * existing, so a batch delivered again (a retried invocation) changes nothing.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes } from '../account/conflicts.js';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { projectPartition } from '../core/tables.js';
+import { cancellationCodes } from '../aws/conflicts.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { projectPartition } from '../aws/tables.js';
 import type { DayUsage } from './aggregate.js';
 
 export const USAGE_TTL_DAYS = 100;

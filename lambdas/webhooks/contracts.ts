@@ -1,13 +1,13 @@
-/** The webhooks service's routes: what each one accepts and answers (see lambdas/core/contract.ts). */
+/** The webhooks service's routes: what each one accepts and answers (see lambdas/api/contract.ts). */
 import * as z from 'zod/mini';
-import { defineContract } from '../core/contract.js';
-import { EVENT_FAMILY_REQUIREMENTS } from '../core/event-access.js';
-import { EVENT_TYPES } from '../core/event-types.js';
-import type { ServiceContracts } from '../core/http.js';
-import { listQuerySchema, listResponseSchema } from '../core/list.js';
-import { requirementLabel } from '../core/routes.js';
-import { withMeta } from '../core/schema-meta.js';
-import { MAX_WEBHOOK_URL_LENGTH } from '../deliveries/webhook-url.js';
+import { defineContract } from '../api/contract.js';
+import { EVENT_FAMILY_REQUIREMENTS } from './event-access.js';
+import { EVENT_TYPES } from '../shared/event-types.js';
+import type { ServiceContracts } from '../http/frame.js';
+import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { requirementLabel } from '../api/routes.js';
+import { withMeta } from '../api/schema-meta.js';
+import { MAX_WEBHOOK_URL_LENGTH } from './webhook-url.js';
 
 const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 const MAX_DESCRIPTION_LENGTH = 256;

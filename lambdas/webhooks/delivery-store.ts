@@ -4,11 +4,11 @@
  * Lambda writes them; `GET /v1/webhooks/{id}/deliveries` reads them. They expire after 30 days
  * (the table's TTL), which also clears the attempts of a deleted webhook.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { newId } from '../core/ids.js';
-import { queryPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { newId } from '../shared/ids.js';
+import { queryPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 
 export const DELIVERY_ID_PREFIX = 'del';
 export const DELIVERY_RETENTION_SECONDS = 30 * 24 * 60 * 60;

@@ -3,14 +3,14 @@
  * secrets live on the record so the deliveries Lambda can sign; only the create and rotate answers
  * ever show one, and nothing logs a record.
  */
-import type { Documents } from '../aws-clients.js';
+import type { Documents } from '../aws/aws-clients.js';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure } from '../core/dynamo-errors.js';
-import { ApiError } from '../core/errors.js';
-import type { EventType } from '../core/event-types.js';
-import { isIdOf } from '../core/ids.js';
-import { queryProjectPage } from '../core/query-page.js';
-import { projectPartition } from '../core/tables.js';
+import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
+import { ApiError } from '../api/errors.js';
+import type { EventType } from '../shared/event-types.js';
+import { isIdOf } from '../shared/ids.js';
+import { queryProjectPage } from '../aws/query-page.js';
+import { projectPartition } from '../aws/tables.js';
 
 export const WEBHOOK_ID_PREFIX = 'wh';
 export const WEBHOOK_SORT_PREFIX = 'WEBHOOK#';

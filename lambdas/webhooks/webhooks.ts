@@ -3,14 +3,14 @@
  * project always comes from the caller's key; a webhook of another project is never found.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../core/errors.js';
-import { missingEventAccess } from '../core/event-access.js';
-import { type EventType, WEBHOOK_TEST_EVENT } from '../core/event-types.js';
-import { eventItem } from '../core/events.js';
-import { newId } from '../core/ids.js';
-import type { KeyStanding } from '../core/route-access.js';
-import { generateWebhookSecret, previousSecretExpiresAt } from '../deliveries/signing.js';
-import { type WebhookUrlOptions, checkWebhookUrl } from '../deliveries/webhook-url.js';
+import { ApiError } from '../api/errors.js';
+import { missingEventAccess } from './event-access.js';
+import { type EventType, WEBHOOK_TEST_EVENT } from '../shared/event-types.js';
+import { eventItem } from '../shared/outbox.js';
+import { newId } from '../shared/ids.js';
+import type { KeyStanding } from '../api/route-access.js';
+import { generateWebhookSecret, previousSecretExpiresAt } from './signing.js';
+import { type WebhookUrlOptions, checkWebhookUrl } from './webhook-url.js';
 import type { DeliveryJson, WebhookJson } from './contracts.js';
 import type { DeliveryRecord } from './delivery-store.js';
 import {

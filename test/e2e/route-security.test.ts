@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksumOf, generateApiKey } from '../../lambdas/core/api-key.js';
-import { eventRequirement } from '../../lambdas/core/event-access.js';
-import { EVENT_TYPES } from '../../lambdas/core/event-types.js';
-import { requirementLabel, type Route, type RouteId, ROUTES } from '../../lambdas/core/routes.js';
-import { isScopeOf, type KeyType, SCOPES_BY_KEY_TYPE } from '../../lambdas/core/scopes.js';
+import { checksumOf, generateApiKey } from '../../lambdas/keys/api-key.js';
+import { eventRequirement } from '../../lambdas/webhooks/event-access.js';
+import { EVENT_TYPES } from '../../lambdas/shared/event-types.js';
+import { requirementLabel, type Route, type RouteId, ROUTES } from '../../lambdas/api/routes.js';
+import { isScopeOf, type KeyType, SCOPES_BY_KEY_TYPE } from '../../lambdas/api/scopes.js';
 import {
   DOCUMENTED_BODIES,
   documentedInsufficientScopeBody,

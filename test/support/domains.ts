@@ -6,8 +6,8 @@
  * file, and sending never asks it about identities. Tests of create, verify and delete go through
  * the API with names of their own.
  */
-import type { Documents } from '../../lambdas/aws-clients.js';
-import { newId } from '../../lambdas/core/ids.js';
+import type { Documents } from '../../lambdas/aws/aws-clients.js';
+import { newId } from '../../lambdas/shared/ids.js';
 import { DOMAIN_ID_PREFIX, insertDomain, readFamily } from '../../lambdas/domains/domain-store.js';
 
 export async function seedVerifiedDomain(

@@ -1,10 +1,10 @@
 /** Event factories shaped like what API Gateway (REST, v1 payload) sends. */
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import type { AuthContext } from '../../lambdas/core/auth-context.js';
-import { allowContext } from '../../lambdas/core/auth-context.js';
-import type { KeyRecord } from '../../lambdas/core/key-item.js';
-import type { SecretUsed } from '../../lambdas/core/route-access.js';
-import { effectiveScopes } from '../../lambdas/core/scopes.js';
+import type { AuthContext } from '../../lambdas/keys/auth-context.js';
+import { allowContext } from '../../lambdas/keys/auth-context.js';
+import type { KeyRecord } from '../../lambdas/keys/key-item.js';
+import type { SecretUsed } from '../../lambdas/api/route-access.js';
+import { effectiveScopes } from '../../lambdas/api/scopes.js';
 import { requestContext } from '../../local/request-context.js';
 
 export const TEST_METHOD_ARN_BASE = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';

@@ -6,7 +6,7 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSesClient } from '../../lambdas/aws-clients.js';
+import { createSesClient } from '../../lambdas/aws/aws-clients.js';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { localTarget } from '../../local/config.js';
 

@@ -1,17 +1,17 @@
 /**
  * The handler frame's own dependencies for unit tests: keys here carry no rate limit, so the
  * rate-limit store is never reached (reaching it fails the test loudly); audit entries are accepted
- * and dropped (test/unit/http-audit.test.ts checks what the frame writes).
+ * and dropped (test/unit/lambdas/http/frame.audit.test.ts checks what the frame writes).
  */
-import type { Documents } from '../../lambdas/aws-clients.js';
+import type { Documents } from '../../lambdas/aws/aws-clients.js';
 import * as z from 'zod/mini';
 import type {
   FrameDependencies,
   ServiceContracts,
   ServiceHandlers,
   ServiceRoutes,
-} from '../../lambdas/core/http.js';
-import { ROUTES, type Service } from '../../lambdas/core/routes.js';
+} from '../../lambdas/http/frame.js';
+import { ROUTES, type Service } from '../../lambdas/api/routes.js';
 
 const unreachable = {
   send: () => Promise.reject(new Error('a key without a rate limit reached the rate-limit store')),

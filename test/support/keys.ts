@@ -1,5 +1,5 @@
 /** Builds real keys and their ApiKeys items for tests. */
-import { type GeneratedApiKey, generateApiKey } from '../../lambdas/core/api-key.js';
+import { type GeneratedApiKey, generateApiKey } from '../../lambdas/keys/api-key.js';
 
 export interface TestKey {
   readonly key: GeneratedApiKey;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { inject } from 'vitest';
-import type { Documents } from '../../lambdas/aws-clients.js';
+import type { Documents } from '../../lambdas/aws/aws-clients.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/config.js';
 import { dynamoControlClient, localDocuments, sesClient } from '../../local/services.js';
 import { ensureTables, type TableNames } from '../../local/tables.js';

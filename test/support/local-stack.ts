@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Documents } from '../../lambdas/aws-clients.js';
+import type { Documents } from '../../lambdas/aws/aws-clients.js';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
-import { type GeneratedApiKey, generateApiKey } from '../../lambdas/core/api-key.js';
+import { type GeneratedApiKey, generateApiKey } from '../../lambdas/keys/api-key.js';
 import type { StaticSite } from '../../lambdas/dashboard/static-site.js';
 import { type RunningGateway, startGateway } from '../../local/gateway.js';
 import { localHandlers, silentLog } from '../../local/handlers.js';

@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_PAGES, GENERATED_SECTIONS, regenerate } from '../../docs/generated-tables.js';
-import { requirementLabel, ROUTES } from '../../lambdas/core/routes.js';
+import { requirementLabel, ROUTES } from '../../lambdas/api/routes.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
@@ -132,6 +132,36 @@ describe('links', () => {
       expect(broken).toEqual([]);
     },
   );
+
+  const codeAndPages = [
+    'README.md',
+    'eslint.config.js',
+    'vitest.config.ts',
+    ...[
+      'bin',
+      'bench',
+      'cli',
+      'dashboard/src',
+      'docs',
+      'examples',
+      'lambdas',
+      'lib',
+      'local',
+      'test',
+    ].flatMap((dir) => filesUnder(dir, ['.ts', '.tsx', '.mjs', '.js', '.md'])),
+  ];
+
+  // Decision records are dated: one may name a file that a later decision removed.
+  it('every lambdas/… file or folder named in the code and the pages exists', () => {
+    const current = codeAndPages.filter((source) => !source.startsWith(join('docs', 'decisions')));
+    const missing = current.flatMap((source) =>
+      [...read(source).matchAll(/(?<![\w/.-])lambdas\/[\w.-]+(?:\/[\w.-]+)*/g)]
+        .map((m) => m[0].replace(/\.+$/, ''))
+        .filter((path) => !existsSync(join(root, path)))
+        .map((path) => `${source}: ${path}`),
+    );
+    expect(missing).toEqual([]);
+  });
 
   it('every docs/… markdown path named in the code and the pages exists', () => {
     const sources = [

@@ -1,11 +1,11 @@
 /**
- * Picks webhook event types from the API's own list (lambdas/core/event-types.ts), grouped by resource.
- * Each group names what subscribing to it needs (lambdas/core/event-access.ts): the dashboard's
+ * Picks webhook event types from the API's own list (lambdas/shared/event-types.ts), grouped by resource.
+ * Each group names what subscribing to it needs (lambdas/webhooks/event-access.ts): the dashboard's
  * full_access key holds all of it, and the hint tells what a narrower key would need.
  */
-import { EVENT_FAMILY_REQUIREMENTS, eventFamilyOf } from '../../../lambdas/core/event-access';
-import { EVENT_TYPES, type EventType } from '../../../lambdas/core/event-types';
-import { requirementLabel } from '../../../lambdas/core/routes';
+import { EVENT_FAMILY_REQUIREMENTS, eventFamilyOf } from '../../../lambdas/webhooks/event-access';
+import { EVENT_TYPES, type EventType } from '../../../lambdas/shared/event-types';
+import { requirementLabel } from '../../../lambdas/api/routes';
 
 /** `needs emails:read` for a group, or nothing when the group needs no more than webhooks:write. */
 export function groupRequirementHint(type: EventType): string {

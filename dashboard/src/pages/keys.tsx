@@ -5,7 +5,7 @@
  * error banner in the API's words.
  */
 import { useState } from 'preact/hooks';
-import { PERMISSIONS, type Permission } from '../../../lambdas/core/scopes';
+import { PERMISSIONS, type Permission } from '../../../lambdas/api/scopes';
 import { answer, type Schemas } from '../api';
 import { ConfirmButton } from '../components/confirm-button';
 import { IpField } from '../components/ip-field';

@@ -1,6 +1,6 @@
 /** Webhooks: list, register (secret shown once), detail with deliveries, test, re-enable, rotate, delete. */
 import { useState } from 'preact/hooks';
-import type { EventType } from '../../../lambdas/core/event-types';
+import type { EventType } from '../../../lambdas/shared/event-types';
 import { answer, type Schemas } from '../api';
 import { ConfirmButton } from '../components/confirm-button';
 import { EventsPicker } from '../components/events-picker';

@@ -1,0 +1,65 @@
+/**
+ * A route's contract: the zod schemas of its request (path parameters, query, headers, body) and of
+ * its successful response. Handlers receive only what these schemas parsed, and the OpenAPI document
+ * is generated from the same objects, so nothing else describes a route.
+ */
+import type * as z from 'zod/mini';
+import type { ErrorCode } from './errors.js';
+
+export interface RouteContract {
+  /** Path parameters, e.g. `{ id }` for `/v1/emails/{id}`. */
+  readonly params?: z.ZodMiniObject;
+  readonly query?: z.ZodMiniObject;
+  /** Request headers the route reads, named in lower case (e.g. `idempotency-key`). */
+  readonly headers?: z.ZodMiniObject;
+  readonly body?: z.ZodMiniType;
+  readonly response: {
+    readonly status: 200 | 201;
+    readonly description: string;
+    readonly schema: z.ZodMiniType;
+    /**
+     * Top-level fields shown only in this answer (an API key's `key`, a webhook's
+     * `signing_secret`): an idempotent route stores its answer without them, so a replay never
+     * hands a secret out again — to anyone — and no secret sits in the Data table or its backups.
+     */
+    readonly secretFields?: readonly string[];
+  };
+  /**
+   * The route creates something: the frame accepts an `Idempotency-Key` header, claims the key per
+   * project and route, and answers a retry with the first answer (see lambdas/http/idempotency.ts). The header
+   * is added to `headers`, and the 409s to `errors`, by the frame and the OpenAPI document alike.
+   */
+  readonly idempotent?: true;
+  /**
+   * The status a replay answers, default `response.status`. A route with `secretFields` replays 200:
+   * the replay answers the resource without its secret and creates nothing.
+   */
+  readonly replayStatus?: 200 | 201;
+  /** Error codes this route can answer besides the ones every route can (see OPENAPI_COMMON_ERRORS). */
+  readonly errors?: readonly ErrorCode[];
+}
+
+/** Keeps the literal types of a contract so handlers see exactly what its schemas parse. */
+export function defineContract<const C extends RouteContract>(contract: C): C {
+  return contract;
+}
+
+type Parsed<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
+
+/** What a handler receives: the request's parts after its contract's schemas parsed them. */
+export interface ParsedRequest<C extends RouteContract, Auth> {
+  readonly auth: Auth;
+  readonly params: Parsed<C['params']>;
+  readonly query: Parsed<C['query']>;
+  readonly headers: Parsed<C['headers']>;
+  readonly body: Parsed<C['body']>;
+  readonly requestId: string;
+  /**
+   * For a route that keeps its own idempotency claims (the email sends): its answer is a replay of
+   * an earlier one, so the frame adds `Idempotent-Replayed: true`.
+   */
+  readonly markReplayed: () => void;
+}
+
+/** What a handler returns: a body of the contract's response shape (status comes from the contract). */
+export type ResponseOf<C extends RouteContract> = z.input<C['response']['schema']>;

@@ -1,0 +1,574 @@
+/**
+ * The route table: the single source of truth for the API's surface. The CDK stack builds API
+ * Gateway from it, the authorizer checks against it, handlers re-check its scope, the local gateway
+ * dispatches with it, and the endpoint table in docs/api.md and the OpenAPI document are generated from it.
+ *
+ * Each row's request and response schemas live in its service's `contracts.ts`, keyed by the row's
+ * `id` (checked complete by the compiler, see lambdas/api/contract.ts). They are kept out of this
+ * file only so that the authorizer, which needs the rows, does not bundle zod: see docs/architecture.md.
+ */
+import type { Scope } from './scopes.js';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** One Lambda per service (docs/architecture.md, "Shape"). */
+export const SERVICES = ['sending', 'account', 'domains', 'templates', 'webhooks', 'audience'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/**
+ * What no scope grants: managing keys and reading the audit log need a general key whose permission
+ * is `full_access` (docs/architecture.md, "The key model").
+ */
+export const ROUTE_PERMISSIONS = ['full_access'] as const;
+export type RoutePermission = (typeof ROUTE_PERMISSIONS)[number];
+
+/** A route requires exactly one of: a scope, or a key permission. */
+export type RouteRequirement =
+  | { readonly scope: Scope; readonly permission?: undefined }
+  | { readonly permission: RoutePermission; readonly scope?: undefined };
+
+export type Route = {
+  /** A stable name for the route: the OpenAPI operationId and the key of its contract. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway resource path, with `{name}` path parameters. */
+  readonly path: string;
+  readonly service: Service;
+  readonly summary: string;
+} & RouteRequirement;
+
+export const ROUTES = [
+  {
+    id: 'sendEmail',
+    method: 'POST',
+    path: '/v1/emails',
+    scope: 'emails:send',
+    service: 'sending',
+    summary: 'Send an email',
+  },
+  {
+    id: 'sendEmailBatch',
+    method: 'POST',
+    path: '/v1/emails/batch',
+    scope: 'emails:send',
+    service: 'sending',
+    summary: 'Send up to 100 emails, all validated before any is sent',
+  },
+  {
+    id: 'listEmails',
+    method: 'GET',
+    path: '/v1/emails',
+    scope: 'emails:read',
+    service: 'sending',
+    summary: 'List sent emails, newest first',
+  },
+  {
+    id: 'getEmail',
+    method: 'GET',
+    path: '/v1/emails/{id}',
+    scope: 'emails:read',
+    service: 'sending',
+    summary: 'Retrieve one sent email',
+  },
+  {
+    id: 'listEmailEvents',
+    method: 'GET',
+    path: '/v1/emails/{id}/events',
+    scope: 'emails:read',
+    service: 'sending',
+    summary: "List an email's SES events, oldest first",
+  },
+  {
+    id: 'sendSms',
+    method: 'POST',
+    path: '/v1/sms',
+    scope: 'sms:send',
+    service: 'sending',
+    summary: 'Send an SMS',
+  },
+  {
+    id: 'sendWhatsapp',
+    method: 'POST',
+    path: '/v1/whatsapp',
+    scope: 'whatsapp:send',
+    service: 'sending',
+    summary: 'Send a WhatsApp text or template message',
+  },
+  {
+    id: 'listProjects',
+    method: 'GET',
+    path: '/v1/projects',
+    scope: 'projects:read',
+    service: 'account',
+    summary: "List the key's team's projects",
+  },
+  {
+    id: 'listDomains',
+    method: 'GET',
+    path: '/v1/domains',
+    scope: 'domains:read',
+    service: 'domains',
+    summary: "List the project's sending domains, newest first",
+  },
+  {
+    id: 'createDomain',
+    method: 'POST',
+    path: '/v1/domains',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: 'Add a sending domain and get its DNS records',
+  },
+  {
+    id: 'getDomain',
+    method: 'GET',
+    path: '/v1/domains/{id}',
+    scope: 'domains:read',
+    service: 'domains',
+    summary: 'Retrieve one sending domain',
+  },
+  {
+    id: 'updateDomain',
+    method: 'PATCH',
+    path: '/v1/domains/{id}',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: "Change a sending domain's open and click tracking",
+  },
+  {
+    id: 'deleteDomain',
+    method: 'DELETE',
+    path: '/v1/domains/{id}',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: 'Delete a sending domain and its SES identity',
+  },
+  {
+    id: 'verifyDomain',
+    method: 'POST',
+    path: '/v1/domains/{id}/verify',
+    scope: 'domains:write',
+    service: 'domains',
+    summary: "Re-read a domain's verification status from SES",
+  },
+  {
+    id: 'listTemplates',
+    method: 'GET',
+    path: '/v1/templates',
+    scope: 'templates:read',
+    service: 'templates',
+    summary: 'List templates, newest first',
+  },
+  {
+    id: 'createTemplate',
+    method: 'POST',
+    path: '/v1/templates',
+    scope: 'templates:write',
+    service: 'templates',
+    summary: 'Create a template',
+  },
+  {
+    id: 'getTemplate',
+    method: 'GET',
+    path: '/v1/templates/{id}',
+    scope: 'templates:read',
+    service: 'templates',
+    summary: 'Retrieve one template, by id or alias',
+  },
+  {
+    id: 'updateTemplate',
+    method: 'PATCH',
+    path: '/v1/templates/{id}',
+    scope: 'templates:write',
+    service: 'templates',
+    summary: 'Change the given fields of a template',
+  },
+  {
+    id: 'deleteTemplate',
+    method: 'DELETE',
+    path: '/v1/templates/{id}',
+    scope: 'templates:write',
+    service: 'templates',
+    summary: 'Delete a template and free its alias',
+  },
+  {
+    id: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    scope: 'webhooks:read',
+    service: 'webhooks',
+    summary: 'List webhooks, newest first',
+  },
+  {
+    id: 'createWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Create a webhook; answers its signing secret once',
+  },
+  {
+    id: 'getWebhook',
+    method: 'GET',
+    path: '/v1/webhooks/{id}',
+    scope: 'webhooks:read',
+    service: 'webhooks',
+    summary: 'Retrieve one webhook',
+  },
+  {
+    id: 'updateWebhook',
+    method: 'PATCH',
+    path: '/v1/webhooks/{id}',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Change a webhook, or re-enable a disabled one',
+  },
+  {
+    id: 'deleteWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{id}',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Delete a webhook',
+  },
+  {
+    id: 'rotateWebhookSecret',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/rotate-secret',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: "Replace a webhook's signing secret (the old one signs for 24 more hours)",
+  },
+  {
+    id: 'testWebhook',
+    method: 'POST',
+    path: '/v1/webhooks/{id}/test',
+    scope: 'webhooks:write',
+    service: 'webhooks',
+    summary: 'Send a webhook.test event to one webhook',
+  },
+  {
+    id: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhooks/{id}/deliveries',
+    scope: 'webhooks:read',
+    service: 'webhooks',
+    summary: "List a webhook's delivery attempts, newest first",
+  },
+  {
+    id: 'listContacts',
+    method: 'GET',
+    path: '/v1/contacts',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'List contacts, newest first, or find one by email',
+  },
+  {
+    id: 'createContact',
+    method: 'POST',
+    path: '/v1/contacts',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Create a contact (email unique in the project)',
+  },
+  {
+    id: 'getContact',
+    method: 'GET',
+    path: '/v1/contacts/{id}',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'Retrieve one contact',
+  },
+  {
+    id: 'updateContact',
+    method: 'PATCH',
+    path: '/v1/contacts/{id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Change the given fields of a contact',
+  },
+  {
+    id: 'deleteContact',
+    method: 'DELETE',
+    path: '/v1/contacts/{id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Delete a contact and its list memberships',
+  },
+  {
+    id: 'listLists',
+    method: 'GET',
+    path: '/v1/lists',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'List contact lists, newest first',
+  },
+  {
+    id: 'createList',
+    method: 'POST',
+    path: '/v1/lists',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Create a contact list',
+  },
+  {
+    id: 'getList',
+    method: 'GET',
+    path: '/v1/lists/{id}',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'Retrieve one contact list',
+  },
+  {
+    id: 'updateList',
+    method: 'PATCH',
+    path: '/v1/lists/{id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: "Change a list's name or description",
+  },
+  {
+    id: 'deleteList',
+    method: 'DELETE',
+    path: '/v1/lists/{id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Delete a list; its contacts stay',
+  },
+  {
+    id: 'listListContacts',
+    method: 'GET',
+    path: '/v1/lists/{id}/contacts',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: "List a list's contacts",
+  },
+  {
+    id: 'addListContact',
+    method: 'PUT',
+    path: '/v1/lists/{id}/contacts/{contact_id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Put a contact in a list',
+  },
+  {
+    id: 'removeListContact',
+    method: 'DELETE',
+    path: '/v1/lists/{id}/contacts/{contact_id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Take a contact out of a list',
+  },
+  {
+    id: 'listSegments',
+    method: 'GET',
+    path: '/v1/segments',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'List segments, newest first',
+  },
+  {
+    id: 'createSegment',
+    method: 'POST',
+    path: '/v1/segments',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Create a segment (a saved contact filter)',
+  },
+  {
+    id: 'getSegment',
+    method: 'GET',
+    path: '/v1/segments/{id}',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'Retrieve one segment',
+  },
+  {
+    id: 'updateSegment',
+    method: 'PATCH',
+    path: '/v1/segments/{id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: "Change a segment's name or filter",
+  },
+  {
+    id: 'deleteSegment',
+    method: 'DELETE',
+    path: '/v1/segments/{id}',
+    scope: 'audience:write',
+    service: 'audience',
+    summary: 'Delete a segment',
+  },
+  {
+    id: 'listSegmentContacts',
+    method: 'GET',
+    path: '/v1/segments/{id}/contacts',
+    scope: 'audience:read',
+    service: 'audience',
+    summary: 'List the contacts a segment matches now',
+  },
+  {
+    id: 'getApiKeyUsage',
+    method: 'GET',
+    path: '/v1/api-keys/{id}/usage',
+    permission: 'full_access',
+    service: 'account',
+    summary: "A key's daily allowed and denied requests, by route and error, and its last use",
+  },
+  {
+    id: 'listAuditLog',
+    method: 'GET',
+    path: '/v1/audit-log',
+    permission: 'full_access',
+    service: 'account',
+    summary: "List the project's mutating calls (who, what, from where, answered how), newest first",
+  },
+  {
+    id: 'getBillingUsage',
+    method: 'GET',
+    path: '/v1/billing/usage',
+    scope: 'billing:read',
+    service: 'account',
+    summary: "Messages the key's team sent in a calendar month (UTC), per project and channel",
+  },
+  {
+    id: 'getBillingLimits',
+    method: 'GET',
+    path: '/v1/billing/limits',
+    scope: 'billing:read',
+    service: 'account',
+    summary: "The team's monthly sending caps per channel",
+  },
+  {
+    id: 'putBillingLimits',
+    method: 'PUT',
+    path: '/v1/billing/limits',
+    scope: 'billing:write',
+    service: 'account',
+    summary: "Replace the team's monthly sending caps per channel",
+  },
+  {
+    id: 'listApiKeys',
+    method: 'GET',
+    path: '/v1/api-keys',
+    permission: 'full_access',
+    service: 'account',
+    summary: "List the project's API keys, newest first",
+  },
+  {
+    id: 'createApiKey',
+    method: 'POST',
+    path: '/v1/api-keys',
+    permission: 'full_access',
+    service: 'account',
+    summary: 'Create an API key no more powerful than the calling key; answers its secret once',
+  },
+  {
+    id: 'getApiKey',
+    method: 'GET',
+    path: '/v1/api-keys/{id}',
+    permission: 'full_access',
+    service: 'account',
+    summary: 'Retrieve one API key',
+  },
+  {
+    id: 'updateApiKey',
+    method: 'PATCH',
+    path: '/v1/api-keys/{id}',
+    permission: 'full_access',
+    service: 'account',
+    summary: "Change an API key's name, access or restrictions (never beyond the calling key's)",
+  },
+  {
+    id: 'revokeApiKey',
+    method: 'DELETE',
+    path: '/v1/api-keys/{id}',
+    permission: 'full_access',
+    service: 'account',
+    summary: 'Revoke an API key: it stops working on the next request',
+  },
+  {
+    id: 'rotateApiKey',
+    method: 'POST',
+    path: '/v1/api-keys/{id}/rotate',
+    permission: 'full_access',
+    service: 'account',
+    summary: "Replace a key's secret; the old one works until the grace period ends",
+  },
+] as const satisfies readonly Route[];
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+/** The ids of one service's routes: a service's contracts and handlers are keyed by exactly these. */
+export type RouteIdOf<S extends Service> = Extract<(typeof ROUTES)[number], { service: S }>['id'];
+
+/** How docs/api.md and the OpenAPI document name a route's requirement. */
+export function requirementLabel(route: RouteRequirement): string {
+  return route.scope ?? `permission ${route.permission}`;
+}
+
+export function routeKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${path}`;
+}
+
+const routesByKey = new Map<string, Route>(
+  ROUTES.map((route) => [routeKey(route.method, route.path), route]),
+);
+
+/** Finds a route by API Gateway's `httpMethod` and `resource` (the template path, not the URL). */
+export function findRoute(method: string, resourcePath: string): Route | undefined {
+  return routesByKey.get(routeKey(method, resourcePath));
+}
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+/** Matches a concrete URL path against the table, as API Gateway does; used by the local gateway. */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  urlPath: string,
+): RouteMatch | undefined {
+  const segments = splitPath(urlPath);
+  if (segments === undefined) return undefined;
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase()) continue;
+    const pathParameters = matchSegments(splitPath(route.path) ?? [], segments);
+    if (pathParameters) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function splitPath(path: string): string[] | undefined {
+  const trimmed = path.replace(/\/+$/, '');
+  if (!trimmed.startsWith('/')) return undefined;
+  return trimmed.split('/').slice(1);
+}
+
+function matchSegments(
+  template: readonly string[],
+  actual: readonly string[],
+): Record<string, string> | undefined {
+  if (template.length !== actual.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of template.entries()) {
+    const value = actual[index] ?? '';
+    const param = /^\{(\w+)\}$/.exec(part);
+    if (param?.[1]) {
+      if (value === '') return undefined;
+      params[param[1]] = safeDecode(value);
+    } else if (part !== value) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,7 +1,0 @@
-/**
- * Recognises DynamoDB's refusal of a ConditionExpression by the error's name, so no SDK class is
- * imported here (the pure core stays AWS-free) and any copy of the SDK is recognised.
- */
-export function isConditionalCheckFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}

@@ -1,0 +1,59 @@
+import type { ServiceRoutes } from '../http/frame.js';
+import { answerPage } from '../http/paging.js';
+import { sendEmailBatch } from './batch.js';
+import { SENDING_CONTRACTS } from './contracts.js';
+import { listEmailEvents } from './email-events-store.js';
+import { emailJson, getEmail, listEmails } from './email-store.js';
+import { type SendingDependencies, sendEmail } from './emails.js';
+import { type MessagingDependencies, sendSms, sendWhatsapp } from './messages.js';
+
+/** Emails, SMS and WhatsApp: one Lambda (docs/architecture.md, "Shape"). */
+export type SendingServiceDependencies = SendingDependencies & MessagingDependencies;
+
+export function sendingRoutes(deps: SendingServiceDependencies): ServiceRoutes<typeof SENDING_CONTRACTS> {
+  // SMS and WhatsApp keys are claimed by the frame; emails claim their own (./idempotency.ts).
+  return { contracts: SENDING_CONTRACTS, handlers: sendingHandlers(deps), idempotency: deps };
+}
+
+function sendingHandlers(
+  deps: SendingServiceDependencies,
+): ServiceRoutes<typeof SENDING_CONTRACTS>['handlers'] {
+  return {
+    sendSms: ({ auth, body }) => sendSms(deps, auth, body),
+    sendWhatsapp: ({ auth, body }) => sendWhatsapp(deps, auth, body),
+    sendEmail: async ({ auth, body, headers, markReplayed }) => {
+      const result = await sendEmail(deps, auth, body, headers['idempotency-key']);
+      if (result.replayed) markReplayed();
+      return { id: result.id };
+    },
+    sendEmailBatch: async ({ auth, body, headers, markReplayed }) => {
+      const ids = await sendEmailBatch(deps, auth, body, headers['idempotency-key'], markReplayed);
+      return { data: ids.map((id) => ({ id })) };
+    },
+    listEmails: ({ auth, query }) =>
+      answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {
+        const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
+        return { items: emails.map(emailJson), nextAfter };
+      }),
+    getEmail: async ({ auth, params }) => emailJson(await getEmail(deps, auth.projectId, params.id)),
+    listEmailEvents: async ({ auth, params, query }) => {
+      // The email first: another project's email, or none, answers 404 before any event is read.
+      const email = await getEmail(deps, auth.projectId, params.id);
+      const ref = { projectId: auth.projectId, emailId: email.id };
+      return answerPage(
+        deps,
+        { projectId: auth.projectId, routeId: 'listEmailEvents' },
+        query,
+        async (page) => {
+          const { events, nextAfter } = await listEmailEvents(deps, ref, page);
+          const items = events.map((event) => ({
+            type: event.type,
+            created_at: event.occurredAt,
+            details: event.details,
+          }));
+          return { items, nextAfter };
+        },
+      );
+    },
+  };
+}

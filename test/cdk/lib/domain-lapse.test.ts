@@ -1,0 +1,73 @@
+/** The domain lapse job: a schedule, and a function held to the items and the one SES call it uses. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  arnOf,
+  logicalIdOf,
+  propertiesOf,
+  roleStatements,
+  type Synthesized,
+  synthesize,
+} from '../template.js';
+
+let synthesized: Synthesized;
+beforeAll(() => {
+  synthesized = synthesize();
+});
+
+describe('domain lapse job', () => {
+  it('runs the function every 15 minutes from an EventBridge schedule, with retries', () => {
+    const { stack, template } = synthesized;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: arnOf(logicalIdOf(stack.domainLapse.function.function)),
+          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: arnOf(logicalIdOf(stack.domainLapse.function.function)),
+      SourceArn: arnOf(logicalIdOf(stack.domainLapse.schedule)),
+    });
+  });
+
+  it('holds each Data table action to the kind of item it is used on, and deletes SES identities only', () => {
+    const { stack, template } = synthesized;
+    const statements = roleStatements(template, logicalIdOf(stack.domainLapse.function.role));
+    const data = logicalIdOf(stack.keyStore.data);
+    const apiKeys = logicalIdOf(stack.keyStore.apiKeys);
+    const leading = (keys: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } });
+    const onData = statements.filter((statement) => JSON.stringify(statement.Resource).includes(data));
+
+    expect(onData).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: arnOf(data),
+        Condition: leading(['DOMAIN_LAPSE']),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: arnOf(data),
+        Condition: leading(['PROJECT#*']),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:DeleteItem',
+        Resource: arnOf(data),
+        Condition: leading(['DOMAIN_LAPSE', 'DOMAIN_FAMILY#*']),
+      },
+    ]);
+    expect(JSON.stringify(statements)).not.toContain(apiKeys);
+    const ses = statements.filter((statement) => JSON.stringify(statement.Action).includes('ses:'));
+    expect(ses.map((statement) => statement.Action)).toEqual(['ses:DeleteEmailIdentity']);
+    expect(
+      propertiesOf(template, 'AWS::Lambda::Function', stack.domainLapse.function.function).Environment,
+    ).toEqual({ Variables: expect.objectContaining({ DATA_TABLE: { Ref: data } }) });
+  });
+});
