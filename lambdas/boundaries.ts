@@ -127,8 +127,9 @@ export const BOUNDARIES = {
   },
   cleanup: {
     kind: 'lambda',
-    holds: 'The one-off clean-up, run on deploy, of stored answers older versions kept with a secret',
-    imports: ['keys', 'http', 'aws'],
+    holds:
+      'The one-off clean-up run on deploy: stored answers older versions kept with a secret, and legacy domain claims moved to their families',
+    imports: ['keys', 'http', 'domains', 'aws'],
   },
   'cache-flush': {
     kind: 'lambda',

@@ -4,7 +4,7 @@
  * `npm start` and by the test setup.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import sesLocalModule from 'aws-ses-v2-local';
@@ -23,13 +23,17 @@ export interface DynamoDbLocal {
   readonly endpoint: string;
   /** The SDK's client, for what no Lambda does on the request path: tables and streams. */
   readonly client: DynamoDBClient;
+  /** The Java process's id (undefined if it could not be started). */
+  readonly pid: number | undefined;
   /** Resolves when the Java process exits, whether stopped or not (with its last output). */
   readonly exited: Promise<string>;
   /**
    * Freezes the Java process (SIGSTOP): its port stays open and accepts connections, but nothing
    * answers — a store that stalls rather than fails. For tests of the request path's time bounds.
+   * Resolves once every thread of the JVM is stopped: the signal stops a multi-threaded process only
+   * as each thread next runs, and under load a request sent right after kill() can still be answered.
    */
-  pause(): void;
+  pause(): Promise<void>;
   /** Thaws a paused process (SIGCONT). */
   resume(): void;
   /** Resumes the process first if paused, so a stop never leaves a frozen Java behind. */
@@ -97,7 +101,11 @@ export async function startDynamoDbLocal(options: {
     endpoint,
     client,
     exited,
-    pause: () => child.kill('SIGSTOP'),
+    pid: child.pid,
+    pause: async () => {
+      child.kill('SIGSTOP');
+      await untilStopped(child.pid);
+    },
     resume: () => child.kill('SIGCONT'),
     stop: () => stopChild(child),
   };
@@ -174,6 +182,38 @@ async function waitUntilReady(
       await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500)));
     }
   }
+}
+
+/** How long a SIGSTOP may take to stop every thread of the JVM before pause() gives up. */
+const STOP_BOUND_MS = 10_000;
+
+/**
+ * Waits until every thread of `pid` is in the stopped state (`T` in /proc/<pid>/task/<tid>/stat),
+ * yielding to the event loop between looks. Where there is no /proc (not Linux) it cannot tell, and
+ * resolves at once.
+ */
+async function untilStopped(pid: number | undefined): Promise<void> {
+  if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return;
+  const deadline = Date.now() + STOP_BOUND_MS;
+  while (!allThreadsStopped(pid)) {
+    if (Date.now() > deadline)
+      throw new Error(`DynamoDB Local (pid ${pid}) did not stop within ${STOP_BOUND_MS} ms`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      return true; // the thread ended between the listing and the read
+    }
+    // `pid (comm) S …`: the state follows the last `)`, since comm may hold anything.
+    const state = stat.charAt(stat.lastIndexOf(')') + 2);
+    return state === 'T' || state === 'Z' || state === 'X';
+  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -27,6 +27,7 @@ import {
 import { startMessagingStandIn } from './messaging.js';
 import { domainLapseIntervalSeconds, startDomainLapseTimer } from './domain-lapse-timer.js';
 import { expiringKeysIntervalSeconds, startExpiringKeysTimer } from './expiring-keys-timer.js';
+import { migrateLegacyDomainClaims } from '../lambdas/cleanup/domain-claims-migration.js';
 import { removeSecretRecords } from '../lambdas/cleanup/secret-records.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
@@ -137,6 +138,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (cleaned.deleted > 0) {
       console.log(
         `Removed ${cleaned.deleted} stored idempotent answer(s) that held a secret (older version).`,
+      );
+    }
+    // Older versions' domain-name claims, moved into the family layout creates read.
+    const claims = await migrateLegacyDomainClaims(
+      { documents, dataTable: LOCAL.tables.data },
+      { now: Date.now, deadline: Date.now() + CLEANUP_BUDGET_MS },
+    );
+    if (claims.migrated > 0) {
+      console.log(
+        `Moved ${claims.migrated} domain-name claim(s) of an older version into the current layout.`,
       );
     }
     const firstKey = await seed(documents);

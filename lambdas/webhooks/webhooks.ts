@@ -68,9 +68,10 @@ export interface WebhookPatch {
 }
 
 /**
- * A patch naming `events` or `url` decides who receives the webhook's data from now on, so the
- * caller must be able to read every event type the webhook will be subscribed to afterwards (the
- * new list, or the current one when only the URL moves).
+ * A patch naming `events` or `url`, or re-enabling a disabled webhook, decides who receives the
+ * webhook's data from now on, so the caller must be able to read every event type the webhook will
+ * be subscribed to afterwards (the new list, or the current one when only the URL or the status
+ * moves). Disabling needs no more than webhooks:write: it stops data, it sends none.
  */
 export async function changeWebhook(
   deps: WebhooksDependencies,
@@ -80,10 +81,10 @@ export async function changeWebhook(
   caller: KeyStanding,
 ): Promise<WebhookRecord> {
   const current = await getWebhook(deps, projectId, id);
-  if (patch.events !== undefined || patch.url !== undefined) {
+  const reEnabling = patch.status === 'enabled';
+  if (patch.events !== undefined || patch.url !== undefined || (reEnabling && current.status !== 'enabled')) {
     requireEventAccess(patch.events ?? current.events, caller);
   }
-  const reEnabling = patch.status === 'enabled';
   return updateWebhook(deps, projectId, id, {
     updatedAt: deps.now().toISOString(),
     ...(patch.url === undefined ? {} : { url: checkedUrl(patch.url, deps.urlPolicy) }),

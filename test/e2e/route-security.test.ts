@@ -375,6 +375,23 @@ describe.each(EVENT_TYPES)('subscribing a webhook to %s', (type) => {
       // What does not move the data stays a webhooks:write call.
       expect((await patch({ description: 'renamed' })).status).toBe(200);
     });
+
+    it('once disabled, cannot be re-enabled by a key with only webhooks:write (its data would flow again)', async () => {
+      const { key: owner } = await stack.putKey(keyItem(true));
+      const created = await create(owner.key);
+      const path = `/v1/webhooks/${String(created.json.id)}`;
+      const patchWith = (key: string, body: Record<string, unknown>) =>
+        call(stack.url, { method: 'PATCH', path, key, body });
+      const { key } = await stack.putKey(keyItem(false));
+      // Stopping the data is a webhooks:write call.
+      expect((await patchWith(key.key, { status: 'disabled' })).status).toBe(200);
+
+      const response = await patchWith(key.key, { status: 'enabled' });
+
+      expect(response.status).toBe(403);
+      expect(response.json).toMatchObject({ error_code: 'insufficient_scope', ...refusal });
+      expect((await patchWith(owner.key, { status: 'enabled' })).json).toMatchObject({ status: 'enabled' });
+    });
   }
 });
 

@@ -1,4 +1,7 @@
-/** The one-off clean-up: a custom resource run by its own function, which may only read record keys and answers, and delete. */
+/**
+ * The one-off clean-up and migrations: a custom resource run by its own function, which may only read
+ * record keys, stored answers and legacy claims, write domain claims, and delete what it removes.
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   arnOf,
@@ -19,6 +22,8 @@ describe('secret records clean-up', () => {
     const { stack, template } = synthesized;
     template.hasResourceProperties('Custom::ScopegateSecretRecordsCleanup', {
       ServiceToken: arnOf(logicalIdOf(stack.secretRecordsCleanup.function.function)),
+      // A migration added later changes this, so an existing stack runs the resource again.
+      Migrations: 'secret-records,domain-family-claims',
     });
     expect(
       propertiesOf(template, 'AWS::Lambda::Function', stack.secretRecordsCleanup.function.function),
@@ -28,7 +33,7 @@ describe('secret records clean-up', () => {
     });
   });
 
-  it('may Scan the Data table for record keys and stored answers only, and delete; nothing on ApiKeys', () => {
+  it('may Scan for record keys, stored answers and legacy claims only, write claims in their partitions, and delete project items and legacy claims; nothing on ApiKeys', () => {
     const { stack, template } = synthesized;
     const statements = roleStatements(template, logicalIdOf(stack.secretRecordsCleanup.function.role));
     const data = logicalIdOf(stack.keyStore.data);
@@ -40,15 +45,45 @@ describe('secret records clean-up', () => {
         Action: 'dynamodb:Scan',
         Resource: arnOf(data),
         Condition: {
-          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'response'] },
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': ['pk', 'sk', 'response', 'projectId', 'domainId'],
+          },
           StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       },
       {
         Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: arnOf(data),
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PROJECT#*'] },
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': ['name', 'status', 'createdAt', 'verifiedAt', 'failureReason'],
+          },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: arnOf(data),
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN_FAMILY#*', 'DOMAIN_LAPSE'] },
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: arnOf(data),
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOMAIN_FAMILY#*'] } },
+      },
+      {
+        Effect: 'Allow',
         Action: 'dynamodb:DeleteItem',
         Resource: arnOf(data),
-        Condition: { StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PROJECT#*', 'DOMAIN_NAME#*'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
       },
     ]);
     expect(JSON.stringify(statements)).not.toContain(logicalIdOf(stack.keyStore.apiKeys));

@@ -13,6 +13,12 @@ import {
   EXPIRING_MARKER_ATTRIBUTE,
   EXPIRING_SCAN_ATTRIBUTES,
 } from '../../../lambdas/expiring-keys/expiring-keys.js';
+import {
+  LEGACY_NAME_PREFIX,
+  MIGRATION_DOMAIN_ATTRIBUTES,
+  MIGRATION_SCAN_ATTRIBUTES,
+} from '../../../lambdas/cleanup/domain-claims-migration.js';
+import { CLEANUP_SCAN_ATTRIBUTES } from '../../../lambdas/cleanup/secret-records.js';
 import { CURSOR_SECRET_PARTITION } from '../../../lambdas/http/cursor-secret.js';
 import { billingPartition } from '../../../lambdas/shared/quota.js';
 import { rateWindowKey, rateWindowOf } from '../../../lambdas/http/rate-limit.js';
@@ -46,6 +52,7 @@ const PROVIDER_MESSAGE = providerMessagePartition('sms', 'msg-1');
 const DOMAIN_FAMILY = claimKey('mail.example.com').pk;
 const DOMAIN_LAPSE = LAPSE_PARTITION;
 const USAGE_BATCH = 'USAGE_BATCH#batch-1';
+const LEGACY_CLAIM = `${LEGACY_NAME_PREFIX}mail.example.com`;
 
 type Table = 'Data' | 'ApiKeys' | 'ApiKeys/index/byProject';
 
@@ -85,6 +92,7 @@ type FunctionName =
   | 'events'
   | 'usage'
   | 'expiringKeys'
+  | 'cleanup'
   | 'dashboard';
 
 const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
@@ -167,6 +175,31 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     },
     data('dynamodb:PutItem', [PROJECT]),
   ],
+  // lambdas/cleanup: two Scans that always send Select SPECIFIC_ATTRIBUTES with their projection
+  // (idempotency records' keys and answers; legacy claims' keys, project and domain), the legacy
+  // claim's domain (GetItem with a projection), the family claim, counter and lapse entry written in
+  // one transaction with the legacy claim's deletion, and old idempotency records deleted.
+  cleanup: [
+    {
+      table: 'Data',
+      action: 'dynamodb:Scan',
+      context: { 'dynamodb:Attributes': CLEANUP_SCAN_ATTRIBUTES, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    },
+    {
+      table: 'Data',
+      action: 'dynamodb:Scan',
+      context: { 'dynamodb:Attributes': MIGRATION_SCAN_ATTRIBUTES, 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    },
+    {
+      table: 'Data',
+      action: 'dynamodb:GetItem',
+      partitions: [PROJECT],
+      context: { 'dynamodb:Attributes': MIGRATION_DOMAIN_ATTRIBUTES },
+    },
+    data('dynamodb:PutItem', [DOMAIN_FAMILY, DOMAIN_LAPSE]),
+    data('dynamodb:UpdateItem', [DOMAIN_FAMILY]),
+    data('dynamodb:DeleteItem', [PROJECT, LEGACY_CLAIM]),
+  ],
   dashboard: [],
 };
 
@@ -200,6 +233,7 @@ function roleOf(stack: ScopegateStack, name: FunctionName): IConstruct {
     events: stack.sesEvents.function,
     usage: stack.usage.function,
     expiringKeys: stack.expiringKeys.function,
+    cleanup: stack.secretRecordsCleanup.function,
     dashboard: stack.dashboard.handler,
   }[name];
   return fn.role;
@@ -319,6 +353,9 @@ describe('each function may make exactly the DynamoDB calls its code makes', () 
     ['usage', 'dynamodb:UpdateItem', BILLING],
     ['usage', 'dynamodb:PutItem', PROJECT],
     ['expiringKeys', 'dynamodb:PutItem', STACK],
+    ['cleanup', 'dynamodb:DeleteItem', DOMAIN_FAMILY],
+    ['cleanup', 'dynamodb:PutItem', PROJECT],
+    ['cleanup', 'dynamodb:UpdateItem', PROJECT],
   ] as const)('%s: %s outside the partitions it uses (%s) is denied', async (name, action, partition) => {
     const policy = policyDocument(dynamoStatements(name));
     expect(await decide(policy, 'Data', action, { 'dynamodb:LeadingKeys': [partition] })).toBe(

@@ -5,6 +5,7 @@
  * wiring) and through the deployed entry points. This file runs its own DynamoDB Local, so freezing
  * it stalls no other test file.
  */
+import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
@@ -12,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from
 import { DYNAMODB_BOUNDS } from '../../../../lambdas/aws/call-bounds.js';
 import { localHandlers } from '../../../../local/handlers.js';
 import {
+  allThreadsStopped,
   type DynamoDbLocal,
   localDocuments,
   sesClient,
@@ -70,7 +72,8 @@ async function effectOf(result: Promise<APIGatewayAuthorizerResult>): Promise<st
 
 /** Runs `call` with the emulator frozen; the outcome (or the error) and the wall-clock time it took. */
 async function whileFrozen<T>(call: () => Promise<T>): Promise<{ elapsedMs: number; outcome: T | Error }> {
-  local.pause();
+  // Only once every JVM thread has stopped: a request sent earlier can still be answered (an Allow).
+  await local.pause();
   const startedAt = performance.now();
   const outcome = await call().catch((error: unknown) =>
     error instanceof Error ? error : new Error(String(error)),
@@ -80,6 +83,19 @@ async function whileFrozen<T>(call: () => Promise<T>): Promise<{ elapsedMs: numb
   console.info(`stalled DynamoDB: answered in ${elapsedMs} ms (bound ${DYNAMODB_BOUNDS.deadlineMs} ms)`);
   return { elapsedMs, outcome };
 }
+
+describe('the frozen emulator', () => {
+  // SIGSTOP stops a multi-threaded process only as each thread next runs: at a load average of ~20 a
+  // GetItem sent right after kill() was answered, and the authorizer rightly said Allow.
+  it.runIf(existsSync('/proc/self/task'))(
+    'pause() resolves only once every thread of DynamoDB Local is stopped',
+    async () => {
+      if (local.pid === undefined) throw new Error('DynamoDB Local has no pid');
+      await local.pause();
+      expect(allThreadsStopped(local.pid)).toBe(true);
+    },
+  );
+});
 
 describe('local wiring (npm start, the gateway)', () => {
   it('the authorizer fails closed with authorizer_unavailable within the bound', async () => {
