@@ -22,6 +22,14 @@ const RESERVED_HEADERS = new Set([
   'mime-version',
   'return-path',
   'dkim-signature',
+  // RFC 5322's resent fields name who forwarded a message: as spoofable as From and Sender.
+  'resent-from',
+  'resent-sender',
+  'resent-to',
+  'resent-cc',
+  'resent-bcc',
+  'resent-date',
+  'resent-message-id',
 ]);
 
 const tagPart = z

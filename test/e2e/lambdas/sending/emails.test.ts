@@ -97,6 +97,7 @@ describe('POST /v1/emails', () => {
     ['an unknown field', { attachment: [] }, 'attachment'],
     ['a subject with a line break', { subject: 'a\r\nBcc: victim@example.com' }, 'subject'],
     ['a reserved header', { headers: { Bcc: 'victim@example.com' } }, 'headers'],
+    ['a resent header (RFC 5322)', { headers: { 'Resent-From': 'ceo@victim.example' } }, 'headers'],
     ['more than 50 recipients', { to: Array.from({ length: 51 }, (_, i) => `r${i}@example.com`) }, 'to'],
   ])('answers 400 validation_error for %s', async (_case, overrides, path) => {
     const response = await send(email(overrides));
