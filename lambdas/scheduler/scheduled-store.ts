@@ -419,7 +419,8 @@ export async function advanceCursor(store: ScheduledStore, minute: string): Prom
       new PutCommand({
         TableName: store.dataTable,
         Item: { ...CURSOR_KEY, minute },
-        ConditionExpression: 'attribute_not_exists(pk) OR minute < :minute',
+        ConditionExpression: 'attribute_not_exists(pk) OR #minute < :minute',
+        ExpressionAttributeNames: { '#minute': 'minute' },
         ExpressionAttributeValues: { ':minute': minute },
       }),
     ),

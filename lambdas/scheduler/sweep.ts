@@ -41,7 +41,11 @@ import {
 /** The scheduling key's attributes the sweep reads, and nothing else (its IAM grant names them). */
 export const KEY_ATTRIBUTES = ['keyId', 'revokedAt', 'expiresAt'] as const;
 
-/** Where a first sweep (no cursor yet) starts: an hour back. */
+/**
+ * Where the first sweep of a stack (no cursor yet) starts: an hour back. Emails can only be
+ * scheduled once the stack exists and its first sweep runs within a minute of that, so only mail
+ * scheduled while no sweep ever completed for over an hour could be missed (docs/decisions/0041).
+ */
 export const FIRST_LOOK_BACK_MS = 60 * 60_000;
 
 export interface SweepDependencies extends ScheduledStore {
@@ -54,8 +58,10 @@ export interface SweepDependencies extends ScheduledStore {
 }
 
 export interface SweepOptions {
-  /** No email is started after this time (epoch ms). */
+  /** No email is started after this time (epoch ms, on `clock`: wall time, not the business clock). */
   readonly deadline: number;
+  /** @default Date.now */
+  readonly clock?: () => number;
   /** @default 1000 */
   readonly maxEmails?: number;
   /** Emails in flight at once. @default 8 */
@@ -82,17 +88,21 @@ export async function sweepScheduledEmails(
   options: SweepOptions,
 ): Promise<SweepSummary> {
   const maxEmails = options.maxEmails ?? 1000;
+  const clock = options.clock ?? Date.now;
   const started = deps.now();
   const current = minuteOf(started);
-  let minute = (await readCursor(deps)) ?? minuteOf(new Date(started.getTime() - FIRST_LOOK_BACK_MS));
+  const cursor = await readCursor(deps);
+  let minute = cursor ?? minuteOf(new Date(started.getTime() - FIRST_LOOK_BACK_MS));
+  // The first run of a stack writes the cursor at once, so from then on no minute is ever skipped.
+  if (cursor === undefined) await advanceCursor(deps, minute);
   const summary: SweepSummary = { sent: [], canceled: [], failed: [], pending: 0, dropped: 0, minutes: 0, cursor: minute };
   let handled = 0;
   let contiguous = true;
-  while (minute <= current && deps.now().getTime() < options.deadline && handled < maxEmails) {
+  while (minute <= current && clock() < options.deadline && handled < maxEmails) {
     const page = await dueEntries(deps, minute, deps.now(), Math.min(maxEmails - handled, 100));
     summary.minutes += 1;
     const outcomes = await inPool(page.entries, options.concurrency ?? 8, async (entry) =>
-      deps.now().getTime() < options.deadline ? handleDue(deps, entry) : 'pending',
+      clock() < options.deadline ? handleDue(deps, entry) : 'pending',
     );
     handled += page.entries.length;
     for (const [index, outcome] of outcomes.entries()) {
