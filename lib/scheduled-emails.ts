@@ -4,7 +4,7 @@
  * SES, exactly once (docs/decisions/0041-scheduled-emails.md). Its grants are held to the items it
  * touches by `dynamodb:LeadingKeys`; on ApiKeys it may read a key's id, revocation and expiry only.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -66,6 +66,11 @@ export class ScheduledEmails extends Construct {
       }),
     );
     role.addToPrincipalPolicy(props.sesSendStatement);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]`,
+      reason:
+        'The sending service’s own SES grant: identities are the projects’ domains, verified after deployment; limited to this account and region.',
+    });
 
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'Runs the scopegate scheduled-email sweep',
