@@ -44,7 +44,10 @@ export class ScheduledEmails extends Construct {
       // A run starts no email after 50 s (lambdas/scheduler/handler.ts); the claim lock (5 min) is longer.
       timeout: Duration.minutes(2),
       environment: Object.fromEntries(
-        TRACKING_MODES.map((mode) => [CONFIGURATION_SET_ENV[mode], props.configurationSets[mode].configurationSetName]),
+        TRACKING_MODES.map((mode) => [
+          CONFIGURATION_SET_ENV[mode],
+          props.configurationSets[mode].configurationSetName,
+        ]),
       ),
     });
     this.function.bindTable({
@@ -78,7 +81,10 @@ export class ScheduledEmails extends Construct {
     });
     // A failed run is retried by EventBridge (safe: every claim is conditional); the next run catches up.
     this.schedule.addTarget(
-      new targets.LambdaFunction(this.function.function, { retryAttempts: 2, maxEventAge: Duration.minutes(2) }),
+      new targets.LambdaFunction(this.function.function, {
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(2),
+      }),
     );
   }
 }

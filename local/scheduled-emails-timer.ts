@@ -4,7 +4,11 @@
  * injected, so tests move time instead of waiting.
  */
 import { randomUUID } from 'node:crypto';
-import { type SweepDependencies, type SweepSummary, sweepScheduledEmails } from '../lambdas/scheduler/sweep.js';
+import {
+  type SweepDependencies,
+  type SweepSummary,
+  sweepScheduledEmails,
+} from '../lambdas/scheduler/sweep.js';
 import { intervalSecondsOf, type JobTimer, startJobTimer } from './job-timer.js';
 
 /** Every 10 seconds locally: a due email goes out well inside its minute. */

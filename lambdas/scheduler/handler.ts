@@ -22,7 +22,15 @@ const apiKeysTable = requireEnv('API_KEYS_TABLE');
 
 export async function handler(_event: unknown, context: Context): Promise<void> {
   const summary = await sweepScheduledEmails(
-    { documents, dataTable, apiKeysTable, send, now: () => new Date(), claimant: context.awsRequestId, log: logger },
+    {
+      documents,
+      dataTable,
+      apiKeysTable,
+      send,
+      now: () => new Date(),
+      claimant: context.awsRequestId,
+      log: logger,
+    },
     { deadline: Date.now() + SWEEP_BUDGET_MS },
   );
   logger.info('scheduled emails swept', {

@@ -83,19 +83,24 @@ export async function schedulePreparedEmail(
     : undefined;
   if (request) {
     // A scheduled email "went out" once its record exists: the scheduling is the effect.
-    const wasStored = async (emailId: string) => (await findEmail(deps, auth.projectId, emailId)) !== undefined;
+    const wasStored = async (emailId: string) =>
+      (await findEmail(deps, auth.projectId, emailId)) !== undefined;
     const claimed = await claim(deps, request, wasStored);
     if (!claimed.claimed) return { id: claimed.emailId, replayed: true };
   }
   const charge: QuotaCharge = { teamId: auth.teamId, month: monthOf(now) };
   const reservation =
     quota === 'reserve'
-      ? await reserveSends(deps, { teamId: auth.teamId, projectId: auth.projectId, channel: 'email', count: 1, now }).catch(
-          async (error: unknown) => {
-            if (request) await release(deps, request).catch(() => undefined);
-            throw error;
-          },
-        )
+      ? await reserveSends(deps, {
+          teamId: auth.teamId,
+          projectId: auth.projectId,
+          channel: 'email',
+          count: 1,
+          now,
+        }).catch(async (error: unknown) => {
+          if (request) await release(deps, request).catch(() => undefined);
+          throw error;
+        })
       : undefined;
   const record: EmailRecord & { scheduledAt: string } = {
     id,
@@ -149,7 +154,11 @@ export async function rescheduleEmail(
 }
 
 /** POST /v1/emails/{id}/cancel: only while `scheduled`; its count against the monthly cap is given back. */
-export async function cancelEmail(deps: SendingDependencies, auth: AuthContext, id: string): Promise<EmailRecord> {
+export async function cancelEmail(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  id: string,
+): Promise<EmailRecord> {
   const email = await getEmail(deps, auth.projectId, id);
   const scheduledAt = email.scheduledAt;
   if (!mayChange(email.status, 'cancel') || scheduledAt === undefined) throw notScheduled(email);

@@ -13,8 +13,7 @@ const RELATIVE = /^in\s+(\d{1,6})\s+(minute|minutes|hour|hours|day|days)$/i;
 const UNIT_MS: Readonly<Record<string, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
 export type ScheduledAtReading =
-  | { readonly ok: true; readonly at: Date }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly at: Date } | { readonly ok: false; readonly message: string };
 
 /** The instant `text` names, or why it names none; `now` is the request's clock. */
 export function parseScheduledAt(text: string, now: Date): ScheduledAtReading {
@@ -63,7 +62,8 @@ function absolute(text: string): Date | undefined {
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
   if (hour > 23 || minute > 59 || second > 59 || Number(oh) > 23 || Number(om) > 59) return undefined;
-  const offsetMinutes = zone.toUpperCase() === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const offsetMinutes =
+    zone.toUpperCase() === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(oh) * 60 + Number(om));
   const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
   return new Date(utc);

@@ -80,8 +80,7 @@ export function keyRefusal(
 /** What a claimed email becomes when its SES call throws. */
 export type SendOutcome =
   /** Throttled: SES sent nothing; back to `scheduled` for the next run. */
-  | { readonly status: 'scheduled' }
-  | { readonly status: 'failed'; readonly failureReason: string };
+  { readonly status: 'scheduled' } | { readonly status: 'failed'; readonly failureReason: string };
 
 /**
  * SES's refusals are definite (nothing was sent); a throttle too. Any other failure (a timeout, a

@@ -117,7 +117,12 @@ export async function putScheduledEmail(
             Item: { ...dueKey(record), projectId: record.projectId, emailId: record.id },
           },
         },
-        { Put: { TableName: table, Item: eventItem(record.projectId, 'email.scheduled', emailJson(record), now) } },
+        {
+          Put: {
+            TableName: table,
+            Item: eventItem(record.projectId, 'email.scheduled', emailJson(record), now),
+          },
+        },
       ],
     }),
   );
@@ -154,7 +159,11 @@ export async function moveScheduledEmail(
           {
             Put: {
               TableName: table,
-              Item: { ...dueKey({ id: email.id, scheduledAt: to }), projectId: email.projectId, emailId: email.id },
+              Item: {
+                ...dueKey({ id: email.id, scheduledAt: to }),
+                projectId: email.projectId,
+                emailId: email.id,
+              },
             },
           },
         ],
@@ -203,7 +212,12 @@ export async function cancelScheduledEmail(
           },
           { Delete: { TableName: table, Key: dueKey(email) } },
           { Delete: { TableName: table, Key: contentKey(email) } },
-          { Put: { TableName: table, Item: eventItem(email.projectId, 'email.canceled', emailJson(after), now) } },
+          {
+            Put: {
+              TableName: table,
+              Item: eventItem(email.projectId, 'email.canceled', emailJson(after), now),
+            },
+          },
         ],
       }),
     ),
@@ -395,7 +409,14 @@ export async function dueEntries(
   );
   const entries = (Items ?? []).flatMap((item) =>
     typeof item.sk === 'string' && typeof item.projectId === 'string' && typeof item.emailId === 'string'
-      ? [{ key: { pk, sk: item.sk }, projectId: item.projectId, emailId: item.emailId, at: item.sk.split('#')[0] ?? '' }]
+      ? [
+          {
+            key: { pk, sk: item.sk },
+            projectId: item.projectId,
+            emailId: item.emailId,
+            at: item.sk.split('#')[0] ?? '',
+          },
+        ]
       : [],
   );
   return { entries, more: LastEvaluatedKey !== undefined };

@@ -95,7 +95,15 @@ export async function sweepScheduledEmails(
   let minute = cursor ?? minuteOf(new Date(started.getTime() - FIRST_LOOK_BACK_MS));
   // The first run of a stack writes the cursor at once, so from then on no minute is ever skipped.
   if (cursor === undefined) await advanceCursor(deps, minute);
-  const summary: SweepSummary = { sent: [], canceled: [], failed: [], pending: 0, dropped: 0, minutes: 0, cursor: minute };
+  const summary: SweepSummary = {
+    sent: [],
+    canceled: [],
+    failed: [],
+    pending: 0,
+    dropped: 0,
+    minutes: 0,
+    cursor: minute,
+  };
   let handled = 0;
   let contiguous = true;
   while (minute <= current && clock() < options.deadline && handled < maxEmails) {
@@ -201,7 +209,10 @@ async function markSent(
       return;
     } catch (error) {
       if (attempt >= 2) {
-        deps.log?.warn('scheduled email sent but not recorded', { emailId: email.id, error: describeError(error) });
+        deps.log?.warn('scheduled email sent but not recorded', {
+          emailId: email.id,
+          error: describeError(error),
+        });
         return;
       }
     }
@@ -235,7 +246,11 @@ async function sendTimeCheck(deps: SweepDependencies, email: EmailRecord): Promi
 }
 
 /** `work` over `items`, at most `concurrency` at once, answers in the items' order. */
-async function inPool<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function inPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

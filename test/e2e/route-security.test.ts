@@ -121,7 +121,13 @@ async function otherProjectsScheduledEmail(stack: TestStack): Promise<string> {
     method: 'POST',
     path: '/v1/emails',
     key: key.key,
-    body: { from: `a@${OTHER_DOMAIN}`, to: 'b@example.com', subject: 'theirs', text: 'x', scheduled_at: 'in 1 day' },
+    body: {
+      from: `a@${OTHER_DOMAIN}`,
+      to: 'b@example.com',
+      subject: 'theirs',
+      text: 'x',
+      scheduled_at: 'in 1 day',
+    },
   });
   if (scheduled.status !== 200) throw new Error(`could not schedule: ${scheduled.text}`);
   return `/v1/emails/${String(scheduled.json.id)}`;

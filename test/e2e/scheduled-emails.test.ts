@@ -79,7 +79,10 @@ describe('a scheduled email, end to end', () => {
     const run = await sweeper.run();
     expect(run?.sent).toContain(id);
     expect(await delivered(body.subject)).toHaveLength(1);
-    expect((await api('GET', `/v1/emails/${id}`)).json).toMatchObject({ status: 'sent', ses_message_id: expect.any(String) });
+    expect((await api('GET', `/v1/emails/${id}`)).json).toMatchObject({
+      status: 'sent',
+      ses_message_id: expect.any(String),
+    });
 
     advance(10);
     await sweeper.run();
@@ -106,7 +109,11 @@ describe('a scheduled email, end to end', () => {
     ] as const) {
       const refused = await api(method, path, patch);
       expect(refused.status).toBe(409);
-      expect(refused.json).toMatchObject({ error_code: 'invalid_state', name: 'validation_error', statusCode: 409 });
+      expect(refused.json).toMatchObject({
+        error_code: 'invalid_state',
+        name: 'validation_error',
+        statusCode: 409,
+      });
     }
     advance(3 * 60);
     await sweeper.run();
@@ -124,18 +131,25 @@ describe('a scheduled email, end to end', () => {
     ['in 30 seconds', 'offset'],
     ['in 0 minutes', 'at least 1 minute'],
     ['in 31 days', 'at most 30 days'],
-  ])('refuses scheduled_at %j with 400 naming scheduled_at, and sends nothing', async (scheduledAt, words) => {
-    const body = email({ scheduled_at: scheduledAt });
-    const refused = await api('POST', '/v1/emails', body);
-    expect(refused.status).toBe(400);
-    expect(refused.json.error_code).toBe('validation_error');
-    expect(JSON.stringify(refused.json.errors)).toContain('scheduled_at');
-    expect(JSON.stringify(refused.json)).toContain(words);
-    expect(await delivered(body.subject)).toHaveLength(0);
-  });
+  ])(
+    'refuses scheduled_at %j with 400 naming scheduled_at, and sends nothing',
+    async (scheduledAt, words) => {
+      const body = email({ scheduled_at: scheduledAt });
+      const refused = await api('POST', '/v1/emails', body);
+      expect(refused.status).toBe(400);
+      expect(refused.json.error_code).toBe('validation_error');
+      expect(JSON.stringify(refused.json.errors)).toContain('scheduled_at');
+      expect(JSON.stringify(refused.json)).toContain(words);
+      expect(await delivered(body.subject)).toHaveLength(0);
+    },
+  );
 
   it('validates at schedule time as a send does: an unverified from domain is 422, nothing stored', async () => {
-    const refused = await api('POST', '/v1/emails', email({ from: 'a@not-ours.example', scheduled_at: 'in 1 hour' }));
+    const refused = await api(
+      'POST',
+      '/v1/emails',
+      email({ from: 'a@not-ours.example', scheduled_at: 'in 1 hour' }),
+    );
     expect(refused.status).toBe(422);
     expect(refused.json.error_code).toBe('domain_not_verified');
   });

@@ -40,7 +40,11 @@ interface Project {
 async function newProject(keyItem: Record<string, unknown> = {}): Promise<Project> {
   const projectId = `proj_sched_${randomBytes(4).toString('hex')}`;
   const domain = fixtureDomainOf(projectId);
-  const domainId = await seedVerifiedDomain({ documents: aws.documents, dataTable: aws.tables.data }, projectId, domain);
+  const domainId = await seedVerifiedDomain(
+    { documents: aws.documents, dataTable: aws.tables.data },
+    projectId,
+    domain,
+  );
   const { item } = testKey({ teamId: 'team_sched', projectId, ...keyItem }, 'test');
   await aws.documents.send(new PutCommand({ TableName: aws.tables.apiKeys, Item: item }));
   const auth: AuthContext = {
@@ -58,7 +62,9 @@ async function newProject(keyItem: Record<string, unknown> = {}): Promise<Projec
 }
 
 /** A fake SES that records every call; `behaviour` decides each answer. */
-function recordingSes(behaviour: (email: OutgoingEmail) => Promise<string> = async () => `msg-${randomBytes(6).toString('hex')}`) {
+function recordingSes(
+  behaviour: (email: OutgoingEmail) => Promise<string> = async () => `msg-${randomBytes(6).toString('hex')}`,
+) {
   const calls: OutgoingEmail[] = [];
   return {
     calls,
@@ -70,10 +76,19 @@ function recordingSes(behaviour: (email: OutgoingEmail) => Promise<string> = asy
 }
 
 function sendingDeps(now: () => Date): SendingDependencies {
-  return { documents: aws.documents, dataTable: aws.tables.data, now, send: () => Promise.reject(new Error('not at once')) };
+  return {
+    documents: aws.documents,
+    dataTable: aws.tables.data,
+    now,
+    send: () => Promise.reject(new Error('not at once')),
+  };
 }
 
-function sweeper(now: () => Date, send: SweepDependencies['send'], claimant = `sweeper-${randomBytes(3).toString('hex')}`) {
+function sweeper(
+  now: () => Date,
+  send: SweepDependencies['send'],
+  claimant = `sweeper-${randomBytes(3).toString('hex')}`,
+) {
   const deps: SweepDependencies = {
     documents: aws.documents,
     dataTable: aws.tables.data,
@@ -82,21 +97,27 @@ function sweeper(now: () => Date, send: SweepDependencies['send'], claimant = `s
     now,
     claimant,
   };
-  return (options: { maxEmails?: number } = {}) => sweepScheduledEmails(deps, { deadline: Date.now() + 30_000, ...options });
+  return (options: { maxEmails?: number } = {}) =>
+    sweepScheduledEmails(deps, { deadline: Date.now() + 30_000, ...options });
 }
 
 async function schedule(project: Project, when: string, at = T0, subject = 'Later'): Promise<string> {
-  const result = await sendEmail(sendingDeps(() => at), project.auth, {
-    from: `news@${project.domain}`,
-    to: ['someone@example.org'],
-    subject,
-    text: 'Hello later',
-    scheduled_at: when,
-  });
+  const result = await sendEmail(
+    sendingDeps(() => at),
+    project.auth,
+    {
+      from: `news@${project.domain}`,
+      to: ['someone@example.org'],
+      subject,
+      text: 'Hello later',
+      scheduled_at: when,
+    },
+  );
   return result.id;
 }
 
-const statusOf = async (project: Project, id: string) => (await findEmail(store(), project.auth.projectId, id))?.status;
+const statusOf = async (project: Project, id: string) =>
+  (await findEmail(store(), project.auth.projectId, id))?.status;
 
 async function eventTypes(project: Project): Promise<string[]> {
   const { Items } = await aws.documents.send(
@@ -125,7 +146,10 @@ describe('scheduling and sweeping', () => {
     expect(summary.sent).toContain(id);
     expect(ses.calls.map((call) => call.subject)).toEqual(['Later']);
     expect(ses.calls[0]).toMatchObject({ text: 'Hello later', to: ['someone@example.org'] });
-    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({ status: 'sent', sesMessageId: expect.any(String) });
+    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({
+      status: 'sent',
+      sesMessageId: expect.any(String),
+    });
 
     await sweeper(() => minutes(6), ses.send)();
     await sweeper(() => minutes(60), ses.send)();
@@ -134,12 +158,17 @@ describe('scheduling and sweeping', () => {
 
   it('sends each email exactly once when two sweepers race over the same due minute', async () => {
     const project = await newProject();
-    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => schedule(project, 'in 3 minutes', T0, `race ${i}`)));
+    const ids = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => schedule(project, 'in 3 minutes', T0, `race ${i}`)),
+    );
     const ses = recordingSes(async () => {
       await new Promise((resolve) => setImmediate(resolve));
       return `msg-${randomBytes(6).toString('hex')}`;
     });
-    const [a, b] = await Promise.all([sweeper(() => minutes(4), ses.send, 'a')(), sweeper(() => minutes(4), ses.send, 'b')()]);
+    const [a, b] = await Promise.all([
+      sweeper(() => minutes(4), ses.send, 'a')(),
+      sweeper(() => minutes(4), ses.send, 'b')(),
+    ]);
     expect([...a.sent, ...b.sent].sort()).toEqual([...ids].sort());
     expect(ses.calls.map((call) => call.subject).sort()).toEqual(ids.map((_, i) => `race ${i}`).sort());
     for (const id of ids) expect(await statusOf(project, id)).toBe('sent');
@@ -149,8 +178,16 @@ describe('scheduling and sweeping', () => {
     const project = await newProject();
     const id = await schedule(project, 'in 2 minutes');
     const email = await findEmail(store(), project.auth.projectId, id);
+    if (!email?.scheduledAt) throw new Error('not stored as scheduled');
     // A sweeper claims it at +2 min, then dies before (or while) calling SES.
-    expect(await claimScheduledEmail(store(), { ...email!, scheduledAt: email!.scheduledAt! }, 'dead-sweeper', minutes(2))).toBe(true);
+    expect(
+      await claimScheduledEmail(
+        store(),
+        { ...email, scheduledAt: email.scheduledAt },
+        'dead-sweeper',
+        minutes(2),
+      ),
+    ).toBe(true);
 
     const ses = recordingSes();
     const early = await sweeper(() => minutes(3), ses.send)();
@@ -159,7 +196,10 @@ describe('scheduling and sweeping', () => {
 
     const late = await sweeper(() => new Date(minutes(2).getTime() + CLAIM_LOCK_MS), ses.send)();
     expect(late.failed).toContain(id);
-    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({ status: 'failed', failureReason: 'unknown_outcome' });
+    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'unknown_outcome',
+    });
     await sweeper(() => minutes(30), ses.send)();
     expect(ses.calls).toHaveLength(0);
   });
@@ -167,11 +207,16 @@ describe('scheduling and sweeping', () => {
   it('marks an email whose SES call ended without an answer unknown_outcome at once, and never retries it', async () => {
     const project = await newProject();
     const id = await schedule(project, 'in 2 minutes');
-    const ses = recordingSes(() => Promise.reject(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })));
+    const ses = recordingSes(() =>
+      Promise.reject(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })),
+    );
     await sweeper(() => minutes(3), ses.send)();
     await sweeper(() => minutes(10), ses.send)();
     expect(ses.calls).toHaveLength(1);
-    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({ status: 'failed', failureReason: 'unknown_outcome' });
+    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({
+      status: 'failed',
+      failureReason: 'unknown_outcome',
+    });
   });
 
   it('gives a throttled email back to the next run, which sends it', async () => {
@@ -186,7 +231,10 @@ describe('scheduling and sweeping', () => {
     expect(await statusOf(project, id)).toBe('scheduled');
     throttled = false;
     await sweeper(() => minutes(4), ses.send)();
-    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({ status: 'sent', sesMessageId: 'msg-after-throttle' });
+    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({
+      status: 'sent',
+      sesMessageId: 'msg-after-throttle',
+    });
     expect(ses.calls).toHaveLength(2);
   });
 });
@@ -201,10 +249,16 @@ describe('the re-check at send time', () => {
     const id = await schedule(project, 'in 5 minutes');
     if (change === null) {
       await aws.documents.send(
-        new UpdateCommand({ TableName: aws.tables.apiKeys, Key: { keyId: project.auth.keyId }, UpdateExpression: 'REMOVE teamId' }),
+        new UpdateCommand({
+          TableName: aws.tables.apiKeys,
+          Key: { keyId: project.auth.keyId },
+          UpdateExpression: 'REMOVE teamId',
+        }),
       );
       const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
-      await aws.documents.send(new DeleteCommand({ TableName: aws.tables.apiKeys, Key: { keyId: project.auth.keyId } }));
+      await aws.documents.send(
+        new DeleteCommand({ TableName: aws.tables.apiKeys, Key: { keyId: project.auth.keyId } }),
+      );
     } else {
       const [[name, value]] = Object.entries(change) as [[string, string]];
       await aws.documents.send(
@@ -221,7 +275,10 @@ describe('the re-check at send time', () => {
     const summary = await sweeper(() => minutes(6), ses.send)();
     expect(summary.canceled).toContain(id);
     expect(ses.calls).toHaveLength(0);
-    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({ status: 'canceled', failureReason: reason });
+    expect(await findEmail(store(), project.auth.projectId, id)).toMatchObject({
+      status: 'canceled',
+      failureReason: reason,
+    });
     expect(await eventTypes(project)).toEqual(['email.scheduled', 'email.canceled']);
   });
 
@@ -251,14 +308,26 @@ describe('moving and canceling', () => {
   it('moves a scheduled email: not sent at its old time, sent at its new one', async () => {
     const project = await newProject();
     const id = await schedule(project, 'in 5 minutes');
-    const moved = await rescheduleEmail(sendingDeps(() => minutes(1)), project.auth, id, 'in 20 minutes');
+    const moved = await rescheduleEmail(
+      sendingDeps(() => minutes(1)),
+      project.auth,
+      id,
+      'in 20 minutes',
+    );
     expect(moved.scheduledAt).toBe(minutes(21).toISOString());
     const ses = recordingSes();
     await sweeper(() => minutes(6), ses.send)();
     expect(ses.calls).toHaveLength(0);
     await sweeper(() => minutes(21), ses.send)();
     expect(ses.calls).toHaveLength(1);
-    await expect(rescheduleEmail(sendingDeps(() => minutes(22)), project.auth, id, 'in 5 minutes')).rejects.toMatchObject({
+    await expect(
+      rescheduleEmail(
+        sendingDeps(() => minutes(22)),
+        project.auth,
+        id,
+        'in 5 minutes',
+      ),
+    ).rejects.toMatchObject({
       code: 'invalid_state',
     });
   });
@@ -266,9 +335,19 @@ describe('moving and canceling', () => {
   it('cancels a scheduled email once (then 409 invalid_state) and never sends it', async () => {
     const project = await newProject();
     const id = await schedule(project, 'in 5 minutes');
-    const canceled = await cancelEmail(sendingDeps(() => minutes(1)), project.auth, id);
+    const canceled = await cancelEmail(
+      sendingDeps(() => minutes(1)),
+      project.auth,
+      id,
+    );
     expect(canceled.status).toBe('canceled');
-    await expect(cancelEmail(sendingDeps(() => minutes(2)), project.auth, id)).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(
+      cancelEmail(
+        sendingDeps(() => minutes(2)),
+        project.auth,
+        id,
+      ),
+    ).rejects.toMatchObject({ code: 'invalid_state' });
     const ses = recordingSes();
     await sweeper(() => minutes(10), ses.send)();
     expect(ses.calls).toHaveLength(0);
@@ -278,7 +357,13 @@ describe('moving and canceling', () => {
   it("answers 404 for another project's email", async () => {
     const [owner, other] = [await newProject(), await newProject()];
     const id = await schedule(owner, 'in 5 minutes');
-    await expect(cancelEmail(sendingDeps(() => minutes(1)), other.auth, id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(
+      cancelEmail(
+        sendingDeps(() => minutes(1)),
+        other.auth,
+        id,
+      ),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 });
 

@@ -1,7 +1,12 @@
 /** `scheduled_at`: the two shapes, calendar validity, offsets, and the 1 minute – 30 days bounds. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isScheduledAtShape, MAX_LEAD_MS, MIN_LEAD_MS, parseScheduledAt } from '../../lambdas/scheduler/scheduled-at.js';
+import {
+  isScheduledAtShape,
+  MAX_LEAD_MS,
+  MIN_LEAD_MS,
+  parseScheduledAt,
+} from '../../lambdas/scheduler/scheduled-at.js';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 const at = (text: string) => {
@@ -71,12 +76,17 @@ describe('parseScheduledAt', () => {
   it('holds every relative form to its bounds exactly', () => {
     const units = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 50_000 }), fc.constantFrom('minute', 'hour', 'day' as const), fc.boolean(), (n, unit, plural) => {
-        const reading = parseScheduledAt(`in ${n} ${unit}${plural ? 's' : ''}`, NOW);
-        const lead = n * units[unit];
-        expect(reading.ok).toBe(lead >= MIN_LEAD_MS && lead <= MAX_LEAD_MS);
-        if (reading.ok) expect(reading.at.getTime() - NOW.getTime()).toBe(lead);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 50_000 }),
+        fc.constantFrom('minute', 'hour', 'day' as const),
+        fc.boolean(),
+        (n, unit, plural) => {
+          const reading = parseScheduledAt(`in ${n} ${unit}${plural ? 's' : ''}`, NOW);
+          const lead = n * units[unit];
+          expect(reading.ok).toBe(lead >= MIN_LEAD_MS && lead <= MAX_LEAD_MS);
+          if (reading.ok) expect(reading.at.getTime() - NOW.getTime()).toBe(lead);
+        },
+      ),
     );
   });
 

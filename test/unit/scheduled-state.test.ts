@@ -24,10 +24,26 @@ describe('what may change a scheduled email', () => {
 describe('decideDue', () => {
   it.each([
     ['a scheduled email at its entry time is sent', { status: 'scheduled', scheduledAt: AT }, 'send'],
-    ['an entry left behind by a PATCH is dropped', { status: 'scheduled', scheduledAt: '2026-12-07T11:00:00.000Z' }, 'drop'],
-    ['a claim inside its lock is waited for', { status: 'sending', scheduledAt: AT, claimedAt: ago(CLAIM_LOCK_MS - 1) }, 'wait'],
-    ['a claim past its lock is an unknown outcome', { status: 'sending', scheduledAt: AT, claimedAt: ago(CLAIM_LOCK_MS) }, 'unknown_outcome'],
-    ['a claim with no readable time is an unknown outcome', { status: 'sending', scheduledAt: AT, claimedAt: 'x' }, 'unknown_outcome'],
+    [
+      'an entry left behind by a PATCH is dropped',
+      { status: 'scheduled', scheduledAt: '2026-12-07T11:00:00.000Z' },
+      'drop',
+    ],
+    [
+      'a claim inside its lock is waited for',
+      { status: 'sending', scheduledAt: AT, claimedAt: ago(CLAIM_LOCK_MS - 1) },
+      'wait',
+    ],
+    [
+      'a claim past its lock is an unknown outcome',
+      { status: 'sending', scheduledAt: AT, claimedAt: ago(CLAIM_LOCK_MS) },
+      'unknown_outcome',
+    ],
+    [
+      'a claim with no readable time is an unknown outcome',
+      { status: 'sending', scheduledAt: AT, claimedAt: 'x' },
+      'unknown_outcome',
+    ],
     ['a sent email is dropped', { status: 'sent', scheduledAt: AT }, 'drop'],
     ['a canceled email is dropped', { status: 'canceled', scheduledAt: AT }, 'drop'],
     ['a failed email is dropped', { status: 'failed', scheduledAt: AT }, 'drop'],
@@ -41,7 +57,11 @@ describe('decideDue', () => {
 
   it('never sends anything but a scheduled email', () => {
     for (const status of EMAIL_STATUSES) {
-      const action = decideDue({ status, scheduledAt: AT, claimedAt: ago(10 * CLAIM_LOCK_MS) }, AT, NOW).action;
+      const action = decideDue(
+        { status, scheduledAt: AT, claimedAt: ago(10 * CLAIM_LOCK_MS) },
+        AT,
+        NOW,
+      ).action;
       if (status !== 'scheduled') expect(action).not.toBe('send');
     }
   });
