@@ -62,6 +62,8 @@ export const LAMBDA_ENTRIES = {
   usage: 'lambdas/usage/handler.ts',
   expiringKeys: 'lambdas/expiring-keys/handler.ts',
   domainLapse: 'lambdas/domain-lapse/handler.ts',
+  /** Sends due scheduled emails, every minute (lib/scheduled-emails.ts). */
+  scheduledEmails: 'lambdas/scheduler/handler.ts',
   /** Run once on deploy: removes stored answers of older versions that hold a secret. */
   secretRecordsCleanup: 'lambdas/cleanup/handler.ts',
 } as const;

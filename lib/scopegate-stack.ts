@@ -16,6 +16,7 @@ import { WebhookDeliveries } from './webhook-deliveries.js';
 import { SesEvents } from './ses-events.js';
 import { STACK_OUTPUTS } from './stack-outputs.js';
 import { DomainLapse } from './domain-lapse.js';
+import { ScheduledEmails } from './scheduled-emails.js';
 import { ExpiringKeys } from './expiring-keys.js';
 import { SecretRecordsCleanup } from './secret-records-cleanup.js';
 import { Usage } from './usage.js';
@@ -68,6 +69,7 @@ export class ScopegateStack extends Stack {
   public readonly usage: Usage;
   public readonly expiringKeys: ExpiringKeys;
   public readonly domainLapse: DomainLapse;
+  public readonly scheduledEmails: ScheduledEmails;
   /** Runs once on deploy: removes what older versions stored with a secret in it. */
   public readonly secretRecordsCleanup: SecretRecordsCleanup;
 
@@ -149,6 +151,13 @@ export class ScopegateStack extends Stack {
       logRetention,
     });
     this.domainLapse = new DomainLapse(this, 'DomainLapse', { dataTable: this.keyStore.data, logRetention });
+    this.scheduledEmails = new ScheduledEmails(this, 'ScheduledEmails', {
+      dataTable: this.keyStore.data,
+      apiKeysTable: this.keyStore.apiKeys,
+      sesSendStatement: this.services.sesSendStatement,
+      configurationSets: this.services.configurationSets,
+      logRetention,
+    });
     this.secretRecordsCleanup = new SecretRecordsCleanup(this, 'SecretRecordsCleanup', {
       dataTable: this.keyStore.data,
       logRetention,

@@ -8,7 +8,10 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { projectPartition, teamPartition } from '../lambdas/aws/tables.js';
+import { BILLING_PARTITION_PREFIX } from '../lambdas/shared/quota.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
+import { SCHEDULED_PARTITION_PREFIX } from '../lambdas/scheduler/scheduled-store.js';
+import { sesMessagePartition } from '../lambdas/sending/email-store.js';
 
 /**
  * The DynamoDB actions the functions call. A TransactWriteItems needs no action of its own: each of its
@@ -36,6 +39,12 @@ export const TEAM_ITEMS = `${teamPartition('')}*`;
 export const DOMAIN_FAMILY_ITEMS = `${FAMILY_PARTITION_PREFIX}*`;
 /** The due-time index of domains that lapse unless verified. */
 export const DOMAIN_LAPSE_ITEMS = LAPSE_PARTITION;
+/** Scheduled emails' due entries, one partition per minute, and the sweep's cursor. */
+export const SCHEDULED_ITEMS = `${SCHEDULED_PARTITION_PREFIX}*`;
+/** SES message id → email, written when SES accepts an email. */
+export const SES_MESSAGE_ITEMS = `${sesMessagePartition('')}*`;
+/** A team's monthly send counters. */
+export const BILLING_ITEMS = `${BILLING_PARTITION_PREFIX}*`;
 /** The usage pipeline's once-only batch markers (lambdas/usage/usage-store.ts). */
 export const USAGE_BATCH_ITEMS = 'USAGE_BATCH#*';
 
@@ -53,7 +62,12 @@ const API_SERVICE: readonly TableGrant[] = [
 
 /** Data table grants per function (functions absent here have none). */
 export const DATA_TABLE_GRANTS = {
-  sending: API_SERVICE,
+  // As the other API services, and a scheduled email's due entry is deleted when it is moved or canceled.
+  sending: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS] },
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS, SCHEDULED_ITEMS] },
+  ],
   templates: API_SERVICE,
   webhooks: API_SERVICE,
   audience: API_SERVICE,
@@ -86,6 +100,17 @@ export const DATA_TABLE_GRANTS = {
   usage: [
     { actions: ['dynamodb:PutItem'], leadingKeys: [USAGE_BATCH_ITEMS] },
     { actions: ['dynamodb:UpdateItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // The sweep (lambdas/scheduler/sweep.ts): due entries and the cursor (SCHEDULED#), the email, its
+  // content, the project's domains and its events (PROJECT#), the SES message index, and the monthly
+  // count given back for an email that is never sent (BILLING#).
+  scheduledEmails: [
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem'],
+      leadingKeys: [PROJECT_ITEMS, SCHEDULED_ITEMS],
+    },
+    { actions: ['dynamodb:PutItem'], leadingKeys: [PROJECT_ITEMS, SCHEDULED_ITEMS, SES_MESSAGE_ITEMS] },
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: [PROJECT_ITEMS, BILLING_ITEMS] },
   ],
   // The api_key.expiring event, in the key's project.
   expiringKeys: [{ actions: ['dynamodb:PutItem'], leadingKeys: [PROJECT_ITEMS] }],

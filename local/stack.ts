@@ -29,6 +29,9 @@ import { domainLapseIntervalSeconds, startDomainLapseTimer } from './domain-laps
 import { expiringKeysIntervalSeconds, startExpiringKeysTimer } from './expiring-keys-timer.js';
 import { migrateLegacyDomainClaims } from '../lambdas/cleanup/domain-claims-migration.js';
 import { removeSecretRecords } from '../lambdas/cleanup/secret-records.js';
+import { sesSender } from '../lambdas/sending/ses-sender.js';
+import { scheduledEmailsIntervalSeconds, startScheduledEmailsTimer } from './scheduled-emails-timer.js';
+import { withLocalSesEvents } from './ses-events-feed.js';
 import { ensureSeedDomain } from './seed-domain.js';
 import { ensureTables, type TableNames } from './tables.js';
 import { startUsageFeed } from './usage-feed.js';
@@ -65,6 +68,8 @@ export interface LocalStackOptions {
   readonly expiringKeysIntervalSeconds?: number;
   /** SCOPEGATE_DOMAIN_LAPSE_INTERVAL_SECONDS: how often unverified domains past 72 hours lapse (0: never). @default 60 */
   readonly domainLapseIntervalSeconds?: number;
+  /** SCOPEGATE_SCHEDULED_EMAILS_INTERVAL_SECONDS: how often due scheduled emails are swept (0: never). @default 10 */
+  readonly scheduledEmailsIntervalSeconds?: number;
 }
 
 export interface LocalStack {
@@ -94,6 +99,7 @@ export function localStackOptions(env: NodeJS.ProcessEnv = process.env): LocalSt
     ...localAuthorizerCacheSettings(env),
     expiringKeysIntervalSeconds: expiringKeysIntervalSeconds(env),
     domainLapseIntervalSeconds: domainLapseIntervalSeconds(env),
+    scheduledEmailsIntervalSeconds: scheduledEmailsIntervalSeconds(env),
   };
 }
 
@@ -249,6 +255,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         onError: (error) =>
           console.error(
             `error in the domain lapse job: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      }),
+    );
+    // Scheduled emails: the deployed sweep on a timer, sending through the same local SES (and its events).
+    const sweepEvents = { documents, dataTable: LOCAL.tables.data, now: () => new Date() };
+    const sweepLog = consoleLog({ verbose: options.verbose });
+    started.push(
+      startScheduledEmailsTimer({
+        deps: {
+          documents,
+          dataTable: LOCAL.tables.data,
+          apiKeysTable: LOCAL.tables.apiKeys,
+          send: withLocalSesEvents(sesSender(sesClient(ses.endpoint)), sweepEvents, sweepLog),
+          now: () => new Date(),
+          log: sweepLog,
+        },
+        intervalSeconds: options.scheduledEmailsIntervalSeconds ?? scheduledEmailsIntervalSeconds({}),
+        onError: (error) =>
+          console.error(
+            `error in the scheduled emails sweep: ${error instanceof Error ? error.message : String(error)}`,
           ),
       }),
     );

@@ -64,7 +64,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Move a scheduled email to another time
+         * @description Requires the `emails:send` scope.
+         */
+        patch: operations["rescheduleEmail"];
         trace?: never;
     };
     "/v1/emails/{id}/events": {
@@ -81,6 +85,26 @@ export interface paths {
         get: operations["listEmailEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/emails/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a scheduled email
+         * @description Requires the `emails:send` scope.
+         */
+        post: operations["cancelEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -823,12 +847,14 @@ export interface components {
                 value: string;
             }[];
             /**
-             * @description Moves forward only, driven by SES events: queued → sent → delivery_delayed → delivered → complained → bounced → failed (a later event never moves it back).
+             * @description Moves forward only, driven by SES events: queued → sent → delivery_delayed → delivered → complained → bounced → failed (a later event never moves it back). A scheduled email is `scheduled`, then `sending` while one sender holds it, then as above; or `canceled`.
              * @enum {string}
              */
-            status: "queued" | "sent" | "delivery_delayed" | "delivered" | "complained" | "bounced" | "failed";
+            status: "scheduled" | "sending" | "queued" | "sent" | "delivery_delayed" | "delivered" | "complained" | "bounced" | "failed" | "canceled";
             ses_message_id: string | null;
             failure_reason: string | null;
+            /** @description When a scheduled email is (or was) due; null for an email sent at once. */
+            scheduled_at: string | null;
             /** @description The type of the latest event SES reported for this email (by when it happened). */
             last_event: ("email.sent" | "email.delivered" | "email.delivery_delayed" | "email.bounced" | "email.complained" | "email.opened" | "email.clicked" | "email.failed") | null;
             /**
@@ -1284,7 +1310,7 @@ export interface components {
              * @description Stable: branch on this.
              * @enum {string}
              */
-            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "permission_escalation" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "email_rejected" | "domain_not_verified" | "missing_variable" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
+            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "permission_escalation" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "invalid_state" | "email_rejected" | "domain_not_verified" | "missing_variable" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
             /**
              * @description With `insufficient_scope`: the scope the route needs.
              * @enum {string}
@@ -1459,6 +1485,7 @@ export interface operations {
                             [key: string]: string | number | boolean;
                         };
                     };
+                    scheduled_at?: string;
                 };
             };
         };
@@ -1623,6 +1650,7 @@ export interface operations {
                             [key: string]: string | number | boolean;
                         };
                     };
+                    scheduled_at?: string;
                 }[];
             };
         };
@@ -1838,6 +1866,130 @@ export interface operations {
             };
         };
     };
+    rescheduleEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The email id, `em_…`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description ISO 8601 with an offset, or `in N minutes|hours|days`; 1 minute to 30 days ahead.
+                     * @example in 2 hours
+                     */
+                    scheduled_at: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The email, moved. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Email"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_state` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listEmailEvents: {
         parameters: {
             query?: {
@@ -1904,6 +2056,110 @@ export interface operations {
             };
             /** @description `not_found` */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The email id, `em_…`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The email, `canceled`; its count against the monthly cap is given back. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Email"];
+                };
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_state` */
+            409: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

@@ -80,6 +80,22 @@ export const ROUTES = [
     summary: "List an email's SES events, oldest first",
   },
   {
+    id: 'rescheduleEmail',
+    method: 'PATCH',
+    path: '/v1/emails/{id}',
+    scope: 'emails:send',
+    service: 'sending',
+    summary: 'Move a scheduled email to another time',
+  },
+  {
+    id: 'cancelEmail',
+    method: 'POST',
+    path: '/v1/emails/{id}/cancel',
+    scope: 'emails:send',
+    service: 'sending',
+    summary: 'Cancel a scheduled email',
+  },
+  {
     id: 'sendSms',
     method: 'POST',
     path: '/v1/sms',

@@ -5,6 +5,10 @@
  * in the same status. The order is data, here, and nothing else decides it.
  */
 export const EMAIL_STATUSES = [
+  // A scheduled email (lambdas/scheduler) waits, then one sweeper claims it (`sending`) before SES is
+  // called; an SES event reaching a `sending` email moves it on like any other.
+  'scheduled',
+  'sending',
   'queued',
   'sent',
   'delivery_delayed',
@@ -15,6 +19,8 @@ export const EMAIL_STATUSES = [
   'complained',
   'bounced',
   'failed',
+  // Canceled before it was sent (by the API, or by the re-check at send time): no SES event follows.
+  'canceled',
 ] as const;
 
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];

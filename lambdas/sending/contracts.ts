@@ -24,10 +24,13 @@ export const emailSchema = withMeta(
     tags: z.array(z.object({ name: z.string(), value: z.string() })),
     status: withMeta(z.enum(EMAIL_STATUSES), {
       description:
-        'Moves forward only, driven by SES events: queued → sent → delivery_delayed → delivered → complained → bounced → failed (a later event never moves it back).',
+        'Moves forward only, driven by SES events: queued → sent → delivery_delayed → delivered → complained → bounced → failed (a later event never moves it back). A scheduled email is `scheduled`, then `sending` while one sender holds it, then as above; or `canceled`.',
     }),
     ses_message_id: z.nullable(z.string()),
     failure_reason: z.nullable(z.string()),
+    scheduled_at: withMeta(z.nullable(timestamp), {
+      description: 'When a scheduled email is (or was) due; null for an email sent at once.',
+    }),
     last_event: withMeta(z.nullable(z.enum(EMAIL_EVENT_TYPES)), {
       description: 'The type of the latest event SES reported for this email (by when it happened).',
     }),
@@ -130,6 +133,26 @@ export const SENDING_CONTRACTS = {
       schema: listResponseSchema(emailEventSchema),
     },
     errors: ['not_found'],
+  }),
+  rescheduleEmail: defineContract({
+    params: emailIdParams,
+    body: z.strictObject({
+      scheduled_at: withMeta(sendEmailSchema.def.shape.scheduled_at.def.innerType, {
+        description: 'ISO 8601 with an offset, or `in N minutes|hours|days`; 1 minute to 30 days ahead.',
+        example: 'in 2 hours',
+      }),
+    }),
+    response: { status: 200, description: 'The email, moved.', schema: emailSchema },
+    errors: ['not_found', 'invalid_state'],
+  }),
+  cancelEmail: defineContract({
+    params: emailIdParams,
+    response: {
+      status: 200,
+      description: 'The email, `canceled`; its count against the monthly cap is given back.',
+      schema: emailSchema,
+    },
+    errors: ['not_found', 'invalid_state'],
   }),
   sendSms: defineContract({
     body: sendSmsSchema,

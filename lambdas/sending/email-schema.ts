@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { attachmentsSchema } from './attachments.js';
 import { mailbox, mailboxList, MAX_RECIPIENTS, replyToList } from '../shared/mailbox.js';
+import { isScheduledAtShape } from '../scheduler/scheduled-at.js';
 import { templateReferenceSchema } from './template-reference.js';
 
 export { addressOf } from '../shared/mailbox.js';
@@ -85,6 +86,16 @@ export const sendEmailSchema = z
     tags: z.optional(z.array(z.strictObject({ name: tagPart, value: tagPart })).check(z.maxLength(50))),
     attachments: z.optional(attachmentsSchema),
     template: z.optional(templateReferenceSchema),
+    // The shape here; the bounds (1 minute to 30 days ahead) need the request's clock: prepareEmail.
+    scheduled_at: z.optional(
+      z.string().check(
+        z.maxLength(100),
+        z.refine(isScheduledAtShape, {
+          message:
+            'must be an ISO 8601 date-time with an offset (2026-12-07T09:30:00+01:00, …Z) or "in N minutes|hours|days"',
+        }),
+      ),
+    ),
   })
   .check(
     z.superRefine((email, context) => {

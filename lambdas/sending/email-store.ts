@@ -20,6 +20,11 @@ export interface EmailRecord extends EmailEnvelope {
   readonly status: EmailStatus;
   readonly sesMessageId?: string;
   readonly failureReason?: string;
+  /** When a scheduled email is due (ISO 8601 UTC); absent for an email sent at once. */
+  readonly scheduledAt?: string;
+  /** The sweeper that claimed a scheduled email, and when (lambdas/scheduler/scheduled-state.ts). */
+  readonly claimedBy?: string;
+  readonly claimedAt?: string;
   /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/provider-events. */
   readonly lastEventType?: EmailEventType;
   readonly createdAt: string;
@@ -31,7 +36,8 @@ export interface EmailStore {
   readonly dataTable: string;
 }
 
-const sortKey = (id: string) => `EMAIL#${id}`;
+export const emailSortKey = (id: string): string => `EMAIL#${id}`;
+const sortKey = emailSortKey;
 
 export async function putEmail(store: EmailStore, email: EmailRecord): Promise<void> {
   await store.documents.send(
@@ -170,6 +176,7 @@ export function emailJson(email: EmailRecord): EmailJson {
     status: email.status,
     ses_message_id: email.sesMessageId ?? null,
     failure_reason: email.failureReason ?? null,
+    scheduled_at: email.scheduledAt ?? null,
     last_event: email.lastEventType ?? null,
     created_at: email.createdAt,
     updated_at: email.updatedAt,

@@ -25,6 +25,7 @@ import {
 } from './email-store.js';
 import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
 import type { SendFunction } from './ses-sender.js';
+import { type ScheduledSend, scheduledSendOf, schedulePreparedEmail } from '../scheduler/schedule.js';
 
 export interface SendingDependencies extends EmailStore, IdempotencyStore {
   readonly send: SendFunction;
@@ -53,6 +54,8 @@ export interface PreparedEmail {
   readonly email: ComposedEmail;
   /** The open and click tracking of the verified domain `from` is on. */
   readonly tracking: EmailTracking;
+  /** With `scheduled_at`: stored until then instead of sent (lambdas/scheduler/schedule.ts). */
+  readonly scheduled?: ScheduledSend | undefined;
 }
 
 /**
@@ -67,7 +70,9 @@ export async function prepareEmail(
 ): Promise<PreparedEmail> {
   const email = await composeEmail(deps, auth.projectId, input);
   const tracking = await assertSendingDomain(deps, auth, email.from);
-  return { input, email, tracking };
+  const scheduled =
+    input.scheduled_at === undefined ? undefined : scheduledSendOf(input.scheduled_at, email, deps.now());
+  return { input, email, tracking, scheduled };
 }
 
 /**
@@ -78,10 +83,14 @@ export async function prepareEmail(
 export async function sendPreparedEmail(
   deps: SendingDependencies,
   auth: AuthContext,
-  { input, email, tracking }: PreparedEmail,
+  prepared: PreparedEmail,
   idempotencyKey?: string,
   quota: 'reserve' | 'reserved' = 'reserve',
 ): Promise<SendResult> {
+  if (prepared.scheduled) {
+    return schedulePreparedEmail(deps, auth, prepared, prepared.scheduled, idempotencyKey, quota);
+  }
+  const { input, email, tracking } = prepared;
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
   const request: Claim | undefined = idempotencyKey

@@ -6,6 +6,7 @@ import { listEmailEvents } from './email-events-store.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
 import { type MessagingDependencies, sendSms, sendWhatsapp } from './messages.js';
+import { cancelEmail, rescheduleEmail } from '../scheduler/schedule.js';
 
 /** Emails, SMS and WhatsApp: one Lambda (docs/architecture.md, "Shape"). */
 export type SendingServiceDependencies = SendingDependencies & MessagingDependencies;
@@ -36,6 +37,9 @@ function sendingHandlers(
         return { items: emails.map(emailJson), nextAfter };
       }),
     getEmail: async ({ auth, params }) => emailJson(await getEmail(deps, auth.projectId, params.id)),
+    rescheduleEmail: async ({ auth, params, body }) =>
+      emailJson(await rescheduleEmail(deps, auth, params.id, body.scheduled_at)),
+    cancelEmail: async ({ auth, params }) => emailJson(await cancelEmail(deps, auth, params.id)),
     listEmailEvents: async ({ auth, params, query }) => {
       // The email first: another project's email, or none, answers 404 before any event is read.
       const email = await getEmail(deps, auth.projectId, params.id);

@@ -75,6 +75,8 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
     return `/v1/emails/${String(sent.json.id)}`;
   },
   listEmailEvents: async (stack) => `${await OTHER_PROJECTS_RESOURCE.getEmail?.(stack)}/events`,
+  rescheduleEmail: (stack) => otherProjectsScheduledEmail(stack),
+  cancelEmail: async (stack) => `${await otherProjectsScheduledEmail(stack)}/cancel`,
   getDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   updateDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   deleteDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
@@ -111,6 +113,25 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   revokeApiKey: (stack) => otherProjectsKey(stack, ''),
   rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
 };
+
+/** An email OTHER_PROJECT schedules (with its own key): its URL. */
+async function otherProjectsScheduledEmail(stack: TestStack): Promise<string> {
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const scheduled = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/emails',
+    key: key.key,
+    body: {
+      from: `a@${OTHER_DOMAIN}`,
+      to: 'b@example.com',
+      subject: 'theirs',
+      text: 'x',
+      scheduled_at: 'in 1 day',
+    },
+  });
+  if (scheduled.status !== 200) throw new Error(`could not schedule: ${scheduled.text}`);
+  return `/v1/emails/${String(scheduled.json.id)}`;
+}
 
 /** A contact, list or segment OTHER_PROJECT creates through the API (with its own key): its id. */
 async function otherProjectsResource(stack: TestStack, collection: string): Promise<string> {
@@ -181,7 +202,11 @@ async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<s
   return `/v1/webhooks/${String(created.json.id)}${suffix}`;
 }
 
+/** A valid body for the routes whose body has a required field, so a request reaches its resource. */
+const VALID_BODIES: Partial<Record<RouteId, unknown>> = { rescheduleEmail: { scheduled_at: 'in 2 hours' } };
+
 describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
+  const body = VALID_BODIES[route.id as RouteId];
   const request = (
     key: string | undefined,
     extra: { localAddress?: string; headers?: Record<string, string> } = {},
@@ -190,6 +215,7 @@ describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
       method: route.method,
       path: urlOf(route.path),
       ...(key === undefined ? {} : { key }),
+      ...(body === undefined ? {} : { body }),
       ...extra,
     });
 
@@ -307,7 +333,12 @@ describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
       if (!resourceOfOtherProject) throw new Error(`No OTHER_PROJECTS_RESOURCE entry for ${route.id}`);
       const theirs = await resourceOfOtherProject(stack);
       const { key } = await stack.putKey();
-      const foreign = await call(stack.url, { method: route.method, path: theirs, key: key.key });
+      const foreign = await call(stack.url, {
+        method: route.method,
+        path: theirs,
+        key: key.key,
+        ...(body === undefined ? {} : { body }),
+      });
       const missing = await request(key.key);
       expect(foreign.status).toBe(404);
       expect(missing.status).toBe(404);

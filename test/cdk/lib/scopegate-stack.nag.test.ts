@@ -73,6 +73,7 @@ describe('cdk-nag AwsSolutions', () => {
         'Usage/FailedBatches AwsSolutions-SQS3',
         'Services/Domains/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'DomainLapse/Function/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        'ScheduledEmails/Function/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'WebhookDeliveries/FanOutFailures AwsSolutions-SQS3',
         'WebhookDeliveries/FanOut/Role AwsSolutions-IAM5[Resource::*]',
       ].toSorted(),

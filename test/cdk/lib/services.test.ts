@@ -2,7 +2,7 @@
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LAMBDA_ENTRIES } from '../../../lib/bundling.js';
-import { DATA_TABLE_GRANTS, PROJECT_ITEMS } from '../../../lib/table-grants.js';
+import { DATA_TABLE_GRANTS, PROJECT_ITEMS, SCHEDULED_ITEMS } from '../../../lib/table-grants.js';
 import {
   actionsOf,
   arnOf,
@@ -83,9 +83,18 @@ describe('least privilege', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:DeleteItem', 'dynamodb:Query'],
+        Action: ['dynamodb:Query'],
         Resource: data,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [PROJECT_ITEMS] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DeleteItem'],
+        Resource: data,
+        // A scheduled email's due entry goes when it is moved or canceled.
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [PROJECT_ITEMS, SCHEDULED_ITEMS] },
+        },
       },
     ]);
   });

@@ -25,6 +25,8 @@ import { rateWindowKey, rateWindowOf } from '../../../lambdas/http/rate-limit.js
 import { projectPartition, teamPartition } from '../../../lambdas/aws/tables.js';
 import { claimKey, LAPSE_PARTITION } from '../../../lambdas/domains/domain-store.js';
 import { sesMessagePartition } from '../../../lambdas/sending/email-store.js';
+import { CURSOR_KEY, duePartition } from '../../../lambdas/scheduler/scheduled-store.js';
+import { KEY_ATTRIBUTES } from '../../../lambdas/scheduler/sweep.js';
 import { providerMessagePartition } from '../../../lambdas/sending/message-store.js';
 import type { ScopegateStack } from '../../../lib/scopegate-stack.js';
 import {
@@ -53,6 +55,8 @@ const DOMAIN_FAMILY = claimKey('mail.example.com').pk;
 const DOMAIN_LAPSE = LAPSE_PARTITION;
 const USAGE_BATCH = 'USAGE_BATCH#batch-1';
 const LEGACY_CLAIM = `${LEGACY_NAME_PREFIX}mail.example.com`;
+const SCHEDULED_DUE = duePartition('2026-12-07T10:31');
+const SCHEDULED_CURSOR = CURSOR_KEY.pk;
 
 type Table = 'Data' | 'ApiKeys' | 'ApiKeys/index/byProject';
 
@@ -93,6 +97,7 @@ type FunctionName =
   | 'usage'
   | 'expiringKeys'
   | 'cleanup'
+  | 'scheduledEmails'
   | 'dashboard';
 
 const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
@@ -104,7 +109,8 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:PutItem', [PROJECT, STACK, BILLING, SES_MESSAGE, PROVIDER_MESSAGE]),
     data('dynamodb:UpdateItem', [PROJECT, RATE, BILLING]),
     data('dynamodb:Query', [PROJECT]),
-    data('dynamodb:DeleteItem', [PROJECT]),
+    // A scheduled email's due entry goes when it is moved or canceled (lambdas/scheduler/scheduled-store.ts).
+    data('dynamodb:DeleteItem', [PROJECT, SCHEDULED_DUE]),
   ],
   // Keys over the API (keys.ts, key-usage.ts), projects of a team, billing limits, usage reads.
   account: [
@@ -200,6 +206,17 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:UpdateItem', [DOMAIN_FAMILY]),
     data('dynamodb:DeleteItem', [PROJECT, LEGACY_CLAIM]),
   ],
+  // lambdas/scheduler/sweep.ts: due entries and the cursor, the email, its content, the project's
+  // domains, its events, the SES message index, monthly counts given back; the scheduling key's
+  // revocation and expiry only.
+  scheduledEmails: [
+    data('dynamodb:GetItem', [PROJECT, SCHEDULED_CURSOR]),
+    data('dynamodb:Query', [PROJECT, SCHEDULED_DUE]),
+    data('dynamodb:PutItem', [PROJECT, SCHEDULED_CURSOR, SES_MESSAGE]),
+    data('dynamodb:UpdateItem', [PROJECT, BILLING]),
+    data('dynamodb:DeleteItem', [PROJECT, SCHEDULED_DUE]),
+    { table: 'ApiKeys', action: 'dynamodb:GetItem', context: { 'dynamodb:Attributes': [...KEY_ATTRIBUTES] } },
+  ],
   dashboard: [],
 };
 
@@ -234,6 +251,7 @@ function roleOf(stack: ScopegateStack, name: FunctionName): IConstruct {
     usage: stack.usage.function,
     expiringKeys: stack.expiringKeys.function,
     cleanup: stack.secretRecordsCleanup.function,
+    scheduledEmails: stack.scheduledEmails.function,
     dashboard: stack.dashboard.handler,
   }[name];
   return fn.role;
@@ -356,6 +374,10 @@ describe('each function may make exactly the DynamoDB calls its code makes', () 
     ['cleanup', 'dynamodb:DeleteItem', DOMAIN_FAMILY],
     ['cleanup', 'dynamodb:PutItem', PROJECT],
     ['cleanup', 'dynamodb:UpdateItem', PROJECT],
+    ['sending', 'dynamodb:DeleteItem', BILLING],
+    ['scheduledEmails', 'dynamodb:PutItem', STACK],
+    ['scheduledEmails', 'dynamodb:DeleteItem', SES_MESSAGE],
+    ['scheduledEmails', 'dynamodb:UpdateItem', RATE],
   ] as const)('%s: %s outside the partitions it uses (%s) is denied', async (name, action, partition) => {
     const policy = policyDocument(dynamoStatements(name));
     expect(await decide(policy, 'Data', action, { 'dynamodb:LeadingKeys': [partition] })).toBe(
@@ -372,6 +394,15 @@ describe('each function may make exactly the DynamoDB calls its code makes', () 
     expect(
       await decide(policy, 'ApiKeys', 'dynamodb:UpdateItem', { 'dynamodb:Attributes': ['keyId', 'scopes'] }),
     ).toBe('ImplicitlyDenied');
+  });
+
+  it('lets the scheduled-email sweep read only the id, revocation and expiry of a key', async () => {
+    const policy = policyDocument(dynamoStatements('scheduledEmails'));
+    const read = (attributes: string[]) =>
+      decide(policy, 'ApiKeys', 'dynamodb:GetItem', { 'dynamodb:Attributes': attributes });
+    expect(await read(['keyId', 'revokedAt', 'expiresAt'])).toBe('Allowed');
+    expect(await read(['keyId', 'keyHash'])).toBe('ImplicitlyDenied');
+    expect(await read(['scopes'])).toBe('ImplicitlyDenied');
   });
 
   it('refuses the expiring-keys Scan without its projection (Select ALL_ATTRIBUTES or none)', async () => {

@@ -15,6 +15,8 @@ const CONTRACTS = {
   listEmails: { response },
   getEmail: { params: z.object({ id: z.string() }), response },
   listEmailEvents: { params: z.object({ id: z.string() }), response },
+  rescheduleEmail: { params: z.object({ id: z.string() }), response },
+  cancelEmail: { params: z.object({ id: z.string() }), response },
   sendSms: { response },
   sendWhatsapp: { response },
 } satisfies ServiceContracts<'sending'>;
@@ -43,6 +45,8 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
     listEmails: run,
     getEmail: run,
     listEmailEvents: run,
+    rescheduleEmail: run,
+    cancelEmail: run,
     sendSms: run,
     sendWhatsapp: run,
   };

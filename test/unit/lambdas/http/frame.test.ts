@@ -32,6 +32,8 @@ const TEST_CONTRACTS = {
   },
   getEmail: { params: z.object({ id: z.string().check(z.startsWith('em_')) }), response: echoResponse },
   listEmailEvents: { params: z.object({ id: z.string() }), response: echoResponse },
+  rescheduleEmail: { params: z.object({ id: z.string() }), response: echoResponse },
+  cancelEmail: { params: z.object({ id: z.string() }), response: echoResponse },
   sendSms: { body: z.strictObject({ to: z.string() }), response: echoResponse },
   sendWhatsapp: { body: z.strictObject({ to: z.string() }), response: echoResponse },
 } satisfies ServiceContracts<'sending'>;
@@ -52,6 +54,8 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     listEmails: handler,
     getEmail: handler,
     listEmailEvents: handler,
+    rescheduleEmail: handler,
+    cancelEmail: handler,
     sendSms: handler,
     sendWhatsapp: handler,
   };
