@@ -73,10 +73,22 @@ export const BOUNDARIES = {
     holds: 'The domains service: claims, SES identities, DNS records, tracking settings',
     imports: ['api', 'http', 'shared', 'aws'],
   },
+  messaging: {
+    kind: 'library',
+    holds:
+      'SMS and WhatsApp through AWS End User Messaging: phone numbers, segments, the two senders, message records and their event history',
+    imports: ['api', 'keys', 'shared', 'message-status', 'aws'],
+  },
   sending: {
     kind: 'lambda',
-    holds: 'The sending service: emails, batches, SMS and WhatsApp, their stores and event history',
-    imports: ['api', 'keys', 'http', 'shared', 'message-status', 'templates', 'domains', 'aws'],
+    holds:
+      'The sending service: emails, batches, scheduled emails and their store, the SMS and WhatsApp routes, email event history',
+    imports: ['api', 'keys', 'http', 'shared', 'message-status', 'messaging', 'templates', 'domains', 'aws'],
+  },
+  scheduler: {
+    kind: 'lambda',
+    holds: 'The scheduled-email sweep: due emails claimed and sent once, re-checked at send time',
+    imports: ['api', 'keys', 'shared', 'sending', 'domains', 'aws'],
   },
   audience: {
     kind: 'lambda',
@@ -103,7 +115,7 @@ export const BOUNDARIES = {
     kind: 'lambda',
     holds:
       'The events job: SES, SMS and WhatsApp events from the events queue into statuses and project events',
-    imports: ['keys', 'message-status', 'sending', 'aws'],
+    imports: ['keys', 'message-status', 'messaging', 'sending', 'aws'],
   },
   deliveries: {
     kind: 'lambda',

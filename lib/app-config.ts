@@ -4,7 +4,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { settingList } from '../lambdas/sending/messaging-channels.js';
+import { settingList } from '../lambdas/messaging/messaging-channels.js';
 import { MAX_AUTHORIZER_CACHE_TTL_SECONDS, MAX_AUTHORIZER_PROVISIONED_CONCURRENCY } from './authorizer.js';
 
 /** A context or environment setting the user got wrong: worth one line, not a stack trace. */

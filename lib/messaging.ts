@@ -17,7 +17,7 @@ import {
   WHATSAPP_EVENT_DETAIL_TYPES,
   WHATSAPP_EVENT_SOURCE,
 } from '../lambdas/message-status/messaging-event.js';
-import { SMS_SETTING, WHATSAPP_SETTING } from '../lambdas/sending/messaging-channels.js';
+import { SMS_SETTING, WHATSAPP_SETTING } from '../lambdas/messaging/messaging-channels.js';
 import type { ScopegateFunction } from './scopegate-function.js';
 
 export interface MessagingSettings {

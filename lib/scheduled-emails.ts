@@ -1,7 +1,7 @@
 /**
  * Scheduled emails: an EventBridge rule invokes lambdas/scheduler/handler.ts every minute, which
  * sweeps the due-time index of the Data table (`SCHEDULED#<minute>`) and sends what is due through
- * SES, exactly once (docs/decisions/0041-scheduled-emails.md). Its grants are held to the items it
+ * SES, exactly once (docs/decisions/0033-scheduled-emails.md). Its grants are held to the items it
  * touches by `dynamodb:LeadingKeys`; on ApiKeys it may read a key's id, revocation and expiry only.
  */
 import { Duration, Validations } from 'aws-cdk-lib';

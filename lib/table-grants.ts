@@ -10,7 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { projectPartition, teamPartition } from '../lambdas/aws/tables.js';
 import { BILLING_PARTITION_PREFIX } from '../lambdas/shared/quota.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
-import { SCHEDULED_PARTITION_PREFIX } from '../lambdas/scheduler/scheduled-store.js';
+import { SCHEDULED_PARTITION_PREFIX } from '../lambdas/sending/scheduled-store.js';
 import { sesMessagePartition } from '../lambdas/sending/email-store.js';
 
 /**

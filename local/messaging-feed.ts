@@ -8,8 +8,8 @@
  */
 import { describeError } from '../lambdas/keys/redaction.js';
 import { type EventsDependencies, processQueueMessage } from '../lambdas/provider-events/process.js';
-import type { SmsSendFunction } from '../lambdas/sending/sms-sender.js';
-import type { WhatsappSendFunction } from '../lambdas/sending/whatsapp-sender.js';
+import type { SmsSendFunction } from '../lambdas/messaging/sms-sender.js';
+import type { WhatsappSendFunction } from '../lambdas/messaging/whatsapp-sender.js';
 import { localSmsEvents, localWhatsappEvents } from './messaging-events.js';
 
 export interface FeedLog {

@@ -7,7 +7,7 @@ import {
   findEmailBySesMessage,
   recordEmailEvent,
 } from '../sending/email-events-store.js';
-import { findMessageByProviderId, recordMessageEvent } from '../sending/message-events-store.js';
+import { findMessageByProviderId, recordMessageEvent } from '../messaging/message-events-store.js';
 import {
   mayStillBeIndexed,
   readMessagingEvent,

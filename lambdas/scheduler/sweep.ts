@@ -20,8 +20,8 @@ import { verifiedSendingDomains } from '../domains/domain-store.js';
 import { addressOf } from '../shared/mailbox.js';
 import { type EmailRecord, findEmail } from '../sending/email-store.js';
 import type { SendFunction } from '../sending/ses-sender.js';
-import { giveBack } from './schedule.js';
-import { decideDue, keyRefusal, outcomeOfError, type SendTimeRefusal } from './scheduled-state.js';
+import { giveBack } from '../sending/schedule.js';
+import { decideDue, keyRefusal, outcomeOfError, type SendTimeRefusal } from '../sending/scheduled-state.js';
 import {
   advanceCursor,
   cancelScheduledEmail,
@@ -37,7 +37,7 @@ import {
   readScheduledContent,
   type ScheduledStore,
   unclaimScheduledEmail,
-} from './scheduled-store.js';
+} from '../sending/scheduled-store.js';
 
 /** The scheduling key's attributes the sweep reads, and nothing else (its IAM grant names them). */
 export const KEY_ATTRIBUTES = ['keyId', 'revokedAt', 'expiresAt'] as const;

@@ -7,7 +7,7 @@ import { listQuerySchema, listResponseSchema } from '../http/list.js';
 import type { ServiceContracts } from '../http/frame.js';
 import { withMeta } from '../api/schema-meta.js';
 import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
-import { sendSmsSchema, sendWhatsappSchema } from './message-schemas.js';
+import { sendSmsSchema, sendWhatsappSchema } from '../messaging/message-schemas.js';
 
 const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { attachmentsSchema } from './attachments.js';
 import { mailbox, mailboxList, MAX_RECIPIENTS, replyToList } from '../shared/mailbox.js';
-import { isScheduledAtShape } from '../scheduler/scheduled-at.js';
+import { isScheduledAtShape } from '../shared/scheduled-at.js';
 import { templateReferenceSchema } from './template-reference.js';
 
 export { addressOf } from '../shared/mailbox.js';

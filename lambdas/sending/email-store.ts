@@ -22,7 +22,7 @@ export interface EmailRecord extends EmailEnvelope {
   readonly failureReason?: string;
   /** When a scheduled email is due (ISO 8601 UTC); absent for an email sent at once. */
   readonly scheduledAt?: string;
-  /** The sweeper that claimed a scheduled email, and when (lambdas/scheduler/scheduled-state.ts). */
+  /** The sweeper that claimed a scheduled email, and when (lambdas/sending/scheduled-state.ts). */
   readonly claimedBy?: string;
   readonly claimedAt?: string;
   /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/provider-events. */

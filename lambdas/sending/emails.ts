@@ -25,7 +25,7 @@ import {
 } from './email-store.js';
 import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
 import type { SendFunction } from './ses-sender.js';
-import { type ScheduledSend, scheduledSendOf, schedulePreparedEmail } from '../scheduler/schedule.js';
+import { type ScheduledSend, scheduledSendOf, schedulePreparedEmail } from './schedule.js';
 
 export interface SendingDependencies extends EmailStore, IdempotencyStore {
   readonly send: SendFunction;
@@ -54,7 +54,7 @@ export interface PreparedEmail {
   readonly email: ComposedEmail;
   /** The open and click tracking of the verified domain `from` is on. */
   readonly tracking: EmailTracking;
-  /** With `scheduled_at`: stored until then instead of sent (lambdas/scheduler/schedule.ts). */
+  /** With `scheduled_at`: stored until then instead of sent (lambdas/sending/schedule.ts). */
   readonly scheduled?: ScheduledSend | undefined;
 }
 

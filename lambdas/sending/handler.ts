@@ -10,11 +10,11 @@ import {
 import { configurationSetsFromEnv } from '../domains/email-tracking.js';
 import { requireEnv } from '../aws/env.js';
 import { createServiceHandler, frameDependencies } from '../http/frame.js';
-import { settingList, SMS_SETTING, WHATSAPP_SETTING } from './messaging-channels.js';
+import { settingList, SMS_SETTING, WHATSAPP_SETTING } from '../messaging/messaging-channels.js';
 import { sendingRoutes } from './route-handlers.js';
 import { sesSender } from './ses-sender.js';
-import { smsSender } from './sms-sender.js';
-import { whatsappSender } from './whatsapp-sender.js';
+import { smsSender } from '../messaging/sms-sender.js';
+import { whatsappSender } from '../messaging/whatsapp-sender.js';
 
 const logger = new Logger({ serviceName: 'scopegate-sending' });
 const documents = createDocumentClient();

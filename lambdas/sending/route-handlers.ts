@@ -5,8 +5,8 @@ import { SENDING_CONTRACTS } from './contracts.js';
 import { listEmailEvents } from './email-events-store.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
-import { type MessagingDependencies, sendSms, sendWhatsapp } from './messages.js';
-import { cancelEmail, rescheduleEmail } from '../scheduler/schedule.js';
+import { type MessagingDependencies, sendSms, sendWhatsapp } from '../messaging/messages.js';
+import { cancelEmail, rescheduleEmail } from './schedule.js';
 
 /** Emails, SMS and WhatsApp: one Lambda (docs/architecture.md, "Shape"). */
 export type SendingServiceDependencies = SendingDependencies & MessagingDependencies;

@@ -25,9 +25,9 @@ import { rateWindowKey, rateWindowOf } from '../../../lambdas/http/rate-limit.js
 import { projectPartition, teamPartition } from '../../../lambdas/aws/tables.js';
 import { claimKey, LAPSE_PARTITION } from '../../../lambdas/domains/domain-store.js';
 import { sesMessagePartition } from '../../../lambdas/sending/email-store.js';
-import { CURSOR_KEY, duePartition } from '../../../lambdas/scheduler/scheduled-store.js';
+import { CURSOR_KEY, duePartition } from '../../../lambdas/sending/scheduled-store.js';
 import { KEY_ATTRIBUTES } from '../../../lambdas/scheduler/sweep.js';
-import { providerMessagePartition } from '../../../lambdas/sending/message-store.js';
+import { providerMessagePartition } from '../../../lambdas/messaging/message-store.js';
 import type { ScopegateStack } from '../../../lib/scopegate-stack.js';
 import {
   actionsOf,
@@ -109,7 +109,7 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:PutItem', [PROJECT, STACK, BILLING, SES_MESSAGE, PROVIDER_MESSAGE]),
     data('dynamodb:UpdateItem', [PROJECT, RATE, BILLING]),
     data('dynamodb:Query', [PROJECT]),
-    // A scheduled email's due entry goes when it is moved or canceled (lambdas/scheduler/scheduled-store.ts).
+    // A scheduled email's due entry goes when it is moved or canceled (lambdas/sending/scheduled-store.ts).
     data('dynamodb:DeleteItem', [PROJECT, SCHEDULED_DUE]),
   ],
   // Keys over the API (keys.ts, key-usage.ts), projects of a team, billing limits, usage reads.

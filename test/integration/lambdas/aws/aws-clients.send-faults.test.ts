@@ -14,8 +14,8 @@ import {
 import { type CallBounds, MESSAGING_BOUNDS, SES_BOUNDS } from '../../../../lambdas/aws/call-bounds.js';
 import { readIdentity } from '../../../../lambdas/domains/ses-identities.js';
 import { type OutgoingEmail, sesSender } from '../../../../lambdas/sending/ses-sender.js';
-import { smsSender } from '../../../../lambdas/sending/sms-sender.js';
-import { whatsappSender } from '../../../../lambdas/sending/whatsapp-sender.js';
+import { smsSender } from '../../../../lambdas/messaging/sms-sender.js';
+import { whatsappSender } from '../../../../lambdas/messaging/whatsapp-sender.js';
 import { type FaultServer, type FaultStep, startFaultServer } from '../../../support/fault-server.js';
 
 /** SES_BOUNDS shrunk so that silence costs a test a fraction of a second; one attempt, as deployed. */

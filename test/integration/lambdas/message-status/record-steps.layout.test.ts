@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../lambdas/shared/ids.js';
 import { projectPartition } from '../../../../lambdas/aws/tables.js';
 import { recordEmailEvent } from '../../../../lambdas/sending/email-events-store.js';
-import { recordMessageEvent } from '../../../../lambdas/sending/message-events-store.js';
+import { recordMessageEvent } from '../../../../lambdas/messaging/message-events-store.js';
 import {
   EMAIL_ID_PREFIX,
   type EmailRecord,
@@ -19,7 +19,7 @@ import {
   markMessageSent,
   type MessageRecord,
   putMessage,
-} from '../../../../lambdas/sending/message-store.js';
+} from '../../../../lambdas/messaging/message-store.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
 
 let aws: TestAws;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseE164 } from '../../../../lambdas/sending/phone-number.js';
+import { parseE164 } from '../../../../lambdas/messaging/phone-number.js';
 
 describe('parseE164', () => {
   it.each([

@@ -1,10 +1,10 @@
 import type { Documents } from '../../../../lambdas/aws/aws-clients.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createServiceHandler } from '../../../../lambdas/http/frame.js';
-import { sendWhatsappSchema } from '../../../../lambdas/sending/message-schemas.js';
-import { originationFor, settingList } from '../../../../lambdas/sending/messaging-channels.js';
+import { sendWhatsappSchema } from '../../../../lambdas/messaging/message-schemas.js';
+import { originationFor, settingList } from '../../../../lambdas/messaging/messaging-channels.js';
 import { sendingRoutes } from '../../../../lambdas/sending/route-handlers.js';
-import { whatsappMessageJson } from '../../../../lambdas/sending/whatsapp-sender.js';
+import { whatsappMessageJson } from '../../../../lambdas/messaging/whatsapp-sender.js';
 import { UNLIMITED_FRAME } from '../../../support/frame.js';
 import { authContextFor, proxyEvent } from '../../../support/events.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { smsSegments } from '../../../../lambdas/sending/sms-segments.js';
+import { smsSegments } from '../../../../lambdas/messaging/sms-segments.js';
 
 describe('smsSegments', () => {
   it.each([

@@ -5,15 +5,15 @@
  * `scheduled_at`; Idempotency-Key and batches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sesSender } from '../../../../lambdas/sending/ses-sender.js';
-import { silentLog } from '../../../../local/handlers.js';
-import type { JobTimer } from '../../../../local/job-timer.js';
-import { startScheduledEmailsTimer } from '../../../../local/scheduled-emails-timer.js';
-import { withLocalSesEvents } from '../../../../local/ses-events-feed.js';
-import type { SweepSummary } from '../../../../lambdas/scheduler/sweep.js';
-import { call } from '../../../support/http-client.js';
-import { sentEmails } from '../../../support/local-aws.js';
-import { startTestStack, type TestStack } from '../../../support/local-stack.js';
+import { sesSender } from '../../../lambdas/sending/ses-sender.js';
+import { silentLog } from '../../../local/handlers.js';
+import type { JobTimer } from '../../../local/job-timer.js';
+import { startScheduledEmailsTimer } from '../../../local/scheduled-emails-timer.js';
+import { withLocalSesEvents } from '../../../local/ses-events-feed.js';
+import type { SweepSummary } from '../../../lambdas/scheduler/sweep.js';
+import { call } from '../../support/http-client.js';
+import { sentEmails } from '../../support/local-aws.js';
+import { startTestStack, type TestStack } from '../../support/local-stack.js';
 
 let clock = new Date();
 const now = () => clock;

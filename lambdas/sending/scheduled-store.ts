@@ -5,7 +5,7 @@
  * - `PROJECT#<p>` / `SCHEDULED_EMAIL#<id>`: what is sent (bodies, headers, attachments), gzipped,
  *   and the month its send was counted in; deleted once the email is sent, failed or canceled;
  * - `SCHEDULED#<minute>` / `<scheduledAt>#<emailId>`: its due entry. One partition per minute, so a
- *   sweep reads only the minutes that are due, each with one Query (docs/decisions/0041-scheduled-emails.md);
+ *   sweep reads only the minutes that are due, each with one Query (docs/decisions/0033-scheduled-emails.md);
  * - `SCHEDULED#CURSOR` / `CURSOR`: the first minute not yet drained by the sweep.
  *
  * Every change is conditioned on the status it leaves (./scheduled-state.ts), in one transaction with
@@ -25,14 +25,14 @@ import { cancellationCodes } from '../aws/conflicts.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
 import { eventItem } from '../shared/outbox.js';
 import { projectPartition } from '../aws/tables.js';
-import type { AttachmentInput } from '../sending/attachments.js';
+import type { AttachmentInput } from './attachments.js';
 import {
   type EmailRecord,
   emailJson,
   emailSortKey,
   SES_MESSAGE_SORT_KEY,
   sesMessagePartition,
-} from '../sending/email-store.js';
+} from './email-store.js';
 
 export interface ScheduledStore {
   readonly documents: Documents;

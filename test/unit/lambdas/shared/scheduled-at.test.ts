@@ -6,7 +6,7 @@ import {
   MAX_LEAD_MS,
   MIN_LEAD_MS,
   parseScheduledAt,
-} from '../../../../lambdas/scheduler/scheduled-at.js';
+} from '../../../../lambdas/shared/scheduled-at.js';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 const at = (text: string) => {

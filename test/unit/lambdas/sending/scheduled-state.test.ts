@@ -7,7 +7,7 @@ import {
   keyRefusal,
   mayChange,
   outcomeOfError,
-} from '../../../../lambdas/scheduler/scheduled-state.js';
+} from '../../../../lambdas/sending/scheduled-state.js';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 const AT = '2026-12-07T09:59:00.000Z';

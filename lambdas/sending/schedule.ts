@@ -9,11 +9,11 @@ import { describeError } from '../keys/redaction.js';
 import { newId } from '../shared/ids.js';
 import { monthOf } from '../shared/quota.js';
 import { releaseSends, reserveSends } from '../shared/quota-store.js';
-import type { ComposedEmail } from '../sending/apply-template.js';
-import { EMAIL_ID_PREFIX, type EmailRecord, findEmail, getEmail } from '../sending/email-store.js';
-import type { PreparedEmail, SendingDependencies, SendResult } from '../sending/emails.js';
-import { type Claim, claim, complete, release, requestHashOf } from '../sending/idempotency.js';
-import { parseScheduledAt } from './scheduled-at.js';
+import type { ComposedEmail } from './apply-template.js';
+import { EMAIL_ID_PREFIX, type EmailRecord, findEmail, getEmail } from './email-store.js';
+import type { PreparedEmail, SendingDependencies, SendResult } from './emails.js';
+import { type Claim, claim, complete, release, requestHashOf } from './idempotency.js';
+import { parseScheduledAt } from '../shared/scheduled-at.js';
 import { mayChange } from './scheduled-state.js';
 import {
   cancelScheduledEmail,

@@ -16,9 +16,9 @@ import {
   type MessageRecord,
   messageKey,
   putMessage,
-} from '../../../../lambdas/sending/message-store.js';
-import { smsSender } from '../../../../lambdas/sending/sms-sender.js';
-import { whatsappSender } from '../../../../lambdas/sending/whatsapp-sender.js';
+} from '../../../../lambdas/messaging/message-store.js';
+import { smsSender } from '../../../../lambdas/messaging/sms-sender.js';
+import { whatsappSender } from '../../../../lambdas/messaging/whatsapp-sender.js';
 import { localTarget } from '../../../../local/config.js';
 import { type MessagingStandIn, startMessagingStandIn } from '../../../../local/messaging.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
