@@ -9,6 +9,7 @@ import type { RouteContract } from './core/contract.js';
 import { DOMAINS_CONTRACTS } from './domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
 import { SENDING_CONTRACTS } from './sending/contracts.js';
+import { SUPPRESSIONS_CONTRACTS } from './suppressions/contracts.js';
 import { TEMPLATES_CONTRACTS } from './templates/contracts.js';
 import { WEBHOOKS_CONTRACTS } from './webhooks/contracts.js';
 
@@ -19,6 +20,7 @@ export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...TEMPLATES_CONTRACTS,
   ...WEBHOOKS_CONTRACTS,
   ...AUDIENCE_CONTRACTS,
+  ...SUPPRESSIONS_CONTRACTS,
 };
 
 export interface RouteWithContract {

@@ -7,6 +7,7 @@
  */
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CURSOR_SECRET_PARTITION } from '../lambdas/core/cursor-secret.js';
 import { projectPartition, teamPartition } from '../lambdas/core/tables.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
 
@@ -16,7 +17,12 @@ import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/dom
  * item would need ConditionCheckItem; no Lambda sends one).
  */
 export type DynamoAction =
-  'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query';
 
 export interface TableGrant {
   readonly actions: readonly DynamoAction[];
@@ -53,10 +59,21 @@ const API_SERVICE: readonly TableGrant[] = [
 
 /** Data table grants per function (functions absent here have none). */
 export const DATA_TABLE_GRANTS = {
-  sending: API_SERVICE,
+  // A send reads its recipients' suppressions with BatchGetItem, in the project only.
+  sending: [...API_SERVICE, { actions: ['dynamodb:BatchGetItem'], leadingKeys: [PROJECT_ITEMS] }],
   templates: API_SERVICE,
   webhooks: API_SERVICE,
   audience: API_SERVICE,
+  suppressions: API_SERVICE,
+  // The public unsubscribe pages: read the token's contact and the stack's UNSUBSCRIBE_SECRET (made
+  // on first use), then change the contact, add the suppression and put the event, in its project.
+  unsubscribe: [
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      leadingKeys: [PROJECT_ITEMS, CURSOR_SECRET_PARTITION],
+    },
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
   // Listing a team's projects queries its TEAM# partition.
   account: [
     { actions: READ_WRITE },

@@ -12,6 +12,8 @@ import { createSmsClient, createSocialMessagingClient } from '../lambdas/aws-cli
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Documents } from '../lambdas/aws-clients.js';
 import { domainsRoutes } from '../lambdas/domains/routes.js';
+import { suppressionsRoutes } from '../lambdas/suppressions/routes.js';
+import { unsubscribePagesHandler } from '../lambdas/unsubscribe/pages.js';
 import type { EventsDependencies } from '../lambdas/events/process.js';
 import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/routes.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
@@ -47,13 +49,15 @@ export interface LocalHandlerDependencies {
 
 export function localHandlers(
   deps: LocalHandlerDependencies,
-): Pick<GatewayOptions, 'authorizer' | 'services'> {
+): Pick<GatewayOptions, 'authorizer' | 'services' | 'unsubscribePages'> {
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   const { documents } = deps;
   // The same frame as deployed: rate-limit windows and the audit log in the Data table.
   const frame = frameDependencies({ documents, dataTable, now });
   return {
+    // The public unsubscribe pages: the same handler as the deployed Lambda, without a key.
+    unsubscribePages: unsubscribePagesHandler({ documents, dataTable, now }, deps.log),
     authorizer: createAuthorizer({
       environment: deps.environment,
       getKeyItem: keyItemReader(documents, deps.tables.apiKeys),
@@ -118,6 +122,12 @@ export function localHandlers(
       audience: createServiceHandler(
         'audience',
         audienceRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
+      suppressions: createServiceHandler(
+        'suppressions',
+        suppressionsRoutes({ documents, dataTable, now }),
         deps.log,
         frame,
       ),

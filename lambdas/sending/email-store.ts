@@ -22,6 +22,8 @@ export interface EmailRecord extends EmailEnvelope {
   readonly failureReason?: string;
   /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/events. */
   readonly lastEventType?: EmailEventType;
+  /** Recipients dropped because the project suppresses them (absent on records older than suppressions). */
+  readonly suppressed?: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -33,12 +35,24 @@ export interface EmailStore {
 
 const sortKey = (id: string) => `EMAIL#${id}`;
 
-export async function putEmail(store: EmailStore, email: EmailRecord): Promise<void> {
+/** Stores a new email record, with the project events that report it in the same transaction. */
+export async function putEmail(
+  store: EmailStore,
+  email: EmailRecord,
+  events: readonly Record<string, unknown>[] = [],
+): Promise<void> {
+  const put = {
+    TableName: store.dataTable,
+    Item: { pk: projectPartition(email.projectId), sk: sortKey(email.id), ...email },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+  if (events.length === 0) {
+    await store.documents.send(new PutCommand(put));
+    return;
+  }
   await store.documents.send(
-    new PutCommand({
-      TableName: store.dataTable,
-      Item: { pk: projectPartition(email.projectId), sk: sortKey(email.id), ...email },
-      ConditionExpression: 'attribute_not_exists(pk)',
+    new TransactWriteCommand({
+      TransactItems: [{ Put: put }, ...events.map((Item) => ({ Put: { TableName: store.dataTable, Item } }))],
     }),
   );
 }
@@ -171,6 +185,7 @@ export function emailJson(email: EmailRecord): EmailJson {
     ses_message_id: email.sesMessageId ?? null,
     failure_reason: email.failureReason ?? null,
     last_event: email.lastEventType ?? null,
+    suppressed: [...(email.suppressed ?? [])],
     created_at: email.createdAt,
     updated_at: email.updatedAt,
   };

@@ -24,6 +24,8 @@ import {
 } from './email-store.js';
 import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
 import type { SendFunction } from './ses-sender.js';
+import { eventItem } from '../core/events.js';
+import { withoutSuppressed } from '../suppressions/send-check.js';
 
 export interface SendingDependencies extends EmailStore, IdempotencyStore {
   readonly send: SendFunction;
@@ -52,6 +54,8 @@ export interface PreparedEmail {
   readonly email: ComposedEmail;
   /** The open and click tracking of the verified domain `from` is on. */
   readonly tracking: EmailTracking;
+  /** The recipients dropped because the project suppresses them (lambdas/suppressions/send-check.ts). */
+  readonly suppressed: readonly string[];
 }
 
 /**
@@ -63,10 +67,13 @@ export async function prepareEmail(
   deps: SendingDependencies,
   auth: AuthContext,
   input: SendEmailInput,
+  /** The project's suppressed addresses among the recipients, when the caller read them (a batch). */
+  knownSuppressed?: ReadonlySet<string>,
 ): Promise<PreparedEmail> {
-  const email = await composeEmail(deps, auth.projectId, input);
-  const tracking = await assertSendingDomain(deps, auth, email.from);
-  return { input, email, tracking };
+  const composed = await composeEmail(deps, auth.projectId, input);
+  const tracking = await assertSendingDomain(deps, auth, composed.from);
+  const { email, suppressed } = await withoutSuppressed(deps, auth.projectId, composed, knownSuppressed);
+  return { input, email, tracking, suppressed };
 }
 
 /**
@@ -77,7 +84,7 @@ export async function prepareEmail(
 export async function sendPreparedEmail(
   deps: SendingDependencies,
   auth: AuthContext,
-  { input, email, tracking }: PreparedEmail,
+  { input, email, tracking, suppressed }: PreparedEmail,
   idempotencyKey?: string,
   quota: 'reserve' | 'reserved' = 'reserve',
 ): Promise<SendResult> {
@@ -126,13 +133,21 @@ export async function sendPreparedEmail(
     replyTo: email.reply_to ?? [],
     subject: email.subject,
     tags: email.tags ?? [],
+    suppressed,
     status: 'queued',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
   let sesMessageId: string;
   try {
-    await putEmail(deps, record);
+    // An email that dropped suppressed recipients is recorded with its email.suppressed event.
+    await putEmail(
+      deps,
+      record,
+      suppressed.length === 0
+        ? []
+        : [eventItem(auth.projectId, 'email.suppressed', { email_id: id, suppressed: [...suppressed] }, now)],
+    );
     sesMessageId = await deps.send({
       ...record,
       html: email.html,
