@@ -61,8 +61,11 @@ export const createSuppressionSchema = z.strictObject({
 
 export type CreateSuppressionInput = z.output<typeof createSuppressionSchema>;
 
+// Not checked as an address: what is not one is not suppressed, a 404 like any missing resource.
 const emailParams = z.object({
-  email: withMeta(emailAddress, { description: 'The suppressed address (any case), URL-encoded.' }),
+  email: withMeta(z.string().check(z.maxLength(MAX_MAILBOX_LENGTH)), {
+    description: 'The suppressed address (any case), URL-encoded.',
+  }),
 });
 
 export const SUPPRESSIONS_CONTRACTS = {

@@ -40,8 +40,8 @@ export async function removeSuppression(
   projectId: string,
   email: string,
 ): Promise<string> {
-  const address = addressOrRefuse(email);
-  if (!(await deleteSuppression(deps, projectId, address))) {
+  const address = normaliseAddress(email);
+  if (address === undefined || !(await deleteSuppression(deps, projectId, address))) {
     throw new ApiError('not_found', { message: 'This address is not suppressed.' });
   }
   return address;

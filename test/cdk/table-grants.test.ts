@@ -77,6 +77,8 @@ type FunctionName =
   | 'templates'
   | 'webhooks'
   | 'audience'
+  | 'suppressions'
+  | 'unsubscribe'
   | 'deliveries'
   | 'fanOut'
   | 'events'
@@ -94,6 +96,8 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:UpdateItem', [PROJECT, RATE, BILLING]),
     data('dynamodb:Query', [PROJECT]),
     data('dynamodb:DeleteItem', [PROJECT]),
+    // The recipients' suppressions (suppression-store.ts suppressedAmong).
+    data('dynamodb:BatchGetItem', [PROJECT]),
   ],
   // Keys over the API (keys.ts, key-usage.ts), projects of a team, billing limits, usage reads.
   account: [
@@ -119,6 +123,14 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
   templates: API_SERVICE_CALLS,
   webhooks: API_SERVICE_CALLS,
   audience: API_SERVICE_CALLS,
+  suppressions: API_SERVICE_CALLS,
+  // unsubscribe/pages.ts: the token's secret (made on first use) and contact; the contact's change,
+  // its suppression (an UpdateItem with if_not_exists) and its event, in one transaction.
+  unsubscribe: [
+    data('dynamodb:GetItem', [PROJECT, STACK]),
+    data('dynamodb:PutItem', [PROJECT, STACK]),
+    data('dynamodb:UpdateItem', [PROJECT]),
+  ],
   // consumer.ts: the event and the webhook (Get), the attempt (Put), the webhook's state (Update).
   deliveries: [
     data('dynamodb:GetItem', [PROJECT]),
@@ -198,6 +210,7 @@ function roleOf(stack: ScopegateStack, name: FunctionName): IConstruct {
     usage: stack.usage.function,
     expiringKeys: stack.expiringKeys.function,
     dashboard: stack.dashboard.handler,
+    unsubscribe: stack.unsubscribePages.handler,
   }[name];
   return fn.role;
 }
