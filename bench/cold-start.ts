@@ -42,6 +42,7 @@ const SERVICE_PROBES: Readonly<Record<(typeof SERVICES)[number], string>> = {
   templates: '/v1/templates',
   webhooks: '/v1/webhooks',
   audience: '/v1/contacts',
+  suppressions: '/v1/suppressions',
 };
 
 export function coldStartCases(target: ColdRequestTarget): ColdStartCase[] {

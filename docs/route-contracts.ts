@@ -9,6 +9,7 @@ import type { RouteContract } from '../lambdas/api/contract.js';
 import { DOMAINS_CONTRACTS } from '../lambdas/domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from '../lambdas/api/routes.js';
 import { SENDING_CONTRACTS } from '../lambdas/sending/contracts.js';
+import { SUPPRESSIONS_CONTRACTS } from '../lambdas/suppressions/contracts.js';
 import { TEMPLATES_CONTRACTS } from '../lambdas/templates/contracts.js';
 import { WEBHOOKS_CONTRACTS } from '../lambdas/webhooks/contracts.js';
 
@@ -19,6 +20,7 @@ export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...TEMPLATES_CONTRACTS,
   ...WEBHOOKS_CONTRACTS,
   ...AUDIENCE_CONTRACTS,
+  ...SUPPRESSIONS_CONTRACTS,
 };
 
 export interface RouteWithContract {

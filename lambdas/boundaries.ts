@@ -23,11 +23,6 @@ export const BOUNDARIES = {
       'AWS SDK clients built once with their call bounds, the Lambda environment, DynamoDB helpers (table keys, query pages, conflicts, condition failures, AttributeValues), upstream failures',
     imports: [],
   },
-  unsubscribe: {
-    kind: 'library',
-    holds: 'Unsubscribe tokens: a project, contact and broadcast signed with the stack secret, and their URL',
-    imports: [],
-  },
   api: {
     kind: 'library',
     holds:
@@ -73,6 +68,12 @@ export const BOUNDARIES = {
     holds: 'The domains service: claims, SES identities, DNS records, tracking settings',
     imports: ['api', 'http', 'shared', 'aws'],
   },
+  suppressions: {
+    kind: 'lambda',
+    holds:
+      "The suppressions service: a project's suppressed addresses, added by hand, by permanent bounces and complaints, dropped from sends",
+    imports: ['api', 'http', 'shared', 'message-status', 'aws'],
+  },
   messaging: {
     kind: 'library',
     holds:
@@ -83,7 +84,18 @@ export const BOUNDARIES = {
     kind: 'lambda',
     holds:
       'The sending service: emails, batches, scheduled emails and their store, the SMS and WhatsApp routes, email event history',
-    imports: ['api', 'keys', 'http', 'shared', 'message-status', 'messaging', 'templates', 'domains', 'aws'],
+    imports: [
+      'api',
+      'keys',
+      'http',
+      'shared',
+      'message-status',
+      'messaging',
+      'templates',
+      'domains',
+      'suppressions',
+      'aws',
+    ],
   },
   scheduler: {
     kind: 'lambda',
@@ -94,6 +106,12 @@ export const BOUNDARIES = {
     kind: 'lambda',
     holds: 'The audience service: contacts, lists, segments and their filter language',
     imports: ['api', 'http', 'shared', 'aws'],
+  },
+  unsubscribe: {
+    kind: 'lambda',
+    holds:
+      'One-click unsubscribe: signed tokens and their URL, and the public /u/{token} pages that unsubscribe and suppress a contact',
+    imports: ['keys', 'http', 'shared', 'audience', 'suppressions', 'aws'],
   },
   webhooks: {
     kind: 'lambda',
@@ -115,7 +133,7 @@ export const BOUNDARIES = {
     kind: 'lambda',
     holds:
       'The events job: SES, SMS and WhatsApp events from the events queue into statuses and project events',
-    imports: ['keys', 'message-status', 'messaging', 'sending', 'aws'],
+    imports: ['keys', 'message-status', 'messaging', 'sending', 'suppressions', 'aws'],
   },
   deliveries: {
     kind: 'lambda',

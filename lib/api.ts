@@ -2,7 +2,8 @@
  * The REST API, built from the route table: one resource path and method per route, each behind the
  * API key authorizer and proxied to its service's Lambda, and one gateway response per row of
  * GATEWAY_RESPONSES so that API Gateway's own errors have the same bodies as the handlers'. The only
- * methods without the authorizer are PUBLIC_FILE_PATHS' GETs, to the static-file Lambda.
+ * methods without the authorizer are PUBLIC_FILE_PATHS' GETs, to the static-file Lambda, and the
+ * unsubscribe pages (UNSUBSCRIBE_PAGES), whose signed token is their credential.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -12,6 +13,7 @@ import { Construct } from 'constructs';
 import { ACCESS_LOG_FORMAT as ACCESS_LOG_FIELDS } from '../lambdas/api/access-log-format.js';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../lambdas/api/gateway-responses.js';
 import { ROUTES, type Route, type Service } from '../lambdas/api/routes.js';
+import { UNSUBSCRIBE_PAGES } from '../lambdas/unsubscribe/paths.js';
 
 export interface ApiProps {
   /** Attached to every method: no route is reachable without a valid key. */
@@ -23,6 +25,12 @@ export interface ApiProps {
    * @default - no public files
    */
   readonly publicFiles?: lambda.IFunction;
+  /**
+   * Serves UNSUBSCRIBE_PAGES (GET and POST /u/{token}) without the authorizer: the signed token is
+   * the credential (lambdas/unsubscribe/pages.ts).
+   * @default - no unsubscribe pages
+   */
+  readonly unsubscribePages?: lambda.IFunction;
   /** @default ROUTES */
   readonly routes?: readonly Route[];
   /** @default 'prod' */
@@ -60,7 +68,7 @@ const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(JSON.stringify(ACCES
 export class Api extends Construct {
   public readonly restApi: apigateway.RestApi;
   public readonly accessLogGroup: logs.LogGroup;
-  /** The GETs of PUBLIC_FILE_PATHS, the only methods without the authorizer. */
+  /** The GETs of PUBLIC_FILE_PATHS and the unsubscribe pages: the only methods without the authorizer. */
   public readonly publicMethods: apigateway.Method[] = [];
 
   constructor(scope: Construct, id: string, props: ApiProps) {
@@ -110,6 +118,17 @@ export class Api extends Construct {
       for (const path of PUBLIC_FILE_PATHS) {
         this.publicMethods.push(
           this.restApi.root.resourceForPath(path).addMethod('GET', files, {
+            authorizationType: apigateway.AuthorizationType.NONE,
+          }),
+        );
+      }
+    }
+
+    if (props.unsubscribePages) {
+      const pages = new apigateway.LambdaIntegration(props.unsubscribePages, { allowTestInvoke: false });
+      for (const { method, path } of UNSUBSCRIBE_PAGES) {
+        this.publicMethods.push(
+          this.restApi.root.resourceForPath(path).addMethod(method, pages, {
             authorizationType: apigateway.AuthorizationType.NONE,
           }),
         );

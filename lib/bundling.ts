@@ -52,6 +52,9 @@ export const LAMBDA_ENTRIES = {
   templates: 'lambdas/templates/handler.ts',
   webhooks: 'lambdas/webhooks/handler.ts',
   audience: 'lambdas/audience/handler.ts',
+  suppressions: 'lambdas/suppressions/handler.ts',
+  /** The public one-click unsubscribe pages, GET and POST /u/{token} (lib/unsubscribe-pages.ts). */
+  unsubscribe: 'lambdas/unsubscribe/handler.ts',
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/fan-out/handler.ts',
   events: 'lambdas/provider-events/handler.ts',

@@ -19,6 +19,7 @@ import { DomainLapse } from './domain-lapse.js';
 import { ScheduledEmails } from './scheduled-emails.js';
 import { ExpiringKeys } from './expiring-keys.js';
 import { SecretRecordsCleanup } from './secret-records-cleanup.js';
+import { UnsubscribePages } from './unsubscribe-pages.js';
 import { Usage } from './usage.js';
 
 export interface ScopegateStackProps extends StackProps, MessagingSettings {
@@ -61,6 +62,8 @@ export class ScopegateStack extends Stack {
   public readonly services: Services;
   /** The dashboard's and the OpenAPI document's static-file Lambda. */
   public readonly dashboard: DashboardSite;
+  /** GET and POST /u/{token}: the one-click unsubscribe pages, without a key. */
+  public readonly unsubscribePages: UnsubscribePages;
   public readonly webhookDeliveries: WebhookDeliveries;
   public readonly sesEvents: SesEvents;
   public readonly api: Api;
@@ -112,9 +115,14 @@ export class ScopegateStack extends Stack {
       whatsappPhoneNumberId: props.whatsappPhoneNumberId,
     });
     this.dashboard = new DashboardSite(this, 'Dashboard', { logRetention });
+    this.unsubscribePages = new UnsubscribePages(this, 'UnsubscribePages', {
+      dataTable: this.keyStore.data,
+      logRetention,
+    });
     this.api = new Api(this, 'Api', {
       authorizer: this.keyAuthorizer.authorizer,
       publicFiles: this.dashboard.handler.function,
+      unsubscribePages: this.unsubscribePages.handler.function,
       services: {
         sending: this.services.functions.sending.function,
         account: this.services.functions.account.function,
@@ -122,6 +130,7 @@ export class ScopegateStack extends Stack {
         templates: this.services.functions.templates.function,
         webhooks: this.services.functions.webhooks.function,
         audience: this.services.functions.audience.function,
+        suppressions: this.services.functions.suppressions.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
@@ -208,7 +217,7 @@ export class ScopegateStack extends Stack {
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public static files (the dashboard page, which asks for the key itself, and the OpenAPI document); every /v1 method has the key authorizer.',
+          'Public static files (the dashboard page, which asks for the key itself, and the OpenAPI document) and the unsubscribe pages, whose signed token is their only credential; every /v1 method has the key authorizer.',
       });
     }
     Validations.of(this.services.functions.sending.role).acknowledge({

@@ -128,7 +128,18 @@ export class Services extends Construct {
     });
     audience.bindTable({ table: props.dataTable, access: DATA_TABLE_GRANTS.audience, envVar: 'DATA_TABLE' });
 
-    this.functions = { sending, account, domains, templates, webhooks, audience };
+    const suppressions = new ScopegateFunction(this, 'Suppressions', {
+      name: 'suppressions',
+      description: 'scopegate suppressions service: addresses the project never sends to',
+      logRetention: props.logRetention,
+    });
+    suppressions.bindTable({
+      table: props.dataTable,
+      access: DATA_TABLE_GRANTS.suppressions,
+      envVar: 'DATA_TABLE',
+    });
+
+    this.functions = { sending, account, domains, templates, webhooks, audience, suppressions };
   }
 }
 

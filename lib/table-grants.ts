@@ -9,6 +9,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { projectPartition, teamPartition } from '../lambdas/aws/tables.js';
 import { BILLING_PARTITION_PREFIX } from '../lambdas/shared/quota.js';
+import { CURSOR_SECRET_PARTITION } from '../lambdas/http/cursor-secret.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
 import { SCHEDULED_PARTITION_PREFIX } from '../lambdas/sending/scheduled-store.js';
 import { sesMessagePartition } from '../lambdas/sending/email-store.js';
@@ -19,7 +20,12 @@ import { sesMessagePartition } from '../lambdas/sending/email-store.js';
  * item would need ConditionCheckItem; no Lambda sends one).
  */
 export type DynamoAction =
-  'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:DeleteItem' | 'dynamodb:Query';
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:Query';
 
 export interface TableGrant {
   readonly actions: readonly DynamoAction[];
@@ -62,15 +68,26 @@ const API_SERVICE: readonly TableGrant[] = [
 
 /** Data table grants per function (functions absent here have none). */
 export const DATA_TABLE_GRANTS = {
-  // As the other API services, and a scheduled email's due entry is deleted when it is moved or canceled.
+  // As the other API services; a scheduled email's due entry is deleted when it is moved or canceled,
+  // and a send reads its recipients' suppressions with BatchGetItem, in the project only.
   sending: [
     { actions: READ_WRITE },
-    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS] },
+    { actions: ['dynamodb:Query', 'dynamodb:BatchGetItem'], leadingKeys: [PROJECT_ITEMS] },
     { actions: ['dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS, SCHEDULED_ITEMS] },
   ],
   templates: API_SERVICE,
   webhooks: API_SERVICE,
   audience: API_SERVICE,
+  suppressions: API_SERVICE,
+  // The public unsubscribe pages: read the token's contact and the stack's UNSUBSCRIBE_SECRET (made
+  // on first use), then change the contact, add the suppression and put the event, in its project.
+  unsubscribe: [
+    {
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      leadingKeys: [PROJECT_ITEMS, CURSOR_SECRET_PARTITION],
+    },
+    { actions: ['dynamodb:UpdateItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
   // Listing a team's projects queries its TEAM# partition.
   account: [
     { actions: READ_WRITE },

@@ -20,6 +20,7 @@ import {
 } from '../lambdas/api/gateway-responses.js';
 import { matchRoute, ROUTES, type RouteMatch, type Service } from '../lambdas/api/routes.js';
 import { dashboardResponse, isDashboardPath, type StaticSite } from '../lambdas/dashboard/static-site.js';
+import { UNSUBSCRIBE_PATH, unsubscribeTokenOfPath } from '../lambdas/unsubscribe/paths.js';
 import { lastValues, multiValueHeaders, readBody, send } from './node-http.js';
 import { policyAllows } from './policy-evaluator.js';
 import { requestContext } from './request-context.js';
@@ -81,6 +82,8 @@ export interface GatewayOptions {
   readonly openApiJson?: string;
   /** Served under /dashboard/ without a key, as the deployed stack serves it (lambdas/dashboard). */
   readonly dashboard?: StaticSite;
+  /** GET and POST /u/{token} without a key, as deployed (lambdas/unsubscribe/pages.ts). */
+  readonly unsubscribePages?: ProxyFunction;
   /** @default the clock */
   readonly now?: () => number;
 }
@@ -163,6 +166,14 @@ async function handle(
   if (options.dashboard && isDashboardPath(url.pathname)) {
     return dashboardResponse(options.dashboard, method, url.pathname);
   }
+  const token = options.unsubscribePages ? unsubscribeTokenOfPath(url.pathname) : undefined;
+  if (options.unsubscribePages && token !== undefined && (method === 'GET' || method === 'POST')) {
+    trace.resourcePath = UNSUBSCRIBE_PATH;
+    const page = { route: { method, path: UNSUBSCRIBE_PATH }, pathParameters: { token } };
+    const common = requestShape(request, url, page, request.socket.remoteAddress ?? '', requestId);
+    const pageBody = body.length === 0 ? null : body.toString('utf8');
+    return options.unsubscribePages({ ...common, body: pageBody, isBase64Encoded: false });
+  }
   const match = matchRoute(ROUTES, method, url.pathname);
   if (!match) return gatewayResult('MISSING_AUTHENTICATION_TOKEN');
   trace.resourcePath = match.route.path;
@@ -235,7 +246,7 @@ function keyPrefixOf(authorization: string | undefined): string | undefined {
 function requestShape(
   request: IncomingMessage,
   url: URL,
-  match: RouteMatch,
+  match: Pick<RouteMatch, 'pathParameters'> & { readonly route: { method: string; path: string } },
   sourceIp: string,
   requestId: string,
 ) {

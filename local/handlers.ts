@@ -14,6 +14,8 @@ import type { Documents } from '../lambdas/aws/aws-clients.js';
 import { domainsRoutes } from '../lambdas/domains/route-handlers.js';
 import type { EventsDependencies } from '../lambdas/provider-events/process.js';
 import { type SendingServiceDependencies, sendingRoutes } from '../lambdas/sending/route-handlers.js';
+import { suppressionsRoutes } from '../lambdas/suppressions/route-handlers.js';
+import { unsubscribePagesHandler } from '../lambdas/unsubscribe/pages.js';
 import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { smsSender } from '../lambdas/messaging/sms-sender.js';
 import { whatsappSender } from '../lambdas/messaging/whatsapp-sender.js';
@@ -47,13 +49,15 @@ export interface LocalHandlerDependencies {
 
 export function localHandlers(
   deps: LocalHandlerDependencies,
-): Pick<GatewayOptions, 'authorizer' | 'services'> {
+): Pick<GatewayOptions, 'authorizer' | 'services' | 'unsubscribePages'> {
   const now = deps.now ?? (() => new Date());
   const dataTable = deps.tables.data;
   const { documents } = deps;
   // The same frame as deployed: rate-limit windows and the audit log in the Data table.
   const frame = frameDependencies({ documents, dataTable, now });
   return {
+    // The public unsubscribe pages: the same handler as the deployed Lambda, without a key.
+    unsubscribePages: unsubscribePagesHandler({ documents, dataTable, now }, deps.log),
     authorizer: createAuthorizer({
       environment: deps.environment,
       getKeyItem: keyItemReader(documents, deps.tables.apiKeys),
@@ -118,6 +122,12 @@ export function localHandlers(
       audience: createServiceHandler(
         'audience',
         audienceRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
+      suppressions: createServiceHandler(
+        'suppressions',
+        suppressionsRoutes({ documents, dataTable, now }),
         deps.log,
         frame,
       ),

@@ -55,8 +55,10 @@ export function sesEventsFor(email: AcceptedEmail, acceptedAt: Date): SesEventJs
   return events;
 }
 
+/** As in SES, a simulator address may carry a label (`bounce+anything@…`) and behaves the same. */
 export function outcomesOf(recipient: string): readonly Outcome[] {
-  return SIMULATOR_OUTCOMES[recipient.toLowerCase()] ?? ['delivery'];
+  const unlabelled = recipient.toLowerCase().replace(/^([^@+]+)\+[^@]*@/, '$1@');
+  return SIMULATOR_OUTCOMES[unlabelled] ?? ['delivery'];
 }
 
 function eventOf(

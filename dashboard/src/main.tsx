@@ -13,6 +13,7 @@ import { ListsPage } from './pages/lists';
 import { EmailsPage } from './pages/emails';
 import { OverviewPage } from './pages/overview';
 import { SegmentsPage } from './pages/segments';
+import { SuppressionsPage } from './pages/suppressions';
 import { TemplatesPage } from './pages/templates';
 import { WebhooksPage } from './pages/webhooks';
 import { href, route, SECTIONS } from './router';
@@ -73,6 +74,7 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         {current.section === 'emails' && <EmailsPage id={current.id} />}
         {current.section === 'contacts' && <ContactsPage id={current.id} />}
         {current.section === 'lists' && <ListsPage id={current.id} />}
+        {current.section === 'suppressions' && <SuppressionsPage />}
         {current.section === 'segments' && <SegmentsPage id={current.id} />}
         {current.section === 'keys' && <KeysPage id={current.id} />}
         {current.section === 'audit-log' && <AuditLogPage />}

@@ -13,6 +13,7 @@ export type Section =
   | 'contacts'
   | 'lists'
   | 'segments'
+  | 'suppressions'
   | 'keys'
   | 'audit-log';
 export const SECTIONS: readonly { section: Section; label: string }[] = [
@@ -24,6 +25,7 @@ export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'contacts', label: 'Contacts' },
   { section: 'lists', label: 'Lists' },
   { section: 'segments', label: 'Segments' },
+  { section: 'suppressions', label: 'Suppressions' },
   { section: 'keys', label: 'API keys' },
   { section: 'audit-log', label: 'Audit log' },
 ];

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'invalid_state',
   'email_rejected',
   'domain_not_verified',
+  'recipient_suppressed',
   'missing_variable',
   'message_rejected',
   'upstream_unavailable',
@@ -61,6 +62,7 @@ export function statusOf(code: ErrorCode): number {
       return 413;
     case 'email_rejected':
     case 'domain_not_verified':
+    case 'recipient_suppressed':
     case 'missing_variable':
     case 'message_rejected':
       return 422;
@@ -97,6 +99,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   invalid_state: 'The resource is not in a state that allows this change.',
   email_rejected: 'The email was rejected by the sending service.',
   domain_not_verified: 'The from address is not on a verified domain of this project.',
+  recipient_suppressed: 'Every recipient of the email is suppressed: nothing was sent.',
   missing_variable: 'The template uses a variable that was not given and has no fallback.',
   message_rejected: 'The message was rejected by the messaging service.',
   upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
@@ -151,6 +154,7 @@ export const NAME_BY_CODE = {
   invalid_state: 'validation_error',
   email_rejected: 'validation_error',
   domain_not_verified: 'validation_error',
+  recipient_suppressed: 'validation_error',
   missing_variable: 'missing_required_field',
   message_rejected: 'validation_error',
   upstream_unavailable: 'application_error',

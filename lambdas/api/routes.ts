@@ -13,7 +13,15 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One Lambda per service (docs/architecture.md, "Shape"). */
-export const SERVICES = ['sending', 'account', 'domains', 'templates', 'webhooks', 'audience'] as const;
+export const SERVICES = [
+  'sending',
+  'account',
+  'domains',
+  'templates',
+  'webhooks',
+  'audience',
+  'suppressions',
+] as const;
 export type Service = (typeof SERVICES)[number];
 
 /**
@@ -422,6 +430,30 @@ export const ROUTES = [
     scope: 'audience:read',
     service: 'audience',
     summary: 'List the contacts a segment matches now',
+  },
+  {
+    id: 'listSuppressions',
+    method: 'GET',
+    path: '/v1/suppressions',
+    scope: 'suppressions:read',
+    service: 'suppressions',
+    summary: "List the project's suppressed addresses, or find one by email",
+  },
+  {
+    id: 'createSuppression',
+    method: 'POST',
+    path: '/v1/suppressions',
+    scope: 'suppressions:write',
+    service: 'suppressions',
+    summary: 'Suppress an address: sends to it are dropped',
+  },
+  {
+    id: 'deleteSuppression',
+    method: 'DELETE',
+    path: '/v1/suppressions/{email}',
+    scope: 'suppressions:write',
+    service: 'suppressions',
+    summary: 'Stop suppressing an address',
   },
   {
     id: 'getApiKeyUsage',

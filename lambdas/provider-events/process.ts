@@ -2,8 +2,11 @@
  * One SES event, from its JSON to the email it belongs to: the same code for the deployed queue
  * consumer and the local stack.
  */
+import { suppressionsOfEvent } from '../suppressions/from-ses-events.js';
+import { addSuppression } from '../suppressions/suppression-store.js';
 import {
   type EmailEventsStore,
+  type EmailRef,
   findEmailBySesMessage,
   recordEmailEvent,
 } from '../sending/email-events-store.js';
@@ -14,7 +17,7 @@ import {
   SMS_EVENT_SOURCE,
   WHATSAPP_EVENT_SOURCE,
 } from '../message-status/messaging-event.js';
-import { readSesEvent, sesEventOfMessage } from '../message-status/ses-event.js';
+import { type EmailEventFact, readSesEvent, sesEventOfMessage } from '../message-status/ses-event.js';
 
 export interface EventsDependencies extends EmailEventsStore {
   readonly now: () => Date;
@@ -39,7 +42,30 @@ export async function processSesEvent(deps: EventsDependencies, json: unknown): 
   const email = await findEmailBySesMessage(deps, read.event.sesMessageId);
   if (!email) return 'unknown_message';
   const { recorded } = await recordEmailEvent(deps, email, read.event, deps.now());
+  // On duplicates too: a retry after a crash between the two steps still suppresses.
+  await suppressFromEvent(deps, email, read.event);
   return recorded ? 'recorded' : 'duplicate';
+}
+
+/** A Permanent bounce or a complaint suppresses its recipients in the email's project. */
+async function suppressFromEvent(
+  deps: EventsDependencies,
+  email: EmailRef,
+  event: EmailEventFact,
+): Promise<void> {
+  const found = suppressionsOfEvent(event);
+  if (!found) return;
+  const createdAt = deps.now().toISOString();
+  await Promise.all(
+    found.addresses.map((address) =>
+      addSuppression(deps, email.projectId, {
+        email: address,
+        reason: found.reason,
+        sourceEmailId: email.emailId,
+        createdAt,
+      }),
+    ),
+  );
 }
 
 /**

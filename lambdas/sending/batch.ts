@@ -20,6 +20,7 @@ import { isUpstreamUnavailable } from '../aws/upstream-errors.js';
 import type { SendEmailInput } from './email-schema.js';
 import { type PreparedEmail, prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
 import { type Claim, claim, complete, requestHashOf, unlock } from './idempotency.js';
+import { suppressedRecipients } from '../suppressions/send-check.js';
 
 /**
  * No email is started after this long, so the answer (success or a resumable stop) reaches the
@@ -40,9 +41,11 @@ export async function sendEmailBatch(
   onReplayed?: () => void,
 ): Promise<readonly string[]> {
   const prepared: PreparedEmail[] = [];
+  // One read of every recipient's suppression for the whole batch, not one per email.
+  const suppressed = await suppressedRecipients(deps, auth.projectId, inputs);
   for (const [index, input] of inputs.entries()) {
     try {
-      prepared.push(await prepareEmail(deps, auth, input));
+      prepared.push(await prepareEmail(deps, auth, input, suppressed));
     } catch (error) {
       throw error instanceof ApiError ? atPosition(error, index, `Email ${index}`) : error;
     }

@@ -34,6 +34,10 @@ export const emailSchema = withMeta(
     last_event: withMeta(z.nullable(z.enum(EMAIL_EVENT_TYPES)), {
       description: 'The type of the latest event SES reported for this email (by when it happened).',
     }),
+    suppressed: withMeta(z.array(z.string()), {
+      description:
+        'Recipients not sent to because the project suppresses them (lower-cased); an `email.suppressed` event reports them.',
+    }),
     created_at: timestamp,
     updated_at: timestamp,
   }),
@@ -67,6 +71,7 @@ const SEND_ERRORS = [
   'not_found',
   'missing_variable',
   'domain_not_verified',
+  'recipient_suppressed',
   'idempotency_conflict',
   'idempotency_in_progress',
   'email_rejected',

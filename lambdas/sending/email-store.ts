@@ -27,6 +27,8 @@ export interface EmailRecord extends EmailEnvelope {
   readonly claimedAt?: string;
   /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/provider-events. */
   readonly lastEventType?: EmailEventType;
+  /** Recipients dropped because the project suppresses them (absent on records older than suppressions). */
+  readonly suppressed?: readonly string[];
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -39,12 +41,24 @@ export interface EmailStore {
 export const emailSortKey = (id: string): string => `EMAIL#${id}`;
 const sortKey = emailSortKey;
 
-export async function putEmail(store: EmailStore, email: EmailRecord): Promise<void> {
+/** Stores a new email record, with the project events that report it in the same transaction. */
+export async function putEmail(
+  store: EmailStore,
+  email: EmailRecord,
+  events: readonly Record<string, unknown>[] = [],
+): Promise<void> {
+  const put = {
+    TableName: store.dataTable,
+    Item: { pk: projectPartition(email.projectId), sk: sortKey(email.id), ...email },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+  if (events.length === 0) {
+    await store.documents.send(new PutCommand(put));
+    return;
+  }
   await store.documents.send(
-    new PutCommand({
-      TableName: store.dataTable,
-      Item: { pk: projectPartition(email.projectId), sk: sortKey(email.id), ...email },
-      ConditionExpression: 'attribute_not_exists(pk)',
+    new TransactWriteCommand({
+      TransactItems: [{ Put: put }, ...events.map((Item) => ({ Put: { TableName: store.dataTable, Item } }))],
     }),
   );
 }
@@ -178,6 +192,7 @@ export function emailJson(email: EmailRecord): EmailJson {
     failure_reason: email.failureReason ?? null,
     scheduled_at: email.scheduledAt ?? null,
     last_event: email.lastEventType ?? null,
+    suppressed: [...(email.suppressed ?? [])],
     created_at: email.createdAt,
     updated_at: email.updatedAt,
   };

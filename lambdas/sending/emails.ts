@@ -26,6 +26,8 @@ import {
 import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
 import type { SendFunction } from './ses-sender.js';
 import { type ScheduledSend, scheduledSendOf, schedulePreparedEmail } from './schedule.js';
+import { eventItem } from '../shared/outbox.js';
+import { withoutSuppressed } from '../suppressions/send-check.js';
 
 export interface SendingDependencies extends EmailStore, IdempotencyStore {
   readonly send: SendFunction;
@@ -56,6 +58,8 @@ export interface PreparedEmail {
   readonly tracking: EmailTracking;
   /** With `scheduled_at`: stored until then instead of sent (lambdas/sending/schedule.ts). */
   readonly scheduled?: ScheduledSend | undefined;
+  /** The recipients dropped because the project suppresses them (lambdas/suppressions/send-check.ts). */
+  readonly suppressed: readonly string[];
 }
 
 /**
@@ -67,12 +71,15 @@ export async function prepareEmail(
   deps: SendingDependencies,
   auth: AuthContext,
   input: SendEmailInput,
+  /** The project's suppressed addresses among the recipients, when the caller read them (a batch). */
+  knownSuppressed?: ReadonlySet<string>,
 ): Promise<PreparedEmail> {
-  const email = await composeEmail(deps, auth.projectId, input);
-  const tracking = await assertSendingDomain(deps, auth, email.from);
+  const composed = await composeEmail(deps, auth.projectId, input);
+  const tracking = await assertSendingDomain(deps, auth, composed.from);
+  const { email, suppressed } = await withoutSuppressed(deps, auth.projectId, composed, knownSuppressed);
   const scheduled =
     input.scheduled_at === undefined ? undefined : scheduledSendOf(input.scheduled_at, email, deps.now());
-  return { input, email, tracking, scheduled };
+  return { input, email, tracking, suppressed, scheduled };
 }
 
 /**
@@ -90,7 +97,7 @@ export async function sendPreparedEmail(
   if (prepared.scheduled) {
     return schedulePreparedEmail(deps, auth, prepared, prepared.scheduled, idempotencyKey, quota);
   }
-  const { input, email, tracking } = prepared;
+  const { input, email, tracking, suppressed } = prepared;
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
   const request: Claim | undefined = idempotencyKey
@@ -136,13 +143,21 @@ export async function sendPreparedEmail(
     replyTo: email.reply_to ?? [],
     subject: email.subject,
     tags: email.tags ?? [],
+    suppressed,
     status: 'queued',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
   let sesMessageId: string;
   try {
-    await putEmail(deps, record);
+    // An email that dropped suppressed recipients is recorded with its email.suppressed event.
+    await putEmail(
+      deps,
+      record,
+      suppressed.length === 0
+        ? []
+        : [eventItem(auth.projectId, 'email.suppressed', { email_id: id, suppressed: [...suppressed] }, now)],
+    );
     sesMessageId = await deps.send({
       ...record,
       html: email.html,

@@ -487,6 +487,39 @@ describe('audit log', () => {
   });
 });
 
+describe('suppressions', () => {
+  it('suppresses an address, finds it by email in any case, and removes it', async () => {
+    await open('#/suppressions');
+    await page.getByLabel('Email', { exact: true }).fill('Gone@Suppressed-Test.org');
+    await page.getByRole('button', { name: 'Suppress' }).click();
+    await page.getByRole('cell', { name: 'gone@suppressed-test.org', exact: true }).waitFor();
+    const stored = await call(stack.url, {
+      path: '/v1/suppressions?email=gone@suppressed-test.org',
+      key: project.key,
+    });
+    expect(stored.json.data).toEqual([expect.objectContaining({ reason: 'manual' })]);
+
+    await page.getByLabel('Find by email').fill('GONE@suppressed-test.org');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('button', { name: 'Show all' }).waitFor();
+    await page.getByRole('cell', { name: 'gone@suppressed-test.org', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Remove gone@suppressed-test.org' }).click();
+    await page.getByText('is not suppressed.').waitFor();
+    await expect
+      .poll(
+        async () =>
+          (
+            await call(stack.url, {
+              path: '/v1/suppressions?email=gone@suppressed-test.org',
+              key: project.key,
+            })
+          ).json.data,
+      )
+      .toEqual([]);
+  });
+});
+
 const PAGES = [
   '#/overview',
   '#/domains',
@@ -498,6 +531,7 @@ const PAGES = [
   '#/lists',
   '#/segments',
   '#/segments/new',
+  '#/suppressions',
   '#/keys',
   '#/keys/new',
   '#/audit-log',

@@ -104,6 +104,18 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   deleteSegment: async (stack) => `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}`,
   listSegmentContacts: async (stack) =>
     `/v1/segments/${await otherProjectsResource(stack, '/v1/segments')}/contacts`,
+  deleteSuppression: async (stack) => {
+    const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+    const email = `theirs-${randomBytes(6).toString('hex')}@example.com`;
+    const created = await call(stack.url, {
+      method: 'POST',
+      path: '/v1/suppressions',
+      key: key.key,
+      body: { email },
+    });
+    if (created.status !== 201) throw new Error(`could not suppress ${email}: ${created.text}`);
+    return `/v1/suppressions/${email}`;
+  },
   getApiKeyUsage: async (stack) => {
     const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
     return `/v1/api-keys/${key.keyId}/usage`;

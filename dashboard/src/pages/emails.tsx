@@ -89,6 +89,12 @@ function EmailDetail({ id }: { id: string }) {
         <dd>{current.from}</dd>
         <dt>To</dt>
         <dd>{current.to.join(', ')}</dd>
+        {current.suppressed.length > 0 && (
+          <>
+            <dt>Not sent to (suppressed)</dt>
+            <dd>{current.suppressed.join(', ')}</dd>
+          </>
+        )}
         <dt>Status</dt>
         <dd>
           <Status value={current.status} />

@@ -6,6 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_RESPONSES, gatewayResponseTemplate } from '../../../lambdas/api/gateway-responses.js';
 import { ROUTES, routeKey } from '../../../lambdas/api/routes.js';
+import { UNSUBSCRIBE_PAGES } from '../../../lambdas/unsubscribe/paths.js';
 import { PUBLIC_FILE_PATHS } from '../../../lib/api.js';
 import { DOCUMENTED_BODIES } from '../../support/documented-bodies.js';
 import {
@@ -23,17 +24,26 @@ beforeAll(() => {
 });
 
 const PUBLIC_ROUTES = PUBLIC_FILE_PATHS.map((path) => routeKey('GET', path));
-/** The methods of the route table: everything but the public files. */
+/** GET and POST /u/{token}: public, their signed token the only credential. */
+const UNSUBSCRIBE_ROUTES: string[] = UNSUBSCRIBE_PAGES.map(({ method, path }) => routeKey(method, path));
+/** The methods of the route table: everything but the public files and the unsubscribe pages. */
 const apiMethods = () =>
-  methodRoutes(synthesized.template).filter(({ route }) => !PUBLIC_ROUTES.includes(route));
+  methodRoutes(synthesized.template).filter(
+    ({ route }) => !PUBLIC_ROUTES.includes(route) && !UNSUBSCRIBE_ROUTES.includes(route),
+  );
 
 describe('routes', () => {
-  it('creates exactly one method per route of the route table and the public files, and nothing else', () => {
+  it('creates exactly one method per route of the route table, the public files and the unsubscribe pages, and nothing else', () => {
     const routes = methodRoutes(synthesized.template).map(({ route }) => route);
 
     expect(routes.toSorted()).toEqual(
-      [...ROUTES.map((route) => routeKey(route.method, route.path)), ...PUBLIC_ROUTES].toSorted(),
+      [
+        ...ROUTES.map((route) => routeKey(route.method, route.path)),
+        ...PUBLIC_ROUTES,
+        ...UNSUBSCRIBE_ROUTES,
+      ].toSorted(),
     );
+    expect(UNSUBSCRIBE_ROUTES.toSorted()).toEqual(['GET /u/{token}', 'POST /u/{token}']);
     expect(PUBLIC_ROUTES.toSorted()).toEqual([
       'GET /dashboard',
       'GET /dashboard/{file+}',
@@ -41,13 +51,16 @@ describe('routes', () => {
     ]);
   });
 
-  it('leaves only the public files without the authorizer, each a GET proxied to the static-file Lambda', () => {
+  it('leaves only the public files (GETs, to the static-file Lambda) and the unsubscribe pages (to their own Lambda) without the authorizer', () => {
     const open = methodRoutes(synthesized.template).filter(
       ({ method }) => method.Properties.AuthorizationType !== 'CUSTOM',
     );
     const filesFunction = logicalIdOf(synthesized.stack.dashboard.handler.function);
+    const pagesFunction = logicalIdOf(synthesized.stack.unsubscribePages.handler.function);
 
-    expect(open.map(({ route }) => route).toSorted()).toEqual(PUBLIC_ROUTES.toSorted());
+    expect(open.map(({ route }) => route).toSorted()).toEqual(
+      [...PUBLIC_ROUTES, ...UNSUBSCRIBE_ROUTES].toSorted(),
+    );
     for (const { route, method } of open) {
       const integration = method.Properties.Integration as { Type: string; Uri: unknown };
       expect({ route, type: method.Properties.AuthorizationType, integration: integration.Type }).toEqual({
@@ -55,7 +68,12 @@ describe('routes', () => {
         type: 'NONE',
         integration: 'AWS_PROXY',
       });
-      expect(JSON.stringify(integration.Uri)).toContain(filesFunction);
+      const uri = JSON.stringify(integration.Uri);
+      const [expected, other] = UNSUBSCRIBE_ROUTES.includes(route)
+        ? [pagesFunction, filesFunction]
+        : [filesFunction, pagesFunction];
+      expect(uri).toContain(expected);
+      expect(uri).not.toContain(other);
     }
     // No /v1 path reaches the static-file Lambda.
     for (const { route, method } of apiMethods()) {
@@ -113,7 +131,11 @@ describe('routes', () => {
     const { stack, template } = synthesized;
     const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
       (permission) =>
-        ![stack.keyAuthorizer.handler.function, stack.dashboard.handler.function].some(
+        ![
+          stack.keyAuthorizer.handler.function,
+          stack.dashboard.handler.function,
+          stack.unsubscribePages.handler.function,
+        ].some(
           (fn) =>
             JSON.stringify(permission.Properties.FunctionName) === JSON.stringify(arnOf(logicalIdOf(fn))),
         ) &&
@@ -165,6 +187,25 @@ describe('routes', () => {
         }),
       },
     ]);
+  });
+
+  it('lets API Gateway invoke the unsubscribe Lambda only for GET and POST /u/{token}', () => {
+    const { stack, template } = synthesized;
+    const functionName = arnOf(logicalIdOf(stack.unsubscribePages.handler.function));
+    const granted = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission'))
+      .filter(({ Properties }) => JSON.stringify(Properties.FunctionName) === JSON.stringify(functionName))
+      .map(({ Properties }) => Properties.SourceArn);
+
+    expect(granted.toSorted()).toEqual(
+      UNSUBSCRIBE_PAGES.map(({ method }) =>
+        executeApiArn(
+          { Ref: logicalIdOf(stack.api.restApi) },
+          '/',
+          { Ref: logicalIdOf(stack.api.restApi.deploymentStage) },
+          `/${method}/u/*`,
+        ),
+      ).toSorted(),
+    );
   });
 
   it('lets API Gateway invoke the static-file Lambda only for GETs of the public files', () => {

@@ -68,6 +68,8 @@ describe('cdk-nag AwsSolutions', () => {
         'Api/RestApi/Default/dashboard/GET AwsSolutions-APIG4',
         'Api/RestApi/Default/dashboard/{file+}/GET AwsSolutions-APIG4',
         'Api/RestApi/Default/openapi.json/GET AwsSolutions-APIG4',
+        'Api/RestApi/Default/u/{token}/GET AwsSolutions-APIG4',
+        'Api/RestApi/Default/u/{token}/POST AwsSolutions-APIG4',
         'Api/RestApi AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Services/Sending/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'Usage/FailedBatches AwsSolutions-SQS3',

@@ -83,7 +83,8 @@ describe('least privilege', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:Query'],
+        // BatchGetItem: the recipients' suppressions, in the project only.
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
         Resource: data,
         Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [PROJECT_ITEMS] } },
       },

@@ -91,6 +91,8 @@ type FunctionName =
   | 'templates'
   | 'webhooks'
   | 'audience'
+  | 'suppressions'
+  | 'unsubscribe'
   | 'deliveries'
   | 'fanOut'
   | 'events'
@@ -111,6 +113,8 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:Query', [PROJECT]),
     // A scheduled email's due entry goes when it is moved or canceled (lambdas/sending/scheduled-store.ts).
     data('dynamodb:DeleteItem', [PROJECT, SCHEDULED_DUE]),
+    // The recipients' suppressions (suppression-store.ts suppressedAmong).
+    data('dynamodb:BatchGetItem', [PROJECT]),
   ],
   // Keys over the API (keys.ts, key-usage.ts), projects of a team, billing limits, usage reads.
   account: [
@@ -136,6 +140,14 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
   templates: API_SERVICE_CALLS,
   webhooks: API_SERVICE_CALLS,
   audience: API_SERVICE_CALLS,
+  suppressions: API_SERVICE_CALLS,
+  // unsubscribe/pages.ts: the token's secret (made on first use) and contact; the contact's change,
+  // its suppression (an UpdateItem with if_not_exists) and its event, in one transaction.
+  unsubscribe: [
+    data('dynamodb:GetItem', [PROJECT, STACK]),
+    data('dynamodb:PutItem', [PROJECT, STACK]),
+    data('dynamodb:UpdateItem', [PROJECT]),
+  ],
   // consumer.ts: the event and the webhook (Get), the attempt (Put), the webhook's state (Update).
   deliveries: [
     data('dynamodb:GetItem', [PROJECT]),
@@ -253,6 +265,7 @@ function roleOf(stack: ScopegateStack, name: FunctionName): IConstruct {
     cleanup: stack.secretRecordsCleanup.function,
     scheduledEmails: stack.scheduledEmails.function,
     dashboard: stack.dashboard.handler,
+    unsubscribe: stack.unsubscribePages.handler,
   }[name];
   return fn.role;
 }

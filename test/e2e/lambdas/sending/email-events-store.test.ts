@@ -72,17 +72,21 @@ describe('SES events of the local stack', () => {
   });
 
   it('gives bounces their type and sub-type (General, Suppressed)', async () => {
-    const bounced = await eventsOnceRecorded(await sendTo('bounce@simulator.amazonses.com'), 2);
+    // Labelled addresses (as SES allows): the unlabelled ones are suppressed by the test above.
+    const bounced = await eventsOnceRecorded(await sendTo('bounce+types@simulator.amazonses.com'), 2);
     expect(bounced[1]).toMatchObject({
       type: 'email.bounced',
       details: { bounce_type: 'Permanent', bounce_sub_type: 'General' },
     });
-    const suppressed = await eventsOnceRecorded(await sendTo('suppressionlist@simulator.amazonses.com'), 2);
+    const suppressed = await eventsOnceRecorded(
+      await sendTo('suppressionlist+types@simulator.amazonses.com'),
+      2,
+    );
     expect(suppressed[1]).toMatchObject({ details: { bounce_sub_type: 'Suppressed' } });
   });
 
   it('pages the events with limit and cursor', async () => {
-    const id = await sendTo('complaint@simulator.amazonses.com');
+    const id = await sendTo('complaint+pages@simulator.amazonses.com');
     await eventsOnceRecorded(id, 3);
     const first = await call(stack.url, { path: `/v1/emails/${id}/events?limit=2`, key });
     expect(first.json).toMatchObject({ object: 'list', has_more: true });

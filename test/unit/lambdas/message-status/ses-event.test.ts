@@ -210,6 +210,9 @@ describe('the local SES events', () => {
     ['complaint@simulator.amazonses.com', ['email.sent', 'email.delivered', 'email.complained']],
     ['ooto@simulator.amazonses.com', ['email.sent', 'email.delivered']],
     ['Bounce@Simulator.AmazonSES.com', ['email.sent', 'email.bounced']],
+    // A label, as SES allows, keeps the simulator's behaviour.
+    ['bounce+label@simulator.amazonses.com', ['email.sent', 'email.bounced']],
+    ['complaint+x@simulator.amazonses.com', ['email.sent', 'email.delivered', 'email.complained']],
   ])('to %s: %j, read by the deployed reader', (recipient, expected) => {
     expect(kinds([recipient])).toEqual(expected);
   });
