@@ -42,6 +42,7 @@ const SERVICE_PROBES: Readonly<Record<(typeof SERVICES)[number], string>> = {
   templates: '/v1/templates',
   webhooks: '/v1/webhooks',
   audience: '/v1/contacts',
+  broadcasts: '/v1/broadcasts',
 };
 
 export function coldStartCases(target: ColdRequestTarget): ColdStartCase[] {

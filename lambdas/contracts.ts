@@ -5,6 +5,7 @@
  */
 import { ACCOUNT_CONTRACTS } from './account/contracts.js';
 import { AUDIENCE_CONTRACTS } from './audience/contracts.js';
+import { BROADCASTS_CONTRACTS } from './broadcasts/contracts.js';
 import type { RouteContract } from './core/contract.js';
 import { DOMAINS_CONTRACTS } from './domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from './core/routes.js';
@@ -19,6 +20,7 @@ export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...TEMPLATES_CONTRACTS,
   ...WEBHOOKS_CONTRACTS,
   ...AUDIENCE_CONTRACTS,
+  ...BROADCASTS_CONTRACTS,
 };
 
 export interface RouteWithContract {

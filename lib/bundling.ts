@@ -52,6 +52,9 @@ export const LAMBDA_ENTRIES = {
   templates: 'lambdas/templates/handler.ts',
   webhooks: 'lambdas/webhooks/handler.ts',
   audience: 'lambdas/audience/handler.ts',
+  broadcasts: 'lambdas/broadcasts/handler.ts',
+  /** The broadcast queue's consumer and the scheduled-broadcast sweep (lib/broadcast-sending.ts). */
+  broadcastSender: 'lambdas/broadcasts/sender-handler.ts',
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/deliveries/fan-out-handler.ts',
   events: 'lambdas/events/handler.ts',

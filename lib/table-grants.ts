@@ -8,6 +8,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { projectPartition, teamPartition } from '../lambdas/core/tables.js';
+import { BROADCAST_DUE_PARTITION } from '../lambdas/broadcasts/broadcast-store.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
 
 /**
@@ -36,6 +37,8 @@ export const TEAM_ITEMS = `${teamPartition('')}*`;
 export const DOMAIN_FAMILY_ITEMS = `${FAMILY_PARTITION_PREFIX}*`;
 /** The due-time index of domains that lapse unless verified. */
 export const DOMAIN_LAPSE_ITEMS = LAPSE_PARTITION;
+/** Scheduled broadcasts by due time (lambdas/broadcasts/broadcast-store.ts). */
+export const BROADCAST_DUE_ITEMS = BROADCAST_DUE_PARTITION;
 /** The usage pipeline's once-only batch markers (lambdas/usage/usage-store.ts). */
 export const USAGE_BATCH_ITEMS = 'USAGE_BATCH#*';
 
@@ -57,6 +60,18 @@ export const DATA_TABLE_GRANTS = {
   templates: API_SERVICE,
   webhooks: API_SERVICE,
   audience: API_SERVICE,
+  // Drafts and their changes, reads of recipients and emails, the due entry of a schedule.
+  broadcasts: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query', 'dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // Recipients, emails, counters and events in the project (and its broadcasts' partitions); the
+  // stack's unsubscribe secret; the SES message-id index; the due entries of scheduled broadcasts.
+  broadcastSender: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS, BROADCAST_DUE_ITEMS] },
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: [BROADCAST_DUE_ITEMS] },
+  ],
   // Listing a team's projects queries its TEAM# partition.
   account: [
     { actions: READ_WRITE },

@@ -4,6 +4,8 @@
  */
 import { accountRoutes } from '../lambdas/account/routes.js';
 import { audienceRoutes } from '../lambdas/audience/routes.js';
+import type { BroadcastQueue } from '../lambdas/broadcasts/queue.js';
+import { broadcastsRoutes } from '../lambdas/broadcasts/routes.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/core/key-format.js';
@@ -43,6 +45,8 @@ export interface LocalHandlerDependencies {
   readonly coverAllRoutes?: boolean;
   /** The SMS and WhatsApp stand-in (local/messaging.ts); absent, both channels are not configured. */
   readonly messagingEndpoint?: string;
+  /** The broadcast queue (local/broadcast-sender.ts); absent, sending a broadcast answers 503. */
+  readonly broadcastQueue?: BroadcastQueue;
 }
 
 export function localHandlers(
@@ -118,6 +122,12 @@ export function localHandlers(
       audience: createServiceHandler(
         'audience',
         audienceRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
+      broadcasts: createServiceHandler(
+        'broadcasts',
+        broadcastsRoutes({ documents, dataTable, now, queue: deps.broadcastQueue }),
         deps.log,
         frame,
       ),

@@ -29,6 +29,17 @@ import { domainLapseIntervalSeconds, startDomainLapseTimer } from './domain-laps
 import { expiringKeysIntervalSeconds, startExpiringKeysTimer } from './expiring-keys-timer.js';
 import { removeSecretRecords } from '../lambdas/cleanup/secret-records.js';
 import { ensureSeedDomain } from './seed-domain.js';
+import {
+  createLocalBroadcastQueue,
+  DEFAULT_LOCAL_SENDERS,
+  startLocalSender,
+  UNLIMITED_LOCAL_RATE,
+} from './broadcast-sender.js';
+import { localMaxSendRate } from './ses-throttle.js';
+import { withLocalSesEvents } from './ses-events-feed.js';
+import { broadcastSesSender } from '../lambdas/broadcasts/ses-send.js';
+import { suppressionReader } from '../lambdas/broadcasts/suppression.js';
+import { stackSecret } from '../lambdas/core/cursor-secret.js';
 import { ensureTables, type TableNames } from './tables.js';
 import { startUsageFeed } from './usage-feed.js';
 import {
@@ -120,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     started.push(dynamo);
     const ses: SesLocal = await startSesLocal({
       port: options.sesPort,
+      maxSendRate: localMaxSendRate(process.env),
       identitiesFile: join(options.dataDir, 'ses-identities.json'),
     });
     started.push(ses);
@@ -139,6 +151,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         `Removed ${cleaned.deleted} stored idempotent answer(s) that held a secret (older version).`,
       );
     }
+    // Webhook deliveries and broadcasts: fauxqs in-process (local/webhook-pipeline.ts, local/broadcast-sender.ts).
+    const queue = await startLocalQueue({ port: options.sqsPort });
+    started.push(queue);
+    const broadcastQueue = await createLocalBroadcastQueue(queue.sqs);
     const firstKey = await seed(documents);
     await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
     const handlers = localHandlers({
@@ -149,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log: consoleLog({ verbose: options.verbose }),
       coverAllRoutes: options.authorizerCacheTtlSeconds > 0,
       messagingEndpoint: messaging.endpoint,
+      broadcastQueue,
     });
     // API Gateway's authorizer cache (off unless a TTL is set) and, if asked, its flush on key changes.
     const authorizerCache = await startLocalAuthorizerCache(handlers.authorizer, {
@@ -190,9 +207,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { host: options.host, port: options.apiPort },
     );
     started.push({ stop: () => gateway.close() });
-    // Webhook deliveries: fauxqs in-process, the outbox and queue polled (local/webhook-pipeline.ts).
-    const queue = await startLocalQueue({ port: options.sqsPort });
-    started.push(queue);
+    // Broadcasts: the deployed sender over the local queue, paced to the local SES's limit.
+    const sesRate = localMaxSendRate(process.env);
+    started.push(
+      startLocalSender({
+        documents,
+        dataTable: LOCAL.tables.data,
+        now: () => new Date(),
+        queue: broadcastQueue,
+        send: withLocalSesEvents(
+          broadcastSesSender(sesClient(ses.endpoint)),
+          { documents, dataTable: LOCAL.tables.data, now: () => new Date() },
+          consoleLog({ verbose: options.verbose }),
+        ),
+        apiBaseUrl: gateway.url,
+        unsubscribeSecret: () =>
+          stackSecret({ documents, dataTable: LOCAL.tables.data }, 'UNSUBSCRIBE_SECRET'),
+        isSuppressed: suppressionReader({ documents, dataTable: LOCAL.tables.data }),
+        log: consoleLog({ verbose: options.verbose }),
+        maxSendRate: sesRate ?? UNLIMITED_LOCAL_RATE,
+        workers: DEFAULT_LOCAL_SENDERS,
+      }),
+    );
+    // Webhook deliveries: the outbox and queue polled (local/webhook-pipeline.ts).
     const timeScale = webhookTimeScale(process.env);
     const pipelineLog = consoleLog({ verbose: options.verbose });
     started.push(

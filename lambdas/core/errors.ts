@@ -26,6 +26,7 @@ export const ERROR_CODES = [
   'idempotency_conflict',
   'idempotency_in_progress',
   'already_exists',
+  'invalid_state',
   'email_rejected',
   'domain_not_verified',
   'missing_variable',
@@ -55,6 +56,7 @@ export function statusOf(code: ErrorCode): number {
     case 'idempotency_conflict':
     case 'idempotency_in_progress':
     case 'already_exists':
+    case 'invalid_state':
       return 409;
     case 'payload_too_large':
       return 413;
@@ -93,6 +95,7 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   idempotency_conflict: 'This Idempotency-Key was already used with a different request.',
   idempotency_in_progress: 'A request with this Idempotency-Key is still in progress. Retry shortly.',
   already_exists: 'This resource already exists.',
+  invalid_state: 'The resource is not in a state that allows this.',
   email_rejected: 'The email was rejected by the sending service.',
   domain_not_verified: 'The from address is not on a verified domain of this project.',
   missing_variable: 'The template uses a variable that was not given and has no fallback.',
@@ -146,6 +149,7 @@ export const NAME_BY_CODE = {
   idempotency_conflict: 'invalid_idempotent_request',
   idempotency_in_progress: 'concurrent_idempotent_requests',
   already_exists: 'validation_error',
+  invalid_state: 'validation_error',
   email_rejected: 'validation_error',
   domain_not_verified: 'validation_error',
   missing_variable: 'missing_required_field',

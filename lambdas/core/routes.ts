@@ -13,7 +13,15 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One Lambda per service (docs/architecture.md, "Shape"). */
-export const SERVICES = ['sending', 'account', 'domains', 'templates', 'webhooks', 'audience'] as const;
+export const SERVICES = [
+  'sending',
+  'account',
+  'domains',
+  'templates',
+  'webhooks',
+  'audience',
+  'broadcasts',
+] as const;
 export type Service = (typeof SERVICES)[number];
 
 /**
@@ -406,6 +414,70 @@ export const ROUTES = [
     scope: 'audience:read',
     service: 'audience',
     summary: 'List the contacts a segment matches now',
+  },
+  {
+    id: 'listBroadcasts',
+    method: 'GET',
+    path: '/v1/broadcasts',
+    scope: 'broadcasts:read',
+    service: 'broadcasts',
+    summary: 'List broadcasts, newest first',
+  },
+  {
+    id: 'createBroadcast',
+    method: 'POST',
+    path: '/v1/broadcasts',
+    scope: 'broadcasts:write',
+    service: 'broadcasts',
+    summary: 'Create a draft broadcast to a list or a segment',
+  },
+  {
+    id: 'getBroadcast',
+    method: 'GET',
+    path: '/v1/broadcasts/{id}',
+    scope: 'broadcasts:read',
+    service: 'broadcasts',
+    summary: 'Retrieve one broadcast with its counts',
+  },
+  {
+    id: 'updateBroadcast',
+    method: 'PATCH',
+    path: '/v1/broadcasts/{id}',
+    scope: 'broadcasts:write',
+    service: 'broadcasts',
+    summary: 'Change the given fields of a draft broadcast',
+  },
+  {
+    id: 'deleteBroadcast',
+    method: 'DELETE',
+    path: '/v1/broadcasts/{id}',
+    scope: 'broadcasts:write',
+    service: 'broadcasts',
+    summary: 'Delete a draft broadcast',
+  },
+  {
+    id: 'sendBroadcast',
+    method: 'POST',
+    path: '/v1/broadcasts/{id}/send',
+    scope: 'broadcasts:write',
+    service: 'broadcasts',
+    summary: 'Send a draft broadcast now, or schedule it',
+  },
+  {
+    id: 'cancelBroadcast',
+    method: 'POST',
+    path: '/v1/broadcasts/{id}/cancel',
+    scope: 'broadcasts:write',
+    service: 'broadcasts',
+    summary: 'Cancel a scheduled or sending broadcast: no further email is sent',
+  },
+  {
+    id: 'listBroadcastRecipients',
+    method: 'GET',
+    path: '/v1/broadcasts/{id}/recipients',
+    scope: 'broadcasts:read',
+    service: 'broadcasts',
+    summary: "List a broadcast's recipients and what became of each",
   },
   {
     id: 'getApiKeyUsage',

@@ -20,6 +20,11 @@ export interface EmailRecord extends EmailEnvelope {
   readonly status: EmailStatus;
   readonly sesMessageId?: string;
   readonly failureReason?: string;
+  /** The headers it was sent with beyond its envelope (a broadcast's List-Unsubscribe…). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Set on a broadcast's emails: the broadcast and the contact it went to. */
+  readonly broadcastId?: string;
+  readonly contactId?: string;
   /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/events. */
   readonly lastEventType?: EmailEventType;
   readonly createdAt: string;
@@ -170,6 +175,8 @@ export function emailJson(email: EmailRecord): EmailJson {
     status: email.status,
     ses_message_id: email.sesMessageId ?? null,
     failure_reason: email.failureReason ?? null,
+    headers: { ...email.headers },
+    broadcast_id: email.broadcastId ?? null,
     last_event: email.lastEventType ?? null,
     created_at: email.createdAt,
     updated_at: email.updatedAt,

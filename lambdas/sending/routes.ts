@@ -1,5 +1,6 @@
 import type { ServiceRoutes } from '../core/http.js';
 import { answerPage } from '../core/paging.js';
+import { listBroadcastEmails } from '../broadcasts/broadcast-emails.js';
 import { sendEmailBatch } from './batch.js';
 import { SENDING_CONTRACTS } from './contracts.js';
 import { listEmailEvents } from '../events/email-events-store.js';
@@ -30,11 +31,27 @@ function sendingHandlers(
       const ids = await sendEmailBatch(deps, auth, body, headers['idempotency-key'], markReplayed);
       return { data: ids.map((id) => ({ id })) };
     },
-    listEmails: ({ auth, query }) =>
-      answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {
-        const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
-        return { items: emails.map(emailJson), nextAfter };
-      }),
+    listEmails: ({ auth, query: { broadcast_id: broadcastId, ...query } }) =>
+      broadcastId === undefined
+        ? answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {
+            const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
+            return { items: emails.map(emailJson), nextAfter };
+          })
+        : // A cursor of one broadcast's emails is bound to that broadcast.
+          answerPage(
+            deps,
+            { projectId: auth.projectId, routeId: `listEmails/${broadcastId}` },
+            query,
+            async (page) => {
+              const { emails, nextAfter } = await listBroadcastEmails(
+                deps,
+                auth.projectId,
+                broadcastId,
+                page,
+              );
+              return { items: emails.map(emailJson), nextAfter };
+            },
+          ),
     getEmail: async ({ auth, params }) => emailJson(await getEmail(deps, auth.projectId, params.id)),
     listEmailEvents: async ({ auth, params, query }) => {
       // The email first: another project's email, or none, answers 404 before any event is read.

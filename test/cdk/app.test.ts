@@ -151,6 +151,7 @@ describe('construct props validation', () => {
       templates: stubFunction(stack),
       webhooks: stubFunction(stack),
       audience: stubFunction(stack),
+      broadcasts: stubFunction(stack),
     };
     const authorizer = { authorizerId: 'stub' };
     const route = {

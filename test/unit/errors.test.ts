@@ -23,6 +23,7 @@ import { DOCUMENTED_BODIES } from '../support/documented-bodies.js';
 
 /** Typed as a Record, so adding an error code without deciding its status fails the type check. */
 const EXPECTED_STATUS: Record<ErrorCode, number> = {
+  invalid_state: 409,
   invalid_api_key: 401,
   key_revoked: 403,
   key_expired: 403,
@@ -62,6 +63,7 @@ const SERVER_SIDE: readonly ErrorCode[] = [
  * a name fails the type check here too).
  */
 const EXPECTED_NAME: Record<ErrorCode, ErrorName> = {
+  invalid_state: 'validation_error',
   invalid_api_key: 'invalid_api_key',
   key_revoked: 'invalid_api_key',
   key_expired: 'invalid_api_key',
