@@ -235,17 +235,26 @@ describe('broadcast sender', () => {
     // Arrange: read the audience, then a sender claims the one recipient and dies before SES.
     await onePass(fixture.queue, [senderFor(fixture, clock, ses.send)]);
     const [message] = await receive(fixture.queue);
-    const received = [{ body: message?.Body ?? '', receiveCount: 1 }];
-    const dying = senderFor(fixture, clock, ses.send, { take: () => new Promise<never>(() => undefined) });
-    void dying.process(received);
-    await expect.poll(async () => (await recipientsOf(fixture))[0]?.status).toBe('sending');
+    const body = message?.Body ?? '';
+    // Its pacing wait comes after the claim and the email record: the sender dies there.
+    let diedAfterClaim = () => undefined as void;
+    const died = new Promise<void>((resolve) => (diedAfterClaim = resolve));
+    const dying = senderFor(fixture, clock, ses.send, {
+      take: () => {
+        diedAfterClaim();
+        return new Promise<never>(() => undefined);
+      },
+    });
+    void dying.process([{ body, receiveCount: 1 }]);
+    await died;
+    expect((await recipientsOf(fixture))[0]?.status).toBe('sending');
 
     // Act: the message comes back to another sender, before and after the lease.
     const other = senderFor(fixture, clock, ses.send);
-    const early = await other.process([{ ...received[0]!, receiveCount: 2 }]);
+    const early = await other.process([{ body, receiveCount: 2 }]);
     clock.advance(LEASE_MS + 1);
-    const late = await other.process([{ ...received[0]!, receiveCount: 3 }]);
-    const again = await other.process([{ ...received[0]!, receiveCount: 4 }]);
+    const late = await other.process([{ body, receiveCount: 3 }]);
+    const again = await other.process([{ body, receiveCount: 4 }]);
 
     // Assert
     expect(early[0]).toMatchObject({ kind: 'retry' });
