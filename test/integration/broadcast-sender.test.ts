@@ -237,7 +237,7 @@ describe('broadcast sender', () => {
     const [message] = await receive(fixture.queue);
     const body = message?.Body ?? '';
     // Its pacing wait comes after the claim and the email record: the sender dies there.
-    let diedAfterClaim = () => undefined as void;
+    let diedAfterClaim: () => void = () => undefined;
     const died = new Promise<void>((resolve) => (diedAfterClaim = resolve));
     const dying = senderFor(fixture, clock, ses.send, {
       take: () => {
