@@ -78,18 +78,23 @@ export const createBroadcastSchema = z.strictObject(contentFields).check(
 );
 export type CreateBroadcastInput = z.output<typeof createBroadcastSchema>;
 
-export const updateBroadcastSchema = z.strictObject({
-  name: z.optional(contentFields.name),
-  from: z.optional(mailbox),
-  reply_to: z.optional(z.nullable(replyToList)),
-  subject: z.optional(z.nullable(subject)),
-  html: z.optional(z.nullable(body)),
-  text: z.optional(z.nullable(body)),
-  template: z.optional(z.nullable(templateReferenceSchema)),
-  audience: z.optional(audienceSchema),
-  tags: contentFields.tags,
-});
-export type UpdateBroadcastInput = z.output<typeof updateBroadcastSchema>;
+export const updateBroadcastSchema = withMeta(
+  z.optional(
+    z.strictObject({
+      name: z.optional(contentFields.name),
+      from: z.optional(mailbox),
+      reply_to: z.optional(z.nullable(replyToList)),
+      subject: z.optional(z.nullable(subject)),
+      html: z.optional(z.nullable(body)),
+      text: z.optional(z.nullable(body)),
+      template: z.optional(z.nullable(templateReferenceSchema)),
+      audience: z.optional(audienceSchema),
+      tags: contentFields.tags,
+    }),
+  ),
+  { description: 'Only the fields given change; null clears an optional one.' },
+);
+export type UpdateBroadcastInput = NonNullable<z.output<typeof updateBroadcastSchema>>;
 
 export const sendBroadcastSchema = z._default(
   z.strictObject({

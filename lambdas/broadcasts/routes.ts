@@ -28,7 +28,7 @@ export function broadcastsRoutes(
       getBroadcast: async ({ auth, params }) =>
         broadcastJson(await getBroadcast(deps, auth.projectId, params.id)),
       updateBroadcast: async ({ auth, params, body }) =>
-        broadcastJson(await updateBroadcast(deps, auth, params.id, body)),
+        broadcastJson(await updateBroadcast(deps, auth, params.id, body ?? {})),
       deleteBroadcast: async ({ auth, params }) => {
         await deleteBroadcast(deps, auth, params.id);
         return { id: params.id, deleted: true as const };
