@@ -9,6 +9,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { IConstruct } from 'constructs';
 import { Duration } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BROADCAST_DUE_PARTITION } from '../../lambdas/broadcasts/broadcast-store.js';
+import { recipientPartition } from '../../lambdas/broadcasts/recipient-store.js';
 import { EXPIRING_MARKER_ATTRIBUTE, EXPIRING_SCAN_ATTRIBUTES } from '../../lambdas/account/expiring-keys.js';
 import { CURSOR_SECRET_PARTITION } from '../../lambdas/core/cursor-secret.js';
 import { billingPartition } from '../../lambdas/core/quota.js';
@@ -43,6 +45,8 @@ const PROVIDER_MESSAGE = providerMessagePartition('sms', 'msg-1');
 const DOMAIN_FAMILY = claimKey('mail.example.com').pk;
 const DOMAIN_LAPSE = LAPSE_PARTITION;
 const USAGE_BATCH = 'USAGE_BATCH#batch-1';
+const RECIPIENTS = recipientPartition({ projectId: 'proj_1', broadcastId: 'bc_1' });
+const BROADCAST_DUE = BROADCAST_DUE_PARTITION;
 
 type Table = 'Data' | 'ApiKeys' | 'ApiKeys/index/byProject';
 
@@ -77,6 +81,8 @@ type FunctionName =
   | 'templates'
   | 'webhooks'
   | 'audience'
+  | 'broadcasts'
+  | 'broadcastSender'
   | 'deliveries'
   | 'fanOut'
   | 'events'
@@ -92,7 +98,8 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:GetItem', [PROJECT, STACK, BILLING]),
     data('dynamodb:PutItem', [PROJECT, STACK, BILLING, SES_MESSAGE, PROVIDER_MESSAGE]),
     data('dynamodb:UpdateItem', [PROJECT, RATE, BILLING]),
-    data('dynamodb:Query', [PROJECT]),
+    // GET /v1/emails?broadcast_id= reads the broadcast's recipients.
+    data('dynamodb:Query', [PROJECT, RECIPIENTS]),
     data('dynamodb:DeleteItem', [PROJECT]),
   ],
   // Keys over the API (keys.ts, key-usage.ts), projects of a team, billing limits, usage reads.
@@ -119,6 +126,23 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
   templates: API_SERVICE_CALLS,
   webhooks: API_SERVICE_CALLS,
   audience: API_SERVICE_CALLS,
+  // broadcasts.ts: drafts, the transition transactions (event, due entry), recipients listed.
+  broadcasts: [
+    data('dynamodb:GetItem', [PROJECT, STACK]),
+    data('dynamodb:PutItem', [PROJECT, STACK, BROADCAST_DUE]),
+    data('dynamodb:UpdateItem', [PROJECT, RATE]),
+    data('dynamodb:Query', [PROJECT, RECIPIENTS]),
+    data('dynamodb:DeleteItem', [PROJECT]),
+  ],
+  // sender.ts / recipient-store.ts: recipients and emails settled with the SES message-id index,
+  // the unsubscribe secret; the due sweep (broadcasts.ts startDueBroadcasts).
+  broadcastSender: [
+    data('dynamodb:GetItem', [PROJECT, RECIPIENTS, STACK]),
+    data('dynamodb:PutItem', [PROJECT, RECIPIENTS, STACK, SES_MESSAGE]),
+    data('dynamodb:UpdateItem', [PROJECT, RECIPIENTS]),
+    data('dynamodb:Query', [PROJECT, BROADCAST_DUE]),
+    data('dynamodb:DeleteItem', [BROADCAST_DUE]),
+  ],
   // consumer.ts: the event and the webhook (Get), the attempt (Put), the webhook's state (Update).
   deliveries: [
     data('dynamodb:GetItem', [PROJECT]),
@@ -192,6 +216,7 @@ function roleOf(stack: ScopegateStack, name: FunctionName): IConstruct {
   const fn = {
     authorizer: stack.keyAuthorizer.handler,
     ...stack.services.functions,
+    broadcastSender: stack.broadcastSending.sender,
     deliveries: stack.webhookDeliveries.consumer,
     fanOut: stack.webhookDeliveries.fanOut,
     events: stack.sesEvents.function,
