@@ -6,6 +6,10 @@
  * short bursts up to one second's worth. Everything else (the page, `/store`) passes unchanged.
  *
  * For the benchmark it can also answer 500 for a while (`failFor`), as an SES outage would.
+ *
+ * aws-ses-v2-local's store keeps no headers, so this proxy keeps the header block of every raw
+ * message it lets through, served at `GET /store/headers` (`[{"to","headers":{name: value}}]`, names
+ * lower-cased): how a developer reads a broadcast's List-Unsubscribe back.
  */
 import {
   createServer,
@@ -15,6 +19,14 @@ import {
 } from 'node:http';
 
 const SEND_PATH = '/v2/email/outbound-emails';
+const HEADERS_PATH = '/store/headers';
+/** Kept at most: the oldest go first. */
+const MAX_KEPT = 20_000;
+
+export interface SentHeaders {
+  readonly to: readonly string[];
+  readonly headers: Readonly<Record<string, string>>;
+}
 
 export interface SesThrottle {
   readonly endpoint: string;
@@ -47,7 +59,13 @@ export async function startSesThrottle(options: SesThrottleOptions): Promise<Ses
   const bucket = { tokens: rate, at: clock() };
   const stats = { throttled: 0, failed: 0, accepted: 0 };
   let failingUntil = 0;
+  const kept: SentHeaders[] = [];
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === HEADERS_PATH) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(kept));
+      return;
+    }
     const isSend = request.method === 'POST' && (request.url ?? '').startsWith(SEND_PATH);
     if (isSend && clock() < failingUntil) {
       stats.failed++;
@@ -63,8 +81,19 @@ export async function startSesThrottle(options: SesThrottleOptions): Promise<Ses
       stats.throttled++;
       return answer(request, response, 429, 'ThrottlingException', 'Maximum sending rate exceeded.');
     }
-    if (isSend) stats.accepted++;
-    forward(options.upstream, request, response);
+    if (!isSend) return forward(options.upstream, request, response);
+    stats.accepted++;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const headers = rawHeadersOf(body);
+      if (headers) {
+        kept.push(headers);
+        if (kept.length > MAX_KEPT) kept.shift();
+      }
+      forward(options.upstream, request, response, body);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();
@@ -98,7 +127,29 @@ function answer(
   });
 }
 
-function forward(upstream: string, request: IncomingMessage, response: ServerResponse): void {
+/** The header block of a SendEmail request's raw message, unfolded; undefined for anything else. */
+export function rawHeadersOf(body: Buffer): SentHeaders | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      Destination?: { ToAddresses?: string[] };
+      Content?: { Raw?: { Data?: string } };
+    };
+    const data = parsed.Content?.Raw?.Data;
+    if (typeof data !== 'string') return undefined;
+    const raw = Buffer.from(data, 'base64').toString('utf8');
+    const block = raw.split(/\r?\n\r?\n/, 1)[0] ?? '';
+    const headers: Record<string, string> = {};
+    for (const line of block.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+      const colon = line.indexOf(':');
+      if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    return { to: parsed.Destination?.ToAddresses ?? [], headers };
+  } catch {
+    return undefined;
+  }
+}
+
+function forward(upstream: string, request: IncomingMessage, response: ServerResponse, body?: Buffer): void {
   const target = new URL(request.url ?? '/', upstream);
   const outgoing = forwardRequest(
     target,
@@ -114,7 +165,8 @@ function forward(upstream: string, request: IncomingMessage, response: ServerRes
       response.end(JSON.stringify({ message: 'The local SES is not answering.' }));
     } else response.destroy();
   });
-  request.pipe(outgoing);
+  if (body) outgoing.end(body);
+  else request.pipe(outgoing);
 }
 
 /** `SCOPEGATE_SES_MAX_SEND_RATE`: the local SES's sends per second (absent: no limit). */
