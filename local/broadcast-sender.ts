@@ -1,10 +1,14 @@
 /**
  * Broadcasts on one machine: the broadcast queue in the local stack's fauxqs, and `workers` loops
  * standing in for the sender Lambda's concurrent instances. Each loop receives up to 10 messages,
- * runs them through the deployed sender (lambdas/broadcasts/sender.ts) with its own pacer, deletes
+ * runs them through the deployed sender (lambdas/broadcasts/sender.ts), deletes
  * the done ones and sets the others' visibility to their backoff, as the Lambda's partial batch
  * response and ChangeMessageVisibility do. A timer starts due scheduled broadcasts, as the deployed
  * minute schedule does.
+ *
+ * The loops share one process, so they share one pacer (one slot every 1000 / R ms): a loop busy
+ * between batches leaves its slots to the others instead of losing them, as separate Lambda
+ * instances (each with its own pacer, R / senders) must.
  */
 import {
   ChangeMessageVisibilityCommand,
@@ -26,7 +30,7 @@ const VISIBILITY_TIMEOUT_SECONDS = 30;
 export const LOCAL_CLAIM_LEASE_MS = 20_000;
 /** The pace when the local SES has no limit set. */
 export const UNLIMITED_LOCAL_RATE = 100;
-export const DEFAULT_LOCAL_SENDERS = 4;
+export const DEFAULT_LOCAL_SENDERS = 8;
 
 export async function createLocalBroadcastQueue(sqs: SQSClient): Promise<BroadcastQueue> {
   const { QueueUrl } = await sqs.send(
@@ -59,12 +63,11 @@ export interface LocalSender {
 }
 
 export function startLocalSender(options: LocalSenderOptions): LocalSender {
-  const { intervalMs } = pacingFor(options.maxSendRate, options.workers);
+  const pacer = new Pacer(pacingFor(options.maxSendRate, 1).intervalMs);
   let stopped = false;
   let killed = false;
   const never = new Promise<never>(() => undefined);
   const loops = Array.from({ length: options.workers }, () => {
-    const pacer = new Pacer(intervalMs);
     const sender = createSender({
       ...options,
       claimLeaseMs: options.claimLeaseMs ?? LOCAL_CLAIM_LEASE_MS,

@@ -20,6 +20,8 @@ import {
 
 const SEND_PATH = '/v2/email/outbound-emails';
 const HEADERS_PATH = '/store/headers';
+/** `{throttled, failed, accepted}` so far. */
+const STATS_PATH = '/store/send-stats';
 /** Kept at most: the oldest go first. */
 const MAX_KEPT = 20_000;
 
@@ -61,6 +63,11 @@ export async function startSesThrottle(options: SesThrottleOptions): Promise<Ses
   let failingUntil = 0;
   const kept: SentHeaders[] = [];
   const server = createServer((request, response) => {
+    if (request.method === 'GET' && request.url === STATS_PATH) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(stats));
+      return;
+    }
     if (request.method === 'GET' && request.url === HEADERS_PATH) {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(kept));
