@@ -59,6 +59,8 @@ interface RunResult {
   readonly lost: number;
   readonly throttlesAbsorbed: number;
   readonly ses5xxAbsorbed: number;
+  /** What the sender logged, by message: why a recipient ended unknown_outcome, when one did. */
+  readonly logged: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -126,15 +128,20 @@ async function oneRun(
   const list = await api('POST', '/v1/lists', { name: `bench ${run}` });
   await seedMembers(store, String(list.id), run);
   const events = { ...store, now: () => new Date() };
+  const logged: Record<string, number> = {};
+  const count = (message: string) => {
+    logged[message] = (logged[message] ?? 0) + 1;
+  };
+  const log = { info: () => undefined, warn: count, error: count };
   const startSender = (): LocalSender =>
     startLocalSender({
       ...events,
       queue: broadcastQueue,
-      send: withLocalSesEvents(broadcastSesSender(sesClient(ses.endpoint)), events, silentLog),
+      send: withLocalSesEvents(broadcastSesSender(sesClient(ses.endpoint)), events, log),
       apiBaseUrl: gateway.url,
       unsubscribeSecret: () => stackSecret(store, 'UNSUBSCRIBE_SECRET'),
       isSuppressed: suppressionReader(store),
-      log: silentLog,
+      log,
       maxSendRate: RATE,
       workers: DEFAULT_LOCAL_SENDERS,
       scheduleIntervalMs: 0,
@@ -213,6 +220,7 @@ async function oneRun(
     lost,
     throttlesAbsorbed: after.throttled - before.throttled,
     ses5xxAbsorbed: after.failed - before.failed,
+    logged,
   };
 }
 

@@ -337,6 +337,23 @@ export function createSender(deps: SenderDependencies): Sender {
     );
   }
 
+  /**
+   * Settles a batch, trying again twice when DynamoDB fails or times out: a settlement is conditional
+   * on its claims, so one that did commit is not counted twice; a batch that cannot be settled at all
+   * becomes unknown_outcome after its lease, though SES sent it.
+   */
+  async function settleWithRetries(ref: BroadcastRef, list: readonly Settlement[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await settleRecipients(deps, ref, list, deps.now());
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        deps.log.warn('settling a broadcast batch failed; trying again', { error: describeError(error) });
+      }
+    }
+  }
+
   return {
     async process(messages) {
       const groups = new Map<string, { ref: BroadcastRef; list: Settlement[] }>();
@@ -368,7 +385,7 @@ export function createSender(deps: SenderDependencies): Sender {
       );
       for (const [key, { ref, list }] of groups) {
         try {
-          if (list.length > 0) await settleRecipients(deps, ref, list, deps.now());
+          if (list.length > 0) await settleWithRetries(ref, list);
           await tryComplete(ref);
         } catch (error) {
           // Unsettled claims: their messages come back after the lease and settle them unknown_outcome.

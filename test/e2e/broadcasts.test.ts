@@ -82,7 +82,7 @@ describe('broadcasts over HTTP', () => {
     const sent = await api('POST', `/v1/broadcasts/${id}/send`, {});
     const patchedWhileSending = await api('PATCH', `/v1/broadcasts/${id}`, { name: 'too late' });
     await expect
-      .poll(async () => (await api('GET', `/v1/broadcasts/${id}`)).json.status, { timeout: 30_000 })
+      .poll(async () => (await api('GET', `/v1/broadcasts/${id}`)).json.status, { timeout: 60_000 })
       .toBe('sent');
 
     // Assert
@@ -151,7 +151,7 @@ describe('broadcasts over HTTP', () => {
     const id = String(created.json.id);
     await api('POST', `/v1/broadcasts/${id}/send`, {});
     await expect
-      .poll(async () => (await api('GET', `/v1/broadcasts/${id}`)).json.status, { timeout: 30_000 })
+      .poll(async () => (await api('GET', `/v1/broadcasts/${id}`)).json.status, { timeout: 60_000 })
       .toBe('sent');
     expect((await api('DELETE', `/v1/broadcasts/${id}`)).json).toMatchObject({ error_code: 'invalid_state' });
     expect((await api('POST', `/v1/broadcasts/${id}/cancel`)).status).toBe(409);
