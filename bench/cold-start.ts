@@ -43,6 +43,7 @@ const SERVICE_PROBES: Readonly<Record<(typeof SERVICES)[number], string>> = {
   webhooks: '/v1/webhooks',
   audience: '/v1/contacts',
   suppressions: '/v1/suppressions',
+  broadcasts: '/v1/broadcasts',
 };
 
 export function coldStartCases(target: ColdRequestTarget): ColdStartCase[] {

@@ -5,6 +5,7 @@
  */
 import { ACCOUNT_CONTRACTS } from '../lambdas/account/contracts.js';
 import { AUDIENCE_CONTRACTS } from '../lambdas/audience/contracts.js';
+import { BROADCASTS_CONTRACTS } from '../lambdas/broadcasts/contracts.js';
 import type { RouteContract } from '../lambdas/api/contract.js';
 import { DOMAINS_CONTRACTS } from '../lambdas/domains/contracts.js';
 import { ROUTES, type Route, type RouteId } from '../lambdas/api/routes.js';
@@ -21,6 +22,7 @@ export const CONTRACTS: Readonly<Record<RouteId, RouteContract>> = {
   ...WEBHOOKS_CONTRACTS,
   ...AUDIENCE_CONTRACTS,
   ...SUPPRESSIONS_CONTRACTS,
+  ...BROADCASTS_CONTRACTS,
 };
 
 export interface RouteWithContract {

@@ -113,6 +113,30 @@ export const BOUNDARIES = {
       'One-click unsubscribe: signed tokens and their URL, and the public /u/{token} pages that unsubscribe and suppress a contact',
     imports: ['keys', 'http', 'shared', 'audience', 'suppressions', 'aws'],
   },
+  broadcasts: {
+    kind: 'lambda',
+    holds:
+      'The broadcasts service: drafts, sending and scheduling, audiences resolved into recipients claimed once each, counts',
+    imports: [
+      'api',
+      'keys',
+      'http',
+      'shared',
+      'templates',
+      'domains',
+      'sending',
+      'audience',
+      'suppressions',
+      'unsubscribe',
+      'aws',
+    ],
+  },
+  'broadcast-sender': {
+    kind: 'lambda',
+    holds:
+      "The broadcast queue's consumer, paced to the SES account's rate, and the scheduled-broadcast sweep",
+    imports: ['http', 'domains', 'broadcasts', 'aws'],
+  },
   webhooks: {
     kind: 'lambda',
     holds:

@@ -55,6 +55,9 @@ export const LAMBDA_ENTRIES = {
   suppressions: 'lambdas/suppressions/handler.ts',
   /** The public one-click unsubscribe pages, GET and POST /u/{token} (lib/unsubscribe-pages.ts). */
   unsubscribe: 'lambdas/unsubscribe/handler.ts',
+  broadcasts: 'lambdas/broadcasts/handler.ts',
+  /** The broadcast queue's consumer and the scheduled-broadcast sweep (lib/broadcast-sending.ts). */
+  broadcastSender: 'lambdas/broadcast-sender/handler.ts',
   deliveries: 'lambdas/deliveries/handler.ts',
   fanOut: 'lambdas/fan-out/handler.ts',
   events: 'lambdas/provider-events/handler.ts',

@@ -45,6 +45,8 @@ export interface ScopegateFunctionProps {
   readonly memorySize?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** A hard cap on concurrent instances (the broadcast sender's pacing relies on it). @default - none */
+  readonly reservedConcurrentExecutions?: number;
   /** @default - none besides NODE_OPTIONS and what bindTable adds */
   readonly environment?: Readonly<Record<string, string>>;
   /**
@@ -87,6 +89,9 @@ export class ScopegateFunction extends Construct {
       description: props.description,
       timeout,
       memorySize,
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
       role: this.role,
       logGroup: this.logGroup,
       environment: {

@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { AuthorizerCacheFlush } from './authorizer-cache-flush.js';
+import { BroadcastSending } from './broadcast-sending.js';
 import { DashboardSite } from './dashboard-site.js';
 import { KeyAuthorizer } from './authorizer.js';
 import { KeyStore } from './key-store.js';
@@ -42,6 +43,13 @@ export interface ScopegateStackProps extends StackProps, MessagingSettings {
    * @default 0 - off
    */
   readonly authorizerProvisionedConcurrency?: number;
+  /**
+   * The SES account's maximum send rate, emails per second: broadcasts stay under it.
+   * @default - read from SES (GetAccount SendQuota.MaxSendRate) by the sender
+   */
+  readonly maxSendRate?: number;
+  /** Broadcast sender instances at most (2–1000); each sends maxSendRate / senders. @default 2 */
+  readonly broadcastSenders?: number;
   /** @default 100 requests per second */
   readonly throttlingRateLimit?: number;
   /** @default 200 requests */
@@ -69,6 +77,7 @@ export class ScopegateStack extends Stack {
   public readonly api: Api;
   /** Present only with `authorizerCacheFlush`. */
   public readonly authorizerCacheFlush: AuthorizerCacheFlush | undefined;
+  public readonly broadcastSending: BroadcastSending;
   public readonly usage: Usage;
   public readonly expiringKeys: ExpiringKeys;
   public readonly domainLapse: DomainLapse;
@@ -131,11 +140,23 @@ export class ScopegateStack extends Stack {
         webhooks: this.services.functions.webhooks.function,
         audience: this.services.functions.audience.function,
         suppressions: this.services.functions.suppressions.function,
+        broadcasts: this.services.functions.broadcasts.function,
       },
       throttlingRateLimit: props.throttlingRateLimit,
       throttlingBurstLimit: props.throttlingBurstLimit,
       accessLogRetention: logRetention,
       manageCloudWatchRole: props.manageApiGatewayCloudWatchRole,
+    });
+
+    this.broadcastSending = new BroadcastSending(this, 'BroadcastSending', {
+      dataTable: this.keyStore.data,
+      service: this.services.functions.broadcasts,
+      configurationSets: this.services.configurationSets,
+      sesSendStatement: this.services.sesSendStatement,
+      apiUrl: this.api.url,
+      maxSendRate: props.maxSendRate,
+      senders: props.broadcastSenders,
+      logRetention,
     });
 
     this.authorizerCacheFlush =

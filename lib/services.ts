@@ -139,7 +139,19 @@ export class Services extends Construct {
       envVar: 'DATA_TABLE',
     });
 
-    this.functions = { sending, account, domains, templates, webhooks, audience, suppressions };
+    const broadcasts = new ScopegateFunction(this, 'Broadcasts', {
+      name: 'broadcasts',
+      description: 'scopegate broadcasts service: drafts, sending, scheduling, recipients',
+      logRetention: props.logRetention,
+    });
+    // Its queue (BROADCAST_QUEUE_URL and sqs:SendMessage) comes with lib/broadcast-sending.ts.
+    broadcasts.bindTable({
+      table: props.dataTable,
+      access: DATA_TABLE_GRANTS.broadcasts,
+      envVar: 'DATA_TABLE',
+    });
+
+    this.functions = { sending, account, domains, templates, webhooks, audience, suppressions, broadcasts };
   }
 }
 

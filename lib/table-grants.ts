@@ -10,6 +10,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { projectPartition, teamPartition } from '../lambdas/aws/tables.js';
 import { BILLING_PARTITION_PREFIX } from '../lambdas/shared/quota.js';
 import { CURSOR_SECRET_PARTITION } from '../lambdas/http/cursor-secret.js';
+import { BROADCAST_DUE_PARTITION } from '../lambdas/broadcasts/broadcast-store.js';
 import { FAMILY_PARTITION_PREFIX, LAPSE_PARTITION } from '../lambdas/domains/domain-store.js';
 import { SCHEDULED_PARTITION_PREFIX } from '../lambdas/sending/scheduled-store.js';
 import { sesMessagePartition } from '../lambdas/sending/email-store.js';
@@ -51,6 +52,8 @@ export const SCHEDULED_ITEMS = `${SCHEDULED_PARTITION_PREFIX}*`;
 export const SES_MESSAGE_ITEMS = `${sesMessagePartition('')}*`;
 /** A team's monthly send counters. */
 export const BILLING_ITEMS = `${BILLING_PARTITION_PREFIX}*`;
+/** Scheduled broadcasts by due time (lambdas/broadcasts/broadcast-store.ts). */
+export const BROADCAST_DUE_ITEMS = BROADCAST_DUE_PARTITION;
 /** The usage pipeline's once-only batch markers (lambdas/usage/usage-store.ts). */
 export const USAGE_BATCH_ITEMS = 'USAGE_BATCH#*';
 
@@ -87,6 +90,18 @@ export const DATA_TABLE_GRANTS = {
       leadingKeys: [PROJECT_ITEMS, CURSOR_SECRET_PARTITION],
     },
     { actions: ['dynamodb:UpdateItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // Drafts and their changes, reads of recipients and emails, the due entry of a schedule.
+  broadcasts: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query', 'dynamodb:DeleteItem'], leadingKeys: [PROJECT_ITEMS] },
+  ],
+  // Recipients, emails, counters and events in the project (and its broadcasts' partitions); the
+  // stack's unsubscribe secret; the SES message-id index; the due entries of scheduled broadcasts.
+  broadcastSender: [
+    { actions: READ_WRITE },
+    { actions: ['dynamodb:Query'], leadingKeys: [PROJECT_ITEMS, BROADCAST_DUE_ITEMS] },
+    { actions: ['dynamodb:DeleteItem'], leadingKeys: [BROADCAST_DUE_ITEMS] },
   ],
   // Listing a team's projects queries its TEAM# partition.
   account: [

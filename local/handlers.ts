@@ -4,6 +4,8 @@
  */
 import { accountRoutes } from '../lambdas/account/route-handlers.js';
 import { audienceRoutes } from '../lambdas/audience/route-handlers.js';
+import type { BroadcastQueue } from '../lambdas/broadcasts/queue.js';
+import { broadcastsRoutes } from '../lambdas/broadcasts/route-handlers.js';
 import { type AuthorizerLog, createAuthorizer } from '../lambdas/authorizer/authorizer.js';
 import { keyItemReader } from '../lambdas/authorizer/key-store.js';
 import type { KeyEnvironment } from '../lambdas/keys/api-key.js';
@@ -45,6 +47,8 @@ export interface LocalHandlerDependencies {
   readonly coverAllRoutes?: boolean;
   /** The SMS and WhatsApp stand-in (local/messaging.ts); absent, both channels are not configured. */
   readonly messagingEndpoint?: string;
+  /** The broadcast queue (local/broadcast-sender.ts); absent, sending a broadcast answers 503. */
+  readonly broadcastQueue?: BroadcastQueue;
 }
 
 export function localHandlers(
@@ -128,6 +132,12 @@ export function localHandlers(
       suppressions: createServiceHandler(
         'suppressions',
         suppressionsRoutes({ documents, dataTable, now }),
+        deps.log,
+        frame,
+      ),
+      broadcasts: createServiceHandler(
+        'broadcasts',
+        broadcastsRoutes({ documents, dataTable, now, queue: deps.broadcastQueue }),
         deps.log,
         frame,
       ),

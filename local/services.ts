@@ -15,6 +15,7 @@ import type { ClientOverrides } from '../lambdas/aws/sdk-client-bounds.js';
 
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localTarget } from './config.js';
 import { startSesIdentities } from './ses-identities.js';
+import { type SesThrottle, startSesThrottle } from './ses-throttle.js';
 
 // Defined in config.ts so the CLI can use them without loading the emulators' packages.
 export { LOCAL_CREDENTIALS, LOCAL_REGION };
@@ -119,6 +120,8 @@ const startSes: typeof sesLocalModule =
 
 export interface SesLocal {
   readonly endpoint: string;
+  /** The sending limit in front of aws-ses-v2-local (local/ses-throttle.ts). */
+  readonly throttle: SesThrottle;
   stop(): Promise<void>;
 }
 
@@ -126,7 +129,12 @@ export interface SesLocal {
  * aws-ses-v2-local on a free port behind the identity stand-in (local/ses-identities.ts) on `port`:
  * the SDK, the page and `/store` all use `port`. `identitiesFile` keeps identities across restarts.
  */
-export async function startSesLocal(options: { port: number; identitiesFile?: string }): Promise<SesLocal> {
+export async function startSesLocal(options: {
+  port: number;
+  identitiesFile?: string;
+  /** Sends per second the local SES accepts (SCOPEGATE_SES_MAX_SEND_RATE); absent: no limit. */
+  maxSendRate?: number | undefined;
+}): Promise<SesLocal> {
   const server: Server = await startSes({ host: '127.0.0.1', port: 0 });
   if (!server.listening) await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const address = server.address();
@@ -137,21 +145,30 @@ export async function startSesLocal(options: { port: number; identitiesFile?: st
       // The stand-in's forwarded requests keep connections alive; they would hold close() open.
       server.closeAllConnections();
     });
+  let throttle: SesThrottle | undefined;
   try {
+    throttle = await startSesThrottle({
+      upstream: `http://127.0.0.1:${upstreamPort}`,
+      maxSendRate: options.maxSendRate,
+    });
     const identities = await startSesIdentities({
       host: '127.0.0.1',
       port: options.port,
-      upstream: `http://127.0.0.1:${upstreamPort}`,
+      upstream: throttle.endpoint,
       ...(options.identitiesFile ? { file: options.identitiesFile } : {}),
     });
+    const limit = throttle;
     return {
       endpoint: identities.endpoint,
+      throttle: limit,
       stop: async () => {
         await identities.stop();
+        await limit.stop();
         await stopUpstream();
       },
     };
   } catch (error) {
+    await throttle?.stop();
     await stopUpstream();
     throw error;
   }

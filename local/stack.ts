@@ -33,6 +33,16 @@ import { sesSender } from '../lambdas/sending/ses-sender.js';
 import { scheduledEmailsIntervalSeconds, startScheduledEmailsTimer } from './scheduled-emails-timer.js';
 import { withLocalSesEvents } from './ses-events-feed.js';
 import { ensureSeedDomain } from './seed-domain.js';
+import {
+  createLocalBroadcastQueue,
+  DEFAULT_LOCAL_SENDERS,
+  startLocalSender,
+  UNLIMITED_LOCAL_RATE,
+} from './broadcast-sender.js';
+import { localMaxSendRate } from './ses-throttle.js';
+import { broadcastSesSender } from '../lambdas/broadcasts/ses-send.js';
+import { suppressionReader } from '../lambdas/broadcasts/suppression.js';
+import { stackSecret } from '../lambdas/http/cursor-secret.js';
 import { ensureTables, type TableNames } from './tables.js';
 import { startUsageFeed } from './usage-feed.js';
 import {
@@ -127,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     started.push(dynamo);
     const ses: SesLocal = await startSesLocal({
       port: options.sesPort,
+      maxSendRate: localMaxSendRate(process.env),
       identitiesFile: join(options.dataDir, 'ses-identities.json'),
     });
     started.push(ses);
@@ -156,6 +167,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         `Moved ${claims.migrated} domain-name claim(s) of an older version into the current layout.`,
       );
     }
+    // Webhook deliveries and broadcasts: fauxqs in-process (local/webhook-pipeline.ts, local/broadcast-sender.ts).
+    const queue = await startLocalQueue({ port: options.sqsPort });
+    started.push(queue);
+    const broadcastQueue = await createLocalBroadcastQueue(queue.sqs);
     const firstKey = await seed(documents);
     await ensureSeedDomain(documents, sesClient(ses.endpoint), LOCAL.tables.data);
     const handlers = localHandlers({
@@ -166,6 +181,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log: consoleLog({ verbose: options.verbose }),
       coverAllRoutes: options.authorizerCacheTtlSeconds > 0,
       messagingEndpoint: messaging.endpoint,
+      broadcastQueue,
     });
     // API Gateway's authorizer cache (off unless a TTL is set) and, if asked, its flush on key changes.
     const authorizerCache = await startLocalAuthorizerCache(handlers.authorizer, {
@@ -207,9 +223,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { host: options.host, port: options.apiPort },
     );
     started.push({ stop: () => gateway.close() });
-    // Webhook deliveries: fauxqs in-process, the outbox and queue polled (local/webhook-pipeline.ts).
-    const queue = await startLocalQueue({ port: options.sqsPort });
-    started.push(queue);
+    // Broadcasts: the deployed sender over the local queue, paced to the local SES's limit.
+    const sesRate = localMaxSendRate(process.env);
+    started.push(
+      startLocalSender({
+        documents,
+        dataTable: LOCAL.tables.data,
+        now: () => new Date(),
+        queue: broadcastQueue,
+        send: withLocalSesEvents(
+          broadcastSesSender(sesClient(ses.endpoint)),
+          { documents, dataTable: LOCAL.tables.data, now: () => new Date() },
+          consoleLog({ verbose: options.verbose }),
+        ),
+        apiBaseUrl: gateway.url,
+        unsubscribeSecret: () =>
+          stackSecret({ documents, dataTable: LOCAL.tables.data }, 'UNSUBSCRIBE_SECRET'),
+        isSuppressed: suppressionReader({ documents, dataTable: LOCAL.tables.data }),
+        log: consoleLog({ verbose: options.verbose }),
+        maxSendRate: sesRate ?? UNLIMITED_LOCAL_RATE,
+        workers: DEFAULT_LOCAL_SENDERS,
+      }),
+    );
+    // Webhook deliveries: the outbox and queue polled (local/webhook-pipeline.ts).
     const timeScale = webhookTimeScale(process.env);
     const pipelineLog = consoleLog({ verbose: options.verbose });
     started.push(

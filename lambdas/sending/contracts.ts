@@ -31,6 +31,13 @@ export const emailSchema = withMeta(
     scheduled_at: withMeta(z.nullable(timestamp), {
       description: 'When a scheduled email is (or was) due; null for an email sent at once.',
     }),
+    headers: withMeta(z.record(z.string(), z.string()), {
+      description:
+        'The headers it was sent with besides its envelope (a broadcast email: List-Unsubscribe, List-Unsubscribe-Post).',
+    }),
+    broadcast_id: withMeta(z.nullable(z.string()), {
+      description: 'The broadcast it belongs to, `bc_…`; null for a single send.',
+    }),
     last_event: withMeta(z.nullable(z.enum(EMAIL_EVENT_TYPES)), {
       description: 'The type of the latest event SES reported for this email (by when it happened).',
     }),
@@ -117,7 +124,11 @@ export const SENDING_CONTRACTS = {
     errors: SEND_ERRORS,
   }),
   listEmails: defineContract({
-    query: listQuerySchema,
+    query: z.extend(listQuerySchema, {
+      broadcast_id: withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), {
+        description: "Only this broadcast's emails, in the order of its recipients.",
+      }),
+    }),
     response: {
       status: 200,
       description: 'A page of emails, newest first.',

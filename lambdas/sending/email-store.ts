@@ -25,6 +25,11 @@ export interface EmailRecord extends EmailEnvelope {
   /** The sweeper that claimed a scheduled email, and when (lambdas/sending/scheduled-state.ts). */
   readonly claimedBy?: string;
   readonly claimedAt?: string;
+  /** The headers it was sent with beyond its envelope (a broadcast's List-Unsubscribe…). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Set on a broadcast's emails: the broadcast and the contact it went to. */
+  readonly broadcastId?: string;
+  readonly contactId?: string;
   /** The latest SES event's project event type (`email.delivered`…), kept by lambdas/provider-events. */
   readonly lastEventType?: EmailEventType;
   /** Recipients dropped because the project suppresses them (absent on records older than suppressions). */
@@ -191,6 +196,8 @@ export function emailJson(email: EmailRecord): EmailJson {
     ses_message_id: email.sesMessageId ?? null,
     failure_reason: email.failureReason ?? null,
     scheduled_at: email.scheduledAt ?? null,
+    headers: { ...email.headers },
+    broadcast_id: email.broadcastId ?? null,
     last_event: email.lastEventType ?? null,
     suppressed: [...(email.suppressed ?? [])],
     created_at: email.createdAt,

@@ -144,6 +144,7 @@ export async function sendPreparedEmail(
     subject: email.subject,
     tags: email.tags ?? [],
     suppressed,
+    headers: email.headers ?? {},
     status: 'queued',
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
@@ -197,8 +198,8 @@ export async function sendPreparedEmail(
  * Answers the tracking of the verified domain that covers `from` most closely (`mail.example.com`'s
  * own settings over `example.com`'s when both are verified).
  */
-async function assertSendingDomain(
-  deps: SendingDependencies,
+export async function assertSendingDomain(
+  deps: Pick<SendingDependencies, 'documents' | 'dataTable'>,
   auth: AuthContext,
   from: string,
 ): Promise<EmailTracking> {

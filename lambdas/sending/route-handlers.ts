@@ -1,5 +1,6 @@
 import type { ServiceRoutes } from '../http/frame.js';
 import { answerPage } from '../http/paging.js';
+import { listBroadcastEmails } from './broadcast-emails.js';
 import { sendEmailBatch } from './batch.js';
 import { SENDING_CONTRACTS } from './contracts.js';
 import { listEmailEvents } from './email-events-store.js';
@@ -31,11 +32,27 @@ function sendingHandlers(
       const ids = await sendEmailBatch(deps, auth, body, headers['idempotency-key'], markReplayed);
       return { data: ids.map((id) => ({ id })) };
     },
-    listEmails: ({ auth, query }) =>
-      answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {
-        const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
-        return { items: emails.map(emailJson), nextAfter };
-      }),
+    listEmails: ({ auth, query: { broadcast_id: broadcastId, ...query } }) =>
+      broadcastId === undefined
+        ? answerPage(deps, { projectId: auth.projectId, routeId: 'listEmails' }, query, async (page) => {
+            const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
+            return { items: emails.map(emailJson), nextAfter };
+          })
+        : // A cursor of one broadcast's emails is bound to that broadcast.
+          answerPage(
+            deps,
+            { projectId: auth.projectId, routeId: `listEmails/${broadcastId}` },
+            query,
+            async (page) => {
+              const { emails, nextAfter } = await listBroadcastEmails(
+                deps,
+                auth.projectId,
+                broadcastId,
+                page,
+              );
+              return { items: emails.map(emailJson), nextAfter };
+            },
+          ),
     getEmail: async ({ auth, params }) => emailJson(await getEmail(deps, auth.projectId, params.id)),
     rescheduleEmail: async ({ auth, params, body }) =>
       emailJson(await rescheduleEmail(deps, auth, params.id, body.scheduled_at)),

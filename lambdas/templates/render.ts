@@ -9,6 +9,7 @@
  * same tokens the renderer renders.
  */
 import Mustache from 'mustache';
+import { isBroadcastName } from './broadcast-names.js';
 import type { FieldError } from '../api/errors.js';
 
 /**
@@ -128,7 +129,9 @@ export function sourceProblems(
       }
     }
     for (const name of use.names) {
-      if (!declared.has(name)) add(`uses ${name}, which is not declared in variables`);
+      // A broadcast fills in contact.* and unsubscribe_url; anywhere else they render empty.
+      if (!declared.has(name) && !isBroadcastName(name))
+        add(`uses ${name}, which is not declared in variables`);
     }
   }
   return problems;

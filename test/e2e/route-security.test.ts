@@ -116,6 +116,12 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
     if (created.status !== 201) throw new Error(`could not suppress ${email}: ${created.text}`);
     return `/v1/suppressions/${email}`;
   },
+  getBroadcast: (stack) => otherProjectsBroadcast(stack, ''),
+  updateBroadcast: (stack) => otherProjectsBroadcast(stack, ''),
+  deleteBroadcast: (stack) => otherProjectsBroadcast(stack, ''),
+  sendBroadcast: (stack) => otherProjectsBroadcast(stack, '/send'),
+  cancelBroadcast: (stack) => otherProjectsBroadcast(stack, '/cancel'),
+  listBroadcastRecipients: (stack) => otherProjectsBroadcast(stack, '/recipients'),
   getApiKeyUsage: async (stack) => {
     const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
     return `/v1/api-keys/${key.keyId}/usage`;
@@ -170,6 +176,26 @@ async function otherProjectsMembership(stack: TestStack): Promise<string> {
   const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
   await call(stack.url, { method: 'PUT', path: `/v1/lists/${list}/contacts/${contact}`, key: key.key });
   return `/v1/lists/${list}/contacts/${contact}`;
+}
+
+/** A draft broadcast of OTHER_PROJECT to one of its lists, created through the API: its URL. */
+async function otherProjectsBroadcast(stack: TestStack, suffix: string): Promise<string> {
+  const list = await otherProjectsResource(stack, '/v1/lists');
+  const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
+  const created = await call(stack.url, {
+    method: 'POST',
+    path: '/v1/broadcasts',
+    key: key.key,
+    body: {
+      name: 'theirs',
+      from: `news@${OTHER_DOMAIN}`,
+      subject: 'x',
+      text: 'x',
+      audience: { list_id: list },
+    },
+  });
+  if (created.status !== 201) throw new Error(`could not create a broadcast: ${created.text}`);
+  return `/v1/broadcasts/${String(created.json.id)}${suffix}`;
 }
 
 /** A key of OTHER_PROJECT (stored directly: the fixture need not go through the API). */

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Documents } from '../../lambdas/aws/aws-clients.js';
+import type { BroadcastQueue } from '../../lambdas/broadcasts/queue.js';
 import { createProject } from '../../lambdas/account/projects.js';
 import { createTeam } from '../../lambdas/account/teams.js';
 import { type GeneratedApiKey, generateApiKey } from '../../lambdas/keys/api-key.js';
@@ -52,6 +53,8 @@ export interface TestStackOptions {
   readonly dashboard?: StaticSite;
   /** Stands between the stack's handlers and DynamoDB, e.g. to count the calls they make. */
   readonly wrapDocuments?: (documents: Documents) => Documents;
+  /** Where the broadcasts service queues sending (a test running its own sender); absent: 503. */
+  readonly broadcastQueue?: BroadcastQueue;
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -80,6 +83,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
         log: silentLog,
         messagingEndpoint: messaging.endpoint,
         ...(options.now ? { now: options.now } : {}),
+        ...(options.broadcastQueue ? { broadcastQueue: options.broadcastQueue } : {}),
       }),
       onRequest: usage.record,
       ...(options.dashboard ? { dashboard: options.dashboard } : {}),

@@ -152,6 +152,7 @@ describe('construct props validation', () => {
       webhooks: stubFunction(stack),
       audience: stubFunction(stack),
       suppressions: stubFunction(stack),
+      broadcasts: stubFunction(stack),
     };
     const authorizer = { authorizerId: 'stub' };
     const route = {

@@ -78,6 +78,8 @@ describe('cdk-nag AwsSolutions', () => {
         'ScheduledEmails/Function/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
         'WebhookDeliveries/FanOutFailures AwsSolutions-SQS3',
         'WebhookDeliveries/FanOut/Role AwsSolutions-IAM5[Resource::*]',
+        'BroadcastSending/Sender/Role AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*]',
+        'BroadcastSending/Sender/Role AwsSolutions-IAM5[Resource::*]',
       ].toSorted(),
     );
   });

@@ -18,6 +18,8 @@ import {
   MIGRATION_DOMAIN_ATTRIBUTES,
   MIGRATION_SCAN_ATTRIBUTES,
 } from '../../../lambdas/cleanup/domain-claims-migration.js';
+import { BROADCAST_DUE_PARTITION } from '../../../lambdas/broadcasts/broadcast-store.js';
+import { recipientPartition } from '../../../lambdas/shared/broadcast-recipients.js';
 import { CLEANUP_SCAN_ATTRIBUTES } from '../../../lambdas/cleanup/secret-records.js';
 import { CURSOR_SECRET_PARTITION } from '../../../lambdas/http/cursor-secret.js';
 import { billingPartition } from '../../../lambdas/shared/quota.js';
@@ -57,6 +59,8 @@ const USAGE_BATCH = 'USAGE_BATCH#batch-1';
 const LEGACY_CLAIM = `${LEGACY_NAME_PREFIX}mail.example.com`;
 const SCHEDULED_DUE = duePartition('2026-12-07T10:31');
 const SCHEDULED_CURSOR = CURSOR_KEY.pk;
+const RECIPIENTS = recipientPartition({ projectId: 'proj_1', broadcastId: 'bc_1' });
+const BROADCAST_DUE = BROADCAST_DUE_PARTITION;
 
 type Table = 'Data' | 'ApiKeys' | 'ApiKeys/index/byProject';
 
@@ -93,6 +97,8 @@ type FunctionName =
   | 'audience'
   | 'suppressions'
   | 'unsubscribe'
+  | 'broadcasts'
+  | 'broadcastSender'
   | 'deliveries'
   | 'fanOut'
   | 'events'
@@ -110,7 +116,8 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:GetItem', [PROJECT, STACK, BILLING]),
     data('dynamodb:PutItem', [PROJECT, STACK, BILLING, SES_MESSAGE, PROVIDER_MESSAGE]),
     data('dynamodb:UpdateItem', [PROJECT, RATE, BILLING]),
-    data('dynamodb:Query', [PROJECT]),
+    // GET /v1/emails?broadcast_id= reads the broadcast's recipients.
+    data('dynamodb:Query', [PROJECT, RECIPIENTS]),
     // A scheduled email's due entry goes when it is moved or canceled (lambdas/sending/scheduled-store.ts).
     data('dynamodb:DeleteItem', [PROJECT, SCHEDULED_DUE]),
     // The recipients' suppressions (suppression-store.ts suppressedAmong).
@@ -147,6 +154,23 @@ const CALLS: Readonly<Record<FunctionName, readonly Call[]>> = {
     data('dynamodb:GetItem', [PROJECT, STACK]),
     data('dynamodb:PutItem', [PROJECT, STACK]),
     data('dynamodb:UpdateItem', [PROJECT]),
+  ],
+  // broadcasts.ts: drafts, the transition transactions (event, due entry), recipients listed.
+  broadcasts: [
+    data('dynamodb:GetItem', [PROJECT, STACK]),
+    data('dynamodb:PutItem', [PROJECT, STACK, BROADCAST_DUE]),
+    data('dynamodb:UpdateItem', [PROJECT, RATE]),
+    data('dynamodb:Query', [PROJECT, RECIPIENTS]),
+    data('dynamodb:DeleteItem', [PROJECT]),
+  ],
+  // sender.ts / recipient-store.ts: recipients and emails settled with the SES message-id index,
+  // the unsubscribe secret; the due sweep (broadcasts.ts startDueBroadcasts).
+  broadcastSender: [
+    data('dynamodb:GetItem', [PROJECT, RECIPIENTS, STACK]),
+    data('dynamodb:PutItem', [PROJECT, RECIPIENTS, STACK, SES_MESSAGE]),
+    data('dynamodb:UpdateItem', [PROJECT, RECIPIENTS]),
+    data('dynamodb:Query', [PROJECT, BROADCAST_DUE]),
+    data('dynamodb:DeleteItem', [BROADCAST_DUE]),
   ],
   // consumer.ts: the event and the webhook (Get), the attempt (Put), the webhook's state (Update).
   deliveries: [
@@ -257,6 +281,7 @@ function roleOf(stack: ScopegateStack, name: FunctionName): IConstruct {
   const fn = {
     authorizer: stack.keyAuthorizer.handler,
     ...stack.services.functions,
+    broadcastSender: stack.broadcastSending.sender,
     deliveries: stack.webhookDeliveries.consumer,
     fanOut: stack.webhookDeliveries.fanOut,
     events: stack.sesEvents.function,

@@ -23,6 +23,7 @@ import { DOCUMENTED_BODIES } from '../../../support/documented-bodies.js';
 
 /** Typed as a Record, so adding an error code without deciding its status fails the type check. */
 const EXPECTED_STATUS: Record<ErrorCode, number> = {
+  invalid_state: 409,
   invalid_api_key: 401,
   key_revoked: 403,
   key_expired: 403,
@@ -31,7 +32,6 @@ const EXPECTED_STATUS: Record<ErrorCode, number> = {
   domain_not_allowed: 403,
   permission_escalation: 403,
   already_exists: 409,
-  invalid_state: 409,
   domain_not_verified: 422,
   recipient_suppressed: 422,
   authorizer_unavailable: 503,
@@ -64,6 +64,7 @@ const SERVER_SIDE: readonly ErrorCode[] = [
  * a name fails the type check here too).
  */
 const EXPECTED_NAME: Record<ErrorCode, ErrorName> = {
+  invalid_state: 'validation_error',
   invalid_api_key: 'invalid_api_key',
   key_revoked: 'invalid_api_key',
   key_expired: 'invalid_api_key',
@@ -76,7 +77,6 @@ const EXPECTED_NAME: Record<ErrorCode, ErrorName> = {
   idempotency_conflict: 'invalid_idempotent_request',
   idempotency_in_progress: 'concurrent_idempotent_requests',
   already_exists: 'validation_error',
-  invalid_state: 'validation_error',
   domain_not_verified: 'validation_error',
   recipient_suppressed: 'validation_error',
   payload_too_large: 'validation_error',

@@ -1,0 +1,167 @@
+/**
+ * Broadcasts on one machine: the broadcast queue in the local stack's fauxqs, and `workers` loops
+ * standing in for the sender Lambda's concurrent instances. Each loop receives up to 10 messages,
+ * runs them through the deployed sender (lambdas/broadcasts/sender.ts), deletes
+ * the done ones and sets the others' visibility to their backoff, as the Lambda's partial batch
+ * response and ChangeMessageVisibility do. A timer starts due scheduled broadcasts, as the deployed
+ * minute schedule does.
+ *
+ * The loops share one process, so they share one pacer (one slot every 1000 / R ms): a loop busy
+ * between batches leaves its slots to the others instead of losing them, as separate Lambda
+ * instances (each with its own pacer, R / senders) must.
+ */
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { describeError } from '../lambdas/keys/redaction.js';
+import { startDueBroadcasts } from '../lambdas/broadcasts/broadcasts.js';
+import { Pacer, pacingFor } from '../lambdas/broadcasts/pacing.js';
+import type { BroadcastQueue } from '../lambdas/broadcasts/queue.js';
+import { createSender, type SenderDependencies } from '../lambdas/broadcasts/sender.js';
+
+export const LOCAL_BROADCAST_QUEUE = 'scopegate-broadcasts';
+/** Longer than a live worker holds a claim (LOCAL_CLAIM_LEASE_MS): a dead worker's messages come back after it. */
+const VISIBILITY_TIMEOUT_SECONDS = 30;
+/** A local worker's SES call is bounded at 4 s (lambdas/aws/call-bounds.ts); its batch settles within seconds. */
+export const LOCAL_CLAIM_LEASE_MS = 20_000;
+/** The pace when the local SES has no limit set. */
+export const UNLIMITED_LOCAL_RATE = 100;
+export const DEFAULT_LOCAL_SENDERS = 8;
+
+export async function createLocalBroadcastQueue(sqs: SQSClient): Promise<BroadcastQueue> {
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: LOCAL_BROADCAST_QUEUE,
+      Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) },
+    }),
+  );
+  if (!QueueUrl) throw new Error('the local queue answered CreateQueue without a QueueUrl');
+  return { sqs, queueUrl: QueueUrl };
+}
+
+export interface LocalSenderOptions extends Omit<SenderDependencies, 'pacer' | 'claimLeaseMs'> {
+  readonly maxSendRate: number;
+  readonly workers: number;
+  readonly claimLeaseMs?: number;
+  /** How long an idle worker waits for messages (SQS long polling), in seconds. @default 1 */
+  readonly waitSeconds?: number;
+  /** How often due scheduled broadcasts are started; 0: never. @default 5000 */
+  readonly scheduleIntervalMs?: number;
+}
+
+export interface LocalSender {
+  stop(): Promise<void>;
+  /**
+   * Stops the workers dead, as a crashed Lambda: whatever is in flight (a claim, an SES call) is
+   * abandoned, never settled or acknowledged. For the benchmark's fault run.
+   */
+  kill(): void;
+}
+
+export function startLocalSender(options: LocalSenderOptions): LocalSender {
+  const pacer = new Pacer(pacingFor(options.maxSendRate, 1).intervalMs);
+  let stopped = false;
+  let killed = false;
+  const never = new Promise<never>(() => undefined);
+  const loops = Array.from({ length: options.workers }, () => {
+    const sender = createSender({
+      ...options,
+      claimLeaseMs: options.claimLeaseMs ?? LOCAL_CLAIM_LEASE_MS,
+      // A killed worker never gets past its next step, as a dead process would not.
+      pacer: { take: () => (killed ? never : pacer.take()) },
+      send: async (email) => {
+        if (killed) return never;
+        const id = await options.send(email);
+        return killed ? never : id;
+      },
+    });
+    return runWorker(
+      options.queue,
+      sender.process,
+      () => stopped || killed,
+      options.waitSeconds ?? 1,
+      options.log,
+    );
+  });
+  const timer =
+    (options.scheduleIntervalMs ?? 5000) > 0
+      ? setInterval(() => {
+          startDueBroadcasts(options, options.now()).catch((error: unknown) =>
+            options.log.error('starting scheduled broadcasts failed', { error: describeError(error) }),
+          );
+        }, options.scheduleIntervalMs ?? 5000)
+      : undefined;
+  return {
+    stop: async () => {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      if (!killed) await Promise.all(loops);
+    },
+    kill: () => {
+      killed = true;
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+
+async function runWorker(
+  queue: BroadcastQueue,
+  process: ReturnType<typeof createSender>['process'],
+  done: () => boolean,
+  waitSeconds: number,
+  log: SenderDependencies['log'],
+): Promise<void> {
+  while (!done()) {
+    try {
+      const { Messages = [] } = await queue.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queue.queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      if (Messages.length === 0 || done()) continue;
+      const outcomes = await process(
+        Messages.map((message) => ({
+          body: message.Body ?? '',
+          receiveCount: Number(message.Attributes?.ApproximateReceiveCount) || 1,
+        })),
+      );
+      if (done()) return;
+      const finished = Messages.filter((_, index) => outcomes[index]?.kind === 'done');
+      if (finished.length > 0) {
+        await queue.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queue.queueUrl,
+            Entries: finished.map((message, index) => ({
+              Id: String(index),
+              ReceiptHandle: message.ReceiptHandle,
+            })),
+          }),
+        );
+      }
+      await Promise.all(
+        Messages.map(async (message, index) => {
+          const outcome = outcomes[index];
+          if (outcome?.kind !== 'retry') return;
+          await queue.sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queue.queueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: outcome.delaySeconds,
+            }),
+          );
+        }),
+      );
+    } catch (error) {
+      log.error('a local broadcast worker poll failed', { error: describeError(error) });
+      // The queue itself failing: try again in a second rather than spin.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
