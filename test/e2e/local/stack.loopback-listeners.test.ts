@@ -23,6 +23,20 @@ let ports: { api: number; ses: number; sqs: number; messaging: number };
 let opened: ListeningSocket[] = [];
 
 beforeAll(async () => {
+  // The ports are picked free, then bound by the stack: another test may take one in between
+  // (EADDRINUSE). The stack stops what it started when it fails, so it is tried afresh, three times.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await startWithFreshPorts();
+      return;
+    } catch (error) {
+      const inUse = error instanceof Error && /EADDRINUSE|already in use|is not free/i.test(error.message);
+      if (!inUse || attempt === 3) throw error;
+    }
+  }
+}, 120_000);
+
+async function startWithFreshPorts(): Promise<void> {
   ports = {
     api: await freePort(),
     ses: await freePort(),
@@ -43,7 +57,7 @@ beforeAll(async () => {
     }),
   );
   opened = listeningSocketsOfThisProcess().filter((socket) => !before.has(socket.inode));
-}, 120_000);
+}
 
 afterAll(async () => {
   await stack?.stop();
