@@ -18,11 +18,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
-import { queryPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import { SES_MESSAGE_SORT_KEY, sesMessagePartition } from '../sending/email-store.js';
 import { type BroadcastStore, broadcastKey, COUNTER_ATTRIBUTES } from './broadcast-store.js';
-import { type BroadcastRef, RECIPIENT_PREFIX, recipientPartition } from '../shared/broadcast-recipients.js';
+import {
+  type BroadcastRef,
+  RECIPIENT_PREFIX,
+  recipientItems,
+  recipientPartition,
+} from '../shared/broadcast-recipients.js';
 import { type BroadcastCounts, counterOf, type StoredRecipientStatus } from './state.js';
 
 const recipientKey = (ref: BroadcastRef, contactId: string) => ({
@@ -350,15 +354,7 @@ export async function listRecipients(
   ref: BroadcastRef,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ recipients: RecipientRecord[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: recipientPartition(ref),
-    prefix: RECIPIENT_PREFIX,
-    limit: page.limit,
-    after: page.after,
-    oldestFirst: true,
-  });
+  const { items, nextAfter } = await recipientItems(store, ref, page);
   return { recipients: items.map(recipientFromItem), nextAfter };
 }
 

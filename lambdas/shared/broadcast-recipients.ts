@@ -19,13 +19,13 @@ export interface BroadcastRef {
 export const recipientPartition = ({ projectId, broadcastId }: BroadcastRef): string =>
   `${projectPartition(projectId)}#BROADCAST#${broadcastId}`;
 
-/** One page of a broadcast's recipients, oldest first: the email each was sent, if any. */
-export async function broadcastEmailIds(
+/** One page of a broadcast's recipient items, oldest first (the broadcasts service reads them whole). */
+export function recipientItems(
   store: { readonly documents: Documents; readonly dataTable: string },
   ref: BroadcastRef,
   page: { limit: number; after?: string | undefined },
-): Promise<{ emailIds: string[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
+): Promise<{ items: Record<string, unknown>[]; nextAfter: string | undefined }> {
+  return queryPage({
     documents: store.documents,
     table: store.dataTable,
     partition: recipientPartition(ref),
@@ -34,6 +34,15 @@ export async function broadcastEmailIds(
     after: page.after,
     oldestFirst: true,
   });
+}
+
+/** One page of a broadcast's recipients: the email each was sent, if any. */
+export async function broadcastEmailIds(
+  store: { readonly documents: Documents; readonly dataTable: string },
+  ref: BroadcastRef,
+  page: { limit: number; after?: string | undefined },
+): Promise<{ emailIds: string[]; nextAfter: string | undefined }> {
+  const { items, nextAfter } = await recipientItems(store, ref, page);
   const emailIds = items.flatMap((item) => (typeof item.emailId === 'string' ? [item.emailId] : []));
   return { emailIds, nextAfter };
 }
