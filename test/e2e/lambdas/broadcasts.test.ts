@@ -128,7 +128,8 @@ describe('broadcasts over HTTP', () => {
       expect(entry.headers['list-unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/u\/.+>$/);
       expect(entry.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     }
-  });
+    // Its status poll may take up to 60 s under a loaded machine: the test's own bound must exceed it.
+  }, 90_000);
 
   it('refuses to send from a domain the project has not verified, and to change or delete a broadcast once sent', async () => {
     const list = await api('POST', '/v1/lists', { name: 'empty' });
@@ -155,5 +156,6 @@ describe('broadcasts over HTTP', () => {
       .toBe('sent');
     expect((await api('DELETE', `/v1/broadcasts/${id}`)).json).toMatchObject({ error_code: 'invalid_state' });
     expect((await api('POST', `/v1/broadcasts/${id}/cancel`)).status).toBe(409);
-  });
+    // The poll above may take up to its 60 s under a loaded machine: the test's own bound must exceed it.
+  }, 90_000);
 });
