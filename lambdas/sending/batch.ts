@@ -19,7 +19,7 @@ import { type Reservation, releaseSends, reserveSends } from '../shared/quota-st
 import { isUpstreamUnavailable } from '../aws/upstream-errors.js';
 import type { SendEmailInput } from './email-schema.js';
 import { type PreparedEmail, prepareEmail, type SendingDependencies, sendPreparedEmail } from './emails.js';
-import { type Claim, claim, complete, requestHashOf, unlock } from './idempotency.js';
+import { claim, claimOf, complete, unlock } from './idempotency.js';
 import { suppressedRecipients } from '../suppressions/send-check.js';
 
 /**
@@ -52,15 +52,7 @@ export async function sendEmailBatch(
   }
 
   const started = deps.now().getTime();
-  const request: Claim | undefined = idempotencyKey
-    ? {
-        projectId: auth.projectId,
-        keyId: auth.keyId,
-        idempotencyKey,
-        requestHash: requestHashOf(inputs),
-        emailId: newId('batch', deps.now()),
-      }
-    : undefined;
+  const request = claimOf(auth, idempotencyKey, inputs, newId('batch', deps.now()));
   if (request) {
     // A claim left by a batch that stopped or crashed is always taken over: its emails' own keys
     // keep the sent ones from going out twice.

@@ -23,7 +23,7 @@ import {
   markEmail,
   putEmail,
 } from './email-store.js';
-import { type Claim, claim, complete, type IdempotencyStore, release, requestHashOf } from './idempotency.js';
+import { claim, claimOf, complete, type IdempotencyStore, release } from './idempotency.js';
 import type { SendFunction } from './ses-sender.js';
 import { type ScheduledSend, scheduledSendOf, schedulePreparedEmail } from './schedule.js';
 import { eventItem } from '../shared/outbox.js';
@@ -100,15 +100,7 @@ export async function sendPreparedEmail(
   const { input, email, tracking, suppressed } = prepared;
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
-  const request: Claim | undefined = idempotencyKey
-    ? {
-        projectId: auth.projectId,
-        keyId: auth.keyId,
-        idempotencyKey,
-        requestHash: requestHashOf(input),
-        emailId: id,
-      }
-    : undefined;
+  const request = claimOf(auth, idempotencyKey, input, id);
   if (request) {
     // SES accepted it exactly when it has a message id, whatever its events have made its status since.
     const wasSent = async (emailId: string) =>

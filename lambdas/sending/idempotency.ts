@@ -12,12 +12,12 @@ import {
   type IdempotencyStore,
   type KeyClaim,
   releaseClaim,
+  requestHashOf,
   unlockClaim,
 } from '../http/idempotency.js';
+import type { AuthContext } from '../keys/auth-context.js';
 
 export type { IdempotencyStore } from '../http/idempotency.js';
-// The rules every idempotent route shares: the request hash.
-export { requestHashOf } from '../http/idempotency.js';
 
 export interface Claim {
   readonly projectId: string;
@@ -27,6 +27,26 @@ export interface Claim {
   readonly requestHash: string;
   /** The email this claim sends; for a batch, a token naming this attempt (see ./batch.ts). */
   readonly emailId: string;
+}
+
+/**
+ * The claim a send (an email, a scheduled email or a batch) makes for its `Idempotency-Key`, held by
+ * `emailId`; none without a key.
+ */
+export function claimOf(
+  auth: Pick<AuthContext, 'projectId' | 'keyId'>,
+  idempotencyKey: string | undefined,
+  body: unknown,
+  emailId: string,
+): Claim | undefined {
+  if (idempotencyKey === undefined) return undefined;
+  return {
+    projectId: auth.projectId,
+    keyId: auth.keyId,
+    idempotencyKey,
+    requestHash: requestHashOf(body),
+    emailId,
+  };
 }
 
 /** What a completed send answers: its email, or a batch's emails' ids, in order. */

@@ -12,7 +12,7 @@ import { releaseSends, reserveSends } from '../shared/quota-store.js';
 import type { ComposedEmail } from './apply-template.js';
 import { EMAIL_ID_PREFIX, type EmailRecord, findEmail, getEmail } from './email-store.js';
 import type { PreparedEmail, SendingDependencies, SendResult } from './emails.js';
-import { type Claim, claim, complete, release, requestHashOf } from './idempotency.js';
+import { claim, claimOf, complete, release } from './idempotency.js';
 import { parseScheduledAt } from '../shared/scheduled-at.js';
 import { mayChange } from './scheduled-state.js';
 import {
@@ -73,15 +73,7 @@ export async function schedulePreparedEmail(
 ): Promise<SendResult> {
   const now = deps.now();
   const id = newId(EMAIL_ID_PREFIX, now);
-  const request: Claim | undefined = idempotencyKey
-    ? {
-        projectId: auth.projectId,
-        keyId: auth.keyId,
-        idempotencyKey,
-        requestHash: requestHashOf(input),
-        emailId: id,
-      }
-    : undefined;
+  const request = claimOf(auth, idempotencyKey, input, id);
   if (request) {
     // A scheduled email "went out" once its record exists: the scheduling is the effect.
     const wasStored = async (emailId: string) =>
