@@ -6,6 +6,7 @@ import { KeyOwner } from './components/key-owner';
 import { KeyPaste } from './components/key-paste';
 import { clearError } from './errors';
 import { AuditLogPage } from './pages/audit-log';
+import { BroadcastsPage } from './pages/broadcasts';
 import { ContactsPage } from './pages/contacts';
 import { DomainsPage } from './pages/domains';
 import { KeysPage } from './pages/keys';
@@ -74,6 +75,7 @@ function Shell({ apiKey: key }: { apiKey: string }) {
         {current.section === 'emails' && <EmailsPage id={current.id} />}
         {current.section === 'contacts' && <ContactsPage id={current.id} />}
         {current.section === 'lists' && <ListsPage id={current.id} />}
+        {current.section === 'broadcasts' && <BroadcastsPage id={current.id} />}
         {current.section === 'suppressions' && <SuppressionsPage />}
         {current.section === 'segments' && <SegmentsPage id={current.id} />}
         {current.section === 'keys' && <KeysPage id={current.id} />}

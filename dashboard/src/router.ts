@@ -13,6 +13,7 @@ export type Section =
   | 'contacts'
   | 'lists'
   | 'segments'
+  | 'broadcasts'
   | 'suppressions'
   | 'keys'
   | 'audit-log';
@@ -25,6 +26,7 @@ export const SECTIONS: readonly { section: Section; label: string }[] = [
   { section: 'contacts', label: 'Contacts' },
   { section: 'lists', label: 'Lists' },
   { section: 'segments', label: 'Segments' },
+  { section: 'broadcasts', label: 'Broadcasts' },
   { section: 'suppressions', label: 'Suppressions' },
   { section: 'keys', label: 'API keys' },
   { section: 'audit-log', label: 'Audit log' },

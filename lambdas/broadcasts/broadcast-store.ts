@@ -21,6 +21,7 @@ import { isIdOf } from '../shared/ids.js';
 import { queryProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import type { VariableValues } from '../templates/render.js';
+import type { BroadcastContent } from './content.js';
 import type { BroadcastJson } from './contracts.js';
 import { allowedFrom, type BroadcastAction, type BroadcastCounts, type BroadcastStatus } from './state.js';
 
@@ -36,13 +37,8 @@ export interface BroadcastStore {
 export type Audience = { readonly listId: string } | { readonly segmentId: string };
 
 /** What a send renders: fixed when sending starts, so an edit of its template cannot change a broadcast mid-way. */
-export interface BroadcastContent {
-  readonly subject: string;
-  readonly html?: string | undefined;
-  readonly text?: string | undefined;
-  /** The template's variables as resolved at send time (given values over fallbacks). */
-  readonly variables: VariableValues;
-}
+/** The content fixed when sending starts (lambdas/broadcasts/content.ts composes it). */
+export type { BroadcastContent };
 
 export interface BroadcastRecord {
   readonly id: string;

@@ -9,7 +9,6 @@ import { ApiError, type FieldError } from '../api/errors.js';
 import { newId } from '../shared/ids.js';
 import { assertSendingDomain } from '../sending/emails.js';
 import { type EmailRecord, findEmail } from '../sending/email-store.js';
-import { prepareSources, resolveVariables, type VariableValues } from '../templates/render.js';
 import { findTemplate, type TemplateRecord } from '../templates/template-store.js';
 import { assertAudience } from './audience-pages.js';
 import {
@@ -28,7 +27,7 @@ import {
 } from './broadcast-store.js';
 import { BROADCAST_ID_PREFIX } from '../shared/broadcast-recipients.js';
 import type { CreateBroadcastInput, RecipientJson, UpdateBroadcastInput } from './contracts.js';
-import { broadcastSourceProblems } from './personalize.js';
+import { composeContent } from './content.js';
 import { type BroadcastQueue, enqueue } from './queue.js';
 import { type RecipientRecord, listRecipients } from './recipient-store.js';
 import { parseScheduledAt } from '../shared/scheduled-at.js';
@@ -39,10 +38,6 @@ export interface BroadcastServiceDependencies extends BroadcastStore {
   /** Where sending starts; absent (a test stack without one), sending answers 503. */
   readonly queue?: BroadcastQueue | undefined;
 }
-
-const VARIABLES_PATH = 'template.variables';
-/** A broadcast item holds its draft and its content: refuse what would not fit DynamoDB's 400 KB. */
-const MAX_CONTENT_CHARS = 300 * 1024;
 
 const audienceOf = (input: CreateBroadcastInput['audience']): Audience =>
   'list_id' in input ? { listId: input.list_id } : { segmentId: input.segment_id };
@@ -274,49 +269,14 @@ async function checkDraft(
     if (!template) throw new ApiError('not_found', { message: 'Template not found.' });
   }
   const own = { subject: broadcast.subject, html: broadcast.html, text: broadcast.text };
-  const declared = new Set(template?.variables.map((variable) => variable.key) ?? []);
-  const problems = broadcastSourceProblems(own, declared);
-  if (problems.length > 0) throw validation(problems);
-  const sources = {
-    subject: broadcast.subject ?? template?.subject,
-    html: broadcast.html ?? template?.html,
-    text: broadcast.text ?? template?.text,
-  };
-  const fieldProblems: FieldError[] = [];
-  if (sources.subject === undefined)
-    fieldProblems.push({
-      path: 'subject',
-      message: 'subject is required: neither the broadcast nor its template gives it.',
+  const composed = composeContent(own, template, broadcast.template?.variables ?? {});
+  if (composed.ok) return { content: composed.content };
+  if (composed.code === 'missing_variable')
+    throw new ApiError('missing_variable', {
+      message: composed.errors.map((m) => m.message).join(' '),
+      errors: composed.errors,
     });
-  if (sources.html === undefined && sources.text === undefined)
-    fieldProblems.push({
-      path: 'html',
-      message: 'html or text is required, from the broadcast or its template.',
-    });
-  if ((sources.html?.length ?? 0) + (sources.text?.length ?? 0) > MAX_CONTENT_CHARS) {
-    fieldProblems.push({
-      path: 'html',
-      message: `html and text together must be at most ${MAX_CONTENT_CHARS} characters.`,
-    });
-  }
-  if (fieldProblems.length > 0) throw validation(fieldProblems);
-  let variables: VariableValues = {};
-  if (template) {
-    const resolved = resolveVariables(
-      template.variables,
-      broadcast.template?.variables ?? {},
-      prepareSources(sources).used,
-      VARIABLES_PATH,
-    );
-    if (resolved.invalid.length > 0) throw validation(resolved.invalid);
-    if (resolved.missing.length > 0)
-      throw new ApiError('missing_variable', {
-        message: resolved.missing.map((m) => m.message).join(' '),
-        errors: resolved.missing,
-      });
-    variables = { ...resolved.values };
-  }
-  return { content: { subject: sources.subject ?? '', html: sources.html, text: sources.text, variables } };
+  throw validation(composed.errors);
 }
 
 function validation(errors: readonly FieldError[]): ApiError {

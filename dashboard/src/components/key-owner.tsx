@@ -1,24 +1,19 @@
 /**
  * Which project and team the pasted key belongs to: the key's own record (`GET /v1/api-keys/{id}`,
- * by the id inside its public prefix) names both. Quietly: a page's own failure owns the banner.
+ * by the id inside its public prefix) names both. Quietly: a page's own failure owns the banner. The
+ * record it reads is the one the pages ask what the key may do (own-key.ts).
  */
-import { useEffect, useState } from 'preact/hooks';
-import { answer, type Schemas } from '../api';
-import { keyId, keyPrefix } from '../session';
+import { useEffect } from 'preact/hooks';
+import { loadOwnKey, ownKeyRecord } from '../own-key';
+import { keyPrefix } from '../session';
 import { useClient } from '../use-resource';
 
 export function KeyOwner({ apiKey }: { apiKey: string }) {
   const client = useClient();
-  const [own, setOwn] = useState<Schemas['ApiKey'] | undefined>(undefined);
   useEffect(() => {
-    let current = true;
-    answer(client.GET('/v1/api-keys/{id}', { params: { path: { id: keyId(apiKey) } } }))
-      .then((key) => current && setOwn(key))
-      .catch(() => current && setOwn(undefined));
-    return () => {
-      current = false;
-    };
+    void loadOwnKey(client, apiKey);
   }, [apiKey]);
+  const own = ownKeyRecord();
   return (
     <p class="key-owner" data-testid="key-owner">
       <span>
