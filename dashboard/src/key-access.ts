@@ -5,13 +5,15 @@
  */
 import { mayCall } from '../../lambdas/api/route-access';
 import { ROUTES, type RouteId } from '../../lambdas/api/routes';
-import { isPermission, isScopeOf, type Scope } from '../../lambdas/api/scopes';
+import { effectiveScopes, isPermission, isScopeOf, type Scope } from '../../lambdas/api/scopes';
 import type { Schemas } from './api';
 
 export function allows(own: Schemas['ApiKey'] | undefined, routeId: RouteId): boolean {
   const route = ROUTES.find((entry) => entry.id === routeId);
   if (own === undefined || route === undefined || !isPermission(own.permission)) return false;
-  const scopes = own.scopes.filter((scope): scope is Scope => isScopeOf(own.type, scope));
+  // As the authorizer resolves them: a preset's scopes, or a custom key's own of its type.
+  const listed = own.scopes.filter((scope): scope is Scope => isScopeOf(own.type, scope));
+  const scopes = effectiveScopes(own.type, own.permission, listed);
   // The record was read with the key's current secret: the API refuses the previous one on that route.
   return mayCall(route, { type: own.type, permission: own.permission, scopes, secret: 'current' });
 }

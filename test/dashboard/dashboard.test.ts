@@ -531,6 +531,8 @@ const PAGES = [
   '#/lists',
   '#/segments',
   '#/segments/new',
+  '#/broadcasts',
+  '#/broadcasts/new',
   '#/suppressions',
   '#/keys',
   '#/keys/new',

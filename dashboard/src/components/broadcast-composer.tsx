@@ -153,24 +153,26 @@ export function BroadcastComposer({
           </div>
           <fieldset>
             <legend>Content</legend>
-            <label class="check">
-              <input
-                type="radio"
-                name="bc-content"
-                checked={draft.contentKind === 'template'}
-                onChange={() => set({ contentKind: 'template' })}
-              />
-              From a template
-            </label>
-            <label class="check">
-              <input
-                type="radio"
-                name="bc-content"
-                checked={draft.contentKind === 'own'}
-                onChange={() => set({ contentKind: 'own' })}
-              />
-              Written here
-            </label>
+            <div class="choices">
+              <label class="check">
+                <input
+                  type="radio"
+                  name="bc-content"
+                  checked={draft.contentKind === 'template'}
+                  onChange={() => set({ contentKind: 'template' })}
+                />
+                From a template
+              </label>
+              <label class="check">
+                <input
+                  type="radio"
+                  name="bc-content"
+                  checked={draft.contentKind === 'own'}
+                  onChange={() => set({ contentKind: 'own' })}
+                />
+                Written here
+              </label>
+            </div>
             {draft.contentKind === 'template' && (
               <div class="field">
                 <label for="bc-template">Template</label>
@@ -240,24 +242,26 @@ export function BroadcastComposer({
           </fieldset>
           <fieldset>
             <legend>Audience</legend>
-            <label class="check">
-              <input
-                type="radio"
-                name="bc-audience"
-                checked={draft.audienceKind === 'list'}
-                onChange={() => set({ audienceKind: 'list', audienceId: '' })}
-              />
-              A list
-            </label>
-            <label class="check">
-              <input
-                type="radio"
-                name="bc-audience"
-                checked={draft.audienceKind === 'segment'}
-                onChange={() => set({ audienceKind: 'segment', audienceId: '' })}
-              />
-              A segment
-            </label>
+            <div class="choices">
+              <label class="check">
+                <input
+                  type="radio"
+                  name="bc-audience"
+                  checked={draft.audienceKind === 'list'}
+                  onChange={() => set({ audienceKind: 'list', audienceId: '' })}
+                />
+                A list
+              </label>
+              <label class="check">
+                <input
+                  type="radio"
+                  name="bc-audience"
+                  checked={draft.audienceKind === 'segment'}
+                  onChange={() => set({ audienceKind: 'segment', audienceId: '' })}
+                />
+                A segment
+              </label>
+            </div>
             <div class="field">
               <label for="bc-audience-id">{draft.audienceKind === 'list' ? 'List' : 'Segment'}</label>
               <select
