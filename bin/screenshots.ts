@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: runs the local stack in a temporary data folder on free ports, fills it with
- * a domain, a template, a webhook, an email, contacts, a list, a segment and a custom key, and photographs the dashboard's main pages with
+ * a domain, a template, a webhook, an email, contacts, a list, a segment, broadcasts and a custom key, and photographs the dashboard's main pages with
  * headless Chromium into docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -93,6 +93,20 @@ try {
       ],
     },
   });
+  const draft = await api('POST', '/v1/broadcasts', {
+    name: 'December news',
+    from: 'Acme <news@example.com>',
+    subject: 'December at Acme, {{contact.first_name}}',
+    template: { id: template.id, variables: { plan: 'pro' } },
+    audience: { list_id: list.id },
+  });
+  const sent = await api('POST', '/v1/broadcasts', {
+    name: 'November news',
+    from: 'Acme <news@example.com>',
+    subject: 'November at Acme',
+    html: '<p>Hi {{contact.first_name}}</p><p><a href="{{unsubscribe_url}}">Unsubscribe</a></p>',
+    audience: { segment_id: segment.id },
+  });
   const ciKey = await api('POST', '/v1/api-keys', {
     name: 'CI deploys',
     permission: 'custom',
@@ -126,8 +140,12 @@ try {
     ['key-create.png', '#/keys/new'],
     ['key.png', `#/keys/${ciKey.id}`],
     ['audit-log.png', '#/audit-log'],
+    ['broadcast-draft.png', `#/broadcasts/${draft.id}`],
+    ['broadcast.png', `#/broadcasts/${sent.id}`],
   ];
   for (const [file, hash] of shots) {
+    // Sent last: a broadcast sending while the other pages are photographed slows the local stack.
+    if (file === 'broadcast.png') await api('POST', `/v1/broadcasts/${sent.id}/send`, {});
     await page.goto(`${stack.apiUrl}/dashboard/${hash}`);
     await page.locator('main h1').waitFor();
     await page.waitForLoadState('networkidle');
@@ -137,6 +155,14 @@ try {
     }
     if (file === 'segment.png') {
       await page.getByTestId('segment-preview').getByRole('link', { name: 'grace@example.org' }).waitFor();
+    }
+    if (file === 'broadcast-draft.png') {
+      await page.frameLocator('iframe.html-preview').locator('h1').waitFor();
+    }
+    // The open page follows a sending broadcast by itself: wait until it shows it sent.
+    if (file === 'broadcast.png') {
+      await page.getByTestId('broadcast-status').getByText('sent').waitFor({ timeout: 60_000 });
+      await page.getByTestId('recipients').getByRole('link', { name: 'grace@example.org' }).waitFor();
     }
     await page.screenshot({ path: new URL(file, OUT).pathname, fullPage: true });
     console.log(`docs/screenshots/${file}`);

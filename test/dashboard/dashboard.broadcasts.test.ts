@@ -18,7 +18,7 @@ import {
 import { silentLog } from '../../local/handlers.js';
 import { withLocalSesEvents } from '../../local/ses-events-feed.js';
 import { type LocalQueue, startLocalQueue } from '../../local/webhook-pipeline.js';
-import { launchChromium, seriousAxeViolations } from '../support/browser.js';
+import { horizontalOverflow, launchChromium, seriousAxeViolations } from '../support/browser.js';
 import { call } from '../support/http-client.js';
 import { testKey } from '../support/keys.js';
 import { startTestStack, TEST_TEAM, type TestStack } from '../support/local-stack.js';
@@ -151,7 +151,11 @@ describe('the broadcasts page', () => {
     await page.waitForURL(/#\/broadcasts\/bc_/);
     const id = decodeURIComponent(page.url().split('/').pop() ?? '');
     expect(await statusShown()).toBe('draft');
+    await page.getByTestId('preview-subject').waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await horizontalOverflow(page)).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Send now' }).click();
     await page.getByRole('button', { name: 'Send it to the audience now' }).click();
 
