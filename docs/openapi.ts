@@ -9,8 +9,15 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import packageJson from '../package.json' with { type: 'json' };
 import { routesWithContracts } from './route-contracts.js';
 import type { RouteContract } from '../lambdas/api/contract.js';
-import { ERROR_CODES, ERROR_NAMES, type ErrorCode, errorBody, statusOf } from '../lambdas/api/errors.js';
-import { ROUTE_PERMISSIONS, type Route } from '../lambdas/api/routes.js';
+import {
+  ERROR_CODES,
+  ERROR_NAMES,
+  type ErrorCode,
+  errorBody,
+  statusOf,
+  statusOn,
+} from '../lambdas/api/errors.js';
+import { ROUTE_PERMISSIONS, type Route, type Surface, v1RouteOf } from '../lambdas/api/routes.js';
 import { IDEMPOTENCY_ERRORS, requestHeadersOf } from '../lambdas/http/idempotency.js';
 import { GENERAL_SCOPES } from '../lambdas/api/scopes.js';
 
@@ -69,7 +76,37 @@ const errorSchema = z
       .optional()
       .meta({ description: 'On errors the services answer: the same id as the X-Request-Id header.' }),
   })
-  .meta({ id: 'Error', description: 'Every error answers this shape.' });
+  .meta({ id: 'Error', description: 'Every error answers this shape (on /v1 and the Resend surface).' });
+
+const sendGridErrorSchema = z
+  .object({
+    errors: z
+      .array(
+        z.object({
+          message: z.string(),
+          field: z.string().nullable().meta({ description: 'The body field at fault, when there is one.' }),
+          help: z.null(),
+        }),
+      )
+      .meta({ description: "One entry per problem, as SendGrid's clients read them." }),
+    error_code: z.enum(ERROR_CODES).meta({ description: "scopegate's code: stable, branch on this." }),
+    request_id: z.string().optional(),
+  })
+  .meta({ id: 'SendGridError', description: 'Every error of the SendGrid surface answers this shape.' });
+
+/** Where each surface's operations are listed: /v1 by service, the others under their own tag. */
+const SURFACE_TAGS: Readonly<Record<Exclude<Surface, 'v1'>, { name: string; description: string }>> = {
+  resend: {
+    name: 'resend',
+    description:
+      "Resend's REST API (`new Resend(key, { baseUrl: ApiUrl + 'resend' })`): each operation stands for a /v1 one and needs its scope.",
+  },
+  sendgrid: {
+    name: 'sendgrid',
+    description:
+      "SendGrid's v3 mail send (`sgMail.client.setDefaultRequest('baseUrl', ApiUrl + 'sendgrid')`), standing for POST /v1/emails.",
+  },
+};
 
 const EXAMPLE_DETAILS: Partial<Record<ErrorCode, Parameters<typeof errorBody>[1]>> = {
   insufficient_scope: { requiredScope: 'templates:write' },
@@ -81,10 +118,20 @@ const EXAMPLE_DETAILS: Partial<Record<ErrorCode, Parameters<typeof errorBody>[1]
 
 export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
-  for (const { route, contract } of routesWithContracts()) {
+  const routes = routesWithContracts();
+  for (const { route, contract } of routes) {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     paths[route.path] = { ...paths[route.path], [method]: operation(route, contract) };
   }
+  // Components that no operation refers to are left out (a surface, or a code, not served yet).
+  const exampleCodes = new Set(
+    routes.flatMap(({ route, contract }) =>
+      route.surface === 'sendgrid'
+        ? []
+        : errorCodesOf(contract).filter((code) => statusOn(route.surface, code) === statusOf(code)),
+    ),
+  );
+  const sendGridErrors = routes.some(({ route }) => route.surface === 'sendgrid');
   return createDocument({
     openapi: '3.1.0',
     info: {
@@ -117,6 +164,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
       { name: 'sending', description: 'Emails (and, later, SMS and WhatsApp)' },
       { name: 'account', description: 'Projects' },
       { name: 'domains', description: 'Sending domains (SES identities)' },
+      ...Object.values(SURFACE_TAGS),
     ],
     paths,
     components: {
@@ -128,7 +176,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
           description: 'An API key. Only its SHA-256 is stored; it is shown once, when it is made.',
         },
       },
-      schemas: { Error: errorSchema },
+      schemas: { Error: errorSchema, ...(sendGridErrors ? { SendGridError: sendGridErrorSchema } : {}) },
       headers: {
         'X-Request-Id': {
           description: 'The request id: quote it when asking about a request.',
@@ -142,7 +190,7 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
         },
       },
       examples: Object.fromEntries(
-        ERROR_CODES.map((code) => [
+        ERROR_CODES.filter((code) => exampleCodes.has(code)).map((code) => [
           code,
           { summary: `${statusOf(code)} ${code}`, value: errorBody(code, EXAMPLE_DETAILS[code]) },
         ]),
@@ -151,23 +199,42 @@ export function buildOpenApiDocument(): ReturnType<typeof createDocument> {
   });
 }
 
-function operation(route: Route, contract: RouteContract): ZodOpenApiOperationObject {
+/** Every error code a route can answer. */
+function errorCodesOf(contract: RouteContract): ErrorCode[] {
   const headers = requestHeadersOf(contract);
   const hasInput = Boolean(contract.params ?? contract.query ?? headers ?? contract.body);
-  const codes = new Set<ErrorCode>([
-    ...EVERY_ROUTE_ERRORS,
-    ...(hasInput ? (['validation_error'] as const) : []),
-    ...(contract.body ? (['payload_too_large'] as const) : []),
-    ...(contract.idempotent ? IDEMPOTENCY_ERRORS : []),
-    ...(contract.errors ?? []),
-  ]);
+  return [
+    ...new Set<ErrorCode>([
+      ...EVERY_ROUTE_ERRORS,
+      ...(hasInput ? (['validation_error'] as const) : []),
+      ...(contract.body ? (['payload_too_large'] as const) : []),
+      ...(contract.idempotent ? IDEMPOTENCY_ERRORS : []),
+      ...(contract.errors ?? []),
+      ...(contract.unsupportedFields ? (['invalid_parameter'] as const) : []),
+    ]),
+  ];
+}
+
+function operation(route: Route, contract: RouteContract): ZodOpenApiOperationObject {
+  const headers = requestHeadersOf(contract);
+  const codes = errorCodesOf(contract);
   return {
     operationId: route.id,
     summary: route.summary,
-    description: route.scope
-      ? `Requires the \`${route.scope}\` scope.`
-      : `Requires a general key whose permission is \`${route.permission}\` (no scope grants it).`,
-    tags: [route.service],
+    description: [
+      route.scope
+        ? `Requires the \`${route.scope}\` scope.`
+        : `Requires a general key whose permission is \`${route.permission}\` (no scope grants it).`,
+      ...(route.standsFor === undefined ? [] : [standsForText(route)]),
+      ...(contract.unsupportedFields
+        ? [
+            `Refused with 422 \`invalid_parameter\` (nothing is sent): ${contract.unsupportedFields
+              .map((field) => `\`${field}\``)
+              .join(', ')}.`,
+          ]
+        : []),
+    ].join(' '),
+    tags: [route.surface === 'v1' ? route.service : SURFACE_TAGS[route.surface].name],
     ...(route.scope ? { 'x-scopegate-scope': route.scope } : { 'x-scopegate-permission': route.permission }),
     requestParams: {
       ...(contract.params ? { path: contract.params } : {}),
@@ -179,9 +246,14 @@ function operation(route: Route, contract: RouteContract): ZodOpenApiOperationOb
       : {}),
     responses: {
       ...successResponses(contract),
-      ...errorResponses([...codes]),
+      ...errorResponses(route.surface, [...codes]),
     },
   };
+}
+
+function standsForText(route: Route): string {
+  const v1 = v1RouteOf(route);
+  return `Stands for \`${v1.method} ${v1.path}\` (\`${v1.id}\`): the same checks, served by the same Lambda.`;
 }
 
 /**
@@ -196,8 +268,21 @@ function successResponses(contract: RouteContract): ZodOpenApiOperationObject['r
       : {}),
   };
   const { status, description, schema, secretFields = [] } = contract.response;
+  const answerHeaders = {
+    ...headers,
+    ...Object.fromEntries(
+      Object.keys(contract.response.headers?.def.shape ?? {}).map((name) => [
+        name,
+        { description: 'Set by this route.', schema: { type: 'string' as const } },
+      ]),
+    ),
+  };
   const responses: ZodOpenApiOperationObject['responses'] = {
-    [`${status}`]: { description, headers, content: { 'application/json': { schema } } },
+    [`${status}`]: {
+      description,
+      headers: answerHeaders,
+      ...(schema ? { content: { 'application/json': { schema } } } : {}),
+    },
   };
   const replayStatus = contract.replayStatus ?? status;
   if (contract.idempotent && replayStatus !== status && schema instanceof zm.ZodMiniObject) {
@@ -213,22 +298,37 @@ function successResponses(contract: RouteContract): ZodOpenApiOperationObject['r
   return responses;
 }
 
-/** One response per status, listing the error codes it can carry, each with its example body. */
-function errorResponses(codes: readonly ErrorCode[]): ZodOpenApiOperationObject['responses'] {
+/**
+ * One response per status, listing the error codes it can carry, each with its example body (the
+ * SendGrid surface: its own shape, without examples).
+ */
+function errorResponses(
+  surface: Surface,
+  codes: readonly ErrorCode[],
+): ZodOpenApiOperationObject['responses'] {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
+  for (const code of codes) {
+    const status = statusOn(surface, code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
   const responses: ZodOpenApiOperationObject['responses'] = {};
   for (const [status, statusCodes] of [...byStatus].sort(([a], [b]) => a - b)) {
     responses[`${status}` as `${4 | 5}${string}`] = {
       description: statusCodes.map((code) => `\`${code}\``).join(', '),
       headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } },
       content: {
-        'application/json': {
-          schema: { $ref: '#/components/schemas/Error' },
-          examples: Object.fromEntries(
-            statusCodes.map((code) => [code, { $ref: `#/components/examples/${code}` }]),
-          ),
-        },
+        'application/json':
+          surface === 'sendgrid'
+            ? { schema: { $ref: '#/components/schemas/SendGridError' } }
+            : {
+                schema: { $ref: '#/components/schemas/Error' },
+                // A code whose status the surface changes (Resend's 422 for validation) has no example.
+                examples: Object.fromEntries(
+                  statusCodes
+                    .filter((code) => statusOf(code) === status)
+                    .map((code) => [code, { $ref: `#/components/examples/${code}` }]),
+                ),
+              },
       },
     };
   }

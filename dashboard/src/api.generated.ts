@@ -939,6 +939,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/resend/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend's emails.send: send an email
+         * @description Requires the `emails:send` scope. Stands for `POST /v1/emails` (`sendEmail`): the same checks, served by the same Lambda. Refused with 422 `invalid_parameter` (nothing is sent): `topic_id`, `attachments[].path`, `attachments[].content_id`.
+         */
+        post: operations["resendSendEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1420,6 +1440,12 @@ export interface components {
              * @example domain.delete
              */
             action: string;
+            /**
+             * @description The API the call came through: `v1`, or the Resend or SendGrid surface (the action is that of the /v1 route it stands for).
+             * @example v1
+             * @enum {string}
+             */
+            surface: "v1" | "resend" | "sendgrid";
             /** @description The resource acted on (for a create, the one created); null when none. */
             resource_id: string | null;
             source_ip: string;
@@ -1547,7 +1573,7 @@ export interface components {
              */
             key: string;
         };
-        /** @description Every error answers this shape. */
+        /** @description Every error answers this shape (on /v1 and the Resend surface). */
         Error: {
             /** @description The response's HTTP status, as Resend's and SendGrid's clients read it; null only in API Gateway's default 4XX and 5XX responses, whose status their template cannot know. */
             statusCode: number | null;
@@ -1555,14 +1581,14 @@ export interface components {
              * @description Resend's name for the error (e.g. `restricted_api_key` for every refused permission), so a Resend or SendGrid client reads it unchanged. Stable.
              * @enum {string}
              */
-            name: "invalid_api_key" | "restricted_api_key" | "validation_error" | "invalid_idempotency_key" | "not_found" | "invalid_idempotent_request" | "concurrent_idempotent_requests" | "missing_required_field" | "rate_limit_exceeded" | "monthly_quota_exceeded" | "application_error" | "internal_server_error";
+            name: "invalid_api_key" | "restricted_api_key" | "validation_error" | "invalid_idempotency_key" | "not_found" | "invalid_idempotent_request" | "concurrent_idempotent_requests" | "missing_required_field" | "invalid_parameter" | "invalid_region" | "rate_limit_exceeded" | "monthly_quota_exceeded" | "application_error" | "internal_server_error";
             /** @description A sentence for people; may change between versions. */
             message: string;
             /**
              * @description Stable: branch on this.
              * @enum {string}
              */
-            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "permission_escalation" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "invalid_state" | "email_rejected" | "domain_not_verified" | "recipient_suppressed" | "missing_variable" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
+            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "permission_escalation" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "invalid_state" | "email_rejected" | "domain_not_verified" | "recipient_suppressed" | "missing_variable" | "invalid_parameter" | "invalid_region" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
             /**
              * @description With `insufficient_scope`: the scope the route needs.
              * @enum {string}
@@ -9199,6 +9225,171 @@ export interface operations {
                 };
             };
             /** @description `rate_limited` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendSendEmail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key and body within 24 hours answer the first result. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    from?: string;
+                    to: string | string[];
+                    cc?: string | string[];
+                    bcc?: string | string[];
+                    reply_to?: string | string[];
+                    subject?: string;
+                    html?: string;
+                    text?: string;
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    tags?: {
+                        name: string;
+                        value: string;
+                    }[];
+                    attachments?: {
+                        filename: string;
+                        content: string;
+                        content_type?: string;
+                    }[];
+                    /** @description Render this template; subject, html, text, from and reply_to given here win. */
+                    template?: {
+                        /**
+                         * @description The template id, `tpl_…`, or its alias.
+                         * @example welcome
+                         */
+                        id: string;
+                        /** @description A value for each variable the template uses that has no fallback. */
+                        variables?: {
+                            [key: string]: string | number | boolean;
+                        };
+                    };
+                    scheduled_at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted by SES; the email id (a scopegate id, `em_…`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw */
+                        id: string;
+                    };
+                };
+            };
+            /** @description `bad_request` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope`, `domain_not_allowed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_conflict`, `idempotency_in_progress` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `validation_error`, `missing_variable`, `domain_not_verified`, `recipient_suppressed`, `email_rejected`, `invalid_parameter` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `rate_limited`, `quota_exceeded` */
             429: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];

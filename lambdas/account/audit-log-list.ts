@@ -2,6 +2,7 @@
 import { AUDIT_PREFIX } from '../http/audit-log.js';
 import { queryPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
+import { SURFACES, type Surface } from '../api/routes.js';
 import type { AuditEntryJson } from './usage-audit-contracts.js';
 import type { KeyUsageStore } from './key-usage.js';
 
@@ -21,6 +22,8 @@ export async function listAuditEntries(
   return { entries: items.map(auditEntryJson), nextAfter };
 }
 
+const isSurface = (value: unknown): value is Surface => SURFACES.some((surface) => surface === value);
+
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 function auditEntryJson(item: Record<string, unknown>): AuditEntryJson {
@@ -29,6 +32,8 @@ function auditEntryJson(item: Record<string, unknown>): AuditEntryJson {
     created_at: text(item.createdAt),
     key_id: text(item.keyId),
     action: text(item.action),
+    // Entries written before surfaces existed were all /v1 calls.
+    surface: isSurface(item.surface) ? item.surface : 'v1',
     resource_id: typeof item.resourceId === 'string' ? item.resourceId : null,
     source_ip: text(item.sourceIp),
     status: typeof item.status === 'number' ? item.status : 0,

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { defineContract } from '../api/contract.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
 import { withMeta } from '../api/schema-meta.js';
+import { SURFACES } from '../api/routes.js';
 
 export const MAX_USAGE_DAYS = 90;
 export const DEFAULT_USAGE_DAYS = 30;
@@ -54,6 +55,11 @@ export const auditEntrySchema = withMeta(
     action: withMeta(z.string(), {
       example: 'domain.delete',
       description: '`<resource>.<verb>`, one per route.',
+    }),
+    surface: withMeta(z.enum(SURFACES), {
+      description:
+        'The API the call came through: `v1`, or the Resend or SendGrid surface (the action is that of the /v1 route it stands for).',
+      example: 'v1',
     }),
     resource_id: withMeta(z.nullable(z.string()), {
       description: 'The resource acted on (for a create, the one created); null when none.',

@@ -14,9 +14,16 @@ export interface RouteContract {
   readonly headers?: z.ZodMiniObject;
   readonly body?: z.ZodMiniType;
   readonly response: {
-    readonly status: 200 | 201;
+    /** 202: accepted with an empty body (SendGrid's mail send); give no `schema` then. */
+    readonly status: 200 | 201 | 202;
     readonly description: string;
-    readonly schema: z.ZodMiniType;
+    /** The body's shape; absent for an answer with an empty body. */
+    readonly schema?: z.ZodMiniType;
+    /**
+     * Response headers the handler sets (e.g. SendGrid's `X-Message-Id`), named as sent: the handler
+     * then returns `{ body, headers }` instead of the body alone.
+     */
+    readonly headers?: z.ZodMiniObject;
     /**
      * Top-level fields shown only in this answer (an API key's `key`, a webhook's
      * `signing_secret`): an idempotent route stores its answer without them, so a replay never
@@ -37,6 +44,12 @@ export interface RouteContract {
   readonly replayStatus?: 200 | 201;
   /** Error codes this route can answer besides the ones every route can (see OPENAPI_COMMON_ERRORS). */
   readonly errors?: readonly ErrorCode[];
+  /**
+   * Body fields of Resend's or SendGrid's API that scopegate cannot honour, as paths (`topic_id`,
+   * `attachments[].path`: `[]` is each item of a list). The frame answers 422 `invalid_parameter`
+   * naming the first one a request sets (not null), before validating or doing anything.
+   */
+  readonly unsupportedFields?: readonly string[];
 }
 
 /** Keeps the literal types of a contract so handlers see exactly what its schemas parse. */
@@ -61,5 +74,23 @@ export interface ParsedRequest<C extends RouteContract, Auth> {
   readonly markReplayed: () => void;
 }
 
-/** What a handler returns: a body of the contract's response shape (status comes from the contract). */
-export type ResponseOf<C extends RouteContract> = z.input<C['response']['schema']>;
+/** A contract's body: its schema's input, undefined for an empty answer, unknown for any contract. */
+type BodyOf<R extends RouteContract['response']> = R extends {
+  readonly schema: infer S extends z.ZodMiniType;
+}
+  ? z.input<S>
+  : R extends { readonly schema?: undefined }
+    ? undefined
+    : unknown;
+
+/**
+ * What a handler returns: a body of the contract's response shape (status comes from the contract),
+ * or, for a contract that declares response headers, `{ body, headers }`.
+ */
+export type ResponseOf<C extends RouteContract> = C['response'] extends {
+  readonly headers: infer H extends z.ZodMiniObject;
+}
+  ? { readonly body: BodyOf<C['response']>; readonly headers: z.input<H> }
+  : C['response'] extends { readonly headers?: undefined }
+    ? BodyOf<C['response']>
+    : unknown;

@@ -3,7 +3,7 @@
  * rendered here, by the authorizer (for API Gateway's gateway responses), the handlers and the local
  * gateway alike.
  */
-import type { RoutePermission } from './routes.js';
+import type { RoutePermission, Surface } from './routes.js';
 import type { Scope } from './scopes.js';
 import { isUpstreamUnavailable } from '../aws/upstream-errors.js';
 
@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'domain_not_verified',
   'recipient_suppressed',
   'missing_variable',
+  'invalid_parameter',
+  'invalid_region',
   'message_rejected',
   'upstream_unavailable',
   'channel_not_configured',
@@ -64,6 +66,8 @@ export function statusOf(code: ErrorCode): number {
     case 'domain_not_verified':
     case 'recipient_suppressed':
     case 'missing_variable':
+    case 'invalid_parameter':
+    case 'invalid_region':
     case 'message_rejected':
       return 422;
     case 'rate_limited':
@@ -101,6 +105,8 @@ export const DEFAULT_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   domain_not_verified: 'The from address is not on a verified domain of this project.',
   recipient_suppressed: 'Every recipient of the email is suppressed: nothing was sent.',
   missing_variable: 'The template uses a variable that was not given and has no fallback.',
+  invalid_parameter: 'The request uses a field scopegate cannot honour: nothing was done.',
+  invalid_region: "The region is not this deployment's region.",
   message_rejected: 'The message was rejected by the messaging service.',
   upstream_unavailable: 'A dependency is temporarily unavailable. Retry shortly.',
   channel_not_configured: 'This channel is not configured on this deployment.',
@@ -120,6 +126,8 @@ export const ERROR_NAMES = [
   'invalid_idempotent_request',
   'concurrent_idempotent_requests',
   'missing_required_field',
+  'invalid_parameter',
+  'invalid_region',
   'rate_limit_exceeded',
   'monthly_quota_exceeded',
   'application_error',
@@ -156,14 +164,19 @@ export const NAME_BY_CODE = {
   domain_not_verified: 'validation_error',
   recipient_suppressed: 'validation_error',
   missing_variable: 'missing_required_field',
+  invalid_parameter: 'invalid_parameter',
+  invalid_region: 'invalid_region',
   message_rejected: 'validation_error',
   upstream_unavailable: 'application_error',
   channel_not_configured: 'application_error',
   internal_error: 'internal_server_error',
 } as const satisfies Readonly<Record<ErrorCode, ErrorName>>;
 
-/** The one name that depends on more than the code: a `validation_error` about the Idempotency-Key header. */
-export type NameOverride = 'invalid_idempotency_key';
+/**
+ * The names that depend on more than the code: a `validation_error` about the Idempotency-Key header,
+ * and one on the Resend surface whose every problem is a missing field.
+ */
+export type NameOverride = 'invalid_idempotency_key' | 'missing_required_field';
 
 /**
  * The body's `name`: by code, except on a status the code does not fix (API Gateway's default 5XX
@@ -263,4 +276,89 @@ export function toErrorResponse(error: unknown, requestId?: string): { status: n
   }
   if (isUpstreamUnavailable(error)) return { status: 503, body: withId(errorBody('upstream_unavailable')) };
   return { status: 500, body: withId(errorBody('internal_error')) };
+}
+
+/**
+ * A field of Resend's or SendGrid's API that scopegate cannot honour (a hosted feature it lacks):
+ * 422 `invalid_parameter` naming the field, before anything is stored or sent. `field` is its path
+ * in the request body as the client wrote it (`topic_id`, `attachments.0.path`).
+ */
+export function unsupportedParameter(field: string, why = 'scopegate does not support it'): ApiError {
+  const message = `The ${field} field cannot be honoured: ${why}. Nothing was sent.`;
+  return new ApiError('invalid_parameter', { message, errors: [{ path: field, message }] });
+}
+
+/** How a validation problem words a missing field ("from is required."): Resend names it apart. */
+export const REQUIRED_PREDICATE = 'is required';
+
+/** SendGrid's error body (`{"errors":[{"message","field","help"}]}`), with scopegate's code beside it. */
+export interface SendGridErrorBody {
+  readonly errors: readonly {
+    readonly message: string;
+    readonly field: string | null;
+    readonly help: null;
+  }[];
+  readonly error_code: ErrorCode;
+  readonly request_id?: string;
+}
+
+/**
+ * The status an error answers on a surface. Resend answers a request it cannot read with 422 (a bad
+ * `Idempotency-Key` header stays 400, as Resend's `invalid_idempotency_key`); SendGrid answers 400,
+ * as `/v1` does. Every other code answers its own status everywhere.
+ */
+export function statusOn(surface: Surface, code: ErrorCode, nameOverride?: NameOverride): number {
+  if (surface === 'resend' && code === 'validation_error' && nameOverride !== 'invalid_idempotency_key') {
+    return 422;
+  }
+  return statusOf(code);
+}
+
+/**
+ * An error as a surface's clients read it. `/v1` and Resend share scopegate's body (Resend's SDK reads
+ * its `statusCode`, `name` and `message`); on Resend a body whose every problem is a missing field is
+ * Resend's `missing_required_field`. SendGrid's clients read `errors[]`, one per problem with the
+ * field it names (null when none), `help` always null.
+ */
+export function toSurfaceErrorResponse(
+  surface: Surface,
+  error: unknown,
+  requestId?: string,
+): { status: number; body: ErrorBody | SendGridErrorBody } {
+  const { status, body } = toErrorResponse(error, requestId);
+  const override = error instanceof ApiError ? error.nameOverride : undefined;
+  switch (surface) {
+    case 'v1':
+      return { status, body };
+    case 'resend': {
+      const surfaceStatus = statusOn('resend', body.error_code, override);
+      if (surfaceStatus === status) return { status, body };
+      const missing =
+        body.errors !== undefined &&
+        body.errors.length > 0 &&
+        body.errors.every((problem) => problem.message.endsWith(` ${REQUIRED_PREDICATE}.`));
+      return {
+        status: surfaceStatus,
+        body: { ...body, statusCode: surfaceStatus, ...(missing ? { name: 'missing_required_field' } : {}) },
+      };
+    }
+    case 'sendgrid': {
+      const problems =
+        body.errors && body.errors.length > 0
+          ? body.errors.map((problem) => ({
+              message: problem.message,
+              field: problem.path || null,
+              help: null,
+            }))
+          : [{ message: body.message, field: null, help: null }];
+      return {
+        status,
+        body: {
+          errors: problems,
+          error_code: body.error_code,
+          ...(body.request_id ? { request_id: body.request_id } : {}),
+        },
+      };
+    }
+  }
 }

@@ -37,6 +37,20 @@ export type RouteRequirement =
   | { readonly scope: Scope; readonly permission?: undefined }
   | { readonly permission: RoutePermission; readonly scope?: undefined };
 
+/**
+ * The APIs the table serves: scopegate's own (`/v1`), and drop-in copies of Resend's and SendGrid's
+ * REST APIs whose rows each stand for a `/v1` route (docs/decisions/0037-api-surfaces.md).
+ */
+export const SURFACES = ['v1', 'resend', 'sendgrid'] as const;
+export type Surface = (typeof SURFACES)[number];
+
+/** Where each surface's paths start: a row's path is under its surface's prefix (a unit test holds it). */
+export const SURFACE_PREFIXES: Readonly<Record<Surface, string>> = {
+  v1: '/v1/',
+  resend: '/resend/',
+  sendgrid: '/sendgrid/',
+};
+
 export type Route = {
   /** A stable name for the route: the OpenAPI operationId and the key of its contract. */
   readonly id: string;
@@ -45,9 +59,16 @@ export type Route = {
   readonly path: string;
   readonly service: Service;
   readonly summary: string;
+  readonly surface: Surface;
+  /**
+   * On a `resend` or `sendgrid` row: the id of the `/v1` route it stands for, whose scope (or
+   * permission) it takes, whose audit action it records and whose idempotency claims it shares.
+   */
+  readonly standsFor?: string;
 } & RouteRequirement;
 
-export const ROUTES = [
+/** scopegate's own API, one row per route; `surface: 'v1'` is added to each by ROUTES below. */
+const V1_ROUTES = [
   {
     id: 'sendEmail',
     method: 'POST',
@@ -608,11 +629,70 @@ export const ROUTES = [
     service: 'account',
     summary: "Replace a key's secret; the old one works until the grace period ends",
   },
-] as const satisfies readonly Route[];
+] as const satisfies readonly Omit<Route, 'surface' | 'standsFor'>[];
 
-export type RouteId = (typeof ROUTES)[number]['id'];
+type V1Row = (typeof V1_ROUTES)[number];
+export type V1RouteId = V1Row['id'];
+
+/**
+ * A row of another surface: it names the `/v1` route it stands for and is served by that route's
+ * service (the compiler refuses a `standsFor` that is missing, unknown or of another service); its
+ * requirement is never written here but taken from that row.
+ */
+export type SurfaceRowSpec = {
+  readonly [Id in V1RouteId]: {
+    readonly id: string;
+    readonly method: HttpMethod;
+    readonly path: string;
+    readonly surface: Exclude<Surface, 'v1'>;
+    readonly standsFor: Id;
+    readonly service: Extract<V1Row, { id: Id }>['service'];
+    readonly summary: string;
+  };
+}[V1RouteId];
+
+/** Resend's and SendGrid's routes (docs/architecture.md, "API surfaces"). */
+const SURFACE_ROUTES = [
+  {
+    id: 'resendSendEmail',
+    method: 'POST',
+    path: '/resend/emails',
+    surface: 'resend',
+    standsFor: 'sendEmail',
+    service: 'sending',
+    summary: "Resend's emails.send: send an email",
+  },
+] as const satisfies readonly SurfaceRowSpec[];
+
+type TableRow =
+  | (V1Row & { readonly surface: 'v1'; readonly standsFor?: undefined })
+  | ((typeof SURFACE_ROUTES)[number] & RouteRequirement);
+
+const v1ById = new Map<string, V1Row>(V1_ROUTES.map((route) => [route.id, route]));
+
+/** The requirement of the `/v1` route a surface row stands for: copied by code, never by hand. */
+function requirementOf(standsFor: V1RouteId): RouteRequirement {
+  const route = v1ById.get(standsFor);
+  if (!route) throw new Error(`no /v1 route ${standsFor}`);
+  return 'scope' in route ? { scope: route.scope } : { permission: route.permission };
+}
+
+/** Every route of every surface: `/v1` first, then each surface row with its `/v1` route's requirement. */
+export const ROUTES: readonly TableRow[] = [
+  ...V1_ROUTES.map((route) => ({ ...route, surface: 'v1' as const })),
+  ...SURFACE_ROUTES.map((route) => ({ ...route, ...requirementOf(route.standsFor) })),
+];
+
+export type RouteId = TableRow['id'];
 /** The ids of one service's routes: a service's contracts and handlers are keyed by exactly these. */
-export type RouteIdOf<S extends Service> = Extract<(typeof ROUTES)[number], { service: S }>['id'];
+export type RouteIdOf<S extends Service> = Extract<TableRow, { service: S }>['id'];
+
+/** The `/v1` route a row stands for: itself on `/v1`. */
+export function v1RouteOf(route: Pick<Route, 'id' | 'standsFor'>): Route {
+  const found = ROUTES.find((row) => row.surface === 'v1' && row.id === (route.standsFor ?? route.id));
+  if (!found) throw new Error(`no /v1 route for ${route.id}`);
+  return found;
+}
 
 /** How docs/api.md and the OpenAPI document name a route's requirement. */
 export function requirementLabel(route: RouteRequirement): string {

@@ -9,14 +9,19 @@
  * `sendEmailBatch` → `email.send_batch`, `addListContact` → `list.add_contact`). A unit test holds
  * every row's action and checks that no two routes share one.
  */
-import type { Route } from '../api/routes.js';
+import { type Route, v1RouteOf } from '../api/routes.js';
 
 /** True for the routes the audit log records: every one that can change something. */
 export function isAudited(route: Pick<Route, 'method'>): boolean {
   return route.method !== 'GET';
 }
 
-export function auditAction(route: Pick<Route, 'id' | 'method' | 'path'>): string {
+/** A Resend or SendGrid route records the action of the /v1 route it stands for (`email.send`). */
+export function auditAction(route: Pick<Route, 'id' | 'method' | 'path' | 'standsFor'>): string {
+  return v1Action(route.standsFor === undefined ? route : v1RouteOf(route));
+}
+
+function v1Action(route: Pick<Route, 'id' | 'method' | 'path'>): string {
   const segment = route.path.split('/').filter((part) => part !== '')[1] ?? route.path;
   const plural = segment.toLowerCase().replace(/-/g, '_');
   for (const resource of [plural.replace(/s$/, ''), plural]) {

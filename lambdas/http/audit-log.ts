@@ -10,6 +10,7 @@ import { publicFormOf } from '../keys/redaction.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
 import { newId } from '../shared/ids.js';
 import { projectPartition } from '../aws/tables.js';
+import type { Surface } from '../api/routes.js';
 
 export const AUDIT_TTL_SECONDS = 365 * 24 * 60 * 60;
 export const AUDIT_PREFIX = 'AUDIT#';
@@ -26,6 +27,8 @@ export interface AuditEntry {
   readonly projectId: string;
   readonly keyId: string;
   readonly action: string;
+  /** The API the call came through (`resend` for `/resend/emails`); its action is the /v1 route's. */
+  readonly surface: Surface;
   /**
    * The path's `{id}` (as its public prefix when it was a whole key), else the created resource's
    * id; null when there is neither (a batch, a refused create) or the path's id was not an id.

@@ -8,7 +8,7 @@ import { auditAction, isAudited } from './audit-action.js';
 import { type AuditCall, type AuditStore, auditEntryOf, putAuditEntry, resourceIdOf } from './audit-log.js';
 import type { AuthContext } from '../keys/auth-context.js';
 import type { ParsedRequest, ResponseOf, RouteContract } from '../api/contract.js';
-import { ApiError, toErrorResponse } from '../api/errors.js';
+import { ApiError, toSurfaceErrorResponse } from '../api/errors.js';
 import { describeError } from '../keys/redaction.js';
 import {
   claimRoute,
@@ -23,7 +23,9 @@ import {
 } from './idempotency.js';
 import { type RateLimitStore, takeRateToken } from './rate-limiter.js';
 import { readAuthContext, requireAccess } from '../keys/read-auth-context.js';
-import { findRoute, type RouteIdOf, type Service } from '../api/routes.js';
+import { findRoute, type RouteIdOf, type Service, type Surface } from '../api/routes.js';
+import { replyOf } from './reply.js';
+import { refuseUnsupportedFields } from './unsupported-fields.js';
 import { type RequestPart, validate } from './validation.js';
 
 /** A handler: the request its contract parsed in, a body of its contract's response shape out. */
@@ -80,6 +82,10 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
   if (!idempotency && contractList.some((contract) => contract.idempotent)) {
     throw new Error(`the ${service} service has idempotent routes but no idempotency store`);
   }
+  // A replay stores the body only: a route whose answer has headers keeps its own claims.
+  if (contractList.some((contract) => contract.idempotent && contract.response.headers)) {
+    throw new Error(`the ${service} service has an idempotent route with response headers`);
+  }
   return async (event) => {
     const trace: AuditTrace = {};
     const result = await answer(event, trace);
@@ -89,9 +95,12 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
 
   async function answer(event: APIGatewayProxyEvent, trace: AuditTrace): Promise<APIGatewayProxyResult> {
     const requestId = event.requestContext.requestId;
+    // Errors answer in the shape of the route's surface (a route not found: /v1's).
+    let surface: Surface = 'v1';
     try {
       const route = findRoute(event.httpMethod, event.resource);
       if (!route || route.service !== service) throw new ApiError('not_found');
+      surface = route.surface;
       const id = route.id as RouteIdOf<S> & keyof C;
       const contract: RouteContract = contracts[id];
       const handler = handlers[id] as RouteHandler<RouteContract>;
@@ -104,12 +113,18 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
           projectId: auth.projectId,
           keyId: auth.keyId,
           action: auditAction(route),
+          surface: route.surface,
           sourceIp: event.requestContext.identity.sourceIp,
           requestId,
         };
         trace.params = event.pathParameters ?? undefined;
       }
       requireAccess(auth, route);
+      const sentBody = contract.body ? parseJsonBody(event) : undefined;
+      // Before validation: a field scopegate cannot honour is named as such, not as an unknown one.
+      const rawBody = contract.unsupportedFields
+        ? refuseUnsupportedFields(contract.unsupportedFields, sentBody)
+        : sentBody;
       let replayed = false;
       const request: ParsedRequest<RouteContract, AuthContext> = {
         auth,
@@ -117,7 +132,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
         query: parsePart(contract.query, event.queryStringParameters ?? {}, 'query'),
         headers: parsePart(requestHeadersOf(contract), lowerCaseKeys(event.headers ?? {}), 'header'),
         // A route without a body schema ignores whatever a client sent rather than refuse it.
-        body: contract.body ? validate(contract.body, parseJsonBody(event), 'body') : undefined,
+        body: contract.body ? validate(contract.body, rawBody, 'body') : undefined,
         requestId,
         markReplayed: () => {
           replayed = true;
@@ -127,8 +142,9 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       const status = contract.response.status;
       const idempotencyKey = contract.idempotent ? request.headers?.['idempotency-key'] : undefined;
       if (!idempotency || typeof idempotencyKey !== 'string') {
-        trace.body = await handler(request);
-        return jsonResult(status, trace.body, requestId, replayed);
+        const reply = replyOf(contract, await handler(request));
+        trace.body = reply.body;
+        return httpResult(status, reply, requestId, replayed);
       }
       // Per calling key: another key of the project makes its own call (and its own checks).
       const claim: RouteClaim = {
@@ -158,7 +174,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       });
       return jsonResult(status, body, requestId);
     } catch (error) {
-      const { status, body } = toErrorResponse(error, requestId);
+      const { status, body } = toSurfaceErrorResponse(surface, error, requestId);
       if (status >= 500) log.error('request failed', { error: describeError(error), requestId });
       const result = jsonResult(status, body, requestId);
       if (error instanceof ApiError && error.retryAfterSeconds !== undefined) {
@@ -251,14 +267,25 @@ export function jsonResult(
   requestId: string,
   replayed = false,
 ): APIGatewayProxyResult {
+  return httpResult(status, { body, headers: {} }, requestId, replayed);
+}
+
+/** A JSON answer, or an empty one (no body, no content type) when the reply has none. */
+function httpResult(
+  status: number,
+  reply: ReturnType<typeof replyOf>,
+  requestId: string,
+  replayed = false,
+): APIGatewayProxyResult {
   return {
     statusCode: status,
     headers: {
-      'content-type': 'application/json',
+      ...reply.headers,
+      ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
       'x-request-id': requestId,
       ...(replayed ? { [REPLAYED_HEADER]: 'true' } : {}),
     },
-    body: JSON.stringify(body),
+    body: reply.body === undefined ? '' : JSON.stringify(reply.body),
   };
 }
 

@@ -7,7 +7,7 @@
  * zod's built-in checks the same way and puts the field's name in front.
  */
 import * as z from 'zod/mini';
-import { ApiError, type FieldError } from '../api/errors.js';
+import { ApiError, type FieldError, REQUIRED_PREDICATE } from '../api/errors.js';
 
 /** Where a value came from, so a sentence can say "the limit query parameter" rather than "limit". */
 export type RequestPart = 'body' | 'query' | 'path' | 'header';
@@ -143,7 +143,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
 };
 
 function invalidType(expected: string, input: unknown): string {
-  if (input === undefined) return 'is required';
+  if (input === undefined) return REQUIRED_PREDICATE;
   return `must be ${TYPE_NAMES[expected] ?? expected}`;
 }
 

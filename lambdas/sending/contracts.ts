@@ -96,7 +96,28 @@ const MESSAGE_SEND_ERRORS = [
   'quota_exceeded',
 ] as const;
 
+/**
+ * Resend's `POST /emails`: the body of `POST /v1/emails` (Resend's field names, `to` a string or a
+ * list), answered `{id}`. What Resend offers and scopegate does not — topics, attachments fetched from
+ * a URL or inlined by content id — is refused by name (422 `invalid_parameter`).
+ */
+const resendSendEmail = defineContract({
+  headers: idempotencyHeadersSchema,
+  body: sendEmailSchema,
+  unsupportedFields: ['topic_id', 'attachments[].path', 'attachments[].content_id'],
+  response: {
+    status: 200,
+    description: 'Accepted by SES; the email id (a scopegate id, `em_…`).',
+    schema: z.object({ id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) }),
+  },
+  errors: [...SEND_ERRORS, 'invalid_parameter'],
+});
+
+/** The routes of the Resend surface this service serves (lambdas/sending/resend-adapter.ts maps them). */
+export const RESEND_SENDING_CONTRACTS = { resendSendEmail };
+
 export const SENDING_CONTRACTS = {
+  ...RESEND_SENDING_CONTRACTS,
   sendEmail: defineContract({
     headers: idempotencyHeadersSchema,
     body: sendEmailSchema,

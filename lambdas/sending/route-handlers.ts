@@ -8,18 +8,23 @@ import { emailJson, getEmail, listEmails } from './email-store.js';
 import { type SendingDependencies, sendEmail } from './emails.js';
 import { type MessagingDependencies, sendSms, sendWhatsapp } from '../messaging/messages.js';
 import { cancelEmail, rescheduleEmail } from './schedule.js';
+import { resendSendingHandlers, type SendingV1Handlers } from './resend-adapter.js';
 
 /** Emails, SMS and WhatsApp: one Lambda (docs/architecture.md, "Shape"). */
 export type SendingServiceDependencies = SendingDependencies & MessagingDependencies;
 
 export function sendingRoutes(deps: SendingServiceDependencies): ServiceRoutes<typeof SENDING_CONTRACTS> {
   // SMS and WhatsApp keys are claimed by the frame; emails claim their own (./idempotency.ts).
-  return { contracts: SENDING_CONTRACTS, handlers: sendingHandlers(deps), idempotency: deps };
+  const v1 = sendingHandlers(deps);
+  // Each surface's adapter serves its routes through the /v1 handlers (./resend-adapter.ts).
+  return {
+    contracts: SENDING_CONTRACTS,
+    handlers: { ...v1, ...resendSendingHandlers(v1) },
+    idempotency: deps,
+  };
 }
 
-function sendingHandlers(
-  deps: SendingServiceDependencies,
-): ServiceRoutes<typeof SENDING_CONTRACTS>['handlers'] {
+function sendingHandlers(deps: SendingServiceDependencies): SendingV1Handlers {
   return {
     sendSms: ({ auth, body }) => sendSms(deps, auth, body),
     sendWhatsapp: ({ auth, body }) => sendWhatsapp(deps, auth, body),

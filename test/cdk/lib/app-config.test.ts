@@ -162,6 +162,7 @@ describe('construct props validation', () => {
       scope: 'projects:read',
       service: 'account',
       summary: '',
+      surface: 'v1',
     } as const;
 
     expect(() => new Api(stack, 'Empty', { authorizer, services, routes: [] })).toThrow(

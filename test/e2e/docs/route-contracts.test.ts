@@ -50,8 +50,8 @@ const freshProjectKey = async () => {
 function expectContract(id: RouteId, response: CallResult): void {
   const contract = CONTRACTS[id];
   expect(response.status).toBe(contract.response.status);
-  const parsed = contract.response.schema.safeParse(response.json);
-  expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+  const parsed = contract.response.schema?.safeParse(response.json);
+  expect(parsed === undefined || parsed.success ? [] : parsed.error.issues).toEqual([]);
 }
 
 describe('answers match their contracts', () => {

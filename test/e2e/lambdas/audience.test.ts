@@ -396,8 +396,8 @@ describe('every audience answer matches its contract', () => {
   const expectContract = (id: RouteId, response: CallResult) => {
     const contract = CONTRACTS[id];
     expect(response.status).toBe(contract.response.status);
-    const parsed = contract.response.schema.safeParse(response.json);
-    expect(parsed.success ? [] : parsed.error.issues).toEqual([]);
+    const parsed = contract.response.schema?.safeParse(response.json);
+    expect(parsed === undefined || parsed.success ? [] : parsed.error.issues).toEqual([]);
   };
 
   it('for each of the 19 routes', async () => {

@@ -60,6 +60,7 @@ describe('node bin/scopegate.mjs', () => {
           path: '/v1/emails',
           scope: 'emails:send',
           service: 'sending',
+          surface: 'v1',
           summary: 'Send',
         },
       },

@@ -64,6 +64,7 @@ const route = (scope: Scope): Route => ({
   scope,
   service: 'sending',
   summary: 'test',
+  surface: 'v1',
 });
 
 /** The authorizer's decision for `key`, reading the same table the CLI wrote. */

@@ -146,6 +146,7 @@ interface AuditJson {
   action: string;
   resource_id: string | null;
   source_ip: string;
+  surface: string;
   status: number;
   request_id: string;
 }
@@ -205,7 +206,7 @@ describe('GET /v1/audit-log', () => {
       { action: 'template.create', resource_id: templateId, status: 201 },
     ]);
     for (const entry of entries) {
-      expect(entry).toMatchObject({ key_id: keyId, source_ip: '127.0.0.1' });
+      expect(entry).toMatchObject({ key_id: keyId, source_ip: '127.0.0.1', surface: 'v1' });
       expect(entry.id).toMatch(/^aud_[0-9A-Za-z]{22}$/);
       expect(entry.request_id).not.toBe('');
     }

@@ -12,6 +12,8 @@ import {
   NAME_BY_CODE,
   statusOf,
   toErrorResponse,
+  toSurfaceErrorResponse,
+  unsupportedParameter,
 } from '../../../../lambdas/api/errors.js';
 import {
   GATEWAY_RESPONSES,
@@ -24,6 +26,8 @@ import { DOCUMENTED_BODIES } from '../../../support/documented-bodies.js';
 /** Typed as a Record, so adding an error code without deciding its status fails the type check. */
 const EXPECTED_STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
+  invalid_parameter: 422,
+  invalid_region: 422,
   invalid_api_key: 401,
   key_revoked: 403,
   key_expired: 403,
@@ -65,6 +69,8 @@ const SERVER_SIDE: readonly ErrorCode[] = [
  */
 const EXPECTED_NAME: Record<ErrorCode, ErrorName> = {
   invalid_state: 'validation_error',
+  invalid_parameter: 'invalid_parameter',
+  invalid_region: 'invalid_region',
   invalid_api_key: 'invalid_api_key',
   key_revoked: 'invalid_api_key',
   key_expired: 'invalid_api_key',
@@ -329,5 +335,50 @@ describe('gateway responses (API Gateway)', () => {
 
   it('refuses an unknown type', () => {
     expect(() => gatewayResponse('TEAPOT' as GatewayResponseType)).toThrow(/No gateway response TEAPOT/);
+  });
+});
+
+describe('errors per API surface', () => {
+  const invalid = new ApiError('validation_error', {
+    message: 'to is required.',
+    errors: [{ path: 'to', message: 'to is required.' }],
+  });
+
+  it('answers /v1 as ever', () => {
+    expect(toSurfaceErrorResponse('v1', invalid, 'req')).toEqual(toErrorResponse(invalid, 'req'));
+  });
+
+  it("answers SendGrid's shape: errors[] with the field and a null help, and scopegate's code", () => {
+    expect(toSurfaceErrorResponse('sendgrid', invalid, 'req')).toEqual({
+      status: 400,
+      body: {
+        errors: [{ message: 'to is required.', field: 'to', help: null }],
+        error_code: 'validation_error',
+        request_id: 'req',
+      },
+    });
+    expect(toSurfaceErrorResponse('sendgrid', new ApiError('insufficient_scope')).body).toEqual({
+      errors: [{ message: DEFAULT_MESSAGES.insufficient_scope, field: null, help: null }],
+      error_code: 'insufficient_scope',
+    });
+  });
+
+  it("answers Resend's 422 for invalid input, but keeps a bad Idempotency-Key header a 400", () => {
+    expect(toSurfaceErrorResponse('resend', invalid).status).toBe(422);
+    const header = new ApiError('validation_error', { nameOverride: 'invalid_idempotency_key' });
+    expect(toSurfaceErrorResponse('resend', header)).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, name: 'invalid_idempotency_key' },
+    });
+  });
+
+  it('names the field scopegate cannot honour', () => {
+    const error = unsupportedParameter('attachments.0.path');
+    expect(toSurfaceErrorResponse('resend', error).body).toMatchObject({
+      statusCode: 422,
+      name: 'invalid_parameter',
+      errors: [{ path: 'attachments.0.path' }],
+    });
+    expect(error.message).toMatch(/^The attachments\.0\.path field cannot be honoured/);
   });
 });

@@ -9,6 +9,10 @@ import {
   requirementLabel,
   routeKey,
   SERVICES,
+  SURFACE_PREFIXES,
+  SURFACES,
+  type SurfaceRowSpec,
+  v1RouteOf,
 } from '../../../../lambdas/api/routes.js';
 import { isScopeOf } from '../../../../lambdas/api/scopes.js';
 
@@ -38,8 +42,10 @@ describe('the route table: invariants', () => {
       }
       expect(HTTP_METHODS).toContain(route.method);
       expect(SERVICES).toContain(route.service);
-      // API Gateway resource paths: versioned, no trailing slash, parameters as {name}.
-      expect(route.path).toMatch(/^\/v1(\/([a-z0-9-]+|\{[A-Za-z]\w*\}))+$/);
+      // API Gateway resource paths: under the surface's prefix, no trailing slash, parameters as {name}.
+      expect(SURFACES).toContain(route.surface);
+      expect(route.path.startsWith(SURFACE_PREFIXES[route.surface])).toBe(true);
+      expect(route.path).toMatch(/^(\/([a-z0-9-]+|\{[A-Za-z]\w*\}))+$/);
       expect(route.summary.trim()).not.toBe('');
     },
   );
@@ -51,6 +57,45 @@ describe('the route table: invariants', () => {
       expect(findRoute(route.method, route.path)).toBe(route);
     },
   );
+
+  it.each(ROUTES.filter((route) => route.surface !== 'v1').map((route) => [route.id, route] as const))(
+    '%s stands for a /v1 route of its service and takes exactly its requirement',
+    (_id, route) => {
+      const v1 = v1RouteOf(route);
+      expect(v1.surface).toBe('v1');
+      expect(v1.service).toBe(route.service);
+      expect({ scope: route.scope, permission: route.permission }).toEqual({
+        scope: v1.scope,
+        permission: v1.permission,
+      });
+    },
+  );
+
+  it('gives no /v1 row a standsFor', () => {
+    expect(ROUTES.filter((route) => route.surface === 'v1' && route.standsFor !== undefined)).toEqual([]);
+  });
+
+  it('maps POST /resend/emails to the scope of POST /v1/emails', () => {
+    expect(findRoute('POST', '/resend/emails')).toMatchObject({ scope: 'emails:send', surface: 'resend' });
+  });
+
+  it('refuses, at compile time, a surface row without standsFor or standing for another service', () => {
+    const rows = [
+      // @ts-expect-error -- a surface row must name the /v1 route it stands for.
+      { id: 'x', method: 'POST', path: '/resend/x', surface: 'resend', service: 'sending', summary: 'x' },
+      // @ts-expect-error -- sendEmail is the sending service's route, not the domains service's.
+      {
+        id: 'y',
+        method: 'POST',
+        path: '/resend/y',
+        surface: 'resend',
+        standsFor: 'sendEmail',
+        service: 'domains',
+        summary: 'y',
+      },
+    ] satisfies SurfaceRowSpec[];
+    expect(rows).toHaveLength(2);
+  });
 
   it('has no two routes that a single URL could both match', () => {
     for (const route of ROUTES) {

@@ -31,9 +31,24 @@ describe('audit actions, derived from the route table', () => {
     expect(routes.filter(isAudited).length).toBeGreaterThan(0);
   });
 
-  it('gives every audited route of the table its own `<resource>.<verb>` action', () => {
-    const actions = routes.filter(isAudited).map(auditAction);
+  it('gives every audited /v1 route of the table its own `<resource>.<verb>` action', () => {
+    const actions = routes.filter((route) => route.surface === 'v1' && isAudited(route)).map(auditAction);
     for (const action of actions) expect(action).toMatch(/^[a-z][a-z_]*\.[a-z][a-z_]*$/);
     expect(new Set(actions).size).toBe(actions.length);
+  });
+
+  it.each(routes.filter((route) => route.surface !== 'v1').map((route) => [route.id, route] as const))(
+    '%s records the action of the /v1 route it stands for',
+    (_id, route) => {
+      const v1 = routes.find((row) => row.id === route.standsFor);
+      expect(v1).toBeDefined();
+      expect(auditAction(route)).toBe(auditAction(v1 ?? route));
+    },
+  );
+
+  it('records POST /resend/emails as email.send', () => {
+    expect(
+      auditAction({ id: 'resendSendEmail', method: 'POST', path: '/resend/emails', standsFor: 'sendEmail' }),
+    ).toBe('email.send');
   });
 });

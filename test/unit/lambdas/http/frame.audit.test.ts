@@ -19,6 +19,7 @@ const CONTRACTS = {
   cancelEmail: { params: z.object({ id: z.string() }), response },
   sendSms: { response },
   sendWhatsapp: { response },
+  resendSendEmail: { body: z.strictObject({ to: z.string() }), response },
 } satisfies ServiceContracts<'sending'>;
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
@@ -49,6 +50,7 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
     cancelEmail: run,
     sendSms: run,
     sendWhatsapp: run,
+    resendSendEmail: run,
   };
   const log = { error: vi.fn() };
   return {
@@ -76,6 +78,7 @@ describe('audit entries from the service frame', () => {
         createdAt: NOW.toISOString(),
         keyId: 'KeyKeyKey123',
         action: 'email.send',
+        surface: 'v1',
         resourceId: 'em_created',
         sourceIp: '203.0.113.10',
         status: 201,
@@ -83,6 +86,18 @@ describe('audit entries from the service frame', () => {
         ttl: Math.floor(NOW.getTime() / 1000) + 365 * 24 * 60 * 60,
       },
     ]);
+  });
+
+  it('records a call through the Resend surface with its surface and the /v1 action', async () => {
+    const { handler, puts } = setUp();
+    const resendSend = proxyEvent({
+      method: 'POST',
+      resource: '/resend/emails',
+      body: { to: 'a@example.org' },
+      authorizer: auth,
+    });
+    expect((await handler(resendSend)).statusCode).toBe(200);
+    expect(puts).toEqual([expect.objectContaining({ action: 'email.send', surface: 'resend' })]);
   });
 
   it.each([

@@ -36,6 +36,11 @@ const TEST_CONTRACTS = {
   cancelEmail: { params: z.object({ id: z.string() }), response: echoResponse },
   sendSms: { body: z.strictObject({ to: z.string() }), response: echoResponse },
   sendWhatsapp: { body: z.strictObject({ to: z.string() }), response: echoResponse },
+  resendSendEmail: {
+    body: z.strictObject({ to: z.string(), subject: z.optional(z.string()) }),
+    unsupportedFields: ['topic_id', 'attachments[].path'],
+    response: echoResponse,
+  },
 } satisfies ServiceContracts<'sending'>;
 
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
@@ -58,6 +63,7 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     cancelEmail: handler,
     sendSms: handler,
     sendWhatsapp: handler,
+    resendSendEmail: handler,
   };
   const log = { error: vi.fn() };
   return {
@@ -426,5 +432,122 @@ describe("the frame's re-check of a rotated key's previous secret", () => {
     expect(() => requireAccess({ ...context, secret: 'previous' }, { permission: 'full_access' })).toThrow(
       ApiError,
     );
+  });
+});
+
+describe('createServiceHandler: API surfaces', () => {
+  const resendSend = (body: unknown) =>
+    proxyEvent({ method: 'POST', resource: '/resend/emails', body, authorizer: fullAccess });
+
+  it('serves a Resend row with its own contract and handler', async () => {
+    const { handler, calls } = setUp();
+    const result = await handler(resendSend({ to: 'a@example.com' }));
+    expect(result.statusCode).toBe(200);
+    expect(calls[0]?.body).toEqual({ to: 'a@example.com' });
+  });
+
+  it.each([
+    ['topic_id', { to: 'a@example.com', topic_id: 'tp_1' }, 'topic_id'],
+    [
+      'an attachment fetched from a URL',
+      { to: 'a@example.com', attachments: [{}, { path: 'https://x' }] },
+      'attachments.1.path',
+    ],
+  ])(
+    'refuses %s by name with 422 invalid_parameter, before validation and without calling the handler',
+    async (_case, body, field) => {
+      const { handler, calls } = setUp();
+      const result = await handler(resendSend(body));
+      expect(result.statusCode).toBe(422);
+      const answer = parse(result.body);
+      expect(answer).toMatchObject({
+        statusCode: 422,
+        name: 'invalid_parameter',
+        error_code: 'invalid_parameter',
+      });
+      expect(answer.message).toContain(field);
+      expect(answer.errors).toEqual([{ path: field, message: answer.message }]);
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it('lets an unsupported field through when it is null (as a client that spreads its options sends it)', async () => {
+    const { handler } = setUp();
+    expect((await handler(resendSend({ to: 'a@example.com', topic_id: null }))).statusCode).toBe(200);
+  });
+
+  it('answers a missing field on the Resend surface 422 missing_required_field, as Resend does', async () => {
+    const { handler } = setUp();
+    const result = await handler(resendSend({ subject: 'Hi' }));
+    expect(result.statusCode).toBe(422);
+    expect(parse(result.body)).toMatchObject({
+      statusCode: 422,
+      name: 'missing_required_field',
+      error_code: 'validation_error',
+      errors: [{ path: 'to', message: 'to is required.' }],
+    });
+  });
+
+  it('answers any other invalid field on the Resend surface 422 validation_error', async () => {
+    const { handler } = setUp();
+    const result = await handler(resendSend({ to: 7 }));
+    expect(result.statusCode).toBe(422);
+    expect(parse(result.body)).toMatchObject({ statusCode: 422, name: 'validation_error' });
+  });
+
+  it('keeps the /v1 answer to the same mistake: 400 validation_error', async () => {
+    const { handler } = setUp();
+    const result = await handler(
+      proxyEvent({ method: 'POST', resource: '/v1/emails', body: {}, authorizer: fullAccess }),
+    );
+    expect(result.statusCode).toBe(400);
+    expect(parse(result.body)).toMatchObject({ statusCode: 400, name: 'validation_error' });
+  });
+
+  it('answers a contract with a 202, no response schema and response headers with an empty body and those headers only', async () => {
+    const contracts = {
+      ...TEST_CONTRACTS,
+      sendSms: {
+        response: {
+          status: 202,
+          description: 'accepted',
+          headers: z.object({ 'x-message-id': z.string() }),
+        },
+      },
+    } satisfies ServiceContracts<'sending'>;
+    const reply = async () => ({ body: undefined, headers: { 'x-message-id': 'em_1', 'x-other': 'no' } });
+    const handlers = Object.fromEntries(Object.keys(contracts).map((id) => [id, reply])) as never;
+    const handler = createServiceHandler(
+      'sending',
+      { contracts, handlers },
+      { error: vi.fn() },
+      UNLIMITED_FRAME,
+    );
+    const result = await handler(proxyEvent({ method: 'POST', resource: '/v1/sms', authorizer: fullAccess }));
+    expect(result).toEqual({
+      statusCode: 202,
+      headers: { 'x-message-id': 'em_1', 'x-request-id': 'test-request' },
+      body: '',
+    });
+  });
+
+  it('refuses to build a service whose idempotent route declares response headers', () => {
+    const contracts = {
+      ...TEST_CONTRACTS,
+      sendSms: {
+        idempotent: true,
+        response: { status: 202, description: 'x', headers: z.object({ 'x-message-id': z.string() }) },
+      },
+    } satisfies ServiceContracts<'sending'>;
+    const handlers = Object.fromEntries(Object.keys(contracts).map((id) => [id, vi.fn()])) as never;
+    const idempotency = {} as never;
+    expect(() =>
+      createServiceHandler(
+        'sending',
+        { contracts, handlers, idempotency },
+        { error: vi.fn() },
+        UNLIMITED_FRAME,
+      ),
+    ).toThrow(/idempotent route with response headers/);
   });
 });

@@ -24,6 +24,7 @@ const writeTemplates: Route = {
   scope: 'templates:write',
   service: 'sending',
   summary: 'test route',
+  surface: 'v1',
 };
 
 interface Call {
