@@ -4,7 +4,7 @@
  * rewrites them; a unit test fails when a page drifts).
  */
 import { DEFAULT_MESSAGES, ERROR_CODES, NAME_BY_CODE, statusOf } from '../lambdas/api/errors.js';
-import { requirementLabel, ROUTES } from '../lambdas/api/routes.js';
+import { requirementLabel, ROUTES, v1RouteOf } from '../lambdas/api/routes.js';
 import { effectiveScopes, GENERAL_SCOPES, type GeneralScope } from '../lambdas/api/scopes.js';
 import { BOUNDARIES, type FolderBoundary } from '../lambdas/boundaries.js';
 
@@ -16,6 +16,22 @@ export function endpointTable(): string {
   return [
     '| method | path | required scope or permission | what it does |',
     '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/**
+ * The drop-in surfaces, one row per Resend or SendGrid route: the native route it stands for and the
+ * scope (or permission) that guards both.
+ */
+export function surfaceTable(): string {
+  const rows = ROUTES.filter((route) => route.surface !== 'v1').map((route) => {
+    const native = v1RouteOf(route);
+    return `| ${route.surface} | \`${route.method} ${route.path}\` | \`${native.method} ${native.path}\` | \`${requirementLabel(route)}\` | ${route.summary} |`;
+  });
+  return [
+    '| surface | route | stands for | required scope or permission | what it does |',
+    '|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }
@@ -81,6 +97,7 @@ export const GENERATED_SECTIONS = {
   endpoints: endpointTable,
   scopes: scopeTable,
   errors: errorTable,
+  surfaces: surfaceTable,
   folders: folderDiagram,
 } as const;
 
@@ -91,6 +108,7 @@ export const GENERATED_PAGES: Readonly<Record<string, readonly GeneratedSection[
   'docs/api.md': ['endpoints', 'errors'],
   'docs/keys.md': ['scopes'],
   'docs/architecture.md': ['folders'],
+  'docs/migrating.md': ['surfaces'],
 };
 
 /**
