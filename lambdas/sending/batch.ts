@@ -105,7 +105,6 @@ async function sendBatch(
       errors.push({ index, message: error.message });
     }
   }
-  if (prepared.length === 0) return { ids: [], errors };
 
   const started = deps.now().getTime();
   // A strict batch's claim is the body's (shared with /v1's batch); a permissive one's also names
@@ -126,6 +125,12 @@ async function sendBatch(
       }
       throw new ApiError('idempotency_conflict');
     }
+  }
+  // A permissive batch with every email refused sends nothing, and still holds its key: a retry of
+  // it once the verdicts changed is a 409, as for any other outcome.
+  if (prepared.length === 0) {
+    if (request) await complete(deps, request, []);
+    return { ids: [], errors };
   }
 
   // The whole batch counts against the monthly cap at once, or none of it is sent (429).

@@ -251,6 +251,37 @@ describe('resend.batch.send', () => {
   });
 });
 
+describe('resend.batch.send permissive, retried with its Idempotency-Key', () => {
+  it('answers the same ids and errors for the same verdicts, and 409 once a verdict changed', async () => {
+    const project = await stack.freshProject();
+    const resend = resendClient(stack.url, project.key);
+    const subject = `Permissive once ${unique()}`;
+    const recipient = `later-suppressed-${unique()}@example.org`;
+    const batch = [
+      { from: `a@${project.domain}`, to: recipient, subject, text: 'x' },
+      { from: `a@${project.domain}`, to: 'b@example.org', text: 'x' } as unknown as Parameters<
+        typeof resend.batch.send
+      >[0][number],
+    ];
+    const options = { batchValidation: 'permissive', idempotencyKey: `permissive-${unique()}` } as const;
+    const first = await resend.batch.send(batch, options);
+    const again = await resend.batch.send(batch, options);
+    expect(first.data?.data).toHaveLength(1);
+    expect(again.data).toEqual(first.data);
+    expect(await subjectsSent([subject])).toHaveLength(1);
+    // The first email would now be refused: the same key cannot answer the first outcome.
+    await call(stack.url, {
+      method: 'POST',
+      path: '/v1/suppressions',
+      key: project.key,
+      body: { email: recipient },
+    });
+    const changed = await resend.batch.send(batch, options);
+    expect(changed.error).toMatchObject({ statusCode: 409, name: 'invalid_idempotent_request' });
+    expect(await subjectsSent([subject])).toHaveLength(1);
+  });
+});
+
 describe('resend.emails.get', () => {
   it("answers Resend's shape of a sent email, its message id SES's", async () => {
     const resend = resendClient(stack.url, key);
@@ -427,7 +458,8 @@ describe('scheduled sends: resend.emails.send with scheduledAt, emails.update, e
     expect(moveCanceled.error).toMatchObject({ statusCode: 409 });
 
     const events = await deliveries(String(hook.json.signing_secret), 2);
-    expect(events.map((event) => event.type)).toEqual(['email.scheduled', 'email.canceled']);
+    // Each event is its own delivery: they may arrive in either order.
+    expect(events.map((event) => event.type).sort()).toEqual(['email.canceled', 'email.scheduled']);
     expect(events.every((event) => JSON.stringify(event.data).includes(id))).toBe(true);
     const audit = await call(stack.url, { path: '/v1/audit-log?limit=100', key: project.key });
     const entries = audit.json.data as Record<string, unknown>[];
