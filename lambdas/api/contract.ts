@@ -91,6 +91,4 @@ export type ResponseOf<C extends RouteContract> = C['response'] extends {
   readonly headers: infer H extends z.ZodMiniObject;
 }
   ? { readonly body: BodyOf<C['response']>; readonly headers: z.input<H> }
-  : C['response'] extends { readonly headers?: undefined }
-    ? BodyOf<C['response']>
-    : unknown;
+  : BodyOf<C['response']>;

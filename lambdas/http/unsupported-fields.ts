@@ -9,7 +9,7 @@ import { unsupportedParameter } from '../api/errors.js';
  * Throws `invalid_parameter` for the first path that the body sets to something other than null, and
  * answers the body without those set to null (a client that passes its options through sends
  * `"topic_id": null` for "none"). A path is dot-separated; `name[]` is each item of the list `name`
- * (`attachments[].path`).
+ * (`attachments[].path`), and a leading `[]` each item of a list body (`[].topic_id`).
  */
 export function refuseUnsupportedFields(paths: readonly string[], body: unknown): unknown {
   let kept = body;
@@ -20,6 +20,10 @@ export function refuseUnsupportedFields(paths: readonly string[], body: unknown)
 /** The value with the field at `parts` removed when null; throws when it is set. */
 function visit(value: unknown, parts: readonly string[], at: readonly string[]): unknown {
   const [part, ...rest] = parts;
+  // `[]` alone is each item of a list body (a batch: `[].topic_id`).
+  if (part === '[]' && Array.isArray(value)) {
+    return value.map((item: unknown, index) => visit(item, rest, [...at, String(index)]));
+  }
   if (part === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   const list = part.endsWith('[]');
   const name = list ? part.slice(0, -2) : part;

@@ -40,19 +40,80 @@ export async function sendEmailBatch(
   idempotencyKey?: string,
   onReplayed?: () => void,
 ): Promise<readonly string[]> {
-  const prepared: PreparedEmail[] = [];
+  const items = inputs.map((input) => ({ input }));
+  return (await sendBatch(deps, auth, items, 'strict', inputs, idempotencyKey, onReplayed)).ids;
+}
+
+/** One email of a permissive batch: its request, or why it was refused before any check ran. */
+export type BatchItem = { readonly input: SendEmailInput } | { readonly refused: string };
+
+/** An email of a permissive batch that was not sent: its position in the batch, and why. */
+export interface BatchItemError {
+  readonly index: number;
+  readonly message: string;
+}
+
+export interface PermissiveBatchOutcome {
+  /** The ids of the emails sent (or scheduled), in the order given. */
+  readonly ids: readonly string[];
+  /** The emails refused, by position: each by its first failed check, with its message. */
+  readonly errors: readonly BatchItemError[];
+}
+
+/**
+ * Resend's permissive batch (`x-batch-validation: permissive`): every email is checked exactly as a
+ * strict batch checks it, and an email that fails a check is reported by its position instead of
+ * refusing the whole batch; the others are sent as a strict batch sends them. Its Idempotency-Key
+ * claim covers the body and which emails passed, so a retry whose verdicts changed (a domain verified
+ * in between) is a 409, never an answer that does not match what was sent.
+ */
+export async function sendPermissiveEmailBatch(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  /** The batch as sent (what its Idempotency-Key claim covers), and each email of it as read. */
+  batch: { readonly body: unknown; readonly items: readonly BatchItem[] },
+  idempotencyKey?: string,
+  onReplayed?: () => void,
+): Promise<PermissiveBatchOutcome> {
+  return sendBatch(deps, auth, batch.items, 'permissive', batch.body, idempotencyKey, onReplayed);
+}
+
+async function sendBatch(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  items: readonly BatchItem[],
+  validation: 'strict' | 'permissive',
+  claimedBody: unknown,
+  idempotencyKey: string | undefined,
+  onReplayed: (() => void) | undefined,
+): Promise<PermissiveBatchOutcome> {
+  const prepared: { readonly index: number; readonly email: PreparedEmail }[] = [];
+  const errors: BatchItemError[] = [];
+  const inputs = items.flatMap((item) => ('input' in item ? [item.input] : []));
   // One read of every recipient's suppression for the whole batch, not one per email.
   const suppressed = await suppressedRecipients(deps, auth.projectId, inputs);
-  for (const [index, input] of inputs.entries()) {
+  for (const [index, item] of items.entries()) {
+    if (!('input' in item)) {
+      errors.push({ index, message: item.refused });
+      continue;
+    }
     try {
-      prepared.push(await prepareEmail(deps, auth, input, suppressed));
+      prepared.push({ index, email: await prepareEmail(deps, auth, item.input, suppressed) });
     } catch (error) {
-      throw error instanceof ApiError ? atPosition(error, index, `Email ${index}`) : error;
+      if (!(error instanceof ApiError)) throw error;
+      if (validation === 'strict') throw atPosition(error, index, `Email ${index}`);
+      errors.push({ index, message: error.message });
     }
   }
 
   const started = deps.now().getTime();
-  const request = claimOf(auth, idempotencyKey, inputs, newId('batch', deps.now()));
+  // A strict batch's claim is the body's (shared with /v1's batch); a permissive one's also names
+  // which emails passed, and cannot be taken for a strict one's.
+  const claimedRequest =
+    validation === 'strict'
+      ? claimedBody
+      : { permissive: claimedBody, accepted: prepared.map(({ index }) => index) };
+  const request = claimOf(auth, idempotencyKey, claimedRequest, newId('batch', deps.now()));
   if (request) {
     // A claim left by a batch that stopped or crashed is always taken over: its emails' own keys
     // keep the sent ones from going out twice.
@@ -60,10 +121,16 @@ export async function sendEmailBatch(
     if (!claimed.claimed) {
       if (claimed.emailIds) {
         onReplayed?.();
-        return claimed.emailIds;
+        return { ids: claimed.emailIds, errors };
       }
       throw new ApiError('idempotency_conflict');
     }
+  }
+  // A permissive batch with every email refused sends nothing, and still holds its key: a retry of
+  // it once the verdicts changed is a 409, as for any other outcome.
+  if (prepared.length === 0) {
+    if (request) await complete(deps, request, []);
+    return { ids: [], errors };
   }
 
   // The whole batch counts against the monthly cap at once, or none of it is sent (429).
@@ -91,13 +158,14 @@ export async function sendEmailBatch(
         error: describeError(error),
       }),
     );
-  for (const [index, email] of prepared.entries()) {
+  for (const [position, { index, email }] of prepared.entries()) {
     try {
-      if (index > 0 && deps.now().getTime() - started > BATCH_SENDING_BUDGET_MS) {
+      if (position > 0 && deps.now().getTime() - started > BATCH_SENDING_BUDGET_MS) {
         throw new ApiError('upstream_unavailable', {
           message: 'The batch ran out of time before this email was sent.',
         });
       }
+      // Keyed by the email's position in the batch as sent, which a retry of the same body keeps.
       const emailKey = idempotencyKey === undefined ? undefined : emailKeyOf(idempotencyKey, index);
       const sent = await sendPreparedEmail(deps, auth, email, emailKey, 'reserved');
       ids.push(sent.id);
@@ -105,7 +173,7 @@ export async function sendEmailBatch(
     } catch (error) {
       await giveBackUnsent();
       if (request) await unlock(deps, request).catch(() => undefined);
-      throw stoppedAt(deps, error, index, inputs.length, ids, idempotencyKey !== undefined);
+      throw stoppedAt(deps, error, index, items.length, ids, idempotencyKey !== undefined);
     }
   }
   await giveBackUnsent();
@@ -116,7 +184,7 @@ export async function sendEmailBatch(
       }),
     );
   }
-  return ids;
+  return { ids, errors };
 }
 
 /**

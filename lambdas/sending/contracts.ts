@@ -4,6 +4,7 @@ import { defineContract } from '../api/contract.js';
 import { EMAIL_STATUSES } from '../message-status/email-status.js';
 import { EMAIL_EVENT_TYPES } from '../message-status/ses-event.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { resendListQuerySchema } from '../http/resend-paging.js';
 import type { ServiceContracts } from '../http/frame.js';
 import { withMeta } from '../api/schema-meta.js';
 import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
@@ -70,6 +71,14 @@ export const emailEventSchema = withMeta(
 
 export type EmailEventJson = z.input<typeof emailEventSchema>;
 
+/** `PATCH /v1/emails/{id}` and Resend's emails.update: the new time. */
+const rescheduleBody = z.strictObject({
+  scheduled_at: withMeta(sendEmailSchema.def.shape.scheduled_at.def.innerType, {
+    description: 'ISO 8601 with an offset, or `in N minutes|hours|days`; 1 minute to 30 days ahead.',
+    example: 'in 2 hours',
+  }),
+});
+
 const emailIdParams = z.object({ id: withMeta(z.string(), { description: 'The email id, `em_…`.' }) });
 
 /** What a send can answer besides the errors every route can: the same for one email and a batch. */
@@ -96,6 +105,13 @@ const MESSAGE_SEND_ERRORS = [
   'quota_exceeded',
 ] as const;
 
+/** What Resend's send refuses by name, in a batch each email's. */
+const RESEND_UNSUPPORTED_SEND_FIELDS = [
+  'topic_id',
+  'attachments[].path',
+  'attachments[].content_id',
+] as const;
+
 /**
  * Resend's `POST /emails`: the body of `POST /v1/emails` (Resend's field names, `to` a string or a
  * list), answered `{id}`. What Resend offers and scopegate does not — topics, attachments fetched from
@@ -104,7 +120,7 @@ const MESSAGE_SEND_ERRORS = [
 const resendSendEmail = defineContract({
   headers: idempotencyHeadersSchema,
   body: sendEmailSchema,
-  unsupportedFields: ['topic_id', 'attachments[].path', 'attachments[].content_id'],
+  unsupportedFields: RESEND_UNSUPPORTED_SEND_FIELDS,
   response: {
     status: 200,
     description: 'Accepted by SES; the email id (a scopegate id, `em_…`).',
@@ -113,8 +129,144 @@ const resendSendEmail = defineContract({
   errors: [...SEND_ERRORS, 'invalid_parameter'],
 });
 
+/**
+ * Resend's `last_event`: the type of the latest SES event without its `email.` prefix, else the
+ * status the email is in (a scheduled, canceled or not yet reported email).
+ */
+export const RESEND_LAST_EVENTS = [
+  'bounced',
+  'canceled',
+  'clicked',
+  'complained',
+  'delivered',
+  'delivery_delayed',
+  'failed',
+  'opened',
+  'queued',
+  'scheduled',
+  'sent',
+  'suppressed',
+] as const;
+
+const resendEmailFields = {
+  id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+  from: z.string(),
+  to: z.array(z.string()),
+  cc: z.array(z.string()),
+  bcc: z.array(z.string()),
+  reply_to: z.array(z.string()),
+  subject: z.string(),
+  created_at: timestamp,
+  scheduled_at: z.nullable(timestamp),
+  last_event: z.enum(RESEND_LAST_EVENTS),
+  message_id: withMeta(z.optional(z.string()), {
+    description: "SES's message id, once SES has accepted the email.",
+  }),
+};
+
+export const resendEmailSchema = withMeta(
+  z.object({
+    object: z.literal('email'),
+    ...resendEmailFields,
+    html: withMeta(z.null(), { description: 'Always null: scopegate does not store bodies.' }),
+    text: withMeta(z.null(), { description: 'Always null: scopegate does not store bodies.' }),
+    tags: z.array(z.object({ name: z.string(), value: z.string() })),
+  }),
+  { id: 'ResendEmail', description: "A sent email as Resend's emails.get answers it." },
+);
+
+export type ResendEmailJson = z.input<typeof resendEmailSchema>;
+
+export const resendListedEmailSchema = withMeta(z.object(resendEmailFields), {
+  id: 'ResendListedEmail',
+  description:
+    "An email as Resend's emails.list answers it: emails.get's fields but `object`, bodies and tags.",
+});
+
+export type ResendListedEmailJson = z.input<typeof resendListedEmailSchema>;
+
+const resendEmailReference = z.object({
+  object: z.literal('email'),
+  id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+});
+
+/** Resend's batch validation modes, sent as the `x-batch-validation` header. */
+export const BATCH_VALIDATIONS = ['strict', 'permissive'] as const;
+
+/**
+ * Resend's `POST /emails/batch`. The body is read email by email by the adapter, with the schema of
+ * `POST /v1/emails/batch`'s emails: in `strict` mode (the default) any problem refuses the batch as
+ * `/v1` does; in `permissive` mode an email with a problem is listed in `errors` by its position and
+ * the others are sent.
+ */
+const resendSendEmailBatch = defineContract({
+  headers: z.extend(idempotencyHeadersSchema, {
+    'x-batch-validation': withMeta(z._default(z.enum(BATCH_VALIDATIONS), 'strict'), {
+      description:
+        '`strict`: any invalid email refuses the whole batch. `permissive`: invalid emails are listed in `errors` and the rest are sent.',
+    }),
+  }),
+  body: withMeta(z.array(z.unknown()).check(z.minLength(1), z.maxLength(MAX_BATCH_SIZE)), {
+    description: `1 to ${MAX_BATCH_SIZE} emails, each shaped like the body of POST /resend/emails.`,
+  }),
+  unsupportedFields: RESEND_UNSUPPORTED_SEND_FIELDS.map((field) => `[].${field}`),
+  response: {
+    status: 200,
+    description:
+      'The ids of the emails sent, in the order given; in permissive mode also `errors`, the emails not sent by position.',
+    schema: z.object({
+      data: z.array(z.object({ id: withMeta(z.string(), { example: 'em_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }) })),
+      errors: z.optional(z.array(z.object({ index: z.number(), message: z.string() }))),
+    }),
+  },
+  errors: [...SEND_ERRORS, 'invalid_parameter'],
+});
+
+const resendListEmails = defineContract({
+  query: resendListQuerySchema,
+  response: {
+    status: 200,
+    description: 'A page of emails, newest first.',
+    schema: z.object({
+      object: z.literal('list'),
+      data: z.array(resendListedEmailSchema),
+      has_more: z.boolean(),
+    }),
+  },
+});
+
+const resendGetEmail = defineContract({
+  params: emailIdParams,
+  response: { status: 200, description: 'The email.', schema: resendEmailSchema },
+  errors: ['not_found'],
+});
+
+const resendUpdateEmail = defineContract({
+  params: emailIdParams,
+  body: rescheduleBody,
+  response: { status: 200, description: 'The email, moved.', schema: resendEmailReference },
+  errors: ['not_found', 'invalid_state'],
+});
+
+const resendCancelEmail = defineContract({
+  params: emailIdParams,
+  response: {
+    status: 200,
+    description: 'The email, canceled; its count against the monthly cap is given back.',
+    schema: resendEmailReference,
+  },
+  errors: ['not_found', 'invalid_state'],
+});
+
 /** The routes of the Resend surface this service serves (lambdas/sending/resend-adapter.ts maps them). */
-export const RESEND_SENDING_CONTRACTS = { resendSendEmail };
+export const RESEND_SENDING_CONTRACTS = {
+  resendSendEmail,
+  resendSendEmailBatch,
+  resendListEmails,
+  resendGetEmail,
+  resendUpdateEmail,
+  resendCancelEmail,
+};
 
 export const SENDING_CONTRACTS = {
   ...RESEND_SENDING_CONTRACTS,
@@ -173,12 +325,7 @@ export const SENDING_CONTRACTS = {
   }),
   rescheduleEmail: defineContract({
     params: emailIdParams,
-    body: z.strictObject({
-      scheduled_at: withMeta(sendEmailSchema.def.shape.scheduled_at.def.innerType, {
-        description: 'ISO 8601 with an offset, or `in N minutes|hours|days`; 1 minute to 30 days ahead.',
-        example: 'in 2 hours',
-      }),
-    }),
+    body: rescheduleBody,
     response: { status: 200, description: 'The email, moved.', schema: emailSchema },
     errors: ['not_found', 'invalid_state'],
   }),

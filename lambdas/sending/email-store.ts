@@ -165,11 +165,11 @@ export interface EmailPage {
   readonly nextAfter: string | undefined;
 }
 
-/** Newest first (ids sort by creation time). */
+/** Newest first (ids sort by creation time), or oldest first from `after` when asked. */
 export async function listEmails(
   store: EmailStore,
   projectId: string,
-  page: { limit: number; after?: string | undefined },
+  page: { limit: number; after?: string | undefined; oldestFirst?: boolean },
 ): Promise<EmailPage> {
   const { items, nextAfter } = await queryProjectPage(store, projectId, 'EMAIL#', page);
   return { emails: items.map(toRecord), nextAfter };

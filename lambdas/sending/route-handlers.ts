@@ -19,7 +19,7 @@ export function sendingRoutes(deps: SendingServiceDependencies): ServiceRoutes<t
   // Each surface's adapter serves its routes through the /v1 handlers (./resend-adapter.ts).
   return {
     contracts: SENDING_CONTRACTS,
-    handlers: { ...v1, ...resendSendingHandlers(v1) },
+    handlers: { ...v1, ...resendSendingHandlers(v1, deps) },
     idempotency: deps,
   };
 }

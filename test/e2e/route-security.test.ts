@@ -77,6 +77,9 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   listEmailEvents: async (stack) => `${await OTHER_PROJECTS_RESOURCE.getEmail?.(stack)}/events`,
   rescheduleEmail: (stack) => otherProjectsScheduledEmail(stack),
   cancelEmail: async (stack) => `${await otherProjectsScheduledEmail(stack)}/cancel`,
+  resendGetEmail: async (stack) => resendPathOf(await otherProjectsScheduledEmail(stack)),
+  resendUpdateEmail: async (stack) => resendPathOf(await otherProjectsScheduledEmail(stack)),
+  resendCancelEmail: async (stack) => `${resendPathOf(await otherProjectsScheduledEmail(stack))}/cancel`,
   getDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   updateDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
   deleteDomain: async (stack) => `/v1/domains/${await otherProjectsDomain(stack)}`,
@@ -131,6 +134,9 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   revokeApiKey: (stack) => otherProjectsKey(stack, ''),
   rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
 };
+
+/** The Resend surface's URL of a /v1 resource. */
+const resendPathOf = (v1Path: string) => v1Path.replace(/^\/v1\//, '/resend/');
 
 /** An email OTHER_PROJECT schedules (with its own key): its URL. */
 async function otherProjectsScheduledEmail(stack: TestStack): Promise<string> {
@@ -241,7 +247,10 @@ async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<s
 }
 
 /** A valid body for the routes whose body has a required field, so a request reaches its resource. */
-const VALID_BODIES: Partial<Record<RouteId, unknown>> = { rescheduleEmail: { scheduled_at: 'in 2 hours' } };
+const VALID_BODIES: Partial<Record<RouteId, unknown>> = {
+  rescheduleEmail: { scheduled_at: 'in 2 hours' },
+  resendUpdateEmail: { scheduled_at: 'in 2 hours' },
+};
 
 describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
   const body = VALID_BODIES[route.id as RouteId];

@@ -20,6 +20,11 @@ const CONTRACTS = {
   sendSms: { response },
   sendWhatsapp: { response },
   resendSendEmail: { body: z.strictObject({ to: z.string() }), response },
+  resendSendEmailBatch: { response },
+  resendListEmails: { response },
+  resendGetEmail: { params: z.object({ id: z.string() }), response },
+  resendUpdateEmail: { params: z.object({ id: z.string() }), response },
+  resendCancelEmail: { params: z.object({ id: z.string() }), response },
 } satisfies ServiceContracts<'sending'>;
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
@@ -51,6 +56,11 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
     sendSms: run,
     sendWhatsapp: run,
     resendSendEmail: run,
+    resendSendEmailBatch: run,
+    resendListEmails: run,
+    resendGetEmail: run,
+    resendUpdateEmail: run,
+    resendCancelEmail: run,
   };
   const log = { error: vi.fn() };
   return {

@@ -41,6 +41,11 @@ const TEST_CONTRACTS = {
     unsupportedFields: ['topic_id', 'attachments[].path'],
     response: echoResponse,
   },
+  resendSendEmailBatch: { response: echoResponse },
+  resendListEmails: { response: echoResponse },
+  resendGetEmail: { params: z.object({ id: z.string() }), response: echoResponse },
+  resendUpdateEmail: { params: z.object({ id: z.string() }), response: echoResponse },
+  resendCancelEmail: { params: z.object({ id: z.string() }), response: echoResponse },
 } satisfies ServiceContracts<'sending'>;
 
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
@@ -64,6 +69,11 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     sendSms: handler,
     sendWhatsapp: handler,
     resendSendEmail: handler,
+    resendSendEmailBatch: handler,
+    resendListEmails: handler,
+    resendGetEmail: handler,
+    resendUpdateEmail: handler,
+    resendCancelEmail: handler,
   };
   const log = { error: vi.fn() };
   return {

@@ -36,6 +36,26 @@ describe('refuseUnsupportedFields', () => {
     expect(refuseUnsupportedFields(PATHS, body)).toEqual(body);
   });
 
+  it('reads a leading [] as each item of a list body (a batch), naming the item', () => {
+    const batchPaths = ['[].topic_id', '[].attachments[].path'];
+    const refuse = (body: unknown) => () => refuseUnsupportedFields(batchPaths, body);
+    expect(refuse([{ to: 'a@example.org' }, { topic_id: 'tp_1' }])).toThrow(
+      expect.objectContaining({
+        code: 'invalid_parameter',
+        errors: [expect.objectContaining({ path: '1.topic_id' })],
+      }),
+    );
+    expect(refuse([{ attachments: [{ path: 'https://example.org/a.pdf' }] }])).toThrow(
+      expect.objectContaining({ errors: [expect.objectContaining({ path: '0.attachments.0.path' })] }),
+    );
+    expect(refuseUnsupportedFields(batchPaths, [{ to: 'a@example.org', topic_id: null }])).toEqual([
+      { to: 'a@example.org' },
+    ]);
+    expect(refuseUnsupportedFields(batchPaths, { topic_id: 'not a list body' })).toEqual({
+      topic_id: 'not a list body',
+    });
+  });
+
   it('drops a field set to null, without changing the body it was given', () => {
     const body = { to: 'a@example.org', topic_id: null, attachments: [{ content: 'aGk=', path: null }] };
     expect(refuseUnsupportedFields(PATHS, body)).toEqual({
