@@ -92,7 +92,11 @@ export function resendWebhooksHandlers(
 ): ServiceHandlers<typeof RESEND_WEBHOOKS_CONTRACTS> {
   return {
     resendCreateWebhook: async ({ auth, body }) => {
-      const input = { url: body.endpoint, events: scopegateEventsOf(body.events), surface: 'resend' as const };
+      const input = {
+        url: body.endpoint,
+        events: scopegateEventsOf(body.events),
+        surface: 'resend' as const,
+      };
       const webhook = await createWebhook(deps, auth.projectId, input, standingOf(auth));
       return { object: 'webhook', id: webhook.id, signing_secret: webhook.secret };
     },
