@@ -213,8 +213,10 @@ describe('resend.webhooks', () => {
     const resend = resendClient(stack.url, key);
     const idempotencyKey = `hook-${unique()}`;
     const body = { endpoint: 'https://example.com/once', events: ['email.sent' as const] };
-    const first = await resend.webhooks.create(body, { idempotencyKey });
-    const again = await resend.webhooks.create(body, { idempotencyKey });
+    // The SDK sends `Idempotency-Key` from any post's options, though it types it on sends only.
+    const options = { idempotencyKey } as Parameters<typeof resend.webhooks.create>[1];
+    const first = await resend.webhooks.create(body, options);
+    const again = await resend.webhooks.create(body, options);
     expect(first.data?.signing_secret).toMatch(/^whsec_/);
     expect(again.data).toEqual({ object: 'webhook', id: first.data?.id });
   });
