@@ -25,7 +25,7 @@ export type WebhooksV1Handlers = ServiceHandlers<
  * Resend's webhook event names (its SDK's `WebhookEvent`, version 6) that scopegate does not record:
  * named in the refusal. The others Resend names are scopegate's own, spelled the same.
  */
-export const RESEND_ONLY_EVENTS: readonly string[] = [
+export const RESEND_ONLY_EVENTS = [
   'email.received',
   'contact.topics.updated',
   'domain.created',
@@ -50,7 +50,7 @@ export const RESEND_ONLY_EVENTS: readonly string[] = [
   'inbox.draft.updated',
   'inbox.draft.sent',
   'inbox.draft.deleted',
-];
+] as const;
 
 /**
  * Resend's event list as scopegate's: every name scopegate records passes as it is; a Resend event
@@ -61,7 +61,7 @@ export function scopegateEventsOf(events: readonly string[]): EventType[] {
   return events.map((event, index) => {
     if (isEventType(event)) return event;
     const path = `events.${index}`;
-    if (RESEND_ONLY_EVENTS.includes(event)) {
+    if ((RESEND_ONLY_EVENTS as readonly string[]).includes(event)) {
       throw unsupportedParameter(path, `scopegate does not record ${event} events`);
     }
     const message = `${path} must be one of ${EVENT_TYPES.join(', ')}.`;
