@@ -79,9 +79,11 @@ type BodyOf<R extends RouteContract['response']> = R extends {
   readonly schema: infer S extends z.ZodMiniType;
 }
   ? z.input<S>
-  : R extends { readonly schema?: undefined }
-    ? undefined
-    : unknown;
+  : // `keyof`, not `extends { schema?: undefined }`: a response without the key shares no property
+    // with that all-optional type, which TypeScript's weak-type check refuses.
+    'schema' extends keyof R
+    ? unknown
+    : undefined;
 
 /**
  * What a handler returns: a body of the contract's response shape (status comes from the contract),
@@ -91,4 +93,6 @@ export type ResponseOf<C extends RouteContract> = C['response'] extends {
   readonly headers: infer H extends z.ZodMiniObject;
 }
   ? { readonly body: BodyOf<C['response']>; readonly headers: z.input<H> }
-  : BodyOf<C['response']>;
+  : 'headers' extends keyof C['response']
+    ? unknown
+    : BodyOf<C['response']>;

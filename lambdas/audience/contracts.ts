@@ -5,8 +5,10 @@ import type { ServiceContracts } from '../http/frame.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
 import { withMeta } from '../api/schema-meta.js';
 import { MAX_MAILBOX_LENGTH } from '../shared/mailbox.js';
+import { resendListQuerySchema, resendListResponseSchema } from '../http/resend-paging.js';
 import {
   isPropertyName,
+  MAX_LISTS_PER_CONTACT,
   MAX_PROPERTIES,
   MAX_PROPERTY_NUMBER,
   MAX_PROPERTY_STRING,
@@ -243,7 +245,210 @@ const membershipParams = z.object({
 });
 const deleted = z.object({ id: z.string(), deleted: z.literal(true) });
 
+// ---- Resend's contacts, segments and audiences (lambdas/audience/resend-adapter.ts maps them) ----
+
+/** A contact named in a Resend path: its id (`ct_…`) or its email. */
+const resendContactRef = withMeta(z.string().check(z.minLength(1), z.maxLength(MAX_MAILBOX_LENGTH)), {
+  description: 'The contact id, `ct_…`, or its email address.',
+});
+const resendContactParams = z.object({ id: resendContactRef });
+/** Resend's segments and audiences are scopegate lists. */
+const resendSegmentId = withMeta(z.string().check(z.maxLength(64)), {
+  description: 'The segment (audience) id: a scopegate list id, `lst_…`.',
+});
+const resendSegmentParams = z.object({ id: resendSegmentId });
+const resendAudienceContactParams = z.object({
+  id: resendSegmentId,
+  contact_id: withMeta(z.string().check(z.minLength(1), z.maxLength(MAX_MAILBOX_LENGTH)), {
+    description: 'The contact id, `ct_…`, or its email address.',
+  }),
+});
+const resendContactSegmentParams = z.object({ id: resendContactRef, segment_id: resendSegmentId });
+
+const resendContactCreateSchema = z.extend(createContactSchema, {
+  segments: withMeta(
+    z.optional(
+      z
+        .array(z.strictObject({ id: resendSegmentId }))
+        .check(z.maxLength(MAX_LISTS_PER_CONTACT, `must list at most ${MAX_LISTS_PER_CONTACT} segments`)),
+    ),
+    { description: 'Segments (scopegate lists) the new contact joins; each must exist.' },
+  ),
+});
+export type ResendContactCreateInput = z.output<typeof resendContactCreateSchema>;
+
+const resendContactRefSchema = z.object({ object: z.literal('contact'), id: z.string() });
+const resendContactItemSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  first_name: z.nullable(z.string()),
+  last_name: z.nullable(z.string()),
+  created_at: timestamp,
+  unsubscribed: z.boolean(),
+});
+const resendContactSchema = withMeta(
+  z.extend(resendContactItemSchema, {
+    object: z.literal('contact'),
+    properties: z.record(
+      z.string(),
+      z.object({ type: z.enum(['string', 'number', 'boolean']), value: scalar }),
+    ),
+  }),
+  { id: 'ResendContact', description: "A contact in Resend's shape: each property with its type." },
+);
+const resendContactDeletedSchema = z.object({
+  object: z.literal('contact'),
+  contact: z.string(),
+  deleted: z.literal(true),
+});
+const resendSegmentItemSchema = z.object({ id: z.string(), name: z.string(), created_at: timestamp });
+const resendSegmentSchema = z.extend(resendSegmentItemSchema, { object: z.literal('segment') });
+
+const resendContactCreate = {
+  idempotent: true,
+  body: resendContactCreateSchema,
+  unsupportedFields: ['topics'],
+  response: { status: 201, description: 'The contact was created.', schema: resendContactRefSchema },
+  errors: ['already_exists', 'not_found', 'invalid_parameter'],
+} as const;
+
+/** The routes of the Resend surface this service serves. */
+export const RESEND_AUDIENCE_CONTRACTS = {
+  resendCreateContact: defineContract(resendContactCreate),
+  resendListContacts: defineContract({
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of contacts, newest first.',
+      schema: resendListResponseSchema(resendContactItemSchema),
+    },
+    errors: ['invalid_parameter'],
+  }),
+  resendGetContact: defineContract({
+    params: resendContactParams,
+    response: { status: 200, description: 'The contact.', schema: resendContactSchema },
+    errors: ['not_found'],
+  }),
+  resendUpdateContact: defineContract({
+    params: resendContactParams,
+    body: updateContactSchema,
+    response: { status: 200, description: 'The contact was changed.', schema: resendContactRefSchema },
+    errors: ['not_found', 'already_exists'],
+  }),
+  resendDeleteContact: defineContract({
+    params: resendContactParams,
+    response: {
+      status: 200,
+      description: 'The contact is deleted, with its segment memberships.',
+      schema: resendContactDeletedSchema,
+    },
+    errors: ['not_found'],
+  }),
+  resendListContactSegments: defineContract({
+    params: resendContactParams,
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: 'The segments (lists) the contact is in, all on one page.',
+      schema: resendListResponseSchema(resendSegmentItemSchema),
+    },
+    errors: ['not_found', 'invalid_parameter'],
+  }),
+  resendAddContactSegment: defineContract({
+    params: resendContactSegmentParams,
+    response: {
+      status: 200,
+      description: 'The contact is in the segment (the segment id).',
+      schema: z.object({ id: z.string() }),
+    },
+    errors: ['not_found'],
+  }),
+  resendRemoveContactSegment: defineContract({
+    params: resendContactSegmentParams,
+    response: {
+      status: 200,
+      description: 'The contact is no longer in the segment (the segment id).',
+      schema: z.object({ id: z.string(), deleted: z.literal(true) }),
+    },
+    errors: ['not_found'],
+  }),
+  resendCreateAudienceContact: defineContract({ ...resendContactCreate, params: resendSegmentParams }),
+  resendGetAudienceContact: defineContract({
+    params: resendAudienceContactParams,
+    response: { status: 200, description: 'The contact, in the audience.', schema: resendContactSchema },
+    errors: ['not_found'],
+  }),
+  resendUpdateAudienceContact: defineContract({
+    params: resendAudienceContactParams,
+    body: updateContactSchema,
+    response: { status: 200, description: 'The contact was changed.', schema: resendContactRefSchema },
+    errors: ['not_found', 'already_exists'],
+  }),
+  resendDeleteAudienceContact: defineContract({
+    params: resendAudienceContactParams,
+    response: {
+      status: 200,
+      description: 'The contact (which was in the audience) is deleted.',
+      schema: resendContactDeletedSchema,
+    },
+    errors: ['not_found'],
+  }),
+  resendCreateSegment: defineContract({
+    idempotent: true,
+    body: z.strictObject({ name }),
+    response: {
+      status: 201,
+      description: 'The segment: a scopegate list.',
+      schema: z.object({ object: z.literal('segment'), id: z.string(), name: z.string() }),
+    },
+  }),
+  resendListSegments: defineContract({
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of segments (lists), newest first.',
+      schema: resendListResponseSchema(resendSegmentItemSchema),
+    },
+    errors: ['invalid_parameter'],
+  }),
+  resendGetSegment: defineContract({
+    params: resendSegmentParams,
+    response: { status: 200, description: 'The segment.', schema: resendSegmentSchema },
+    errors: ['not_found'],
+  }),
+  resendUpdateSegment: defineContract({
+    params: resendSegmentParams,
+    body: z.optional(z.strictObject({ name: z.optional(name) })),
+    response: {
+      status: 200,
+      description: 'The segment was changed.',
+      schema: z.object({ object: z.literal('segment'), id: z.string() }),
+    },
+    errors: ['not_found'],
+  }),
+  resendDeleteSegment: defineContract({
+    params: resendSegmentParams,
+    response: {
+      status: 200,
+      description: 'The segment is deleted; its contacts stay.',
+      schema: z.object({ object: z.literal('segment'), id: z.string(), deleted: z.literal(true) }),
+    },
+    errors: ['not_found', 'upstream_unavailable'],
+  }),
+  resendListSegmentContacts: defineContract({
+    params: resendSegmentParams,
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: "A page of the segment's contacts, newest contact first.",
+      schema: resendListResponseSchema(resendContactItemSchema),
+    },
+    errors: ['not_found', 'invalid_parameter'],
+  }),
+};
+
 export const AUDIENCE_CONTRACTS = {
+  ...RESEND_AUDIENCE_CONTRACTS,
   listContacts: defineContract({
     query: contactsQuery,
     response: {

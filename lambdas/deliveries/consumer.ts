@@ -30,7 +30,7 @@ import type { DeliveryRequest, DeliveryResult } from './attempt.js';
 import { decideAfterAttempt, disableReasonAfterFailures } from './decisions.js';
 import { type DeliveryQueue, enqueueJob } from './delivery-queue.js';
 import type { DeliveryJob } from './job.js';
-import { activeSecrets, signatureHeaders } from '../webhooks/signing.js';
+import { activeSecrets, deliveryHeaders, signatureHeaders } from '../webhooks/signing.js';
 
 export interface ConsumerDependencies {
   readonly documents: Documents;
@@ -76,7 +76,7 @@ export async function runDeliveryJob(deps: ConsumerDependencies, job: DeliveryJo
 
   const body = JSON.stringify({ type: event.type, created_at: event.created_at, data: event.data });
   const sentAt = deps.now();
-  const headers = signatureHeaders({
+  const signature = signatureHeaders({
     eventId: event.id,
     timestamp: sentAt,
     body,
@@ -89,7 +89,8 @@ export async function runDeliveryJob(deps: ConsumerDependencies, job: DeliveryJo
       now: sentAt,
     }),
   });
-  const result = await deps.deliver({ url: webhook.url, headers: { ...headers }, body });
+  const headers = deliveryHeaders(signature, webhook.surface);
+  const result = await deps.deliver({ url: webhook.url, headers, body });
   const finishedAt = deps.now();
   const decision = decideAfterAttempt({
     attempt: job.attempt,

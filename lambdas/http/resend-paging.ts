@@ -10,11 +10,18 @@
  *
  * `after` reads on in the list's order; `before` reads the other way from the id and answers the
  * items in the list's order, `has_more` then saying whether more items come before them.
+ *
+ * Two ways to answer: `answerResendPage` over a store's page function (the emails), or, for a list
+ * whose `/v1` handler is reused as it is, `v1ListQuery` + `resendListOf`, which turn `after` into the
+ * signed cursor `/v1` itself would have issued for that item (same project, route and position) and
+ * answer the `/v1` page in Resend's shape; those lists page forward only and refuse `before` by name.
  */
 import * as z from 'zod/mini';
-import { ApiError } from '../api/errors.js';
+import { ApiError, unsupportedParameter } from '../api/errors.js';
 import { withMeta } from '../api/schema-meta.js';
-import { listQuerySchema } from './list.js';
+import { type CursorScope, encodeCursor } from './cursor.js';
+import { type CursorSecretStore, cursorSecret } from './cursor-secret.js';
+import { type ListQuery, listQuerySchema } from './list.js';
 import type { LoadedPage } from './paging.js';
 
 const positionParameter = (description: string) =>
@@ -73,4 +80,45 @@ export async function answerResendPage<T>(
 function notAnItemId(parameter: 'after' | 'before', id: string): ApiError {
   const message = `The ${parameter} query parameter must be the id of an item of this list; ${JSON.stringify(id)} is not.`;
   return new ApiError('validation_error', { message, errors: [{ path: parameter, message }] });
+}
+
+/** Resend's list answer: `/v1`'s without `next_cursor` (Resend clients page with the last id). */
+export function resendListResponseSchema<T extends z.ZodMiniType>(item: T) {
+  return z.object({ object: z.literal('list'), has_more: z.boolean(), data: z.array(item) });
+}
+
+/** Where paging starts after an item: its list's scope, and the item's sort key (undefined: not one). */
+export interface ResendPaging {
+  readonly store: CursorSecretStore;
+  readonly scope: CursorScope;
+  readonly positionOf: (id: string) => string | undefined;
+}
+
+/**
+ * The `/v1` list query for a Resend one. `before` is refused by name (422 `invalid_parameter`);
+ * an `after` that cannot be an id of this list is a 422 naming `after`, never a first page.
+ */
+export async function v1ListQuery(paging: ResendPaging, query: ResendListQuery): Promise<ListQuery> {
+  if (query.before !== undefined) {
+    throw unsupportedParameter(
+      'before',
+      'scopegate lists page forward only, newest first; page with after, the last id of the page before',
+    );
+  }
+  if (query.after === undefined) return { limit: query.limit };
+  const position = paging.positionOf(query.after);
+  if (position === undefined) {
+    const message = 'after must be the id of an item of this list.';
+    throw new ApiError('validation_error', { message, errors: [{ path: 'after', message }] });
+  }
+  const secret = await cursorSecret(paging.store);
+  return { limit: query.limit, cursor: encodeCursor(secret, paging.scope, position) };
+}
+
+/** A `/v1` page in Resend's shape, each item mapped. */
+export function resendListOf<T, U>(
+  page: { readonly data: readonly T[]; readonly has_more: boolean },
+  map: (item: T) => U,
+): { object: 'list'; has_more: boolean; data: U[] } {
+  return { object: 'list', has_more: page.has_more, data: page.data.map(map) };
 }

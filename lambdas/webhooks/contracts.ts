@@ -8,6 +8,7 @@ import { listQuerySchema, listResponseSchema } from '../http/list.js';
 import { requirementLabel } from '../api/routes.js';
 import { withMeta } from '../api/schema-meta.js';
 import { MAX_WEBHOOK_URL_LENGTH } from './webhook-url.js';
+import { resendListQuerySchema, resendListResponseSchema } from '../http/resend-paging.js';
 
 const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 const MAX_DESCRIPTION_LENGTH = 256;
@@ -101,7 +102,117 @@ export type DeliveryJson = z.input<typeof deliverySchema>;
 
 const webhookIdParams = z.object({ id: withMeta(z.string(), { description: 'The webhook id, `wh_…`.' }) });
 
+// ---- Resend's webhooks (lambdas/webhooks/resend-adapter.ts maps them onto the /v1 routes) ----
+
+const resendEventsSchema = withMeta(
+  z
+    .array(z.string().check(z.maxLength(64)))
+    .check(z.minLength(1, 'must list at least one event type'), z.maxLength(EVENT_TYPES.length)),
+  {
+    description:
+      "Event names as Resend's and scopegate's share them (`email.sent`, `contact.created`, …). A " +
+      'Resend event scopegate does not record (`email.received`, `domain.created`, `topic.*`, …) is ' +
+      '422 `invalid_parameter` naming it.',
+  },
+);
+
+const resendWebhookSchema = withMeta(
+  z.object({
+    object: z.literal('webhook'),
+    id: withMeta(z.string(), { example: 'wh_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    endpoint: z.string(),
+    events: z.array(z.string()),
+    status: z.enum(['enabled', 'disabled']),
+    created_at: timestamp,
+  }),
+  {
+    id: 'ResendWebhook',
+    description: "A webhook in Resend's shape; its signing secret is shown only on create and rotate.",
+  },
+);
+
+const resendWebhookSecretSchema = z.object({
+  object: z.literal('webhook'),
+  id: z.string(),
+  signing_secret: signingSecret,
+});
+
+const RESEND_ERRORS = ['invalid_parameter'] as const;
+
+/** The routes of the Resend surface this service serves. */
+export const RESEND_WEBHOOKS_CONTRACTS = {
+  resendCreateWebhook: defineContract({
+    idempotent: true,
+    replayStatus: 200,
+    body: z.strictObject({ endpoint: urlSchema, events: resendEventsSchema }),
+    response: {
+      status: 201,
+      description:
+        'The webhook, enabled; its deliveries carry `svix-*` copies of the signature headers. The ' +
+        'signing secret is shown only now (a replay answers without it).',
+      schema: resendWebhookSecretSchema,
+      secretFields: ['signing_secret'],
+    },
+    errors: RESEND_ERRORS,
+  }),
+  resendGetWebhook: defineContract({
+    params: webhookIdParams,
+    response: {
+      status: 200,
+      description: 'The webhook, without its signing secret (shown only on create and rotate).',
+      schema: resendWebhookSchema,
+    },
+    errors: ['not_found'],
+  }),
+  resendListWebhooks: defineContract({
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of webhooks, newest first.',
+      schema: resendListResponseSchema(resendWebhookSchema),
+    },
+    errors: RESEND_ERRORS,
+  }),
+  resendUpdateWebhook: defineContract({
+    params: webhookIdParams,
+    body: z.optional(
+      z.strictObject({
+        endpoint: z.optional(urlSchema),
+        events: z.optional(resendEventsSchema),
+        status: z.optional(z.enum(['enabled', 'disabled'], { error: 'must be enabled or disabled' })),
+      }),
+    ),
+    response: {
+      status: 200,
+      description: 'The webhook was changed.',
+      schema: z.object({ object: z.literal('webhook'), id: z.string() }),
+    },
+    errors: ['not_found', ...RESEND_ERRORS],
+  }),
+  resendDeleteWebhook: defineContract({
+    params: webhookIdParams,
+    response: {
+      status: 200,
+      description: 'Deleted: no more deliveries.',
+      schema: z.object({ object: z.literal('webhook'), id: z.string(), deleted: z.literal(true) }),
+    },
+    errors: ['not_found'],
+  }),
+  resendRotateWebhookSecret: defineContract({
+    params: webhookIdParams,
+    response: {
+      status: 200,
+      description:
+        'The new signing secret (shown only now). The previous one keeps signing next to it for 24 hours.',
+      schema: resendWebhookSecretSchema,
+      secretFields: ['signing_secret'],
+    },
+    errors: ['not_found'],
+  }),
+};
+
 export const WEBHOOKS_CONTRACTS = {
+  ...RESEND_WEBHOOKS_CONTRACTS,
   listWebhooks: defineContract({
     query: listQuerySchema,
     response: {

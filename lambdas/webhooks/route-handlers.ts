@@ -3,6 +3,7 @@ import { answerPage } from '../http/paging.js';
 import { standingOf } from '../keys/read-auth-context.js';
 import { WEBHOOKS_CONTRACTS } from './contracts.js';
 import { listDeliveries } from './delivery-store.js';
+import { resendWebhooksHandlers, type WebhooksV1Handlers } from './resend-adapter.js';
 import { deleteWebhook, getWebhook, listWebhooks } from './webhook-store.js';
 import {
   type WebhooksDependencies,
@@ -16,10 +17,16 @@ import {
 } from './webhooks.js';
 
 export function webhooksRoutes(deps: WebhooksDependencies): ServiceRoutes<typeof WEBHOOKS_CONTRACTS> {
-  return { contracts: WEBHOOKS_CONTRACTS, handlers: webhooksHandlers(deps), idempotency: deps };
+  const v1 = webhooksHandlers(deps);
+  // Resend's routes are served through the /v1 handlers (./resend-adapter.ts).
+  return {
+    contracts: WEBHOOKS_CONTRACTS,
+    handlers: { ...v1, ...resendWebhooksHandlers(deps, v1) },
+    idempotency: deps,
+  };
 }
 
-function webhooksHandlers(deps: WebhooksDependencies): ServiceRoutes<typeof WEBHOOKS_CONTRACTS>['handlers'] {
+function webhooksHandlers(deps: WebhooksDependencies): WebhooksV1Handlers {
   return {
     listWebhooks: ({ auth, query }) =>
       answerPage(deps, { projectId: auth.projectId, routeId: 'listWebhooks' }, query, async (page) => {

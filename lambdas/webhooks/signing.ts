@@ -8,6 +8,7 @@
  * is enough.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { WebhookSurface } from './webhook-store.js';
 
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 export const WEBHOOK_SECRET_BYTES = 32;
@@ -90,6 +91,25 @@ export function signatureHeaders(input: SignatureInput): SignatureHeaders {
     'webhook-id': eventId,
     'webhook-timestamp': String(seconds),
     'webhook-signature': signatures.join(' '),
+  };
+}
+
+/**
+ * The headers a delivery is sent with: the Standard Webhooks three, and for a webhook created through
+ * Resend's API the same three values under Svix's names (`svix-id`, `svix-timestamp`,
+ * `svix-signature`), which Resend's deliveries carry and receivers written for Resend may read. Svix's
+ * signature is the Standard Webhooks one, so either set verifies with the same secret.
+ */
+export function deliveryHeaders(
+  signature: SignatureHeaders,
+  surface: WebhookSurface | undefined,
+): Record<string, string> {
+  if (surface !== 'resend') return { ...signature };
+  return {
+    ...signature,
+    'svix-id': signature['webhook-id'],
+    'svix-timestamp': signature['webhook-timestamp'],
+    'svix-signature': signature['webhook-signature'],
   };
 }
 

@@ -15,6 +15,8 @@ import { projectPartition } from '../aws/tables.js';
 export const WEBHOOK_ID_PREFIX = 'wh';
 export const WEBHOOK_SORT_PREFIX = 'WEBHOOK#';
 export type WebhookStatus = 'enabled' | 'disabled';
+/** The surfaces whose webhooks are delivered with extra headers. */
+export type WebhookSurface = 'resend';
 
 export interface WebhookRecord {
   readonly id: string;
@@ -30,6 +32,11 @@ export interface WebhookRecord {
   readonly previousSecretExpiresAt?: string;
   /** Deliveries that ended `failed` since the last success (see lambdas/deliveries/decisions.ts). */
   readonly consecutiveFailures: number;
+  /**
+   * The API surface it was created on, when not `/v1`: a webhook created through Resend's API gets
+   * Svix's header names beside the Standard Webhooks ones (see ./signing.ts, `deliveryHeaders`).
+   */
+  readonly surface?: WebhookSurface;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -18,6 +18,7 @@ import {
   type WebhookRecord,
   type WebhookStatus,
   type WebhookStore,
+  type WebhookSurface,
   getWebhook,
   putWebhook,
   updateWebhook,
@@ -33,6 +34,8 @@ export interface WebhookInput {
   readonly url: string;
   readonly events: readonly EventType[];
   readonly description?: string | undefined;
+  /** Set by Resend's surface: its deliveries also carry `svix-*` headers. */
+  readonly surface?: WebhookSurface | undefined;
 }
 
 /** `caller`: the calling key, which must be able to read every event type it subscribes to. */
@@ -53,6 +56,7 @@ export async function createWebhook(
     status: 'enabled',
     secret: generateWebhookSecret(),
     consecutiveFailures: 0,
+    ...(input.surface === undefined ? {} : { surface: input.surface }),
     createdAt: now,
     updatedAt: now,
   };

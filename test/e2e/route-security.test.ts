@@ -125,6 +125,30 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   sendBroadcast: (stack) => otherProjectsBroadcast(stack, '/send'),
   cancelBroadcast: (stack) => otherProjectsBroadcast(stack, '/cancel'),
   listBroadcastRecipients: (stack) => otherProjectsBroadcast(stack, '/recipients'),
+  resendGetWebhook: async (stack) => resendPath(await otherProjectsWebhook(stack, '')),
+  resendUpdateWebhook: async (stack) => resendPath(await otherProjectsWebhook(stack, '')),
+  resendDeleteWebhook: async (stack) => resendPath(await otherProjectsWebhook(stack, '')),
+  resendRotateWebhookSecret: async (stack) =>
+    `${resendPath(await otherProjectsWebhook(stack, ''))}/signing-secret/rotate`,
+  resendGetContact: async (stack) => `/resend/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
+  resendUpdateContact: async (stack) =>
+    `/resend/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
+  resendDeleteContact: async (stack) =>
+    `/resend/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
+  resendListContactSegments: async (stack) =>
+    `/resend/contacts/${await otherProjectsResource(stack, '/v1/contacts')}/segments`,
+  resendAddContactSegment: (stack) => otherProjectsResendMembership(stack, 'contacts'),
+  resendRemoveContactSegment: (stack) => otherProjectsResendMembership(stack, 'contacts'),
+  resendCreateAudienceContact: async (stack) =>
+    `/resend/audiences/${await otherProjectsResource(stack, '/v1/lists')}/contacts`,
+  resendGetAudienceContact: (stack) => otherProjectsResendMembership(stack, 'audiences'),
+  resendUpdateAudienceContact: (stack) => otherProjectsResendMembership(stack, 'audiences'),
+  resendDeleteAudienceContact: (stack) => otherProjectsResendMembership(stack, 'audiences'),
+  resendGetSegment: async (stack) => `/resend/segments/${await otherProjectsResource(stack, '/v1/lists')}`,
+  resendUpdateSegment: async (stack) => `/resend/segments/${await otherProjectsResource(stack, '/v1/lists')}`,
+  resendDeleteSegment: async (stack) => `/resend/segments/${await otherProjectsResource(stack, '/v1/lists')}`,
+  resendListSegmentContacts: async (stack) =>
+    `/resend/segments/${await otherProjectsResource(stack, '/v1/lists')}/contacts`,
   getApiKeyUsage: async (stack) => {
     const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
     return `/v1/api-keys/${key.keyId}/usage`;
@@ -182,6 +206,21 @@ async function otherProjectsMembership(stack: TestStack): Promise<string> {
   const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
   await call(stack.url, { method: 'PUT', path: `/v1/lists/${list}/contacts/${contact}`, key: key.key });
   return `/v1/lists/${list}/contacts/${contact}`;
+}
+
+/** The `/v1` path of a resource as Resend's surface names it. */
+const resendPath = (v1Path: string) => v1Path.replace(/^\/v1\//, '/resend/');
+
+/**
+ * OTHER_PROJECT's contact in OTHER_PROJECT's list, as Resend's paths name the pair: the contact's
+ * segment (`/resend/contacts/{id}/segments/{segment_id}`) or the audience's contact
+ * (`/resend/audiences/{id}/contacts/{contact_id}`).
+ */
+async function otherProjectsResendMembership(stack: TestStack, from: 'contacts' | 'audiences') {
+  const [, , , list, , contact] = (await otherProjectsMembership(stack)).split('/');
+  return from === 'contacts'
+    ? `/resend/contacts/${contact}/segments/${list}`
+    : `/resend/audiences/${list}/contacts/${contact}`;
 }
 
 /** A draft broadcast of OTHER_PROJECT to one of its lists, created through the API: its URL. */
@@ -250,6 +289,7 @@ async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<s
 const VALID_BODIES: Partial<Record<RouteId, unknown>> = {
   rescheduleEmail: { scheduled_at: 'in 2 hours' },
   resendUpdateEmail: { scheduled_at: 'in 2 hours' },
+  resendCreateAudienceContact: { email: 'someone@example.com' },
 };
 
 describe.each(ROUTES as readonly Route[])('$method $path', (route) => {

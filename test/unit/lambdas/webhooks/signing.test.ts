@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PREVIOUS_SECRET_GRACE_MS,
   activeSecrets,
+  deliveryHeaders,
   generateWebhookSecret,
   isWebhookSecret,
   previousSecretExpiresAt,
@@ -192,5 +193,26 @@ describe('activeSecrets', () => {
     ],
   ])('signs with the current secret alone given %s', (_case, state) => {
     expect(activeSecrets({ ...state, now: rotatedAt })).toEqual(['new']);
+  });
+});
+
+describe('deliveryHeaders', () => {
+  const signature = {
+    'webhook-id': EVENT_ID,
+    'webhook-timestamp': '1767225600',
+    'webhook-signature': 'v1,abc v1,def',
+  };
+
+  it('sends a /v1 webhook the Standard Webhooks headers only', () => {
+    expect(deliveryHeaders(signature, undefined)).toEqual(signature);
+  });
+
+  it('copies them under Svix’s names for a webhook created through Resend’s API', () => {
+    expect(deliveryHeaders(signature, 'resend')).toEqual({
+      ...signature,
+      'svix-id': EVENT_ID,
+      'svix-timestamp': '1767225600',
+      'svix-signature': 'v1,abc v1,def',
+    });
   });
 });
