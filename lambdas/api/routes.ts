@@ -662,6 +662,16 @@ const SURFACE_ROUTES = [
     service: 'sending',
     summary: "Resend's emails.send: send an email",
   },
+  {
+    // A SendGrid request is one email per personalization, all checked before any is sent: a batch.
+    id: 'sendgridSendMail',
+    method: 'POST',
+    path: '/sendgrid/v3/mail/send',
+    surface: 'sendgrid',
+    standsFor: 'sendEmailBatch',
+    service: 'sending',
+    summary: "SendGrid's mail send: one email per personalization, all checked before any is sent",
+  },
 ] as const satisfies readonly SurfaceRowSpec[];
 
 type TableRow =

@@ -40,17 +40,7 @@ export async function sendEmailBatch(
   idempotencyKey?: string,
   onReplayed?: () => void,
 ): Promise<readonly string[]> {
-  const prepared: PreparedEmail[] = [];
-  // One read of every recipient's suppression for the whole batch, not one per email.
-  const suppressed = await suppressedRecipients(deps, auth.projectId, inputs);
-  for (const [index, input] of inputs.entries()) {
-    try {
-      prepared.push(await prepareEmail(deps, auth, input, suppressed));
-    } catch (error) {
-      throw error instanceof ApiError ? atPosition(error, index, `Email ${index}`) : error;
-    }
-  }
-
+  const prepared = await prepareEmailBatch(deps, auth, inputs);
   const started = deps.now().getTime();
   const request = claimOf(auth, idempotencyKey, inputs, newId('batch', deps.now()));
   if (request) {
@@ -117,6 +107,29 @@ export async function sendEmailBatch(
     );
   }
   return ids;
+}
+
+/**
+ * Every check of every email of the batch (prepareEmail's, each error naming its email's position),
+ * nothing stored or sent: what the batch runs before its first send, and all that SendGrid's sandbox
+ * mode runs (lambdas/sending/sendgrid-adapter.ts).
+ */
+export async function prepareEmailBatch(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  inputs: readonly SendEmailInput[],
+): Promise<PreparedEmail[]> {
+  const prepared: PreparedEmail[] = [];
+  // One read of every recipient's suppression for the whole batch, not one per email.
+  const suppressed = await suppressedRecipients(deps, auth.projectId, inputs);
+  for (const [index, input] of inputs.entries()) {
+    try {
+      prepared.push(await prepareEmail(deps, auth, input, suppressed));
+    } catch (error) {
+      throw error instanceof ApiError ? atPosition(error, index, `Email ${index}`) : error;
+    }
+  }
+  return prepared;
 }
 
 /**

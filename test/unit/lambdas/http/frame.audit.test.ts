@@ -20,6 +20,7 @@ const CONTRACTS = {
   sendSms: { response },
   sendWhatsapp: { response },
   resendSendEmail: { body: z.strictObject({ to: z.string() }), response },
+  sendgridSendMail: { response },
 } satisfies ServiceContracts<'sending'>;
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
@@ -51,6 +52,7 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
     sendSms: run,
     sendWhatsapp: run,
     resendSendEmail: run,
+    sendgridSendMail: run,
   };
   const log = { error: vi.fn() };
   return {
