@@ -4,11 +4,7 @@
  * the `/v1` one — and maps the answer back to Resend's shape (docs/architecture.md, "API surfaces").
  */
 import type { ServiceHandlers } from '../http/frame.js';
-import type {
-  RESEND_SENDING_CONTRACTS,
-  SENDGRID_SENDING_CONTRACTS,
-  SENDING_CONTRACTS,
-} from './contracts.js';
+import type { RESEND_SENDING_CONTRACTS, SENDGRID_SENDING_CONTRACTS, SENDING_CONTRACTS } from './contracts.js';
 
 /** The `/v1` handlers the surfaces' adapters call. */
 export type SendingV1Handlers = ServiceHandlers<

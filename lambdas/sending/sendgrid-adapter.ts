@@ -176,7 +176,10 @@ function bodiesOf(content: NonNullable<SendGridMail['content']>): { html?: strin
     const mediaType = (type.split(';')[0] ?? '').trim().toLowerCase();
     const field = mediaType === 'text/plain' ? 'text' : mediaType === 'text/html' ? 'html' : undefined;
     if (field === undefined) {
-      throw unsupportedParameter(`content.${index}.type`, 'scopegate sends text/plain and text/html parts only');
+      throw unsupportedParameter(
+        `content.${index}.type`,
+        'scopegate sends text/plain and text/html parts only',
+      );
     }
     if (bodies[field] !== undefined) {
       const message = `content.${index} must not be a second ${mediaType} part.`;

@@ -59,7 +59,8 @@ export const sendgridMailSchema = z.strictObject({
     ),
   ),
   template_id: withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), {
-    description: 'A scopegate template by id or alias (a template moved from SendGrid keeps its `d-…` id as alias).',
+    description:
+      'A scopegate template by id or alias (a template moved from SendGrid keeps its `d-…` id as alias).',
   }),
   headers: z.optional(strings),
   categories: withMeta(z.optional(z.array(z.string()).check(z.maxLength(10))), {

@@ -109,7 +109,10 @@ describe('sgMail.send', () => {
       ['one@example.org'],
       ['two@example.org'],
     ]);
-    const first = await call(stack.url, { path: `/v1/emails/${String(response.headers['x-message-id'])}`, key });
+    const first = await call(stack.url, {
+      path: `/v1/emails/${String(response.headers['x-message-id'])}`,
+      key,
+    });
     expect(first.json.to).toEqual(['one@example.org']);
   });
 
@@ -160,7 +163,12 @@ describe('sgMail.send', () => {
       subject,
       text: 'see attached',
       attachments: [
-        { content: bytes.toString('base64'), filename: 'notes.txt', type: 'text/plain', disposition: 'attachment' },
+        {
+          content: bytes.toString('base64'),
+          filename: 'notes.txt',
+          type: 'text/plain',
+          disposition: 'attachment',
+        },
       ],
     });
     expect(response.statusCode).toBe(202);
@@ -185,7 +193,10 @@ describe('sgMail.send', () => {
       sendAt,
     });
     expect(response.statusCode).toBe(202);
-    const stored = await call(stack.url, { path: `/v1/emails/${String(response.headers['x-message-id'])}`, key });
+    const stored = await call(stack.url, {
+      path: `/v1/emails/${String(response.headers['x-message-id'])}`,
+      key,
+    });
     expect(stored.json).toMatchObject({
       status: 'scheduled',
       scheduled_at: new Date(sendAt * 1000).toISOString(),
@@ -197,13 +208,25 @@ describe('sgMail.send', () => {
     const subject = `Sandbox ${unique()}`;
     const sgMail = sendgridClient(stack.url, key);
     const mailSettings = { sandboxMode: { enable: true } };
-    const [response, body] = await sgMail.send({ from, to: 'to@example.org', subject, text: 'x', mailSettings });
+    const [response, body] = await sgMail.send({
+      from,
+      to: 'to@example.org',
+      subject,
+      text: 'x',
+      mailSettings,
+    });
     expect(response.statusCode).toBe(200);
     expect(body).toBe('');
     expect(response.headers['x-message-id']).toBeUndefined();
     expect(await delivered(subject)).toHaveLength(0);
     const refused = await refusal(
-      sgMail.send({ from: 'hello@unverified.example', to: 'to@example.org', subject, text: 'x', mailSettings }),
+      sgMail.send({
+        from: 'hello@unverified.example',
+        to: 'to@example.org',
+        subject,
+        text: 'x',
+        mailSettings,
+      }),
     );
     expect(refused).toMatchObject({ code: 422, body: { error_code: 'domain_not_verified' } });
   });
@@ -213,18 +236,21 @@ describe('sgMail.send', () => {
     ['asm', { asm: { groupId: 7 } }, 'asm'],
     ['trackingSettings', { trackingSettings: { clickTracking: { enable: true } } }, 'tracking_settings'],
     ['batchId', { batchId: 'b-1' }, 'batch_id'],
-  ])('refuses %s with 422 invalid_parameter naming it in errors[0].field, and sends nothing', async (_case, extra, field) => {
-    const subject = `Unsupported ${unique()}`;
-    const refused = await refusal(
-      sendgridClient(stack.url, key).send({ from, to: 'to@example.org', subject, text: 'x', ...extra }),
-    );
-    expect(refused.code).toBe(422);
-    expect(refused.body).toMatchObject({
-      errors: [{ field, help: null, message: expect.stringContaining(field) }],
-      error_code: 'invalid_parameter',
-    });
-    expect(await delivered(subject)).toHaveLength(0);
-  });
+  ])(
+    'refuses %s with 422 invalid_parameter naming it in errors[0].field, and sends nothing',
+    async (_case, extra, field) => {
+      const subject = `Unsupported ${unique()}`;
+      const refused = await refusal(
+        sendgridClient(stack.url, key).send({ from, to: 'to@example.org', subject, text: 'x', ...extra }),
+      );
+      expect(refused.code).toBe(422);
+      expect(refused.body).toMatchObject({
+        errors: [{ field, help: null, message: expect.stringContaining(field) }],
+        error_code: 'invalid_parameter',
+      });
+      expect(await delivered(subject)).toHaveLength(0);
+    },
+  );
 
   it('checks every personalization before sending any: a bad one refuses the request with errors[] naming its field', async () => {
     const subject = `Invalid ${unique()}`;
@@ -265,7 +291,12 @@ describe('usage', () => {
   it('counts SendGrid calls under their surface beside their route', async () => {
     const admin = await stack.putKey({ permission: 'full_access' });
     const sender = await stack.putKey({ permission: 'full_access' });
-    await sendgridClient(stack.url, sender.key.key).send({ from, to: 'to@example.org', subject: unique(), text: 'x' });
+    await sendgridClient(stack.url, sender.key.key).send({
+      from,
+      to: 'to@example.org',
+      subject: unique(),
+      text: 'x',
+    });
     await call(stack.url, { path: '/v1/emails?limit=1', key: sender.key.key });
     await stack.usage.flush();
     const usage = await call(stack.url, {

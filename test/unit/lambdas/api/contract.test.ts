@@ -28,6 +28,7 @@ describe('ResponseOf', () => {
 
   it('is undefined for an empty answer', () => {
     expectTypeOf<ResponseOf<typeof empty>>().toEqualTypeOf<undefined>();
+    expect(empty.response).not.toHaveProperty('schema');
   });
 
   it('is the body, the named headers and the other status for a contract with response headers', () => {
@@ -36,6 +37,7 @@ describe('ResponseOf', () => {
       readonly headers: { 'x-message-id'?: string | undefined };
       readonly status?: 200;
     }>();
+    expect(withHeaders.response.otherStatus.status).toBe(200);
   });
 
   it('is unknown for any contract', () => {

@@ -78,7 +78,9 @@ describe('emailsOfMail', () => {
 
   it('makes one email per personalization, each with its own recipients (sendMultiple)', () => {
     const { emails } = emailsOfMail(
-      mail({ personalizations: [{ to: [{ email: 'a@example.org' }] }, { to: [{ email: 'b@example.org' }] }] }),
+      mail({
+        personalizations: [{ to: [{ email: 'a@example.org' }] }, { to: [{ email: 'b@example.org' }] }],
+      }),
     );
     expect(emails.map((email) => email.to)).toEqual([['a@example.org'], ['b@example.org']]);
     expect(emails.map((email) => email.subject)).toEqual(['Hi', 'Hi']);
@@ -96,7 +98,11 @@ describe('emailsOfMail', () => {
   });
 
   it.each([
-    ['a content type other than text/plain and text/html', { content: [{ type: 'text/calendar', value: 'x' }] }, 'content.0.type'],
+    [
+      'a content type other than text/plain and text/html',
+      { content: [{ type: 'text/calendar', value: 'x' }] },
+      'content.0.type',
+    ],
     [
       'an inline attachment',
       { attachments: [{ content: 'aGk=', filename: 'a.png', disposition: 'inline' }] },
@@ -104,7 +110,10 @@ describe('emailsOfMail', () => {
     ],
   ])('refuses %s with invalid_parameter naming it', (_case, body, field) => {
     expect(() => emailsOfMail(mail(body))).toThrow(
-      expect.objectContaining({ code: 'invalid_parameter', errors: [expect.objectContaining({ path: field })] }),
+      expect.objectContaining({
+        code: 'invalid_parameter',
+        errors: [expect.objectContaining({ path: field })],
+      }),
     );
   });
 
@@ -114,7 +123,10 @@ describe('emailsOfMail', () => {
       { type: 'text/plain', value: 'b' },
     ];
     expect(() => emailsOfMail(mail({ content }))).toThrow(
-      expect.objectContaining({ code: 'validation_error', errors: [expect.objectContaining({ path: 'content.1' })] }),
+      expect.objectContaining({
+        code: 'validation_error',
+        errors: [expect.objectContaining({ path: 'content.1' })],
+      }),
     );
   });
 });
@@ -155,7 +167,9 @@ describe('inSendGridTerms', () => {
     const { origins } = emailsOfMail(mail({ categories: ['has space'] }));
     const error = new ApiError('validation_error', {
       message: 'Item 0: tags.0.name must be 1 to 256 letters, digits, _ or -.',
-      errors: [{ path: '0.tags.0.name', message: 'Item 0: tags.0.name must be 1 to 256 letters, digits, _ or -.' }],
+      errors: [
+        { path: '0.tags.0.name', message: 'Item 0: tags.0.name must be 1 to 256 letters, digits, _ or -.' },
+      ],
     });
     const renamed = inSendGridTerms(error, origins);
     expect(renamed.code).toBe('validation_error');
@@ -196,17 +210,25 @@ describe('sendgridSendingHandlers', () => {
     const batch = vi.fn(async () => ({ data: [{ id: 'em_1' }, { id: 'em_2' }] }));
     const { sendgridSendMail } = sendgridSendingHandlers(v1(batch), vi.fn());
     const answer = await sendgridSendMail(
-      request(mail({ personalizations: [{ to: [{ email: 'a@example.org' }] }, { to: [{ email: 'b@example.org' }] }] })),
+      request(
+        mail({
+          personalizations: [{ to: [{ email: 'a@example.org' }] }, { to: [{ email: 'b@example.org' }] }],
+        }),
+      ),
     );
     expect(answer).toEqual({ body: undefined, headers: { 'x-message-id': 'em_1' } });
-    expect(batch).toHaveBeenCalledWith(expect.objectContaining({ body: [expect.anything(), expect.anything()] }));
+    expect(batch).toHaveBeenCalledWith(
+      expect.objectContaining({ body: [expect.anything(), expect.anything()] }),
+    );
   });
 
   it('in sandbox mode runs the checks and sends nothing: 200', async () => {
     const batch = vi.fn();
     const check = vi.fn(async () => []);
     const { sendgridSendMail } = sendgridSendingHandlers(v1(batch), check);
-    const answer = await sendgridSendMail(request(mail({ mail_settings: { sandbox_mode: { enable: true } } })));
+    const answer = await sendgridSendMail(
+      request(mail({ mail_settings: { sandbox_mode: { enable: true } } })),
+    );
     expect(answer).toEqual({ body: undefined, headers: {}, status: 200 });
     expect(check).toHaveBeenCalledOnce();
     expect(batch).not.toHaveBeenCalled();
