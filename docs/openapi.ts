@@ -284,6 +284,14 @@ function successResponses(contract: RouteContract): ZodOpenApiOperationObject['r
       ...(schema ? { content: { 'application/json': { schema } } } : {}),
     },
   };
+  const other = contract.response.otherStatus;
+  if (other) {
+    responses[`${other.status}`] = {
+      description: other.description,
+      headers: answerHeaders,
+      ...(schema ? { content: { 'application/json': { schema } } } : {}),
+    };
+  }
   const replayStatus = contract.replayStatus ?? status;
   if (contract.idempotent && replayStatus !== status && schema instanceof zm.ZodMiniObject) {
     const mask = Object.fromEntries(secretFields.map((field) => [field, true] as const));

@@ -1315,6 +1315,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sendgrid/v3/mail/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SendGrid's mail send: one email per personalization, all checked before any is sent
+         * @description Requires the `emails:send` scope. Stands for `POST /v1/emails/batch` (`sendEmailBatch`): the same checks, served by the same Lambda. Refused with 422 `invalid_parameter` (nothing is sent): `personalizations[].substitutions`, `sections`, `asm`, `batch_id`, `ip_pool_name`, `tracking_settings`, `attachments[].content_id`, `mail_settings.bypass_list_management`, `mail_settings.bypass_spam_management`, `mail_settings.bypass_bounce_management`, `mail_settings.bypass_unsubscribe_management`, `mail_settings.footer`, `mail_settings.spam_check`.
+         */
+        post: operations["sendgridSendMail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1771,6 +1791,17 @@ export interface components {
                 [key: string]: number;
             };
             /**
+             * @description Requests per API surface, each named: scopegate’s own (`v1`) and the drop-in `resend` and `sendgrid` routes, summed from `by_route`.
+             * @example {
+             *       "v1": 44,
+             *       "resend": 0,
+             *       "sendgrid": 3
+             *     }
+             */
+            by_surface: {
+                [key: string]: number;
+            };
+            /**
              * @description Answers of 400 or more per error code: the authorizer’s or API Gateway’s code, or `http_<status>` for a service’s answer.
              * @example {
              *       "ip_not_allowed": 2,
@@ -2055,6 +2086,22 @@ export interface components {
                 id: string;
             }[];
             /** @description On errors the services answer: the same id as the X-Request-Id header. */
+            request_id?: string;
+        };
+        /** @description Every error of the SendGrid surface answers this shape. */
+        SendGridError: {
+            /** @description One entry per problem, as SendGrid's clients read them. */
+            errors: {
+                message: string;
+                /** @description The body field at fault, when there is one. */
+                field: string | null;
+                help: null;
+            }[];
+            /**
+             * @description scopegate's code: stable, branch on this.
+             * @enum {string}
+             */
+            error_code: "invalid_api_key" | "key_revoked" | "key_expired" | "ip_not_allowed" | "insufficient_scope" | "domain_not_allowed" | "permission_escalation" | "authorizer_unavailable" | "not_found" | "validation_error" | "payload_too_large" | "rate_limited" | "quota_exceeded" | "bad_request" | "idempotency_conflict" | "idempotency_in_progress" | "already_exists" | "invalid_state" | "email_rejected" | "domain_not_verified" | "recipient_suppressed" | "missing_variable" | "invalid_parameter" | "invalid_region" | "message_rejected" | "upstream_unavailable" | "channel_not_configured" | "internal_error";
             request_id?: string;
         };
     };
@@ -13389,6 +13436,226 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendgridSendMail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key and body within 24 hours answer the first result. */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 1 to 100 personalizations: each one email, with its own recipients. */
+                    personalizations: {
+                        to: {
+                            email: string;
+                            name?: string;
+                        }[];
+                        cc?: {
+                            email: string;
+                            name?: string;
+                        }[];
+                        bcc?: {
+                            email: string;
+                            name?: string;
+                        }[];
+                        from?: {
+                            email: string;
+                            name?: string;
+                        };
+                        subject?: string;
+                        headers?: {
+                            [key: string]: string;
+                        };
+                        /** @description Sent as tags `{name: key, value}`. */
+                        custom_args?: {
+                            [key: string]: string;
+                        };
+                        /** @description The template's variables (strings, numbers and booleans). */
+                        dynamic_template_data?: {
+                            [key: string]: unknown;
+                        };
+                        /**
+                         * @description A unix time in seconds: the email is scheduled (1 minute to 30 days ahead).
+                         * @example 1796803200
+                         */
+                        send_at?: number;
+                    }[];
+                    from?: {
+                        email: string;
+                        name?: string;
+                    };
+                    reply_to?: {
+                        email: string;
+                        name?: string;
+                    };
+                    reply_to_list?: {
+                        email: string;
+                        name?: string;
+                    }[];
+                    subject?: string;
+                    /** @description A `text/plain` and/or a `text/html` part. */
+                    content?: {
+                        type: string;
+                        value: string;
+                    }[];
+                    attachments?: {
+                        content: string;
+                        filename: string;
+                        type?: string;
+                        /** @enum {string} */
+                        disposition?: "attachment" | "inline";
+                    }[];
+                    /** @description A scopegate template by id or alias (a template moved from SendGrid keeps its `d-…` id as alias). */
+                    template_id?: string;
+                    headers?: {
+                        [key: string]: string;
+                    };
+                    /** @description Sent as tags `{name: category, value: "category"}`. */
+                    categories?: string[];
+                    custom_args?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * @description A unix time in seconds: the email is scheduled (1 minute to 30 days ahead).
+                     * @example 1796803200
+                     */
+                    send_at?: number;
+                    mail_settings?: {
+                        sandbox_mode?: {
+                            enable?: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description `mail_settings.sandbox_mode.enable`: every check passed, nothing was sent. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Set by this route. */
+                    "x-message-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every email accepted; `X-Message-Id` is the id of the first (`em_…`). */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Set by this route. */
+                    "x-message-id"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `bad_request`, `validation_error` */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `invalid_api_key` */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `key_revoked`, `key_expired`, `ip_not_allowed`, `insufficient_scope`, `domain_not_allowed` */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `not_found` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `idempotency_conflict`, `idempotency_in_progress` */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `payload_too_large` */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `missing_variable`, `domain_not_verified`, `recipient_suppressed`, `email_rejected`, `invalid_parameter` */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `rate_limited`, `quota_exceeded` */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `internal_error` */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
+                };
+            };
+            /** @description `authorizer_unavailable`, `upstream_unavailable` */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendGridError"];
                 };
             };
         };

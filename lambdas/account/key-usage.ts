@@ -7,7 +7,7 @@ import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isKeyId } from '../keys/api-key.js';
 import { ApiError } from '../api/errors.js';
-import { utcDate } from '../usage/aggregate.js';
+import { countsBySurface, utcDate } from '../usage/aggregate.js';
 import { readUsage, type StoredDayUsage } from '../usage/usage-store.js';
 import { isBillingType } from './keys.js';
 import type { ApiKeyUsageJson } from './usage-audit-contracts.js';
@@ -75,6 +75,7 @@ function dayJson(day: StoredDayUsage): ApiKeyUsageJson['data'][number] {
     allowed: day.allowed,
     denied: day.denied,
     by_route: { ...day.byRoute },
+    by_surface: countsBySurface(day.byRoute),
     by_error: { ...day.byError },
   };
 }

@@ -23,6 +23,11 @@ export const usageDaySchema = withMeta(
       description: 'Requests per route, `METHOD /path` as in the route table.',
       example: { 'POST /v1/emails': 41, 'GET /v1/emails/{id}': 3 },
     }),
+    by_surface: withMeta(counts, {
+      description:
+        'Requests per API surface, each named: scopegate’s own (`v1`) and the drop-in `resend` and `sendgrid` routes, summed from `by_route`.',
+      example: { v1: 44, resend: 0, sendgrid: 3 },
+    }),
     by_error: withMeta(counts, {
       description:
         'Answers of 400 or more per error code: the authorizer’s or API Gateway’s code, or `http_<status>` for a service’s answer.',

@@ -25,6 +25,11 @@ export interface RouteContract {
      */
     readonly headers?: z.ZodMiniObject;
     /**
+     * A second success the handler may answer instead, by returning `status` beside `{ body, headers }`
+     * (so only with `headers`): SendGrid's sandbox mode answers 200 where a send answers 202.
+     */
+    readonly otherStatus?: { readonly status: 200 | 201 | 202; readonly description: string };
+    /**
      * Top-level fields shown only in this answer (an API key's `key`, a webhook's
      * `signing_secret`): an idempotent route stores its answer without them, so a replay never
      * hands a secret out again — to anyone — and no secret sits in the Data table or its backups.
@@ -79,11 +84,17 @@ type BodyOf<R extends RouteContract['response']> = R extends {
   readonly schema: infer S extends z.ZodMiniType;
 }
   ? z.input<S>
-  : // `keyof`, not `extends { schema?: undefined }`: a response without the key shares no property
-    // with that all-optional type, which TypeScript's weak-type check refuses.
+  : // Not `R extends { schema?: undefined }`: a type with only optional properties is a weak type,
+    // which a response without `schema` fails to extend for sharing no property with it.
     'schema' extends keyof R
     ? unknown
     : undefined;
+
+type OtherStatusOf<R extends RouteContract['response']> = R extends {
+  readonly otherStatus: { readonly status: infer S };
+}
+  ? S
+  : never;
 
 /**
  * What a handler returns: a body of the contract's response shape (status comes from the contract),
@@ -92,7 +103,12 @@ type BodyOf<R extends RouteContract['response']> = R extends {
 export type ResponseOf<C extends RouteContract> = C['response'] extends {
   readonly headers: infer H extends z.ZodMiniObject;
 }
-  ? { readonly body: BodyOf<C['response']>; readonly headers: z.input<H> }
+  ? {
+      readonly body: BodyOf<C['response']>;
+      readonly headers: z.input<H>;
+      /** Omitted: `response.status`; else the contract's `otherStatus`. */
+      readonly status?: OtherStatusOf<C['response']>;
+    }
   : 'headers' extends keyof C['response']
     ? unknown
     : BodyOf<C['response']>;

@@ -923,6 +923,16 @@ const SURFACE_ROUTES = [
     service: 'audience',
     summary: "Resend's contacts.list with segmentId: a segment's (list's) contacts",
   },
+  {
+    // A SendGrid request is one email per personalization, all checked before any is sent: a batch.
+    id: 'sendgridSendMail',
+    method: 'POST',
+    path: '/sendgrid/v3/mail/send',
+    surface: 'sendgrid',
+    standsFor: 'sendEmailBatch',
+    service: 'sending',
+    summary: "SendGrid's mail send: one email per personalization, all checked before any is sent",
+  },
 ] as const satisfies readonly SurfaceRowSpec[];
 
 type TableRow =

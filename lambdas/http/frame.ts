@@ -103,6 +103,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       surface = route.surface;
       const id = route.id as RouteIdOf<S> & keyof C;
       const contract: RouteContract = contracts[id];
+      // Each route's handler answers its own contract's shape (the compiler holds it where handlers are built).
       const handler = handlers[id] as unknown as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
       // Before anything else that reads or writes: a refused request costs one conditional write.
@@ -144,7 +145,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       if (!idempotency || typeof idempotencyKey !== 'string') {
         const reply = replyOf(contract, await handler(request));
         trace.body = reply.body;
-        return httpResult(status, reply, requestId, replayed);
+        return httpResult(reply.status ?? status, reply, requestId, replayed);
       }
       // Per calling key: another key of the project makes its own call (and its own checks).
       const claim: RouteClaim = {

@@ -78,15 +78,19 @@ export async function sendPermissiveEmailBatch(
   return sendBatch(deps, auth, batch.items, 'permissive', batch.body, idempotencyKey, onReplayed);
 }
 
-async function sendBatch(
+/**
+ * Every check of every email of a batch (prepareEmail's), nothing stored or sent: a strict batch
+ * stops at the first refused email (its error naming the position), a permissive one lists it.
+ */
+async function prepareBatchItems(
   deps: SendingDependencies,
   auth: AuthContext,
   items: readonly BatchItem[],
   validation: 'strict' | 'permissive',
-  claimedBody: unknown,
-  idempotencyKey: string | undefined,
-  onReplayed: (() => void) | undefined,
-): Promise<PermissiveBatchOutcome> {
+): Promise<{
+  prepared: { readonly index: number; readonly email: PreparedEmail }[];
+  errors: BatchItemError[];
+}> {
   const prepared: { readonly index: number; readonly email: PreparedEmail }[] = [];
   const errors: BatchItemError[] = [];
   const inputs = items.flatMap((item) => ('input' in item ? [item.input] : []));
@@ -105,7 +109,37 @@ async function sendBatch(
       errors.push({ index, message: error.message });
     }
   }
+  return { prepared, errors };
+}
 
+/**
+ * Every check of every email of a strict batch, nothing stored or sent: all that SendGrid's sandbox
+ * mode runs (lambdas/sending/sendgrid-adapter.ts).
+ */
+export async function prepareEmailBatch(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  inputs: readonly SendEmailInput[],
+): Promise<PreparedEmail[]> {
+  const { prepared } = await prepareBatchItems(
+    deps,
+    auth,
+    inputs.map((input) => ({ input })),
+    'strict',
+  );
+  return prepared.map(({ email }) => email);
+}
+
+async function sendBatch(
+  deps: SendingDependencies,
+  auth: AuthContext,
+  items: readonly BatchItem[],
+  validation: 'strict' | 'permissive',
+  claimedBody: unknown,
+  idempotencyKey: string | undefined,
+  onReplayed: (() => void) | undefined,
+): Promise<PermissiveBatchOutcome> {
+  const { prepared, errors } = await prepareBatchItems(deps, auth, items, validation);
   const started = deps.now().getTime();
   // A strict batch's claim is the body's (shared with /v1's batch); a permissive one's also names
   // which emails passed, and cannot be taken for a strict one's.

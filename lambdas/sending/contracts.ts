@@ -7,8 +7,14 @@ import { listQuerySchema, listResponseSchema } from '../http/list.js';
 import { resendListQuerySchema } from '../http/resend-paging.js';
 import type { ServiceContracts } from '../http/frame.js';
 import { withMeta } from '../api/schema-meta.js';
-import { idempotencyHeadersSchema, sendEmailSchema } from './email-schema.js';
+import {
+  idempotencyHeadersSchema,
+  MAX_BATCH_SIZE,
+  sendEmailBatchSchema,
+  sendEmailSchema,
+} from './email-schema.js';
 import { sendSmsSchema, sendWhatsappSchema } from '../messaging/message-schemas.js';
+import { SENDGRID_UNSUPPORTED_FIELDS, sendgridMailSchema } from './sendgrid-schema.js';
 
 const timestamp = withMeta(z.string(), { format: 'date-time', example: '2026-11-24T14:30:00.000Z' });
 
@@ -53,9 +59,6 @@ export const emailSchema = withMeta(
 );
 
 export type EmailJson = z.input<typeof emailSchema>;
-
-/** As Resend's batch. */
-export const MAX_BATCH_SIZE = 100;
 
 export const emailEventSchema = withMeta(
   z.object({
@@ -268,8 +271,34 @@ export const RESEND_SENDING_CONTRACTS = {
   resendCancelEmail,
 };
 
+/**
+ * SendGrid's `POST /v3/mail/send`: one email per personalization, checked and sent as `POST
+ * /v1/emails/batch` (lambdas/sending/sendgrid-adapter.ts maps it), answered as SendGrid does: 202,
+ * an empty body and `X-Message-Id`; 200 with sandbox mode, where every check runs and nothing is sent.
+ */
+const sendgridSendMail = defineContract({
+  headers: idempotencyHeadersSchema,
+  body: sendgridMailSchema,
+  unsupportedFields: SENDGRID_UNSUPPORTED_FIELDS,
+  response: {
+    status: 202,
+    description: 'Every email accepted; `X-Message-Id` is the id of the first (`em_…`).',
+    // Absent in sandbox mode: nothing was sent, so no email has an id.
+    headers: z.object({ 'x-message-id': z.optional(z.string()) }),
+    otherStatus: {
+      status: 200,
+      description: '`mail_settings.sandbox_mode.enable`: every check passed, nothing was sent.',
+    },
+  },
+  errors: [...SEND_ERRORS, 'invalid_parameter'],
+});
+
+/** The routes of the SendGrid surface this service serves (lambdas/sending/sendgrid-adapter.ts maps them). */
+export const SENDGRID_SENDING_CONTRACTS = { sendgridSendMail };
+
 export const SENDING_CONTRACTS = {
   ...RESEND_SENDING_CONTRACTS,
+  ...SENDGRID_SENDING_CONTRACTS,
   sendEmail: defineContract({
     headers: idempotencyHeadersSchema,
     body: sendEmailSchema,
@@ -282,9 +311,7 @@ export const SENDING_CONTRACTS = {
   }),
   sendEmailBatch: defineContract({
     headers: idempotencyHeadersSchema,
-    body: withMeta(z.array(sendEmailSchema).check(z.minLength(1), z.maxLength(MAX_BATCH_SIZE)), {
-      description: `1 to ${MAX_BATCH_SIZE} emails, each shaped like the body of POST /v1/emails.`,
-    }),
+    body: sendEmailBatchSchema,
     response: {
       status: 200,
       description:

@@ -1,5 +1,6 @@
 /** The body of `POST /v1/emails`, validated with zod; the handler's input type is inferred from it. */
 import * as z from 'zod/mini';
+import { withMeta } from '../api/schema-meta.js';
 import { attachmentsSchema } from './attachments.js';
 import { mailbox, mailboxList, MAX_RECIPIENTS, replyToList } from '../shared/mailbox.js';
 import { isScheduledAtShape } from '../shared/scheduled-at.js';
@@ -122,6 +123,15 @@ export const sendEmailSchema = z
   );
 
 export type SendEmailInput = z.infer<typeof sendEmailSchema>;
+
+/** As Resend's batch. */
+export const MAX_BATCH_SIZE = 100;
+
+/** The body of `POST /v1/emails/batch`, which SendGrid's personalizations are also checked with. */
+export const sendEmailBatchSchema = withMeta(
+  z.array(sendEmailSchema).check(z.minLength(1), z.maxLength(MAX_BATCH_SIZE)),
+  { description: `1 to ${MAX_BATCH_SIZE} emails, each shaped like the body of POST /v1/emails.` },
+);
 
 /** The request's headers (names lower-cased); the same rules as every idempotent route's. */
 export { idempotencyHeadersSchema } from '../http/idempotency.js';

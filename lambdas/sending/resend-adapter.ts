@@ -18,15 +18,19 @@ import {
   type RESEND_SENDING_CONTRACTS,
   type ResendEmailJson,
   type ResendListedEmailJson,
+  type SENDGRID_SENDING_CONTRACTS,
   SENDING_CONTRACTS,
 } from './contracts.js';
 import { sendEmailSchema } from './email-schema.js';
 import { EMAIL_ID_PREFIX, emailJson, emailSortKey, listEmails } from './email-store.js';
 import type { SendingDependencies } from './emails.js';
 
-/** The `/v1` handlers the adapter calls. */
+/** The `/v1` handlers the surfaces' adapters call. */
 export type SendingV1Handlers = ServiceHandlers<
-  Omit<typeof SENDING_CONTRACTS, keyof typeof RESEND_SENDING_CONTRACTS>
+  Omit<
+    typeof SENDING_CONTRACTS,
+    keyof typeof RESEND_SENDING_CONTRACTS | keyof typeof SENDGRID_SENDING_CONTRACTS
+  >
 >;
 
 export function resendSendingHandlers(

@@ -1,7 +1,7 @@
 import type { ServiceRoutes } from '../http/frame.js';
 import { answerPage } from '../http/paging.js';
 import { listBroadcastEmails } from './broadcast-emails.js';
-import { sendEmailBatch } from './batch.js';
+import { prepareEmailBatch, sendEmailBatch } from './batch.js';
 import { SENDING_CONTRACTS } from './contracts.js';
 import { listEmailEvents } from './email-events-store.js';
 import { emailJson, getEmail, listEmails } from './email-store.js';
@@ -9,6 +9,7 @@ import { type SendingDependencies, sendEmail } from './emails.js';
 import { type MessagingDependencies, sendSms, sendWhatsapp } from '../messaging/messages.js';
 import { cancelEmail, rescheduleEmail } from './schedule.js';
 import { resendSendingHandlers, type SendingV1Handlers } from './resend-adapter.js';
+import { sendgridSendingHandlers } from './sendgrid-adapter.js';
 
 /** Emails, SMS and WhatsApp: one Lambda (docs/architecture.md, "Shape"). */
 export type SendingServiceDependencies = SendingDependencies & MessagingDependencies;
@@ -16,10 +17,15 @@ export type SendingServiceDependencies = SendingDependencies & MessagingDependen
 export function sendingRoutes(deps: SendingServiceDependencies): ServiceRoutes<typeof SENDING_CONTRACTS> {
   // SMS and WhatsApp keys are claimed by the frame; emails claim their own (./idempotency.ts).
   const v1 = sendingHandlers(deps);
-  // Each surface's adapter serves its routes through the /v1 handlers (./resend-adapter.ts).
+  // Each surface's adapter serves its routes through the /v1 handlers (./resend-adapter.ts,
+  // ./sendgrid-adapter.ts, whose sandbox mode runs the batch's checks alone).
   return {
     contracts: SENDING_CONTRACTS,
-    handlers: { ...v1, ...resendSendingHandlers(v1, deps) },
+    handlers: {
+      ...v1,
+      ...resendSendingHandlers(v1, deps),
+      ...sendgridSendingHandlers(v1, (auth, emails) => prepareEmailBatch(deps, auth, emails)),
+    },
     idempotency: deps,
   };
 }

@@ -2,6 +2,7 @@
  * Folds a batch of usage records into one counter update per key, project and UTC day, and the
  * latest request per key: a batch of thousands of requests becomes a handful of writes. Pure.
  */
+import { SURFACE_PREFIXES, SURFACES, type Surface } from '../api/routes.js';
 import type { UsageRecord } from './access-log.js';
 
 /** A record whose project is known (from the Allow's context, or looked up for a Deny). */
@@ -62,4 +63,24 @@ export function aggregateUsage(records: readonly AttributedRecord[]): BatchUsage
       .sort(([a], [b]) => byText(a, b))
       .map(([keyId, at]) => ({ keyId, at: new Date(at).toISOString() })),
   };
+}
+
+/** The surface a `METHOD /path` route key belongs to, by its path's prefix; undefined for none. */
+export function surfaceOfRoute(route: string): Surface | undefined {
+  const path = route.slice(route.indexOf(' ') + 1);
+  return SURFACES.find((surface) => path.startsWith(SURFACE_PREFIXES[surface]));
+}
+
+/**
+ * Requests per API surface (`v1`, `resend`, `sendgrid`), summed from the per-route counts: a route
+ * belongs to one surface, so the counts need no counter of their own and hold for days counted
+ * before surfaces existed.
+ */
+export function countsBySurface(byRoute: Readonly<Record<string, number>>): Record<Surface, number> {
+  const counts = Object.fromEntries(SURFACES.map((surface) => [surface, 0])) as Record<Surface, number>;
+  for (const [route, count] of Object.entries(byRoute)) {
+    const surface = surfaceOfRoute(route);
+    if (surface !== undefined) counts[surface] += count;
+  }
+  return counts;
 }

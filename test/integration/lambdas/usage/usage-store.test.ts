@@ -157,11 +157,19 @@ describe('keyUsage (GET /v1/api-keys/{id}/usage)', () => {
     const keyId = await newKey();
     await recordUsage(store, { id: `w-${keyId}`, records: [record(keyId)] }, NOW);
     const usage = await keyUsage(store, 'proj_usage', keyId, 3, new Date('2026-11-25T08:00:00Z'));
+    const none = { v1: 0, resend: 0, sendgrid: 0 };
     expect(usage).toEqual({
       data: [
-        { date: '2026-11-23', allowed: 0, denied: 0, by_route: {}, by_error: {} },
-        { date: '2026-11-24', allowed: 1, denied: 0, by_route: { 'POST /v1/emails': 1 }, by_error: {} },
-        { date: '2026-11-25', allowed: 0, denied: 0, by_route: {}, by_error: {} },
+        { date: '2026-11-23', allowed: 0, denied: 0, by_route: {}, by_surface: none, by_error: {} },
+        {
+          date: '2026-11-24',
+          allowed: 1,
+          denied: 0,
+          by_route: { 'POST /v1/emails': 1 },
+          by_surface: { ...none, v1: 1 },
+          by_error: {},
+        },
+        { date: '2026-11-25', allowed: 0, denied: 0, by_route: {}, by_surface: none, by_error: {} },
       ],
       last_used_at: '2026-11-24T10:00:00.000Z',
     });

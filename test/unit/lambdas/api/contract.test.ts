@@ -1,29 +1,46 @@
 /**
- * Contract types: what a handler may return is its contract's response shape. Checked by the
- * compiler (`npx tsc --noEmit` covers the tests).
+ * What the compiler holds a handler to (checked by `tsc`, which type-checks the tests): the body of
+ * its contract's response, `{ body, headers, status? }` with response headers, nothing for an empty
+ * answer. A weak-type slip once made every one of these `unknown`, so no handler's answer was checked.
  */
-import * as z from 'zod/mini';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { defineContract, type ResponseOf } from '../../../../lambdas/api/contract.js';
+import * as z from 'zod/mini';
+import { defineContract, type ResponseOf, type RouteContract } from '../../../../lambdas/api/contract.js';
 
 const withBody = defineContract({
-  response: { status: 200, description: 'x', schema: z.object({ id: z.string() }) },
+  response: { status: 200, description: '', schema: z.object({ id: z.string() }) },
 });
+const empty = defineContract({ response: { status: 202, description: '' } });
 const withHeaders = defineContract({
-  response: { status: 202, description: 'x', headers: z.object({ 'x-message-id': z.string() }) },
+  response: {
+    status: 202,
+    description: '',
+    headers: z.object({ 'x-message-id': z.optional(z.string()) }),
+    otherStatus: { status: 200, description: '' },
+  },
 });
 
 describe('ResponseOf', () => {
-  it('keeps the contracts as given', () => {
-    expect(withBody.response.status).toBe(200);
-    expect(withHeaders.response.status).toBe(202);
-  });
-
-  it("is the response schema's input for a contract without response headers (never unknown)", () => {
+  it('is the response schema’s input for a contract with a body', () => {
     expectTypeOf<ResponseOf<typeof withBody>>().toEqualTypeOf<{ id: string }>();
+    expect(withBody.response.status).toBe(200);
   });
 
-  it('is { body, headers } for a contract with response headers', () => {
-    expectTypeOf<ResponseOf<typeof withHeaders>>().toHaveProperty('headers');
+  it('is undefined for an empty answer', () => {
+    expectTypeOf<ResponseOf<typeof empty>>().toEqualTypeOf<undefined>();
+    expect(empty.response).not.toHaveProperty('schema');
+  });
+
+  it('is the body, the named headers and the other status for a contract with response headers', () => {
+    expectTypeOf<ResponseOf<typeof withHeaders>>().toEqualTypeOf<{
+      readonly body: undefined;
+      readonly headers: { 'x-message-id'?: string | undefined };
+      readonly status?: 200;
+    }>();
+    expect(withHeaders.response.otherStatus.status).toBe(200);
+  });
+
+  it('is unknown for any contract', () => {
+    expectTypeOf<ResponseOf<RouteContract>>().toEqualTypeOf<unknown>();
   });
 });

@@ -25,6 +25,7 @@ const CONTRACTS = {
   resendGetEmail: { params: z.object({ id: z.string() }), response },
   resendUpdateEmail: { params: z.object({ id: z.string() }), response },
   resendCancelEmail: { params: z.object({ id: z.string() }), response },
+  sendgridSendMail: { response },
 } satisfies ServiceContracts<'sending'>;
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
@@ -61,6 +62,7 @@ function setUp(options: { putFails?: boolean; handlerThrows?: boolean } = {}) {
     resendGetEmail: run,
     resendUpdateEmail: run,
     resendCancelEmail: run,
+    sendgridSendMail: run,
   };
   const log = { error: vi.fn() };
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import type { AuthContext } from '../../../../lambdas/keys/auth-context.js';
 import type { ParsedRequest, RouteContract } from '../../../../lambdas/api/contract.js';
-import { ApiError } from '../../../../lambdas/api/errors.js';
+import { ApiError, DEFAULT_MESSAGES } from '../../../../lambdas/api/errors.js';
 import { createServiceHandler, type ServiceContracts } from '../../../../lambdas/http/frame.js';
 import { readAuthContext, requireAccess } from '../../../../lambdas/keys/read-auth-context.js';
 import { PREVIOUS_SECRET_MESSAGE } from '../../../../lambdas/api/route-access.js';
@@ -46,6 +46,7 @@ const TEST_CONTRACTS = {
   resendGetEmail: { params: z.object({ id: z.string() }), response: echoResponse },
   resendUpdateEmail: { params: z.object({ id: z.string() }), response: echoResponse },
   resendCancelEmail: { params: z.object({ id: z.string() }), response: echoResponse },
+  sendgridSendMail: { body: z.strictObject({ to: z.string() }), response: echoResponse },
 } satisfies ServiceContracts<'sending'>;
 
 type AnyRequest = ParsedRequest<RouteContract, AuthContext>;
@@ -74,6 +75,7 @@ function setUp(override?: (request: AnyRequest) => Promise<unknown>) {
     resendGetEmail: handler,
     resendUpdateEmail: handler,
     resendCancelEmail: handler,
+    sendgridSendMail: handler,
   };
   const log = { error: vi.fn() };
   return {
@@ -307,10 +309,19 @@ describe('createServiceHandler: security cases (fail closed, defence in depth)',
         proxyEvent({ method: route.method, resource: route.path, authorizer: withoutScope }),
       );
       expect(result.statusCode).toBe(403);
-      expect(parse(result.body)).toEqual({
-        ...(documentedInsufficientScopeBody(route) as Record<string, unknown>),
-        request_id: 'test-request',
-      });
+      // SendGrid's clients read errors[]; every other surface reads the documented body.
+      expect(parse(result.body)).toEqual(
+        route.surface === 'sendgrid'
+          ? {
+              errors: [{ message: DEFAULT_MESSAGES.insufficient_scope, field: null, help: null }],
+              error_code: 'insufficient_scope',
+              request_id: 'test-request',
+            }
+          : {
+              ...(documentedInsufficientScopeBody(route) as Record<string, unknown>),
+              request_id: 'test-request',
+            },
+      );
       expect(calls).toHaveLength(0);
     },
   );
@@ -539,6 +550,30 @@ describe('createServiceHandler: API surfaces', () => {
       headers: { 'x-message-id': 'em_1', 'x-request-id': 'test-request' },
       body: '',
     });
+  });
+
+  it("answers the contract's other status when the handler chooses it (SendGrid's sandbox 200)", async () => {
+    const contracts = {
+      ...TEST_CONTRACTS,
+      sendSms: {
+        response: {
+          status: 202,
+          description: 'accepted',
+          headers: z.object({ 'x-message-id': z.string() }),
+          otherStatus: { status: 200, description: 'checked, nothing sent' },
+        },
+      },
+    } satisfies ServiceContracts<'sending'>;
+    const reply = async () => ({ body: undefined, headers: {}, status: 200 });
+    const handlers = Object.fromEntries(Object.keys(contracts).map((id) => [id, reply])) as never;
+    const handler = createServiceHandler(
+      'sending',
+      { contracts, handlers },
+      { error: vi.fn() },
+      UNLIMITED_FRAME,
+    );
+    const result = await handler(proxyEvent({ method: 'POST', resource: '/v1/sms', authorizer: fullAccess }));
+    expect(result).toEqual({ statusCode: 200, headers: { 'x-request-id': 'test-request' }, body: '' });
   });
 
   it('refuses to build a service whose idempotent route declares response headers', () => {

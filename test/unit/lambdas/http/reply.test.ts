@@ -32,4 +32,18 @@ describe('replyOf', () => {
       ),
     ).toEqual({ body: undefined, headers: { 'x-message-id': 'em_1' } });
   });
+
+  it.each([
+    ['the other status it offers', 200, 200],
+    ['its own status when the handler names none', undefined, undefined],
+    ['its own status when the handler names one it does not offer', 201, undefined],
+  ])('answers %s', (_case, chosen, expected) => {
+    const response = {
+      status: 202,
+      description: '',
+      headers: z.object({ 'x-message-id': z.string() }),
+      otherStatus: { status: 200, description: 'sandbox' },
+    } as const;
+    expect(replyOf({ response }, { body: undefined, headers: {}, status: chosen }).status).toBe(expected);
+  });
 });
