@@ -79,9 +79,11 @@ type BodyOf<R extends RouteContract['response']> = R extends {
   readonly schema: infer S extends z.ZodMiniType;
 }
   ? z.input<S>
-  : R extends { readonly schema?: undefined }
-    ? undefined
-    : unknown;
+  : // Not `R extends { schema?: undefined }`: a type of optional fields only is a weak type, which a
+    // contract's response (no field in common) never extends, so every body would read as unknown.
+    'schema' extends keyof R
+    ? unknown
+    : undefined;
 
 /**
  * What a handler returns: a body of the contract's response shape (status comes from the contract),
@@ -91,6 +93,6 @@ export type ResponseOf<C extends RouteContract> = C['response'] extends {
   readonly headers: infer H extends z.ZodMiniObject;
 }
   ? { readonly body: BodyOf<C['response']>; readonly headers: z.input<H> }
-  : C['response'] extends { readonly headers?: undefined }
-    ? BodyOf<C['response']>
-    : unknown;
+  : 'headers' extends keyof C['response']
+    ? unknown
+    : BodyOf<C['response']>;
