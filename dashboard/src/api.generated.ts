@@ -11301,15 +11301,15 @@ export interface operations {
     };
     resendListBroadcastRecipients: {
         parameters: {
-            query: {
+            query?: {
                 /** @description How many items to answer, 1–100. */
                 limit?: number;
                 /** @description The items after this one (an item id). */
                 after?: string;
                 /** @description The items before this one (an item id). */
                 before?: string;
-                /** @description The recipients with this event; `opened` and `clicked` are refused (invalid_parameter). */
-                type: "sent" | "delivered" | "opened" | "clicked" | "bounced" | "complained" | "unsubscribed" | "suppressed";
+                /** @description Only the recipients with this event (absent: every one); `opened` and `clicked` are refused (invalid_parameter). */
+                type?: "sent" | "delivered" | "opened" | "clicked" | "bounced" | "complained" | "unsubscribed" | "suppressed";
                 email?: string;
                 /** @description Refused (invalid_parameter): scopegate does not keep a recipient's bounce type. */
                 bounce_type?: string;

@@ -335,9 +335,9 @@ export const RESEND_BROADCASTS_CONTRACTS = {
     params: idParams,
     query: z.strictObject({
       ...resendListQueryFields,
-      type: withMeta(z.enum(RESEND_RECIPIENT_TYPES), {
+      type: withMeta(z.optional(z.enum(RESEND_RECIPIENT_TYPES)), {
         description:
-          'The recipients with this event; `opened` and `clicked` are refused (invalid_parameter).',
+          'Only the recipients with this event (absent: every one); `opened` and `clicked` are refused (invalid_parameter).',
       }),
       email: z.optional(z.string().check(z.maxLength(320))),
       bounce_type: withMeta(z.optional(z.string().check(z.maxLength(32))), {

@@ -27,7 +27,7 @@ import type {
   UpdateBroadcastInput,
 } from './contracts.js';
 import { broadcastJson } from './broadcast-store.js';
-import type { RecipientStatus } from './state.js';
+import { RECIPIENT_STATUSES, type RecipientStatus } from './state.js';
 
 /** The `/v1` handlers the adapter calls. */
 export type BroadcastsV1Handlers = ServiceHandlers<
@@ -268,7 +268,7 @@ export function resendBroadcastsHandlers(
       const { type, email, bounce_type: bounceType, ...page } = query;
       if (bounceType !== undefined)
         throw unsupportedParameter('bounce_type', "scopegate does not keep a recipient's bounce type");
-      const statuses = statusesOf(type);
+      const statuses = type === undefined ? RECIPIENT_STATUSES : statusesOf(type);
       if (statuses === undefined)
         throw unsupportedParameter(
           'type',

@@ -122,6 +122,19 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   sendBroadcast: (stack) => otherProjectsBroadcast(stack, '/send'),
   cancelBroadcast: (stack) => otherProjectsBroadcast(stack, '/cancel'),
   listBroadcastRecipients: (stack) => otherProjectsBroadcast(stack, '/recipients'),
+  // Resend's suppressions and broadcasts: the same resources, named on the /resend surface.
+  resendGetSuppression: async (stack) =>
+    asResend(String(await OTHER_PROJECTS_RESOURCE.deleteSuppression?.(stack))),
+  resendDeleteSuppression: async (stack) =>
+    asResend(String(await OTHER_PROJECTS_RESOURCE.deleteSuppression?.(stack))),
+  resendGetBroadcast: async (stack) => asResend(await otherProjectsBroadcast(stack, '')),
+  resendUpdateBroadcast: async (stack) => asResend(await otherProjectsBroadcast(stack, '')),
+  resendDeleteBroadcast: async (stack) => asResend(await otherProjectsBroadcast(stack, '')),
+  resendSendBroadcast: async (stack) => asResend(await otherProjectsBroadcast(stack, '/send')),
+  resendCancelBroadcast: async (stack) => asResend(await otherProjectsBroadcast(stack, '/cancel')),
+  resendListBroadcastRecipients: async (stack) =>
+    asResend(await otherProjectsBroadcast(stack, '/recipients')),
+  resendDuplicateBroadcast: async (stack) => asResend(await otherProjectsBroadcast(stack, '/duplicate')),
   getApiKeyUsage: async (stack) => {
     const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
     return `/v1/api-keys/${key.keyId}/usage`;
@@ -131,6 +144,9 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   revokeApiKey: (stack) => otherProjectsKey(stack, ''),
   rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
 };
+
+/** A /v1 resource's URL on the Resend surface, where its Resend route names it the same way. */
+const asResend = (path: string) => path.replace(/^\/v1\//, '/resend/');
 
 /** An email OTHER_PROJECT schedules (with its own key): its URL. */
 async function otherProjectsScheduledEmail(stack: TestStack): Promise<string> {
