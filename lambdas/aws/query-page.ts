@@ -52,16 +52,19 @@ export async function queryPage(request: PageRequest): Promise<Page> {
   return { items: page, nextAfter: items.length > limit && typeof last === 'string' ? last : undefined };
 }
 
-/**
- * One page of a project's items of one kind in the Data table: what every `GET /v1/<kind>` lists.
- * `oldestFirst` reads the other way from `after`: how a Resend list's `before` finds the items
- * listed before an item (lambdas/http/resend-paging.ts).
- */
+export interface ProjectPage {
+  readonly limit: number;
+  readonly after?: string | undefined;
+  /** Oldest first instead of newest first. */
+  readonly backwards?: boolean | undefined;
+}
+
+/** One page of a project's items of one kind in the Data table: what every `GET /v1/<kind>` lists. */
 export function queryProjectPage(
   store: { readonly documents: Documents; readonly dataTable: string },
   projectId: string,
   prefix: string,
-  page: { readonly limit: number; readonly after?: string | undefined; readonly oldestFirst?: boolean },
+  page: ProjectPage,
 ): Promise<Page> {
   return queryPage({
     documents: store.documents,
@@ -70,7 +73,8 @@ export function queryProjectPage(
     prefix,
     limit: page.limit,
     after: page.after,
-    ...(page.oldestFirst === true ? { oldestFirst: true } : {}),
+    // Against the list's order: a Resend `before` page (lambdas/http/resend-paging.ts).
+    oldestFirst: page.backwards === true,
   });
 }
 

@@ -18,7 +18,7 @@ import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
 import { ApiError } from '../api/errors.js';
 import { eventItem } from '../shared/outbox.js';
 import { isIdOf } from '../shared/ids.js';
-import { queryProjectPage } from '../aws/query-page.js';
+import { type ProjectPage, queryProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import type { VariableValues } from '../templates/render.js';
 import type { BroadcastContent } from './content.js';
@@ -124,7 +124,7 @@ export async function getBroadcast(
 export async function listBroadcasts(
   store: BroadcastStore,
   projectId: string,
-  page: { limit: number; after?: string | undefined },
+  page: ProjectPage,
 ): Promise<{ broadcasts: BroadcastRecord[]; nextAfter: string | undefined }> {
   const { items, nextAfter } = await queryProjectPage(store, projectId, BROADCAST_PREFIX, page);
   return { broadcasts: items.map(fromItem), nextAfter };

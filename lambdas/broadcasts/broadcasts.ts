@@ -25,7 +25,7 @@ import {
   replaceBroadcast,
   transition,
 } from './broadcast-store.js';
-import { BROADCAST_ID_PREFIX } from '../shared/broadcast-recipients.js';
+import { BROADCAST_ID_PREFIX, type RecipientsPage } from '../shared/broadcast-recipients.js';
 import type { CreateBroadcastInput, RecipientJson, UpdateBroadcastInput } from './contracts.js';
 import { composeContent } from './content.js';
 import { type BroadcastQueue, enqueue } from './queue.js';
@@ -290,7 +290,7 @@ function validation(errors: readonly FieldError[]): ApiError {
 export async function recipientsPage(
   deps: BroadcastServiceDependencies,
   broadcast: BroadcastRecord,
-  page: { limit: number; after?: string | undefined },
+  page: RecipientsPage,
 ): Promise<{ items: RecipientJson[]; nextAfter: string | undefined }> {
   const { recipients, nextAfter } = await listRecipients(
     deps,

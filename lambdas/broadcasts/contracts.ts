@@ -3,6 +3,11 @@ import * as z from 'zod/mini';
 import { defineContract } from '../api/contract.js';
 import type { ServiceContracts } from '../http/frame.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import {
+  resendListQueryFields,
+  resendListQuerySchema,
+  resendListResponseSchema,
+} from '../http/resend-paging.js';
 import { withMeta } from '../api/schema-meta.js';
 import { mailbox, replyToList } from '../shared/mailbox.js';
 import { templateReferenceSchema } from '../sending/template-reference.js';
@@ -168,7 +173,199 @@ const idParams = z.object({ id: withMeta(z.string(), { description: 'The broadca
 const deletedSchema = z.object({ id: z.string(), deleted: z.literal(true) });
 const CONTENT_ERRORS = ['not_found', 'domain_not_allowed', 'domain_not_verified'] as const;
 
+/** Resend's broadcast statuses, as its SDK types them (lambdas/broadcasts/resend-adapter.ts maps ours). */
+export const RESEND_BROADCAST_STATUSES = ['draft', 'queued', 'sent', 'canceled'] as const;
+/** The recipient events Resend lists a broadcast's recipients by. */
+export const RESEND_RECIPIENT_TYPES = [
+  'sent',
+  'delivered',
+  'opened',
+  'clicked',
+  'bounced',
+  'complained',
+  'unsubscribed',
+  'suppressed',
+] as const;
+
+const segmentId = withMeta(z.string().check(z.minLength(1), z.maxLength(100)), {
+  description:
+    "A list id (Resend's segments are fixed groups, scopegate's lists), or a scopegate segment `seg_…`.",
+  example: 'lst_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw',
+});
+const resendContentFields = {
+  name: z.optional(contentFields.name),
+  segment_id: z.optional(segmentId),
+  audience_id: withMeta(z.optional(segmentId), { description: "Resend's older name of segment_id." }),
+  from: mailbox,
+  reply_to: z.optional(replyToList),
+  subject: withMeta(subject, {
+    description:
+      'Resend placeholders `{{{FIRST_NAME}}}`, `{{{LAST_NAME}}}`, `{{{EMAIL}}}`, `{{{RESEND_UNSUBSCRIBE_URL}}}`, `{{{<property>}}}` (with `|fallback`) are read as contact fields.',
+  }),
+  html: z.optional(body),
+  text: z.optional(body),
+};
+/** Resend fields scopegate has no feature for: refused by name (422 invalid_parameter). */
+const RESEND_UNSUPPORTED_BROADCAST_FIELDS = ['topic_id', 'preview_text'];
+
+export const resendCreateBroadcastSchema = z
+  .strictObject({
+    ...resendContentFields,
+    send: z.optional(z.boolean()),
+    scheduled_at: withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(64))), {
+      description: 'With `send: true`: ISO 8601 with an offset, or `in N minutes|hours|days`.',
+    }),
+  })
+  .check(
+    z.superRefine((input, context) => {
+      if (input.segment_id === undefined && input.audience_id === undefined)
+        context.addIssue({ code: 'custom', path: ['segment_id'], message: 'is required' });
+      if (input.html === undefined && input.text === undefined)
+        context.addIssue({ code: 'custom', path: ['html'], message: 'is required unless text is given' });
+      if (input.scheduled_at !== undefined && input.send !== true)
+        context.addIssue({
+          code: 'custom',
+          path: ['scheduled_at'],
+          message: 'is only taken with send: true',
+        });
+    }),
+  );
+export type ResendCreateBroadcastInput = z.output<typeof resendCreateBroadcastSchema>;
+
+export const resendUpdateBroadcastSchema = z._default(
+  z.strictObject({
+    name: z.optional(contentFields.name),
+    segment_id: z.optional(segmentId),
+    audience_id: z.optional(segmentId),
+    from: z.optional(mailbox),
+    reply_to: z.optional(replyToList),
+    subject: z.optional(subject),
+    html: z.optional(body),
+    text: z.optional(body),
+  }),
+  {},
+);
+export type ResendUpdateBroadcastInput = z.output<typeof resendUpdateBroadcastSchema>;
+
+const nullableTimestamp = z.nullable(timestamp);
+const resendBroadcastFields = {
+  id: withMeta(z.string(), { example: 'bc_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+  name: z.string(),
+  segment_id: z.nullable(z.string()),
+  audience_id: z.nullable(z.string()),
+  status: withMeta(z.enum(RESEND_BROADCAST_STATUSES), {
+    description: 'scheduled and sending read as `queued`; a broadcast that failed reads as `canceled`.',
+  }),
+  created_at: timestamp,
+  scheduled_at: nullableTimestamp,
+  sent_at: withMeta(nullableTimestamp, { description: 'When sending started.' }),
+};
+export const resendBroadcastSchema = withMeta(
+  z.object({
+    object: z.literal('broadcast'),
+    ...resendBroadcastFields,
+    from: z.nullable(z.string()),
+    subject: z.nullable(z.string()),
+    reply_to: z.nullable(z.array(z.string())),
+    preview_text: z.null(),
+    topic_id: z.null(),
+    html: z.nullable(z.string()),
+    text: z.nullable(z.string()),
+  }),
+  { id: 'ResendBroadcast', description: "A broadcast in Resend's shape." },
+);
+export type ResendBroadcastJson = z.input<typeof resendBroadcastSchema>;
+
+const resendReference = z.object({ object: z.literal('broadcast'), id: z.string() });
+const resendId = z.object({ id: z.string() });
+
+/**
+ * Resend's broadcasts (lambdas/broadcasts/resend-adapter.ts maps them onto the routes below): the
+ * same drafts, checks, sending and recipients, Resend's shapes.
+ */
+export const RESEND_BROADCASTS_CONTRACTS = {
+  resendCreateBroadcast: defineContract({
+    body: resendCreateBroadcastSchema,
+    unsupportedFields: RESEND_UNSUPPORTED_BROADCAST_FIELDS,
+    response: {
+      status: 200,
+      description: 'The draft (or, with `send`, the broadcast now sending or scheduled).',
+      schema: resendId,
+    },
+    errors: [...CONTENT_ERRORS, 'invalid_state', 'missing_variable', 'invalid_parameter'],
+    idempotent: true,
+  }),
+  resendListBroadcasts: defineContract({
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of broadcasts, newest first.',
+      schema: resendListResponseSchema(z.object(resendBroadcastFields)),
+    },
+  }),
+  resendGetBroadcast: defineContract({
+    params: idParams,
+    response: { status: 200, description: 'The broadcast.', schema: resendBroadcastSchema },
+    errors: ['not_found'],
+  }),
+  resendUpdateBroadcast: defineContract({
+    params: idParams,
+    body: resendUpdateBroadcastSchema,
+    unsupportedFields: RESEND_UNSUPPORTED_BROADCAST_FIELDS,
+    response: { status: 200, description: 'The changed draft.', schema: resendId },
+    errors: [...CONTENT_ERRORS, 'invalid_state', 'invalid_parameter'],
+  }),
+  resendDeleteBroadcast: defineContract({
+    params: idParams,
+    response: {
+      status: 200,
+      description: 'The draft is gone.',
+      schema: z.extend(resendReference, { deleted: z.literal(true) }),
+    },
+    errors: ['not_found', 'invalid_state'],
+  }),
+  resendSendBroadcast: defineContract({
+    params: idParams,
+    body: sendBroadcastSchema,
+    response: { status: 200, description: 'The broadcast, now sending or scheduled.', schema: resendId },
+    errors: [...CONTENT_ERRORS, 'invalid_state', 'missing_variable', 'upstream_unavailable'],
+  }),
+  resendCancelBroadcast: defineContract({
+    params: idParams,
+    response: { status: 200, description: 'The broadcast, canceled.', schema: resendReference },
+    errors: ['not_found', 'invalid_state'],
+  }),
+  resendListBroadcastRecipients: defineContract({
+    params: idParams,
+    query: z.strictObject({
+      ...resendListQueryFields,
+      type: withMeta(z.optional(z.enum(RESEND_RECIPIENT_TYPES)), {
+        description:
+          'Only the recipients with this event (absent: every one); `opened` and `clicked` are refused (invalid_parameter).',
+      }),
+      email: z.optional(z.string().check(z.maxLength(320))),
+      bounce_type: withMeta(z.optional(z.string().check(z.maxLength(32))), {
+        description: "Refused (invalid_parameter): scopegate does not keep a recipient's bounce type.",
+      }),
+    }),
+    response: {
+      status: 200,
+      description: "A page of the broadcast's recipients, in contact order; `id` is the contact id.",
+      schema: resendListResponseSchema(
+        z.object({ id: z.string(), contact_id: z.nullable(z.string()), email: z.string() }),
+      ),
+    },
+    errors: ['not_found', 'invalid_parameter'],
+  }),
+  resendDuplicateBroadcast: defineContract({
+    params: idParams,
+    response: { status: 200, description: 'The new draft.', schema: resendReference },
+    errors: [...CONTENT_ERRORS],
+  }),
+};
+
 export const BROADCASTS_CONTRACTS = {
+  ...RESEND_BROADCASTS_CONTRACTS,
   listBroadcasts: defineContract({
     query: listQuerySchema,
     response: {

@@ -26,6 +26,7 @@ import {
   RECIPIENT_PREFIX,
   recipientItems,
   recipientPartition,
+  type RecipientsPage,
 } from '../shared/broadcast-recipients.js';
 import { type BroadcastCounts, counterOf, type StoredRecipientStatus } from './state.js';
 
@@ -352,7 +353,7 @@ async function runTransaction(
 export async function listRecipients(
   store: BroadcastStore,
   ref: BroadcastRef,
-  page: { limit: number; after?: string | undefined },
+  page: RecipientsPage,
 ): Promise<{ recipients: RecipientRecord[]; nextAfter: string | undefined }> {
   const { items, nextAfter } = await recipientItems(store, ref, page);
   return { recipients: items.map(recipientFromItem), nextAfter };

@@ -25,20 +25,16 @@ import { type ListQuery, listQuerySchema } from './list.js';
 import type { LoadedPage } from './paging.js';
 
 const positionParameter = (description: string) =>
-  withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(100))), { description });
+  withMeta(z.optional(z.string().check(z.minLength(1), z.maxLength(512))), { description });
 
-export const resendListQuerySchema = z
-  .strictObject({
-    limit: listQuerySchema.def.shape.limit,
-    after: positionParameter('The id of the item after which to list (the last item of the previous page).'),
-    before: positionParameter('The id of the item before which to list (the first item of the next page).'),
-  })
-  .check(
-    z.refine((query) => query.after === undefined || query.before === undefined, {
-      message: 'must not be given together with after',
-      path: ['before'],
-    }),
-  );
+/** The fields of a Resend list query, for a list whose query has more (a filter) to spread them in. */
+export const resendListQueryFields = {
+  limit: listQuerySchema.def.shape.limit,
+  after: positionParameter('The id of the item after which to list (the last item of the previous page).'),
+  before: positionParameter('The id of the item before which to list (the first item of the next page).'),
+};
+
+export const resendListQuerySchema = z.strictObject(resendListQueryFields);
 
 export type ResendListQuery = z.output<typeof resendListQuerySchema>;
 
@@ -49,6 +45,15 @@ export interface PositionPage {
   readonly after: string | undefined;
   /** `backward`: against the list's order (the loader answers the items in the order it read them). */
   readonly direction: 'forward' | 'backward';
+}
+
+/** A position page as the project stores read one (`backwards`: against the list's order). */
+export function projectPageOf(page: PositionPage): {
+  readonly limit: number;
+  readonly after: string | undefined;
+  readonly backwards: boolean;
+} {
+  return { limit: page.limit, after: page.after, backwards: page.direction === 'backward' };
 }
 
 export interface ResendList<T> {
@@ -67,6 +72,10 @@ export async function answerResendPage<T>(
   positionOf: (id: string) => string | undefined,
   load: (page: PositionPage) => Promise<LoadedPage<T>>,
 ): Promise<ResendList<T>> {
+  if (query.after !== undefined && query.before !== undefined) {
+    const message = 'after and before cannot be given together.';
+    throw new ApiError('validation_error', { message, errors: [{ path: 'before', message }] });
+  }
   const [parameter, id] =
     query.before === undefined ? (['after', query.after] as const) : (['before', query.before] as const);
   const after = id === undefined ? undefined : positionOf(id);

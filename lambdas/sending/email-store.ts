@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import type { EmailStatus } from '../message-status/email-status.js';
 import { ApiError } from '../api/errors.js';
 import { isIdOf } from '../shared/ids.js';
-import { queryProjectPage } from '../aws/query-page.js';
+import { type ProjectPage, queryProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import type { EmailEventType } from '../message-status/ses-event.js';
 import type { EmailJson } from './contracts.js';
@@ -169,7 +169,7 @@ export interface EmailPage {
 export async function listEmails(
   store: EmailStore,
   projectId: string,
-  page: { limit: number; after?: string | undefined; oldestFirst?: boolean },
+  page: ProjectPage,
 ): Promise<EmailPage> {
   const { items, nextAfter } = await queryProjectPage(store, projectId, 'EMAIL#', page);
   return { emails: items.map(toRecord), nextAfter };

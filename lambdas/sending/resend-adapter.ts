@@ -61,7 +61,7 @@ export function resendSendingHandlers(
         query,
         (id) => (isIdOf(EMAIL_ID_PREFIX, id) ? emailSortKey(id) : undefined),
         async ({ limit, after, direction }) => {
-          const page = { limit, after, oldestFirst: direction === 'backward' };
+          const page = { limit, after, backwards: direction === 'backward' };
           const { emails, nextAfter } = await listEmails(deps, auth.projectId, page);
           return { items: emails.map((email) => resendListedEmailOf(emailJson(email))), nextAfter };
         },

@@ -19,11 +19,18 @@ export interface BroadcastRef {
 export const recipientPartition = ({ projectId, broadcastId }: BroadcastRef): string =>
   `${projectPartition(projectId)}#BROADCAST#${broadcastId}`;
 
+export interface RecipientsPage {
+  readonly limit: number;
+  readonly after?: string | undefined;
+  /** Newest first: a Resend `before` page (lambdas/http/resend-paging.ts). */
+  readonly backwards?: boolean | undefined;
+}
+
 /** One page of a broadcast's recipient items, oldest first (the broadcasts service reads them whole). */
 export function recipientItems(
   store: { readonly documents: Documents; readonly dataTable: string },
   ref: BroadcastRef,
-  page: { limit: number; after?: string | undefined },
+  page: RecipientsPage,
 ): Promise<{ items: Record<string, unknown>[]; nextAfter: string | undefined }> {
   return queryPage({
     documents: store.documents,
@@ -32,7 +39,7 @@ export function recipientItems(
     prefix: RECIPIENT_PREFIX,
     limit: page.limit,
     after: page.after,
-    oldestFirst: true,
+    oldestFirst: page.backwards !== true,
   });
 }
 

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { defineContract } from '../api/contract.js';
 import type { ServiceContracts } from '../http/frame.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { resendListQueryFields, resendListResponseSchema } from '../http/resend-paging.js';
 import { withMeta } from '../api/schema-meta.js';
 import { MAX_MAILBOX_LENGTH } from '../shared/mailbox.js';
 import { SUPPRESSION_REASONS } from './address.js';
@@ -68,7 +69,107 @@ const emailParams = z.object({
   }),
 });
 
+/** Resend's `origin` of a suppression: scopegate's reason, with `unsubscribe` read as `manual`. */
+export const RESEND_ORIGINS = ['bounce', 'complaint', 'manual'] as const;
+
+const resendSuppressionFields = {
+  object: z.literal('suppression'),
+  id: withMeta(z.string(), {
+    description: 'The address as an id (`sup_` + its base64url): the get and remove routes take either.',
+    example: 'sup_YWRhQGV4YW1wbGUuY29t',
+  }),
+  email: z.string(),
+  origin: withMeta(z.enum(RESEND_ORIGINS), {
+    description: 'How the address came to be suppressed; a one-click unsubscribe reads as `manual`.',
+  }),
+  source_id: withMeta(z.nullable(z.string()), {
+    description: 'The email whose bounce or complaint added it.',
+  }),
+  created_at: timestamp,
+};
+const resendSuppressionSchema = withMeta(z.object(resendSuppressionFields), {
+  id: 'ResendSuppression',
+  description: "A suppressed address in Resend's shape.",
+});
+const { object: _object, ...resendListEntryFields } = resendSuppressionFields;
+export type ResendSuppressionJson = z.input<typeof resendSuppressionSchema>;
+
+const idOrEmailParams = z.object({
+  id: withMeta(z.string().check(z.maxLength(1024)), {
+    description: 'The suppression id (`sup_…`) or the address, URL-encoded.',
+  }),
+});
+const resendReference = z.object({ object: z.literal('suppression'), id: z.string() });
+/** One call adds or removes at most this many addresses. */
+const MAX_BATCH = 100;
+const emailBatch = z.array(emailAddress).check(z.minLength(1), z.maxLength(MAX_BATCH));
+
+/**
+ * Resend's suppressions (lambdas/suppressions/resend-adapter.ts maps them onto the routes above): the
+ * same store and rules, Resend's shapes. Resend keys a suppression by an id; scopegate by its address,
+ * so the id is the address, encoded.
+ */
+export const RESEND_SUPPRESSIONS_CONTRACTS = {
+  resendCreateSuppression: defineContract({
+    idempotent: true,
+    body: z.strictObject({ email: withMeta(emailAddress, { example: 'ada@example.com' }) }),
+    response: { status: 200, description: 'The suppression (added `manual`).', schema: resendReference },
+  }),
+  resendListSuppressions: defineContract({
+    query: z.strictObject({ ...resendListQueryFields, origin: z.optional(z.enum(RESEND_ORIGINS)) }),
+    response: {
+      status: 200,
+      description: 'A page of suppressed addresses.',
+      schema: resendListResponseSchema(z.object(resendListEntryFields)),
+    },
+  }),
+  resendGetSuppression: defineContract({
+    params: idOrEmailParams,
+    response: { status: 200, description: 'The suppression.', schema: resendSuppressionSchema },
+    errors: ['not_found'],
+  }),
+  resendDeleteSuppression: defineContract({
+    params: idOrEmailParams,
+    response: {
+      status: 200,
+      description: 'No longer suppressed.',
+      schema: z.extend(resendReference, { deleted: z.literal(true) }),
+    },
+    errors: ['not_found'],
+  }),
+  resendBatchAddSuppressions: defineContract({
+    idempotent: true,
+    body: z.strictObject({ emails: emailBatch }),
+    response: {
+      status: 200,
+      description: 'Every address, suppressed (an address already suppressed stays as it was).',
+      schema: z.object({ data: z.array(resendReference) }),
+    },
+  }),
+  resendBatchRemoveSuppressions: defineContract({
+    body: z.union(
+      [
+        z.strictObject({
+          emails: z
+            .array(z.string().check(z.maxLength(MAX_MAILBOX_LENGTH)))
+            .check(z.minLength(1), z.maxLength(MAX_BATCH)),
+        }),
+        z.strictObject({
+          ids: z.array(z.string().check(z.maxLength(1024))).check(z.minLength(1), z.maxLength(MAX_BATCH)),
+        }),
+      ],
+      { error: 'must be {"emails"} or {"ids"}' },
+    ),
+    response: {
+      status: 200,
+      description: 'Each one, `deleted: false` when it was not suppressed.',
+      schema: z.object({ data: z.array(z.extend(resendReference, { deleted: z.boolean() })) }),
+    },
+  }),
+};
+
 export const SUPPRESSIONS_CONTRACTS = {
+  ...RESEND_SUPPRESSIONS_CONTRACTS,
   listSuppressions: defineContract({
     query: suppressionsQuery,
     response: {

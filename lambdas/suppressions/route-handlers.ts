@@ -1,6 +1,7 @@
 import type { ServiceRoutes } from '../http/frame.js';
 import { answerPage } from '../http/paging.js';
 import { SUPPRESSIONS_CONTRACTS } from './contracts.js';
+import { resendSuppressionsHandlers, type SuppressionsV1Handlers } from './resend-adapter.js';
 import { listSuppressions } from './suppression-store.js';
 import {
   createSuppression,
@@ -13,12 +14,16 @@ import {
 export function suppressionsRoutes(
   deps: SuppressionsDependencies,
 ): ServiceRoutes<typeof SUPPRESSIONS_CONTRACTS> {
-  return { contracts: SUPPRESSIONS_CONTRACTS, handlers: suppressionsHandlers(deps), idempotency: deps };
+  const v1 = suppressionsHandlers(deps);
+  // Resend's routes are served through the /v1 handlers (./resend-adapter.ts).
+  return {
+    contracts: SUPPRESSIONS_CONTRACTS,
+    handlers: { ...v1, ...resendSuppressionsHandlers(v1, deps) },
+    idempotency: deps,
+  };
 }
 
-function suppressionsHandlers(
-  deps: SuppressionsDependencies,
-): ServiceRoutes<typeof SUPPRESSIONS_CONTRACTS>['handlers'] {
+function suppressionsHandlers(deps: SuppressionsDependencies): SuppressionsV1Handlers {
   return {
     listSuppressions: async ({ auth, query }) => {
       const { email, ...page } = query;

@@ -8,7 +8,7 @@
 import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Documents } from '../aws/aws-clients.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
-import { queryProjectPage } from '../aws/query-page.js';
+import { type ProjectPage, queryProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import { SUPPRESSION_REASONS, type SuppressionReason } from './address.js';
 
@@ -119,7 +119,7 @@ export async function deleteSuppression(
 export async function listSuppressions(
   store: SuppressionStore,
   projectId: string,
-  page: { limit: number; after?: string | undefined },
+  page: ProjectPage,
 ): Promise<{ suppressions: Suppression[]; nextAfter: string | undefined }> {
   const { items, nextAfter } = await queryProjectPage(store, projectId, SUPPRESSION_PREFIX, page);
   return { suppressions: items.map(suppressionFromItem), nextAfter };

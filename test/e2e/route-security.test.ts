@@ -149,6 +149,19 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   resendDeleteSegment: async (stack) => `/resend/segments/${await otherProjectsResource(stack, '/v1/lists')}`,
   resendListSegmentContacts: async (stack) =>
     `/resend/segments/${await otherProjectsResource(stack, '/v1/lists')}/contacts`,
+  // Resend's suppressions and broadcasts: the same resources, named on the /resend surface.
+  resendGetSuppression: async (stack) =>
+    resendPathOf(String(await OTHER_PROJECTS_RESOURCE.deleteSuppression?.(stack))),
+  resendDeleteSuppression: async (stack) =>
+    resendPathOf(String(await OTHER_PROJECTS_RESOURCE.deleteSuppression?.(stack))),
+  resendGetBroadcast: async (stack) => resendPathOf(await otherProjectsBroadcast(stack, '')),
+  resendUpdateBroadcast: async (stack) => resendPathOf(await otherProjectsBroadcast(stack, '')),
+  resendDeleteBroadcast: async (stack) => resendPathOf(await otherProjectsBroadcast(stack, '')),
+  resendSendBroadcast: async (stack) => resendPathOf(await otherProjectsBroadcast(stack, '/send')),
+  resendCancelBroadcast: async (stack) => resendPathOf(await otherProjectsBroadcast(stack, '/cancel')),
+  resendListBroadcastRecipients: async (stack) =>
+    resendPathOf(await otherProjectsBroadcast(stack, '/recipients')),
+  resendDuplicateBroadcast: async (stack) => resendPathOf(await otherProjectsBroadcast(stack, '/duplicate')),
   getApiKeyUsage: async (stack) => {
     const { key } = await stack.putKey({ projectId: OTHER_PROJECT });
     return `/v1/api-keys/${key.keyId}/usage`;
