@@ -1,26 +1,28 @@
 /**
- * Broadcasts on one machine: the broadcast queue in the local stack's fauxqs, and `workers` loops
- * standing in for the sender Lambda's concurrent instances. Each loop receives up to 10 messages,
- * runs them through the deployed sender (lambdas/broadcasts/sender.ts), deletes
- * the done ones and sets the others' visibility to their backoff, as the Lambda's partial batch
- * response and ChangeMessageVisibility do. A timer starts due scheduled broadcasts, as the deployed
- * minute schedule does.
+ * Broadcasts on one machine: the broadcast queue in the local stack's fauxqs (with a dead-letter
+ * queue after the deployed number of receives), and `workers` loops standing in for the sender
+ * Lambda's concurrent instances. Each loop receives up to 10 messages, runs them through the
+ * deployed sender (lambdas/broadcasts/sender.ts), deletes the done ones and sets the others'
+ * visibility to their backoff, as the Lambda's partial batch response and ChangeMessageVisibility
+ * do. A timer starts due scheduled broadcasts, as the deployed minute schedule does.
  *
- * The loops share one process, so they share one pacer (one slot every 1000 / R ms): a loop busy
- * between batches leaves its slots to the others instead of losing them, as separate Lambda
- * instances (each with its own pacer, R / senders) must.
+ * The loops share one process, so they share one sender: one pacer (one slot every 1000 / R ms), so
+ * a loop busy between batches leaves its slots to the others instead of losing them, as separate
+ * Lambda instances (each with its own pacer, R / senders) must; and one settler, so the loops'
+ * settlements go to DynamoDB together instead of racing each other for the broadcast's counters.
  */
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describeError } from '../lambdas/keys/redaction.js';
 import { startDueBroadcasts } from '../lambdas/broadcasts/broadcasts.js';
 import { Pacer, pacingFor } from '../lambdas/broadcasts/pacing.js';
-import type { BroadcastQueue } from '../lambdas/broadcasts/queue.js';
+import { BROADCAST_MAX_RECEIVES, type BroadcastQueue } from '../lambdas/broadcasts/queue.js';
 import { createSender, type SenderDependencies } from '../lambdas/broadcasts/sender.js';
 
 export const LOCAL_BROADCAST_QUEUE = 'scopegate-broadcasts';
@@ -33,17 +35,28 @@ export const UNLIMITED_LOCAL_RATE = 100;
 export const DEFAULT_LOCAL_SENDERS = 8;
 
 export async function createLocalBroadcastQueue(sqs: SQSClient): Promise<BroadcastQueue> {
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: LOCAL_BROADCAST_QUEUE,
-      Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) },
-    }),
+  const dlq = await createQueue(sqs, `${LOCAL_BROADCAST_QUEUE}-dlq`, {});
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }),
   );
-  if (!QueueUrl) throw new Error('the local queue answered CreateQueue without a QueueUrl');
-  return { sqs, queueUrl: QueueUrl };
+  const queueUrl = await createQueue(sqs, LOCAL_BROADCAST_QUEUE, {
+    VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: Attributes?.QueueArn,
+      maxReceiveCount: BROADCAST_MAX_RECEIVES,
+    }),
+  });
+  return { sqs, queueUrl };
 }
 
-export interface LocalSenderOptions extends Omit<SenderDependencies, 'pacer' | 'claimLeaseMs'> {
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error('the local queue answered CreateQueue without a QueueUrl');
+  return QueueUrl;
+}
+
+export interface LocalSenderOptions
+  extends Omit<SenderDependencies, 'pacer' | 'claimLeaseMs' | 'maxReceives'> {
   readonly maxSendRate: number;
   readonly workers: number;
   readonly claimLeaseMs?: number;
@@ -67,26 +80,21 @@ export function startLocalSender(options: LocalSenderOptions): LocalSender {
   let stopped = false;
   let killed = false;
   const never = new Promise<never>(() => undefined);
-  const loops = Array.from({ length: options.workers }, () => {
-    const sender = createSender({
-      ...options,
-      claimLeaseMs: options.claimLeaseMs ?? LOCAL_CLAIM_LEASE_MS,
-      // A killed worker never gets past its next step, as a dead process would not.
-      pacer: { take: () => (killed ? never : pacer.take()) },
-      send: async (email) => {
-        if (killed) return never;
-        const id = await options.send(email);
-        return killed ? never : id;
-      },
-    });
-    return runWorker(
-      options.queue,
-      sender.process,
-      () => stopped || killed,
-      options.waitSeconds ?? 1,
-      options.log,
-    );
+  const sender = createSender({
+    ...options,
+    claimLeaseMs: options.claimLeaseMs ?? LOCAL_CLAIM_LEASE_MS,
+    maxReceives: BROADCAST_MAX_RECEIVES,
+    // A killed worker never gets past its next step, as a dead process would not.
+    pacer: { take: () => (killed ? never : pacer.take()) },
+    send: async (email) => {
+      if (killed) return never;
+      const id = await options.send(email);
+      return killed ? never : id;
+    },
   });
+  const loops = Array.from({ length: options.workers }, () =>
+    runWorker(options.queue, sender.process, () => stopped || killed, options.waitSeconds ?? 1, options.log),
+  );
   const timer =
     (options.scheduleIntervalMs ?? 5000) > 0
       ? setInterval(() => {
