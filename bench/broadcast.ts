@@ -38,7 +38,9 @@ import { testKey } from '../test/support/keys.js';
 import { freePort } from '../test/support/ports.js';
 import { JavaGuard } from './dynamo-local.js';
 
-const CONTACTS = 10_000;
+/** Smaller runs for profiling (`BENCH_BROADCAST_CONTACTS=2000 BENCH_BROADCAST_RUNS=clean`) print, and write nothing. */
+const CONTACTS = Number(process.env.BENCH_BROADCAST_CONTACTS ?? 10_000);
+const RUNS = (process.env.BENCH_BROADCAST_RUNS ?? 'clean,faults').split(',').filter(isRun);
 const RATE = 50;
 const PROJECT = 'proj_bench';
 const DOMAIN = 'bench.example';
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   const queue = await startLocalQueue({ port: 0 });
   const results: RunResult[] = [];
   try {
-    for (const run of ['clean', 'faults'] as const) {
+    for (const run of RUNS) {
       results.push(await oneRun(run, dynamo.client, dynamo.endpoint, ses, queue.sqs));
       console.table([results.at(-1)]);
     }
@@ -79,10 +81,15 @@ async function main(): Promise<void> {
     await ses.stop();
     await guard.stop();
   }
+  if (CONTACTS !== 10_000 || RUNS.length !== 2) return;
   writeFileSync(
     resultsFile,
     `${JSON.stringify({ measuredAt: new Date().toISOString(), results }, null, 2)}\n`,
   );
+}
+
+function isRun(name: string): name is 'clean' | 'faults' {
+  return name === 'clean' || name === 'faults';
 }
 
 async function oneRun(

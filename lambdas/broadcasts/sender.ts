@@ -101,6 +101,14 @@ interface Cached {
   tracking?: EmailTracking | undefined;
 }
 
+const sendsOf = (
+  ref: BroadcastRef,
+  recipients: readonly { readonly contactId: string; readonly status: string }[],
+): BroadcastMessage[] =>
+  recipients
+    .filter((recipient) => recipient.status === 'queued')
+    .map((recipient) => ({ kind: 'send', ...ref, contactId: recipient.contactId }));
+
 /** Why a recipient whose message ran out of receives ended `failed`: nothing was sent to it. */
 export const RETRIES_EXHAUSTED = 'retries_exhausted';
 
@@ -326,10 +334,14 @@ export function createSender(deps: SenderDependencies): Sender {
   }
 
   /**
-   * Reads one page of the audience. The next page's message is queued before this page's sends, so
-   * it is read while they are sent rather than after them; arriving before this one has moved the
-   * position, it finds itself early (its `page` ahead of the broadcast's `resolvedPages`) and comes
-   * back shortly. A duplicate (its page behind, or its position gone) is dropped.
+   * Reads one page of the audience: writes its recipients, moves the broadcast's position past it
+   * (conditional: of two copies of one page, one moves it and goes on, the other stops), then queues
+   * the next page's message before this page's sends, so the next page is read while these are
+   * sent rather than after them, and never before the position has moved.
+   *
+   * A message received again after it moved the position (it failed or died before its messages
+   * were all queued) queues them again: its page's recipients still `queued`, and the next page if
+   * its own was the last read. Sends queued twice are claimed once.
    */
   async function resolve(
     message: Extract<BroadcastMessage, { kind: 'resolve' }>,
@@ -337,21 +349,23 @@ export function createSender(deps: SenderDependencies): Sender {
   ): Promise<MessageOutcome> {
     const ref = { projectId: message.projectId, broadcastId: message.broadcastId };
     const broadcast = (await view(ref, true)).broadcast;
-    const later: MessageOutcome = { kind: 'retry', delaySeconds: retryDelaySeconds(receiveCount, random) };
     // Queued just before the broadcast moved to sending (./broadcasts.ts): it is about to.
-    if (broadcast?.status === 'draft' || broadcast?.status === 'scheduled') return later;
-    // Canceled meanwhile, or read to its end: nothing to do.
-    if (broadcast?.status !== 'sending' || broadcast.resolved) return DONE;
+    if (broadcast?.status === 'draft' || broadcast?.status === 'scheduled')
+      return { kind: 'retry', delaySeconds: retryDelaySeconds(receiveCount, random) };
+    // Canceled or failed meanwhile: nothing to do.
+    if (broadcast?.status !== 'sending') return DONE;
     const page = message.page ?? broadcast.resolvedPages;
-    if (page > broadcast.resolvedPages) return later;
-    if (page < broadcast.resolvedPages || broadcast.resolveCursor !== message.after) return DONE;
+    if (page < broadcast.resolvedPages) {
+      if (receiveCount > 1) await requeue(broadcast, message, page);
+      return DONE;
+    }
+    if (broadcast.resolved || broadcast.resolveCursor !== message.after) return DONE;
     const audience = await readAudiencePage(
       deps,
       ref.projectId,
       broadcast.audience,
       message.after === '' ? undefined : message.after,
     );
-    const now = deps.now();
     if (!audience.found) {
       await failBroadcast(broadcast, 'audience_not_found', message.after);
       return DONE;
@@ -366,17 +380,10 @@ export function createSender(deps: SenderDependencies): Sender {
         return { contactId: contact.id, email: contact.email, status };
       }),
     );
-    await addRecipients(deps, ref, recipients, now);
+    await addRecipients(deps, ref, recipients, deps.now());
     const next = audience.nextAfter;
-    if (next !== undefined) await enqueue(deps.queue, [{ kind: 'resolve', ...ref, after: next, page: page + 1 }]);
-    await enqueue(
-      deps.queue,
-      recipients
-        .filter((recipient) => recipient.status === 'queued')
-        .map((recipient): BroadcastMessage => ({ kind: 'send', ...ref, contactId: recipient.contactId })),
-    );
     // Only the holder of the current position moves it: a duplicate message finds it moved and stops.
-    await transition(
+    const moved = await transition(
       deps,
       broadcast,
       {
@@ -386,12 +393,53 @@ export function createSender(deps: SenderDependencies): Sender {
           next === undefined
             ? { resolveCursor: '', resolved: true, resolvedPages: page + 1 }
             : { resolveCursor: next, resolvedPages: page + 1 },
-        condition: { expression: 'resolveCursor = :cursor', values: { ':cursor': message.after } },
+        condition: {
+          // A broadcast started before pages were numbered has none stored: its first is page 0.
+          expression: `resolveCursor = :cursor AND ${page === 0 ? '(attribute_not_exists(resolvedPages) OR resolvedPages = :page)' : 'resolvedPages = :page'}`,
+          values: { ':cursor': message.after, ':page': page },
+        },
       },
       deps.now(),
     );
+    if (!moved) return DONE;
+    if (next !== undefined) await enqueue(deps.queue, [{ kind: 'resolve', ...ref, after: next, page: page + 1 }]);
+    await enqueue(deps.queue, sendsOf(ref, recipients));
     if (next === undefined) await tryComplete(ref);
     return DONE;
+  }
+
+  /** The messages a page that moved the position may not have queued (see resolve). */
+  async function requeue(
+    broadcast: BroadcastRecord,
+    message: Extract<BroadcastMessage, { kind: 'resolve' }>,
+    page: number,
+  ): Promise<void> {
+    const ref = { projectId: broadcast.projectId, broadcastId: broadcast.id };
+    const audience = await readAudiencePage(
+      deps,
+      ref.projectId,
+      broadcast.audience,
+      message.after === '' ? undefined : message.after,
+    );
+    if (!audience.found) return;
+    if (page === broadcast.resolvedPages - 1 && !broadcast.resolved)
+      await enqueue(deps.queue, [
+        { kind: 'resolve', ...ref, after: broadcast.resolveCursor, page: broadcast.resolvedPages },
+      ]);
+    const queued = await queuedOf(ref, audience.contacts);
+    await enqueue(deps.queue, sendsOf(ref, queued));
+    if (broadcast.resolved) await tryComplete(ref);
+  }
+
+  /** The recipients among `contacts` still `queued`. */
+  async function queuedOf(
+    ref: BroadcastRef,
+    contacts: readonly { readonly id: string }[],
+  ): Promise<{ readonly contactId: string; readonly status: 'queued' }[]> {
+    const found = await Promise.all(contacts.map((contact) => findRecipient(deps, ref, contact.id)));
+    return found
+      .filter((recipient) => recipient?.status === 'queued')
+      .map((recipient) => ({ contactId: recipient?.contactId ?? '', status: 'queued' as const }));
   }
 
   /**
@@ -437,38 +485,42 @@ export function createSender(deps: SenderDependencies): Sender {
     );
   }
 
-  /** A message that failed on its last receive: what it leaves undone is settled, if it can be. */
+  /**
+   * A message that failed on its last receive: what it leaves undone is settled, if it can be. A
+   * page that cannot be read or handed on ends the broadcast `failed` (nobody would read the rest),
+   * and its recipients still `queued` are settled: `canceled` with the broadcast.
+   */
   async function giveUp(message: BroadcastMessage): Promise<void> {
     const ref = { projectId: message.projectId, broadcastId: message.broadcastId };
-    if (message.kind === 'resolve') {
-      const broadcast = (await view(ref, true)).broadcast;
-      const current = broadcast?.status === 'sending' && !broadcast.resolved;
-      if (!current || (message.page ?? broadcast.resolvedPages) !== broadcast.resolvedPages) return;
-      await failBroadcast(broadcast, 'audience_unreadable', message.after);
-      // Its page's recipients may be written with no send message behind them: settled here.
-      const audience = await readAudiencePage(
-        deps,
-        ref.projectId,
-        broadcast.audience,
-        message.after === '' ? undefined : message.after,
-      );
-      if (!audience.found) return;
-      await Promise.all(
-        audience.contacts.map(async (contact) => {
-          const recipient = await findRecipient(deps, ref, contact.id);
-          if (recipient?.status === 'queued')
-            await settler.settle(ref, { contactId: contact.id, status: 'canceled' });
-        }),
-      );
+    if (message.kind === 'send') {
+      const recipient = await findRecipient(deps, ref, message.contactId);
+      if (recipient?.status === 'queued')
+        await settler.settle(ref, { contactId: recipient.contactId, status: 'failed', failureReason: RETRIES_EXHAUSTED });
       return;
     }
-    const recipient = await findRecipient(deps, ref, message.contactId);
-    if (recipient?.status === 'queued')
-      await settler.settle(ref, {
-        contactId: recipient.contactId,
-        status: 'failed',
-        failureReason: RETRIES_EXHAUSTED,
-      });
+    const broadcast = (await view(ref, true)).broadcast;
+    if (broadcast?.status !== 'sending') return;
+    await transition(
+      deps,
+      broadcast,
+      {
+        action: 'fail',
+        to: 'failed',
+        set: { failureReason: 'audience_unreadable', completedAt: deps.now().toISOString() },
+      },
+      deps.now(),
+    );
+    const audience = await readAudiencePage(
+      deps,
+      ref.projectId,
+      broadcast.audience,
+      message.after === '' ? undefined : message.after,
+    );
+    if (!audience.found) return;
+    const queued = await queuedOf(ref, audience.contacts);
+    await Promise.all(
+      queued.map(({ contactId }) => settler.settle(ref, { contactId, status: 'canceled' })),
+    );
   }
 
   return {
