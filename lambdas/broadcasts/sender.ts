@@ -230,7 +230,8 @@ export function createSender(deps: SenderDependencies): Sender {
         case 'retry':
           if (failure.kind === 'throttled') deps.onThrottle?.();
           // Nothing was sent; on its last receive it is given up rather than left queued for ever.
-          if (last) return settle({ status: 'failed', failureReason: RETRIES_EXHAUSTED, email: { id: emailId } });
+          if (last)
+            return settle({ status: 'failed', failureReason: RETRIES_EXHAUSTED, email: { id: emailId } });
           await releaseClaim(deps, ref, contactId, claimId, deps.now());
           return { kind: 'retry', delaySeconds: retryDelaySeconds(receiveCount, random) };
         case 'rejected':
@@ -266,7 +267,8 @@ export function createSender(deps: SenderDependencies): Sender {
       content.variables,
     );
     current.tracking ??= await trackingOf(broadcast);
-    if (current.tracking === undefined) return skip({ status: 'failed', failureReason: 'domain_not_verified' });
+    if (current.tracking === undefined)
+      return skip({ status: 'failed', failureReason: 'domain_not_verified' });
     const token = signUnsubscribeToken(await deps.unsubscribeSecret(), {
       projectId: ref.projectId,
       contactId,
@@ -402,7 +404,8 @@ export function createSender(deps: SenderDependencies): Sender {
       deps.now(),
     );
     if (!moved) return DONE;
-    if (next !== undefined) await enqueue(deps.queue, [{ kind: 'resolve', ...ref, after: next, page: page + 1 }]);
+    if (next !== undefined)
+      await enqueue(deps.queue, [{ kind: 'resolve', ...ref, after: next, page: page + 1 }]);
     await enqueue(deps.queue, sendsOf(ref, recipients));
     if (next === undefined) await tryComplete(ref);
     return DONE;
@@ -495,7 +498,11 @@ export function createSender(deps: SenderDependencies): Sender {
     if (message.kind === 'send') {
       const recipient = await findRecipient(deps, ref, message.contactId);
       if (recipient?.status === 'queued')
-        await settler.settle(ref, { contactId: recipient.contactId, status: 'failed', failureReason: RETRIES_EXHAUSTED });
+        await settler.settle(ref, {
+          contactId: recipient.contactId,
+          status: 'failed',
+          failureReason: RETRIES_EXHAUSTED,
+        });
       return;
     }
     const broadcast = (await view(ref, true)).broadcast;
@@ -518,9 +525,7 @@ export function createSender(deps: SenderDependencies): Sender {
     );
     if (!audience.found) return;
     const queued = await queuedOf(ref, audience.contacts);
-    await Promise.all(
-      queued.map(({ contactId }) => settler.settle(ref, { contactId, status: 'canceled' })),
-    );
+    await Promise.all(queued.map(({ contactId }) => settler.settle(ref, { contactId, status: 'canceled' })));
   }
 
   return {

@@ -421,7 +421,7 @@ describe('what a broadcast message leaves when it runs out of receives', () => {
     });
   });
 
-  it('fails the broadcast when a page cannot be read on its last receive, and settles that page\'s recipients canceled', async () => {
+  it("fails the broadcast when a page cannot be read on its last receive, and settles that page's recipients canceled", async () => {
     // Arrange: SQS refuses the page's sends (fauxqs cannot fail on demand: a mocked client).
     const clock = manualClock();
     const fixture = await startedBroadcast(3, clock);
@@ -492,7 +492,11 @@ describe('reading the audience', () => {
     const redelivered = await sender.process([{ body, receiveCount: 2 }]);
     await drain(fixture.queue, [sender]);
 
-    expect([read[0], copy[0], redelivered[0]]).toEqual([{ kind: 'done' }, { kind: 'done' }, { kind: 'done' }]);
+    expect([read[0], copy[0], redelivered[0]]).toEqual([
+      { kind: 'done' },
+      { kind: 'done' },
+      { kind: 'done' },
+    ]);
     expect(next[0]).toMatchObject({ kind: 'resolve', page: 1 });
     expect(ses.calls).toHaveLength(AUDIENCE_PAGE + 1);
     expect(new Set(ses.calls).size).toBe(AUDIENCE_PAGE + 1);
@@ -506,7 +510,11 @@ describe('reading the audience', () => {
 
 const refOf = (fixture: Fixture) => ({ projectId: fixture.projectId, broadcastId: fixture.broadcastId });
 const authOf = (fixture: Fixture) => readAuthContext(authContextFor({ projectId: fixture.projectId }));
-const service = (fixture: Fixture, clock: { now: () => Date }) => ({ ...store(), now: clock.now, queue: fixture.queue });
+const service = (fixture: Fixture, clock: { now: () => Date }) => ({
+  ...store(),
+  now: clock.now,
+  queue: fixture.queue,
+});
 
 function senderDeps(
   fixture: Fixture,
