@@ -1,10 +1,12 @@
 /**
  * A sender's settlements, committed as groups (group commit): a settlement waits only for the
  * transaction already running for its broadcast, then goes with everything that arrived meanwhile.
- * So a recipient is settled within about two transactions of its SES answer, whatever the batch it
- * came in, and a sender that dies leaves unsettled only the sends it had in flight; while the
- * broadcast's counters are still written once per group, not once per email, and never by two
- * transactions of one sender at once (they would conflict on the broadcast's item).
+ * Before each commit it lingers `lingerMs` (100 ms) for more to join. So a recipient is settled
+ * within about a linger and two transactions of its SES answer, whatever the batch it came in, and
+ * a sender that dies leaves unsettled only the sends it had in flight and the last linger's; while
+ * the broadcast's counters are written at most once per linger per sender (10 a second: a
+ * broadcast at 1,000 emails/s from 20 senders writes its item 200 times a second, not 1,000), and
+ * never by two transactions of one sender at once (they would conflict on the broadcast's item).
  *
  * Each commit is tried three times: a settlement is conditional on its claim, so one that did
  * commit is not counted twice by the next try.
@@ -17,12 +19,15 @@ import { type Settlement, settleRecipients } from './recipient-store.js';
 /** Settlements per transaction at most: up to 3 items each and the counters, within DynamoDB's 100. */
 export const MAX_SETTLEMENTS_PER_COMMIT = 25;
 const ATTEMPTS = 3;
+export const SETTLE_LINGER_MS = 100;
 
 export interface SettlerDependencies extends BroadcastStore {
   readonly now: () => Date;
   /** After each commit, before its settlements resolve: completes the broadcast if it is done. */
   readonly afterCommit: (ref: BroadcastRef) => Promise<void>;
   readonly log: { warn(message: string, ...extra: Record<string, unknown>[]): void };
+  /** @default SETTLE_LINGER_MS — how long a commit waits for more settlements to join it. */
+  readonly lingerMs?: number;
 }
 
 export interface Settler {
@@ -58,9 +63,9 @@ export function createSettler(deps: SettlerDependencies): Settler {
   }
 
   async function run(key: string, group: Group): Promise<void> {
-    // Settlements made in the same turn of the event loop go in the first commit together.
-    await Promise.resolve();
+    const linger = deps.lingerMs ?? SETTLE_LINGER_MS;
     while (group.waiting.length > 0) {
+      await new Promise((resolve) => setTimeout(resolve, linger));
       const batch = group.waiting.splice(0, MAX_SETTLEMENTS_PER_COMMIT);
       let failure: { error: unknown } | undefined;
       try {
