@@ -23,6 +23,7 @@ import {
   TRACKING_MODES,
   type TrackingMode,
 } from '../lambdas/domains/email-tracking.js';
+import { BROADCAST_MAX_RECEIVES } from '../lambdas/broadcasts/queue.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
 
@@ -51,11 +52,6 @@ export interface BroadcastSendingProps {
 
 /** A batch of 10 paced sends at the slowest rate (1/s, two senders) takes 20 s; SES calls are bounded at 4 s. */
 export const SENDER_TIMEOUT = Duration.seconds(60);
-/**
- * Receives before a message is dead-lettered. High: a throttled send is received again after each
- * backoff (up to 5 minutes), and a long throttle must not dead-letter recipients.
- */
-export const MAX_RECEIVES = 50;
 
 export class BroadcastSending extends Construct {
   public readonly queue: sqs.Queue;
@@ -83,7 +79,7 @@ export class BroadcastSending extends Construct {
       ...queueDefaults,
       // AWS's advice for a Lambda consumer: six times its timeout.
       visibilityTimeout: Duration.seconds(SENDER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: MAX_RECEIVES },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: BROADCAST_MAX_RECEIVES },
     });
     props.service.function.addEnvironment('BROADCAST_QUEUE_URL', this.queue.queueUrl);
     props.service.role.addToPrincipalPolicy(sendStatement(this.queue));

@@ -1,26 +1,28 @@
 /**
- * Broadcasts on one machine: the broadcast queue in the local stack's fauxqs, and `workers` loops
- * standing in for the sender Lambda's concurrent instances. Each loop receives up to 10 messages,
- * runs them through the deployed sender (lambdas/broadcasts/sender.ts), deletes
- * the done ones and sets the others' visibility to their backoff, as the Lambda's partial batch
- * response and ChangeMessageVisibility do. A timer starts due scheduled broadcasts, as the deployed
- * minute schedule does.
+ * Broadcasts on one machine: the broadcast queue in the local stack's fauxqs (with a dead-letter
+ * queue after the deployed number of receives), and `workers` loops standing in for the sender
+ * Lambda's concurrent instances. Each loop holds up to 10 messages, runs each through the deployed
+ * sender (lambdas/broadcasts/sender.ts), deletes it when done or sets its visibility to its backoff,
+ * as the Lambda's partial batch response and ChangeMessageVisibility do. A timer starts due scheduled broadcasts, as the deployed minute schedule does.
  *
- * The loops share one process, so they share one pacer (one slot every 1000 / R ms): a loop busy
- * between batches leaves its slots to the others instead of losing them, as separate Lambda
- * instances (each with its own pacer, R / senders) must.
+ * The loops share one process, so they share one sender: one pacer (one slot every 1000 / R ms), so
+ * a loop busy between batches leaves its slots to the others instead of losing them, as separate
+ * Lambda instances (each with its own pacer, R / senders) must; and one settler, so the loops'
+ * settlements go to DynamoDB together instead of racing each other for the broadcast's counters.
  */
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
-  DeleteMessageBatchCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describeError } from '../lambdas/keys/redaction.js';
 import { startDueBroadcasts } from '../lambdas/broadcasts/broadcasts.js';
 import { Pacer, pacingFor } from '../lambdas/broadcasts/pacing.js';
-import type { BroadcastQueue } from '../lambdas/broadcasts/queue.js';
+import { BROADCAST_MAX_RECEIVES, type BroadcastQueue } from '../lambdas/broadcasts/queue.js';
 import { createSender, type SenderDependencies } from '../lambdas/broadcasts/sender.js';
 
 export const LOCAL_BROADCAST_QUEUE = 'scopegate-broadcasts';
@@ -33,17 +35,34 @@ export const UNLIMITED_LOCAL_RATE = 100;
 export const DEFAULT_LOCAL_SENDERS = 8;
 
 export async function createLocalBroadcastQueue(sqs: SQSClient): Promise<BroadcastQueue> {
-  const { QueueUrl } = await sqs.send(
-    new CreateQueueCommand({
-      QueueName: LOCAL_BROADCAST_QUEUE,
-      Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS) },
-    }),
+  const dlq = await createQueue(sqs, `${LOCAL_BROADCAST_QUEUE}-dlq`, {});
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }),
   );
-  if (!QueueUrl) throw new Error('the local queue answered CreateQueue without a QueueUrl');
-  return { sqs, queueUrl: QueueUrl };
+  const queueUrl = await createQueue(sqs, LOCAL_BROADCAST_QUEUE, {
+    VisibilityTimeout: String(VISIBILITY_TIMEOUT_SECONDS),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: Attributes?.QueueArn,
+      maxReceiveCount: BROADCAST_MAX_RECEIVES,
+    }),
+  });
+  return { sqs, queueUrl };
 }
 
-export interface LocalSenderOptions extends Omit<SenderDependencies, 'pacer' | 'claimLeaseMs'> {
+async function createQueue(
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error('the local queue answered CreateQueue without a QueueUrl');
+  return QueueUrl;
+}
+
+export interface LocalSenderOptions extends Omit<
+  SenderDependencies,
+  'pacer' | 'claimLeaseMs' | 'maxReceives'
+> {
   readonly maxSendRate: number;
   readonly workers: number;
   readonly claimLeaseMs?: number;
@@ -67,26 +86,21 @@ export function startLocalSender(options: LocalSenderOptions): LocalSender {
   let stopped = false;
   let killed = false;
   const never = new Promise<never>(() => undefined);
-  const loops = Array.from({ length: options.workers }, () => {
-    const sender = createSender({
-      ...options,
-      claimLeaseMs: options.claimLeaseMs ?? LOCAL_CLAIM_LEASE_MS,
-      // A killed worker never gets past its next step, as a dead process would not.
-      pacer: { take: () => (killed ? never : pacer.take()) },
-      send: async (email) => {
-        if (killed) return never;
-        const id = await options.send(email);
-        return killed ? never : id;
-      },
-    });
-    return runWorker(
-      options.queue,
-      sender.process,
-      () => stopped || killed,
-      options.waitSeconds ?? 1,
-      options.log,
-    );
+  const sender = createSender({
+    ...options,
+    claimLeaseMs: options.claimLeaseMs ?? LOCAL_CLAIM_LEASE_MS,
+    maxReceives: BROADCAST_MAX_RECEIVES,
+    // A killed worker never gets past its next step, as a dead process would not.
+    pacer: { take: () => (killed ? never : pacer.take()) },
+    send: async (email) => {
+      if (killed) return never;
+      const id = await options.send(email);
+      return killed ? never : id;
+    },
   });
+  const loops = Array.from({ length: options.workers }, () =>
+    runWorker(options.queue, sender.process, () => stopped || killed, options.waitSeconds ?? 1, options.log),
+  );
   const timer =
     (options.scheduleIntervalMs ?? 5000) > 0
       ? setInterval(() => {
@@ -108,6 +122,15 @@ export function startLocalSender(options: LocalSenderOptions): LocalSender {
   };
 }
 
+/** Messages a worker holds at most, as a Lambda's batch; it receives more once half of them are done. */
+const WORKER_MESSAGES = 10;
+const REFILL_AT = WORKER_MESSAGES / 2;
+
+/**
+ * One worker loop. Unlike a Lambda, which holds a batch until its last message is done, a loop
+ * receives again as soon as half of its messages are done (prefetch), and acknowledges each message
+ * when it is done: one slow settlement does not idle the other nine.
+ */
 async function runWorker(
   queue: BroadcastQueue,
   process: ReturnType<typeof createSender>['process'],
@@ -115,53 +138,67 @@ async function runWorker(
   waitSeconds: number,
   log: SenderDependencies['log'],
 ): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
   while (!done()) {
+    if (WORKER_MESSAGES - inFlight.size < REFILL_AT) {
+      await Promise.race(inFlight);
+      continue;
+    }
     try {
       const { Messages = [] } = await queue.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queue.queueUrl,
-          MaxNumberOfMessages: 10,
+          MaxNumberOfMessages: WORKER_MESSAGES - inFlight.size,
           WaitTimeSeconds: waitSeconds,
           MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }),
       );
-      if (Messages.length === 0 || done()) continue;
-      const outcomes = await process(
-        Messages.map((message) => ({
-          body: message.Body ?? '',
-          receiveCount: Number(message.Attributes?.ApproximateReceiveCount) || 1,
-        })),
-      );
-      if (done()) return;
-      const finished = Messages.filter((_, index) => outcomes[index]?.kind === 'done');
-      if (finished.length > 0) {
-        await queue.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queue.queueUrl,
-            Entries: finished.map((message, index) => ({
-              Id: String(index),
-              ReceiptHandle: message.ReceiptHandle,
-            })),
-          }),
+      for (const message of Messages) {
+        if (done()) break;
+        const handled: Promise<void> = handle(queue, process, done, message, log).finally(() =>
+          inFlight.delete(handled),
         );
+        inFlight.add(handled);
       }
-      await Promise.all(
-        Messages.map(async (message, index) => {
-          const outcome = outcomes[index];
-          if (outcome?.kind !== 'retry') return;
-          await queue.sqs.send(
-            new ChangeMessageVisibilityCommand({
-              QueueUrl: queue.queueUrl,
-              ReceiptHandle: message.ReceiptHandle,
-              VisibilityTimeout: outcome.delaySeconds,
-            }),
-          );
-        }),
-      );
     } catch (error) {
       log.error('a local broadcast worker poll failed', { error: describeError(error) });
       // The queue itself failing: try again in a second rather than spin.
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+  }
+  await Promise.all(inFlight);
+}
+
+/** One message through the sender, then deleted (done) or hidden for its backoff (retry). */
+async function handle(
+  queue: BroadcastQueue,
+  process: ReturnType<typeof createSender>['process'],
+  done: () => boolean,
+  message: Message,
+  log: SenderDependencies['log'],
+): Promise<void> {
+  try {
+    const [outcome] = await process([
+      {
+        body: message.Body ?? '',
+        receiveCount: Number(message.Attributes?.ApproximateReceiveCount) || 1,
+      },
+    ]);
+    if (done() || !outcome) return;
+    if (outcome.kind === 'done')
+      await queue.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: queue.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+      );
+    else
+      await queue.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queue.queueUrl,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: outcome.delaySeconds,
+        }),
+      );
+  } catch (error) {
+    // The message comes back after its visibility timeout.
+    log.error('a local broadcast message could not be acknowledged', { error: describeError(error) });
   }
 }

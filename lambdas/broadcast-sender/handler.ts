@@ -14,6 +14,7 @@ import { requireEnv } from '../aws/env.js';
 import { createSqsClient } from '../aws/sqs-client.js';
 import { startDueBroadcasts } from '../broadcasts/broadcasts.js';
 import { Pacer, pacingFor } from '../broadcasts/pacing.js';
+import { BROADCAST_MAX_RECEIVES } from '../broadcasts/queue.js';
 import { createSender, type Sender } from '../broadcasts/sender.js';
 import { maxSendRate } from '../broadcasts/send-rate.js';
 import { broadcastSesSender } from '../broadcasts/ses-send.js';
@@ -43,6 +44,7 @@ function senderOnce(): Promise<Sender> {
       unsubscribeSecret: () => stackSecret(store, 'UNSUBSCRIBE_SECRET'),
       isSuppressed: suppressionReader(store),
       claimLeaseMs,
+      maxReceives: BROADCAST_MAX_RECEIVES,
       log: logger,
     }),
   );

@@ -68,6 +68,8 @@ export interface BroadcastRecord {
   readonly resolved: boolean;
   /** Where reading the audience continues (`''` at its start): one resolve message holds it at a time. */
   readonly resolveCursor: string;
+  /** Pages of the audience read so far: the `page` the next resolve message must carry. */
+  readonly resolvedPages: number;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -310,6 +312,7 @@ export function fromItem(item: Record<string, unknown>): BroadcastRecord {
     pending: counter('pending'),
     resolved: item.resolved === true,
     resolveCursor: str(item.resolveCursor) ?? '',
+    resolvedPages: num(item.resolvedPages),
     createdAt: String(item.createdAt),
     updatedAt: String(item.updatedAt),
   };

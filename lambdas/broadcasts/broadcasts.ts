@@ -67,6 +67,7 @@ export async function createBroadcast(
     pending: 0,
     resolved: false,
     resolveCursor: '',
+    resolvedPages: 0,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
@@ -143,7 +144,7 @@ export async function sendBroadcast(
     scheduledAt = parsed.at;
   }
   const { content } = await checkDraft(deps, auth, broadcast);
-  const set = { content, sentByKeyId: auth.keyId, resolveCursor: '', resolved: false };
+  const set = { content, sentByKeyId: auth.keyId, resolveCursor: '', resolvedPages: 0, resolved: false };
   if (scheduledAt) {
     const at = scheduledAt.toISOString();
     const scheduled = { ...broadcast, ...set, status: 'scheduled' as const, scheduledAt: at };
@@ -169,8 +170,9 @@ export async function sendBroadcast(
 
 /**
  * Queues the first page of the audience, then moves the broadcast to `sending` with its
- * `broadcast.sending` event. In that order: a message whose broadcast did not move is dropped when
- * it runs, while a broadcast `sending` without its message would never send.
+ * `broadcast.sending` event. In that order: a broadcast `sending` without its message would never
+ * send, while a message that runs before its broadcast has moved comes back after a backoff until
+ * it has (a message whose broadcast never moves is dead-lettered with nothing to settle).
  */
 async function startSending(
   deps: BroadcastServiceDependencies,
@@ -184,7 +186,7 @@ async function startSending(
       message: 'Broadcasts cannot be sent: this stack has no broadcast queue.',
     });
   await enqueue(deps.queue, [
-    { kind: 'resolve', projectId: broadcast.projectId, broadcastId: broadcast.id, after: '' },
+    { kind: 'resolve', projectId: broadcast.projectId, broadcastId: broadcast.id, after: '', page: 0 },
   ]);
   const sending: BroadcastRecord = { ...broadcast, ...set, status: 'sending', startedAt: now.toISOString() };
   const moved = await transition(

@@ -3,10 +3,12 @@
  * each batch of queue messages. It answers, per message, `done` (acknowledge it) or `retry` after a
  * delay (the message's visibility is set to it), so the adapters only move messages.
  *
- * One recipient's send: claim it (conditional), re-read its contact (an unsubscribe since the audience
- * was read still counts), render, record the email, wait for this worker's pacing slot, check the
- * broadcast is still sending (a read at most `statusMaxAgeMs` old: cancel stops sends within that
- * and a batch), call SES once, and settle the batch in one transaction.
+ * One recipient's send: re-read its contact (an unsubscribe since the audience was read still counts)
+ * and render, wait for the pacing slot, then claim it (conditional), record the email, check the
+ * broadcast is still sending (a read at most `statusMaxAgeMs` old: cancel stops sends within that),
+ * call SES once, and settle it with whatever else settled meanwhile (./settler.ts). The claim comes
+ * after the slot, so a sender that dies holds claims only for the sends it had in flight, not for
+ * every message waiting for its turn.
  */
 import { randomUUID } from 'node:crypto';
 import { findContact } from '../audience/contacts.js';
@@ -37,11 +39,11 @@ import {
   type NewRecipient,
   releaseClaim,
   type Settlement,
-  settleRecipients,
 } from './recipient-store.js';
 import { type BroadcastRef } from '../shared/broadcast-recipients.js';
 import { retryDelaySeconds } from './pacing.js';
 import { classifySendFailure } from './ses-send.js';
+import { createSettler } from './settler.js';
 import type { IsSuppressed } from './suppression.js';
 
 export interface SenderLog {
@@ -64,6 +66,12 @@ export interface SenderDependencies extends BroadcastStore {
    * older than this belongs to a sender that died, and its send is settled `unknown_outcome`.
    */
   readonly claimLeaseMs: number;
+  /**
+   * The queue's maxReceiveCount: a message received this many times is on its last receive, and
+   * whatever it would leave for later is settled now (`failed` / `retries_exhausted`), as the queue
+   * moves it to its dead-letter queue after this. Undefined: no limit.
+   */
+  readonly maxReceives?: number | undefined;
   /** @default 1000 — how old a broadcast status a send may go on. */
   readonly statusMaxAgeMs?: number;
   readonly random?: () => number;
@@ -93,8 +101,32 @@ interface Cached {
   tracking?: EmailTracking | undefined;
 }
 
+const sendsOf = (
+  ref: BroadcastRef,
+  recipients: readonly { readonly contactId: string; readonly status: string }[],
+): BroadcastMessage[] =>
+  recipients
+    .filter((recipient) => recipient.status === 'queued')
+    .map((recipient) => ({ kind: 'send', ...ref, contactId: recipient.contactId }));
+
+/** Why a recipient whose message ran out of receives ended `failed`: nothing was sent to it. */
+export const RETRIES_EXHAUSTED = 'retries_exhausted';
+
+type Decided = { readonly kind: 'settle'; readonly settlement: Omit<Settlement, 'contactId' | 'claimId'> };
+type Decision =
+  | Decided
+  | {
+      readonly kind: 'send';
+      readonly contact: NonNullable<Awaited<ReturnType<typeof findContact>>>;
+      readonly subject: string;
+      readonly rendered: ReturnType<typeof renderFor>;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly tracking: EmailTracking;
+    };
+
 export function createSender(deps: SenderDependencies): Sender {
   const cache = new Map<string, Cached>();
+  const settler = createSettler({ ...deps, afterCommit: (ref) => tryComplete(ref) });
   const maxAge = deps.statusMaxAgeMs ?? 1000;
   const random = deps.random ?? Math.random;
 
@@ -118,19 +150,33 @@ export function createSender(deps: SenderDependencies): Sender {
   async function sendOne(
     message: Extract<BroadcastMessage, { kind: 'send' }>,
     receiveCount: number,
-    settlements: Settlement[],
   ): Promise<MessageOutcome> {
     const ref = { projectId: message.projectId, broadcastId: message.broadcastId };
     const { contactId } = message;
+    const last = deps.maxReceives !== undefined && receiveCount >= deps.maxReceives;
     const current = await view(ref);
     const broadcast = current.broadcast;
     if (!broadcast || broadcast.status === 'sent') return DONE;
     if (broadcast.status !== 'sending') {
       // Canceled or failed: a recipient still queued is settled so, never sent.
       const recipient = await findRecipient(deps, ref, contactId);
-      if (recipient?.status === 'queued') settlements.push({ contactId, status: 'canceled' });
+      if (recipient?.status === 'queued') await settler.settle(ref, { contactId, status: 'canceled' });
       return DONE;
     }
+    const decided = await decide(current, broadcast, ref, contactId);
+    if (decided.kind === 'settle') {
+      // Not sent: settled over a claim, so a recipient held by a dead sender is not settled twice.
+      const claimId = randomUUID();
+      const claim = await claimRecipient(deps, ref, contactId, {
+        claimId,
+        emailId: newId(EMAIL_ID_PREFIX, deps.now()),
+        at: deps.now(),
+      });
+      if (!claim.claimed) return unclaimed(ref, claim.current, receiveCount, last);
+      await settler.settle(ref, { contactId, claimId, ...decided.settlement });
+      return DONE;
+    }
+    await deps.pacer.take();
     const now = deps.now();
     const claimId = randomUUID();
     const claim = await claimRecipient(deps, ref, contactId, {
@@ -138,45 +184,24 @@ export function createSender(deps: SenderDependencies): Sender {
       emailId: newId(EMAIL_ID_PREFIX, now),
       at: now,
     });
-    if (!claim.claimed) return unclaimed(ref, claim.current, settlements);
-    const settle = (settlement: Omit<Settlement, 'contactId' | 'claimId'>) => {
-      settlements.push({ contactId, claimId, ...settlement });
+    if (!claim.claimed) return unclaimed(ref, claim.current, receiveCount, last);
+    const { emailId } = claim;
+    const settle = async (settlement: Omit<Settlement, 'contactId' | 'claimId'>) => {
+      await settler.settle(ref, { contactId, claimId, ...settlement });
       return DONE;
     };
-    const contact = await findContact(deps, ref.projectId, contactId);
-    if (!contact) return settle({ status: 'failed', failureReason: 'contact_deleted' });
-    if (contact.unsubscribed) return settle({ status: 'unsubscribed' });
-    if (await deps.isSuppressed(ref.projectId, contact.email)) return settle({ status: 'suppressed' });
-    const content = broadcast.content;
-    if (!content) return settle({ status: 'failed', failureReason: 'no_content' });
-    current.prepared ??= prepareBroadcast(
-      { subject: content.subject, html: content.html, text: content.text },
-      content.variables,
-    );
-    current.tracking ??= await trackingOf(broadcast);
-    if (current.tracking === undefined)
-      return settle({ status: 'failed', failureReason: 'domain_not_verified' });
-    const token = signUnsubscribeToken(await deps.unsubscribeSecret(), {
-      projectId: ref.projectId,
-      contactId,
-      broadcastId: ref.broadcastId,
-    });
-    const url = unsubscribeUrl(deps.apiBaseUrl, token);
-    const rendered = renderFor(current.prepared, contact, url);
-    const headers = unsubscribeHeaders(url);
-    const emailId = claim.emailId;
     const record = {
       id: emailId,
       projectId: ref.projectId,
       keyId: broadcast.sentByKeyId ?? '',
       from: broadcast.from,
-      to: [contact.email],
+      to: [decided.contact.email],
       cc: [],
       bcc: [],
       replyTo: [...broadcast.replyTo],
-      subject: rendered.subject ?? content.subject,
+      subject: decided.rendered.subject ?? decided.subject,
       tags: [...broadcast.tags],
-      headers,
+      headers: decided.headers,
       broadcastId: ref.broadcastId,
       contactId,
       status: 'queued' as const,
@@ -187,24 +212,26 @@ export function createSender(deps: SenderDependencies): Sender {
     await putEmail(deps, record).catch((error: unknown) => {
       if (!isConditionalCheckFailure(error)) throw error;
     });
-    await deps.pacer.take();
     const latest = (await view(ref)).broadcast;
     if (latest?.status !== 'sending')
       return settle({ status: 'canceled', email: { id: emailId }, failureReason: 'broadcast_canceled' });
+    let sesMessageId: string;
     try {
-      const sesMessageId = await deps.send({
+      sesMessageId = await deps.send({
         ...record,
-        html: rendered.html,
-        text: rendered.text,
-        tracking: current.tracking,
+        html: decided.rendered.html,
+        text: decided.rendered.text,
+        tracking: decided.tracking,
       });
-      return settle({ status: 'sent', email: { id: emailId, sesMessageId } });
     } catch (error) {
       const failure = classifySendFailure(error);
       switch (failure.kind) {
         case 'throttled':
         case 'retry':
           if (failure.kind === 'throttled') deps.onThrottle?.();
+          // Nothing was sent; on its last receive it is given up rather than left queued for ever.
+          if (last)
+            return settle({ status: 'failed', failureReason: RETRIES_EXHAUSTED, email: { id: emailId } });
           await releaseClaim(deps, ref, contactId, claimId, deps.now());
           return { kind: 'retry', delaySeconds: retryDelaySeconds(receiveCount, random) };
         case 'rejected':
@@ -218,24 +245,78 @@ export function createSender(deps: SenderDependencies): Sender {
           return settle({ status: 'failed', failureReason: 'unknown_outcome', email: { id: emailId } });
       }
     }
+    return settle({ status: 'sent', email: { id: emailId, sesMessageId } });
+  }
+
+  /** What a recipient gets, read before its slot: a settlement without SES, or what to send. */
+  async function decide(
+    current: Cached,
+    broadcast: BroadcastRecord,
+    ref: BroadcastRef,
+    contactId: string,
+  ): Promise<Decision> {
+    const skip = (settlement: Decided['settlement']): Decision => ({ kind: 'settle', settlement });
+    const contact = await findContact(deps, ref.projectId, contactId);
+    if (!contact) return skip({ status: 'failed', failureReason: 'contact_deleted' });
+    if (contact.unsubscribed) return skip({ status: 'unsubscribed' });
+    if (await deps.isSuppressed(ref.projectId, contact.email)) return skip({ status: 'suppressed' });
+    const content = broadcast.content;
+    if (!content) return skip({ status: 'failed', failureReason: 'no_content' });
+    current.prepared ??= prepareBroadcast(
+      { subject: content.subject, html: content.html, text: content.text },
+      content.variables,
+    );
+    current.tracking ??= await trackingOf(broadcast);
+    if (current.tracking === undefined)
+      return skip({ status: 'failed', failureReason: 'domain_not_verified' });
+    const token = signUnsubscribeToken(await deps.unsubscribeSecret(), {
+      projectId: ref.projectId,
+      contactId,
+      broadcastId: ref.broadcastId,
+    });
+    const url = unsubscribeUrl(deps.apiBaseUrl, token);
+    return {
+      kind: 'send',
+      contact,
+      subject: content.subject,
+      rendered: renderFor(current.prepared, contact, url),
+      headers: unsubscribeHeaders(url),
+      tracking: current.tracking,
+    };
   }
 
   /** Another claim holds the recipient, or it is settled. */
   async function unclaimed(
     ref: BroadcastRef,
     current: Awaited<ReturnType<typeof findRecipient>>,
-    settlements: Settlement[],
+    receiveCount: number,
+    last: boolean,
   ): Promise<MessageOutcome> {
-    if (!current || (current.status !== 'sending' && current.status !== 'queued')) return DONE;
-    if (current.status === 'queued') return { kind: 'retry', delaySeconds: 1 };
+    if (!current || (current.status !== 'sending' && current.status !== 'queued')) {
+      // Settled before (this message is a duplicate, or came back after its settlement's completion
+      // check failed): the broadcast may be done.
+      await tryComplete(ref);
+      return DONE;
+    }
+    if (current.status === 'queued') {
+      // Given back by a throttled sender meanwhile: its own message retries it, unless this is the last.
+      if (!last) return { kind: 'retry', delaySeconds: retryDelaySeconds(receiveCount, random) };
+      await settler.settle(ref, {
+        contactId: current.contactId,
+        status: 'failed',
+        failureReason: RETRIES_EXHAUSTED,
+      });
+      return DONE;
+    }
     const age = deps.now().getTime() - Date.parse(current.claimedAt ?? '');
-    if (Number.isFinite(age) && age < deps.claimLeaseMs) {
+    if (!last && Number.isFinite(age) && age < deps.claimLeaseMs) {
       // A live sender may still be sending it: look again once its lease has run out.
       return { kind: 'retry', delaySeconds: Math.max(1, Math.ceil((deps.claimLeaseMs - age) / 1000)) };
     }
-    // Its sender died between the claim and the settlement: SES may have sent it. Never again.
+    // Its sender died between the claim and the settlement (or this is the message's last receive):
+    // SES may have sent it. Never again.
     const email = current.emailId ? await findEmail(deps, ref.projectId, current.emailId) : undefined;
-    settlements.push({
+    await settler.settle(ref, {
       contactId: current.contactId,
       claimId: current.claimId,
       status: 'failed',
@@ -254,64 +335,134 @@ export function createSender(deps: SenderDependencies): Sender {
     return covering ? covering.tracking : undefined;
   }
 
-  async function resolve(message: Extract<BroadcastMessage, { kind: 'resolve' }>): Promise<MessageOutcome> {
+  /**
+   * Reads one page of the audience: writes its recipients, moves the broadcast's position past it
+   * (conditional: of two copies of one page, one moves it and goes on, the other stops), then queues
+   * the next page's message before this page's sends, so the next page is read while these are
+   * sent rather than after them, and never before the position has moved.
+   *
+   * A message received again after it moved the position (it failed or died before its messages
+   * were all queued) queues them again: its page's recipients still `queued`, and the next page if
+   * its own was the last read. Sends queued twice are claimed once.
+   */
+  async function resolve(
+    message: Extract<BroadcastMessage, { kind: 'resolve' }>,
+    receiveCount: number,
+  ): Promise<MessageOutcome> {
     const ref = { projectId: message.projectId, broadcastId: message.broadcastId };
     const broadcast = (await view(ref, true)).broadcast;
-    // Canceled meanwhile, or a duplicate of a page already read: nothing to do.
-    if (broadcast?.status !== 'sending' || broadcast.resolved || broadcast.resolveCursor !== message.after)
+    // Queued just before the broadcast moved to sending (./broadcasts.ts): it is about to.
+    if (broadcast?.status === 'draft' || broadcast?.status === 'scheduled')
+      return { kind: 'retry', delaySeconds: retryDelaySeconds(receiveCount, random) };
+    // Canceled or failed meanwhile: nothing to do.
+    if (broadcast?.status !== 'sending') return DONE;
+    const page = message.page ?? broadcast.resolvedPages;
+    if (page < broadcast.resolvedPages) {
+      if (receiveCount > 1) await requeue(broadcast, message, page);
       return DONE;
-    const page = await readAudiencePage(
+    }
+    if (broadcast.resolved || broadcast.resolveCursor !== message.after) return DONE;
+    const audience = await readAudiencePage(
       deps,
       ref.projectId,
       broadcast.audience,
       message.after === '' ? undefined : message.after,
     );
-    const now = deps.now();
-    if (!page.found) {
-      await transition(
-        deps,
-        broadcast,
-        {
-          action: 'fail',
-          to: 'failed',
-          set: { failureReason: 'audience_not_found', completedAt: now.toISOString() },
-        },
-        now,
-      );
+    if (!audience.found) {
+      await failBroadcast(broadcast, 'audience_not_found', message.after);
       return DONE;
     }
-    const recipients: NewRecipient[] = [];
-    for (const contact of page.contacts) {
-      const status = contact.unsubscribed
-        ? 'unsubscribed'
-        : (await deps.isSuppressed(ref.projectId, contact.email))
-          ? 'suppressed'
-          : 'queued';
-      recipients.push({ contactId: contact.id, email: contact.email, status });
-    }
-    await addRecipients(deps, ref, recipients, now);
-    const sends = recipients
-      .filter((recipient) => recipient.status === 'queued')
-      .map((recipient): BroadcastMessage => ({ kind: 'send', ...ref, contactId: recipient.contactId }));
-    const next = page.nextAfter;
-    await enqueue(
-      deps.queue,
-      next === undefined ? sends : [...sends, { kind: 'resolve', ...ref, after: next }],
+    const recipients: NewRecipient[] = await Promise.all(
+      audience.contacts.map(async (contact) => {
+        const status = contact.unsubscribed
+          ? ('unsubscribed' as const)
+          : (await deps.isSuppressed(ref.projectId, contact.email))
+            ? ('suppressed' as const)
+            : ('queued' as const);
+        return { contactId: contact.id, email: contact.email, status };
+      }),
     );
+    await addRecipients(deps, ref, recipients, deps.now());
+    const next = audience.nextAfter;
     // Only the holder of the current position moves it: a duplicate message finds it moved and stops.
-    await transition(
+    const moved = await transition(
       deps,
       broadcast,
       {
         action: 'advance',
         to: 'sending',
-        set: next === undefined ? { resolveCursor: '', resolved: true } : { resolveCursor: next },
-        condition: { expression: 'resolveCursor = :cursor', values: { ':cursor': message.after } },
+        set:
+          next === undefined
+            ? { resolveCursor: '', resolved: true, resolvedPages: page + 1 }
+            : { resolveCursor: next, resolvedPages: page + 1 },
+        condition: {
+          // A broadcast started before pages were numbered has none stored: its first is page 0.
+          expression: `resolveCursor = :cursor AND ${page === 0 ? '(attribute_not_exists(resolvedPages) OR resolvedPages = :page)' : 'resolvedPages = :page'}`,
+          values: { ':cursor': message.after, ':page': page },
+        },
       },
       deps.now(),
     );
+    if (!moved) return DONE;
+    if (next !== undefined)
+      await enqueue(deps.queue, [{ kind: 'resolve', ...ref, after: next, page: page + 1 }]);
+    await enqueue(deps.queue, sendsOf(ref, recipients));
     if (next === undefined) await tryComplete(ref);
     return DONE;
+  }
+
+  /** The messages a page that moved the position may not have queued (see resolve). */
+  async function requeue(
+    broadcast: BroadcastRecord,
+    message: Extract<BroadcastMessage, { kind: 'resolve' }>,
+    page: number,
+  ): Promise<void> {
+    const ref = { projectId: broadcast.projectId, broadcastId: broadcast.id };
+    const audience = await readAudiencePage(
+      deps,
+      ref.projectId,
+      broadcast.audience,
+      message.after === '' ? undefined : message.after,
+    );
+    if (!audience.found) return;
+    if (page === broadcast.resolvedPages - 1 && !broadcast.resolved)
+      await enqueue(deps.queue, [
+        { kind: 'resolve', ...ref, after: broadcast.resolveCursor, page: broadcast.resolvedPages },
+      ]);
+    const queued = await queuedOf(ref, audience.contacts);
+    await enqueue(deps.queue, sendsOf(ref, queued));
+    if (broadcast.resolved) await tryComplete(ref);
+  }
+
+  /** The recipients among `contacts` still `queued`. */
+  async function queuedOf(
+    ref: BroadcastRef,
+    contacts: readonly { readonly id: string }[],
+  ): Promise<{ readonly contactId: string; readonly status: 'queued' }[]> {
+    const found = await Promise.all(contacts.map((contact) => findRecipient(deps, ref, contact.id)));
+    return found
+      .filter((recipient) => recipient?.status === 'queued')
+      .map((recipient) => ({ contactId: recipient?.contactId ?? '', status: 'queued' as const }));
+  }
+
+  /**
+   * Ends a broadcast whose audience cannot be read on (its list or segment gone, or its page's
+   * message on its last receive): `failed`, from the position the failing message held. Its queued
+   * recipients are then settled `canceled` as their messages drain, so the counts still add up.
+   */
+  async function failBroadcast(broadcast: BroadcastRecord, reason: string, cursor: string): Promise<void> {
+    const now = deps.now();
+    await transition(
+      deps,
+      broadcast,
+      {
+        action: 'fail',
+        to: 'failed',
+        set: { failureReason: reason, completedAt: now.toISOString() },
+        condition: { expression: 'resolveCursor = :cursor', values: { ':cursor': cursor } },
+      },
+      now,
+    );
   }
 
   /** Marks the broadcast `sent` once its audience is read and every recipient is settled. */
@@ -338,65 +489,74 @@ export function createSender(deps: SenderDependencies): Sender {
   }
 
   /**
-   * Settles a batch, trying again twice when DynamoDB fails or times out: a settlement is conditional
-   * on its claims, so one that did commit is not counted twice; a batch that cannot be settled at all
-   * becomes unknown_outcome after its lease, though SES sent it.
+   * A message that failed on its last receive: what it leaves undone is settled, if it can be. A
+   * page that cannot be read or handed on ends the broadcast `failed` (nobody would read the rest),
+   * and its recipients still `queued` are settled: `canceled` with the broadcast.
    */
-  async function settleWithRetries(ref: BroadcastRef, list: readonly Settlement[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await settleRecipients(deps, ref, list, deps.now());
-        return;
-      } catch (error) {
-        if (attempt >= 3) throw error;
-        deps.log.warn('settling a broadcast batch failed; trying again', { error: describeError(error) });
-      }
+  async function giveUp(message: BroadcastMessage): Promise<void> {
+    const ref = { projectId: message.projectId, broadcastId: message.broadcastId };
+    if (message.kind === 'send') {
+      const recipient = await findRecipient(deps, ref, message.contactId);
+      if (recipient?.status === 'queued')
+        await settler.settle(ref, {
+          contactId: recipient.contactId,
+          status: 'failed',
+          failureReason: RETRIES_EXHAUSTED,
+        });
+      return;
     }
+    const broadcast = (await view(ref, true)).broadcast;
+    if (broadcast?.status !== 'sending') return;
+    await transition(
+      deps,
+      broadcast,
+      {
+        action: 'fail',
+        to: 'failed',
+        set: { failureReason: 'audience_unreadable', completedAt: deps.now().toISOString() },
+      },
+      deps.now(),
+    );
+    const audience = await readAudiencePage(
+      deps,
+      ref.projectId,
+      broadcast.audience,
+      message.after === '' ? undefined : message.after,
+    );
+    if (!audience.found) return;
+    const queued = await queuedOf(ref, audience.contacts);
+    await Promise.all(queued.map(({ contactId }) => settler.settle(ref, { contactId, status: 'canceled' })));
   }
 
   return {
     async process(messages) {
-      const groups = new Map<string, { ref: BroadcastRef; list: Settlement[] }>();
-      const groupOf: (string | undefined)[] = [];
-      const outcomes = await Promise.all(
-        messages.map(async (received, index): Promise<MessageOutcome> => {
+      return Promise.all(
+        messages.map(async (received): Promise<MessageOutcome> => {
           const message = decodeMessage(received.body);
           if (!message) {
             deps.log.error('an unreadable broadcast message was dropped');
             return DONE;
           }
           try {
-            if (message.kind === 'resolve') return await resolve(message);
-            const key = `${message.projectId}/${message.broadcastId}`;
-            groupOf[index] = key;
-            let group = groups.get(key);
-            if (!group) {
-              group = { ref: { projectId: message.projectId, broadcastId: message.broadcastId }, list: [] };
-              groups.set(key, group);
-            }
-            return await sendOne(message, received.receiveCount, group.list);
+            return message.kind === 'resolve'
+              ? await resolve(message, received.receiveCount)
+              : await sendOne(message, received.receiveCount);
           } catch (error) {
-            deps.log.error('a broadcast message failed; it comes back after its visibility timeout', {
+            deps.log.error('a broadcast message failed; it comes back after its backoff', {
               error: describeError(error),
             });
+            if (deps.maxReceives !== undefined && received.receiveCount >= deps.maxReceives) {
+              // Its last receive: the queue dead-letters it next. Settle what it leaves, if DynamoDB lets us.
+              await giveUp(message).catch((failure: unknown) =>
+                deps.log.error('a dead-lettered broadcast message could not be settled', {
+                  error: describeError(failure),
+                }),
+              );
+            }
             return { kind: 'retry', delaySeconds: retryDelaySeconds(received.receiveCount, random) };
           }
         }),
       );
-      for (const [key, { ref, list }] of groups) {
-        try {
-          if (list.length > 0) await settleWithRetries(ref, list);
-          await tryComplete(ref);
-        } catch (error) {
-          // Unsettled claims: their messages come back after the lease and settle them unknown_outcome.
-          deps.log.error('a broadcast batch could not be settled', { error: describeError(error) });
-          const delaySeconds = Math.ceil(deps.claimLeaseMs / 1000);
-          groupOf.forEach((group, index) => {
-            if (group === key) outcomes[index] = { kind: 'retry', delaySeconds };
-          });
-        }
-      }
-      return outcomes;
     },
   };
 }

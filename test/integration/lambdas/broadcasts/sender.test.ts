@@ -9,12 +9,16 @@ import {
   CreateQueueCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContact } from '../../../../lambdas/audience/contacts.js';
 import { addListContact, createList } from '../../../../lambdas/audience/lists.js';
+import { AUDIENCE_PAGE } from '../../../../lambdas/broadcasts/audience-pages.js';
 import { getBroadcast } from '../../../../lambdas/broadcasts/broadcast-store.js';
 import {
   cancelBroadcast,
@@ -75,7 +79,7 @@ interface Fixture {
 async function startedBroadcast(
   count: number,
   clock: { now: () => Date },
-  extra: { unsubscribed?: number; suppressed?: number } = {},
+  extra: { unsubscribed?: number; suppressed?: number; start?: boolean } = {},
 ): Promise<Fixture> {
   const projectId = `proj_${randomBytes(5).toString('hex')}`;
   const domain = `${projectId.replace('_', '-')}.example`;
@@ -119,7 +123,7 @@ async function startedBroadcast(
     text: 'Your plan: {{contact.properties.plan}}. Leave: {{unsubscribe_url}}',
     audience: { list_id: list.id },
   });
-  await sendBroadcast(service, auth, broadcast.id, {});
+  if (extra.start !== false) await sendBroadcast(service, auth, broadcast.id, {});
   return { projectId, broadcastId: broadcast.id, queue, emails };
 }
 
@@ -127,7 +131,7 @@ function senderFor(
   fixture: Fixture,
   clock: { now: () => Date },
   send: SenderDependencies['send'],
-  pacer = { take: async () => undefined },
+  pacer: SenderDependencies['pacer'] = { take: async () => undefined },
 ): Sender {
   return createSender({
     documents: aws.documents,
@@ -240,14 +244,12 @@ describe('broadcast sender', () => {
     await onePass(fixture.queue, [senderFor(fixture, clock, ses.send)]);
     const [message] = await receive(fixture.queue);
     const body = message?.Body ?? '';
-    // Its pacing wait comes after the claim and the email record: the sender dies there.
+    // The claim and the email record come before its SES call: the sender dies in that call.
     let diedAfterClaim: () => void = () => undefined;
     const died = new Promise<void>((resolve) => (diedAfterClaim = resolve));
-    const dying = senderFor(fixture, clock, ses.send, {
-      take: () => {
-        diedAfterClaim();
-        return new Promise<never>(() => undefined);
-      },
+    const dying = senderFor(fixture, clock, () => {
+      diedAfterClaim();
+      return new Promise<never>(() => undefined);
     });
     void dying.process([{ body, receiveCount: 1 }]);
     await died;
@@ -272,6 +274,54 @@ describe('broadcast sender', () => {
       status: 'sent',
       counts: { recipients: 1, sent: 0, failed: 1 },
     });
+  });
+
+  it('leaves unsettled only the sends a killed sender had in flight: the ones it finished are settled, the ones waiting for a slot were never claimed', async () => {
+    // Arrange: one page of ten; a sender gets all ten, is given four slots, and dies in its fourth SES call.
+    const clock = manualClock();
+    const fixture = await startedBroadcast(10, clock);
+    const ses = countingSes();
+    await onePass(fixture.queue, [senderFor(fixture, clock, ses.send)]);
+    const messages = await receive(fixture.queue);
+    expect(messages).toHaveLength(10);
+    let slots = 0;
+    let diedInCall: () => void = () => undefined;
+    const died = new Promise<void>((resolve) => (diedInCall = resolve));
+    let calls = 0;
+    const dying = senderFor(
+      fixture,
+      clock,
+      async (email) => {
+        if (++calls === 4) {
+          diedInCall();
+          return new Promise<never>(() => undefined);
+        }
+        return ses.send(email);
+      },
+      { take: () => (++slots <= 4 ? Promise.resolve() : new Promise<never>(() => undefined)) },
+    );
+    void dying.process(messages.map((m) => ({ body: m.Body ?? '', receiveCount: 1 })));
+    await died;
+    // Its three finished sends are settled without waiting for the rest of its batch.
+    await expect
+      .poll(async () => (await recipientsOf(fixture)).filter((r) => r.status === 'sent').length)
+      .toBe(3);
+    expect((await recipientsOf(fixture)).filter((r) => r.status === 'sending')).toHaveLength(1);
+
+    // Act: the messages come back to another sender after the lease.
+    clock.advance(LEASE_MS + 1);
+    await drain(fixture.queue, [senderFor(fixture, clock, ses.send)]);
+
+    // Assert: one unknown outcome (the call in flight), nine sent once each, none twice.
+    expect(ses.calls).toHaveLength(9);
+    expect(new Set(ses.calls).size).toBe(9);
+    expect(await getBroadcast(store(), fixture.projectId, fixture.broadcastId)).toMatchObject({
+      status: 'sent',
+      counts: { recipients: 10, sent: 9, failed: 1 },
+    });
+    expect((await recipientsOf(fixture)).filter((r) => r.status === 'failed')).toMatchObject([
+      { failureReason: 'unknown_outcome' },
+    ]);
   });
 
   it('stops sending within a second of a cancel (on the injected clock), and counts the rest skipped', async () => {
@@ -342,6 +392,128 @@ describe('broadcast sender', () => {
       counts: { recipients: 6, sent: 3, unsubscribed: 2, suppressed: 1 },
     });
   });
+});
+
+describe('what a broadcast message leaves when it runs out of receives', () => {
+  const MAX = 3;
+  const ses5xx = () =>
+    Object.assign(new Error('internal'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+
+  it('settles a send SES kept failing `failed` / retries_exhausted on its last receive, and completes the broadcast', async () => {
+    const clock = manualClock();
+    const fixture = await startedBroadcast(3, clock);
+    const refused = fixture.emails[1];
+    const ses = countingSes((email) => (email.to[0] === refused ? ses5xx() : undefined));
+    const sender = createSender({ ...senderDeps(fixture, clock, ses.send), maxReceives: MAX });
+
+    await drain(fixture.queue, [sender]);
+
+    expect([...ses.calls].sort()).toEqual(fixture.emails.filter((e) => e !== refused).sort());
+    const failed = (await recipientsOf(fixture)).filter((r) => r.status !== 'sent');
+    expect(failed).toMatchObject([{ email: refused, status: 'failed', failureReason: 'retries_exhausted' }]);
+    expect(await findEmail(store(), fixture.projectId, failed[0]?.emailId ?? '')).toMatchObject({
+      status: 'failed',
+    });
+    expect(await getBroadcast(store(), fixture.projectId, fixture.broadcastId)).toMatchObject({
+      status: 'sent',
+      pending: 0,
+      counts: { recipients: 3, sent: 2, failed: 1 },
+    });
+  });
+
+  it("fails the broadcast when a page cannot be read on its last receive, and settles that page's recipients canceled", async () => {
+    // Arrange: SQS refuses the page's sends (fauxqs cannot fail on demand: a mocked client).
+    const clock = manualClock();
+    const fixture = await startedBroadcast(3, clock);
+    const [page] = await receive(fixture.queue);
+    const broken = new SQSClient({ region: 'us-east-1' });
+    mockClient(broken).on(SendMessageBatchCommand).rejects(new Error('SQS is down'));
+    const sender = createSender({
+      ...senderDeps({ ...fixture, queue: { ...fixture.queue, sqs: broken } }, clock, countingSes().send),
+      maxReceives: MAX,
+    });
+    const body = page?.Body ?? '';
+
+    // Act: before its last receive it is retried; on it, given up.
+    const early = await sender.process([{ body, receiveCount: MAX - 1 }]);
+    const last = await sender.process([{ body, receiveCount: MAX }]);
+
+    // Assert
+    expect(early[0]).toMatchObject({ kind: 'retry' });
+    expect(last[0]).toMatchObject({ kind: 'retry' });
+    expect(await getBroadcast(store(), fixture.projectId, fixture.broadcastId)).toMatchObject({
+      status: 'failed',
+      failureReason: 'audience_unreadable',
+      pending: 0,
+      counts: { recipients: 3, sent: 0, skipped: 3 },
+    });
+    expect((await recipientsOf(fixture)).map((r) => r.status)).toEqual(['canceled', 'canceled', 'canceled']);
+  });
+});
+
+describe('reading the audience', () => {
+  it('retries a first page that runs before its broadcast has moved to sending, instead of dropping it', async () => {
+    const clock = manualClock();
+    const fixture = await startedBroadcast(2, clock, { start: false });
+    const ses = countingSes();
+    const sender = senderFor(fixture, clock, ses.send);
+    const body = JSON.stringify({ kind: 'resolve', ...refOf(fixture), after: '', page: 0 });
+
+    const before = await sender.process([{ body, receiveCount: 1 }]);
+    await sendBroadcast(service(fixture, clock), authOf(fixture), fixture.broadcastId, {});
+    const after = await sender.process([{ body, receiveCount: 2 }]);
+    await drain(fixture.queue, [sender]);
+
+    expect(before[0]).toMatchObject({ kind: 'retry' });
+    expect(after[0]).toEqual({ kind: 'done' });
+    expect([...ses.calls].sort()).toEqual([...fixture.emails].sort());
+    expect(await getBroadcast(store(), fixture.projectId, fixture.broadcastId)).toMatchObject({
+      status: 'sent',
+      counts: { recipients: 2, sent: 2 },
+    });
+  });
+
+  it('queues the next page before its sends; drops a copy of a page read, and re-queues its messages when it is received again', async () => {
+    const clock = manualClock();
+    const fixture = await startedBroadcast(AUDIENCE_PAGE + 1, clock);
+    const ses = countingSes();
+    const sender = senderFor(fixture, clock, ses.send);
+    const [first] = await receive(fixture.queue);
+    const body = first?.Body ?? '';
+    await fixture.queue.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: fixture.queue.queueUrl, ReceiptHandle: first?.ReceiptHandle }),
+    );
+
+    const read = await sender.process([{ body, receiveCount: 1 }]);
+    const next = (await receive(fixture.queue)).map((m) => JSON.parse(m.Body ?? '{}') as { kind: string });
+    // A copy (SQS delivers at least once) is dropped; a redelivery (its reader died after moving
+    // the position) queues the next page and the page's sends again.
+    const copy = await sender.process([{ body, receiveCount: 1 }]);
+    const redelivered = await sender.process([{ body, receiveCount: 2 }]);
+    await drain(fixture.queue, [sender]);
+
+    expect([read[0], copy[0], redelivered[0]]).toEqual([
+      { kind: 'done' },
+      { kind: 'done' },
+      { kind: 'done' },
+    ]);
+    expect(next[0]).toMatchObject({ kind: 'resolve', page: 1 });
+    expect(ses.calls).toHaveLength(AUDIENCE_PAGE + 1);
+    expect(new Set(ses.calls).size).toBe(AUDIENCE_PAGE + 1);
+    expect(await getBroadcast(store(), fixture.projectId, fixture.broadcastId)).toMatchObject({
+      status: 'sent',
+      resolvedPages: 2,
+      counts: { recipients: AUDIENCE_PAGE + 1, sent: AUDIENCE_PAGE + 1 },
+    });
+  });
+});
+
+const refOf = (fixture: Fixture) => ({ projectId: fixture.projectId, broadcastId: fixture.broadcastId });
+const authOf = (fixture: Fixture) => readAuthContext(authContextFor({ projectId: fixture.projectId }));
+const service = (fixture: Fixture, clock: { now: () => Date }) => ({
+  ...store(),
+  now: clock.now,
+  queue: fixture.queue,
 });
 
 function senderDeps(
