@@ -8,7 +8,7 @@
  */
 import { newId } from './ids.js';
 import { projectPartition } from '../aws/tables.js';
-import { shardedPartition } from '../aws/shards.js';
+import { shardedPartition, shardPartitions } from '../aws/shards.js';
 
 export const EVENT_ID_PREFIX = 'evt';
 export const EVENT_SORT_PREFIX = 'EVENT#';
@@ -43,6 +43,12 @@ const outboxPartition = (projectId: string) => `${projectPartition(projectId)}#E
 export function outboxKey(projectId: string, eventId: string): { pk: string; sk: string } {
   return { pk: shardedPartition(outboxPartition(projectId), eventId), sk: `${EVENT_SORT_PREFIX}${eventId}` };
 }
+
+/** Every partition a project's events may be in: its outbox shards, then its own partition. */
+export const outboxPartitions = (projectId: string): string[] => [
+  ...shardPartitions(outboxPartition(projectId)),
+  projectPartition(projectId),
+];
 
 /** Where it is, then where an event written before the outbox was sharded is (a delivery retried across the upgrade). */
 export function outboxKeys(projectId: string, eventId: string): { pk: string; sk: string }[] {
