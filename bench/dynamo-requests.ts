@@ -113,7 +113,8 @@ async function main(): Promise<void> {
       console.log(`single: ${accepted} accepted, waiting for their events…`);
       await settled(wire, 2 * accepted);
       await usage.flush();
-      if (process.env.BENCH_DEBUG) writeFileSync('/tmp/shard-wire-single.json', JSON.stringify(wire.requests, null, 1));
+      if (process.env.BENCH_DEBUG)
+        writeFileSync('/tmp/shard-wire-single.json', JSON.stringify(wire.requests, null, 1));
       results.push(await report('single', accepted, wire.requests, direct));
 
       const broadcastId = await prepareBroadcast(api);
@@ -236,7 +237,8 @@ async function settled(wire: WireCounter, events: number): Promise<void> {
       0,
     );
   while (recorded() < events) {
-    if (process.env.BENCH_DEBUG) console.log(`recorded ${recorded()} of ${events} events, ${wire.requests.length} requests`);
+    if (process.env.BENCH_DEBUG)
+      console.log(`recorded ${recorded()} of ${events} events, ${wire.requests.length} requests`);
     await pause(100);
   }
   for (let seen = -1; seen !== wire.requests.length;) {

@@ -100,5 +100,8 @@ export function queryShardedPage(
   store: { readonly documents: Documents; readonly dataTable: string },
   request: ShardedPageRequest,
 ): Promise<Page> {
-  return mergeShardPages(request, shardQuery(store.documents, store.dataTable, request.prefix, request.oldestFirst));
+  return mergeShardPages(
+    request,
+    shardQuery(store.documents, store.dataTable, request.prefix, request.oldestFirst),
+  );
 }

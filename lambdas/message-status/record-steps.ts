@@ -154,11 +154,14 @@ async function moveMessage(
     const change = messageChange(found.seen, move);
     if (!change) return;
     try {
-      await store.documents.send(new UpdateCommand(changeUpdate(store.dataTable, found.key, found.seen, change, move)));
+      await store.documents.send(
+        new UpdateCommand(changeUpdate(store.dataTable, found.key, found.seen, change, move)),
+      );
       return;
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      if (attempt >= MOVE_ATTEMPTS) throw new Error('the message kept changing while its events were recorded');
+      if (attempt >= MOVE_ATTEMPTS)
+        throw new Error('the message kept changing while its events were recorded');
     }
   }
 }

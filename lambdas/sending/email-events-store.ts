@@ -42,7 +42,10 @@ const eventsPrefix = (emailId: string) => `EMAIL_EVENT#${emailId}#`;
 const EMAIL_CHANNEL: EventChannel<EmailRef, NonNullable<EmailEventFact['status']>, EmailEventFact> = {
   eventsPrefix: (email) => eventsPrefix(email.emailId),
   eventsPartition: (email) => emailPartition(email.projectId, email.emailId),
-  messageKeys: (email) => [emailKey(email.projectId, email.emailId), unshardedEmailKey(email.projectId, email.emailId)],
+  messageKeys: (email) => [
+    emailKey(email.projectId, email.emailId),
+    unshardedEmailKey(email.projectId, email.emailId),
+  ],
   eventAttributes: (event) => ({ sesMessageId: event.sesMessageId }),
   projectEventData: (email, event) => ({
     email_id: email.emailId,

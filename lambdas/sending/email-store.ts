@@ -112,7 +112,9 @@ export async function markEmail(
   // twice the write units): an index without the status change is what a crash between them leaves,
   // and the events then move the status themselves.
   if (change.sesMessageId) {
-    await store.documents.send(new PutCommand(sesMessageIndexPut(store.dataTable, change.sesMessageId, email)));
+    await store.documents.send(
+      new PutCommand(sesMessageIndexPut(store.dataTable, change.sesMessageId, email)),
+    );
   }
   await store.documents.send(new UpdateCommand(emailStatusUpdate(store, email, change)));
 }

@@ -52,7 +52,10 @@ export const outboxPartitions = (projectId: string): string[] => [
 
 /** Where it is, then where an event written before the outbox was sharded is (a delivery retried across the upgrade). */
 export function outboxKeys(projectId: string, eventId: string): { pk: string; sk: string }[] {
-  return [outboxKey(projectId, eventId), { pk: projectPartition(projectId), sk: `${EVENT_SORT_PREFIX}${eventId}` }];
+  return [
+    outboxKey(projectId, eventId),
+    { pk: projectPartition(projectId), sk: `${EVENT_SORT_PREFIX}${eventId}` },
+  ];
 }
 
 /** The project an outbox partition key belongs to (sharded or not); undefined for any other key. */
