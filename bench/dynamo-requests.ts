@@ -113,8 +113,6 @@ async function main(): Promise<void> {
       console.log(`single: ${accepted} accepted, waiting for their events…`);
       await settled(wire, 2 * accepted);
       await usage.flush();
-      if (process.env.BENCH_DEBUG)
-        writeFileSync('/tmp/shard-wire-single.json', JSON.stringify(wire.requests, null, 1));
       results.push(await report('single', accepted, wire.requests, direct));
 
       const broadcastId = await prepareBroadcast(api);
