@@ -161,7 +161,7 @@ async function moveMessage(
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
       if (attempt >= MOVE_ATTEMPTS)
-        throw new Error('the message kept changing while its events were recorded');
+        throw new Error('the message kept changing while its events were recorded', { cause: error });
     }
   }
 }
