@@ -1,7 +1,6 @@
-/** The audit log as the API lists it: the project's `AUDIT#` items, newest first. */
-import { AUDIT_PREFIX } from '../http/audit-log.js';
-import { queryPage } from '../aws/query-page.js';
-import { projectPartition } from '../aws/tables.js';
+/** The audit log as the API lists it: the project's `AUDIT#` items, newest first across its shards. */
+import { AUDIT_PREFIX, auditPartitions } from '../http/audit-log.js';
+import { queryShardedPage } from '../aws/sharded-query.js';
 import { SURFACES, type Surface } from '../api/routes.js';
 import type { AuditEntryJson } from './usage-audit-contracts.js';
 import type { KeyUsageStore } from './key-usage.js';
@@ -11,10 +10,8 @@ export async function listAuditEntries(
   projectId: string,
   page: { limit: number; after: string | undefined },
 ): Promise<{ entries: AuditEntryJson[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(projectId),
+  const { items, nextAfter } = await queryShardedPage(store, {
+    partitions: auditPartitions(projectId),
     prefix: AUDIT_PREFIX,
     limit: page.limit,
     after: page.after,

@@ -1,8 +1,8 @@
 /**
- * A broadcast's recipients: one item per contact under the broadcast's own partition
- * (`PROJECT#<projectId>#BROADCAST#<id>`, still under the project's prefix, so tenancy and the
- * LeadingKeys grants hold, while its writes stay off the project's own partition), sort key
- * `RECIPIENT#<contactId>`.
+ * A broadcast's recipients: one item per contact under the broadcast's own shard partitions
+ * (`PROJECT#<projectId>#BROADCAST#<id>#<nn>`, lambdas/shared/broadcast-recipients.ts: still under
+ * the project's prefix, so tenancy and the LeadingKeys grants hold, while its writes stay off the
+ * project's own partition and spread over 16 keys), sort key `RECIPIENT#<contactId>`.
  *
  * Exactly once: a recipient is written `queued` once (conditional put), claimed `sending` by exactly
  * one sender (conditional on `queued`) before its SES call, and settled once, conditional on the
@@ -18,8 +18,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
-import { projectPartition } from '../aws/tables.js';
-import { SES_MESSAGE_SORT_KEY, sesMessagePartition } from '../sending/email-store.js';
+import { emailKey, SES_MESSAGE_SORT_KEY, sesMessagePartition } from '../sending/email-store.js';
 import { type BroadcastStore, broadcastKey, COUNTER_ATTRIBUTES } from './broadcast-store.js';
 import {
   type BroadcastRef,
@@ -31,7 +30,7 @@ import {
 import { type BroadcastCounts, counterOf, type StoredRecipientStatus } from './state.js';
 
 const recipientKey = (ref: BroadcastRef, contactId: string) => ({
-  pk: recipientPartition(ref),
+  pk: recipientPartition(ref, contactId),
   sk: `${RECIPIENT_PREFIX}${contactId}`,
 });
 
@@ -307,7 +306,7 @@ function settlementItems(
     items.push({
       Update: {
         TableName: store.dataTable,
-        Key: { pk: projectPartition(ref.projectId), sk: `EMAIL#${email.id}` },
+        Key: emailKey(ref.projectId, email.id),
         UpdateExpression: `SET ${emailSets.join(', ')}`,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },

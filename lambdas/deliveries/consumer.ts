@@ -16,9 +16,8 @@
 import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../api/errors.js';
-import { EVENT_SORT_PREFIX } from '../shared/outbox.js';
+import { outboxKeys } from '../shared/outbox.js';
 import type { PipelineLog } from './pipeline-log.js';
-import { projectPartition } from '../aws/tables.js';
 import { newDeliveryRecord, putDelivery } from '../webhooks/delivery-store.js';
 import {
   type WebhookRecord,
@@ -144,14 +143,15 @@ export async function runDeliveryJob(deps: ConsumerDependencies, job: DeliveryJo
   return 'failed';
 }
 
+/** The job's event: in its outbox shard, or (a job queued before the outbox was sharded) where it was. */
 async function loadEvent(deps: ConsumerDependencies, job: DeliveryJob): Promise<StoredEvent | undefined> {
-  const { Item } = await deps.documents.send(
-    new GetCommand({
-      TableName: deps.dataTable,
-      Key: { pk: projectPartition(job.projectId), sk: `${EVENT_SORT_PREFIX}${job.eventId}` },
-      ConsistentRead: true,
-    }),
-  );
+  let Item: Record<string, unknown> | undefined;
+  for (const Key of outboxKeys(job.projectId, job.eventId)) {
+    ({ Item } = await deps.documents.send(
+      new GetCommand({ TableName: deps.dataTable, Key, ConsistentRead: true }),
+    ));
+    if (Item) break;
+  }
   if (!Item || typeof Item.type !== 'string' || typeof Item.created_at !== 'string') return undefined;
   return { id: job.eventId, type: Item.type, created_at: Item.created_at, data: Item.data ?? {} };
 }

@@ -1,13 +1,11 @@
 /**
- * Reading the outbox: project events (`PROJECT#<p>` / `EVENT#<evt_…>`, lambdas/shared/outbox.ts) as
+ * Reading the outbox: project events (`PROJECT#<p>#EVENTS#<nn>` / `EVENT#<evt_…>`, lambdas/shared/outbox.ts) as
  * the fan-out needs them. Deployed, they arrive as DynamoDB Streams records (new images of inserts,
  * already narrowed by OUTBOX_STREAM_FILTER on the event source mapping); locally, as items read
  * back from the table. Both become the same OutboxEvent, so one fan-out serves both. Pure.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { EVENT_SORT_PREFIX } from '../shared/outbox.js';
-
-const PROJECT_PREFIX = 'PROJECT#';
+import { EVENT_SORT_PREFIX, projectOfOutboxPartition } from '../shared/outbox.js';
 
 export interface OutboxEvent {
   readonly projectId: string;
@@ -59,10 +57,10 @@ function outboxEventFrom(fields: {
   webhookId: string | undefined;
 }): OutboxEvent | undefined {
   const { pk, sk, id, type, webhookId } = fields;
-  if (!pk?.startsWith(PROJECT_PREFIX) || !sk?.startsWith(EVENT_SORT_PREFIX)) return undefined;
-  const projectId = pk.slice(PROJECT_PREFIX.length);
+  const projectId = pk === undefined ? undefined : projectOfOutboxPartition(pk);
+  if (projectId === undefined || !sk?.startsWith(EVENT_SORT_PREFIX)) return undefined;
   // The item's id must be the one its key names: the key is what the consumer reads back.
-  if (projectId === '' || id === undefined || sk !== `${EVENT_SORT_PREFIX}${id}` || !type) return undefined;
+  if (id === undefined || sk !== `${EVENT_SORT_PREFIX}${id}` || !type) return undefined;
   return { projectId, eventId: id, type, ...(webhookId === undefined ? {} : { webhookId }) };
 }
 

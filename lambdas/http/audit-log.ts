@@ -1,8 +1,11 @@
 /**
  * The audit log: one item per mutating call of a project (lambdas/http/audit-action.ts says which),
- * written by the service frame (./frame.ts) after the handler answered, in the project's partition:
- * `PROJECT#<projectId>` / `AUDIT#<aud_ id>`. Ids are time-ordered, so the newest-first list is one
- * Query. Items expire a year after the call (the table's TTL attribute `ttl`).
+ * written by the service frame (./frame.ts) after the handler answered, in one of the project's audit
+ * shards: `PROJECT#<projectId>#AUDIT#<nn>` / `AUDIT#<aud_ id>` (the shard a hash of the id,
+ * lambdas/aws/shards.ts: every send is audited, so a busy project's entries must not pile onto one
+ * partition key). Ids are time-ordered, so the newest-first list merges one Query per shard
+ * (`auditPartitions`, which also names `PROJECT#<projectId>`, where entries written before the
+ * shards are). Items expire a year after the call (the table's TTL attribute `ttl`).
  */
 import type { Documents } from '../aws/aws-clients.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,9 +14,18 @@ import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
 import { newId } from '../shared/ids.js';
 import { projectPartition } from '../aws/tables.js';
 import type { Surface } from '../api/routes.js';
+import { shardedPartition, shardPartitions } from '../aws/shards.js';
 
 export const AUDIT_TTL_SECONDS = 365 * 24 * 60 * 60;
 export const AUDIT_PREFIX = 'AUDIT#';
+
+const auditPartition = (projectId: string) => `${projectPartition(projectId)}#AUDIT`;
+
+/** Every partition a project's audit entries may be in: its shards, then its own partition. */
+export const auditPartitions = (projectId: string): string[] => [
+  ...shardPartitions(auditPartition(projectId)),
+  projectPartition(projectId),
+];
 
 export interface AuditStore {
   readonly documents: Documents;
@@ -57,7 +69,7 @@ export async function putAuditEntry(store: AuditStore, entry: AuditEntry): Promi
       new PutCommand({
         TableName: store.dataTable,
         Item: {
-          pk: projectPartition(projectId),
+          pk: shardedPartition(auditPartition(projectId), id),
           sk: `${AUDIT_PREFIX}${id}`,
           id,
           createdAt,

@@ -5,6 +5,7 @@
  * The same provider event again, or events out of order, change nothing that was already right.
  */
 import { type MessageStatus, messageStatusesBefore } from '../message-status/message-status.js';
+import { projectPartition } from '../aws/tables.js';
 import {
   type MessageChannel,
   messageEventData,
@@ -32,7 +33,8 @@ export interface MessageRef {
 /** SMS and WhatsApp: one configuration, the channel read from the message. */
 const MESSAGE_CHANNELS: EventChannel<MessageRef, MessageStatus, MessageEventFact> = {
   eventsPrefix: (message) => `MESSAGE_EVENT#${message.messageId}#`,
-  messageKey: (message) => messageKey(message.channel, message.projectId, message.messageId),
+  eventsPartition: (message) => projectPartition(message.projectId),
+  messageKeys: (message) => [messageKey(message.channel, message.projectId, message.messageId)],
   eventAttributes: (event) => ({ providerMessageId: event.providerMessageId }),
   projectEventData: (message, event) => ({
     ...messageEventData(message.channel, message),

@@ -1,14 +1,21 @@
 /**
- * An email's SES events in the Data table, under its project's partition
+ * An email's SES events in the Data table, beside the email in its shard (`PROJECT#<p>#EMAILS#<nn>`,
+ * ./email-store.ts; events recorded before the shards stay under `PROJECT#<p>`)
  * (`EMAIL_EVENT#<emailId>#<occurredAt>#<fingerprint>`: oldest first, one item per SES event), and
  * the email's status and last event moved forward by them: the one event store (./record-steps.ts)
  * configured for email. Recording the same SES event again, or events out of order, changes
  * nothing that was already right.
  */
 import { statusesBefore } from '../message-status/email-status.js';
-import { queryPage } from '../aws/query-page.js';
+import { queryShardedPage } from '../aws/sharded-query.js';
 import { projectPartition } from '../aws/tables.js';
-import { SES_MESSAGE_SORT_KEY, sesMessagePartition } from './email-store.js';
+import {
+  emailKey,
+  emailPartition,
+  SES_MESSAGE_SORT_KEY,
+  sesMessagePartition,
+  unshardedEmailKey,
+} from './email-store.js';
 import {
   type EventChannel,
   type EventsStore,
@@ -34,7 +41,11 @@ const eventsPrefix = (emailId: string) => `EMAIL_EVENT#${emailId}#`;
 
 const EMAIL_CHANNEL: EventChannel<EmailRef, NonNullable<EmailEventFact['status']>, EmailEventFact> = {
   eventsPrefix: (email) => eventsPrefix(email.emailId),
-  messageKey: (email) => ({ pk: projectPartition(email.projectId), sk: `EMAIL#${email.emailId}` }),
+  eventsPartition: (email) => emailPartition(email.projectId, email.emailId),
+  messageKeys: (email) => [
+    emailKey(email.projectId, email.emailId),
+    unshardedEmailKey(email.projectId, email.emailId),
+  ],
   eventAttributes: (event) => ({ sesMessageId: event.sesMessageId }),
   projectEventData: (email, event) => ({
     email_id: email.emailId,
@@ -66,10 +77,9 @@ export async function listEmailEvents(
   email: EmailRef,
   page: { limit: number; after?: string | undefined },
 ): Promise<{ events: StoredEmailEvent[]; nextAfter: string | undefined }> {
-  const { items, nextAfter } = await queryPage({
-    documents: store.documents,
-    table: store.dataTable,
-    partition: projectPartition(email.projectId),
+  // Its shard, and the project's partition where events recorded before the shards are.
+  const { items, nextAfter } = await queryShardedPage(store, {
+    partitions: [emailPartition(email.projectId, email.emailId), projectPartition(email.projectId)],
     prefix: eventsPrefix(email.emailId),
     limit: page.limit,
     after: page.after,

@@ -1,10 +1,19 @@
-/** Email records in the Data table, under the sending project's partition (`EMAIL#<id>`). */
+/**
+ * Email records in the Data table (`EMAIL#<id>`). An email sent at once lives in one of its project's
+ * email shards, `PROJECT#<p>#EMAILS#<nn>`, the shard a hash of its id (lambdas/aws/shards.ts), with
+ * its SES events beside it (./email-events-store.ts): a busy project's sends spread over 16 partition
+ * keys instead of piling onto the tail of one. Scheduled emails (./scheduled-store.ts) and emails
+ * stored before the shards stay under `PROJECT#<p>`: a read by id tries the shard, then that
+ * partition, and the list merges all of them (docs/decisions/0036-write-sharded-hot-items.md).
+ */
 import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { shardedPartition, shardPartitions } from '../aws/shards.js';
+import { queryShardedPage } from '../aws/sharded-query.js';
 import type { EmailStatus } from '../message-status/email-status.js';
 import { ApiError } from '../api/errors.js';
 import { isIdOf } from '../shared/ids.js';
-import { type ProjectPage, queryProjectPage } from '../aws/query-page.js';
+import type { ProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import type { EmailEventType } from '../message-status/ses-event.js';
 import type { EmailJson } from './contracts.js';
@@ -44,7 +53,33 @@ export interface EmailStore {
 }
 
 export const emailSortKey = (id: string): string => `EMAIL#${id}`;
-const sortKey = emailSortKey;
+const EMAIL_PREFIX = 'EMAIL#';
+
+const emailsPartition = (projectId: string) => `${projectPartition(projectId)}#EMAILS`;
+
+/** The partition of an email sent at once, and of its SES events: its shard. */
+export const emailPartition = (projectId: string, emailId: string): string =>
+  shardedPartition(emailsPartition(projectId), emailId);
+
+export type ItemKey = { readonly pk: string; readonly sk: string };
+
+/** Where an email sent at once is stored. */
+export const emailKey = (projectId: string, emailId: string): ItemKey => ({
+  pk: emailPartition(projectId, emailId),
+  sk: emailSortKey(emailId),
+});
+
+/** Where a scheduled email, or one stored before the shards, is stored: the project's own partition. */
+export const unshardedEmailKey = (projectId: string, emailId: string): ItemKey => ({
+  pk: projectPartition(projectId),
+  sk: emailSortKey(emailId),
+});
+
+/** Every partition a project's email records may be in: its shards, then its own partition. */
+export const emailPartitions = (projectId: string): string[] => [
+  ...shardPartitions(emailsPartition(projectId)),
+  projectPartition(projectId),
+];
 
 /** Stores a new email record, with the project events that report it in the same transaction. */
 export async function putEmail(
@@ -54,7 +89,7 @@ export async function putEmail(
 ): Promise<void> {
   const put = {
     TableName: store.dataTable,
-    Item: { pk: projectPartition(email.projectId), sk: sortKey(email.id), ...email },
+    Item: { ...emailKey(email.projectId, email.id), ...email },
     ConditionExpression: 'attribute_not_exists(pk)',
   };
   if (events.length === 0) {
@@ -73,21 +108,16 @@ export async function markEmail(
   email: Pick<EmailRecord, 'projectId' | 'id'>,
   change: { status: EmailStatus; sesMessageId?: string; failureReason?: string; at: string },
 ): Promise<void> {
-  const update = emailStatusUpdate(store, email, change);
-  // The SES message id is indexed with the status change, so SES's events (which name only the
-  // message id) find their email with one GetItem, never a scan.
-  if (!change.sesMessageId) {
-    await store.documents.send(new UpdateCommand(update));
-    return;
+  // The SES message id is indexed first, so SES's events (which name only the message id) find their
+  // email with one GetItem, never a scan. Two plain writes rather than one transaction (which costs
+  // twice the write units): an index without the status change is what a crash between them leaves,
+  // and the events then move the status themselves.
+  if (change.sesMessageId) {
+    await store.documents.send(
+      new PutCommand(sesMessageIndexPut(store.dataTable, change.sesMessageId, email)),
+    );
   }
-  await store.documents.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Update: update },
-        { Put: sesMessageIndexPut(store.dataTable, change.sesMessageId, email) },
-      ],
-    }),
-  );
+  await store.documents.send(new UpdateCommand(emailStatusUpdate(store, email, change)));
 }
 
 /** The index item of an SES message id: its email's project and id (see lambdas/provider-events). */
@@ -128,7 +158,7 @@ function emailStatusUpdate(
   }
   return {
     TableName: store.dataTable,
-    Key: { pk: projectPartition(email.projectId), sk: sortKey(email.id) },
+    Key: emailKey(email.projectId, email.id),
     UpdateExpression: `SET ${sets.join(', ')}`,
     // Never create a partial record: only an email that was stored can change status.
     ConditionExpression: 'attribute_exists(pk)',
@@ -149,14 +179,23 @@ export async function findEmail(
   projectId: string,
   id: string,
 ): Promise<EmailRecord | undefined> {
-  const { Item } = await store.documents.send(
-    new GetCommand({
-      TableName: store.dataTable,
-      Key: { pk: projectPartition(projectId), sk: sortKey(id) },
-      ConsistentRead: true,
-    }),
-  );
-  return Item ? toRecord(Item) : undefined;
+  const found = await locateEmail(store, projectId, id);
+  return found ? toRecord(found.item) : undefined;
+}
+
+/** The email's item and where it is: its shard, else the project's own partition (one more read). */
+export async function locateEmail(
+  store: EmailStore,
+  projectId: string,
+  id: string,
+): Promise<{ readonly key: ItemKey; readonly item: Record<string, unknown> } | undefined> {
+  for (const key of [emailKey(projectId, id), unshardedEmailKey(projectId, id)]) {
+    const { Item } = await store.documents.send(
+      new GetCommand({ TableName: store.dataTable, Key: key, ConsistentRead: true }),
+    );
+    if (Item) return { key, item: Item };
+  }
+  return undefined;
 }
 
 export interface EmailPage {
@@ -165,13 +204,19 @@ export interface EmailPage {
   readonly nextAfter: string | undefined;
 }
 
-/** Newest first (ids sort by creation time), or oldest first from `after` when asked. */
+/** Newest first (ids sort by creation time), or oldest first from `after` when asked (a Resend `before`), merged across the email shards and the project's partition. */
 export async function listEmails(
   store: EmailStore,
   projectId: string,
   page: ProjectPage,
 ): Promise<EmailPage> {
-  const { items, nextAfter } = await queryProjectPage(store, projectId, 'EMAIL#', page);
+  const { items, nextAfter } = await queryShardedPage(store, {
+    partitions: emailPartitions(projectId),
+    prefix: EMAIL_PREFIX,
+    limit: page.limit,
+    after: page.after,
+    oldestFirst: page.backwards === true,
+  });
   return { emails: items.map(toRecord), nextAfter };
 }
 

@@ -59,7 +59,7 @@ const USAGE_BATCH = 'USAGE_BATCH#batch-1';
 const LEGACY_CLAIM = `${LEGACY_NAME_PREFIX}mail.example.com`;
 const SCHEDULED_DUE = duePartition('2026-12-07T10:31');
 const SCHEDULED_CURSOR = CURSOR_KEY.pk;
-const RECIPIENTS = recipientPartition({ projectId: 'proj_1', broadcastId: 'bc_1' });
+const RECIPIENTS = recipientPartition({ projectId: 'proj_1', broadcastId: 'bc_1' }, 'ct_1');
 const BROADCAST_DUE = BROADCAST_DUE_PARTITION;
 
 type Table = 'Data' | 'ApiKeys' | 'ApiKeys/index/byProject';

@@ -1,16 +1,21 @@
 /**
  * The items the one event store writes for each channel, pinned: the event item, the project event
- * (what webhooks deliver) and the message record it moves. The layout is what existing tables hold,
- * so it must not change with the code that writes it (no migration).
+ * (what webhooks deliver) and the message record it moves. The layout is what tables hold, so it
+ * changes only deliberately: since the hot items were write-sharded (decision 0036) an email and its
+ * events live in the email's shard and project events in the outbox's shards; what older versions
+ * wrote under the project's partition is still read there.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../lambdas/shared/ids.js';
 import { projectPartition } from '../../../../lambdas/aws/tables.js';
+import { outboxPartitions } from '../../../../lambdas/shared/outbox.js';
 import { recordEmailEvent } from '../../../../lambdas/sending/email-events-store.js';
 import { recordMessageEvent } from '../../../../lambdas/messaging/message-events-store.js';
 import {
   EMAIL_ID_PREFIX,
+  emailKey,
+  emailPartition,
   type EmailRecord,
   markEmail,
   putEmail,
@@ -33,16 +38,20 @@ const SENT_AT = new Date('2026-02-01T10:00:00.000Z');
 const RECORDED_AT = new Date('2026-02-01T10:05:00.000Z');
 const OCCURRED_AT = '2026-02-01T10:01:00.000Z';
 
-async function itemsOf(projectId: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await aws.documents.send(
-    new QueryCommand({
-      TableName: aws.tables.data,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': projectPartition(projectId), ':prefix': prefix },
-      ConsistentRead: true,
-    }),
-  );
-  return Items;
+async function itemsOf(partitions: readonly string[], prefix: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (const partition of partitions) {
+    const { Items = [] } = await aws.documents.send(
+      new QueryCommand({
+        TableName: aws.tables.data,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+        ConsistentRead: true,
+      }),
+    );
+    items.push(...Items);
+  }
+  return items;
 }
 
 async function itemAt(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
@@ -54,7 +63,7 @@ async function itemAt(key: { pk: string; sk: string }): Promise<Record<string, u
 
 /** The project events of a project, without the fields that are new each time. */
 async function projectEventsOf(projectId: string): Promise<{ type: unknown; data: unknown }[]> {
-  return (await itemsOf(projectId, 'EVENT#')).map(({ type, data }) => ({ type, data }));
+  return (await itemsOf(outboxPartitions(projectId), 'EVENT#')).map(({ type, data }) => ({ type, data }));
 }
 
 describe('the event store item layout', () => {
@@ -94,9 +103,9 @@ describe('the event store item layout', () => {
     );
     // Assert
     expect(result).toEqual({ recorded: true });
-    expect(await itemsOf(projectId, 'EMAIL_EVENT#')).toEqual([
+    expect(await itemsOf([emailPartition(projectId, email.id)], 'EMAIL_EVENT#')).toEqual([
       {
-        pk: projectPartition(projectId),
+        pk: emailPartition(projectId, email.id),
         sk: `EMAIL_EVENT#${email.id}#${OCCURRED_AT}#fp1`,
         type: 'email.delivered',
         occurredAt: OCCURRED_AT,
@@ -109,7 +118,7 @@ describe('the event store item layout', () => {
       type: 'email.delivered',
       data: { email_id: email.id, occurred_at: OCCURRED_AT, details: { recipients: ['x@example.org'] } },
     });
-    expect(await itemAt({ pk: projectPartition(projectId), sk: `EMAIL#${email.id}` })).toMatchObject({
+    expect(await itemAt(emailKey(projectId, email.id))).toMatchObject({
       status: 'delivered',
       updatedAt: RECORDED_AT.toISOString(),
       lastEventType: 'email.delivered',
@@ -152,7 +161,7 @@ describe('the event store item layout', () => {
       );
       // Assert
       expect(result).toEqual({ recorded: true });
-      expect(await itemsOf(projectId, 'MESSAGE_EVENT#')).toEqual([
+      expect(await itemsOf([projectPartition(projectId)], 'MESSAGE_EVENT#')).toEqual([
         {
           pk: projectPartition(projectId),
           sk: `MESSAGE_EVENT#${record.id}#${OCCURRED_AT}#fp2`,

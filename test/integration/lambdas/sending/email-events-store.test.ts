@@ -3,7 +3,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../lambdas/shared/ids.js';
-import { projectPartition } from '../../../../lambdas/aws/tables.js';
+import { outboxPartitions } from '../../../../lambdas/shared/outbox.js';
 import { findEmailBySesMessage, listEmailEvents } from '../../../../lambdas/sending/email-events-store.js';
 import { processSesEvent } from '../../../../lambdas/provider-events/process.js';
 import { sesEventsConsumer } from '../../../../lambdas/provider-events/queue-consumer.js';
@@ -57,15 +57,20 @@ const eventsTo = (messageId: string, recipients: string[]): SesEventJson[] =>
   sesEventsFor({ messageId, from: 'a@example.com', recipients, tags: [] }, SENT_AT);
 
 async function projectEventTypes(projectId: string, emailId: string): Promise<string[]> {
-  const { Items } = await aws.documents.send(
-    new QueryCommand({
-      TableName: aws.tables.data,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': projectPartition(projectId), ':prefix': 'EVENT#' },
-      ConsistentRead: true,
-    }),
+  const pages = await Promise.all(
+    outboxPartitions(projectId).map((partition) =>
+      aws.documents.send(
+        new QueryCommand({
+          TableName: aws.tables.data,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': partition, ':prefix': 'EVENT#' },
+          ConsistentRead: true,
+        }),
+      ),
+    ),
   );
-  return (Items ?? [])
+  return pages
+    .flatMap(({ Items }) => Items ?? [])
     .filter((item) => (item.data as { email_id?: string }).email_id === emailId)
     .map((item) => String(item.type))
     .sort();

@@ -1,11 +1,15 @@
-/** Listing emails against DynamoDB Local, including pages DynamoDB cuts short at 1 MB. */
+/** Listing emails against DynamoDB Local, including pages DynamoDB cuts short at 1 MB, across the shards. */
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, expect, it } from 'vitest';
 import { newId } from '../../../../lambdas/shared/ids.js';
 import {
   EMAIL_ID_PREFIX,
+  emailPartition,
   type EmailRecord,
+  findEmail,
   listEmails,
   putEmail,
+  unshardedEmailKey,
 } from '../../../../lambdas/sending/email-store.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
 
@@ -54,4 +58,54 @@ it('returns a full page and the right has_more when DynamoDB ends its pages at 1
   expect(first.nextAfter).toBeDefined();
   expect([...first.emails, ...rest.emails].map((email) => email.id)).toEqual([...ids].reverse());
   expect(rest.nextAfter).toBeUndefined();
+});
+
+it('spreads emails over the shards, lists them newest first across all of them, and reads older unsharded ones too', async () => {
+  // Arrange: 60 emails sent at once (sharded) and, interleaved in time, 3 stored as older versions
+  // stored them (under the project's own partition, as scheduled emails still are).
+  const store = { documents: aws.documents, dataTable: aws.tables.data };
+  const projectId = `proj_shards_${Date.now()}`;
+  const ids: string[] = [];
+  for (let index = 0; index < 63; index++) {
+    const email = {
+      ...largeEmail(projectId, new Date(Date.UTC(2026, 0, 2, 0, 0, index))),
+      to: ['x@example.org'],
+      replyTo: [],
+      tags: [],
+      subject: 's',
+    };
+    if (index % 20 === 7) {
+      await aws.documents.send(
+        new PutCommand({
+          TableName: aws.tables.data,
+          Item: { ...unshardedEmailKey(projectId, email.id), ...email },
+        }),
+      );
+    } else {
+      await putEmail(store, email);
+    }
+    ids.push(email.id);
+  }
+  // Act: page through 10 at a time.
+  const listed: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await listEmails(store, projectId, { limit: 10, after });
+    listed.push(...page.emails.map((email) => email.id));
+    after = page.nextAfter;
+  } while (after);
+  // Assert
+  expect(listed).toEqual([...ids].reverse());
+  const shardsUsed = new Set(ids.map((id) => emailPartition(projectId, id)));
+  expect(shardsUsed.size).toBeGreaterThan(10);
+  const sharded = await aws.documents.send(
+    new QueryCommand({
+      TableName: aws.tables.data,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': emailPartition(projectId, ids[0] ?? '') },
+    }),
+  );
+  expect(sharded.Items?.some((item) => item.id === ids[0])).toBe(true);
+  expect((await findEmail(store, projectId, ids[7] ?? ''))?.id).toBe(ids[7]);
+  expect((await findEmail(store, projectId, ids[8] ?? ''))?.id).toBe(ids[8]);
 });

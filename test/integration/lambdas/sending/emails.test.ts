@@ -14,6 +14,7 @@ import { fixtureDomainOf, seedVerifiedDomain } from '../../../support/domains.js
 import { authContextFor, proxyEvent } from '../../../support/events.js';
 import { type FakeSes, rawMessageOf, startFakeSes } from '../../../support/fake-ses.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { emailKey } from '../../../../lambdas/sending/email-store.js';
 
 let ses: FakeSes;
 let aws: TestAws;
@@ -93,7 +94,7 @@ const sesError = (error: string, message?: string) => ({ error, ...(message ? { 
 
 async function storedEmail(projectId: string, id: string) {
   const { Item } = await aws.documents.send(
-    new GetCommand({ TableName: aws.tables.data, Key: { pk: `PROJECT#${projectId}`, sk: `EMAIL#${id}` } }),
+    new GetCommand({ TableName: aws.tables.data, Key: emailKey(projectId, id) }),
   );
   return Item;
 }

@@ -84,7 +84,8 @@ describe('audit entries from the service frame', () => {
     expect((await handler(send)).statusCode).toBe(201);
     expect(puts).toEqual([
       {
-        pk: 'PROJECT#proj_a',
+        // One of the project's audit shards (decision 0036).
+        pk: expect.stringMatching(/^PROJECT#proj_a#AUDIT#\d{2}$/),
         sk: expect.stringMatching(/^AUDIT#aud_[0-9A-Za-z]{22}$/),
         id: expect.stringMatching(/^aud_/),
         createdAt: NOW.toISOString(),
