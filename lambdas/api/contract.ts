@@ -74,14 +74,18 @@ export interface ParsedRequest<C extends RouteContract, Auth> {
   readonly markReplayed: () => void;
 }
 
-/** A contract's body: its schema's input, undefined for an empty answer, unknown for any contract. */
+/**
+ * A contract's body: its schema's input, undefined for an empty answer, unknown for any contract.
+ * (Tested by key rather than against `{ schema?: undefined }`: a type with only optional properties
+ * is a "weak type", which no contract without the property extends, and the answer became unknown.)
+ */
 type BodyOf<R extends RouteContract['response']> = R extends {
   readonly schema: infer S extends z.ZodMiniType;
 }
   ? z.input<S>
-  : R extends { readonly schema?: undefined }
-    ? undefined
-    : unknown;
+  : 'schema' extends keyof R
+    ? unknown
+    : undefined;
 
 /**
  * What a handler returns: a body of the contract's response shape (status comes from the contract),
@@ -91,6 +95,6 @@ export type ResponseOf<C extends RouteContract> = C['response'] extends {
   readonly headers: infer H extends z.ZodMiniObject;
 }
   ? { readonly body: BodyOf<C['response']>; readonly headers: z.input<H> }
-  : C['response'] extends { readonly headers?: undefined }
-    ? BodyOf<C['response']>
-    : unknown;
+  : 'headers' extends keyof C['response']
+    ? unknown
+    : BodyOf<C['response']>;

@@ -103,7 +103,7 @@ export function createServiceHandler<S extends Service, C extends ServiceContrac
       surface = route.surface;
       const id = route.id as RouteIdOf<S> & keyof C;
       const contract: RouteContract = contracts[id];
-      const handler = handlers[id] as RouteHandler<RouteContract>;
+      const handler = handlers[id] as unknown as RouteHandler<RouteContract>;
       const auth = readAuthContext(event.requestContext.authorizer);
       // Before anything else that reads or writes: a refused request costs one conditional write.
       await enforceRateLimit(frame.rateLimits, auth);
