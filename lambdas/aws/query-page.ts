@@ -57,7 +57,7 @@ export function queryProjectPage(
   store: { readonly documents: Documents; readonly dataTable: string },
   projectId: string,
   prefix: string,
-  page: { readonly limit: number; readonly after?: string | undefined },
+  page: { readonly limit: number; readonly after?: string | undefined; readonly oldestFirst?: boolean },
 ): Promise<Page> {
   return queryPage({
     documents: store.documents,
@@ -66,6 +66,7 @@ export function queryProjectPage(
     prefix,
     limit: page.limit,
     after: page.after,
+    oldestFirst: page.oldestFirst,
   });
 }
 
