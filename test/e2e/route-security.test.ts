@@ -130,7 +130,22 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   updateApiKey: (stack) => otherProjectsKey(stack, ''),
   revokeApiKey: (stack) => otherProjectsKey(stack, ''),
   rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
+  // Resend's domains, templates and api-keys: the same resources under /resend.
+  resendGetDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}`,
+  resendUpdateDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}`,
+  resendDeleteDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}`,
+  resendVerifyDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}/verify`,
+  resendGetTemplate: async (stack) => resendPath(await otherProjectsTemplate(stack)),
+  resendUpdateTemplate: async (stack) => resendPath(await otherProjectsTemplate(stack)),
+  resendDeleteTemplate: async (stack) => resendPath(await otherProjectsTemplate(stack)),
+  resendPublishTemplate: async (stack) => `${resendPath(await otherProjectsTemplate(stack))}/publish`,
+  resendDuplicateTemplate: async (stack) => `${resendPath(await otherProjectsTemplate(stack))}/duplicate`,
+  resendUpdateApiKey: async (stack) => resendPath(await otherProjectsKey(stack, '')),
+  resendRevokeApiKey: async (stack) => resendPath(await otherProjectsKey(stack, '')),
 };
+
+/** A /v1 resource's path on the Resend surface. */
+const resendPath = (v1Path: string) => v1Path.replace(/^\/v1\//, '/resend/');
 
 /** An email OTHER_PROJECT schedules (with its own key): its URL. */
 async function otherProjectsScheduledEmail(stack: TestStack): Promise<string> {
@@ -241,7 +256,10 @@ async function otherProjectsWebhook(stack: TestStack, suffix: string): Promise<s
 }
 
 /** A valid body for the routes whose body has a required field, so a request reaches its resource. */
-const VALID_BODIES: Partial<Record<RouteId, unknown>> = { rescheduleEmail: { scheduled_at: 'in 2 hours' } };
+const VALID_BODIES: Partial<Record<RouteId, unknown>> = {
+  rescheduleEmail: { scheduled_at: 'in 2 hours' },
+  resendUpdateApiKey: { name: 'renamed' },
+};
 
 describe.each(ROUTES as readonly Route[])('$method $path', (route) => {
   const body = VALID_BODIES[route.id as RouteId];
