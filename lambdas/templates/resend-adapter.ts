@@ -114,7 +114,10 @@ export function resendTemplatesHandlers(
     resendCreateTemplate: async (request) => refOf(await v1.createTemplate({ ...request })),
     resendGetTemplate: async (request) => resendTemplateOf(await v1.getTemplate({ ...request })),
     resendUpdateTemplate: async (request) => refOf(await v1.updateTemplate({ ...request })),
-    resendDeleteTemplate: async (request) => ({ object: 'template', ...(await v1.deleteTemplate({ ...request })) }),
+    resendDeleteTemplate: async (request) => ({
+      object: 'template',
+      ...(await v1.deleteTemplate({ ...request })),
+    }),
     // Every saved template is already the one sends use: publishing only answers 404 for none.
     resendPublishTemplate: async (request) => refOf(await v1.updateTemplate({ ...request, body: undefined })),
     resendDuplicateTemplate: async (request) => {

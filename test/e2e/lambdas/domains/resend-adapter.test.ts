@@ -151,6 +151,19 @@ describe('resend.domains', () => {
     expect(before.data?.has_more).toBe(false);
   });
 
+  it('answers domains.claims.* 404 not_found: scopegate has no domain claims', async () => {
+    const { key } = await stack.freshProject();
+    const resend = resendClient(stack.url, key);
+    const name = unique();
+    expect((await resend.domains.claims.create({ name })).error).toMatchObject({
+      statusCode: 404,
+      name: 'not_found',
+    });
+    expect((await resend.domains.claims.get('dom_x')).error).toMatchObject({ statusCode: 404 });
+    expect((await resend.domains.claims.verify('dom_x')).error).toMatchObject({ statusCode: 404 });
+    expect(await sesHas(name)).toBe(false);
+  });
+
   it("answers a key without domains:write with the SDK's restricted_api_key error", async () => {
     const reader = (
       await stack.putKey({ type: 'general', permission: 'custom', scopes: new Set(['domains:read']) })

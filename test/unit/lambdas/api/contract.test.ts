@@ -24,5 +24,8 @@ describe('ResponseOf', () => {
     const notNone: ResponseOf<typeof empty> = { id: 'a' };
     const headed: ResponseOf<typeof withHeaders> = { body: undefined, headers: { 'x-message-id': 'm' } };
     expect([body, wrong, none, notNone, headed]).toHaveLength(5);
+    expect([withBody, empty, withHeaders].map((contract) => contract.response.status)).toEqual([
+      200, 202, 202,
+    ]);
   });
 });
