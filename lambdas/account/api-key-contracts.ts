@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { defineContract } from '../api/contract.js';
 import { PERMISSIONS } from '../api/scopes.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { resendListQuerySchema, resendListResponseSchema } from '../http/resend-paging.js';
 import { withMeta } from '../api/schema-meta.js';
 import {
   type FieldResult,
@@ -146,7 +147,75 @@ const GRACE_PERIOD_RULE = `must be a whole number from 0 to ${MAX_GRACE_PERIOD_S
 
 const ESCALATION = 'A key may never create, change or rotate a key into something more powerful than itself.';
 
+/** Resend's two permissions: `sending_access` is a custom key with `emails:send` only. */
+export const RESEND_KEY_PERMISSIONS = ['full_access', 'sending_access'] as const;
+
+const resendKeyParams = z.object({ id: withMeta(z.string(), { description: 'The key id.' }) });
+
+/** The routes of the Resend surface this service serves (lambdas/account/resend-adapter.ts maps them). */
+export const RESEND_API_KEY_CONTRACTS = {
+  resendListApiKeys: defineContract({
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: "A page of the project's keys, newest first (revoked ones included, as on `/v1`).",
+      schema: resendListResponseSchema(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          created_at: z.nullable(timestamp),
+          last_used_at: z.nullable(timestamp),
+        }),
+      ),
+    },
+    errors: ['not_found'],
+  }),
+  resendCreateApiKey: defineContract({
+    idempotent: true,
+    replayStatus: 200,
+    body: z.strictObject({
+      name: keyFields.name,
+      permission: withMeta(
+        z.optional(
+          z.enum(RESEND_KEY_PERMISSIONS, { error: `must be one of ${RESEND_KEY_PERMISSIONS.join(', ')}` }),
+        ),
+        { description: '`full_access` (default), or `sending_access`: `emails:send` only.' },
+      ),
+      domain_id: withMeta(z.optional(z.string().check(z.minLength(1))), {
+        description: 'For `sending_access`: the key may send from this domain (and its subdomains) only.',
+      }),
+    }),
+    response: {
+      status: 201,
+      description: `The key id and its secret (shown only now). ${ESCALATION}`,
+      schema: z.object({ id: z.string(), token: z.string() }),
+      secretFields: ['token'],
+    },
+    errors: ['permission_escalation'],
+  }),
+  resendUpdateApiKey: defineContract({
+    params: resendKeyParams,
+    body: z.strictObject({ name: keyFields.name }),
+    response: {
+      status: 200,
+      description: 'The key is renamed. A revoked key cannot be changed.',
+      schema: z.object({ object: z.literal('api_key'), id: z.string() }),
+    },
+    errors: ['not_found', 'permission_escalation'],
+  }),
+  resendRevokeApiKey: defineContract({
+    params: resendKeyParams,
+    response: {
+      status: 200,
+      description: 'The key is revoked: it stops working on the next request.',
+      schema: z.object({ object: z.literal('api_key'), id: z.string(), deleted: z.literal(true) }),
+    },
+    errors: ['not_found'],
+  }),
+};
+
 export const API_KEY_CONTRACTS = {
+  ...RESEND_API_KEY_CONTRACTS,
   listApiKeys: defineContract({
     query: listQuerySchema,
     response: {

@@ -6,11 +6,10 @@
  */
 import type { AuthContext } from '../keys/auth-context.js';
 import { ApiError } from '../api/errors.js';
-import type { ServiceHandlers } from '../http/frame.js';
 import { answerPage } from '../http/paging.js';
-import type { API_KEY_CONTRACTS } from './api-key-contracts.js';
 import { KeyInputError } from './key-input.js';
 import { createdKeyJson, keyJson } from './key-metadata.js';
+import type { ApiKeyV1Handlers } from './resend-adapter.js';
 import {
   actorOf,
   createKey,
@@ -58,7 +57,7 @@ function keyFields(body: KeyBody) {
 
 const lookupOf = (auth: AuthContext): KeyLookup => ({ projectId: auth.projectId, generalOnly: true });
 
-export function apiKeyHandlers(store: ApiKeyStore): ServiceHandlers<typeof API_KEY_CONTRACTS> {
+export function apiKeyHandlers(store: ApiKeyStore): ApiKeyV1Handlers {
   return {
     listApiKeys: ({ auth, query }) =>
       answerPage(store, { projectId: auth.projectId, routeId: 'listApiKeys' }, query, async (page) => {

@@ -213,14 +213,14 @@ export async function listKeys(store: KeyStore, projectId: string): Promise<KeyM
 }
 
 /**
- * One page of a project's general keys, newest first (the byProject index, by createdAt), for the
- * API. The position is `<createdAt> <keyId>`, which the signed cursor carries. Billing keys are
+ * One page of a project's general keys, newest first (the byProject index, by createdAt), or oldest
+ * first from a position when asked (Resend's `before`), for the API. The position is `<createdAt> <keyId>`, which the signed cursor carries. Billing keys are
  * filtered out, so a page may take more than one Query.
  */
 export async function listKeysPage(
   store: KeyStore,
   projectId: string,
-  page: { readonly limit: number; readonly after: string | undefined },
+  page: { readonly limit: number; readonly after: string | undefined; readonly oldestFirst?: boolean },
 ): Promise<{ keys: KeyMetadata[]; nextAfter: string | undefined }> {
   const now = clock(store);
   const items: PlainItem[] = [];
@@ -234,7 +234,7 @@ export async function listKeysPage(
         FilterExpression: 'attribute_not_exists(#type) OR #type <> :billing',
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':projectId': { S: projectId }, ':billing': { S: 'billing' } },
-        ScanIndexForward: false,
+        ScanIndexForward: page.oldestFirst === true,
         Limit: page.limit + 1 - items.length,
         ExclusiveStartKey: startKey,
       }),
@@ -250,6 +250,10 @@ export async function listKeysPage(
       : undefined;
   return { keys: shown.map((item) => metadataOf(store, item, now)), nextAfter };
 }
+
+/** A key's position in its project's list (`<createdAt> <keyId>`): where a page after or before it starts. */
+export const keyListPosition = (key: { readonly createdAt: string; readonly id: string }): string =>
+  `${key.createdAt} ${key.id}`;
 
 /** The index position a cursor names; anything not of that shape starts from the top. */
 function positionKey(projectId: string, after: string | undefined): RawItem | undefined {

@@ -79,7 +79,11 @@ export interface ParsedRequest<C extends RouteContract, Auth> {
   readonly markReplayed: () => void;
 }
 
-/** A contract's body: its schema's input, undefined for an empty answer, unknown for any contract. */
+/**
+ * A contract's body: its schema's input, undefined for an empty answer, unknown for any contract.
+ * (Tested by key rather than against `{ schema?: undefined }`: a type with only optional properties
+ * is a "weak type", which no contract without the property extends, and the answer became unknown.)
+ */
 type BodyOf<R extends RouteContract['response']> = R extends {
   readonly schema: infer S extends z.ZodMiniType;
 }

@@ -23,14 +23,14 @@ import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
 import type { EmailTracking } from './email-tracking.js';
 import { ApiError } from '../api/errors.js';
+import { DOMAIN_SORT_PREFIX, domainItemKey } from '../shared/domain-items.js';
 import { isIdOf } from '../shared/ids.js';
-import { queryAll, queryProjectPage } from '../aws/query-page.js';
+import { type ProjectPage, queryAll, queryProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import type { DomainStatus } from './dns-records.js';
 import { type FailureReason, familyOf, lapseDeadline, type NameClaim } from './domain-claims.js';
 
 export const DOMAIN_ID_PREFIX = 'dom';
-const DOMAIN_SORT_PREFIX = 'DOMAIN#';
 export const FAMILY_PARTITION_PREFIX = 'DOMAIN_FAMILY#';
 const FAMILY_ITEM_PREFIX = '#';
 const CLAIM_SORT_PREFIX = '#NAME#';
@@ -62,10 +62,7 @@ export interface DomainStore {
   readonly dataTable: string;
 }
 
-const domainKey = (projectId: string, id: string) => ({
-  pk: projectPartition(projectId),
-  sk: `${DOMAIN_SORT_PREFIX}${id}`,
-});
+const domainKey = domainItemKey;
 const familyPartition = (name: string) => `${FAMILY_PARTITION_PREFIX}${familyOf(name)}`;
 export const claimKey = (name: string) => ({ pk: familyPartition(name), sk: `${CLAIM_SORT_PREFIX}${name}` });
 const versionKey = (name: string) => ({ pk: familyPartition(name), sk: VERSION_SORT_KEY });
@@ -407,10 +404,13 @@ export async function findDomain(
 }
 
 /** Newest first (ids sort by creation time). */
+/** A domain's position in its project's list: what `listDomains` reads from for Resend's `after`/`before`. */
+export const domainListPosition = (id: string): string => `${DOMAIN_SORT_PREFIX}${id}`;
+
 export async function listDomains(
   store: DomainStore,
   projectId: string,
-  page: { limit: number; after?: string | undefined },
+  page: ProjectPage,
 ): Promise<{ domains: DomainRecord[]; nextAfter: string | undefined }> {
   const { items, nextAfter } = await queryProjectPage(store, projectId, DOMAIN_SORT_PREFIX, page);
   return { domains: items.map(toRecord), nextAfter };

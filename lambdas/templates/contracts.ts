@@ -3,9 +3,11 @@ import * as z from 'zod/mini';
 import { defineContract } from '../api/contract.js';
 import type { ServiceContracts } from '../http/frame.js';
 import { listQuerySchema, listResponseSchema } from '../http/list.js';
+import { resendListQuerySchema, resendListResponseSchema } from '../http/resend-paging.js';
 import { withMeta } from '../api/schema-meta.js';
 import { mailbox, replyToList } from '../shared/mailbox.js';
 import { VARIABLE_TYPES } from './render.js';
+import { v1TemplateInputOf } from './resend-adapter.js';
 import {
   ALIAS_RULE,
   isAlias,
@@ -144,7 +146,155 @@ const templateParams = z.object({
   id: withMeta(z.string(), { description: 'The template id, `tpl_…`, or its alias.' }),
 });
 
+/**
+ * Resend's template body: its field names (`fallback_value`, `reply_to` one address or a list) over
+ * the same fields, mapped to the `/v1` body — `{{{VAR}}}` in `html` read as the escaped `{{VAR}}` —
+ * and then checked by the `/v1` schema itself, so the rules are the `/v1` ones to the letter.
+ */
+const resendTemplateFields = {
+  name: z.optional(z.string()),
+  alias: z.nullish(z.string()),
+  subject: withMeta(z.nullish(z.string()), { description: 'Mustache, rendered verbatim.' }),
+  html: withMeta(z.nullish(z.string()), {
+    description: 'Mustache; `{{{VAR}}}` is read as `{{VAR}}`: every value HTML-escaped.',
+  }),
+  text: withMeta(z.nullish(z.string()), { description: 'Mustache, rendered verbatim.' }),
+  from: z.nullish(z.string()),
+  reply_to: z.nullish(z.union([z.string(), z.array(z.string())])),
+  variables: z.optional(
+    z.array(
+      z.strictObject({
+        key: z.string(),
+        type: z.enum(VARIABLE_TYPES),
+        fallback_value: z.nullish(z.union([z.string(), z.number(), z.boolean()])),
+      }),
+    ),
+  ),
+};
+
+export type ResendTemplateInput = {
+  readonly [Field in keyof typeof resendTemplateFields]?: z.output<(typeof resendTemplateFields)[Field]>;
+};
+
+const resendCreateTemplateSchema = z.pipe(
+  z.pipe(z.strictObject(resendTemplateFields), z.transform(v1TemplateInputOf)),
+  createTemplateSchema,
+);
+const resendUpdateTemplateSchema = z.pipe(
+  z.pipe(
+    z.optional(z.strictObject(resendTemplateFields)),
+    z.transform((input) => (input === undefined ? undefined : v1TemplateInputOf(input))),
+  ),
+  updateTemplateSchema,
+);
+
+const resendVariableSchema = z.object({
+  key: z.string(),
+  type: z.enum(VARIABLE_TYPES),
+  fallback_value: z.nullable(z.union([z.string(), z.number(), z.boolean()])),
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+const resendTemplateSchema = withMeta(
+  z.object({
+    object: z.literal('template'),
+    id: withMeta(z.string(), { example: 'tpl_0VbnqK3m8a2Jx7Qp1Zr5Tt9Lw' }),
+    name: z.string(),
+    alias: nullableString,
+    subject: nullableString,
+    html: nullableString,
+    text: nullableString,
+    from: nullableString,
+    reply_to: z.nullable(z.array(z.string())),
+    variables: z.array(resendVariableSchema),
+    status: withMeta(z.literal('published'), { description: 'A saved template is live at once.' }),
+    published_at: withMeta(timestamp, { description: 'When the version sends use was saved.' }),
+    has_unpublished_versions: z.literal(false),
+    current_version_id: withMeta(z.string(), { description: 'The template id: one version is kept.' }),
+    created_at: timestamp,
+    updated_at: timestamp,
+  }),
+  { id: 'ResendTemplate', description: "A template in Resend's shape." },
+);
+
+export type ResendTemplateJson = z.input<typeof resendTemplateSchema>;
+
+const resendTemplateListItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  alias: nullableString,
+  status: z.literal('published'),
+  published_at: timestamp,
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+const resendTemplateRef = z.object({ object: z.literal('template'), id: z.string() });
+
+/** The routes of the Resend surface this service serves (lambdas/templates/resend-adapter.ts maps them). */
+export const RESEND_TEMPLATES_CONTRACTS = {
+  resendListTemplates: defineContract({
+    query: resendListQuerySchema,
+    response: {
+      status: 200,
+      description: 'A page of templates, newest first.',
+      schema: resendListResponseSchema(resendTemplateListItemSchema),
+    },
+  }),
+  resendCreateTemplate: defineContract({
+    idempotent: true,
+    body: resendCreateTemplateSchema,
+    response: { status: 201, description: 'The new template, live at once.', schema: resendTemplateRef },
+    errors: ['already_exists'],
+  }),
+  resendGetTemplate: defineContract({
+    params: templateParams,
+    response: { status: 200, description: 'The template.', schema: resendTemplateSchema },
+    errors: ['not_found'],
+  }),
+  resendUpdateTemplate: defineContract({
+    params: templateParams,
+    body: resendUpdateTemplateSchema,
+    response: {
+      status: 200,
+      description: 'The template is changed; sends use it at once.',
+      schema: resendTemplateRef,
+    },
+    errors: ['not_found', 'already_exists'],
+  }),
+  resendDeleteTemplate: defineContract({
+    params: templateParams,
+    response: {
+      status: 200,
+      description: 'The template is deleted and its alias free.',
+      schema: z.object({ object: z.literal('template'), id: z.string(), deleted: z.literal(true) }),
+    },
+    errors: ['not_found'],
+  }),
+  resendPublishTemplate: defineContract({
+    params: templateParams,
+    response: {
+      status: 200,
+      description: 'Nothing to do: every saved template is already the one sends use. 404 for none.',
+      schema: resendTemplateRef,
+    },
+    errors: ['not_found'],
+  }),
+  resendDuplicateTemplate: defineContract({
+    idempotent: true,
+    params: templateParams,
+    response: {
+      status: 201,
+      description: 'A copy named "<name> (copy)", without the alias (aliases are unique).',
+      schema: resendTemplateRef,
+    },
+    errors: ['not_found'],
+  }),
+};
+
 export const TEMPLATES_CONTRACTS = {
+  ...RESEND_TEMPLATES_CONTRACTS,
   listTemplates: defineContract({
     query: listQuerySchema,
     response: {

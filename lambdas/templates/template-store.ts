@@ -7,7 +7,7 @@ import type { Documents } from '../aws/aws-clients.js';
 import { GetCommand, type TransactWriteCommandInput, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
 import { ApiError } from '../api/errors.js';
-import { queryProjectPage } from '../aws/query-page.js';
+import { type ProjectPage, queryProjectPage } from '../aws/query-page.js';
 import { projectPartition } from '../aws/tables.js';
 import type { VariableDeclaration } from './render.js';
 import { readReference } from './template-rules.js';
@@ -88,11 +88,14 @@ async function readTemplate(
   return Item ? toRecord(Item) : undefined;
 }
 
-/** Newest first (ids sort by creation time). */
+/** A template's position in its project's list: what `listTemplates` reads from for Resend's `after`/`before`. */
+export const templateListPosition = (id: string): string => `${TEMPLATE_PREFIX}${id}`;
+
+/** Newest first (ids sort by creation time), or oldest first from a position when asked. */
 export async function listTemplates(
   store: TemplateStore,
   projectId: string,
-  page: { limit: number; after?: string | undefined },
+  page: ProjectPage,
 ): Promise<{ templates: TemplateRecord[]; nextAfter: string | undefined }> {
   const { items, nextAfter } = await queryProjectPage(store, projectId, TEMPLATE_PREFIX, page);
   return { templates: items.map(toRecord), nextAfter };

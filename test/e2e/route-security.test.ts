@@ -125,11 +125,11 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   sendBroadcast: (stack) => otherProjectsBroadcast(stack, '/send'),
   cancelBroadcast: (stack) => otherProjectsBroadcast(stack, '/cancel'),
   listBroadcastRecipients: (stack) => otherProjectsBroadcast(stack, '/recipients'),
-  resendGetWebhook: async (stack) => resendPath(await otherProjectsWebhook(stack, '')),
-  resendUpdateWebhook: async (stack) => resendPath(await otherProjectsWebhook(stack, '')),
-  resendDeleteWebhook: async (stack) => resendPath(await otherProjectsWebhook(stack, '')),
+  resendGetWebhook: async (stack) => resendPathOf(await otherProjectsWebhook(stack, '')),
+  resendUpdateWebhook: async (stack) => resendPathOf(await otherProjectsWebhook(stack, '')),
+  resendDeleteWebhook: async (stack) => resendPathOf(await otherProjectsWebhook(stack, '')),
   resendRotateWebhookSecret: async (stack) =>
-    `${resendPath(await otherProjectsWebhook(stack, ''))}/signing-secret/rotate`,
+    `${resendPathOf(await otherProjectsWebhook(stack, ''))}/signing-secret/rotate`,
   resendGetContact: async (stack) => `/resend/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
   resendUpdateContact: async (stack) =>
     `/resend/contacts/${await otherProjectsResource(stack, '/v1/contacts')}`,
@@ -170,6 +170,18 @@ const OTHER_PROJECTS_RESOURCE: Partial<Record<RouteId, (stack: TestStack) => Pro
   updateApiKey: (stack) => otherProjectsKey(stack, ''),
   revokeApiKey: (stack) => otherProjectsKey(stack, ''),
   rotateApiKey: (stack) => otherProjectsKey(stack, '/rotate'),
+  // Resend's domains, templates and api-keys: the same resources under /resend.
+  resendGetDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}`,
+  resendUpdateDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}`,
+  resendDeleteDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}`,
+  resendVerifyDomain: async (stack) => `/resend/domains/${await otherProjectsDomain(stack)}/verify`,
+  resendGetTemplate: async (stack) => resendPathOf(await otherProjectsTemplate(stack)),
+  resendUpdateTemplate: async (stack) => resendPathOf(await otherProjectsTemplate(stack)),
+  resendDeleteTemplate: async (stack) => resendPathOf(await otherProjectsTemplate(stack)),
+  resendPublishTemplate: async (stack) => `${resendPathOf(await otherProjectsTemplate(stack))}/publish`,
+  resendDuplicateTemplate: async (stack) => `${resendPathOf(await otherProjectsTemplate(stack))}/duplicate`,
+  resendUpdateApiKey: async (stack) => resendPathOf(await otherProjectsKey(stack, '')),
+  resendRevokeApiKey: async (stack) => resendPathOf(await otherProjectsKey(stack, '')),
 };
 
 /** The Resend surface's URL of a /v1 resource. */
@@ -303,6 +315,7 @@ const VALID_BODIES: Partial<Record<RouteId, unknown>> = {
   rescheduleEmail: { scheduled_at: 'in 2 hours' },
   resendUpdateEmail: { scheduled_at: 'in 2 hours' },
   resendCreateAudienceContact: { email: 'someone@example.com' },
+  resendUpdateApiKey: { name: 'renamed' },
 };
 
 describe.each(ROUTES as readonly Route[])('$method $path', (route) => {

@@ -12,9 +12,20 @@ import type { IdempotencyStore } from '../../../../lambdas/http/idempotency.js';
 import { authContextFor, proxyEvent } from '../../../support/events.js';
 import { UNLIMITED_FRAME } from '../../../support/frame.js';
 import { createTestAws } from '../../../support/local-aws.js';
+import { RESEND_TEMPLATES_CONTRACTS } from '../../../../lambdas/templates/contracts.js';
 
 const echoResponse = { status: 200, description: 'echo', schema: z.unknown() } as const;
+
+type SurfaceRouteId = keyof typeof RESEND_TEMPLATES_CONTRACTS;
+/** The service's other surfaces' routes, each with the same value (they are not what this file tests). */
+const surfaceRoutes = <T>(value: T) =>
+  Object.fromEntries(Object.keys(RESEND_TEMPLATES_CONTRACTS).map((id) => [id, value])) as Record<
+    SurfaceRouteId,
+    T
+  >;
+
 const TEST_CONTRACTS = {
+  ...surfaceRoutes({ response: echoResponse }),
   listTemplates: { response: echoResponse },
   createTemplate: {
     idempotent: true,
@@ -65,6 +76,7 @@ function setUp(
     return { id: `tpl_${calls}`, body: request.body };
   };
   const handlers = {
+    ...surfaceRoutes(create),
     listTemplates: create,
     createTemplate: create,
     getTemplate: create,
@@ -287,6 +299,7 @@ describe('Idempotency-Key on idempotent routes', () => {
 
   it('refuses to build a service with idempotent routes but no store', () => {
     const handlers = {
+      ...surfaceRoutes(vi.fn()),
       listTemplates: vi.fn(),
       createTemplate: vi.fn(),
       getTemplate: vi.fn(),
