@@ -233,9 +233,6 @@ async function otherProjectsMembership(stack: TestStack): Promise<string> {
   return `/v1/lists/${list}/contacts/${contact}`;
 }
 
-/** The `/v1` path of a resource as Resend's surface names it. */
-const resendPath = (v1Path: string) => v1Path.replace(/^\/v1\//, '/resend/');
-
 /**
  * OTHER_PROJECT's contact in OTHER_PROJECT's list, as Resend's paths name the pair: the contact's
  * segment (`/resend/contacts/{id}/segments/{segment_id}`) or the audience's contact
