@@ -7,7 +7,7 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ACCESS_LOG_FORMAT as ACCESS_LOG_FIELDS } from '../lambdas/api/access-log-format.js';
@@ -99,18 +99,32 @@ export class Api extends Construct {
       },
     });
 
-    // One proxy integration per service, shared by its routes; allowTestInvoke off keeps one invoke
-    // permission per method instead of two.
+    // One proxy integration per service, shared by its routes, and one invoke permission per service
+    // for this API's own methods (its execute-api ARN): a permission per method would be one
+    // CloudFormation resource per route (144 with the drop-in surfaces), and CloudFormation holds a
+    // stack to 500 resources. Only this API's methods can invoke, and each names its own service.
     const integrations = new Map<Service, apigateway.LambdaIntegration>();
     for (const route of routes) {
       const integration =
         integrations.get(route.service) ??
-        new apigateway.LambdaIntegration(props.services[route.service], { allowTestInvoke: false });
+        new apigateway.LambdaIntegration(props.services[route.service], { scopePermissionToMethod: false });
       integrations.set(route.service, integration);
       this.restApi.root.resourceForPath(route.path).addMethod(route.method, integration, {
         authorizer: props.authorizer,
         authorizationType: apigateway.AuthorizationType.CUSTOM,
       });
+    }
+
+    // CDK scopes each service's one permission to any stage of the API: narrow it to the deployed
+    // stage (no test invocations from the console either).
+    const stageArn = this.restApi.arnForExecuteApi('*', '/*', this.restApi.deploymentStage.stageName);
+    for (const permission of this.restApi.node.findAll()) {
+      if (
+        permission instanceof lambda.CfnPermission &&
+        permission.node.id.startsWith('ApiPermission.ApiScoped.')
+      ) {
+        permission.sourceArn = stageArn;
+      }
     }
 
     if (props.publicFiles) {

@@ -22,6 +22,10 @@ export interface AppConfig {
   readonly authorizerCacheFlush: boolean;
   readonly authorizerProvisionedConcurrency: number;
   readonly manageApiGatewayCloudWatchRole: boolean;
+  /** Context `maxSendRate` (emails per second); absent: the broadcast sender reads SES's own quota. */
+  readonly maxSendRate?: number;
+  /** Context `broadcastSenders` (2–1000); absent: the stack's default. */
+  readonly broadcastSenders?: number;
 }
 
 /**
@@ -30,6 +34,8 @@ export interface AppConfig {
  * `authorizerCacheFlush`: context `authorizerCacheFlush` (`true`/`false`), else false; true needs a TTL above 0.
  * `authorizerProvisionedConcurrency`: context `authorizerProvisionedConcurrency`, else 0 (off).
  * `manageApiGatewayCloudWatchRole`: context `apiGatewayCloudWatchRole` (`true`/`false`), else true.
+ * `maxSendRate`: context `maxSendRate` (a positive number of emails per second), else read from SES.
+ * `broadcastSenders`: context `broadcastSenders` (a whole number from 2 to 1000), else the stack's default.
  */
 export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const stackName = String(node.tryGetContext('stackName') ?? env.SCOPEGATE_STACK_NAME ?? 'Scopegate');
@@ -64,7 +70,43 @@ export function readAppConfig(node: Node, env: NodeJS.ProcessEnv = process.env):
       true,
     ),
     ...messagingContext(node),
+    ...broadcastContext(node),
   };
+}
+
+/** The broadcast sender's pace (docs/decisions/0035-broadcasts.md): absent settings keep their defaults. */
+function broadcastContext(node: Node): Pick<AppConfig, 'maxSendRate' | 'broadcastSenders'> {
+  const rate = node.tryGetContext('maxSendRate') as unknown;
+  const senders = node.tryGetContext('broadcastSenders') as unknown;
+  const config: { maxSendRate?: number; broadcastSenders?: number } = {};
+  if (rate !== undefined) {
+    const value = numberOf(rate);
+    if (!(value > 0 && value <= MAX_SEND_RATE)) {
+      throw new AppConfigError(
+        `Context maxSendRate must be the SES account's maximum send rate, a number of emails per second above 0 and at most ${MAX_SEND_RATE}, got ${JSON.stringify(rate)}`,
+      );
+    }
+    config.maxSendRate = value;
+  }
+  if (senders !== undefined) {
+    const value = numberOf(senders);
+    if (!Number.isInteger(value) || value < 2 || value > 1000) {
+      throw new AppConfigError(
+        `Context broadcastSenders must be a whole number from 2 to 1000, got ${JSON.stringify(senders)}`,
+      );
+    }
+    config.broadcastSenders = value;
+  }
+  return config;
+}
+
+/** Far above any SES account's quota: a larger value is a typo. */
+const MAX_SEND_RATE = 100_000;
+
+/** Context values from the command line are strings; from cdk.json they may be numbers. */
+function numberOf(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
 }
 
 /**

@@ -228,6 +228,23 @@ describe('construct props validation', () => {
       /apiGatewayCloudWatchRole must be true or false/,
     );
   });
+
+  it('reads the broadcast pace: maxSendRate and broadcastSenders, absent unless given', () => {
+    const none = readAppConfig(appWith().node, {});
+    expect([none.maxSendRate, none.broadcastSenders]).toEqual([undefined, undefined]);
+    const given = readAppConfig(appWith({ maxSendRate: '14.5', broadcastSenders: 4 }).node, {});
+    expect([given.maxSendRate, given.broadcastSenders]).toEqual([14.5, 4]);
+  });
+
+  it.each([['0'], ['-3'], ['fast'], [''], [1e6]])('refuses maxSendRate %j, naming it', (value) => {
+    expect(() => readAppConfig(appWith({ maxSendRate: value }).node, {})).toThrow(/maxSendRate must be/);
+  });
+
+  it.each([['1'], ['2.5'], [1001], ['many']])('refuses broadcastSenders %j, naming it', (value) => {
+    expect(() => readAppConfig(appWith({ broadcastSenders: value }).node, {})).toThrow(
+      /broadcastSenders must be a whole number from 2 to 1000/,
+    );
+  });
 });
 
 function stubFunction(stack: Stack) {
