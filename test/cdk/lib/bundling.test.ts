@@ -210,7 +210,8 @@ describe('the dashboard bundle', () => {
               .handler({ httpMethod: 'GET', path: ${JSON.stringify(path)} })
               .then((result) => process.stdout.write(JSON.stringify(result)))`,
           ],
-          { env: { PATH: process.env.PATH }, encoding: 'utf8' },
+          // The OpenAPI document is over a megabyte: more than execFileSync's default buffer.
+          { env: { PATH: process.env.PATH }, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
         ),
       ) as { statusCode: number; headers: Record<string, string>; body: string };
 
