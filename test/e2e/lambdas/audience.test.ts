@@ -6,6 +6,7 @@ import type { RouteId } from '../../../lambdas/api/routes.js';
 import { projectPartition } from '../../../lambdas/aws/tables.js';
 import { call, type CallResult } from '../../support/http-client.js';
 import { startTestStack, type TestStack } from '../../support/local-stack.js';
+import { outboxEvents } from '../../support/outbox.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -33,16 +34,7 @@ async function project() {
   return { projectId, key, api, contact, list };
 }
 
-async function eventsOf(projectId: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
-  const { Items = [] } = await stack.aws.documents.send(
-    new QueryCommand({
-      TableName: stack.aws.tables.data,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': projectPartition(projectId), ':prefix': 'EVENT#' },
-    }),
-  );
-  return Items as { type: string; data: Record<string, unknown> }[];
-}
+const eventsOf = (projectId: string) => outboxEvents(stack.aws, projectId);
 
 describe('contacts', () => {
   it('creates, finds by email in any case, changes and deletes a contact, with contact.* events', async () => {

@@ -6,12 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stackSecret } from '../../../lambdas/http/cursor-secret.js';
-import { queryAll } from '../../../lambdas/aws/query-page.js';
-import { projectPartition } from '../../../lambdas/aws/tables.js';
 import { signUnsubscribeToken } from '../../../lambdas/unsubscribe/token.js';
 import { call } from '../../support/http-client.js';
 import { sentEmails } from '../../support/local-aws.js';
 import { OTHER_DOMAIN, OTHER_PROJECT, startTestStack, type TestStack } from '../../support/local-stack.js';
+import { outboxEvents } from '../../support/outbox.js';
 
 let stack: TestStack;
 let project: { projectId: string; key: string; domain: string };
@@ -41,14 +40,8 @@ const send = (body: Record<string, unknown>, key = project.key, domain = project
     body: { from: `news@${domain}`, subject: 'hello', text: 'x', ...body },
   });
 
-async function projectEvents(projectId: string, type: string): Promise<Record<string, unknown>[]> {
-  const items = await queryAll({
-    documents: stack.aws.documents,
-    table: stack.aws.tables.data,
-    partition: projectPartition(projectId),
-    prefix: 'EVENT#',
-  });
-  return items.filter((item) => item.type === type);
+async function projectEvents(projectId: string, type: string) {
+  return (await outboxEvents(stack.aws, projectId)).filter((item) => item.type === type);
 }
 
 describe('the suppressions API', () => {

@@ -6,11 +6,11 @@ import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../cli/main.js';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { findClaim, findDomain } from '../../../lambdas/domains/domain-store.js';
 import { createDomain, type DomainsDependencies, verifyDomain } from '../../../lambdas/domains/domains.js';
 import { createCliTarget } from '../../support/cli-target.js';
 import type { TestAws } from '../../support/local-aws.js';
+import { outboxEvents } from '../../support/outbox.js';
 
 let aws: TestAws;
 let env: Record<string, string>;
@@ -62,14 +62,8 @@ describe('domains release', () => {
       status: 'failed',
       failureReason: 'released',
     });
-    const { Items } = await aws.documents.send(
-      new QueryCommand({
-        TableName: aws.tables.data,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${holder}`, ':prefix': 'EVENT#' },
-      }),
-    );
-    expect(Items?.map((item) => item.type)).toEqual(['domain.verified', 'domain.failed']);
+    const events = await outboxEvents(aws, holder);
+    expect(events.map((item) => item.type)).toEqual(['domain.verified', 'domain.failed']);
     await expect(createDomain(deps(), 'proj_new_owner', `mail.${name}`)).resolves.toMatchObject({
       name: `mail.${name}`,
     });

@@ -1,7 +1,7 @@
 /** Sending domains over HTTP through the local gateway, with the local SES identity stand-in. */
 import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { claimKey } from '../../../../lambdas/domains/domain-store.js';
 import { DOMAIN_TAKEN_MESSAGE } from '../../../../lambdas/domains/domains.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import {
   TEST_PROJECT,
   type TestStack,
 } from '../../../support/local-stack.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let stack: TestStack;
 let key: string;
@@ -41,16 +42,7 @@ const sesHas = (name: string) =>
     () => true,
     () => false,
   );
-const eventsOf = async (projectId: string) =>
-  (
-    await stack.aws.documents.send(
-      new QueryCommand({
-        TableName: stack.aws.tables.data,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'EVENT#' },
-      }),
-    )
-  ).Items ?? [];
+const eventsOf = (projectId: string) => outboxEvents(stack.aws, projectId);
 
 describe('a domain from create to delete', () => {
   it('answers its records on create, verifies, lists, sends, and is gone after delete (name free again)', async () => {

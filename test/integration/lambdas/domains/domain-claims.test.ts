@@ -6,7 +6,6 @@
 import { GetEmailIdentityCommand } from '@aws-sdk/client-sesv2';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../../../../lambdas/api/errors.js';
 import { namesOverlap, VERIFICATION_WINDOW_MS } from '../../../../lambdas/domains/domain-claims.js';
 import { sweepLapsedDomains } from '../../../../lambdas/domain-lapse/domain-lapse.js';
@@ -19,6 +18,7 @@ import {
   verifyDomain,
 } from '../../../../lambdas/domains/domains.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let aws: TestAws;
 beforeAll(async () => {
@@ -52,16 +52,7 @@ const sesHas = async (name: string) =>
       throw error;
     },
   );
-const eventsOf = async (projectId: string) =>
-  (
-    await aws.documents.send(
-      new QueryCommand({
-        TableName: aws.tables.data,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'EVENT#' },
-      }),
-    )
-  ).Items ?? [];
+const eventsOf = (projectId: string) => outboxEvents(aws, projectId);
 
 describe('overlapping names across projects', () => {
   it.each([

@@ -4,7 +4,7 @@
  * status change fires its event once.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteEmailIdentityCommand, GetEmailIdentityCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSesClient } from '../../../../lambdas/aws/aws-clients.js';
@@ -18,6 +18,7 @@ import {
 } from '../../../../lambdas/domains/domains.js';
 import { localTarget } from '../../../../local/config.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let aws: TestAws;
 beforeAll(async () => {
@@ -62,16 +63,7 @@ const sesHas = async (name: string) =>
       throw error;
     },
   );
-const eventsOf = async (projectId: string) =>
-  (
-    await aws.documents.send(
-      new QueryCommand({
-        TableName: aws.tables.data,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':prefix': 'EVENT#' },
-      }),
-    )
-  ).Items ?? [];
+const eventsOf = (projectId: string) => outboxEvents(aws, projectId);
 
 describe('one owner per name', () => {
   it('of projects racing to create one name, exactly one wins; the others get 409 already_exists', async () => {

@@ -3,13 +3,14 @@
  * the project's outbox in the same transaction as the key's marker. Each test has tables of its own:
  * the job scans the whole ApiKeys table, so a shared one would let tests see each other's keys.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   notifyExpiringKeys,
   type ExpiringKeysStore,
 } from '../../../../lambdas/expiring-keys/expiring-keys.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -46,21 +47,7 @@ async function putKey(keyId: string, extra: Record<string, unknown>): Promise<vo
   );
 }
 
-interface StoredEvent {
-  readonly type: string;
-  readonly data: Record<string, unknown>;
-}
-
-async function outbox(projectId = PROJECT): Promise<StoredEvent[]> {
-  const result = await aws.documents.send(
-    new QueryCommand({
-      TableName: aws.tables.data,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
-      ExpressionAttributeValues: { ':pk': `PROJECT#${projectId}`, ':events': 'EVENT#' },
-    }),
-  );
-  return (result.Items ?? []) as StoredEvent[];
-}
+const outbox = (projectId = PROJECT) => outboxEvents(aws, projectId);
 
 describe('notifyExpiringKeys', () => {
   it('a key expiring in 6 days gets one 7d event; a second run emits nothing', async () => {

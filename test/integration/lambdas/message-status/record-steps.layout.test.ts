@@ -9,7 +9,6 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../lambdas/shared/ids.js';
 import { projectPartition } from '../../../../lambdas/aws/tables.js';
-import { outboxPartitions } from '../../../../lambdas/shared/outbox.js';
 import { recordEmailEvent } from '../../../../lambdas/sending/email-events-store.js';
 import { recordMessageEvent } from '../../../../lambdas/messaging/message-events-store.js';
 import {
@@ -26,6 +25,7 @@ import {
   putMessage,
 } from '../../../../lambdas/messaging/message-store.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let aws: TestAws;
 let store: { documents: TestAws['documents']; dataTable: string };
@@ -63,7 +63,7 @@ async function itemAt(key: { pk: string; sk: string }): Promise<Record<string, u
 
 /** The project events of a project, without the fields that are new each time. */
 async function projectEventsOf(projectId: string): Promise<{ type: unknown; data: unknown }[]> {
-  return (await itemsOf(outboxPartitions(projectId), 'EVENT#')).map(({ type, data }) => ({ type, data }));
+  return (await outboxEvents(aws, projectId)).map(({ type, data }) => ({ type, data }));
 }
 
 describe('the event store item layout', () => {

@@ -5,11 +5,10 @@
  */
 import { SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SendWhatsAppMessageCommand } from '@aws-sdk/client-socialmessaging';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmsClient, createSocialMessagingClient } from '../../../../lambdas/aws/aws-clients.js';
 import { ApiError } from '../../../../lambdas/api/errors.js';
-import { projectPartition } from '../../../../lambdas/aws/tables.js';
 import { processQueueMessage } from '../../../../lambdas/provider-events/process.js';
 import {
   markMessageSent,
@@ -22,6 +21,7 @@ import { whatsappSender } from '../../../../lambdas/messaging/whatsapp-sender.js
 import { localTarget } from '../../../../local/config.js';
 import { type MessagingStandIn, startMessagingStandIn } from '../../../../local/messaging.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let standIn: MessagingStandIn;
 let aws: TestAws;
@@ -177,15 +177,7 @@ describe('message records and provider events', () => {
       )
     ).Item;
   const projectEvents = async (projectId: string) =>
-    (
-      await aws.documents.send(
-        new QueryCommand({
-          TableName: aws.tables.data,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': projectPartition(projectId), ':prefix': 'EVENT#' },
-        }),
-      )
-    ).Items?.map((item) => item.type as string) ?? [];
+    (await outboxEvents(aws, projectId)).map((item) => item.type);
 
   it('marks a message sent with its *.sent event in the same write', async () => {
     const { record, providerId } = await sentMessage('sms');

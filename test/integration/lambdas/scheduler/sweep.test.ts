@@ -5,7 +5,7 @@
  * drained over successive runs. SES is a recording fake: what matters here is how often it is called.
  */
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuthContext } from '../../../../lambdas/keys/auth-context.js';
 import { ApiError } from '../../../../lambdas/api/errors.js';
@@ -20,6 +20,7 @@ import type { OutgoingEmail } from '../../../../lambdas/sending/ses-sender.js';
 import { fixtureDomainOf, seedVerifiedDomain } from '../../../support/domains.js';
 import { testKey } from '../../../support/keys.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let aws: TestAws;
 // Tables of its own per test: the sweep's cursor is stack-wide, and each test's clock starts at T0.
@@ -120,14 +121,7 @@ const statusOf = async (project: Project, id: string) =>
   (await findEmail(store(), project.auth.projectId, id))?.status;
 
 async function eventTypes(project: Project): Promise<string[]> {
-  const { Items } = await aws.documents.send(
-    new QueryCommand({
-      TableName: aws.tables.data,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :event)',
-      ExpressionAttributeValues: { ':pk': projectPartition(project.auth.projectId), ':event': 'EVENT#' },
-    }),
-  );
-  return (Items ?? []).map((item) => String(item.type));
+  return (await outboxEvents(aws, project.auth.projectId)).map((item) => item.type);
 }
 
 describe('scheduling and sweeping', () => {

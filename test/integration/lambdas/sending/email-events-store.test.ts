@@ -1,9 +1,7 @@
 /** SES events recorded against DynamoDB Local: the index lookup, idempotency, forward-only status. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../../lambdas/shared/ids.js';
-import { outboxPartitions } from '../../../../lambdas/shared/outbox.js';
 import { findEmailBySesMessage, listEmailEvents } from '../../../../lambdas/sending/email-events-store.js';
 import { processSesEvent } from '../../../../lambdas/provider-events/process.js';
 import { sesEventsConsumer } from '../../../../lambdas/provider-events/queue-consumer.js';
@@ -16,6 +14,7 @@ import {
 } from '../../../../lambdas/sending/email-store.js';
 import { type SesEventJson, sesEventsFor } from '../../../../local/ses-events.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let aws: TestAws;
 let deps: { documents: TestAws['documents']; dataTable: string; now: () => Date };
@@ -57,22 +56,9 @@ const eventsTo = (messageId: string, recipients: string[]): SesEventJson[] =>
   sesEventsFor({ messageId, from: 'a@example.com', recipients, tags: [] }, SENT_AT);
 
 async function projectEventTypes(projectId: string, emailId: string): Promise<string[]> {
-  const pages = await Promise.all(
-    outboxPartitions(projectId).map((partition) =>
-      aws.documents.send(
-        new QueryCommand({
-          TableName: aws.tables.data,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': 'EVENT#' },
-          ConsistentRead: true,
-        }),
-      ),
-    ),
-  );
-  return pages
-    .flatMap(({ Items }) => Items ?? [])
-    .filter((item) => (item.data as { email_id?: string }).email_id === emailId)
-    .map((item) => String(item.type))
+  return (await outboxEvents(aws, projectId))
+    .filter((item) => item.data.email_id === emailId)
+    .map((item) => item.type)
     .sort();
 }
 

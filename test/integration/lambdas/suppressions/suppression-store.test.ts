@@ -6,9 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContact, findContact } from '../../../../lambdas/audience/contacts.js';
-import { queryAll } from '../../../../lambdas/aws/query-page.js';
 import { newId } from '../../../../lambdas/shared/ids.js';
-import { projectPartition } from '../../../../lambdas/aws/tables.js';
 import { processSesEvent } from '../../../../lambdas/provider-events/process.js';
 import {
   EMAIL_ID_PREFIX,
@@ -26,6 +24,7 @@ import {
 import { unsubscribe } from '../../../../lambdas/unsubscribe/unsubscribe.js';
 import { sesEventsFor } from '../../../../local/ses-events.js';
 import { createTestAws, type TestAws } from '../../../support/local-aws.js';
+import { outboxEvents } from '../../../support/outbox.js';
 
 let aws: TestAws;
 let deps: { documents: TestAws['documents']; dataTable: string; now: () => Date };
@@ -172,12 +171,7 @@ describe('unsubscribe', () => {
     expect(await findSuppression(deps, projectId, 'reader@example.org')).toMatchObject({
       reason: 'unsubscribe',
     });
-    const events = await queryAll({
-      documents: deps.documents,
-      table: deps.dataTable,
-      partition: projectPartition(projectId),
-      prefix: 'EVENT#',
-    });
+    const events = await outboxEvents(aws, projectId);
     expect(
       events.filter((event) => event.type === 'contact.unsubscribed').map((event) => event.data),
     ).toEqual([{ id: contact.id, email: 'Reader@Example.org', broadcast_id: null }]);
