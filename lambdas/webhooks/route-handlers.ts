@@ -43,7 +43,7 @@ function webhooksHandlers(deps: WebhooksDependencies): WebhooksV1Handlers {
       return { id: params.id, deleted: true as const };
     },
     rotateWebhookSecret: async ({ auth, params }) =>
-      webhookWithSecretJson(await rotateSecret(deps, auth.projectId, params.id)),
+      webhookWithSecretJson(await rotateSecret(deps, auth.projectId, params.id, standingOf(auth))),
     testWebhook: ({ auth, params }) => sendTestEvent(deps, auth.projectId, params.id),
     listWebhookDeliveries: async ({ auth, params, query }) => {
       // Another project's webhook is a 404 before any delivery is read.

@@ -101,13 +101,19 @@ export async function changeWebhook(
   });
 }
 
-/** A new secret; the current one becomes the previous and keeps signing for 24 hours. */
+/**
+ * A new secret; the current one becomes the previous and keeps signing for 24 hours. Whoever holds a
+ * webhook's secret can sign what its receiver will trust, so the caller must be able to read every
+ * event the webhook delivers, as to subscribe it.
+ */
 export async function rotateSecret(
   deps: WebhooksDependencies,
   projectId: string,
   id: string,
+  caller: KeyStanding,
 ): Promise<WebhookRecord> {
   const current = await getWebhook(deps, projectId, id);
+  requireEventAccess(current.events, caller, 'Rotating the secret of a webhook subscribed to');
   const now = deps.now();
   return updateWebhook(deps, projectId, id, {
     secret: generateWebhookSecret(),
@@ -144,7 +150,11 @@ export async function sendTestEvent(
 }
 
 /** 403 `insufficient_scope` naming what the caller lacks for the first event type it may not read. */
-function requireEventAccess(events: readonly EventType[], caller: KeyStanding): void {
+function requireEventAccess(
+  events: readonly EventType[],
+  caller: KeyStanding,
+  action = 'Subscribing a webhook to',
+): void {
   const missing = missingEventAccess(events, caller);
   if (missing === undefined) return;
   const { event, requirement } = missing;
@@ -152,7 +162,7 @@ function requireEventAccess(events: readonly EventType[], caller: KeyStanding): 
     ? `the ${requirement.scope} scope`
     : `a key whose permission is ${requirement.permission}`;
   throw new ApiError('insufficient_scope', {
-    message: `Subscribing a webhook to ${event} needs ${needs}, which this API key does not have.`,
+    message: `${action} ${event} needs ${needs}, which this API key does not have.`,
     ...(requirement.scope ? { requiredScope: requirement.scope } : {}),
     ...(requirement.permission ? { requiredPermission: requirement.permission } : {}),
   });

@@ -533,6 +533,27 @@ describe.each(EVENT_TYPES)('subscribing a webhook to %s', (type) => {
       expect(response.json).toMatchObject({ error_code: 'insufficient_scope', ...refusal });
       expect((await patchWith(owner.key, { status: 'enabled' })).json).toMatchObject({ status: 'enabled' });
     });
+
+    it('cannot have its secret rotated by a key with only webhooks:write (the new secret could forge its events)', async () => {
+      const { key: owner } = await stack.putKey(keyItem(true));
+      const created = await create(owner.key);
+      const { key } = await stack.putKey(keyItem(false));
+      const rotate = (caller: string, path: string) => call(stack.url, { method: 'POST', path, key: caller });
+      const id = String(created.json.id);
+
+      for (const path of [
+        `/v1/webhooks/${id}/rotate-secret`,
+        `/resend/webhooks/${id}/signing-secret/rotate`,
+      ]) {
+        const response = await rotate(key.key, path);
+        expect(response.status).toBe(403);
+        expect(response.json).toMatchObject({ error_code: 'insufficient_scope', ...refusal });
+        expect(response.json).not.toHaveProperty('signing_secret');
+      }
+      const rotated = await rotate(owner.key, `/v1/webhooks/${id}/rotate-secret`);
+      expect(rotated.status).toBe(200);
+      expect(rotated.json.signing_secret).toMatch(/^whsec_/);
+    });
   }
 });
 
