@@ -80,7 +80,8 @@ describe('a scheduled email, end to end', () => {
     expect(run?.sent).toContain(id);
     expect(await delivered(body.subject)).toHaveLength(1);
     expect((await api('GET', `/v1/emails/${id}`)).json).toMatchObject({
-      status: 'sent',
+      // The local SES's delivery event may already have moved it on.
+      status: expect.stringMatching(/^(sent|delivered)$/) as unknown,
       ses_message_id: expect.any(String),
     });
 

@@ -79,7 +79,8 @@ describe('sgMail.send', () => {
     expect(stored.json).toMatchObject({
       id,
       bcc: ['bcc@example.org'],
-      status: 'sent',
+      // The local SES's delivery event may already have moved it on.
+      status: expect.stringMatching(/^(sent|delivered)$/) as unknown,
       tags: [
         { name: 'welcome', value: 'category' },
         { name: 'user', value: 'u-7' },
