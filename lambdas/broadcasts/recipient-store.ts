@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, isTransactionConflict } from '../aws/conflicts.js';
 import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
-import { emailKey, SES_MESSAGE_SORT_KEY, sesMessagePartition } from '../sending/email-store.js';
+import { emailKey, sesMessageIndexPut } from '../sending/email-store.js';
 import { type BroadcastStore, broadcastKey, COUNTER_ATTRIBUTES } from './broadcast-store.js';
 import {
   type BroadcastRef,
@@ -316,15 +316,10 @@ function settlementItems(
     if (email.sesMessageId) {
       // As a single send does: SES's events name only the message id (lambdas/provider-events).
       items.push({
-        Put: {
-          TableName: store.dataTable,
-          Item: {
-            pk: sesMessagePartition(email.sesMessageId),
-            sk: SES_MESSAGE_SORT_KEY,
-            projectId: ref.projectId,
-            emailId: email.id,
-          },
-        },
+        Put: sesMessageIndexPut(store.dataTable, email.sesMessageId, {
+          projectId: ref.projectId,
+          id: email.id,
+        }),
       });
     }
   }

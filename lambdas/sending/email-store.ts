@@ -124,7 +124,8 @@ export async function markEmail(
 export const sesMessagePartition = (messageId: string): string => `SESMSG#${messageId}`;
 export const SES_MESSAGE_SORT_KEY = 'SESMSG';
 
-function sesMessageIndexPut(
+/** The Put of that index item: every send that SES accepts writes one (single, scheduled, broadcast). */
+export function sesMessageIndexPut(
   dataTable: string,
   messageId: string,
   email: Pick<EmailRecord, 'projectId' | 'id'>,

@@ -26,13 +26,7 @@ import { isConditionalCheckFailure } from '../aws/dynamo-errors.js';
 import { eventItem } from '../shared/outbox.js';
 import { projectPartition } from '../aws/tables.js';
 import type { AttachmentInput } from './attachments.js';
-import {
-  type EmailRecord,
-  emailJson,
-  emailSortKey,
-  SES_MESSAGE_SORT_KEY,
-  sesMessagePartition,
-} from './email-store.js';
+import { type EmailRecord, emailJson, sesMessageIndexPut, unshardedEmailKey } from './email-store.js';
 
 export interface ScheduledStore {
   readonly documents: Documents;
@@ -70,14 +64,26 @@ export function dueKey(email: Pick<EmailRecord, 'id'> & { scheduledAt: string })
   return { pk: duePartition(minuteOf(new Date(email.scheduledAt))), sk: `${email.scheduledAt}#${email.id}` };
 }
 
-const emailKey = (email: Pick<EmailRecord, 'projectId' | 'id'>) => ({
-  pk: projectPartition(email.projectId),
-  sk: emailSortKey(email.id),
-});
+// Scheduled emails keep the project's own partition (docs/decisions/0036-write-sharded-hot-items.md).
+const emailKey = (email: Pick<EmailRecord, 'projectId' | 'id'>) =>
+  unshardedEmailKey(email.projectId, email.id);
 const contentKey = (email: Pick<EmailRecord, 'projectId' | 'id'>) => ({
   pk: projectPartition(email.projectId),
   sk: `${CONTENT_SORT_PREFIX}${email.id}`,
 });
+
+/** The due entry's item: what the sweep needs to find the email. */
+const dueItem = (email: Pick<EmailRecord, 'projectId' | 'id'> & { scheduledAt: string }) => ({
+  ...dueKey(email),
+  projectId: email.projectId,
+  emailId: email.id,
+});
+
+/** What goes once a scheduled email is settled (sent, failed or canceled): its due entry and content. */
+const retired = (table: string, email: Pick<EmailRecord, 'projectId' | 'id'> & { scheduledAt: string }) => [
+  { Delete: { TableName: table, Key: dueKey(email) } },
+  { Delete: { TableName: table, Key: contentKey(email) } },
+];
 
 /** The content as stored: gzipped JSON. Its size decides whether the email may be scheduled. */
 export function packContent(content: ScheduledContent): Uint8Array {
@@ -111,12 +117,7 @@ export async function putScheduledEmail(
           },
         },
         { Put: { TableName: table, Item: { ...contentKey(record), content: packed, ...(charge ?? {}) } } },
-        {
-          Put: {
-            TableName: table,
-            Item: { ...dueKey(record), projectId: record.projectId, emailId: record.id },
-          },
-        },
+        { Put: { TableName: table, Item: dueItem(record) } },
         {
           Put: {
             TableName: table,
@@ -156,16 +157,7 @@ export async function moveScheduledEmail(
             },
           },
           { Delete: { TableName: table, Key: dueKey(email) } },
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...dueKey({ id: email.id, scheduledAt: to }),
-                projectId: email.projectId,
-                emailId: email.id,
-              },
-            },
-          },
+          { Put: { TableName: table, Item: dueItem({ ...email, scheduledAt: to }) } },
         ],
       }),
     ),
@@ -210,8 +202,7 @@ export async function cancelScheduledEmail(
               },
             },
           },
-          { Delete: { TableName: table, Key: dueKey(email) } },
-          { Delete: { TableName: table, Key: contentKey(email) } },
+          ...retired(table, email),
           {
             Put: {
               TableName: table,
@@ -279,19 +270,8 @@ export async function markScheduledSent(
             },
           },
         },
-        {
-          Put: {
-            TableName: table,
-            Item: {
-              pk: sesMessagePartition(sesMessageId),
-              sk: SES_MESSAGE_SORT_KEY,
-              projectId: email.projectId,
-              emailId: email.id,
-            },
-          },
-        },
-        { Delete: { TableName: table, Key: dueKey(email) } },
-        { Delete: { TableName: table, Key: contentKey(email) } },
+        { Put: sesMessageIndexPut(table, sesMessageId, email) },
+        ...retired(table, email),
       ],
     }),
   );
@@ -329,8 +309,7 @@ export async function failClaimedEmail(
               },
             },
           },
-          { Delete: { TableName: table, Key: dueKey(email) } },
-          { Delete: { TableName: table, Key: contentKey(email) } },
+          ...retired(table, email),
         ],
       }),
     ),
