@@ -10,8 +10,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,6 +25,7 @@ import {
 import { BROADCAST_MAX_RECEIVES } from '../lambdas/broadcasts/queue.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
+import { scheduleJob } from './job-schedule.js';
 
 export interface BroadcastSendingProps {
   readonly dataTable: ITable;
@@ -128,16 +128,11 @@ export class BroadcastSending extends Construct {
       }),
     );
 
-    this.schedule = new events.Rule(this, 'Schedule', {
+    this.schedule = scheduleJob(this, this.sender.function, {
       description: 'Starts scheduled scopegate broadcasts whose time has come',
-      schedule: events.Schedule.rate(Duration.minutes(1)),
+      rate: Duration.minutes(1),
+      maxEventAge: Duration.minutes(2),
     });
-    this.schedule.addTarget(
-      new targets.LambdaFunction(this.sender.function, {
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(2),
-      }),
-    );
 
     this.alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:

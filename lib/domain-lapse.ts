@@ -6,12 +6,12 @@
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ScopegateFunction } from './scopegate-function.js';
+import { scheduleJob } from './job-schedule.js';
 
 /** Every 15 minutes: a name is freed within a quarter of an hour of its 72 hours (creates don't wait). */
 export const DOMAIN_LAPSE_SCHEDULE = Duration.minutes(15);
@@ -71,13 +71,10 @@ export class DomainLapse extends Construct {
         'The lapsed identities are the projects\u2019 domains, created after deployment, so they can only be named by pattern; DeleteEmailIdentity only, in this account and region.',
     });
 
-    this.schedule = new events.Rule(this, 'Schedule', {
+    this.schedule = scheduleJob(this, fn, {
       description: 'Runs the scopegate domain lapse job',
-      schedule: events.Schedule.rate(DOMAIN_LAPSE_SCHEDULE),
+      rate: DOMAIN_LAPSE_SCHEDULE,
+      maxEventAge: Duration.minutes(15),
     });
-    // A failed run is retried by EventBridge; one that keeps failing is caught up by the next run.
-    this.schedule.addTarget(
-      new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.minutes(15) }),
-    );
   }
 }

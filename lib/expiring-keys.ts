@@ -6,8 +6,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -17,6 +16,7 @@ import {
 } from '../lambdas/expiring-keys/expiring-keys.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS, tableGrantStatements } from './table-grants.js';
+import { scheduleJob } from './job-schedule.js';
 
 /** Hourly: a notice goes out within an hour of its threshold (7 days or 1 day before expiry). */
 export const EXPIRING_KEYS_SCHEDULE = Duration.hours(1);
@@ -74,13 +74,10 @@ export class ExpiringKeys extends Construct {
       role.addToPrincipalPolicy(statement);
     }
 
-    this.schedule = new events.Rule(this, 'Schedule', {
+    this.schedule = scheduleJob(this, fn, {
       description: 'Runs the scopegate api_key.expiring job',
-      schedule: events.Schedule.rate(EXPIRING_KEYS_SCHEDULE),
+      rate: EXPIRING_KEYS_SCHEDULE,
+      maxEventAge: Duration.hours(1),
     });
-    // A failed run is retried by EventBridge; one that keeps failing is caught up by the next hour's.
-    this.schedule.addTarget(
-      new targets.LambdaFunction(fn, { retryAttempts: 2, maxEventAge: Duration.hours(1) }),
-    );
   }
 }

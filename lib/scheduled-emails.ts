@@ -6,8 +6,7 @@
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as ses from 'aws-cdk-lib/aws-ses';
@@ -20,6 +19,7 @@ import { Construct } from 'constructs';
 import { KEY_ATTRIBUTES } from '../lambdas/scheduler/sweep.js';
 import { ScopegateFunction } from './scopegate-function.js';
 import { DATA_TABLE_GRANTS } from './table-grants.js';
+import { scheduleJob } from './job-schedule.js';
 
 /** EventBridge's finest rate: a due email goes out within about a minute of its time. */
 export const SCHEDULED_EMAILS_RATE = Duration.minutes(1);
@@ -79,16 +79,11 @@ export class ScheduledEmails extends Construct {
         'The sending service’s own SES grant: identities are the projects’ domains, verified after deployment; limited to this account and region.',
     });
 
-    this.schedule = new events.Rule(this, 'Schedule', {
+    // Retrying a failed run is safe: every claim is conditional.
+    this.schedule = scheduleJob(this, this.function.function, {
       description: 'Runs the scopegate scheduled-email sweep',
-      schedule: events.Schedule.rate(SCHEDULED_EMAILS_RATE),
+      rate: SCHEDULED_EMAILS_RATE,
+      maxEventAge: Duration.minutes(2),
     });
-    // A failed run is retried by EventBridge (safe: every claim is conditional); the next run catches up.
-    this.schedule.addTarget(
-      new targets.LambdaFunction(this.function.function, {
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(2),
-      }),
-    );
   }
 }
