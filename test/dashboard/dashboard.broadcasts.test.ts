@@ -9,49 +9,26 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../dashboard/build.js';
-import { broadcastSesSender } from '../../lambdas/broadcasts/ses-send.js';
-import {
-  createLocalBroadcastQueue,
-  type LocalSender,
-  startLocalSender,
-} from '../../local/broadcast-sender.js';
-import { silentLog } from '../../local/handlers.js';
-import { withLocalSesEvents } from '../../local/ses-events-feed.js';
-import { type LocalQueue, startLocalQueue } from '../../local/webhook-pipeline.js';
 import { horizontalOverflow, launchChromium, seriousAxeViolations } from '../support/browser.js';
 import { call } from '../support/http-client.js';
 import { testKey } from '../support/keys.js';
-import { startTestStack, TEST_TEAM, type TestStack } from '../support/local-stack.js';
+import { type BroadcastTestStack, startBroadcastTestStack } from '../support/broadcast-stack.js';
+import { TEST_TEAM, type TestStack } from '../support/local-stack.js';
 
 let stack: TestStack;
-let queue: LocalQueue;
-let sender: LocalSender;
+let broadcasting: BroadcastTestStack;
 let browser: Browser;
 let page: Page;
 let project: { projectId: string; key: string; domain: string };
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  queue = await startLocalQueue({ port: 0 });
-  const broadcastQueue = await createLocalBroadcastQueue(queue.sqs);
-  [stack, browser] = await Promise.all([
-    startTestStack({ dashboard: buildDashboard(), broadcastQueue }),
+  [broadcasting, browser] = await Promise.all([
+    startBroadcastTestStack({ dashboard: buildDashboard() }),
     launchChromium(),
   ]);
+  stack = broadcasting.stack;
   project = await stack.freshProject();
-  const events = { documents: stack.aws.documents, dataTable: stack.aws.tables.data, now: () => new Date() };
-  sender = startLocalSender({
-    ...events,
-    queue: broadcastQueue,
-    send: withLocalSesEvents(broadcastSesSender(stack.aws.ses), events, silentLog),
-    apiBaseUrl: stack.url,
-    unsubscribeSecret: async () => Buffer.alloc(32, 1),
-    isSuppressed: async () => false,
-    log: silentLog,
-    maxSendRate: 100,
-    workers: 2,
-    scheduleIntervalMs: 0,
-  });
   page = await browser.newPage();
   page.setDefaultTimeout(10_000);
   page.on('console', (message) => {
@@ -65,9 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await sender?.stop();
-  await stack?.close();
-  await queue?.stop();
+  await broadcasting?.close();
 });
 
 async function pasteKey(on: Page, key: string): Promise<void> {

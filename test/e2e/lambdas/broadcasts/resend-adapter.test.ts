@@ -5,50 +5,25 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastSesSender } from '../../../../lambdas/broadcasts/ses-send.js';
-import {
-  type LocalSender,
-  createLocalBroadcastQueue,
-  startLocalSender,
-} from '../../../../local/broadcast-sender.js';
-import { silentLog } from '../../../../local/handlers.js';
-import { withLocalSesEvents } from '../../../../local/ses-events-feed.js';
 import type { SentHeaders } from '../../../../local/ses-throttle.js';
-import { type LocalQueue, startLocalQueue } from '../../../../local/webhook-pipeline.js';
 import { call } from '../../../support/http-client.js';
 import { sentEmails } from '../../../support/local-aws.js';
-import { startTestStack, type TestStack } from '../../../support/local-stack.js';
+import { type BroadcastTestStack, startBroadcastTestStack } from '../../../support/broadcast-stack.js';
+import type { TestStack } from '../../../support/local-stack.js';
 import { resendClient } from '../../../support/resend-client.js';
 
 let stack: TestStack;
-let queue: LocalQueue;
-let sender: LocalSender;
+let broadcasting: BroadcastTestStack;
 let key: string;
 let domain: string;
 
 beforeAll(async () => {
-  queue = await startLocalQueue({ port: 0 });
-  const broadcastQueue = await createLocalBroadcastQueue(queue.sqs);
-  stack = await startTestStack({ broadcastQueue });
+  broadcasting = await startBroadcastTestStack();
+  stack = broadcasting.stack;
   ({ key, domain } = await stack.freshProject());
-  const events = { documents: stack.aws.documents, dataTable: stack.aws.tables.data, now: () => new Date() };
-  sender = startLocalSender({
-    ...events,
-    queue: broadcastQueue,
-    send: withLocalSesEvents(broadcastSesSender(stack.aws.ses), events, silentLog),
-    apiBaseUrl: stack.url,
-    unsubscribeSecret: async () => Buffer.alloc(32, 1),
-    isSuppressed: async () => false,
-    log: silentLog,
-    maxSendRate: 100,
-    workers: 2,
-    scheduleIntervalMs: 0,
-  });
 });
 afterAll(async () => {
-  await sender?.stop();
-  await stack?.close();
-  await queue?.stop();
+  await broadcasting?.close();
 });
 
 const api = (method: string, path: string, body?: unknown) =>
