@@ -7,14 +7,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredSms, StoredWhatsapp } from '../../../../local/messaging.js';
 import { LOCAL } from '../../../../local/config.js';
-import { silentLog } from '../../../../local/handlers.js';
-import {
-  type LocalQueue,
-  startLocalQueue,
-  webhookPipeline,
-  type WebhookPipeline,
-} from '../../../../local/webhook-pipeline.js';
+import { type LocalQueue, type WebhookPipeline } from '../../../../local/webhook-pipeline.js';
 import { call } from '../../../support/http-client.js';
+import { startTestPipeline } from '../../../support/webhook-pipeline.js';
 import { startTestStack, type TestStack } from '../../../support/local-stack.js';
 import { type Receiver, startReceiver } from '../../../support/webhook-receiver.js';
 
@@ -27,16 +22,7 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   const started = new Date(Date.now() - 1000);
   stack = await startTestStack();
-  queue = await startLocalQueue({ port: 0 });
-  pipeline = webhookPipeline({
-    documents: stack.aws.documents,
-    dataTable: stack.aws.tables.data,
-    queue: { sqs: queue.sqs, queueUrl: queue.queueUrl, timeScale: Number.POSITIVE_INFINITY },
-    now: () => new Date(),
-    random: () => 0.5,
-    since: started,
-    log: silentLog,
-  });
+  ({ queue, pipeline } = await startTestPipeline(stack, { since: started }));
   sendingOnlyKey = (await stack.putKey({ permission: 'sending_only' })).key.key;
 });
 afterAll(async () => {

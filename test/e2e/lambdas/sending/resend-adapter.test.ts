@@ -5,14 +5,9 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLog } from '../../../../local/handlers.js';
-import {
-  type LocalQueue,
-  startLocalQueue,
-  webhookPipeline,
-  type WebhookPipeline,
-} from '../../../../local/webhook-pipeline.js';
+import { type LocalQueue, type WebhookPipeline } from '../../../../local/webhook-pipeline.js';
 import { call } from '../../../support/http-client.js';
+import { startTestPipeline } from '../../../support/webhook-pipeline.js';
 import { sentEmails } from '../../../support/local-aws.js';
 import { startTestStack, TEST_DOMAIN, type TestStack } from '../../../support/local-stack.js';
 import { resendClient } from '../../../support/resend-client.js';
@@ -380,17 +375,7 @@ describe('scheduled sends: resend.emails.send with scheduledAt, emails.update, e
   let pipeline: WebhookPipeline;
   let receiver: Receiver;
   beforeAll(async () => {
-    const started = new Date(Date.now() - 1000);
-    queue = await startLocalQueue({ port: 0 });
-    pipeline = webhookPipeline({
-      documents: stack.aws.documents,
-      dataTable: stack.aws.tables.data,
-      queue: { sqs: queue.sqs, queueUrl: queue.queueUrl, timeScale: Number.POSITIVE_INFINITY },
-      now: () => new Date(),
-      random: () => 0.5,
-      since: started,
-      log: silentLog,
-    });
+    ({ queue, pipeline } = await startTestPipeline(stack));
     receiver = await startReceiver();
   });
   afterAll(async () => {

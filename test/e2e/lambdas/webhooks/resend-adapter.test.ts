@@ -6,14 +6,9 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { silentLog } from '../../../../local/handlers.js';
-import {
-  startLocalQueue,
-  webhookPipeline,
-  type LocalQueue,
-  type WebhookPipeline,
-} from '../../../../local/webhook-pipeline.js';
+import { type LocalQueue, type WebhookPipeline } from '../../../../local/webhook-pipeline.js';
 import { call } from '../../../support/http-client.js';
+import { startTestPipeline } from '../../../support/webhook-pipeline.js';
 import { startTestStack, TEST_DOMAIN, TEST_PROJECT, type TestStack } from '../../../support/local-stack.js';
 import { resendClient } from '../../../support/resend-client.js';
 import { type Receiver, startReceiver } from '../../../support/webhook-receiver.js';
@@ -27,16 +22,7 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   const started = new Date(Date.now() - 1000);
   stack = await startTestStack();
-  queue = await startLocalQueue({ port: 0 });
-  pipeline = webhookPipeline({
-    documents: stack.aws.documents,
-    dataTable: stack.aws.tables.data,
-    queue: { sqs: queue.sqs, queueUrl: queue.queueUrl, timeScale: Number.POSITIVE_INFINITY },
-    now: () => new Date(),
-    random: () => 0.5,
-    since: started,
-    log: silentLog,
-  });
+  ({ queue, pipeline } = await startTestPipeline(stack, { since: started }));
   key = (await stack.putKey({ permission: 'full_access' })).key.key;
 });
 afterAll(async () => {

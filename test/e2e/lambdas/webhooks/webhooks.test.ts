@@ -7,14 +7,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventItem } from '../../../../lambdas/shared/outbox.js';
-import {
-  type LocalQueue,
-  startLocalQueue,
-  webhookPipeline,
-  type WebhookPipeline,
-} from '../../../../local/webhook-pipeline.js';
-import { silentLog } from '../../../../local/handlers.js';
+import { type LocalQueue, type WebhookPipeline } from '../../../../local/webhook-pipeline.js';
 import { call } from '../../../support/http-client.js';
+import { startTestPipeline } from '../../../support/webhook-pipeline.js';
 import { OTHER_PROJECT, TEST_PROJECT, startTestStack, type TestStack } from '../../../support/local-stack.js';
 import { type Receiver, startReceiver } from '../../../support/webhook-receiver.js';
 
@@ -29,17 +24,7 @@ const receivers: Receiver[] = [];
 beforeAll(async () => {
   const started = new Date(Date.now() - 1000);
   stack = await startTestStack();
-  queue = await startLocalQueue({ port: 0 });
-  pipeline = webhookPipeline({
-    documents: stack.aws.documents,
-    dataTable: stack.aws.tables.data,
-    // An infinite scale: a job not yet due comes straight back instead of waiting in SQS.
-    queue: { sqs: queue.sqs, queueUrl: queue.queueUrl, timeScale: Number.POSITIVE_INFINITY },
-    now: () => clock,
-    random: () => 0.5,
-    since: started,
-    log: silentLog,
-  });
+  ({ queue, pipeline } = await startTestPipeline(stack, { since: started, now: () => clock }));
   key = (await stack.putKey({ permission: 'full_access' })).key.key;
   otherKey = (await stack.putKey({ permission: 'full_access', projectId: OTHER_PROJECT })).key.key;
 });
