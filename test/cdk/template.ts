@@ -135,3 +135,31 @@ export function methodRoutes(template: Template): { route: string; method: CfnRe
     method,
   }));
 }
+
+/**
+ * A job run by its EventBridge schedule (lib/job-schedule.ts): the rule at `rate` targets the
+ * function with two retries and events kept `maxEventAgeSeconds`, and only that rule may invoke it.
+ */
+export function expectScheduledJob(
+  template: Template,
+  job: { readonly function: IConstruct; readonly schedule: IConstruct },
+  rate: string,
+  maxEventAgeSeconds: number,
+): void {
+  template.hasResourceProperties('AWS::Events::Rule', {
+    ScheduleExpression: rate,
+    State: 'ENABLED',
+    Targets: [
+      {
+        Arn: arnOf(logicalIdOf(job.function)),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: maxEventAgeSeconds },
+      },
+    ],
+  });
+  template.hasResourceProperties('AWS::Lambda::Permission', {
+    Action: 'lambda:InvokeFunction',
+    Principal: 'events.amazonaws.com',
+    FunctionName: arnOf(logicalIdOf(job.function)),
+    SourceArn: arnOf(logicalIdOf(job.schedule)),
+  });
+}

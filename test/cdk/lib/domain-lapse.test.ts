@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   arnOf,
+  expectScheduledJob,
   logicalIdOf,
   propertiesOf,
   roleStatements,
@@ -17,22 +18,12 @@ beforeAll(() => {
 describe('domain lapse job', () => {
   it('runs the function every 15 minutes from an EventBridge schedule, with retries', () => {
     const { stack, template } = synthesized;
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(15 minutes)',
-      State: 'ENABLED',
-      Targets: [
-        {
-          Arn: arnOf(logicalIdOf(stack.domainLapse.function.function)),
-          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 900 },
-        },
-      ],
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'events.amazonaws.com',
-      FunctionName: arnOf(logicalIdOf(stack.domainLapse.function.function)),
-      SourceArn: arnOf(logicalIdOf(stack.domainLapse.schedule)),
-    });
+    expectScheduledJob(
+      template,
+      { function: stack.domainLapse.function.function, schedule: stack.domainLapse.schedule },
+      'rate(15 minutes)',
+      900,
+    );
   });
 
   it('holds each Data table action to the kind of item it is used on, and deletes SES identities only', () => {

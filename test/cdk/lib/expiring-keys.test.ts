@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   arnOf,
+  expectScheduledJob,
   logicalIdOf,
   propertiesOf,
   roleStatements,
@@ -17,22 +18,12 @@ beforeAll(() => {
 describe('expiring keys job', () => {
   it('runs the function every hour from an EventBridge schedule, with retries', () => {
     const { stack, template } = synthesized;
-    template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(1 hour)',
-      State: 'ENABLED',
-      Targets: [
-        {
-          Arn: arnOf(logicalIdOf(stack.expiringKeys.function.function)),
-          RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
-        },
-      ],
-    });
-    template.hasResourceProperties('AWS::Lambda::Permission', {
-      Action: 'lambda:InvokeFunction',
-      Principal: 'events.amazonaws.com',
-      FunctionName: arnOf(logicalIdOf(stack.expiringKeys.function.function)),
-      SourceArn: arnOf(logicalIdOf(stack.expiringKeys.schedule)),
-    });
+    expectScheduledJob(
+      template,
+      { function: stack.expiringKeys.function.function, schedule: stack.expiringKeys.schedule },
+      'rate(1 hour)',
+      3600,
+    );
   });
 
   it('Scans ApiKeys for named attributes only (no keyHash), updates only the marker, puts events in Data', () => {
